@@ -32,7 +32,7 @@ fi
 shot="$out/gui-smoke.png"
 colours=0
 for _ in $(seq 1 50); do
-  import -window root "$shot" 2>/dev/null || true
+  import -window "$win" "$shot" 2>/dev/null || true
   colours=$(convert "$shot" -format '%k' info: 2>/dev/null || echo 0)
   [ "$colours" -gt 1 ] && break
   sleep 0.2
