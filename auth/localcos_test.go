@@ -1,0 +1,211 @@
+package auth_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cos "github.com/tencentyun/cos-go-sdk-v5"
+
+	"cosdrop/auth"
+	"cosdrop/localcos"
+)
+
+const (
+	lcID  = "AKIDLOCALTEST000001"
+	lcKey = "LocalTestSecretKey0123456789abcd"
+)
+
+func startLocal(t *testing.T, cfg localcos.Config) *localcos.Server {
+	t.Helper()
+	cfg.Addr, cfg.STSAddr = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.DataDir, cfg.SecretID, cfg.SecretKey = t.TempDir(), lcID, lcKey
+	s, err := localcos.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func cosClient(t *testing.T, s *localcos.Server, p auth.Provider) (*cos.Client, *auth.Transport) {
+	u, _ := url.Parse(s.URL())
+	tr := auth.NewTransport(p, nil)
+	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: tr})
+	c.DisableURLCheck()
+	return c, tr
+}
+
+func permanent() auth.Provider {
+	return auth.NewStatic(auth.Credentials{SecretID: lcID, SecretKey: lcKey})
+}
+
+// TestLocalcosSTSRefreshDuringUpload: 2-second credentials while a
+// bandwidth-capped multipart upload runs for several lifetimes. The
+// provider refreshes in the background, the upload completes, and no part
+// is refused.
+func TestLocalcosSTSRefreshDuringUpload(t *testing.T) {
+	s := startLocal(t, localcos.Config{STSLifetime: 2 * time.Second})
+	s.Faults().SetBandwidth(1 << 20)
+	p := auth.NewSTS(s.STSURL()+"/sts", "", nil)
+	defer p.Close()
+	c, _ := cosClient(t, s, p)
+
+	data := make([]byte, 5<<20)
+	rand.Read(data)
+	path := filepath.Join(t.TempDir(), "big.bin")
+	os.WriteFile(path, data, 0o600)
+	_, _, err := c.Object.Upload(context.Background(), "sts/big.bin", path, &cos.MultiUploadOptions{PartSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Refreshes(); n < 3 {
+		t.Errorf("%d credential fetches during a ~5 s upload with 2 s credentials, want >= 3", n)
+	}
+	st := s.Stats()
+	if n := st.Requests["UploadPart"][http.StatusForbidden]; n != 0 {
+		t.Errorf("%d parts refused with 403", n)
+	}
+	// The STS policy grants upload actions only; read back with the key.
+	s.Faults().SetBandwidth(0)
+	pc, _ := cosClient(t, s, permanent())
+	resp, err := pc.Object.Get(context.Background(), "sts/big.bin", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Equal(got, data) {
+		t.Fatal("object differs from the file")
+	}
+	t.Logf("fetches: %d, UploadPart statuses: %v", p.Refreshes(), st.Requests["UploadPart"])
+}
+
+func TestLocalcosWrongLoginToken(t *testing.T) {
+	s := startLocal(t, localcos.Config{STSAuthToken: "right-login-token-1"})
+	p := auth.NewSTS(s.STSURL()+"/sts", "wrong-login-token-2", nil)
+	defer p.Close()
+	_, err := p.Credentials(context.Background())
+	if !errors.Is(err, auth.ErrUnauthorized) || !strings.Contains(err.Error(), "A valid Authorization: Bearer token is required.") {
+		t.Fatalf("wrong token: %v; want the server's 401 message", err)
+	}
+	sign := auth.NewSignServer(s.STSURL(), "wrong-login-token-2", nil)
+	if _, err := sign.PutSign(context.Background(), "jpg"); !errors.Is(err, auth.ErrUnauthorized) || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("put-sign with wrong token: %v", err)
+	}
+	good := auth.NewSTS(s.STSURL()+"/sts", "right-login-token-1", nil)
+	defer good.Close()
+	if _, err := good.Credentials(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLocalcosServerSigned uploads a file with a non-ASCII name by PUT and
+// by POST form, then reads both objects back with the permanent key.
+func TestLocalcosServerSigned(t *testing.T) {
+	s := startLocal(t, localcos.Config{})
+	sign := auth.NewSignServer(s.STSURL(), "", nil)
+	c, _ := cosClient(t, s, permanent())
+	content := bytes.Repeat([]byte("文件内容 CosDrop\n"), 50000)
+	path := filepath.Join(t.TempDir(), "报告 (1) #2 📄.txt")
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []auth.UploadMethod{auth.MethodPut, auth.MethodPost} {
+		var last int64
+		res, err := sign.UploadFile(context.Background(), path, m, func(n int64) { last = n })
+		if err != nil {
+			t.Fatalf("method %d: %v", m, err)
+		}
+		if last != int64(len(content)) || res.Size != int64(len(content)) || !strings.HasSuffix(res.Key, ".txt") {
+			t.Errorf("method %d: progress %d, result %+v", m, last, res)
+		}
+		resp, err := c.Object.Get(context.Background(), res.Key, nil)
+		if err != nil {
+			t.Fatalf("method %d: get %s: %v", m, res.Key, err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !bytes.Equal(got, content) {
+			t.Errorf("method %d: stored object differs", m)
+		}
+	}
+}
+
+func TestLocalcosProbe(t *testing.T) {
+	s := startLocal(t, localcos.Config{})
+	prof := auth.Profile{Name: "local", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
+		Mode: auth.ModePermanent, SecretID: lcID, Prefix: "team/{yyyy}/"}
+	rep := auth.Probe(context.Background(), prof, permanent(), nil, nil)
+	if !rep.OK() || len(rep.Results) != 5 || len(rep.Notes) != 0 {
+		t.Fatalf("permanent key probe: %+v", rep)
+	}
+	c, _ := cosClient(t, s, permanent())
+	list, _, err := c.Bucket.Get(context.Background(), &cos.BucketGetOptions{Prefix: "team/"})
+	if err != nil || len(list.Contents) != 0 {
+		t.Fatalf("probe left objects behind: %+v, %v", list, err)
+	}
+	ups, _, err := c.Bucket.ListMultipartUploads(context.Background(), &cos.ListMultipartUploadsOptions{Prefix: "team/"})
+	if err != nil || len(ups.Uploads) != 0 {
+		t.Fatalf("probe left multipart uploads behind: %+v, %v", ups, err)
+	}
+
+	// STS credentials limited to another prefix: uploads are denied, and
+	// the report says so in words.
+	sts := auth.NewSTS(s.STSURL()+"/sts?prefix=other/", "", nil)
+	defer sts.Close()
+	prof.Mode, prof.SecretID, prof.CredentialURL = auth.ModeSTS, "", s.STSURL()+"/sts?prefix=other/"
+	rep = auth.Probe(context.Background(), prof, sts, nil, nil)
+	if rep.OK() || !contains(rep.Missing(), "PutObject") {
+		t.Fatalf("prefix-limited probe: %+v", rep)
+	}
+	for _, r := range rep.Results {
+		if r.Action == "PutObject" && !strings.Contains(r.Plain, "cannot upload files") {
+			t.Errorf("PutObject plain words: %q", r.Plain)
+		}
+	}
+
+	// Server-signed: the probe asks for signatures only.
+	signed := auth.Profile{Name: "signed", Mode: auth.ModeServerSigned, CredentialURL: s.STSURL()}
+	rep = auth.Probe(context.Background(), signed, nil, auth.NewSignServer(s.STSURL(), "", nil), nil)
+	if !rep.OK() || len(rep.Results) != 2 {
+		t.Fatalf("server-signed probe: %+v", rep)
+	}
+}
+
+// TestLocalcosClockSkew: the server's clock is an hour behind, so the
+// first request meets RequestTimeTooSkewed; the transport corrects its
+// clock and replays the request (it has no body), and later requests are
+// signed with server time.
+func TestLocalcosClockSkew(t *testing.T) {
+	s := startLocal(t, localcos.Config{})
+	s.Faults().SetClockSkew(-time.Hour)
+	c, tr := cosClient(t, s, permanent())
+	if _, err := c.Object.Head(context.Background(), "missing.txt", nil); !cos.IsNotFoundError(err) {
+		t.Fatalf("HEAD after skew correction: %v, want 404", err)
+	}
+	if _, err := c.Object.Put(context.Background(), "skew.txt", strings.NewReader("x"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if off := tr.Clock.Offset(); off > -59*time.Minute || off < -61*time.Minute {
+		t.Fatalf("clock offset %s, want about -1h", off)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,242 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Mode is how a profile obtains the right to upload.
+type Mode string
+
+// The credential modes of issue 4.
+const (
+	// ModePermanent: SecretId in the profile, SecretKey in the OS keyring.
+	ModePermanent Mode = "permanent"
+	// ModeSTS: temporary credentials from the organisation's credential URL.
+	ModeSTS Mode = "sts"
+	// ModeServerSigned: the organisation's server signs each upload and
+	// picks its key; the app never holds a SecretKey at all.
+	ModeServerSigned Mode = "server-signed"
+)
+
+// Conflict policies a profile may name. They mirror the uploader's
+// ConflictPolicy; auth keeps them as strings so it does not import it.
+var conflictPolicies = []string{"overwrite", "skip-identical", "rename", "ask"}
+
+// Profile is what a user picks in the app: where files go and how the app
+// proves it may put them there. A Profile never holds a secret: SecretID is
+// an identifier (it appears in every request's Authorization header), the
+// SecretKey and any login token live in a SecretStore.
+type Profile struct {
+	Name       string `json:"name"`
+	Bucket     string `json:"bucket,omitempty"`   // "<name>-<appid>"
+	Region     string `json:"region,omitempty"`   // e.g. "ap-guangzhou"
+	Endpoint   string `json:"endpoint,omitempty"` // custom/accelerate domain or local server; overrides the default host
+	Prefix     string `json:"prefix,omitempty"`   // key prefix template: {date} {yyyy} {mm} {dd} {filename} {relpath}
+	OnConflict string `json:"on_conflict,omitempty"`
+	Mode       Mode   `json:"mode"`
+	// SecretID is the permanent key's id (ModePermanent only).
+	SecretID string `json:"secret_id,omitempty"`
+	// CredentialURL is the STS endpoint (ModeSTS) or the signing server's
+	// base URL (ModeServerSigned).
+	CredentialURL string `json:"credential_url,omitempty"`
+}
+
+var (
+	bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*-[0-9]{4,}$`)
+	regionRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	// secretIDRE is loose on purpose: Tencent ids start with AKID but
+	// sub-accounts, CAM roles and local servers use other shapes.
+	secretIDRE     = regexp.MustCompile(`^[A-Za-z0-9_\-]{8,128}$`)
+	placeholderRE  = regexp.MustCompile(`\{[^{}]*\}`)
+	knownTemplates = []string{"{date}", "{yyyy}", "{mm}", "{dd}", "{filename}", "{relpath}"}
+)
+
+// maxNameLen keeps names usable as keyring accounts and file names.
+const maxNameLen = 64
+
+// Validate reports the first problem with p in plain words, naming the
+// field, so the CLI and the GUI can show it as is.
+func (p Profile) Validate() error {
+	if err := ValidateName(p.Name); err != nil {
+		return err
+	}
+	switch p.Mode {
+	case ModePermanent, ModeSTS, ModeServerSigned:
+	case "":
+		return errors.New("mode is missing: choose permanent, sts or server-signed")
+	default:
+		return fmt.Errorf("mode %q is unknown: choose permanent, sts or server-signed", p.Mode)
+	}
+	// Server-signed uploads go wherever the server says; bucket and region
+	// are then only informative and may be empty.
+	if p.Mode != ModeServerSigned || p.Bucket != "" || p.Region != "" {
+		if !bucketRE.MatchString(p.Bucket) {
+			return fmt.Errorf("bucket %q is not of the form name-APPID (for example examplebucket-1250000000)", p.Bucket)
+		}
+		if p.Endpoint == "" && !regionRE.MatchString(p.Region) {
+			return fmt.Errorf("region %q is not a COS region (for example ap-guangzhou)", p.Region)
+		}
+		if p.Region != "" && !regionRE.MatchString(p.Region) {
+			return fmt.Errorf("region %q is not a COS region (for example ap-guangzhou)", p.Region)
+		}
+	}
+	if p.Endpoint != "" {
+		if err := checkURL("endpoint", p.Endpoint, false); err != nil {
+			return err
+		}
+	}
+	if err := checkPrefix(p.Prefix); err != nil {
+		return err
+	}
+	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {
+		return fmt.Errorf("on-conflict %q is unknown: choose %s", p.OnConflict, strings.Join(conflictPolicies, ", "))
+	}
+	switch p.Mode {
+	case ModePermanent:
+		if !secretIDRE.MatchString(p.SecretID) {
+			if p.SecretID == "" {
+				return errors.New("secret-id is missing: a permanent-key profile needs the SecretId (the SecretKey goes to the keyring with 'cosdrop login')")
+			}
+			return fmt.Errorf("secret-id %q does not look like a SecretId (8-128 letters, digits, - or _)", p.SecretID)
+		}
+		if p.CredentialURL != "" {
+			return errors.New("credential-url is only used by sts and server-signed profiles")
+		}
+	case ModeSTS, ModeServerSigned:
+		if p.CredentialURL == "" {
+			return fmt.Errorf("credential-url is missing: a %s profile needs the organisation's URL", p.Mode)
+		}
+		if err := checkURL("credential-url", p.CredentialURL, true); err != nil {
+			return err
+		}
+		if p.SecretID != "" {
+			return fmt.Errorf("secret-id is only used by permanent-key profiles, not %s", p.Mode)
+		}
+	}
+	return nil
+}
+
+// ValidateName checks a profile name on its own (the CLI validates the name
+// before it has the rest).
+func ValidateName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("profile name is missing")
+	case utf8.RuneCountInString(name) > maxNameLen:
+		return fmt.Errorf("profile name is longer than %d characters", maxNameLen)
+	case strings.TrimSpace(name) != name:
+		return fmt.Errorf("profile name %q starts or ends with a space", name)
+	case strings.ContainsAny(name, `/\:`):
+		return fmt.Errorf("profile name %q contains /, \\ or : characters", name)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("profile name %q contains a control character", name)
+		}
+	}
+	return nil
+}
+
+// checkURL accepts http(s) URLs; plain http only for loopback hosts,
+// because a session token or a login token would travel in the clear.
+// A credential URL must not carry a secret in userinfo either.
+func checkURL(field, raw string, credential bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("%s %q is not an http(s) URL", field, raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%s must not contain a user name or password; use 'cosdrop login' for a login token", field)
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		return fmt.Errorf("%s %q uses plain http on a non-local host; use https (http is only allowed for 127.0.0.1, ::1 and localhost)", field, raw)
+	}
+	if credential {
+		for k := range u.Query() {
+			if looksSecretField(k) {
+				return fmt.Errorf("%s carries a secret in its query (%s); use 'cosdrop login' for a login token", field, k)
+			}
+		}
+	}
+	return nil
+}
+
+// IsLoopback reports whether host (without port) is the local machine.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func checkPrefix(t string) error {
+	if strings.HasPrefix(t, "/") {
+		return fmt.Errorf("prefix %q must not start with /", t)
+	}
+	if len(t) > 512 {
+		return errors.New("prefix is longer than 512 bytes")
+	}
+	if !utf8.ValidString(t) {
+		return errors.New("prefix is not valid UTF-8")
+	}
+	for _, ph := range placeholderRE.FindAllString(t, -1) {
+		if !contains(knownTemplates, ph) {
+			return fmt.Errorf("prefix placeholder %s is unknown: use %s", ph, strings.Join(knownTemplates, " "))
+		}
+	}
+	return nil
+}
+
+// BucketURL is the COS endpoint for p's bucket: the Endpoint when set
+// (custom domain, accelerate domain, local server), otherwise
+// https://<bucket>.cos.<region>.myqcloud.com.
+func (p Profile) BucketURL() (string, error) {
+	if p.Endpoint != "" {
+		if err := checkURL("endpoint", p.Endpoint, false); err != nil {
+			return "", err
+		}
+		return strings.TrimRight(p.Endpoint, "/"), nil
+	}
+	if !bucketRE.MatchString(p.Bucket) {
+		return "", fmt.Errorf("bucket %q is not of the form name-APPID", p.Bucket)
+	}
+	if !regionRE.MatchString(p.Region) {
+		return "", fmt.Errorf("region %q is not a COS region", p.Region)
+	}
+	return "https://" + p.Bucket + ".cos." + p.Region + ".myqcloud.com", nil
+}
+
+// StaticPrefix is the part of the prefix template before its first
+// placeholder: the key prefix every upload of this profile shares. The
+// permission probe works under it.
+func (p Profile) StaticPrefix() string {
+	if i := strings.IndexByte(p.Prefix, '{'); i >= 0 {
+		return p.Prefix[:i]
+	}
+	return p.Prefix
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func parseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("bucket URL %q: %w", raw, err)
+	}
+	return u, nil
+}

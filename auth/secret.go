@@ -1,0 +1,280 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// KeyringService is the service name every CosDrop secret is stored under.
+const KeyringService = "cosdrop"
+
+// DefaultKeyringTimeout bounds one keyring call. A Secret Service that is
+// being started over D-Bus can block for about 120 s and go-keyring takes
+// no context, so without this a click on "Upload" could hang for minutes.
+const DefaultKeyringTimeout = 10 * time.Second
+
+// ErrNotFound means the store answered and holds no such secret: the user
+// has not logged in yet (or logged out).
+var ErrNotFound = errors.New("no secret stored")
+
+// ErrKeyringUnavailable is matched (errors.Is) by every store failure other
+// than ErrNotFound. The concrete error is a *KeyringError with the cause and
+// the fix.
+var ErrKeyringUnavailable = errors.New("keyring unavailable")
+
+// KeyringError is a failure to reach or use the OS keyring.
+type KeyringError struct {
+	Op    string // "read", "store", "delete"
+	Cause error
+}
+
+func (e *KeyringError) Error() string {
+	return fmt.Sprintf("keyring unavailable (%s failed: %v). %s", e.Op, e.Cause, keyringFix(e.Cause))
+}
+
+// Unwrap exposes both the sentinel and the cause.
+func (e *KeyringError) Unwrap() []error { return []error{ErrKeyringUnavailable, e.Cause} }
+
+// keyringFix turns the known causes (build-notes.md) into what the user can
+// do about them.
+func keyringFix(cause error) string {
+	msg := ""
+	if cause != nil {
+		msg = cause.Error()
+	}
+	session := " Or keep the key for this session only (it is forgotten when CosDrop quits)."
+	switch {
+	case errors.Is(cause, context.DeadlineExceeded) || strings.Contains(msg, "did not answer"):
+		return "Fix: the keyring did not answer in time; unlock it (or restart your desktop session) and try again." + session
+	case strings.Contains(msg, "unlock"), strings.Contains(msg, "locked"):
+		return "Fix: unlock your keyring (it is locked) and try again." + session
+	case runtime.GOOS == "linux" || runtime.GOOS == "freebsd" || runtime.GOOS == "openbsd":
+		return "Fix: CosDrop needs a Secret Service (GNOME Keyring or KWallet) running in your desktop session with a D-Bus session bus; install and start gnome-keyring, then log in again." + session
+	case runtime.GOOS == "darwin":
+		return "Fix: unlock the login keychain in Keychain Access." + session
+	case runtime.GOOS == "windows":
+		return "Fix: make sure Windows Credential Manager is available for your account." + session
+	}
+	return "Fix: this system has no supported keyring." + session
+}
+
+// SecretStore keeps secrets (SecretKey, login tokens) out of files. Account
+// names come from SecretKeyAccount and LoginTokenAccount. Get returns
+// ErrNotFound for a missing secret and an error matching
+// ErrKeyringUnavailable when the store cannot be used. Implementations are
+// safe for concurrent use.
+type SecretStore interface {
+	Get(ctx context.Context, account string) (string, error)
+	Set(ctx context.Context, account, secret string) error
+	Delete(ctx context.Context, account string) error
+}
+
+// SecretKeyAccount names the keyring item holding a profile's SecretKey.
+func SecretKeyAccount(profile string) string { return "profile:" + profile + ":secret-key" }
+
+// LoginTokenAccount names the keyring item holding a profile's login token
+// for its credential server.
+func LoginTokenAccount(profile string) string { return "profile:" + profile + ":login-token" }
+
+// Keyring is the OS keyring (Secret Service, Keychain, Credential Manager)
+// through go-keyring, service "cosdrop", each call bounded by Timeout.
+type Keyring struct {
+	Timeout time.Duration // 0 = DefaultKeyringTimeout
+	// backend replaces go-keyring's package functions in tests (a keyring
+	// that hangs); nil = the OS keyring.
+	backend keyring.Keyring
+}
+
+func (k *Keyring) kr() keyring.Keyring {
+	if k.backend != nil {
+		return k.backend
+	}
+	return osKeyring{}
+}
+
+// osKeyring routes to go-keyring's package functions, which honour
+// keyring.MockInit.
+type osKeyring struct{}
+
+func (osKeyring) Set(s, u, p string) error        { return keyring.Set(s, u, p) }
+func (osKeyring) Get(s, u string) (string, error) { return keyring.Get(s, u) }
+func (osKeyring) Delete(s, u string) error        { return keyring.Delete(s, u) }
+func (osKeyring) DeleteAll(s string) error        { return keyring.DeleteAll(s) }
+
+// NewKeyring returns the OS keyring store with the default timeout.
+func NewKeyring() *Keyring { return &Keyring{} }
+
+// Get implements SecretStore.
+func (k *Keyring) Get(ctx context.Context, account string) (string, error) {
+	var v string
+	err := k.call(ctx, "read", func() error {
+		var err error
+		v, err = k.kr().Get(KeyringService, account)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	AddSecret(v)
+	return v, nil
+}
+
+// Set implements SecretStore.
+func (k *Keyring) Set(ctx context.Context, account, secret string) error {
+	if secret == "" {
+		return errors.New("refusing to store an empty secret")
+	}
+	AddSecret(secret)
+	return k.call(ctx, "store", func() error { return k.kr().Set(KeyringService, account, secret) })
+}
+
+// Delete implements SecretStore; deleting a missing secret is ErrNotFound.
+func (k *Keyring) Delete(ctx context.Context, account string) error {
+	return k.call(ctx, "delete", func() error { return k.kr().Delete(KeyringService, account) })
+}
+
+// call runs fn in its own goroutine so a hung keyring cannot block the
+// caller past the timeout or its context. A timed-out call keeps running in
+// the background until go-keyring returns; that goroutine only holds a
+// D-Bus connection, and its result is dropped.
+func (k *Keyring) call(ctx context.Context, op string, fn func() error) error {
+	timeout := k.Timeout
+	if timeout <= 0 {
+		timeout = DefaultKeyringTimeout
+	}
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, keyring.ErrNotFound):
+			return ErrNotFound
+		case errors.Is(err, keyring.ErrSetDataTooBig):
+			return fmt.Errorf("the secret is too large for the OS keyring: %w", err)
+		}
+		return &KeyringError{Op: op, Cause: err}
+	case <-t.C:
+		return &KeyringError{Op: op, Cause: fmt.Errorf("the keyring did not answer within %s", timeout)}
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// SessionStore keeps secrets in memory only, for the current run: the
+// fallback a user can choose when no keyring is available. Nothing is ever
+// written anywhere.
+type SessionStore struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// NewSessionStore returns an empty in-memory store.
+func NewSessionStore() *SessionStore { return &SessionStore{m: map[string]string{}} }
+
+// Get implements SecretStore.
+func (s *SessionStore) Get(_ context.Context, account string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[account]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return v, nil
+}
+
+// Set implements SecretStore.
+func (s *SessionStore) Set(_ context.Context, account, secret string) error {
+	if secret == "" {
+		return errors.New("refusing to store an empty secret")
+	}
+	AddSecret(secret)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[account] = secret
+	return nil
+}
+
+// Delete implements SecretStore.
+func (s *SessionStore) Delete(_ context.Context, account string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[account]; !ok {
+		return ErrNotFound
+	}
+	delete(s.m, account)
+	return nil
+}
+
+// Layered reads from Session first, then Keyring, and writes to Keyring
+// unless UseSession is set: the GUI starts with the keyring and flips to the
+// session store when the user accepts "keep for this session only".
+type Layered struct {
+	Keyring SecretStore
+	Session *SessionStore
+
+	mu         sync.Mutex
+	useSession bool
+}
+
+// NewLayered returns the default store: the OS keyring with an in-memory
+// layer on top.
+func NewLayered() *Layered {
+	return &Layered{Keyring: NewKeyring(), Session: NewSessionStore()}
+}
+
+// UseSessionOnly makes later Sets go to memory only.
+func (l *Layered) UseSessionOnly() {
+	l.mu.Lock()
+	l.useSession = true
+	l.mu.Unlock()
+}
+
+func (l *Layered) sessionOnly() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.useSession
+}
+
+// Get implements SecretStore.
+func (l *Layered) Get(ctx context.Context, account string) (string, error) {
+	if v, err := l.Session.Get(ctx, account); err == nil {
+		return v, nil
+	}
+	if l.sessionOnly() {
+		return "", ErrNotFound
+	}
+	return l.Keyring.Get(ctx, account)
+}
+
+// Set implements SecretStore.
+func (l *Layered) Set(ctx context.Context, account, secret string) error {
+	if l.sessionOnly() {
+		return l.Session.Set(ctx, account, secret)
+	}
+	return l.Keyring.Set(ctx, account, secret)
+}
+
+// Delete implements SecretStore: it removes the secret from both layers,
+// and reports ErrNotFound only when neither held it.
+func (l *Layered) Delete(ctx context.Context, account string) error {
+	errS := l.Session.Delete(ctx, account)
+	if l.sessionOnly() {
+		return errS
+	}
+	errK := l.Keyring.Delete(ctx, account)
+	if errK == nil || (errors.Is(errK, ErrNotFound) && errS == nil) {
+		return nil
+	}
+	return errK
+}

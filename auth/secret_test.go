@@ -1,0 +1,181 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+func TestKeyringMock(t *testing.T) {
+	keyring.MockInit()
+	ctx := context.Background()
+	k := NewKeyring()
+	acct := SecretKeyAccount("office")
+	if _, err := k.Get(ctx, acct); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get before Set: %v, want ErrNotFound", err)
+	}
+	if err := k.Set(ctx, acct, "SECRETKEYEXAMPLE"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := k.Get(ctx, acct); err != nil || v != "SECRETKEYEXAMPLE" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+	// Accounts are per profile and per kind.
+	if _, err := k.Get(ctx, LoginTokenAccount("office")); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("login token account shares the SecretKey: %v", err)
+	}
+	if err := k.Delete(ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Delete(ctx, acct); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("second Delete: %v, want ErrNotFound", err)
+	}
+	if err := k.Set(ctx, acct, ""); err == nil {
+		t.Fatal("empty secret stored")
+	}
+	if ErrNotFound.Error() != "no secret stored" {
+		t.Fatalf("ErrNotFound text %q", ErrNotFound)
+	}
+}
+
+// TestKeyringUnavailable is the no-keyring path: the causes build-notes.md
+// lists come back as ErrKeyringUnavailable with the cause and a fix.
+func TestKeyringUnavailable(t *testing.T) {
+	defer keyring.MockInit()
+	for cause, fix := range map[string]string{
+		`exec: "dbus-launch": executable file not found in $PATH`:    "Secret Service",
+		`failed to unlock correct collection '/org/freedesktop/...'`: "unlock your keyring",
+	} {
+		keyring.MockInitWithError(errors.New(cause))
+		_, err := NewKeyring().Get(context.Background(), SecretKeyAccount("p"))
+		if !errors.Is(err, ErrKeyringUnavailable) {
+			t.Fatalf("%s: %v does not match ErrKeyringUnavailable", cause, err)
+		}
+		if errors.Is(err, ErrNotFound) {
+			t.Fatalf("%s: unavailable keyring reported as not found", cause)
+		}
+		msg := err.Error()
+		for _, want := range []string{"keyring unavailable", cause, fix, "this session only"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("message %q lacks %q", msg, want)
+			}
+		}
+	}
+}
+
+// hangingKeyring never answers, like a Secret Service stuck starting.
+type hangingKeyring struct{ release chan struct{} }
+
+func (h hangingKeyring) Set(string, string, string) error { <-h.release; return nil }
+func (h hangingKeyring) Get(string, string) (string, error) {
+	<-h.release
+	return "", nil
+}
+func (h hangingKeyring) Delete(string, string) error { <-h.release; return nil }
+func (h hangingKeyring) DeleteAll(string) error      { <-h.release; return nil }
+
+func TestKeyringTimeout(t *testing.T) {
+	h := hangingKeyring{release: make(chan struct{})}
+	defer close(h.release)
+	k := &Keyring{Timeout: 50 * time.Millisecond, backend: h}
+	_, err := k.Get(context.Background(), "x")
+	if !errors.Is(err, ErrKeyringUnavailable) || !strings.Contains(err.Error(), "did not answer") {
+		t.Fatalf("hung keyring: %v", err)
+	}
+	// The caller's context wins when it is shorter.
+	k.Timeout = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := k.Set(ctx, "x", "longsecret"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled context: %v", err)
+	}
+}
+
+func TestSessionStore(t *testing.T) {
+	ctx := context.Background()
+	s := NewSessionStore()
+	if _, err := s.Get(ctx, "a"); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+	s.Set(ctx, "a", "value-123")
+	if v, _ := s.Get(ctx, "a"); v != "value-123" {
+		t.Fatalf("Get = %q", v)
+	}
+	if err := s.Delete(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, "a"); !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+}
+
+// TestLayeredFallback: with the keyring down, the user chooses the
+// session store and uploads keep working for this run.
+func TestLayeredFallback(t *testing.T) {
+	defer keyring.MockInit()
+	keyring.MockInitWithError(errors.New(`exec: "dbus-launch": executable file not found in $PATH`))
+	ctx := context.Background()
+	l := NewLayered()
+	acct := SecretKeyAccount("p")
+	if err := l.Set(ctx, acct, "SECRETKEYEXAMPLE"); !errors.Is(err, ErrKeyringUnavailable) {
+		t.Fatalf("Set with no keyring: %v", err)
+	}
+	l.UseSessionOnly()
+	if err := l.Set(ctx, acct, "SECRETKEYEXAMPLE"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := l.Get(ctx, acct); err != nil || v != "SECRETKEYEXAMPLE" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+	if err := l.Delete(ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Get(ctx, acct); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after Delete: %v", err)
+	}
+
+	keyring.MockInit()
+	l = NewLayered()
+	if err := l.Set(ctx, acct, "FROMKEYRING1"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := l.Get(ctx, acct); v != "FROMKEYRING1" {
+		t.Fatalf("Get from keyring = %q", v)
+	}
+	if err := l.Delete(ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Delete(ctx, acct); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Delete of nothing: %v", err)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+	store := NewSessionStore()
+	p := permProfile()
+	if _, _, err := Open(ctx, p, store, nil); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "cosdrop login --profile office") {
+		t.Fatalf("Open without key: %v", err)
+	}
+	store.Set(ctx, SecretKeyAccount(p.Name), "SECRETKEYEXAMPLE")
+	prov, sign, err := Open(ctx, p, store, nil)
+	if err != nil || sign != nil {
+		t.Fatal(err)
+	}
+	c, _ := prov.Credentials(ctx)
+	if c.SecretID != p.SecretID || c.SecretKey != "SECRETKEYEXAMPLE" || c.SessionToken != "" {
+		t.Fatalf("creds %+v", c)
+	}
+	prov, sign, err = Open(ctx, stsProfile(), store, nil)
+	if _, ok := prov.(*STS); !ok || sign != nil || err != nil {
+		t.Fatalf("sts: %T %v %v", prov, sign, err)
+	}
+	prov, sign, err = Open(ctx, Profile{Name: "s", Mode: ModeServerSigned, CredentialURL: "https://sign.example.com"}, store, nil)
+	if prov != nil || sign == nil || err != nil {
+		t.Fatalf("server-signed: %v %v %v", prov, sign, err)
+	}
+}
