@@ -1,6 +1,540 @@
 package main
 
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"cosdrop/auth"
+	"cosdrop/uploader"
+)
+
 func init() {
-	notYet("upload", "Upload files and folders", "[flags] PATH...")
-	notYet("status", "Show every task in the journal", "[flags]")
+	register("upload", "Upload files and folders", runUpload)
+	register("status", "Show every task in the journal", runStatus)
+}
+
+const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
+	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip|rename] [--state-dir DIR] [--json] PATH..."
+
+type uploadFlags struct {
+	profile, endpoint, bucket, region, prefix, stsURL string
+	concurrency                                       int
+	partSize, limit, onConflict, stateDir             string
+	json                                              bool
+}
+
+func runUpload(args []string) int {
+	var f uploadFlags
+	fs := newFlagSet("upload", uploadSynopsis)
+	fs.StringVar(&f.profile, "profile", "", tr("profile to upload with (see 'cosdrop profile')"))
+	fs.StringVar(&f.endpoint, "endpoint", "", tr("COS endpoint URL (instead of a profile), e.g. http://127.0.0.1:9000"))
+	fs.StringVar(&f.bucket, "bucket", "", tr("bucket name-APPID (instead of a profile)"))
+	fs.StringVar(&f.region, "region", "", tr("bucket region, e.g. ap-guangzhou (instead of a profile)"))
+	fs.StringVar(&f.prefix, "prefix", "", tr("key prefix template: {date} {yyyy} {mm} {dd} {filename} {relpath}"))
+	fs.StringVar(&f.stsURL, "sts-url", "", tr("credential server URL for temporary credentials"))
+	fs.IntVar(&f.concurrency, "concurrency", uploader.DefaultConcurrency, tr("requests in flight at once"))
+	fs.StringVar(&f.partSize, "part-size", "", tr("multipart part size, e.g. 16MiB (default: automatic)"))
+	fs.StringVar(&f.limit, "limit", "", tr("bandwidth limit, e.g. 10MiB (per second; default: none)"))
+	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip or rename"))
+	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
+	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, tr("Name at least one file or folder to upload."))
+		fs.Usage()
+		return 2
+	}
+	cfg, err := uploadConfig(f)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, tr("Error:"), auth.Redact(err.Error()))
+		return 2
+	}
+	e, err := uploader.New(cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, tr("Error:"), auth.Redact(err.Error()))
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	out := newUploadOutput(f.json)
+	events := e.Events()
+	batch := e.Add(fs.Args()...)
+	code := watchBatch(ctx, e, batch, events, out)
+	if err := e.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, tr("Error:"), err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+// uploadConfig turns the flags into an engine configuration: a profile, or
+// an endpoint/bucket with credentials from the environment or --sts-url.
+func uploadConfig(f uploadFlags) (uploader.Config, error) {
+	cfg := uploader.Config{Prefix: f.prefix, Concurrency: f.concurrency, ResumeExisting: true, AutoResume: false}
+	var stateName string
+	switch {
+	case f.profile != "":
+		if f.endpoint != "" || f.bucket != "" || f.region != "" {
+			return cfg, errors.New(tr("use either --profile or --endpoint/--bucket/--region, not both"))
+		}
+		p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
+		if err != nil {
+			return cfg, err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		prov, signer, err := auth.Open(ctx, p, auth.NewLayered(), nil)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Credentials = prov
+		if signer != nil {
+			cfg.Signer = signer
+		}
+		if p.Mode != auth.ModeServerSigned {
+			if cfg.BucketURL, err = p.BucketURL(); err != nil {
+				return cfg, err
+			}
+		}
+		if cfg.Prefix == "" {
+			cfg.Prefix = p.Prefix
+		}
+		if f.onConflict == "" {
+			f.onConflict = p.OnConflict
+		}
+		stateName = "profile-" + p.Name
+	default:
+		switch {
+		case f.endpoint != "":
+			u, err := url.Parse(f.endpoint)
+			if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+				return cfg, fmt.Errorf(tr("--endpoint %q is not an http(s) URL"), f.endpoint)
+			}
+			cfg.BucketURL = strings.TrimRight(f.endpoint, "/")
+		case f.bucket != "" && f.region != "":
+			p := auth.Profile{Bucket: f.bucket, Region: f.region}
+			var err error
+			if cfg.BucketURL, err = p.BucketURL(); err != nil {
+				return cfg, err
+			}
+		default:
+			return cfg, errors.New(tr("say where to upload: --profile P, or --endpoint URL, or --bucket B --region R"))
+		}
+		if f.stsURL != "" {
+			cfg.Credentials = auth.NewSTS(f.stsURL, os.Getenv("COSDROP_LOGIN_TOKEN"), nil)
+		} else {
+			id, key := os.Getenv("TENCENTCLOUD_SECRET_ID"), os.Getenv("TENCENTCLOUD_SECRET_KEY")
+			if id == "" || key == "" {
+				return cfg, errors.New(tr("no credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SECURITY_TOKEN for temporary keys), or use --profile or --sts-url"))
+			}
+			cfg.Credentials = auth.NewStatic(auth.Credentials{SecretID: id, SecretKey: key, SessionToken: os.Getenv("TENCENTCLOUD_SECURITY_TOKEN")})
+		}
+		stateName = stateDirName(cfg.BucketURL)
+	}
+	switch strings.ToLower(f.onConflict) {
+	case "", "overwrite":
+		cfg.OnConflict = uploader.Overwrite
+	case "skip":
+		cfg.OnConflict = uploader.SkipIdentical
+	case "rename":
+		cfg.OnConflict = uploader.Rename
+	case "ask":
+		cfg.OnConflict = uploader.Rename // a script cannot be asked: never overwrite silently
+	default:
+		return cfg, fmt.Errorf(tr("--on-conflict must be overwrite, skip or rename, not %q"), f.onConflict)
+	}
+	if f.partSize != "" {
+		n, err := parseSize(f.partSize)
+		if err != nil || n < uploader.MinPartSize {
+			return cfg, fmt.Errorf(tr("--part-size %q must be a size of at least 1MiB, e.g. 16MiB"), f.partSize)
+		}
+		cfg.PartSize = n
+	}
+	if f.limit != "" {
+		n, err := parseSize(strings.TrimSuffix(f.limit, "/s"))
+		if err != nil {
+			return cfg, fmt.Errorf(tr("--limit %q must be a rate such as 10MiB or 500KB"), f.limit)
+		}
+		cfg.RateLimit = n
+	}
+	if f.concurrency < 1 || f.concurrency > 256 {
+		return cfg, errors.New(tr("--concurrency must be between 1 and 256"))
+	}
+	cfg.StateDir = f.stateDir
+	if cfg.StateDir == "" {
+		cfg.StateDir = filepath.Join(uploader.DefaultStateDir(), stateName)
+	}
+	return cfg, nil
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// stateDirName gives each bucket endpoint its own journal directory.
+func stateDirName(bucketURL string) string {
+	u, err := url.Parse(bucketURL)
+	if err != nil {
+		return "default"
+	}
+	return "endpoint-" + unsafeName.ReplaceAllString(u.Host, "_")
+}
+
+var sizeRE = regexp.MustCompile(`^(?i)\s*([0-9]+(?:\.[0-9]+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$`)
+
+// parseSize reads "16MiB", "8M", "500KB", "1048576". K/M/G and their
+// KiB/MiB/GiB forms are binary (what users of 'ls -h' expect); KB/MB/GB
+// are decimal.
+func parseSize(s string) (int64, error) {
+	m := sizeRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, err
+	}
+	mult := map[string]float64{"": 1, "b": 1, "k": 1 << 10, "kib": 1 << 10, "kb": 1e3,
+		"m": 1 << 20, "mib": 1 << 20, "mb": 1e6, "g": 1 << 30, "gib": 1 << 30, "gb": 1e9}[strings.ToLower(m[2])]
+	return int64(v * mult), nil
+}
+
+// uploadOutput renders progress: redrawn lines on a terminal, one JSON
+// event per line with --json, and only results otherwise.
+type uploadOutput struct {
+	json  bool
+	tty   bool
+	w     io.Writer
+	lines int // lines drawn by the last redraw
+	enc   *json.Encoder
+}
+
+func newUploadOutput(asJSON bool) *uploadOutput {
+	o := &uploadOutput{json: asJSON, w: os.Stdout, tty: !asJSON && term.IsTerminal(int(os.Stdout.Fd()))}
+	o.enc = json.NewEncoder(os.Stdout)
+	return o
+}
+
+// jsonEvent is one --json line.
+type jsonEvent struct {
+	Event    string              `json:"event"`
+	Time     time.Time           `json:"time"`
+	Task     uint64              `json:"task,omitempty"`
+	Path     string              `json:"path,omitempty"`
+	Key      string              `json:"key,omitempty"`
+	State    string              `json:"state,omitempty"`
+	Size     int64               `json:"size,omitempty"`
+	Acked    int64               `json:"acked,omitempty"`
+	CRC64    string              `json:"crc64,omitempty"`
+	ETag     string              `json:"etag,omitempty"`
+	Requests []string            `json:"request_ids,omitempty"`
+	Error    *uploader.TaskError `json:"error,omitempty"`
+	Note     string              `json:"note,omitempty"`
+	Totals   *uploader.Totals    `json:"totals,omitempty"`
+	ExitCode *int                `json:"exit_code,omitempty"`
+}
+
+func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
+	ev := jsonEvent{Event: kind, Time: time.Now(), Task: uint64(s.ID), Path: s.Path, Key: s.Key, State: string(s.State),
+		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: s.Note}
+	if s.State == uploader.Done || s.State == uploader.Skipped {
+		ev.CRC64 = strconv.FormatUint(s.CRC64, 10)
+	}
+	return ev
+}
+
+// watchBatch follows the batch until every task is final or the user
+// interrupts, then prints the summary and returns the exit code.
+func watchBatch(ctx context.Context, e *uploader.Engine, batch uploader.BatchID, events <-chan uploader.Event, o *uploadOutput) int {
+	tasks := map[uploader.TaskID]uploader.Snapshot{}
+	var cursor uint64
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	lastJSON := time.Time{}
+	poll := func() {
+		var ch []uploader.Snapshot
+		ch, cursor = e.Changes(cursor)
+		for _, s := range ch {
+			if s.Batch == batch {
+				tasks[s.ID] = s
+			}
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			o.clear()
+			fmt.Fprintln(os.Stderr, tr("Interrupted: pausing and saving. Run the same command again to resume."))
+			poll()
+			o.summary(tasks, true)
+			return 130
+		case ev, ok := <-events:
+			if !ok {
+				return 1
+			}
+			if ev.Batch != batch {
+				continue
+			}
+			switch ev.Kind {
+			case uploader.EventBatchDone:
+				poll()
+				o.clear()
+				return o.summary(tasks, false)
+			default:
+				tasks[ev.Task] = ev.Snapshot
+				o.result(ev.Snapshot)
+			}
+		case <-tick.C:
+			poll()
+			if o.tty {
+				o.redraw(tasks, e.Totals())
+			} else if o.json && time.Since(lastJSON) >= time.Second {
+				lastJSON = time.Now()
+				t := e.Totals()
+				o.enc.Encode(jsonEvent{Event: "progress", Time: time.Now(), Totals: &t})
+			}
+		}
+	}
+}
+
+func (o *uploadOutput) clear() {
+	if o.tty && o.lines > 0 {
+		fmt.Fprintf(o.w, "\x1b[%dA\x1b[J", o.lines)
+		o.lines = 0
+	}
+}
+
+// result prints one finished task.
+func (o *uploadOutput) result(s uploader.Snapshot) {
+	if o.json {
+		o.enc.Encode(snapEvent(string(s.State), s))
+		return
+	}
+	o.clear()
+	switch s.State {
+	case uploader.Done:
+		fmt.Fprintf(o.w, "%s %s -> %s (%s)\n", tr("done"), s.Path, s.Key, humanBytes(s.Size))
+	case uploader.Skipped:
+		fmt.Fprintf(o.w, "%s %s -> %s\n", tr("skipped (identical)"), s.Path, s.Key)
+	case uploader.Failed:
+		fmt.Fprintf(o.w, "%s %s: %s\n", tr("FAILED"), s.Path, errText(s.LastErr))
+	case uploader.Canceled:
+		fmt.Fprintf(o.w, "%s %s\n", tr("canceled"), s.Path)
+	}
+}
+
+func errText(te *uploader.TaskError) string {
+	if te == nil {
+		return tr("unknown error")
+	}
+	msg := te.Message
+	if te.Code == uploader.CodeFileChanged {
+		msg = tr("the file changed since the upload started")
+	}
+	if te.Code != "" && te.Code != uploader.CodeFileChanged {
+		msg = te.Code + ": " + msg
+	}
+	if te.RequestID != "" {
+		msg += " (" + tr("request ID") + " " + te.RequestID + ")"
+	}
+	return msg
+}
+
+// redraw repaints the active files and the total on a terminal.
+func (o *uploadOutput) redraw(tasks map[uploader.TaskID]uploader.Snapshot, t uploader.Totals) {
+	var active []uploader.Snapshot
+	for _, s := range tasks {
+		if s.State == uploader.Uploading || s.State == uploader.Completing || s.State == uploader.Verifying {
+			active = append(active, s)
+		}
+	}
+	sort.Slice(active, func(i, j int) bool { return active[i].ID < active[j].ID })
+	width := 80
+	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 20 {
+		width = w
+	}
+	o.clear()
+	shown := 0
+	for _, s := range active {
+		if shown == 8 {
+			fmt.Fprintf(o.w, tr("  ... and %d more")+"\n", len(active)-shown)
+			shown++
+			break
+		}
+		name := filepath.Base(s.Path)
+		line := fmt.Sprintf("  %s %s %5.1f%% %s/s", bar(s.Acked, s.Size, 20), name, pct(s.Acked, s.Size), humanBytes(int64(s.Speed)))
+		fmt.Fprintln(o.w, truncate(line, width-1))
+		shown++
+	}
+	eta := "-"
+	if t.ETA > 0 {
+		eta = t.ETA.Round(time.Second).String()
+	}
+	scanning := ""
+	if t.Scanning > 0 {
+		scanning = " " + tr("(still reading folders)")
+	}
+	total := fmt.Sprintf("%s %s %s / %s  %s/s  ETA %s  %s %d/%d%s", tr("Total"), bar(t.Acked, t.Bytes, 20),
+		humanBytes(t.Acked), humanBytes(t.Bytes), humanBytes(int64(t.Speed)), eta, tr("files"), t.Done+t.Skipped, t.Tasks, scanning)
+	fmt.Fprintln(o.w, truncate(total, width-1))
+	o.lines = shown + 1
+}
+
+// summary prints what happened to the batch and returns the exit code:
+// 0 only when every file is done or skipped.
+func (o *uploadOutput) summary(tasks map[uploader.TaskID]uploader.Snapshot, interrupted bool) int {
+	var done, skipped int
+	var failed, other []uploader.Snapshot
+	var bytes int64
+	for _, s := range tasks {
+		switch s.State {
+		case uploader.Done:
+			done++
+			bytes += s.Size
+		case uploader.Skipped:
+			skipped++
+		case uploader.Failed:
+			failed = append(failed, s)
+		default:
+			other = append(other, s)
+		}
+	}
+	sort.Slice(failed, func(i, j int) bool { return failed[i].ID < failed[j].ID })
+	code := 0
+	if len(failed) > 0 || len(other) > 0 || interrupted {
+		code = 1
+	}
+	if interrupted {
+		code = 130
+	}
+	if o.json {
+		o.enc.Encode(jsonEvent{Event: "summary", Time: time.Now(), ExitCode: &code,
+			Totals: &uploader.Totals{Tasks: len(tasks), Done: done, Skipped: skipped, Failed: len(failed), Bytes: bytes, Acked: bytes}})
+		return code
+	}
+	w := os.Stderr
+	fmt.Fprintf(w, tr("%d done (%s), %d skipped, %d failed, %d not finished.")+"\n", done, humanBytes(bytes), skipped, len(failed), len(other))
+	if len(failed) > 0 {
+		fmt.Fprintln(w, tr("Failed:"))
+		for _, s := range failed {
+			fmt.Fprintf(w, "  %s: %s\n", s.Path, errText(s.LastErr))
+		}
+	}
+	if len(other) > 0 && !interrupted {
+		fmt.Fprintln(w, tr("Some files were paused or canceled; run the same command again to resume."))
+	}
+	return code
+}
+
+func bar(n, total int64, width int) string {
+	filled := 0
+	if total > 0 {
+		filled = int(float64(width) * float64(n) / float64(total))
+	}
+	filled = max(0, min(width, filled))
+	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]"
+}
+
+func pct(n, total int64) float64 {
+	if total <= 0 {
+		return 100
+	}
+	return 100 * float64(n) / float64(total)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:max(0, n-1)]) + "…"
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+func runStatus(args []string) int {
+	fs := newFlagSet("status", "[--state-dir DIR] [--json]")
+	stateDir := fs.String("state-dir", "", tr("directory of the upload journal (default: every journal)"))
+	asJSON := fs.Bool("json", false, tr("print one JSON object per task"))
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	dirs := []string{*stateDir}
+	if *stateDir == "" {
+		dirs = nil
+		root := uploader.DefaultStateDir()
+		entries, _ := os.ReadDir(root)
+		for _, en := range entries {
+			if _, err := os.Stat(filepath.Join(root, en.Name(), "journal.db")); err == nil {
+				dirs = append(dirs, filepath.Join(root, en.Name()))
+			}
+		}
+		if len(dirs) == 0 {
+			fmt.Println(tr("No uploads recorded yet."))
+			return 0
+		}
+	}
+	code := 0
+	enc := json.NewEncoder(os.Stdout)
+	for _, dir := range dirs {
+		snaps, err := uploader.ReadJournal(dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, tr("Error:"), err)
+			code = 1
+			continue
+		}
+		sort.Slice(snaps, func(i, j int) bool { return snaps[i].ID < snaps[j].ID })
+		if !*asJSON {
+			fmt.Printf("%s (%d %s)\n", dir, len(snaps), tr("tasks"))
+		}
+		for _, s := range snaps {
+			if *asJSON {
+				ev := snapEvent("task", s)
+				ev.Note = s.Note
+				enc.Encode(ev)
+				continue
+			}
+			line := fmt.Sprintf("  %-10s %5.1f%% %10s  %s -> %s", tr(string(s.State)), pct(s.Acked, s.Size), humanBytes(s.Size), s.Path, s.Key)
+			if s.LastErr != nil && s.State == uploader.Failed {
+				line += "\n             " + errText(s.LastErr)
+			}
+			if len(s.RequestIDs) > 0 {
+				line += "\n             " + tr("request IDs") + ": " + strings.Join(s.RequestIDs, ", ")
+			}
+			fmt.Println(line)
+		}
+	}
+	return code
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `make bench`: upload performance against localcos over loopback.
+# Large file (1 GiB; COSDROP_BENCH_MIB overrides): cosdrop engine and CLI vs
+# cos-go-sdk-v5 Object.Upload at its defaults and with ThreadPoolSize equal
+# to ours vs curl -T (one presigned PUT). 2,000 x 64 KiB files: cosdrop vs a
+# sequential SDK PutFromFile loop. Peak RSS of `cosdrop upload` for a 2 GiB
+# file and a 100,000-file queue, and heap per queued task.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+go test -tags clikill -run '^$' -bench 'LargeFile|SmallFiles|QueueMemory|CLI' -benchtime 1x -timeout 60m ./uploader/ | tee "$out"
+
+metric() { # metric BENCH-NAME-PREFIX UNIT
+	awk -v n="$1" -v u="$2" '$1 ~ "^"n"(-[0-9]+)?$" { for (i = 2; i < NF; i++) if ($(i+1) == u) print $i }' "$out" | head -1
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+
+ours=$(metric BenchmarkLargeFile/cosdrop MB/s)
+cli=$(metric BenchmarkCLI/large-file MB/s)
+sdk=$(metric BenchmarkLargeFile/sdk-default MB/s)
+sdkt=$(metric BenchmarkLargeFile/sdk-threads MB/s)
+curl=$(metric BenchmarkLargeFile/curl MB/s)
+small=$(metric BenchmarkSmallFiles/cosdrop MB/s)
+seq=$(metric BenchmarkSmallFiles/sdk-sequential MB/s)
+echo
+echo "| measurement | value | ratio | target |"
+echo "|---|---|---|---|"
+echo "| large file, cosdrop engine | ${ours} MB/s | $(ratio "$ours" "$sdk") of SDK defaults | >= 1.5x |"
+echo "| large file, cosdrop upload (CLI) | ${cli} MB/s | $(ratio "$cli" "$curl") of curl -T | >= 0.9x |"
+echo "| large file, SDK Object.Upload defaults | ${sdk} MB/s | | |"
+echo "| large file, SDK ThreadPoolSize = ours | ${sdkt} MB/s | $(ratio "$ours" "$sdkt") (ours/SDK) | |"
+echo "| large file, curl -T | ${curl} MB/s | $(ratio "$ours" "$curl") (engine/curl) | |"
+echo "| 2,000 x 64 KiB, cosdrop | ${small} MB/s | $(ratio "$small" "$seq") of sequential loop | >= 3x |"
+echo "| 2,000 x 64 KiB, SDK PutFromFile loop | ${seq} MB/s | | |"
+echo "| peak RSS, 2 GiB file | $(metric BenchmarkCLI/rss-2GiB MiB-peak-RSS) MiB | | < 150 MiB |"
+echo "| peak RSS, 100,000-file queue | $(metric BenchmarkCLI/rss-100k-files MiB-peak-RSS) MiB | | |"
+echo "| heap per queued task | $(metric BenchmarkQueueMemory B/task) B | | < 1024 B |"

@@ -1,0 +1,202 @@
+package uploader
+
+import (
+	"context"
+	"encoding/binary"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	cos "github.com/tencentyun/cos-go-sdk-v5"
+
+	"cosdrop/auth"
+	"cosdrop/localcos"
+)
+
+const (
+	testID  = "AKIDuploadertest"
+	testKey = "uploaderTestSecretKey"
+)
+
+// env is one localcos server over loopback plus an SDK client to inspect it.
+type env struct {
+	t      testing.TB
+	srv    *localcos.Server
+	data   string // local files
+	state  string // journal dir
+	client *cos.Client
+}
+
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: testID, SecretKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	u, _ := url.Parse(srv.URL())
+	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: testID, SecretKey: testKey}})
+	return &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), client: c}
+}
+
+func (v *env) config() Config {
+	return Config{
+		StateDir: v.state, BucketURL: v.srv.URL(),
+		Credentials: auth.NewStatic(auth.Credentials{SecretID: testID, SecretKey: testKey}),
+		RetryBase:   time.Millisecond, RetryMax: 20 * time.Millisecond,
+	}
+}
+
+func (v *env) engine(cfg Config) *Engine {
+	v.t.Helper()
+	e, err := New(cfg)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	return e
+}
+
+// head returns the object's size and CRC64 as COS reports them.
+func (v *env) head(key string) (found bool, size int64, crc uint64) {
+	v.t.Helper()
+	resp, err := v.client.Object.Head(context.Background(), key, nil)
+	if err != nil {
+		if resp != nil && resp.StatusCode == 404 {
+			return false, 0, 0
+		}
+		v.t.Fatalf("head %s: %v", key, err)
+	}
+	size, _ = strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64)
+	crc, _ = strconv.ParseUint(resp.Header.Get("x-cos-hash-crc64ecma"), 10, 64)
+	return true, size, crc
+}
+
+// openUploads lists multipart uploads still open in the bucket.
+func (v *env) openUploads() int {
+	v.t.Helper()
+	res, _, err := v.client.Bucket.ListMultipartUploads(context.Background(), nil)
+	if err != nil {
+		v.t.Fatalf("list uploads: %v", err)
+	}
+	return len(res.Uploads)
+}
+
+// objectCount counts objects in the bucket.
+func (v *env) objectCount() int {
+	v.t.Helper()
+	n, marker := 0, ""
+	for {
+		res, _, err := v.client.Bucket.Get(context.Background(), &cos.BucketGetOptions{Marker: marker, MaxKeys: 1000})
+		if err != nil {
+			v.t.Fatalf("list objects: %v", err)
+		}
+		n += len(res.Contents)
+		if !res.IsTruncated || res.NextMarker == "" {
+			return n
+		}
+		marker = res.NextMarker
+	}
+}
+
+// writeFile creates a file of size bytes: sparse, with a random 4 KiB block
+// every 512 KiB so that every part differs and order matters.
+func writeFile(t testing.TB, path string, size int64, seed uint64) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	block := make([]byte, 4096)
+	for off := int64(0); off < size; off += 512 << 10 {
+		for i := 0; i < len(block); i += 8 {
+			binary.LittleEndian.PutUint64(block[i:], rng.Uint64())
+		}
+		n := min(int64(len(block)), size-off)
+		if _, err := f.WriteAt(block[:n], off); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mustCRC(t testing.TB, path string) uint64 {
+	t.Helper()
+	c, err := fileCRC(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// waitBatch waits until every task of batch is final and returns them.
+func waitBatch(t testing.TB, e *Engine, b BatchID, timeout time.Duration) []Snapshot {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		all, _ := e.Changes(0)
+		var mine []Snapshot
+		final := true
+		for _, s := range all {
+			if s.Batch == b {
+				mine = append(mine, s)
+				final = final && s.State.Final()
+			}
+		}
+		if final && e.Totals().Scanning == 0 && len(mine) > 0 {
+			return mine
+		}
+		if time.Now().After(deadline) {
+			for _, s := range mine {
+				if !s.State.Final() {
+					t.Logf("unfinished: %s %s %d/%d", s.Path, s.State, s.Acked, s.Size)
+				}
+			}
+			t.Fatalf("batch %d not finished within %v", b, timeout)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitState waits until task id reaches a state satisfying ok.
+func waitState(t testing.TB, e *Engine, id TaskID, ok func(Snapshot) bool) Snapshot {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		s, found := e.Get(id)
+		if found && ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task %d: condition not met within 60s; last %+v", id, s)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func onlyTask(t testing.TB, e *Engine, b BatchID) TaskID {
+	t.Helper()
+	var id TaskID
+	waitFor(t, func() bool {
+		all, _ := e.Changes(0)
+		for _, s := range all {
+			if s.Batch == b {
+				id = s.ID
+				return true
+			}
+		}
+		return false
+	})
+	return id
+}

@@ -1,0 +1,217 @@
+package uploader
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// record is the durable part of a task: everything a restart needs. It is
+// stored as JSON in the journal's "tasks" bucket under the big-endian ID.
+type record struct {
+	ID         TaskID      `json:"id"`
+	Batch      BatchID     `json:"batch"`
+	Path       string      `json:"path"`
+	Key        string      `json:"key"`
+	Size       int64       `json:"size"`
+	MTime      int64       `json:"mtime"` // UnixNano; with Size, the file's fingerprint
+	State      State       `json:"state"`
+	Attempts   int         `json:"attempts,omitempty"`
+	LastErr    *TaskError  `json:"last_error,omitempty"`
+	Errors     []TaskError `json:"errors,omitempty"`
+	UploadID   string      `json:"upload_id,omitempty"`
+	PartSize   int64       `json:"part_size,omitempty"`
+	Acked      int64       `json:"acked,omitempty"` // durable acknowledged bytes
+	ETag       string      `json:"etag,omitempty"`
+	CRC64      uint64      `json:"crc64,omitempty"`
+	RequestIDs []string    `json:"request_ids,omitempty"`
+	Note       string      `json:"note,omitempty"`
+	Resolved   bool        `json:"resolved,omitempty"` // the conflict policy has been applied
+	Created    time.Time   `json:"created"`
+	Started    time.Time   `json:"started,omitzero"`
+	Finished   time.Time   `json:"finished,omitzero"`
+}
+
+// partRecord is one part COS acknowledged.
+type partRecord struct {
+	Number int    `json:"n"`
+	Size   int64  `json:"size"`
+	ETag   string `json:"etag"`
+	CRC64  uint64 `json:"crc64"`
+}
+
+var (
+	bucketTasks = []byte("tasks")
+	bucketParts = []byte("parts")
+	bucketMeta  = []byte("meta")
+	metaBucket  = []byte("bucket_url")
+)
+
+// maxErrors bounds the error list each task keeps, so a flapping network
+// cannot grow the journal without limit.
+const maxErrors = 20
+
+// journal is the engine's bbolt database. Every method commits (fsync)
+// before it returns: the engine reports a change only after it is durable.
+// Concurrent writers are coalesced by bolt's Batch into shared transactions.
+type journal struct{ db *bolt.DB }
+
+// openJournal opens (creating) StateDir/journal.db for bucketURL. A journal
+// written for another bucket is refused: its upload IDs mean nothing there.
+func openJournal(dir, bucketURL string) (*journal, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create state directory: %w", err)
+	}
+	p := filepath.Join(dir, "journal.db")
+	db, err := bolt.Open(p, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("the state directory %s is in use by another CosDrop process", dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open journal %s: %w", p, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketTasks, bucketParts, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		m := tx.Bucket(bucketMeta)
+		if old := m.Get(metaBucket); old != nil && string(old) != bucketURL && bucketURL != "" {
+			return fmt.Errorf("the journal in %s belongs to %s, not %s; use another state directory", dir, old, bucketURL)
+		}
+		if bucketURL != "" {
+			return m.Put(metaBucket, []byte(bucketURL))
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &journal{db: db}, nil
+}
+
+func (j *journal) close() error { return j.db.Close() }
+
+func idKey(id TaskID) []byte {
+	var k [8]byte
+	binary.BigEndian.PutUint64(k[:], uint64(id))
+	return k[:]
+}
+
+func partKey(id TaskID, n int) []byte {
+	var k [12]byte
+	binary.BigEndian.PutUint64(k[:8], uint64(id))
+	binary.BigEndian.PutUint32(k[8:], uint32(n))
+	return k[:]
+}
+
+func putRecord(tx *bolt.Tx, r *record) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketTasks).Put(idKey(r.ID), b)
+}
+
+func deleteParts(tx *bolt.Tx, id TaskID) error {
+	c := tx.Bucket(bucketParts).Cursor()
+	prefix := idKey(id)
+	for k, _ := c.Seek(prefix); len(k) == 12 && string(k[:8]) == string(prefix); k, _ = c.Seek(prefix) {
+		if err := c.Delete(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// saveTask writes one record; with dropParts it also forgets the task's
+// parts in the same transaction (a finished, restarted or removed upload).
+func (j *journal) saveTask(r *record, dropParts bool) error {
+	return j.db.Batch(func(tx *bolt.Tx) error {
+		if dropParts {
+			if err := deleteParts(tx, r.ID); err != nil {
+				return err
+			}
+		}
+		return putRecord(tx, r)
+	})
+}
+
+// saveTasks writes many new records in one transaction (a folder walk).
+func (j *journal) saveTasks(rs []*record) error {
+	return j.db.Update(func(tx *bolt.Tx) error {
+		for _, r := range rs {
+			if err := putRecord(tx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// deleteTasks removes tasks and their parts.
+func (j *journal) deleteTasks(ids []TaskID) error {
+	return j.db.Update(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			if err := deleteParts(tx, id); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketTasks).Delete(idKey(id)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// savePart records one acknowledged part.
+func (j *journal) savePart(id TaskID, p partRecord) error {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return j.db.Batch(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketParts).Put(partKey(id, p.Number), b)
+	})
+}
+
+// loadParts returns the acknowledged parts of a task by number.
+func (j *journal) loadParts(id TaskID) (map[int]partRecord, error) {
+	parts := map[int]partRecord{}
+	err := j.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketParts).Cursor()
+		prefix := idKey(id)
+		for k, v := c.Seek(prefix); len(k) == 12 && string(k[:8]) == string(prefix); k, v = c.Next() {
+			var p partRecord
+			if err := json.Unmarshal(v, &p); err != nil {
+				return fmt.Errorf("journal part %x: %w", k, err)
+			}
+			parts[p.Number] = p
+		}
+		return nil
+	})
+	return parts, err
+}
+
+// loadTasks calls fn for every record in ID order.
+func (j *journal) loadTasks(fn func(*record)) error {
+	return j.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTasks).ForEach(func(k, v []byte) error {
+			r := new(record)
+			if err := json.Unmarshal(v, r); err != nil {
+				return fmt.Errorf("journal task %x: %w", k, err)
+			}
+			fn(r)
+			return nil
+		})
+	})
+}
