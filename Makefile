@@ -11,7 +11,7 @@ BUILD   := build
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export CGO_ENABLED := 1
 
-.PHONY: run build debug deps deps-test test fmt-check vet staticcheck unit keyring-test gui-smoke bench clean
+.PHONY: run build debug deps deps-test test fmt-check vet staticcheck unit kill-test keyring-test gui-smoke bench clean
 
 deps:
 	@.ci/deps.sh build
@@ -32,7 +32,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet staticcheck unit keyring-test gui-smoke
+test: deps-test fmt-check vet staticcheck unit kill-test keyring-test gui-smoke
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -48,14 +48,19 @@ staticcheck:
 unit:
 	go test -race -count=1 ./...
 
+## kill-test: kill -9 the real `cosdrop upload` mid-file, rerun, check nothing acknowledged is re-sent.
+kill-test:
+	go test -count=1 -tags clikill -run TestCLIKill9 ./uploader/
+
 keyring-test:
 	@.ci/keyring-test.sh
 
 gui-smoke: debug deps-test
 	.ci/gui-smoke.sh $(BUILD)/cosdrop-debug $(BUILD)/smoke
 
-bench: build
-	go test -run '^$$' -bench . -benchtime 1x ./...
+## bench: throughput and memory against localcos (not part of `make test`); prints the README table.
+bench: deps-test
+	.ci/bench.sh
 
 clean:
 	rm -rf $(BUILD)
