@@ -1,36 +1,83 @@
 // Package ui is CosDrop's desktop window. It is the only package that
 // imports Fyne; it drives the uploader and auth packages through their
 // public APIs and never holds engine locks.
+//
+// Threading: engine state reaches the window through one ticker goroutine
+// (10 Hz) that reads Engine.Changes and posts at most one fyne.Do per tick;
+// engine calls go through one control goroutine. Widgets are touched only
+// on the Fyne goroutine.
 package ui
 
 import (
+	"os"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/assets"
+	"cosdrop/auth"
 )
 
 // AppID is the stable application ID: it names the preferences folder and
 // must match FyneApp.toml.
 const AppID = "io.cosdrop.app"
 
+// EventsEnv names a file the window appends one line to for every task
+// that reaches an end state ("done\tID\tPATH\tKEY"). Tests outside the
+// process (the real-window drop test) wait on it.
+const EventsEnv = "COSDROP_TEST_EVENTS"
+
 // Options configure the window at start-up.
 type Options struct {
-	// Version is shown in the about box and diagnostics.
+	// Version is shown in diagnostics.
 	Version string
 	// Paths are files or folders to add at once ("Open with CosDrop").
 	Paths []string
+	// DataDir holds journals and the Sandbox's objects; "" = the OS data
+	// dir ($COSDROP_DATA_DIR, else uploader.DefaultStateDir()).
+	DataDir string
+	// EventsFile, when set, receives one line per finished task (see
+	// EventsEnv, which sets it when empty).
+	EventsFile string
 }
 
 // Run opens the main window and blocks until the app quits.
 func Run(opts Options) error {
+	started := time.Now()
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("cosdrop.png", assets.Icon))
-	w := a.NewWindow(T("CosDrop"))
-	w.SetContent(container.NewCenter(widget.NewLabel(T("Drop files here to upload them"))))
-	w.Resize(fyne.NewSize(900, 600))
-	w.ShowAndRun()
+	win := a.NewWindow(T("CosDrop"))
+	w := newMainWindow(a, win, opts)
+	if opts.DataDir == "" {
+		opts.DataDir = defaultDataDir()
+	}
+	if opts.EventsFile == "" {
+		opts.EventsFile = os.Getenv(EventsEnv)
+	}
+	if opts.EventsFile != "" {
+		f, err := os.OpenFile(opts.EventsFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		w.events = f
+	}
+	w.opener = &opener{
+		dataDir:   opts.DataDir,
+		profiles:  auth.NewProfiles(""),
+		secrets:   auth.NewLayered(),
+		ask:       w.askConflict,
+		rateLimit: w.rate.Load,
+	}
+	w.rate.Store(int64(a.Preferences().Int(prefRate)))
+	win.SetCloseIntercept(w.closeRequested)
+	win.SetMaster()
+	win.Resize(fyne.NewSize(1000, 640))
+	w.refreshProfiles()
+	w.start()
+	if path := os.Getenv(ProbeEnv); path != "" {
+		startProbe(path, started, func() int { return w.status.totals.Tasks }, w.stopTick)
+	}
+	win.ShowAndRun()
 	return nil
 }

@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/auth"
+	"cosdrop/uploader"
+)
+
+// historyFilters are the history window's filter choices.
+func historyFilters() []string {
+	return []string{T("All finished"), T("Uploaded"), T("Failed"), T("Canceled or skipped")}
+}
+
+func historyMatch(f int, s uploader.State) bool {
+	switch f {
+	case 1:
+		return s == uploader.Done
+	case 2:
+		return s == uploader.Failed
+	case 3:
+		return s == uploader.Canceled || s == uploader.Skipped
+	}
+	return s.Final()
+}
+
+// historyRows returns finished tasks, newest first, matching the filter.
+func historyRows(all []uploader.Snapshot, f int, search string) []uploader.Snapshot {
+	search = strings.ToLower(strings.TrimSpace(search))
+	var out []uploader.Snapshot
+	for i := len(all) - 1; i >= 0; i-- {
+		s := all[i]
+		if !historyMatch(f, s.State) {
+			continue
+		}
+		if search != "" && !strings.Contains(searchText(s), search) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// showHistory opens the history window: finished tasks with filters, the
+// CSV/JSON receipt export and "Copy diagnostics".
+func (w *mainWindow) showHistory() {
+	hw := w.app.NewWindow(T("CosDrop history"))
+	var rows []uploader.Snapshot
+	list := widget.NewList(func() int { return len(rows) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), nil, l)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			s := rows[i]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s  →  %s  ·  %s  ·  %s",
+				s.Finished.Local().Format("01-02 15:04"), filepath.Base(s.Path), s.Key, humanBytes(s.Size), stateText(s.State)))
+			c.Objects[1].(*widget.Icon).SetResource(fileIcon(s.Path))
+		})
+	list.OnSelected = func(i widget.ListItemID) {
+		if i < len(rows) {
+			showDetailsIn(w, rows[i], hw)
+		}
+		list.UnselectAll()
+	}
+	filter := widget.NewSelect(historyFilters(), nil)
+	search := widget.NewEntry()
+	search.SetPlaceHolder(T("Search name or key"))
+	reload := func() {
+		rows = historyRows(w.model.all(), max(0, filter.SelectedIndex()), search.Text)
+		list.Refresh()
+	}
+	filter.OnChanged = func(string) { reload() }
+	search.OnChanged = func(string) { reload() }
+	filter.SetSelectedIndex(0)
+
+	export := func(format string) func() {
+		return func() { w.exportHistory(hw, format) }
+	}
+	buttons := container.NewHBox(
+		widget.NewButtonWithIcon(T("Export CSV"), theme.DocumentSaveIcon(), export("csv")),
+		widget.NewButtonWithIcon(T("Export JSON"), theme.DocumentSaveIcon(), export("json")),
+		widget.NewButtonWithIcon(T("Copy diagnostics"), theme.ContentCopyIcon(), func() {
+			w.copyText(w.diagnostics())
+			dialog.ShowInformation(T("Copied"), T("Diagnostics are on the clipboard, without any secret. Paste them into your message to support."), hw)
+		}),
+	)
+	hw.SetContent(container.NewBorder(container.NewBorder(nil, nil, filter, nil, search), buttons, nil, nil, list))
+	hw.Resize(fyne.NewSize(820, 520))
+	hw.Show()
+}
+
+// exportHistory writes the engine's receipt (every finished task with its
+// CRC64, ETag and request IDs) to a file the user picks.
+func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
+	ref := w.cur.Load()
+	if ref == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, parent)
+			return
+		}
+		if wc == nil {
+			return
+		}
+		go func() {
+			err := ref.e.ExportHistory(wc, format)
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			fyne.Do(func() {
+				if err != nil {
+					dialog.ShowError(fmt.Errorf("%s: %w", T("Could not export the history"), err), parent)
+					return
+				}
+				dialog.ShowInformation(T("Exported"), T("The history was saved to {{.Path}}.", map[string]any{"Path": wc.URI().Path()}), parent)
+			})
+		}()
+	}, parent)
+	d.SetFileName("cosdrop-history-" + time.Now().Format("20060102-150405") + "." + format)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + format}))
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// diagnostics is the text support asks for: version, OS, the profile
+// without secrets, totals and the recent errors with request IDs. It goes
+// through auth.Redact as a last line of defence.
+func (w *mainWindow) diagnostics() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CosDrop %s\nOS: %s/%s, %s\n", w.opts.Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	if s := w.sess; s != nil {
+		if s.sandbox {
+			fmt.Fprintf(&b, "Profile: %s (local sandbox at %s)\n", s.name, s.bucketURL)
+		} else {
+			p := s.profile
+			fmt.Fprintf(&b, "Profile: %s\nMode: %s\nBucket: %s\nRegion: %s\nEndpoint: %s\nPrefix: %s\nOn conflict: %s\nSecretId: %s\nCredential URL: %s\n",
+				p.Name, p.Mode, p.Bucket, p.Region, p.Endpoint, p.Prefix, p.OnConflict, maskID(p.SecretID), p.CredentialURL)
+		}
+	}
+	t := w.status.totals
+	fmt.Fprintf(&b, "Tasks: %d (queued %d, active %d, paused %d, done %d, failed %d, canceled %d, skipped %d)\n",
+		t.Tasks, t.Queued, t.Active, t.Paused, t.Done, t.Failed, t.Canceled, t.Skipped)
+	type errLine struct {
+		at   time.Time
+		line string
+	}
+	var errs []errLine
+	for _, s := range w.model.all() {
+		for _, e := range s.Errors {
+			errs = append(errs, errLine{e.Time, fmt.Sprintf("%s  task %d %s  op=%q code=%s http=%d request-id=%s  %s",
+				e.Time.UTC().Format(time.RFC3339), s.ID, s.Key, e.Op, e.Code, e.HTTPStatus, e.RequestID, e.Message)})
+		}
+	}
+	if len(errs) > 0 {
+		b.WriteString("Recent errors:\n")
+		// newest last, at most 30
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].at.Before(errs[j].at) })
+		if len(errs) > 30 {
+			errs = errs[len(errs)-30:]
+		}
+		for _, e := range errs {
+			b.WriteString("  " + e.line + "\n")
+		}
+	}
+	return auth.Redact(b.String())
+}
+
+// maskID keeps the start and end of a SecretId: enough for support to tell
+// keys apart, not enough to be the whole identifier.
+func maskID(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return id[:4] + "…" + id[len(id)-4:]
+}
+
+// showDetailsIn opens a task's details panel over another window.
+func showDetailsIn(w *mainWindow, s uploader.Snapshot, parent fyne.Window) {
+	d := dialog.NewCustom(T("Details"), T("Close"), detailsContent(w, s), parent)
+	d.Resize(fyne.NewSize(720, 480))
+	d.Show()
+}

@@ -1,0 +1,428 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/auth"
+)
+
+// profileExt names profile files: dropping one on the window imports it.
+const profileExt = ".cosdrop"
+
+var modes = []auth.Mode{auth.ModePermanent, auth.ModeSTS, auth.ModeServerSigned}
+
+func modeNames() []string {
+	return []string{T("Permanent key (SecretId and SecretKey)"), T("Temporary keys from your organisation (STS)"), T("Your organisation's server signs each upload")}
+}
+
+var conflictValues = []string{"overwrite", "skip-identical", "rename", "ask"}
+
+func conflictNames() []string {
+	return []string{T("Replace existing files"), T("Skip identical files"), T("Keep both (add a number)"), T("Ask each time")}
+}
+
+// profileEditor edits one profile. The SecretKey and login token fields
+// write to the SecretStore (the OS keyring); the profile file never sees
+// them, and auth.Profile has no field that could carry them.
+type profileEditor struct {
+	profiles *auth.Profiles
+	secrets  auth.SecretStore
+	original string // name being edited; "" for a new profile
+
+	name, bucket, region, endpoint, prefix *widget.Entry
+	secretID, secretKey, credURL, token    *widget.Entry
+	mode                                   *widget.RadioGroup
+	conflict                               *widget.Select
+	problem                                *widget.Label
+	result                                 *widget.Label
+	save, test                             *widget.Button
+	content                                fyne.CanvasObject
+	// touched turns on the problem line: an empty new form is not an
+	// error yet, only after the user starts typing.
+	touched bool
+}
+
+func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth.Profile) *profileEditor {
+	e := &profileEditor{profiles: profiles, secrets: secrets}
+	entry := func(ph string) *widget.Entry {
+		x := widget.NewEntry()
+		x.SetPlaceHolder(ph)
+		x.OnChanged = func(string) {
+			e.touched = true
+			e.validate()
+		}
+		return x
+	}
+	e.name = entry(T("e.g. Marketing photos"))
+	e.bucket = entry("examplebucket-1250000000")
+	e.region = entry("ap-guangzhou")
+	e.endpoint = entry(T("optional: custom or accelerate domain"))
+	e.prefix = entry("uploads/{yyyy}/{mm}/")
+	e.secretID = entry("AKID…")
+	e.secretKey = widget.NewPasswordEntry()
+	e.secretKey.SetPlaceHolder(T("kept in the system keyring; leave empty to keep the stored one"))
+	e.credURL = entry("https://sts.example.com/cosdrop")
+	e.token = widget.NewPasswordEntry()
+	e.token.SetPlaceHolder(T("optional login token, kept in the system keyring"))
+	e.mode = widget.NewRadioGroup(modeNames(), func(string) { e.modeChanged() })
+	e.conflict = widget.NewSelect(conflictNames(), func(string) { e.validate() })
+	e.problem = widget.NewLabel("")
+	e.problem.Wrapping = fyne.TextWrapWord
+	e.problem.Importance = widget.DangerImportance
+	e.result = widget.NewLabel("")
+	e.result.Wrapping = fyne.TextWrapWord
+
+	form := widget.NewForm(
+		widget.NewFormItem(T("Name"), e.name),
+		widget.NewFormItem(T("Sign-in"), e.mode),
+		widget.NewFormItem(T("Bucket"), e.bucket),
+		widget.NewFormItem(T("Region"), e.region),
+		widget.NewFormItem(T("Endpoint"), e.endpoint),
+		widget.NewFormItem(T("Key prefix"), e.prefix),
+		widget.NewFormItem(T("If a file exists"), e.conflict),
+		widget.NewFormItem("SecretId", e.secretID),
+		widget.NewFormItem("SecretKey", e.secretKey),
+		widget.NewFormItem(T("Credential URL"), e.credURL),
+		widget.NewFormItem(T("Login token"), e.token),
+	)
+	e.content = container.NewVBox(form, e.problem, e.result)
+
+	if p != nil {
+		e.original = p.Name
+		e.fill(*p)
+		e.touched = true
+	} else {
+		e.mode.SetSelected(modeNames()[0])
+		e.conflict.SetSelectedIndex(0)
+	}
+	e.validate()
+	return e
+}
+
+// fill shows p in the fields (secrets stay empty: they are never read back).
+func (e *profileEditor) fill(p auth.Profile) {
+	e.name.SetText(p.Name)
+	e.bucket.SetText(p.Bucket)
+	e.region.SetText(p.Region)
+	e.endpoint.SetText(p.Endpoint)
+	e.prefix.SetText(p.Prefix)
+	e.secretID.SetText(p.SecretID)
+	e.credURL.SetText(p.CredentialURL)
+	for i, m := range modes {
+		if m == p.Mode {
+			e.mode.SetSelected(modeNames()[i])
+		}
+	}
+	e.conflict.SetSelectedIndex(0)
+	for i, c := range conflictValues {
+		if c == p.OnConflict {
+			e.conflict.SetSelectedIndex(i)
+		}
+	}
+}
+
+func (e *profileEditor) modeIndex() int {
+	for i, n := range modeNames() {
+		if n == e.mode.Selected {
+			return i
+		}
+	}
+	return 0
+}
+
+// modeChanged shows only the fields the chosen sign-in mode uses.
+func (e *profileEditor) modeChanged() {
+	perm := modes[e.modeIndex()] == auth.ModePermanent
+	for _, x := range []*widget.Entry{e.secretID, e.secretKey} {
+		if perm {
+			x.Enable()
+		} else {
+			x.Disable()
+		}
+	}
+	for _, x := range []*widget.Entry{e.credURL, e.token} {
+		if perm {
+			x.Disable()
+		} else {
+			x.Enable()
+		}
+	}
+	e.validate()
+}
+
+// profile is the profile the fields describe (no secrets: Profile has none).
+func (e *profileEditor) profile() auth.Profile {
+	m := modes[e.modeIndex()]
+	p := auth.Profile{
+		Name:     strings.TrimSpace(e.name.Text),
+		Bucket:   strings.TrimSpace(e.bucket.Text),
+		Region:   strings.TrimSpace(e.region.Text),
+		Endpoint: strings.TrimSpace(e.endpoint.Text),
+		Prefix:   strings.TrimSpace(e.prefix.Text),
+		Mode:     m,
+	}
+	if i := e.conflict.SelectedIndex(); i >= 0 {
+		p.OnConflict = conflictValues[i]
+	}
+	if m == auth.ModePermanent {
+		p.SecretID = strings.TrimSpace(e.secretID.Text)
+	} else {
+		p.CredentialURL = strings.TrimSpace(e.credURL.Text)
+	}
+	return p
+}
+
+// validate shows the first problem under the form, as the user types.
+func (e *profileEditor) validate() error {
+	if e.problem == nil || e.mode == nil || e.conflict == nil {
+		return nil
+	}
+	err := e.profile().Validate()
+	if err == nil && e.profile().Name == SandboxName {
+		err = errors.New(T("The name Sandbox is reserved for the built-in sandbox."))
+	}
+	if err != nil && e.touched {
+		e.problem.SetText(err.Error())
+		e.problem.Show()
+	} else {
+		e.problem.SetText("")
+		e.problem.Hide()
+	}
+	if e.save != nil {
+		if err != nil {
+			e.save.Disable()
+			e.test.Disable()
+		} else {
+			e.save.Enable()
+			e.test.Enable()
+		}
+	}
+	return err
+}
+
+// secretsToStore returns the keyring accounts and values the form holds.
+func (e *profileEditor) secretsToStore(p auth.Profile) map[string]string {
+	out := map[string]string{}
+	if p.Mode == auth.ModePermanent && e.secretKey.Text != "" {
+		out[auth.SecretKeyAccount(p.Name)] = e.secretKey.Text
+	}
+	if p.Mode != auth.ModePermanent && e.token.Text != "" {
+		out[auth.LoginTokenAccount(p.Name)] = e.token.Text
+	}
+	return out
+}
+
+// store saves the profile and its secrets. It blocks on the keyring: run
+// it off the Fyne goroutine. The secret goes to the store first, so a
+// profile is never saved pointing at a secret that failed to save.
+func (e *profileEditor) store(ctx context.Context, p auth.Profile, secrets map[string]string) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	for account, v := range secrets {
+		auth.AddSecret(v)
+		if err := e.secrets.Set(ctx, account, v); err != nil {
+			return fmt.Errorf("save the secret in the keyring: %w", err)
+		}
+	}
+	if err := e.profiles.Put(p); err != nil {
+		return err
+	}
+	if e.original != "" && e.original != p.Name {
+		_ = e.profiles.Remove(e.original)
+	}
+	return nil
+}
+
+// testStore lets "Test connection" use a secret typed but not yet saved.
+type testStore struct {
+	typed map[string]string
+	next  auth.SecretStore
+}
+
+func (s testStore) Get(ctx context.Context, account string) (string, error) {
+	if v, ok := s.typed[account]; ok {
+		return v, nil
+	}
+	return s.next.Get(ctx, account)
+}
+func (s testStore) Set(ctx context.Context, a, v string) error { return s.next.Set(ctx, a, v) }
+func (s testStore) Delete(ctx context.Context, a string) error { return s.next.Delete(ctx, a) }
+
+// probe runs auth's permission probe with the typed values.
+func (e *profileEditor) probe(ctx context.Context, p auth.Profile, secrets map[string]string) string {
+	prov, sign, err := auth.Open(ctx, p, testStore{typed: secrets, next: e.secrets}, nil)
+	if err != nil {
+		return T("Could not connect: {{.Err}}", map[string]any{"Err": err.Error()})
+	}
+	if c, ok := prov.(interface{ Close() error }); ok {
+		defer c.Close()
+	}
+	rep := auth.Probe(ctx, p, prov, sign, nil)
+	var b strings.Builder
+	if rep.OK() {
+		b.WriteString(T("Connection works: every permission CosDrop uses is granted.") + "\n")
+	} else {
+		b.WriteString(T("Connection problems:") + "\n")
+	}
+	for _, r := range rep.Results {
+		mark := "✓"
+		if r.Status != auth.Allowed {
+			mark = "✗"
+		}
+		b.WriteString(mark + " " + r.Plain + "\n")
+	}
+	for _, n := range rep.Notes {
+		b.WriteString("• " + n + "\n")
+	}
+	return auth.Redact(strings.TrimSpace(b.String()))
+}
+
+// showProfileEditor opens the editor in its own window (nil: a new profile).
+func (w *mainWindow) showProfileEditor(p *auth.Profile) {
+	win := w.app.NewWindow(T("CosDrop profile"))
+	e := newProfileEditor(w.opener.profiles, w.opener.secrets, p)
+	e.save = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), func() {
+		prof, secrets := e.profile(), e.secretsToStore(e.profile())
+		e.result.SetText(T("Saving…"))
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := e.store(ctx, prof, secrets)
+			fyne.Do(func() {
+				if err != nil {
+					e.result.SetText(T("Not saved: {{.Err}}", map[string]any{"Err": err.Error()}))
+					return
+				}
+				w.refreshProfiles()
+				win.Close()
+				w.switchTo(prof.Name)
+			})
+		}()
+	})
+	e.save.Importance = widget.HighImportance
+	e.test = widget.NewButtonWithIcon(T("Test connection"), theme.SearchIcon(), func() {
+		prof, secrets := e.profile(), e.secretsToStore(e.profile())
+		e.result.SetText(T("Testing the connection…"))
+		e.test.Disable()
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			msg := e.probe(ctx, prof, secrets)
+			fyne.Do(func() {
+				e.result.SetText(msg)
+				e.test.Enable()
+			})
+		}()
+	})
+	importB := widget.NewButtonWithIcon(T("Import…"), theme.FolderOpenIcon(), func() { w.importProfileDialog(win) })
+	exportB := widget.NewButtonWithIcon(T("Export…"), theme.UploadIcon(), func() { w.exportProfileDialog(win, e.profile()) })
+	e.validate()
+	buttons := container.NewHBox(importB, exportB, layoutSpacer(), e.test, e.save)
+	win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(e.content))))
+	win.Resize(fyne.NewSize(640, 640))
+	win.Show()
+}
+
+// showSettings opens the editor for the active profile (a new one while on
+// the Sandbox).
+func (w *mainWindow) showSettings() {
+	if w.sess != nil && !w.sess.sandbox {
+		p := w.sess.profile
+		w.showProfileEditor(&p)
+		return
+	}
+	w.showProfileEditor(nil)
+}
+
+// refreshProfiles reloads the profile names for the switcher.
+func (w *mainWindow) refreshProfiles() {
+	w.async(func() {
+		list, err := w.opener.profiles.List()
+		if err != nil {
+			return
+		}
+		names := make([]string, 0, len(list))
+		for _, p := range list {
+			names = append(names, p.Name)
+		}
+		fyne.Do(func() { w.bar.setProfiles(names) })
+	})
+}
+
+// importProfileFile reads a dropped or chosen profile file and opens the
+// editor on it, so the user sees and saves what they import.
+func (w *mainWindow) importProfileFile(path string) {
+	w.async(func() {
+		f, err := os.Open(path)
+		var p auth.Profile
+		if err == nil {
+			var b []byte
+			b, err = io.ReadAll(io.LimitReader(f, 1<<20))
+			_ = f.Close()
+			if err == nil {
+				p, err = auth.ParseProfileExport(b)
+			}
+		}
+		fyne.Do(func() {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("%s: %w", T("This profile file cannot be imported"), err), w.win)
+				return
+			}
+			w.showProfileEditor(&p)
+		})
+	})
+}
+
+func (w *mainWindow) importProfileDialog(parent fyne.Window) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		w.importProfileFile(path)
+	}, parent)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{profileExt}))
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+func (w *mainWindow) exportProfileDialog(parent fyne.Window, p auth.Profile) {
+	if err := p.Validate(); err != nil {
+		dialog.ShowError(err, parent)
+		return
+	}
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		go func() {
+			err := auth.ExportProfile(wc, p)
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			fyne.Do(func() {
+				if err != nil {
+					dialog.ShowError(err, parent)
+				}
+			})
+		}()
+	}, parent)
+	d.SetFileName(safeName(p.Name) + profileExt)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}

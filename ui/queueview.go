@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/uploader"
+)
+
+// queueList is widget.List with the queue's keys: Space pauses or resumes
+// and Delete cancels the selected task even while the list has the focus
+// (the plain List would use Space to select).
+type queueList struct {
+	widget.List
+	onKey func(*fyne.KeyEvent) bool
+}
+
+// TypedKey gives the queue's keys first refusal.
+func (l *queueList) TypedKey(ev *fyne.KeyEvent) {
+	if l.onKey != nil && l.onKey(ev) {
+		return
+	}
+	l.List.TypedKey(ev)
+}
+
+// queueView is the virtual task list. Rows are recycled templates; which
+// row shows which task is tracked in rows, so a tick refreshes exactly the
+// rows whose task changed. (List.RefreshItem in Fyne 2.7.1 refreshes the
+// whole list widget — every visible row runs UpdateItem again — so it is
+// not used for progress.)
+type queueView struct {
+	model    *queueModel
+	actions  rowActions
+	list     *queueList
+	hint     fyne.CanvasObject
+	content  fyne.CanvasObject
+	view     []uploader.TaskID // Fyne goroutine only
+	rows     map[uploader.TaskID]*taskRow
+	selected uploader.TaskID
+
+	// Counters for tests and the benchmark.
+	updateItems int // UpdateItem calls (full row binds)
+	rowSets     int // rows refreshed by ticks
+}
+
+func newQueueView(m *queueModel, a rowActions, hint fyne.CanvasObject) *queueView {
+	q := &queueView{model: m, actions: a, rows: map[uploader.TaskID]*taskRow{}, hint: hint}
+	l := &queueList{}
+	l.Length = func() int { return len(q.view) }
+	l.CreateItem = func() fyne.CanvasObject { return newTaskRow(a) }
+	l.UpdateItem = q.updateItem
+	l.OnSelected = func(i widget.ListItemID) {
+		if i >= 0 && i < len(q.view) {
+			q.selected = q.view[i]
+		}
+	}
+	l.OnUnselected = func(widget.ListItemID) { q.selected = 0 }
+	l.ExtendBaseWidget(l)
+	q.list = l
+	q.content = container.NewStack(l, hint)
+	return q
+}
+
+func (q *queueView) updateItem(i widget.ListItemID, o fyne.CanvasObject) {
+	q.updateItems++
+	r := o.(*taskRow)
+	if r.id != 0 && q.rows[r.id] == r {
+		delete(q.rows, r.id)
+	}
+	if i < 0 || i >= len(q.view) {
+		return
+	}
+	id := q.view[i]
+	s, ok := q.model.get(id)
+	if !ok {
+		return
+	}
+	r.set(s)
+	q.rows[id] = r
+}
+
+// apply shows one tick's changes: a new row order refreshes the list once;
+// otherwise only the rows of changed tasks are set again.
+func (q *queueView) apply(u update) {
+	if u.view != nil {
+		q.view = u.view
+		if len(q.view) == 0 {
+			q.hint.Show()
+		} else {
+			q.hint.Hide()
+		}
+		if q.selected != 0 {
+			if i := indexOf(q.view, q.selected); i >= 0 {
+				q.list.Select(i)
+			} else {
+				q.selected = 0
+				q.list.UnselectAll()
+			}
+		}
+		q.list.Refresh()
+		return
+	}
+	for _, id := range u.rows {
+		r := q.rows[id]
+		if r == nil || r.id != id {
+			continue
+		}
+		if s, ok := q.model.get(id); ok {
+			r.set(s)
+			q.rowSets++
+		}
+	}
+}
+
+// rowFor returns the row currently showing id (tests and details).
+func (q *queueView) rowFor(id uploader.TaskID) *taskRow {
+	if r := q.rows[id]; r != nil && r.id == id {
+		return r
+	}
+	return nil
+}

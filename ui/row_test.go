@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"cosdrop/uploader"
+)
+
+type nopActions struct{}
+
+func (nopActions) toggle(uploader.TaskID)  {}
+func (nopActions) cancel(uploader.TaskID)  {}
+func (nopActions) retry(uploader.TaskID)   {}
+func (nopActions) remove(uploader.TaskID)  {}
+func (nopActions) details(uploader.TaskID) {}
+func (nopActions) choose(uploader.TaskID)  {}
+
+// Each state renders its words, progress and the buttons that fit it.
+func TestRowRendersEachState(t *testing.T) {
+	test.NewTempApp(t)
+	base := uploader.Snapshot{ID: 7, Path: "/home/li/Pictures/holiday photo.jpg",
+		Key:  "uploads/2026/11/some/long/folder/structure/that/needs/eliding/holiday photo.jpg",
+		Size: 8 << 20, Created: time.Unix(1700000000, 0)}
+	cases := map[string]func(s *uploader.Snapshot){
+		"queued": func(s *uploader.Snapshot) { s.State = uploader.Queued },
+		"uploading": func(s *uploader.Snapshot) {
+			s.State = uploader.Uploading
+			s.Acked = 2 << 20
+			s.Speed = 1.5 * (1 << 20)
+			s.ETA = 4 * time.Second
+		},
+		"paused":    func(s *uploader.Snapshot) { s.State = uploader.Paused; s.Acked = 4 << 20 },
+		"verifying": func(s *uploader.Snapshot) { s.State = uploader.Verifying; s.Acked = 8 << 20 },
+		"done":      func(s *uploader.Snapshot) { s.State = uploader.Done; s.Acked = 8 << 20 },
+		"failed": func(s *uploader.Snapshot) {
+			s.State = uploader.Failed
+			s.LastErr = &uploader.TaskError{Code: "SignatureDoesNotMatch", HTTPStatus: 403, RequestID: "NjQ1"}
+		},
+		"canceled": func(s *uploader.Snapshot) { s.State = uploader.Canceled; s.Acked = 1 << 20 },
+		"skipped":  func(s *uploader.Snapshot) { s.State = uploader.Skipped },
+	}
+	for name, f := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := base
+			f(&s)
+			row := newTaskRow(nopActions{})
+			w := test.NewTempWindow(t, row)
+			w.Resize(fyne.NewSize(1000, row.MinSize().Height+8))
+			row.set(s)
+			test.AssertRendersToMarkup(t, "row/"+name+".xml", w.Canvas())
+		})
+	}
+}
+
+// A recycled row forgets the task it showed: set with another task moves
+// the buttons' target.
+func TestRowRecyclingRetargetsButtons(t *testing.T) {
+	test.NewTempApp(t)
+	var got []uploader.TaskID
+	row := newTaskRow(recordActions{&got})
+	row.set(uploader.Snapshot{ID: 1, State: uploader.Uploading})
+	row.set(uploader.Snapshot{ID: 2, State: uploader.Uploading})
+	test.Tap(row.cancelB)
+	if len(got) != 1 || got[0] != 2 {
+		t.Fatalf("cancel went to %v, want [2]", got)
+	}
+}
+
+type recordActions struct{ ids *[]uploader.TaskID }
+
+func (r recordActions) toggle(uploader.TaskID)    {}
+func (r recordActions) cancel(id uploader.TaskID) { *r.ids = append(*r.ids, id) }
+func (r recordActions) retry(uploader.TaskID)     {}
+func (r recordActions) remove(uploader.TaskID)    {}
+func (r recordActions) details(uploader.TaskID)   {}
+func (r recordActions) choose(uploader.TaskID)    {}
+
+func TestFormatting(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{humanBytes(512), "512 B"},
+		{humanBytes(1536), "1.5 KB"},
+		{humanBytes(8 << 20), "8.0 MB"},
+		{humanDuration(3*time.Minute + 10*time.Second), "3m 10s"},
+		{humanDuration(2*time.Hour + 5*time.Minute), "2h 5m"},
+		{elideMiddle("abcdefghijklmnopqrstuvwxyz", 11), "abcde…vwxyz"},
+		{elideMiddle("短名字", 11), "短名字"},
+		{firstSentence("First part. Second part."), "First part."},
+		{firstSentence("第一句。第二句。"), "第一句。"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

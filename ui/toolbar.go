@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// toolbar holds the queue-wide actions, the filter and search, the profile
+// switcher and the bandwidth limit.
+type toolbar struct {
+	w       *mainWindow
+	content fyne.CanvasObject
+	filter  *widget.Select
+	search  *widget.Entry
+	profile *widget.Select
+	limit   *widget.Select
+	quiet   bool // set while the code, not the user, changes a select
+}
+
+// filterNames are the filter choices in toolbar order.
+func filterNames() []string {
+	return []string{T("All"), T("Active"), T("Failed"), T("Finished")}
+}
+
+// limitChoice is one bandwidth-limit option.
+type limitChoice struct {
+	label string
+	bps   int64
+}
+
+func limitChoices() []limitChoice {
+	return []limitChoice{
+		{T("No speed limit"), 0},
+		{T("Limit: 50 MB/s"), 50 << 20},
+		{T("Limit: 10 MB/s"), 10 << 20},
+		{T("Limit: 5 MB/s"), 5 << 20},
+		{T("Limit: 1 MB/s"), 1 << 20},
+		{T("Limit: 256 KB/s"), 256 << 10},
+	}
+}
+
+const prefRate = "rate-limit"
+
+func newToolbar(w *mainWindow) *toolbar {
+	b := &toolbar{w: w}
+	addFiles := widget.NewButtonWithIcon(T("Add files"), theme.FileIcon(), w.addFilesDialog)
+	addFolder := widget.NewButtonWithIcon(T("Add folder"), theme.FolderOpenIcon(), w.addFolderDialog)
+	addFiles.Importance = widget.HighImportance
+	pauseAll := newTipButton(theme.MediaPauseIcon(), T("Pause all"), func() { w.call(func(e Engine) { e.PauseAll() }) })
+	resumeAll := newTipButton(theme.MediaPlayIcon(), T("Resume all"), func() { w.call(func(e Engine) { e.ResumeAll() }) })
+	retry := newTipButton(theme.ViewRefreshIcon(), T("Retry failed"), func() { w.call(func(e Engine) { e.RetryFailed() }) })
+	clearDone := newTipButton(theme.ContentClearIcon(), T("Clear finished"), func() { w.call(func(e Engine) { e.ClearFinished() }) })
+	history := newTipButton(theme.HistoryIcon(), T("History"), w.showHistory)
+	settings := newTipButton(theme.SettingsIcon(), T("Profiles and settings (Ctrl+,)"), w.showSettings)
+
+	names := filterNames()
+	b.filter = widget.NewSelect(names, func(string) { b.applyFilter() })
+	b.filter.SetSelectedIndex(0)
+	b.search = widget.NewEntry()
+	b.search.SetPlaceHolder(T("Search name or key"))
+	b.search.OnChanged = func(string) { b.applyFilter() }
+
+	b.profile = widget.NewSelect([]string{SandboxName}, func(name string) {
+		if b.quiet || name == "" || name == w.currentName() {
+			return
+		}
+		w.switchTo(name)
+	})
+	b.profile.PlaceHolder = T("Profile")
+
+	choices := limitChoices()
+	labels := make([]string, len(choices))
+	for i, c := range choices {
+		labels[i] = c.label
+	}
+	b.limit = widget.NewSelect(labels, func(string) {
+		i := b.limit.SelectedIndex()
+		if i < 0 {
+			return
+		}
+		w.setRateLimit(choices[i].bps)
+	})
+	saved := w.app.Preferences().Int(prefRate)
+	b.limit.SetSelectedIndex(0)
+	for i, c := range choices {
+		if int(c.bps) == saved {
+			b.limit.SetSelectedIndex(i)
+		}
+	}
+
+	row1 := container.NewBorder(nil, nil,
+		container.NewHBox(addFiles, addFolder, widget.NewSeparator(), pauseAll, resumeAll, retry, clearDone),
+		container.NewHBox(widget.NewLabel(T("Profile:")), fixedWidth(200, b.profile), history, settings))
+	row2 := container.NewBorder(nil, nil, fixedWidth(150, b.filter), fixedWidth(190, b.limit), b.search)
+	b.content = container.NewVBox(row1, row2)
+	return b
+}
+
+// applyFilter pushes the filter and search text to the model; the ticker
+// rebuilds the row order off the Fyne goroutine.
+func (b *toolbar) applyFilter() {
+	if b.search == nil || b.filter == nil {
+		return
+	}
+	b.w.model.setFilter(Filter(max(0, b.filter.SelectedIndex())), b.search.Text)
+}
+
+// setFilter selects a filter as if the user had picked it.
+func (b *toolbar) setFilter(f Filter) { b.filter.SetSelectedIndex(int(f)) }
+
+// showProfile shows name as the active profile without switching again.
+func (b *toolbar) showProfile(name string) {
+	b.quiet = true
+	defer func() { b.quiet = false }()
+	b.profile.SetSelected(name)
+}
+
+// setProfiles replaces the switcher's choices (Sandbox first).
+func (b *toolbar) setProfiles(names []string) {
+	b.quiet = true
+	defer func() { b.quiet = false }()
+	opts := append([]string{SandboxName}, names...)
+	cur := b.profile.Selected
+	b.profile.Options = opts
+	b.profile.Refresh()
+	b.profile.SetSelected(cur)
+}
+
+// setRateLimit applies a bandwidth limit at once and remembers it.
+func (w *mainWindow) setRateLimit(bps int64) {
+	w.rate.Store(bps)
+	w.app.Preferences().SetInt(prefRate, int(bps))
+	w.call(func(e Engine) { e.SetRateLimit(bps) })
+}
+
+// fixedWidth gives o a fixed width at its natural height, so a select
+// shows its whole choice instead of truncating to its minimum.
+func fixedWidth(width float32, o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewGridWrap(fyne.NewSize(width, o.MinSize().Height), o)
+}

@@ -1,0 +1,375 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/uploader"
+)
+
+// tickEvery is the UI's refresh period: 10 Hz is smooth for progress bars
+// and cheap for 100,000 tasks.
+const tickEvery = 100 * time.Millisecond
+
+// engineRef lets the ticker goroutine read the current engine without
+// touching the Fyne-owned session.
+type engineRef struct{ e Engine }
+
+// mainWindow wires the queue view, toolbar and status bar to one session.
+// Every field is owned by the Fyne goroutine except cur, the poll* fields
+// (ticker goroutine, under pollMu) and the model (its own lock).
+type mainWindow struct {
+	app    fyne.App
+	win    fyne.Window
+	opts   Options
+	opener *opener
+
+	model  *queueModel
+	queue  *queueView
+	bar    *toolbar
+	status *statusBar
+	banner *fyne.Container
+	notice *widget.Label // an error opening a profile, shown above the list
+
+	ctl      *serial
+	sess     *session
+	cur      atomic.Pointer[engineRef]
+	applying atomic.Bool
+
+	pollMu  sync.Mutex
+	pollRef *engineRef
+	cursor  uint64
+	events  *os.File // COSDROP_TEST_EVENTS: one line per finished task
+
+	stopTick chan struct{}
+	pending  []string // paths given before the first session opened
+	rate     atomic.Int64
+	conflict conflictMemory
+	quitting bool
+	// async runs blocking work (file and keyring I/O, opening profiles)
+	// off the Fyne goroutine; tests make it synchronous.
+	async func(f func())
+}
+
+func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
+	w := &mainWindow{app: a, win: win, opts: opts, model: newQueueModel(), ctl: newSerial(),
+		async: func(f func()) { go f() }}
+	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
+	w.queue.list.onKey = w.listKey
+	w.bar = newToolbar(w)
+	w.status = newStatusBar(w)
+	w.notice = widget.NewLabel("")
+	w.notice.Wrapping = fyne.TextWrapWord
+	w.notice.Importance = widget.DangerImportance
+	w.notice.Hide()
+	w.banner = sandboxBanner(w)
+	w.banner.Hide()
+	top := container.NewVBox(w.banner, w.bar.content, w.notice)
+	win.SetContent(container.NewBorder(top, w.status.content, nil, nil, w.queue.content))
+	win.SetOnDropped(w.onDropped)
+	w.addShortcuts()
+	return w
+}
+
+// start opens the last-used profile (the Sandbox on a first run) and the
+// ticker. It returns at once; the session arrives through fyne.Do.
+func (w *mainWindow) start() {
+	w.pending = append(w.pending, w.opts.Paths...)
+	w.stopTick = make(chan struct{})
+	go w.runTicker(w.stopTick)
+	w.switchTo(w.app.Preferences().StringWithFallback(prefProfile, SandboxName))
+}
+
+const prefProfile = "profile"
+
+// switchTo opens a profile off the Fyne goroutine and swaps it in.
+func (w *mainWindow) switchTo(name string) {
+	w.status.setBusy(T("Opening profile {{.Name}}…", map[string]any{"Name": name}))
+	w.async(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+		defer cancel()
+		s, err := w.opener.open(ctx, name)
+		fyne.Do(func() {
+			w.status.setBusy("")
+			if err != nil {
+				w.showNotice(T("Could not open profile {{.Name}}: {{.Err}}", map[string]any{"Name": name, "Err": err.Error()}))
+				w.bar.showProfile(w.currentName())
+				if w.sess == nil && name != SandboxName {
+					w.switchTo(SandboxName)
+				}
+				return
+			}
+			if w.quitting {
+				go s.close()
+				return
+			}
+			w.useSession(s)
+		})
+	})
+}
+
+func (w *mainWindow) currentName() string {
+	if w.sess == nil {
+		return ""
+	}
+	return w.sess.name
+}
+
+// useSession makes s the window's session and closes the previous one in
+// the background (closing pauses its uploads and persists them).
+func (w *mainWindow) useSession(s *session) {
+	old := w.sess
+	w.sess = s
+	w.pollMu.Lock()
+	w.model.reset()
+	w.cursor = 0
+	ref := &engineRef{e: s.engine}
+	w.pollRef = ref
+	w.cur.Store(ref)
+	w.pollMu.Unlock()
+	w.hideNotice()
+	if s.sandbox {
+		w.banner.Show()
+	} else {
+		w.banner.Hide()
+	}
+	w.bar.showProfile(s.name)
+	w.app.Preferences().SetString(prefProfile, s.name)
+	if old != nil {
+		go func() { _ = old.close() }()
+	}
+	if len(w.pending) > 0 {
+		w.add(w.pending)
+		w.pending = nil
+	}
+}
+
+// call runs f on the control goroutine with the current engine.
+func (w *mainWindow) call(f func(e Engine)) {
+	ref := w.cur.Load()
+	if ref == nil {
+		return
+	}
+	w.ctl.do(func() { f(ref.e) })
+}
+
+// add queues local paths; folders are walked by the engine, not here.
+func (w *mainWindow) add(paths []string) {
+	if len(paths) == 0 {
+		return
+	}
+	if w.cur.Load() == nil {
+		w.pending = append(w.pending, paths...)
+		return
+	}
+	paths = append([]string(nil), paths...)
+	w.call(func(e Engine) { e.Add(paths...) })
+}
+
+// onDropped adds dropped files and folders; a dropped profile file
+// (*.cosdrop) is imported instead of uploaded.
+func (w *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u == nil || u.Scheme() != "file" {
+			continue
+		}
+		p := u.Path()
+		if strings.EqualFold(filepath.Ext(p), profileExt) {
+			w.importProfileFile(p)
+			continue
+		}
+		paths = append(paths, p)
+	}
+	w.add(paths)
+}
+
+// runTicker is the one place engine state flows into the window: each
+// tick reads the change feed off the Fyne goroutine and posts at most one
+// fyne.Do, skipped while the previous one has not run yet.
+func (w *mainWindow) runTicker(stop chan struct{}) {
+	t := time.NewTicker(tickEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		w.poll()
+		if !w.model.hasPending() || !w.applying.CompareAndSwap(false, true) {
+			continue
+		}
+		u := w.model.take()
+		fyne.Do(func() {
+			w.applying.Store(false)
+			w.apply(u)
+		})
+	}
+}
+
+// poll merges the engine's changes since the last poll into the model.
+func (w *mainWindow) poll() {
+	w.pollMu.Lock()
+	defer w.pollMu.Unlock()
+	ref := w.pollRef
+	if ref == nil {
+		return
+	}
+	changed, cur := ref.e.Changes(w.cursor)
+	w.cursor = cur
+	w.model.merge(changed, ref.e.Totals())
+	if w.events != nil {
+		for _, s := range changed {
+			if s.State.Final() {
+				fmt.Fprintf(w.events, "%s\t%d\t%s\t%s\n", s.State, s.ID, s.Path, s.Key)
+			}
+		}
+	}
+}
+
+// tick is one synchronous poll-and-apply; tests call it from the test
+// goroutine instead of running the ticker.
+func (w *mainWindow) tick() {
+	w.poll()
+	w.apply(w.model.take())
+}
+
+// apply runs on the Fyne goroutine.
+func (w *mainWindow) apply(u update) {
+	w.queue.apply(u)
+	w.status.set(u.totals)
+	w.notify(u)
+}
+
+// selected returns the selected task, if any.
+func (w *mainWindow) selected() (uploader.Snapshot, bool) {
+	if w.queue.selected == 0 {
+		return uploader.Snapshot{}, false
+	}
+	return w.model.get(w.queue.selected)
+}
+
+// listKey handles Space (pause/resume), Delete (cancel) and Enter
+// (details) for the selection.
+func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
+	s, ok := w.selected()
+	if !ok {
+		return false
+	}
+	switch ev.Name {
+	case fyne.KeySpace:
+		w.toggle(s.ID)
+		return true
+	case fyne.KeyDelete:
+		w.cancel(s.ID)
+		return true
+	case fyne.KeyReturn, fyne.KeyEnter:
+		w.details(s.ID)
+		return true
+	}
+	return false
+}
+
+func (w *mainWindow) addShortcuts() {
+	c := w.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { w.addFilesDialog() })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { w.showSettings() })
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { w.listKey(ev) })
+}
+
+// Row actions (rowActions).
+
+func (w *mainWindow) toggle(id uploader.TaskID) {
+	s, ok := w.model.get(id)
+	if !ok {
+		return
+	}
+	if s.State == uploader.Paused {
+		w.call(func(e Engine) { e.Resume(id) })
+	} else if !s.State.Final() {
+		w.call(func(e Engine) { e.Pause(id) })
+	}
+}
+func (w *mainWindow) cancel(id uploader.TaskID) { w.call(func(e Engine) { e.Cancel(id) }) }
+func (w *mainWindow) retry(id uploader.TaskID)  { w.call(func(e Engine) { e.Retry(id) }) }
+func (w *mainWindow) remove(id uploader.TaskID) { w.call(func(e Engine) { e.Remove(id) }) }
+func (w *mainWindow) choose(id uploader.TaskID) {
+	if i := indexOf(w.queue.view, id); i >= 0 {
+		w.queue.list.Select(i)
+		w.win.Canvas().Focus(w.queue.list)
+	}
+}
+func (w *mainWindow) details(id uploader.TaskID) {
+	if s, ok := w.model.get(id); ok && w.sess != nil {
+		showDetails(w, s)
+	}
+}
+
+func (w *mainWindow) showNotice(msg string) {
+	w.notice.SetText(msg)
+	w.notice.Show()
+}
+
+func (w *mainWindow) hideNotice() { w.notice.Hide() }
+
+// closeRequested asks before quitting while uploads run.
+func (w *mainWindow) closeRequested() {
+	t := w.status.totals
+	if t.Active+t.Queued == 0 {
+		w.quit()
+		return
+	}
+	msg := widget.NewLabel(T("{{.Count}} uploads are still running. Pause them and quit? They continue the next time CosDrop starts.",
+		map[string]any{"Count": t.Active + t.Queued}))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(T("Uploads are running"), T("Pause and quit"), T("Keep uploading"), msg,
+		func(quit bool) {
+			if quit {
+				w.quit()
+			}
+		}, w.win)
+	d.Resize(fyne.NewSize(460, 200))
+	d.Show()
+}
+
+// quit pauses and persists (Engine.Close) off the Fyne goroutine, then quits.
+func (w *mainWindow) quit() {
+	if w.quitting {
+		return
+	}
+	w.quitting = true
+	w.status.setBusy(T("Pausing uploads…"))
+	sess := w.sess
+	if w.stopTick != nil {
+		close(w.stopTick)
+	}
+	go func() {
+		w.ctl.flush()
+		if sess != nil {
+			_ = sess.close()
+		}
+		w.pollMu.Lock() // a poll may still be writing events
+		if w.events != nil {
+			_ = w.events.Close()
+			w.events = nil
+		}
+		w.pollMu.Unlock()
+		fyne.Do(w.app.Quit)
+	}()
+}

@@ -1,0 +1,326 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"cosdrop/uploader"
+)
+
+// The drop handler adds the dropped files to the real engine, and the
+// rows appear (Fyne's test driver never delivers drops, so the handler is
+// called directly; the real-window test does a real XDND drop).
+func TestDropAddsTasks(t *testing.T) {
+	s := sandboxSession(t)
+	w := newTestWindow(t, s)
+	dir := t.TempDir()
+	a := writeFile(t, dir, "photo.jpg", 10_000)
+	b := writeFile(t, dir, "报告 2024.txt", 20_000)
+	w.onDropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(a), storage.NewFileURI(b)})
+	waitFor(t, w, "two finished rows", func() bool {
+		return len(w.queue.view) == 2 && w.status.totals.Done == 2
+	})
+	for i, want := range []string{"photo.jpg", "报告 2024.txt"} {
+		snap, _ := w.model.get(w.queue.view[i])
+		if snap.Key != want || snap.State != uploader.Done {
+			t.Errorf("row %d: key %q state %s, want %q done", i, snap.Key, snap.State, want)
+		}
+	}
+	if got := w.queue.list.Length(); got != 2 {
+		t.Errorf("list length %d, want 2", got)
+	}
+}
+
+// Tapping a row's pause, resume and cancel buttons changes the real
+// engine's state (the upload is slowed by localcos's bandwidth fault so
+// it is still running when tapped).
+func TestRowButtonsDriveEngine(t *testing.T) {
+	s := sandboxSession(t)
+	s.server.Faults().SetBandwidth(64 << 10)
+	w := newTestWindow(t, s)
+	p := writeFile(t, t.TempDir(), "big.bin", 4<<20)
+	w.add([]string{p})
+	var id uploader.TaskID
+	waitFor(t, w, "the upload to start", func() bool {
+		if len(w.queue.view) != 1 {
+			return false
+		}
+		id = w.queue.view[0]
+		return stateOf(s.engine, id) == uploader.Uploading && w.queue.rowFor(id) != nil
+	})
+	row := w.queue.rowFor(id)
+	if !row.toggleB.Visible() || row.toggleB.tip != "Pause" {
+		t.Fatalf("uploading row: toggle visible=%v tip %q", row.toggleB.Visible(), row.toggleB.tip)
+	}
+	test.Tap(row.toggleB)
+	waitFor(t, w, "paused", func() bool { return stateOf(s.engine, id) == uploader.Paused })
+	waitFor(t, w, "the row to show paused", func() bool { return w.queue.rowFor(id).state == uploader.Paused })
+	if row.toggleB.tip != "Resume" {
+		t.Errorf("paused row's toggle says %q, want Resume", row.toggleB.tip)
+	}
+	test.Tap(row.toggleB)
+	waitFor(t, w, "resumed", func() bool {
+		st := stateOf(s.engine, id)
+		return st == uploader.Queued || st == uploader.Uploading
+	})
+	waitFor(t, w, "the row to show it", func() bool { return w.queue.rowFor(id).state != uploader.Paused })
+	test.Tap(w.queue.rowFor(id).cancelB)
+	waitFor(t, w, "canceled", func() bool { return stateOf(s.engine, id) == uploader.Canceled })
+	waitFor(t, w, "the row to offer retry", func() bool {
+		r := w.queue.rowFor(id)
+		return r.state == uploader.Canceled && r.retryB.Visible() && !r.cancelB.Visible()
+	})
+}
+
+// One tick refreshes exactly the rows whose task changed: no UpdateItem
+// (no list refresh) when the set is unchanged.
+func TestTickRefreshesOnlyChangedRows(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	paths := make([]string, 50)
+	for i := range paths {
+		paths[i] = fmt.Sprintf("/data/file%02d.txt", i)
+	}
+	e.Add(paths...)
+	w.tick()
+	if len(w.queue.view) != 50 {
+		t.Fatalf("view has %d rows, want 50", len(w.queue.view))
+	}
+	visible := len(w.queue.rows)
+	if visible == 0 || visible >= 50 {
+		t.Fatalf("%d rows bound; want some but not all 50 (the list is virtual)", visible)
+	}
+	updates, sets := w.queue.updateItems, w.queue.rowSets
+	e.set(2, func(s *uploader.Snapshot) { s.State = uploader.Uploading; s.Acked = 500; s.Speed = 1e6 })
+	e.set(3, func(s *uploader.Snapshot) { s.State = uploader.Uploading; s.Acked = 100 })
+	e.set(45, func(s *uploader.Snapshot) { s.State = uploader.Uploading; s.Acked = 10 }) // not on screen
+	w.tick()
+	if got := w.queue.updateItems - updates; got != 0 {
+		t.Errorf("tick ran UpdateItem %d times; want 0 (no list refresh)", got)
+	}
+	if got := w.queue.rowSets - sets; got != 2 {
+		t.Errorf("tick refreshed %d rows; want 2 (the visible changed ones)", got)
+	}
+	if r := w.queue.rowFor(2); r == nil || r.bar.Value != 0.5 {
+		t.Errorf("row 2 progress not shown")
+	}
+	// A tick with no change touches nothing.
+	updates, sets = w.queue.updateItems, w.queue.rowSets
+	w.tick()
+	if w.queue.updateItems != updates || w.queue.rowSets != sets {
+		t.Errorf("an idle tick refreshed rows")
+	}
+}
+
+// The filter and the search box narrow the rows; the failure count in the
+// status bar switches to the failures.
+func TestFilterAndSearch(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	e.Add("/d/cat.jpg", "/d/dog.jpg", "/d/report.pdf", "/d/notes.txt")
+	e.set(1, func(s *uploader.Snapshot) { s.State = uploader.Done })
+	e.set(2, func(s *uploader.Snapshot) {
+		s.State = uploader.Failed
+		s.LastErr = &uploader.TaskError{Code: "AccessDenied", HTTPStatus: 403}
+	})
+	e.set(3, func(s *uploader.Snapshot) { s.State = uploader.Uploading })
+	w.tick()
+	names := func() []string {
+		var out []string
+		for _, id := range w.queue.view {
+			s, _ := w.model.get(id)
+			out = append(out, s.Key)
+		}
+		return out
+	}
+	check := func(what string, want ...string) {
+		t.Helper()
+		w.tick()
+		got := names()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: rows %v, want %v", what, got, want)
+		}
+	}
+	check("all", "uploads/cat.jpg", "uploads/dog.jpg", "uploads/report.pdf", "uploads/notes.txt")
+	w.bar.setFilter(FilterActive)
+	check("active", "uploads/report.pdf", "uploads/notes.txt")
+	w.bar.setFilter(FilterDone)
+	check("done", "uploads/cat.jpg")
+	w.bar.setFilter(FilterAll)
+	test.Type(w.bar.search, "JPG")
+	check("search jpg", "uploads/cat.jpg", "uploads/dog.jpg")
+	w.bar.search.SetText("")
+	check("cleared", "uploads/cat.jpg", "uploads/dog.jpg", "uploads/report.pdf", "uploads/notes.txt")
+	if !w.status.failed.Visible() || w.status.failed.Text != "1 failed" {
+		t.Fatalf("status bar failure button: visible=%v %q", w.status.failed.Visible(), w.status.failed.Text)
+	}
+	test.Tap(w.status.failed)
+	check("failures via status bar", "uploads/dog.jpg")
+	// A state change that leaves the filter drops the row.
+	e.Retry(2)
+	check("retried leaves failed filter")
+}
+
+// Space pauses/resumes and Delete cancels the selected task.
+func TestKeyboardActsOnSelection(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	e.Add("/d/a.txt", "/d/b.txt")
+	w.tick()
+	w.queue.list.Select(1)
+	w.win.Canvas().Focus(w.queue.list)
+	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	w.ctl.flush()
+	if st := stateOf(e, 2); st != uploader.Paused {
+		t.Fatalf("after Space: %s, want paused", st)
+	}
+	w.tick()
+	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	w.ctl.flush()
+	if st := stateOf(e, 2); st != uploader.Queued {
+		t.Fatalf("after second Space: %s, want queued", st)
+	}
+	w.tick()
+	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	w.ctl.flush()
+	if st := stateOf(e, 2); st != uploader.Canceled {
+		t.Fatalf("after Delete: %s, want canceled", st)
+	}
+	if st := stateOf(e, 1); st != uploader.Queued {
+		t.Errorf("the unselected task changed to %s", st)
+	}
+}
+
+// A finished batch and a failure each send one notification; the backlog
+// loaded at start sends none.
+func TestNotifications(t *testing.T) {
+	e := newScriptEngine()
+	e.Add("/old/x.txt")
+	e.set(1, func(s *uploader.Snapshot) { s.State = uploader.Done })
+	w := newTestWindow(t, scriptSession(e))
+	test.AssertNotificationSent(t, nil, func() { w.tick() })
+	e.Add("/d/a.txt", "/d/b.txt")
+	w.tick()
+	test.AssertNotificationSent(t, fyne.NewNotification("Upload failed", "b.txt: The network connection to COS failed."), func() {
+		e.set(3, func(s *uploader.Snapshot) {
+			s.State = uploader.Failed
+			s.LastErr = &uploader.TaskError{Code: uploader.CodeNetwork}
+		})
+		w.tick()
+	})
+	test.AssertNotificationSent(t, fyne.NewNotification("Uploads finished", "Files uploaded: 1, failed: 1."), func() {
+		e.set(2, func(s *uploader.Snapshot) { s.State = uploader.Done })
+		w.tick()
+	})
+}
+
+// Closing while uploads run asks first; with nothing running it quits.
+func TestCloseWhileUploadingAsks(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	e.Add("/d/a.txt")
+	w.tick()
+	w.closeRequested()
+	if w.quitting {
+		t.Fatal("quit without asking while a task was queued")
+	}
+	over := w.win.Canvas().Overlays().Top()
+	if over == nil {
+		t.Fatal("no dialog shown")
+	}
+	e.Pause(1)
+	w.tick()
+	w.closeRequested()
+	if !w.quitting {
+		t.Fatal("did not quit with nothing running")
+	}
+}
+
+// A click on a row selects it (the row takes taps because it takes double
+// taps), Enter and a double click open the details panel.
+func TestRowClickSelectsAndDoubleClickOpensDetails(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	e.Add("/d/a.txt", "/d/b.txt")
+	w.tick()
+	r := w.queue.rowFor(2)
+	test.Tap(r)
+	if w.queue.selected != 2 || w.win.Canvas().Focused() != w.queue.list {
+		t.Fatalf("tap selected %d, focus %T", w.queue.selected, w.win.Canvas().Focused())
+	}
+	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if w.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("Enter did not open the details panel")
+	}
+	w.win.Canvas().Overlays().Top().Hide()
+	w.win.Canvas().Overlays().Remove(w.win.Canvas().Overlays().Top())
+	test.DoubleTap(r)
+	if w.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("double tap did not open the details panel")
+	}
+}
+
+// A profile that cannot be opened leaves the current session in place and
+// says why above the list.
+func TestSwitchToBrokenProfileKeepsSession(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	w.async = func(f func()) { f() }
+	before := w.sess
+	w.switchTo("No such profile")
+	if w.sess != before {
+		t.Fatal("the session changed")
+	}
+	if !w.notice.Visible() || !strings.Contains(w.notice.Text, "No such profile") {
+		t.Fatalf("notice %q visible=%v", w.notice.Text, w.notice.Visible())
+	}
+	if w.bar.profile.Selected != SandboxName {
+		t.Errorf("switcher shows %q", w.bar.profile.Selected)
+	}
+}
+
+// Switching to the Sandbox starts localcos and the real engine and shows
+// the banner.
+func TestSwitchToSandbox(t *testing.T) {
+	w := newTestWindow(t, nil)
+	w.async = func(f func()) { f() }
+	w.switchTo(SandboxName)
+	if w.sess == nil || !w.sess.sandbox || !w.banner.Visible() {
+		t.Fatal("no Sandbox session or banner")
+	}
+	t.Cleanup(func() { _ = w.sess.close() })
+	p := writeFile(t, t.TempDir(), "hello.txt", 100)
+	w.add([]string{p})
+	waitFor(t, w, "the upload", func() bool { return w.status.totals.Done == 1 })
+}
+
+// Removing and clearing finished tasks drops their rows; the toolbar's
+// queue-wide buttons reach the engine.
+func TestRemoveAndClearFinished(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	e.Add("/d/a.txt", "/d/b.txt", "/d/c.txt")
+	e.set(1, func(s *uploader.Snapshot) { s.State = uploader.Done })
+	e.set(2, func(s *uploader.Snapshot) { s.State = uploader.Failed })
+	w.tick()
+	test.Tap(w.queue.rowFor(2).removeB)
+	w.ctl.flush()
+	w.tick()
+	if len(w.queue.view) != 2 || indexOf(w.queue.view, 2) >= 0 {
+		t.Fatalf("after remove: %v", w.queue.view)
+	}
+	w.call(func(e Engine) { e.ClearFinished() })
+	w.ctl.flush()
+	w.tick()
+	if len(w.queue.view) != 1 || w.queue.view[0] != 3 {
+		t.Fatalf("after clear finished: %v", w.queue.view)
+	}
+	if w.status.totals.Tasks != 1 {
+		t.Errorf("status counts %d tasks", w.status.totals.Tasks)
+	}
+}
