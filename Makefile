@@ -11,7 +11,7 @@ BUILD   := build
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export CGO_ENABLED := 1
 
-.PHONY: run build debug deps deps-test test fmt-check vet staticcheck unit kill-test keyring-test gui-smoke bench clean
+.PHONY: run build debug deps deps-test test fmt-check vet staticcheck unit kill-test keyring-test gui-smoke gui-drop-test screenshots bench clean
 
 deps:
 	@.ci/deps.sh build
@@ -32,7 +32,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet staticcheck unit kill-test keyring-test gui-smoke
+test: deps-test fmt-check vet staticcheck unit kill-test keyring-test gui-smoke gui-drop-test
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -59,6 +59,14 @@ gui-smoke: debug deps-test
 	.ci/gui-smoke.sh $(BUILD)/cosdrop-debug $(BUILD)/smoke
 
 ## bench: throughput and memory against localcos (not part of `make test`); prints the README table.
+## gui-drop-test: a real X11 drag-and-drop of two files onto the window; both must upload.
+gui-drop-test: debug deps-test
+	.ci/gui-drop-test.sh $(BUILD)/cosdrop-debug $(BUILD)/drop
+
+## screenshots: the PNGs README.md shows (main window, details, profile editor; English and Chinese).
+screenshots: debug deps-test
+	.ci/screenshots.sh $(BUILD)/cosdrop-debug docs/screenshots
+
 bench: deps-test
 	.ci/bench.sh
 
