@@ -5,6 +5,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"cosdrop/assets"
+	// Must initialise before Fyne reads the locale; see its package doc.
+	_ "cosdrop/ui/internal/localefix"
 )
 
 func init() {
