@@ -176,8 +176,8 @@ func rowDetail(s uploader.Snapshot) string {
 		if sp := humanSpeed(s.Speed); sp != "" {
 			parts = append(parts, sp)
 		}
-		if s.ETA > 0 {
-			parts = append(parts, T("{{.Time}} left", map[string]any{"Time": humanDuration(s.ETA)}))
+		if left := humanDuration(s.ETA); left != "" {
+			parts = append(parts, T("{{.Time}} left", map[string]any{"Time": left}))
 		}
 		return strings.Join(parts, " · ")
 	case uploader.Failed:
