@@ -21,14 +21,44 @@ func (e *Engine) Pause(ids ...TaskID) {
 			e.mu.Unlock()
 			continue
 		}
-		st := t.rec.State
+		if t.rec.State != Queued || t.held {
+			e.mu.Unlock()
+			continue
+		}
+		t.held = true
 		e.mu.Unlock()
-		if st == Queued {
-			e.update(t, false, func(r *record) {
-				if r.State == Queued {
-					r.State = Paused
-				}
-			})
+		e.update(t, false, func(r *record) {
+			if r.State == Queued {
+				r.State = Paused
+			}
+		})
+		e.release(t)
+	}
+}
+
+// release ends a hold and lets the dispatcher look at the queue again.
+func (e *Engine) release(t *task) {
+	e.mu.Lock()
+	t.held = false
+	e.mu.Unlock()
+	e.kick()
+}
+
+// waitIdle blocks until no worker runs t, so a control call that needs an
+// idle task (resume, retry) is not lost while a pause is still settling.
+// It gives up when the engine closes.
+func (e *Engine) waitIdle(t *task) {
+	for {
+		e.mu.Lock()
+		rs := t.run
+		e.mu.Unlock()
+		if rs == nil {
+			return
+		}
+		select {
+		case <-rs.done:
+		case <-e.ctx.Done():
+			return
 		}
 	}
 }
@@ -54,7 +84,13 @@ func (e *Engine) Retry(ids ...TaskID) {
 func (e *Engine) requeue(id TaskID, ok func(*record) bool, retry bool) {
 	e.mu.Lock()
 	t := e.tasks[id]
-	if t == nil || t.run != nil || !ok(&t.rec) {
+	e.mu.Unlock()
+	if t == nil {
+		return
+	}
+	e.waitIdle(t)
+	e.mu.Lock()
+	if t.run != nil || t.held || !ok(&t.rec) {
 		e.mu.Unlock()
 		return
 	}
@@ -103,11 +139,17 @@ func (e *Engine) Cancel(ids ...TaskID) {
 			e.mu.Unlock()
 			continue
 		}
+		if t.held {
+			e.mu.Unlock()
+			continue
+		}
+		t.held = true
 		rec := t.rec
 		e.mu.Unlock()
 		e.wg.Add(1)
 		go func() {
 			defer e.wg.Done()
+			defer e.release(t)
 			note, te := e.abort(rec)
 			e.update(t, true, func(r *record) {
 				if r.State.Final() {

@@ -369,7 +369,7 @@ func (e *Engine) dispatch() {
 			id := e.queue[0]
 			e.queue = e.queue[1:]
 			t := e.tasks[id]
-			if t == nil || t.rec.State != Queued || t.run != nil {
+			if t == nil || t.rec.State != Queued || t.run != nil || t.held {
 				continue
 			}
 			e.startLocked(t)

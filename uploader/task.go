@@ -14,11 +14,15 @@ import (
 // can be taken without copying under contention. A queued task costs the
 // record, its strings and this header: well under 1 KiB.
 type task struct {
-	rec     record     // guarded by Engine.mu
-	version uint64     // guarded by Engine.mu
-	run     *runState  // guarded by Engine.mu; non-nil while a worker owns the task
-	gone    bool       // guarded by Engine.mu; removed from the engine
-	wmu     sync.Mutex // serialises journal writes of this task
+	rec     record    // guarded by Engine.mu
+	version uint64    // guarded by Engine.mu
+	run     *runState // guarded by Engine.mu; non-nil while a worker owns the task
+	gone    bool      // guarded by Engine.mu; removed from the engine
+	// held is set while a control call (pause or cancel of a task that is
+	// not running) is writing the task's new state: the dispatcher must not
+	// start it in between, or the run and the control call would race.
+	held bool       // guarded by Engine.mu
+	wmu  sync.Mutex // serialises journal writes of this task
 }
 
 // runState exists while a worker runs a task: its cancel function (the
