@@ -29,6 +29,17 @@ const MaxSingleUpload int64 = 5 << 30
 // server-signed upload, which is always a single request.
 var ErrTooLarge = errors.New("file too large for a single upload")
 
+// CheckSingleUpload returns the plain-words refusal (matching ErrTooLarge)
+// when size bytes cannot go up in one request, else nil. The uploader's
+// server-signed mode calls it before asking the signing server for anything,
+// so both server-signed paths refuse with the same words.
+func CheckSingleUpload(size int64) error {
+	if size > MaxSingleUpload {
+		return tooLarge(size)
+	}
+	return nil
+}
+
 // tooLarge is the plain-words refusal, with the way out.
 func tooLarge(size int64) error {
 	return fmt.Errorf("%w: the file is %.2f GB and a server-signed profile uploads each file in one request, which COS limits to 5 GB; ask your administrator for an STS profile (which uploads in parts) or split the file", ErrTooLarge, float64(size)/(1<<30))

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
+
+	"cosdrop/auth"
 )
 
 // verdict is what the engine does after a failed request.
@@ -59,11 +61,40 @@ func cosError(err error) (*cos.ErrorResponse, bool) {
 	return nil, false
 }
 
+// codeUnauthorized marks a task failed because the credential or signing
+// server refused the login token (its own message is in TaskError.Message).
+const codeUnauthorized = "Unauthorized"
+
+// sdkRetryError finds the SDK's *cos.RetryError in err's chain. The SDK
+// joins every attempt's error into it without an Unwrap method, and for a
+// reader it cannot size (ours) the first entry is always a spurious "can't
+// get reader content length": only the last entry is the real failure.
+func sdkRetryError(err error) (*cos.RetryError, error) {
+	var re *cos.RetryError
+	if errors.As(err, &re) && len(re.Errs) > 0 {
+		return re, re.Errs[len(re.Errs)-1]
+	}
+	return nil, err
+}
+
+// unauthorized reports whether err is the credential (or signing) server
+// refusing the login token. Found by the end-to-end tests: it reaches the
+// engine as a transport error, which used to be retried MaxAttempts times
+// with backoff (about half a minute) and reported as a network error,
+// although the same token will be refused every time.
+func unauthorized(err error) bool {
+	_, cause := sdkRetryError(err)
+	return errors.Is(err, auth.ErrUnauthorized) || errors.Is(cause, auth.ErrUnauthorized)
+}
+
 // classify decides how to go on after err. The caller has already checked
 // its own context (pause, cancel and shutdown are never retried).
 func classify(err error) verdict {
 	var le *localError
 	if errors.As(err, &le) {
+		return fatal
+	}
+	if unauthorized(err) {
 		return fatal
 	}
 	var ce *codedError
@@ -117,8 +148,15 @@ func toTaskError(op string, err error, now time.Time) TaskError {
 			if te.Message == "" {
 				te.Message = http.StatusText(te.HTTPStatus)
 			}
+		} else if unauthorized(err) {
+			te.Code = codeUnauthorized
 		} else {
 			te.Code = CodeNetwork
+		}
+		// Show the real failure, not the SDK's list of every attempt's
+		// error with its spurious first entry (see sdkRetryError).
+		if re, cause := sdkRetryError(err); re != nil {
+			te.Message = strings.Replace(te.Message, re.Error(), cause.Error(), 1)
 		}
 	}
 	return te

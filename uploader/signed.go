@@ -3,6 +3,7 @@ package uploader
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -34,6 +35,13 @@ func (e *Engine) signedPut(ctx context.Context, t *task, rs *runState) error {
 		return fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
 	}
 	defer f.Close()
+	// One request per file, and COS takes at most 5 GB in one: refuse a
+	// bigger file up front (issue 4) instead of asking for a signature and
+	// streaming gigabytes into an EntityTooLarge. Not retryable: the file
+	// will not shrink.
+	if err := auth.CheckSingleUpload(r.Size); err != nil {
+		return fmt.Errorf("upload: %w", &localError{code: "EntityTooLarge", err: err})
+	}
 	ext := strings.TrimPrefix(filepath.Ext(r.Path), ".")
 	var key, etag, reqID string
 	var crc uint64
@@ -47,6 +55,11 @@ func (e *Engine) signedPut(ctx context.Context, t *task, rs *runState) error {
 		}
 		sp, err := e.cfg.Signer.PutSign(ctx, ext)
 		if err != nil {
+			// A refused login token is refused again on every try: fail
+			// at once with the server's message instead of backing off.
+			if errors.Is(err, auth.ErrUnauthorized) {
+				return &codedError{code: codeUnauthorized, msg: "ask the signing server: " + err.Error()}
+			}
 			return &codedError{code: "SignServerError", msg: "ask the signing server: " + err.Error(), retryable: true}
 		}
 		u, err := signedURL(sp)
