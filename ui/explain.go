@@ -52,6 +52,10 @@ func Explain(e uploader.TaskError) string {
 		return T("The temporary credentials expired and could not be renewed: {{.Reason}}",
 			map[string]any{"Reason": msg[i+len("refresh credentials: "):]})
 	}
+	if e.Code == uploader.CodeUnauthorized {
+		return T("The credential server did not accept CosDrop's sign-in. Sign in again in the profile, or ask your administrator. The server said: {{.Message}}",
+			map[string]any{"Message": msg})
+	}
 	if e.Code == "AccessDenied" && strings.Contains(strings.ToLower(msg), "expired") {
 		return T("The upload's signature expired before COS received it. CosDrop signs again and retries; if this persists, check the computer's clock.")
 	}

@@ -61,9 +61,9 @@ func cosError(err error) (*cos.ErrorResponse, bool) {
 	return nil, false
 }
 
-// codeUnauthorized marks a task failed because the credential or signing
+// CodeUnauthorized marks a task failed because the credential or signing
 // server refused the login token (its own message is in TaskError.Message).
-const codeUnauthorized = "Unauthorized"
+const CodeUnauthorized = "Unauthorized"
 
 // sdkRetryError finds the SDK's *cos.RetryError in err's chain. The SDK
 // joins every attempt's error into it without an Unwrap method, and for a
@@ -149,7 +149,7 @@ func toTaskError(op string, err error, now time.Time) TaskError {
 				te.Message = http.StatusText(te.HTTPStatus)
 			}
 		} else if unauthorized(err) {
-			te.Code = codeUnauthorized
+			te.Code = CodeUnauthorized
 		} else {
 			te.Code = CodeNetwork
 		}

@@ -58,7 +58,7 @@ func (e *Engine) signedPut(ctx context.Context, t *task, rs *runState) error {
 			// A refused login token is refused again on every try: fail
 			// at once with the server's message instead of backing off.
 			if errors.Is(err, auth.ErrUnauthorized) {
-				return &codedError{code: codeUnauthorized, msg: "ask the signing server: " + err.Error()}
+				return &codedError{code: CodeUnauthorized, msg: "ask the signing server: " + err.Error()}
 			}
 			return &codedError{code: "SignServerError", msg: "ask the signing server: " + err.Error(), retryable: true}
 		}
