@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"cosdrop/localcos"
+	"cosdrop/uploader"
 )
 
 func init() {
@@ -81,13 +82,11 @@ func runServeLocal(args []string) int {
 	return 0
 }
 
-// defaultSandboxDir keeps sandbox objects beside CosDrop's other state.
+// defaultSandboxDir keeps the server's objects in the data directory, beside
+// the upload journals: they are data, not configuration (which may be
+// synced or backed up as small files).
 func defaultSandboxDir() string {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	return filepath.Join(dir, "cosdrop", "sandbox")
+	return filepath.Join(uploader.DefaultStateDir(), "serve-local")
 }
 
 func randomToken(n int) string {
