@@ -11,6 +11,9 @@ BUILD   := build
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export CGO_ENABLED := 1
 
+# Installers (make package, package-linux, package-windows, test-package).
+include packaging.mk
+
 .PHONY: run build debug deps deps-test test fmt-check vet staticcheck unit kill-test keyring-test gui-smoke gui-drop-test screenshots bench clean
 
 deps:
