@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"cosdrop/auth"
+	"cosdrop/ui"
 )
 
 // The login, logout and profile subcommands. Profiles live in
@@ -40,9 +41,23 @@ func fail(format string, args ...any) int {
 	return 1
 }
 
-// explain prints err with the CLI's translated lead-in.
+// explain prints err with the CLI's translated lead-in; auth's coded
+// errors (profile and profile-file problems) are translated as well.
 func explain(lead string, err error) int {
+	var pe *auth.ProfileError
+	if errors.As(err, &pe) {
+		return fail("%s: %s", lead, pe.Localize(trAuth))
+	}
 	return fail("%s: %s", lead, auth.Redact(err.Error()))
+}
+
+// trAuth translates auth's message templates (auth.Translator); their
+// keys live in assets/translations/auth.<lang>.json.
+func trAuth(template string, params map[string]any) string {
+	if len(params) == 0 {
+		return ui.T(template)
+	}
+	return ui.T(template, params)
 }
 
 func runLogin(args []string) int {
@@ -139,16 +154,7 @@ func runLogout(args []string) int {
 func deleteSecrets(name string) (removed int, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), keyringTimeout)
 	defer cancel()
-	for _, acct := range []string{auth.SecretKeyAccount(name), auth.LoginTokenAccount(name)} {
-		switch err := secretStore.Delete(ctx, acct); {
-		case err == nil:
-			removed++
-		case errors.Is(err, auth.ErrNotFound):
-		default:
-			return removed, err
-		}
-	}
-	return removed, nil
+	return auth.DeleteSecrets(ctx, secretStore, name)
 }
 
 const profileSynopsis = `add|list|remove|export|import|test ...
@@ -412,10 +418,10 @@ func profileTest(args []string) int {
 		if r.Status != auth.Allowed {
 			mark = "FAIL"
 		}
-		fmt.Printf("%s %-24s %s\n", mark, r.Action, tr(r.Plain))
+		fmt.Printf("%s %-24s %s\n", mark, r.Action, r.Localize(trAuth))
 	}
 	for _, n := range rep.Notes {
-		fmt.Printf("%s %s\n", tr("Note:"), n)
+		fmt.Printf("%s %s\n", tr("Note:"), n.Localize(trAuth))
 	}
 	if !rep.OK() {
 		if m := rep.Missing(); len(m) > 0 {

@@ -52,26 +52,32 @@ var ErrSecretInProfile = errors.New("profile file contains a secret")
 // host, and anything else Validate rejects.
 func ParseProfileExport(b []byte) (Profile, error) {
 	if len(b) > maxImportSize {
-		return Profile{}, fmt.Errorf("profile file is larger than %d KB; it is not a CosDrop profile", maxImportSize>>10)
+		return Profile{}, profileErr("", CodeImportTooLarge, "KB", maxImportSize>>10)
 	}
 	var raw any
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return Profile{}, fmt.Errorf("profile file is not valid JSON: %w", err)
+		e := profileErr("", CodeImportNotJSON, "Reason", err.Error())
+		e.Err = err
+		return Profile{}, e
 	}
 	if fields := secretFields(raw, ""); len(fields) > 0 {
-		return Profile{}, fmt.Errorf("%w (%s): ask your administrator for an export made with 'cosdrop profile export', and treat that key as leaked", ErrSecretInProfile, strings.Join(fields, ", "))
+		e := profileErr("", CodeImportSecret, "Fields", strings.Join(fields, ", "))
+		e.Err = ErrSecretInProfile
+		return Profile{}, e
 	}
 	var doc exportDoc
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
-		return Profile{}, fmt.Errorf("profile file: %w", err)
+		e := profileErr("", CodeImportInvalid, "Reason", err.Error())
+		e.Err = err
+		return Profile{}, e
 	}
 	if doc.Format != exportFormat {
-		return Profile{}, fmt.Errorf("not a CosDrop profile file (format %q, want %q)", doc.Format, exportFormat)
+		return Profile{}, profileErr("", CodeImportFormat, "Value", quote(doc.Format), "Want", quote(exportFormat))
 	}
 	if doc.Version != 1 {
-		return Profile{}, fmt.Errorf("profile file version %d is newer than this CosDrop understands; update CosDrop", doc.Version)
+		return Profile{}, profileErr("", CodeImportVersion, "Version", doc.Version)
 	}
 	if err := doc.Profile.Validate(); err != nil {
 		return Profile{}, fmt.Errorf("profile file: %w", err)

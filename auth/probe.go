@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -31,10 +30,29 @@ const (
 type ProbeResult struct {
 	Action string // COS API name, e.g. "HeadObject"
 	Status ProbeStatus
-	// Plain explains the result in plain words: what works, or what the
-	// user loses without it.
+	// Message explains the result in plain words: what works, or what
+	// the user loses without it. Its code is ProbeCode(Action, Status).
+	Message Message
+	// Detail is the server's or the network's own words (redacted),
+	// shown after the message untranslated; empty when allowed.
+	Detail string
+	// Plain is Message and Detail in English, for logs.
 	Plain string
 	Err   error
+}
+
+// Localize is the result in the user's language. A profile problem in
+// Detail (a bad bucket name) is translated too.
+func (r ProbeResult) Localize(tr Translator) string {
+	s := r.Message.Localize(tr)
+	var pe *ProfileError
+	switch {
+	case errors.As(r.Err, &pe):
+		s += ": " + pe.Localize(tr)
+	case r.Detail != "":
+		s += ": " + r.Detail
+	}
+	return s
 }
 
 // ProbeReport is the outcome of Probe.
@@ -42,7 +60,7 @@ type ProbeReport struct {
 	Results []ProbeResult
 	// Notes are cleanup problems and similar remarks that do not affect
 	// uploads (a probe object that could not be deleted).
-	Notes []string
+	Notes []Message
 }
 
 // OK reports whether every action was allowed.
@@ -66,7 +84,8 @@ func (r ProbeReport) Missing() []string {
 	return out
 }
 
-// probeAction describes an action for the report.
+// probeWords are the English texts of each action's allowed and denied
+// codes (see ProbeCode).
 var probeWords = map[string][2]string{ // action -> {works, missing}
 	"PutObject":               {"can upload files", "cannot upload files: PutObject is not allowed here"},
 	"HeadObject":              {"can check uploaded files", "cannot check uploaded files (HeadObject is missing): skipping identical files and recovering an upload whose last answer was lost will not work"},
@@ -78,20 +97,27 @@ var probeWords = map[string][2]string{ // action -> {works, missing}
 }
 
 func result(action string, err error) ProbeResult {
-	w := probeWords[action]
-	if err == nil {
-		return ProbeResult{Action: action, Status: Allowed, Plain: w[0]}
-	}
+	r := ProbeResult{Action: action, Status: Failed, Err: err}
 	var e *cos.ErrorResponse
-	if errors.As(err, &e) {
-		if e.Code == "AccessDenied" && e.Message != "Request has expired" {
-			return ProbeResult{Action: action, Status: Denied, Plain: w[1], Err: err}
-		}
+	switch {
+	case err == nil:
+		r.Status = Allowed
+	case errors.As(err, &e) && e.Code == "AccessDenied" && e.Message != "Request has expired":
+		r.Status = Denied
+	case errors.Is(err, ErrUnauthorized):
+		r.Status, r.Detail = Denied, Redact(err.Error())
+	default:
+		r.Detail = Redact(err.Error())
 	}
-	if errors.Is(err, ErrUnauthorized) {
-		return ProbeResult{Action: action, Status: Denied, Plain: w[1] + ": " + err.Error(), Err: err}
+	r.Message = msg(ProbeCode(action, r.Status), "Action", action)
+	if r.Status == Allowed || r.Status == Denied {
+		r.Message.Params = nil // the text names the action itself
 	}
-	return ProbeResult{Action: action, Status: Failed, Plain: fmt.Sprintf("%s: %s", action, Redact(err.Error())), Err: err}
+	r.Plain = r.Message.String()
+	if r.Detail != "" {
+		r.Plain += ": " + r.Detail
+	}
+	return r
 }
 
 // notFound reports whether err is a COS 404: the action itself was
@@ -112,7 +138,7 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 	var rep ProbeReport
 	if p.Mode == ModeServerSigned || prov == nil {
 		if sign == nil {
-			rep.Notes = append(rep.Notes, "nothing to probe: the profile has no credentials")
+			rep.Notes = append(rep.Notes, msg(CodeProbeNoteNoCredentials))
 			return rep
 		}
 		_, err := sign.PutSign(ctx, "txt")
@@ -123,12 +149,12 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 	}
 	u, err := p.BucketURL()
 	if err != nil {
-		rep.Results = append(rep.Results, ProbeResult{Action: "PutObject", Status: Failed, Plain: err.Error(), Err: err})
+		rep.Results = append(rep.Results, result("PutObject", err))
 		return rep
 	}
 	bu, err := parseURL(u)
 	if err != nil {
-		rep.Results = append(rep.Results, ProbeResult{Action: "PutObject", Status: Failed, Plain: err.Error(), Err: err})
+		rep.Results = append(rep.Results, result("PutObject", err))
 		return rep
 	}
 	c := cos.NewClient(&cos.BaseURL{BucketURL: bu}, &http.Client{Transport: NewTransport(prov, base)})
@@ -145,7 +171,7 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 	if putErr != nil && !errors.As(putErr, &ce) {
 		// Not an answer from COS (unreachable, TLS, credential server
 		// down): every other action would fail the same way.
-		rep.Notes = append(rep.Notes, "stopped after the first request: COS could not be reached with this profile")
+		rep.Notes = append(rep.Notes, msg(CodeProbeNoteUnreachable))
 		return rep
 	}
 
@@ -170,12 +196,12 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 	}
 	rep.Results = append(rep.Results, result("AbortMultipartUpload", err))
 	if iniErr == nil && err != nil {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("could not abort the probe's multipart upload of %s; remove it in the COS console (upload ID %s)", key, uploadID))
+		rep.Notes = append(rep.Notes, msg(CodeProbeNoteAbortFailed, "Key", key, "UploadID", uploadID))
 	}
 
 	if putErr == nil {
 		if _, err := c.Object.Delete(ctx, key); err != nil {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("could not delete the probe object %s (%s); it is 24 bytes, remove it in the COS console", key, Redact(err.Error())))
+			rep.Notes = append(rep.Notes, msg(CodeProbeNoteDeleteFailed, "Key", key, "Reason", Redact(err.Error())))
 		}
 	}
 	return rep

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -70,25 +69,22 @@ func (p Profile) Validate() error {
 	switch p.Mode {
 	case ModePermanent, ModeSTS, ModeServerSigned:
 	case "":
-		return errors.New("mode is missing: choose permanent, sts or server-signed")
+		return profileErr("mode", CodeModeMissing)
 	default:
-		return fmt.Errorf("mode %q is unknown: choose permanent, sts or server-signed", p.Mode)
+		return profileErr("mode", CodeModeUnknown, "Value", quote(string(p.Mode)))
 	}
 	// Server-signed uploads go wherever the server says; bucket and region
 	// are then only informative and may be empty.
 	if p.Mode != ModeServerSigned || p.Bucket != "" || p.Region != "" {
 		if !bucketRE.MatchString(p.Bucket) {
-			return fmt.Errorf("bucket %q is not of the form name-APPID (for example examplebucket-1250000000)", p.Bucket)
+			return profileErr("bucket", CodeBucketInvalid, "Value", quote(p.Bucket))
 		}
-		if p.Endpoint == "" && !regionRE.MatchString(p.Region) {
-			return fmt.Errorf("region %q is not a COS region (for example ap-guangzhou)", p.Region)
-		}
-		if p.Region != "" && !regionRE.MatchString(p.Region) {
-			return fmt.Errorf("region %q is not a COS region (for example ap-guangzhou)", p.Region)
+		if (p.Endpoint == "" || p.Region != "") && !regionRE.MatchString(p.Region) {
+			return profileErr("region", CodeRegionInvalid, "Value", quote(p.Region))
 		}
 	}
 	if p.Endpoint != "" {
-		if err := checkURL("endpoint", p.Endpoint, false); err != nil {
+		if err := checkURL(fieldEndpoint, p.Endpoint, false); err != nil {
 			return err
 		}
 	}
@@ -96,28 +92,28 @@ func (p Profile) Validate() error {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {
-		return fmt.Errorf("on-conflict %q is unknown: choose %s", p.OnConflict, strings.Join(conflictPolicies, ", "))
+		return profileErr("on-conflict", CodeConflictUnknown, "Value", quote(p.OnConflict), "Choices", strings.Join(conflictPolicies, ", "))
 	}
 	switch p.Mode {
 	case ModePermanent:
 		if !secretIDRE.MatchString(p.SecretID) {
 			if p.SecretID == "" {
-				return errors.New("secret-id is missing: a permanent-key profile needs the SecretId (the SecretKey goes to the keyring with 'cosdrop login')")
+				return profileErr("secret-id", CodeSecretIDMissing)
 			}
-			return fmt.Errorf("secret-id %q does not look like a SecretId (8-128 letters, digits, - or _)", p.SecretID)
+			return profileErr("secret-id", CodeSecretIDInvalid, "Value", quote(p.SecretID))
 		}
 		if p.CredentialURL != "" {
-			return errors.New("credential-url is only used by sts and server-signed profiles")
+			return profileErr("credential-url", CodeCredentialURLUnused)
 		}
 	case ModeSTS, ModeServerSigned:
 		if p.CredentialURL == "" {
-			return fmt.Errorf("credential-url is missing: a %s profile needs the organisation's URL", p.Mode)
+			return profileErr("credential-url", CodeCredentialURLMissing, "Mode", string(p.Mode))
 		}
-		if err := checkURL("credential-url", p.CredentialURL, true); err != nil {
+		if err := checkURL(fieldCredentialURL, p.CredentialURL, true); err != nil {
 			return err
 		}
 		if p.SecretID != "" {
-			return fmt.Errorf("secret-id is only used by permanent-key profiles, not %s", p.Mode)
+			return profileErr("secret-id", CodeSecretIDUnused, "Mode", string(p.Mode))
 		}
 	}
 	return nil
@@ -128,17 +124,17 @@ func (p Profile) Validate() error {
 func ValidateName(name string) error {
 	switch {
 	case name == "":
-		return errors.New("profile name is missing")
+		return profileErr("name", CodeNameMissing)
 	case utf8.RuneCountInString(name) > maxNameLen:
-		return fmt.Errorf("profile name is longer than %d characters", maxNameLen)
+		return profileErr("name", CodeNameTooLong, "Max", maxNameLen)
 	case strings.TrimSpace(name) != name:
-		return fmt.Errorf("profile name %q starts or ends with a space", name)
+		return profileErr("name", CodeNameSpace, "Value", quote(name))
 	case strings.ContainsAny(name, `/\:`):
-		return fmt.Errorf("profile name %q contains /, \\ or : characters", name)
+		return profileErr("name", CodeNameChars, "Value", quote(name))
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) {
-			return fmt.Errorf("profile name %q contains a control character", name)
+			return profileErr("name", CodeNameControl, "Value", quote(name))
 		}
 	}
 	return nil
@@ -147,21 +143,23 @@ func ValidateName(name string) error {
 // checkURL accepts http(s) URLs; plain http only for loopback hosts,
 // because a session token or a login token would travel in the clear.
 // A credential URL must not carry a secret in userinfo either.
-func checkURL(field, raw string, credential bool) error {
+func checkURL(field Code, raw string, credential bool) error {
+	f := string(field)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Errorf("%s %q is not an http(s) URL", field, raw)
+		return profileErr(f, CodeURLInvalid, "Field", f, "Value", quote(raw))
 	}
 	if u.User != nil {
-		return fmt.Errorf("%s must not contain a user name or password; use 'cosdrop login' for a login token", field)
+		// The value is not quoted back: it holds a password.
+		return profileErr(f, CodeURLUserinfo, "Field", f)
 	}
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		return fmt.Errorf("%s %q uses plain http on a non-local host; use https (http is only allowed for 127.0.0.1, ::1 and localhost)", field, raw)
+		return profileErr(f, CodeURLPlainHTTP, "Field", f, "Value", quote(raw))
 	}
 	if credential {
 		for k := range u.Query() {
 			if looksSecretField(k) {
-				return fmt.Errorf("%s carries a secret in its query (%s); use 'cosdrop login' for a login token", field, k)
+				return profileErr(f, CodeURLSecretQuery, "Field", f, "Param", k)
 			}
 		}
 	}
@@ -179,17 +177,17 @@ func IsLoopback(host string) bool {
 
 func checkPrefix(t string) error {
 	if strings.HasPrefix(t, "/") {
-		return fmt.Errorf("prefix %q must not start with /", t)
+		return profileErr("prefix", CodePrefixSlash, "Value", quote(t))
 	}
 	if len(t) > 512 {
-		return errors.New("prefix is longer than 512 bytes")
+		return profileErr("prefix", CodePrefixTooLong)
 	}
 	if !utf8.ValidString(t) {
-		return errors.New("prefix is not valid UTF-8")
+		return profileErr("prefix", CodePrefixUTF8)
 	}
 	for _, ph := range placeholderRE.FindAllString(t, -1) {
 		if !contains(knownTemplates, ph) {
-			return fmt.Errorf("prefix placeholder %s is unknown: use %s", ph, strings.Join(knownTemplates, " "))
+			return profileErr("prefix", CodePrefixPlaceholder, "Value", ph, "Known", strings.Join(knownTemplates, " "))
 		}
 	}
 	return nil
@@ -200,16 +198,16 @@ func checkPrefix(t string) error {
 // https://<bucket>.cos.<region>.myqcloud.com.
 func (p Profile) BucketURL() (string, error) {
 	if p.Endpoint != "" {
-		if err := checkURL("endpoint", p.Endpoint, false); err != nil {
+		if err := checkURL(fieldEndpoint, p.Endpoint, false); err != nil {
 			return "", err
 		}
 		return strings.TrimRight(p.Endpoint, "/"), nil
 	}
 	if !bucketRE.MatchString(p.Bucket) {
-		return "", fmt.Errorf("bucket %q is not of the form name-APPID", p.Bucket)
+		return "", profileErr("bucket", CodeBucketInvalid, "Value", quote(p.Bucket))
 	}
 	if !regionRE.MatchString(p.Region) {
-		return "", fmt.Errorf("region %q is not a COS region", p.Region)
+		return "", profileErr("region", CodeRegionInvalid, "Value", quote(p.Region))
 	}
 	return "https://" + p.Bucket + ".cos." + p.Region + ".myqcloud.com", nil
 }

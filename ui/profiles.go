@@ -49,7 +49,10 @@ type profileEditor struct {
 	problem                                *widget.Label
 	result                                 *widget.Label
 	save, test                             *widget.Button
-	content                                fyne.CanvasObject
+	// del deletes the saved profile; nil for a new or imported one.
+	del     *widget.Button
+	win     fyne.Window
+	content fyne.CanvasObject
 	// touched turns on the problem line: an empty new form is not an
 	// error yet, only after the user starts typing.
 	touched bool
@@ -195,7 +198,7 @@ func (e *profileEditor) validate() error {
 		err = errors.New(T("The name Sandbox is reserved for the built-in sandbox."))
 	}
 	if err != nil && e.touched {
-		e.problem.SetText(err.Error())
+		e.problem.SetText(errText(err))
 		e.problem.Show()
 	} else {
 		e.problem.SetText("")
@@ -266,7 +269,7 @@ func (s testStore) Delete(ctx context.Context, a string) error { return s.next.D
 func (e *profileEditor) probe(ctx context.Context, p auth.Profile, secrets map[string]string) string {
 	prov, sign, err := auth.Open(ctx, p, testStore{typed: secrets, next: e.secrets}, nil)
 	if err != nil {
-		return T("Could not connect: {{.Err}}", map[string]any{"Err": err.Error()})
+		return T("Could not connect: {{.Err}}", map[string]any{"Err": errText(err)})
 	}
 	if c, ok := prov.(interface{ Close() error }); ok {
 		defer c.Close()
@@ -283,18 +286,70 @@ func (e *profileEditor) probe(ctx context.Context, p auth.Profile, secrets map[s
 		if r.Status != auth.Allowed {
 			mark = "✗"
 		}
-		b.WriteString(mark + " " + r.Plain + "\n")
+		b.WriteString(mark + " " + r.Localize(authTr) + "\n")
 	}
 	for _, n := range rep.Notes {
-		b.WriteString("• " + n + "\n")
+		b.WriteString("• " + n.Localize(authTr) + "\n")
 	}
 	return auth.Redact(strings.TrimSpace(b.String()))
 }
 
-// showProfileEditor opens the editor in its own window (nil: a new profile).
-func (w *mainWindow) showProfileEditor(p *auth.Profile) {
+// remove deletes the saved profile and then its secrets (SecretKey, login
+// token) from the keyring, as 'cosdrop profile remove' does. It blocks on
+// the keyring: run it off the Fyne goroutine. A profile already gone from
+// the file still has its secrets removed.
+func (e *profileEditor) remove(ctx context.Context) error {
+	if err := e.profiles.Remove(e.original); err != nil && !errors.Is(err, auth.ErrNoProfile) {
+		return err
+	}
+	if _, err := auth.DeleteSecrets(ctx, e.secrets, e.original); err != nil {
+		return errors.New(T("The profile is deleted, but its SecretKey or login token could not be removed from the keyring: {{.Err}}",
+			map[string]any{"Err": errText(err)}))
+	}
+	return nil
+}
+
+// confirmDelete asks before deleting the profile, then deletes it.
+func (w *mainWindow) confirmDelete(e *profileEditor) {
+	name := e.original
+	d := dialog.NewConfirm(T("Delete profile?"),
+		T("Delete the profile {{.Name}}? Its SecretKey and login token are removed from this computer's keyring. Files already uploaded stay in the bucket.",
+			map[string]any{"Name": name}),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			e.result.SetText(T("Deleting…"))
+			w.async(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				defer cancel()
+				err := e.remove(ctx)
+				fyne.Do(func() {
+					if err != nil {
+						e.result.SetText(errText(err))
+						return
+					}
+					w.refreshProfiles()
+					e.win.Close()
+					if w.currentName() == name {
+						w.switchTo(SandboxName)
+					}
+				})
+			})
+		}, e.win)
+	d.SetConfirmText(T("Delete"))
+	d.SetDismissText(T("Cancel"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+// showProfileEditor opens the editor in its own window (nil: a new
+// profile). saved says p is a stored profile, which the editor can then
+// delete (an imported file is not yet).
+func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEditor {
 	win := w.app.NewWindow(T("CosDrop profile"))
 	e := newProfileEditor(w.opener.profiles, w.opener.secrets, p)
+	e.win = win
 	e.save = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), func() {
 		prof, secrets := e.profile(), e.secretsToStore(e.profile())
 		e.result.SetText(T("Saving…"))
@@ -304,7 +359,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile) {
 			err := e.store(ctx, prof, secrets)
 			fyne.Do(func() {
 				if err != nil {
-					e.result.SetText(T("Not saved: {{.Err}}", map[string]any{"Err": err.Error()}))
+					e.result.SetText(T("Not saved: {{.Err}}", map[string]any{"Err": errText(err)}))
 					return
 				}
 				w.refreshProfiles()
@@ -331,10 +386,19 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile) {
 	importB := widget.NewButtonWithIcon(T("Import…"), theme.FolderOpenIcon(), func() { w.importProfileDialog(win) })
 	exportB := widget.NewButtonWithIcon(T("Export…"), theme.UploadIcon(), func() { w.exportProfileDialog(win, e.profile()) })
 	e.validate()
-	buttons := container.NewHBox(importB, exportB, layoutSpacer(), e.test, e.save)
+	buttons := container.NewHBox(importB, exportB)
+	if saved && p != nil {
+		e.del = widget.NewButtonWithIcon(T("Delete profile"), theme.DeleteIcon(), func() { w.confirmDelete(e) })
+		e.del.Importance = widget.DangerImportance
+		buttons.Add(e.del)
+	}
+	buttons.Add(layoutSpacer())
+	buttons.Add(e.test)
+	buttons.Add(e.save)
 	win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(e.content))))
 	win.Resize(fyne.NewSize(640, 640))
 	win.Show()
+	return e
 }
 
 // showSettings opens the editor for the active profile (a new one while on
@@ -342,10 +406,10 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile) {
 func (w *mainWindow) showSettings() {
 	if w.sess != nil && !w.sess.sandbox {
 		p := w.sess.profile
-		w.showProfileEditor(&p)
+		w.showProfileEditor(&p, true)
 		return
 	}
-	w.showProfileEditor(nil)
+	w.showProfileEditor(nil, false)
 }
 
 // refreshProfiles reloads the profile names for the switcher.
@@ -379,10 +443,10 @@ func (w *mainWindow) importProfileFile(path string) {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("%s: %w", T("This profile file cannot be imported"), err), w.win)
+				dialog.ShowError(errors.New(T("This profile file cannot be imported")+": "+errText(err)), w.win)
 				return
 			}
-			w.showProfileEditor(&p)
+			w.showProfileEditor(&p, false)
 		})
 	})
 }
@@ -403,7 +467,7 @@ func (w *mainWindow) importProfileDialog(parent fyne.Window) {
 
 func (w *mainWindow) exportProfileDialog(parent fyne.Window, p auth.Profile) {
 	if err := p.Validate(); err != nil {
-		dialog.ShowError(err, parent)
+		dialog.ShowError(errors.New(errText(err)), parent)
 		return
 	}
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
@@ -417,7 +481,7 @@ func (w *mainWindow) exportProfileDialog(parent fyne.Window, p auth.Profile) {
 			}
 			fyne.Do(func() {
 				if err != nil {
-					dialog.ShowError(err, parent)
+					dialog.ShowError(errors.New(errText(err)), parent)
 				}
 			})
 		}()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
 )
@@ -107,4 +109,119 @@ func TestDroppedProfileFileIsNotUploaded(t *testing.T) {
 		t.Fatal("the profile editor did not open for the dropped file")
 	}
 	editor.Close()
+}
+
+// dialogButton finds a button by its text in a window's top dialog.
+func dialogButton(t *testing.T, win fyne.Window, text string) *widget.Button {
+	t.Helper()
+	over := win.Canvas().Overlays().Top()
+	if over == nil {
+		t.Fatalf("no dialog open looking for %q", text)
+	}
+	for _, o := range test.LaidOutObjects(over) {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			return b
+		}
+	}
+	t.Fatalf("the dialog has no %q button", text)
+	return nil
+}
+
+// "Delete profile" asks first; Cancel keeps everything, Delete removes the
+// profile and its keyring items (and no other profile's), closes the
+// editor and falls back to the Sandbox when the profile was active. A new
+// or imported profile has no delete button.
+func TestProfileEditorDeletes(t *testing.T) {
+	w := newTestWindow(t, scriptSession(newScriptEngine()))
+	w.async = func(f func()) { f() }
+	ctx := context.Background()
+	ps, store := w.opener.profiles, w.opener.secrets
+	p := auth.Profile{Name: "Team", Mode: auth.ModePermanent, Bucket: "team-1250000000", Region: "ap-beijing", SecretID: "AKIDexample1234567890"}
+	other := auth.Profile{Name: "Other", Mode: auth.ModeSTS, Bucket: "other-1250000000", Region: "ap-beijing", CredentialURL: "https://sts.example.com/x"}
+	for _, x := range []auth.Profile{p, other} {
+		if err := ps.Put(x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = store.Set(ctx, auth.SecretKeyAccount("Team"), "teamSecretKey")
+	_ = store.Set(ctx, auth.LoginTokenAccount("Team"), "teamToken")
+	_ = store.Set(ctx, auth.LoginTokenAccount("Other"), "otherToken")
+	w.sess.name = "Team" // the profile being deleted is the active one
+
+	if e := w.showProfileEditor(nil, false); e.del != nil {
+		t.Error("a new profile offers Delete")
+	} else {
+		e.win.Close()
+	}
+	if e := w.showProfileEditor(&p, false); e.del != nil {
+		t.Error("an imported, unsaved profile offers Delete")
+	} else {
+		e.win.Close()
+	}
+
+	e := w.showProfileEditor(&p, true)
+	if e.del == nil {
+		t.Fatal("a saved profile has no Delete button")
+	}
+	test.Tap(e.del)
+	test.Tap(dialogButton(t, e.win, "Cancel"))
+	if _, err := ps.Get("Team"); err != nil {
+		t.Fatalf("Cancel deleted the profile: %v", err)
+	}
+	test.Tap(e.del)
+	test.Tap(dialogButton(t, e.win, "Delete"))
+	if _, err := ps.Get("Team"); !errors.Is(err, auth.ErrNoProfile) {
+		t.Fatalf("profile still there: %v", err)
+	}
+	for _, acct := range []string{auth.SecretKeyAccount("Team"), auth.LoginTokenAccount("Team")} {
+		if _, err := store.Get(ctx, acct); !errors.Is(err, auth.ErrNotFound) {
+			t.Errorf("%s still in the keyring: %v", acct, err)
+		}
+	}
+	if v, _ := store.Get(ctx, auth.LoginTokenAccount("Other")); v != "otherToken" {
+		t.Error("another profile's token was removed")
+	}
+	if _, err := ps.Get("Other"); err != nil {
+		t.Errorf("another profile was removed: %v", err)
+	}
+	if windowTitled(w.app, "CosDrop profile") != nil {
+		t.Error("the editor stayed open")
+	}
+	if w.sess == nil || w.sess.name != SandboxName || !w.sess.sandbox {
+		t.Errorf("after deleting the active profile the window is on %q", w.currentName())
+	}
+	if w.sess != nil {
+		t.Cleanup(func() { _ = w.sess.close() })
+	}
+}
+
+// In Chinese, the editor's validation message and the probe's report come
+// out translated, not as auth's English.
+func TestProfileMessagesTranslated(t *testing.T) {
+	test.NewTempApp(t)
+	setLocale("zh_CN.UTF-8")
+	defer setLocale("en_US.UTF-8")
+	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), nil)
+	test.Type(e.name, "x")
+	test.Type(e.bucket, "NotABucket")
+	if want := `存储桶 "NotABucket" 的格式不是`; !strings.Contains(e.problem.Text, want) {
+		t.Errorf("problem %q, want it to contain %q", e.problem.Text, want)
+	}
+	e.bucket.SetText("ok-1250000000")
+	e.region.SetText("ap-beijing")
+	e.endpoint.SetText("ftp://cos")
+	if want := `访问域名 "ftp://cos" 不是 http(s) 地址`; e.problem.Text != want {
+		t.Errorf("problem %q, want %q", e.problem.Text, want)
+	}
+	// A probe against a closed port: the action and note are in Chinese,
+	// the network's own words follow untranslated.
+	e.endpoint.SetText("http://127.0.0.1:1")
+	e.secretID.SetText("AKIDexample1234567890")
+	p := e.profile()
+	got := e.probe(context.Background(), p, map[string]string{auth.SecretKeyAccount("x"): "k"})
+	for _, want := range []string{"PutObject 未成功", "使用该配置无法连接 COS"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("probe report %q lacks %q", got, want)
+		}
+	}
 }

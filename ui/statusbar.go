@@ -78,6 +78,6 @@ func (s *statusBar) setBusy(msg string) {
 func sandboxBanner(w *mainWindow) *fyne.Container {
 	bg := canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x50})
 	label := widget.NewLabelWithStyle(T("Sandbox: files stay on this computer"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	setup := widget.NewButton(T("Connect a COS account…"), func() { w.showProfileEditor(nil) })
+	setup := widget.NewButton(T("Connect a COS account…"), func() { w.showProfileEditor(nil, false) })
 	return container.NewStack(bg, container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), setup, label))
 }

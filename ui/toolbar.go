@@ -13,7 +13,7 @@ type toolbar struct {
 	w       *mainWindow
 	content fyne.CanvasObject
 	filter  *widget.Select
-	search  *widget.Entry
+	search  *shortcutEntry
 	profile *widget.Select
 	limit   *widget.Select
 	quiet   bool // set while the code, not the user, changes a select
@@ -58,7 +58,7 @@ func newToolbar(w *mainWindow) *toolbar {
 	names := filterNames()
 	b.filter = widget.NewSelect(names, func(string) { b.applyFilter() })
 	b.filter.SetSelectedIndex(0)
-	b.search = widget.NewEntry()
+	b.search = newShortcutEntry(w.runShortcut)
 	b.search.SetPlaceHolder(T("Search name or key"))
 	b.search.OnChanged = func(string) { b.applyFilter() }
 

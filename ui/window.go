@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/uploader"
@@ -105,7 +104,7 @@ func (w *mainWindow) switchTo(name string) {
 		fyne.Do(func() {
 			w.status.setBusy("")
 			if err != nil {
-				w.showNotice(T("Could not open profile {{.Name}}: {{.Err}}", map[string]any{"Name": name, "Err": err.Error()}))
+				w.showNotice(T("Could not open profile {{.Name}}: {{.Err}}", map[string]any{"Name": name, "Err": errText(err)}))
 				w.bar.showProfile(w.currentName())
 				if w.sess == nil && name != SandboxName {
 					w.switchTo(SandboxName)
@@ -282,15 +281,6 @@ func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
 		return true
 	}
 	return false
-}
-
-func (w *mainWindow) addShortcuts() {
-	c := w.win.Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { w.addFilesDialog() })
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { w.showSettings() })
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { w.listKey(ev) })
 }
 
 // Row actions (rowActions).

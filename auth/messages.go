@@ -1,0 +1,231 @@
+package auth
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Code identifies a message auth shows to people: a profile problem, a
+// probe result, a probe note. Codes are stable, so callers may switch on
+// them; each has one English template, which is also its translation key
+// in assets/translations/auth.<lang>.json. auth imports no translation
+// layer (it must not import Fyne): the GUI and CLI translate through
+// Message.Localize, once, at the edge.
+type Code string
+
+// Profile validation codes (ProfileError.Code).
+const (
+	CodeNameMissing          Code = "name-missing"
+	CodeNameTooLong          Code = "name-too-long"
+	CodeNameSpace            Code = "name-space"
+	CodeNameChars            Code = "name-chars"
+	CodeNameControl          Code = "name-control"
+	CodeModeMissing          Code = "mode-missing"
+	CodeModeUnknown          Code = "mode-unknown"
+	CodeBucketInvalid        Code = "bucket-invalid"
+	CodeRegionInvalid        Code = "region-invalid"
+	CodeURLInvalid           Code = "url-invalid"
+	CodeURLUserinfo          Code = "url-userinfo"
+	CodeURLPlainHTTP         Code = "url-plain-http"
+	CodeURLSecretQuery       Code = "url-secret-query"
+	CodePrefixSlash          Code = "prefix-slash"
+	CodePrefixTooLong        Code = "prefix-too-long"
+	CodePrefixUTF8           Code = "prefix-utf8"
+	CodePrefixPlaceholder    Code = "prefix-placeholder"
+	CodeConflictUnknown      Code = "conflict-unknown"
+	CodeSecretIDMissing      Code = "secret-id-missing"
+	CodeSecretIDInvalid      Code = "secret-id-invalid"
+	CodeSecretIDUnused       Code = "secret-id-unused"
+	CodeCredentialURLMissing Code = "credential-url-missing"
+	CodeCredentialURLUnused  Code = "credential-url-unused"
+)
+
+// Profile file (import) codes.
+const (
+	CodeImportTooLarge Code = "import-too-large"
+	CodeImportNotJSON  Code = "import-not-json"
+	CodeImportSecret   Code = "import-secret"
+	CodeImportInvalid  Code = "import-invalid"
+	CodeImportFormat   Code = "import-format"
+	CodeImportVersion  Code = "import-version"
+)
+
+// Probe codes: one allowed and one denied code per probed action
+// (ProbeCode), a failure code, and the notes.
+const (
+	CodeProbeFailed            Code = "probe-failed"
+	CodeProbeNoteNoCredentials Code = "probe-note-no-credentials"
+	CodeProbeNoteUnreachable   Code = "probe-note-unreachable"
+	CodeProbeNoteAbortFailed   Code = "probe-note-abort-failed"
+	CodeProbeNoteDeleteFailed  Code = "probe-note-delete-failed"
+)
+
+const (
+	// Field names double as codes, so {{.Field}} is translated too.
+	fieldEndpoint      Code = "endpoint"
+	fieldCredentialURL Code = "credential-url"
+
+	probeAllowedPrefix              = "probe-allowed-"
+	probeDeniedPrefix               = "probe-denied-"
+	placeholderOpen, placeholderEnd = "{{.", "}}"
+)
+
+// templates holds the English text of every code. Placeholders are
+// {{.Name}}; values that came from the user are quoted by the caller so a
+// stray space or control character stays visible.
+var templates = map[Code]string{
+	CodeNameMissing:          "profile name is missing",
+	CodeNameTooLong:          "profile name is longer than {{.Max}} characters",
+	CodeNameSpace:            "profile name {{.Value}} starts or ends with a space",
+	CodeNameChars:            `profile name {{.Value}} contains /, \ or : characters`,
+	CodeNameControl:          "profile name {{.Value}} contains a control character",
+	CodeModeMissing:          "mode is missing: choose permanent, sts or server-signed",
+	CodeModeUnknown:          "mode {{.Value}} is unknown: choose permanent, sts or server-signed",
+	CodeBucketInvalid:        "bucket {{.Value}} is not of the form name-APPID (for example examplebucket-1250000000)",
+	CodeRegionInvalid:        "region {{.Value}} is not a COS region (for example ap-guangzhou)",
+	CodeURLInvalid:           "{{.Field}} {{.Value}} is not an http(s) URL",
+	CodeURLUserinfo:          "{{.Field}} must not contain a user name or password; use 'cosdrop login' for a login token",
+	CodeURLPlainHTTP:         "{{.Field}} {{.Value}} uses plain http on a non-local host; use https (http is only allowed for 127.0.0.1, ::1 and localhost)",
+	CodeURLSecretQuery:       "{{.Field}} carries a secret in its query ({{.Param}}); use 'cosdrop login' for a login token",
+	CodePrefixSlash:          "prefix {{.Value}} must not start with /",
+	CodePrefixTooLong:        "prefix is longer than 512 bytes",
+	CodePrefixUTF8:           "prefix is not valid UTF-8",
+	CodePrefixPlaceholder:    "prefix placeholder {{.Value}} is unknown: use {{.Known}}",
+	CodeConflictUnknown:      "on-conflict {{.Value}} is unknown: choose {{.Choices}}",
+	CodeSecretIDMissing:      "secret-id is missing: a permanent-key profile needs the SecretId (the SecretKey goes to the keyring with 'cosdrop login')",
+	CodeSecretIDInvalid:      "secret-id {{.Value}} does not look like a SecretId (8-128 letters, digits, - or _)",
+	CodeSecretIDUnused:       "secret-id is only used by permanent-key profiles, not {{.Mode}}",
+	CodeCredentialURLMissing: "credential-url is missing: a {{.Mode}} profile needs the organisation's URL",
+	CodeCredentialURLUnused:  "credential-url is only used by sts and server-signed profiles",
+
+	CodeImportTooLarge: "profile file is larger than {{.KB}} KB; it is not a CosDrop profile",
+	CodeImportNotJSON:  "profile file is not valid JSON: {{.Reason}}",
+	CodeImportSecret:   "profile file contains a secret ({{.Fields}}): ask your administrator for an export made with 'cosdrop profile export', and treat that key as leaked",
+	CodeImportInvalid:  "profile file: {{.Reason}}",
+	CodeImportFormat:   "not a CosDrop profile file (format {{.Value}}, want {{.Want}})",
+	CodeImportVersion:  "profile file version {{.Version}} is newer than this CosDrop understands; update CosDrop",
+
+	CodeProbeFailed:            "{{.Action}} did not work",
+	CodeProbeNoteNoCredentials: "nothing to probe: the profile has no credentials",
+	CodeProbeNoteUnreachable:   "stopped after the first request: COS could not be reached with this profile",
+	CodeProbeNoteAbortFailed:   "could not abort the probe's multipart upload of {{.Key}}; remove it in the COS console (upload ID {{.UploadID}})",
+	CodeProbeNoteDeleteFailed:  "could not delete the probe object {{.Key}} ({{.Reason}}); it is 24 bytes, remove it in the COS console",
+
+	// Field names inside {{.Field}}: translated like any other text.
+	fieldEndpoint:      "endpoint",
+	fieldCredentialURL: "credential-url",
+}
+
+func init() {
+	for action, w := range probeWords {
+		templates[ProbeCode(action, Allowed)] = w[0]
+		templates[ProbeCode(action, Denied)] = w[1]
+	}
+}
+
+// Template is the English text of c with its {{.Name}} placeholders: the
+// key to translate. An unknown code is its own template.
+func (c Code) Template() string {
+	if t, ok := templates[c]; ok {
+		return t
+	}
+	return string(c)
+}
+
+// Codes lists every code, sorted, so a test can check that each has a
+// translation.
+func Codes() []Code {
+	out := make([]Code, 0, len(templates))
+	for c := range templates {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// ProbeCode is the code of a probed action's outcome; Failed has one code
+// for every action (the action is a parameter).
+func ProbeCode(action string, s ProbeStatus) Code {
+	switch s {
+	case Allowed:
+		return Code(probeAllowedPrefix + action)
+	case Denied:
+		return Code(probeDeniedPrefix + action)
+	}
+	return CodeProbeFailed
+}
+
+// Translator translates an English template (the key in the catalogues)
+// and fills its placeholders from params. ui.T has this shape.
+type Translator func(template string, params map[string]any) string
+
+// Message is one user-facing text: a code and its parameters.
+type Message struct {
+	Code   Code
+	Params map[string]any
+}
+
+func msg(c Code, kv ...any) Message {
+	m := Message{Code: c}
+	if len(kv) > 0 {
+		m.Params = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m.Params[kv[i].(string)] = kv[i+1]
+		}
+	}
+	return m
+}
+
+// String is the English text, for logs and English-only callers.
+func (m Message) String() string { return render(m.Code.Template(), m.Params) }
+
+// Localize renders m with tr. A {{.Field}} parameter names a profile field
+// and is translated as well.
+func (m Message) Localize(tr Translator) string {
+	params := m.Params
+	if f, ok := params["Field"].(string); ok {
+		params = make(map[string]any, len(m.Params))
+		for k, v := range m.Params {
+			params[k] = v
+		}
+		params["Field"] = tr(Code(f).Template(), nil)
+	}
+	return tr(m.Code.Template(), params)
+}
+
+// render fills {{.Name}} placeholders without text/template: a value is
+// shown as is, and a template can never fail to render.
+func render(tmpl string, params map[string]any) string {
+	if len(params) == 0 {
+		return tmpl
+	}
+	pairs := make([]string, 0, 2*len(params))
+	for k, v := range params {
+		pairs = append(pairs, placeholderOpen+k+placeholderEnd, fmt.Sprint(v))
+	}
+	return strings.NewReplacer(pairs...).Replace(tmpl)
+}
+
+// ProfileError is a problem with a profile or a profile file: which field
+// (empty when the whole file is wrong), a stable code and the values the
+// message names. Error is English; Localize gives the user's language.
+type ProfileError struct {
+	Field string
+	Message
+	// Err is the underlying error, if any (ErrSecretInProfile, a JSON
+	// error); Unwrap returns it.
+	Err error
+}
+
+func (e *ProfileError) Error() string { return e.Message.String() }
+
+// Unwrap returns the underlying error, so errors.Is(err, ErrSecretInProfile) works.
+func (e *ProfileError) Unwrap() error { return e.Err }
+
+func profileErr(field string, c Code, kv ...any) *ProfileError {
+	return &ProfileError{Field: field, Message: msg(c, kv...)}
+}
+
+// quote shows a user's value the way the English messages always did.
+func quote(s string) string { return fmt.Sprintf("%q", s) }

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// windowShortcut is one keyboard shortcut of the main window.
+type windowShortcut struct {
+	shortcut fyne.Shortcut
+	run      func()
+}
+
+// windowShortcuts are the main window's shortcuts: Ctrl/Cmd+O adds files,
+// Ctrl/Cmd+, opens the profile settings.
+func (w *mainWindow) windowShortcuts() []windowShortcut {
+	return []windowShortcut{
+		{&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, w.addFilesDialog},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}, w.showSettings},
+	}
+}
+
+// addShortcuts registers the window's shortcuts on the canvas (which gets
+// a shortcut when the focused widget takes none) and the list's keys.
+func (w *mainWindow) addShortcuts() {
+	c := w.win.Canvas()
+	for _, s := range w.windowShortcuts() {
+		run := s.run
+		c.AddShortcut(s.shortcut, func(fyne.Shortcut) { run() })
+	}
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { w.listKey(ev) })
+}
+
+// runShortcut runs the window shortcut matching s, reporting whether
+// there was one.
+func (w *mainWindow) runShortcut(s fyne.Shortcut) bool {
+	for _, ws := range w.windowShortcuts() {
+		if ws.shortcut.ShortcutName() == s.ShortcutName() {
+			ws.run()
+			return true
+		}
+	}
+	return false
+}
+
+// shortcutEntry is an Entry that lets the window's shortcuts through.
+// Fyne hands a shortcut only to the focused widget when that widget takes
+// shortcuts at all (an Entry does, for copy and paste), never to the
+// canvas as well: without this, Ctrl+O did nothing while the search box
+// had focus. The Entry keeps every shortcut the window does not use.
+type shortcutEntry struct {
+	widget.Entry
+	window func(fyne.Shortcut) bool
+}
+
+func newShortcutEntry(window func(fyne.Shortcut) bool) *shortcutEntry {
+	e := &shortcutEntry{window: window}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut gives the window's shortcuts to the window, the rest to
+// the Entry.
+func (e *shortcutEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.window != nil && e.window(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
