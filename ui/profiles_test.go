@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,11 +79,9 @@ func TestProfileEditorValidatesInline(t *testing.T) {
 	}
 }
 
-// A profile file dropped on the window is imported, not uploaded.
-func TestDroppedProfileFileIsNotUploaded(t *testing.T) {
-	e := newScriptEngine()
-	w := newTestWindow(t, scriptSession(e))
-	w.async = func(f func()) { f() }
+// writeProfileFile writes an exported profile, as an admin hands it out.
+func writeProfileFile(t *testing.T) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "team"+profileExt)
 	f, err := os.Create(path)
 	if err != nil {
@@ -94,21 +93,47 @@ func TestDroppedProfileFileIsNotUploaded(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	w.onDropped(fyneZero, urisOf(path))
+	return path
+}
+
+// closeProfileEditor closes the profile editor window, failing when none opened.
+func closeProfileEditor(t *testing.T, w *mainWindow) {
+	t.Helper()
+	for _, win := range w.app.Driver().AllWindows() {
+		if win.Title() == "CosDrop profile" {
+			win.Close()
+			return
+		}
+	}
+	t.Fatal("the profile editor did not open for the profile file")
+}
+
+// A profile file dropped on the window is imported, not uploaded.
+func TestDroppedProfileFileIsNotUploaded(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	w.async = func(f func()) { f() }
+	w.onDropped(fyneZero, urisOf(writeProfileFile(t)))
 	w.ctl.flush()
 	if len(e.calls) != 0 {
 		t.Fatalf("engine calls %v for a profile drop", e.calls)
 	}
-	var editor fyne.Window
-	for _, win := range w.app.Driver().AllWindows() {
-		if win.Title() == "CosDrop profile" {
-			editor = win
-		}
+	closeProfileEditor(t, w)
+}
+
+// A profile file the OS opens CosDrop with (a double-click on it) is
+// imported too, while other launch paths are uploaded.
+func TestLaunchPathsImportProfileFiles(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	w.async = func(f func()) { f() }
+	photo := filepath.Join(t.TempDir(), "photo.jpg")
+	w.open([]string{writeProfileFile(t), photo})
+	w.ctl.flush()
+	if got := enginePaths(e); !slices.Equal(got, []string{photo}) {
+		t.Fatalf("engine got %v, want only the photo", got)
 	}
-	if editor == nil {
-		t.Fatal("the profile editor did not open for the dropped file")
-	}
-	editor.Close()
+	closeProfileEditor(t, w)
 }
 
 // dialogButton finds a button by its text in a window's top dialog.

@@ -86,7 +86,7 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 // start opens the last-used profile (the Sandbox on a first run) and the
 // ticker. It returns at once; the session arrives through fyne.Do.
 func (w *mainWindow) start() {
-	w.pending = append(w.pending, w.opts.Paths...)
+	w.open(w.opts.Paths)
 	w.stopTick = make(chan struct{})
 	go w.runTicker(w.stopTick)
 	w.switchTo(w.app.Preferences().StringWithFallback(prefProfile, SandboxName))
@@ -178,22 +178,30 @@ func (w *mainWindow) add(paths []string) {
 	w.call(func(e Engine) { e.Add(paths...) })
 }
 
-// onDropped adds dropped files and folders; a dropped profile file
-// (*.cosdrop) is imported instead of uploaded.
+// onDropped adds dropped files and folders (see open).
 func (w *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 	var paths []string
 	for _, u := range uris {
-		if u == nil || u.Scheme() != "file" {
-			continue
+		if u != nil && u.Scheme() == "file" {
+			paths = append(paths, u.Path())
 		}
-		p := u.Path()
+	}
+	w.open(paths)
+}
+
+// open adds files and folders to the queue, but imports profile files
+// (*.cosdrop) instead of uploading them: the OS hands CosDrop both kinds,
+// by a drop, "Open with" or a double-click on a profile an admin sent.
+func (w *mainWindow) open(paths []string) {
+	var uploads []string
+	for _, p := range paths {
 		if strings.EqualFold(filepath.Ext(p), profileExt) {
 			w.importProfileFile(p)
 			continue
 		}
-		paths = append(paths, p)
+		uploads = append(uploads, p)
 	}
-	w.add(paths)
+	w.add(uploads)
 }
 
 // runTicker is the one place engine state flows into the window: each
