@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -207,6 +208,22 @@ func leadingArgs(args []string) (pos, flags []string) {
 	return args, nil
 }
 
+// positional parses args (positional arguments before or after the flags)
+// and expects exactly n positional ones; ok is false when the caller should
+// return code (0 for -h, 2 for a bad flag or count, with usage printed).
+func positional(fs *flag.FlagSet, args []string, n int) (pos []string, code int, ok bool) {
+	pos, rest := leadingArgs(args)
+	if code, ok := parseFlags(fs, rest); !ok {
+		return nil, code, false
+	}
+	pos = append(pos, fs.Args()...)
+	if len(pos) != n {
+		fs.Usage()
+		return nil, 2, false
+	}
+	return pos, 0, true
+}
+
 func profileAdd(args []string) int {
 	fs := newFlagSet("profile add", "NAME --bucket B --region R --mode permanent|sts|server-signed [flags]")
 	var p auth.Profile
@@ -220,14 +237,9 @@ func profileAdd(args []string) int {
 	fs.StringVar(&p.SecretID, "secret-id", "", tr("SecretId (permanent mode; the SecretKey goes to the keyring with 'cosdrop login')"))
 	fs.StringVar(&p.CredentialURL, "credential-url", "", tr("credential server URL (sts and server-signed modes)"))
 	replace := fs.Bool("replace", false, tr("replace an existing profile with the same name"))
-	pos, rest := leadingArgs(args)
-	if code, ok := parseFlags(fs, rest); !ok {
+	pos, code, ok := positional(fs, args, 1)
+	if !ok {
 		return code
-	}
-	pos = append(pos, fs.Args()...)
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
 	}
 	p.Name, p.Mode = pos[0], auth.Mode(mode)
 	if err := p.Validate(); err != nil {
@@ -284,14 +296,9 @@ func profileList(args []string) int {
 
 func profileRemove(args []string) int {
 	fs := newFlagSet("profile remove", "NAME")
-	pos, rest := leadingArgs(args)
-	if code, ok := parseFlags(fs, rest); !ok {
+	pos, code, ok := positional(fs, args, 1)
+	if !ok {
 		return code
-	}
-	pos = append(pos, fs.Args()...)
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
 	}
 	name := pos[0]
 	if err := auth.NewProfiles("").Remove(name); err != nil {
@@ -309,14 +316,9 @@ func profileRemove(args []string) int {
 
 func profileExport(args []string) int {
 	fs := newFlagSet("profile export", "NAME FILE")
-	pos, rest := leadingArgs(args)
-	if code, ok := parseFlags(fs, rest); !ok {
+	pos, code, ok := positional(fs, args, 2)
+	if !ok {
 		return code
-	}
-	pos = append(pos, fs.Args()...)
-	if len(pos) != 2 {
-		fs.Usage()
-		return 2
 	}
 	p, err := auth.NewProfiles("").Get(pos[0])
 	if err != nil {
@@ -343,14 +345,9 @@ func profileImport(args []string) int {
 	fs := newFlagSet("profile import", "FILE [--name NEW] [--replace]")
 	rename := fs.String("name", "", tr("import under this name instead"))
 	replace := fs.Bool("replace", false, tr("replace an existing profile with the same name"))
-	pos, rest := leadingArgs(args)
-	if code, ok := parseFlags(fs, rest); !ok {
+	pos, code, ok := positional(fs, args, 1)
+	if !ok {
 		return code
-	}
-	pos = append(pos, fs.Args()...)
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
 	}
 	var b []byte
 	var err error
@@ -390,14 +387,9 @@ func profileImport(args []string) int {
 
 func profileTest(args []string) int {
 	fs := newFlagSet("profile test", "NAME")
-	pos, rest := leadingArgs(args)
-	if code, ok := parseFlags(fs, rest); !ok {
+	pos, code, ok := positional(fs, args, 1)
+	if !ok {
 		return code
-	}
-	pos = append(pos, fs.Args()...)
-	if len(pos) != 1 {
-		fs.Usage()
-		return 2
 	}
 	p, err := auth.NewProfiles("").Get(pos[0])
 	if err != nil {
