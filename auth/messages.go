@@ -218,6 +218,7 @@ type ProfileError struct {
 	Err error
 }
 
+// Error is the English text, for logs; the UI and CLI show Localize's.
 func (e *ProfileError) Error() string { return e.Message.String() }
 
 // Unwrap returns the underlying error, so errors.Is(err, ErrSecretInProfile) works.

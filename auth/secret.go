@@ -35,6 +35,7 @@ type KeyringError struct {
 	Cause error
 }
 
+// Error names the failed operation, its cause and how to fix it.
 func (e *KeyringError) Error() string {
 	return fmt.Sprintf("keyring unavailable (%s failed: %v). %s", e.Op, e.Cause, keyringFix(e.Cause))
 }
