@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"cosdrop/auth"
+	"cosdrop/ui"
 	"cosdrop/uploader"
 )
 
@@ -340,19 +341,23 @@ func (o *uploadOutput) result(s uploader.Snapshot) {
 	}
 }
 
+// errText is a failed task's reason for the terminal: the same plain words
+// the window shows (ui.Explain, in the user's language), then the code and
+// request ID a support team asks for.
 func errText(te *uploader.TaskError) string {
 	if te == nil {
 		return tr("unknown error")
 	}
-	msg := te.Message
-	if te.Code == uploader.CodeFileChanged {
-		msg = tr("the file changed since the upload started")
-	}
-	if te.Code != "" && te.Code != uploader.CodeFileChanged {
-		msg = te.Code + ": " + msg
+	msg := ui.Explain(*te)
+	var ref []string
+	if te.Code != "" {
+		ref = append(ref, te.Code)
 	}
 	if te.RequestID != "" {
-		msg += " (" + tr("request ID") + " " + te.RequestID + ")"
+		ref = append(ref, tr("request ID")+" "+te.RequestID)
+	}
+	if len(ref) > 0 {
+		msg += " (" + strings.Join(ref, ", ") + ")"
 	}
 	return msg
 }
