@@ -431,9 +431,15 @@ func (s *Server) writeEmbeddedError(q *request, ae *apiError) error {
 	return nil
 }
 
-// assemble concatenates the parts into one object file and publishes it,
-// then removes the upload.
+// assemble publishes the parts as one object: by hard links and a manifest
+// (commitMultipart), or, on a file system without hard links, by copying
+// the parts into one object file. Either way it then removes the upload.
 func (s *Server) assemble(id string, parts []partInfo, m objectMeta) error {
+	err := s.store.commitMultipart(id, parts, m)
+	var le *os.LinkError
+	if !errors.As(err, &le) {
+		return err
+	}
 	f, err := os.CreateTemp(s.store.tmpDir(), "complete-*")
 	if err != nil {
 		return err

@@ -24,6 +24,13 @@ import (
 // goes to a temporary file that is fsynced and renamed into place, so a crash
 // never leaves a half object visible and a reader that opened the old file
 // keeps a consistent snapshot while it is replaced.
+//
+// A completed multipart object is not copied (real COS does not rewrite the
+// data at Complete either): its object file is a manifest, a footer with no
+// data whose Blob names a directory under blobs/ holding the parts as
+// segments, hard-linked from the upload. The manifest's rename is the commit
+// point; blobs no manifest refers to are leftovers of a crash and are
+// removed at start.
 
 const footerMagic = "LCOSOBJ1"
 
@@ -41,22 +48,27 @@ type objectMeta struct {
 	Meta         map[string][]string `json:"meta,omitempty"`    // x-cos-meta-*, canonical names
 	StorageClass string              `json:"storageClass,omitempty"`
 	Parts        int                 `json:"parts,omitempty"` // >0 for a completed multipart upload
+	// Blob and Segments make the file a manifest: the data is the
+	// segments of blobs/<Blob>, in order, with these sizes.
+	Blob     string  `json:"blob,omitempty"`
+	Segments []int64 `json:"segments,omitempty"`
 }
 
 // store is one bucket's directory: objects/, uploads/ and tmp/.
 type store struct {
 	root string
 
-	mu    sync.Mutex             // guards index and the rename that publishes an object
+	mu    sync.Mutex             // guards index, blobs and the rename that publishes an object
 	index map[string]*objectMeta // key -> metadata of the visible object
+	blobs map[string]*blobState  // blobs in use by readers or no longer referenced
 
 	uploadMu    sync.Mutex
 	uploadLocks map[string]*sync.Mutex
 }
 
 func openStore(root string) (*store, error) {
-	st := &store{root: root, index: map[string]*objectMeta{}, uploadLocks: map[string]*sync.Mutex{}}
-	for _, d := range []string{"objects", "uploads", "tmp"} {
+	st := &store{root: root, index: map[string]*objectMeta{}, blobs: map[string]*blobState{}, uploadLocks: map[string]*sync.Mutex{}}
+	for _, d := range []string{"objects", "uploads", "tmp", "blobs"} {
 		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
 			return nil, err
 		}
@@ -85,6 +97,7 @@ func openStore(root string) (*store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load objects: %w", err)
 	}
+	st.collectBlobs()
 	return st, nil
 }
 
@@ -111,6 +124,10 @@ func (st *store) lockUpload(id string) func() {
 	return m.Unlock
 }
 
+// copyBufs recycles receive's copy buffers: a fresh 256 KiB per request is
+// most of the garbage a stream of small PUTs makes.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+
 // received is a body streamed to a temporary file with its hashes.
 type received struct {
 	f    *os.File
@@ -128,7 +145,9 @@ func (st *store) receive(r io.Reader) (*received, error) {
 	}
 	md := md5.New()
 	crc := crc64.New(crcTable)
-	n, err := io.CopyBuffer(io.MultiWriter(f, md, crc), r, make([]byte, 256<<10))
+	buf := copyBufs.Get().(*[]byte)
+	n, err := io.CopyBuffer(io.MultiWriter(f, md, crc), r, *buf)
+	copyBufs.Put(buf)
 	if err != nil {
 		f.Close()
 		os.Remove(f.Name())
@@ -165,33 +184,50 @@ func (st *store) commitObject(rc *received, m objectMeta) error {
 		return err
 	}
 	dst := st.objectPath(m.Key)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
 	st.mu.Lock()
-	defer st.mu.Unlock()
-	if err := os.Rename(rc.f.Name(), dst); err != nil {
+	err := os.Rename(rc.f.Name(), dst)
+	if errors.Is(err, fs.ErrNotExist) {
+		// The first object of its fan-out directory (MkdirAll on every
+		// commit costs as much as the rename).
+		if err = os.MkdirAll(filepath.Dir(dst), 0o755); err == nil {
+			err = os.Rename(rc.f.Name(), dst)
+		}
+	}
+	if err != nil {
+		st.mu.Unlock()
 		return err
 	}
 	rc.f = nil
+	old := st.index[m.Key]
 	st.index[m.Key] = &m
+	gone := st.dropBlobLocked(old)
+	st.mu.Unlock()
+	removeBlob(gone)
 	return nil
 }
 
 func (st *store) deleteObject(key string) error {
 	st.mu.Lock()
-	defer st.mu.Unlock()
 	err := os.Remove(st.objectPath(key))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		st.mu.Unlock()
 		return err
 	}
+	old := st.index[key]
 	delete(st.index, key)
+	gone := st.dropBlobLocked(old)
+	st.mu.Unlock()
+	removeBlob(gone)
 	return nil
 }
 
 // openObject opens the stored object; the caller reads m.Size bytes from
-// offset 0 and closes f. A missing object is fs.ErrNotExist.
-func (st *store) openObject(key string) (*os.File, objectMeta, error) {
+// offset 0 and closes the reader. A missing object is fs.ErrNotExist.
+// Opening takes the store lock so that a manifest's blob cannot be removed
+// between reading the manifest and registering as its reader.
+func (st *store) openObject(key string) (objectReader, objectMeta, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
 	f, err := os.Open(st.objectPath(key))
 	if err != nil {
 		return nil, objectMeta{}, err
@@ -201,7 +237,11 @@ func (st *store) openObject(key string) (*os.File, objectMeta, error) {
 		f.Close()
 		return nil, objectMeta{}, err
 	}
-	return f, m, nil
+	if m.Blob == "" {
+		return f, m, nil
+	}
+	f.Close()
+	return st.openBlobLocked(m), m, nil
 }
 
 // list returns the metadata of every object whose key starts with prefix,
@@ -259,6 +299,16 @@ func readFooter(f *os.File) (objectMeta, error) {
 	}
 	if err := json.Unmarshal(js, &m); err != nil {
 		return m, fmt.Errorf("corrupt object file: %w", err)
+	}
+	if m.Blob != "" {
+		var sum int64
+		for _, n := range m.Segments {
+			sum += n
+		}
+		if end-16-n != 0 || sum != m.Size || !validBlobName(m.Blob) {
+			return m, errors.New("corrupt object manifest")
+		}
+		return m, nil
 	}
 	if m.Size != end-16-n {
 		return m, errors.New("corrupt object file: size mismatch")

@@ -45,19 +45,20 @@ type Engine struct {
 
 	crashed atomic.Bool // test hook: stop writing, as if killed
 
-	mu          sync.Mutex
-	tasks       map[TaskID]*task
-	running     map[TaskID]*task
-	queue       []TaskID // FIFO of candidates; stale entries are skipped
-	concurrency int
-	version     uint64
-	log         []change // ascending versions; see Changes
-	batches     map[BatchID]*batch
-	byPath      map[string]TaskID // ResumeExisting index
-	nextID      TaskID
-	nextBatch   BatchID
-	scanning    int
-	closed      bool
+	mu           sync.Mutex
+	tasks        map[TaskID]*task
+	running      map[TaskID]*task
+	queue        []TaskID // FIFO of candidates; stale entries are skipped
+	concurrency  int
+	runningLarge int // running tasks that go by multipart
+	version      uint64
+	log          []change // ascending versions; see Changes
+	batches      map[BatchID]*batch
+	byPath       map[string]TaskID // ResumeExisting index
+	nextID       TaskID
+	nextBatch    BatchID
+	scanning     int
+	closed       bool
 
 	// Totals, maintained incrementally so Totals() is O(running tasks).
 	counts       map[State]int
@@ -365,13 +366,17 @@ func (e *Engine) dispatch() {
 		case <-e.wake:
 		}
 		e.mu.Lock()
-		for !e.closed && len(e.running) < e.concurrency && len(e.queue) > 0 {
+		for !e.closed && len(e.queue) > 0 {
 			id := e.queue[0]
-			e.queue = e.queue[1:]
 			t := e.tasks[id]
 			if t == nil || t.rec.State != Queued || t.run != nil || t.held {
+				e.queue = e.queue[1:]
 				continue
 			}
+			if !e.canStartLocked(t) {
+				break
+			}
+			e.queue = e.queue[1:]
 			e.startLocked(t)
 		}
 		if len(e.queue) == 0 {
@@ -381,9 +386,37 @@ func (e *Engine) dispatch() {
 	}
 }
 
+// smallRunFactor is how many more small files than the concurrency may be
+// running. A small file spends much of its run outside any request (opening
+// and checking the file, its journal commit), so with only Concurrency of
+// them running the request slots sit idle; the gate still bounds requests
+// in flight to Concurrency.
+const smallRunFactor = 4
+
+// canStartLocked applies the running-task limits: up to Concurrency large
+// (multipart) files, each of which keeps every request slot busy alone, and
+// up to smallRunFactor times as many tasks in all.
+func (e *Engine) canStartLocked(t *task) bool {
+	if len(e.running) >= smallRunFactor*e.concurrency {
+		return false
+	}
+	return !e.isLarge(&t.rec) || e.runningLarge < e.concurrency
+}
+
+// isLarge reports whether r will (or did) go by multipart upload.
+func (e *Engine) isLarge(r *record) bool {
+	if e.cfg.Signer != nil {
+		return false
+	}
+	return r.UploadID != "" || r.Size > partSizeFor(r.Size, e.cfg.PartSize)
+}
+
 func (e *Engine) startLocked(t *task) {
 	ctx, cancel := context.WithCancelCause(e.ctx)
-	rs := &runState{ctx: ctx, cancel: cancel, done: make(chan struct{}), lastTime: time.Now()}
+	rs := &runState{ctx: ctx, cancel: cancel, done: make(chan struct{}), lastTime: time.Now(), large: e.isLarge(&t.rec)}
+	if rs.large {
+		e.runningLarge++
+	}
 	t.run = rs
 	e.running[t.rec.ID] = t
 	e.wg.Add(1)
@@ -400,6 +433,9 @@ func (e *Engine) runTask(t *task, rs *runState) {
 	e.mu.Lock()
 	t.run = nil
 	delete(e.running, t.rec.ID)
+	if rs.large {
+		e.runningLarge--
+	}
 	if !t.gone {
 		e.touchLocked(t) // speed and ETA drop to zero
 	}

@@ -41,6 +41,7 @@ type runState struct {
 	lastTime  time.Time
 	speed     float64
 	simple    bool // a simple PUT: pausing loses its progress
+	large     bool // counted in Engine.runningLarge (set at start, never changed)
 }
 
 // acked is the live progress, never above size.
