@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build debug deps deps-test test fmt-check vet staticcheck unit kill-test keyring-test gui-smoke gui-drop-test screenshots bench clean
+.PHONY: run build debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test screenshots bench clean
 
 deps:
 	@.ci/deps.sh build
@@ -35,7 +35,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet staticcheck unit kill-test keyring-test gui-smoke gui-drop-test
+test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -50,6 +50,10 @@ staticcheck:
 
 unit:
 	go test -race -count=1 ./...
+
+## fuzz: a short run of the STS response parser's fuzz test (its seed corpus also runs in `unit`).
+fuzz:
+	go test -run '^$$' -fuzz '^FuzzParseSTS$$' -fuzztime 10s ./auth/
 
 ## kill-test: kill -9 the real `cosdrop upload` mid-file, rerun, check nothing acknowledged is re-sent.
 kill-test:
