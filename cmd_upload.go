@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"os/signal"
@@ -76,8 +77,9 @@ func runUpload(args []string) int {
 	defer stop()
 	out := newUploadOutput(f.json)
 	events := e.Events()
+	_, cursor := e.Changes(math.MaxUint64) // the feed's present: only what this run changes
 	batch := e.Add(fs.Args()...)
-	code := watchBatch(ctx, e, batch, events, out)
+	code := watchBatch(ctx, e, batch, cursor, events, out)
 	if err := e.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, tr("Error:"), err)
 		if code == 0 {
@@ -262,10 +264,13 @@ func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
 }
 
 // watchBatch follows the batch until every task is final or the user
-// interrupts, then prints the summary and returns the exit code.
-func watchBatch(ctx context.Context, e *uploader.Engine, batch uploader.BatchID, events <-chan uploader.Event, o *uploadOutput) int {
-	tasks := map[uploader.TaskID]uploader.Snapshot{}
-	var cursor uint64
+// interrupts, then prints the summary and returns the exit code. It keeps
+// no copy of the batch's tasks: results print as their events arrive, the
+// terminal view holds only the files in flight, and the summary asks the
+// engine at the end. (A map of every snapshot cost ~300 bytes per file,
+// twice over with the garbage collector's headroom.)
+func watchBatch(ctx context.Context, e *uploader.Engine, batch uploader.BatchID, cursor uint64, events <-chan uploader.Event, o *uploadOutput) int {
+	active := map[uploader.TaskID]uploader.Snapshot{}
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	lastJSON := time.Time{}
@@ -273,8 +278,12 @@ func watchBatch(ctx context.Context, e *uploader.Engine, batch uploader.BatchID,
 		var ch []uploader.Snapshot
 		ch, cursor = e.Changes(cursor)
 		for _, s := range ch {
-			if s.Batch == batch {
-				tasks[s.ID] = s
+			switch {
+			case s.Batch != batch:
+			case s.State == uploader.Uploading || s.State == uploader.Completing || s.State == uploader.Verifying:
+				active[s.ID] = s
+			default:
+				delete(active, s.ID)
 			}
 		}
 	}
@@ -283,9 +292,7 @@ func watchBatch(ctx context.Context, e *uploader.Engine, batch uploader.BatchID,
 		case <-ctx.Done():
 			o.clear()
 			fmt.Fprintln(os.Stderr, tr("Interrupted: pausing and saving. Run the same command again to resume."))
-			poll()
-			o.summary(tasks, true)
-			return 130
+			return o.summary(e.BatchResult(batch), true)
 		case ev, ok := <-events:
 			if !ok {
 				return 1
@@ -295,17 +302,16 @@ func watchBatch(ctx context.Context, e *uploader.Engine, batch uploader.BatchID,
 			}
 			switch ev.Kind {
 			case uploader.EventBatchDone:
-				poll()
 				o.clear()
-				return o.summary(tasks, false)
+				return o.summary(e.BatchResult(batch), false)
 			default:
-				tasks[ev.Task] = ev.Snapshot
+				delete(active, ev.Task)
 				o.result(ev.Snapshot)
 			}
 		case <-tick.C:
-			poll()
 			if o.tty {
-				o.redraw(tasks, e.Totals())
+				poll()
+				o.redraw(active, e.Totals())
 			} else if o.json && time.Since(lastJSON) >= time.Second {
 				lastJSON = time.Now()
 				t := e.Totals()
@@ -364,11 +370,9 @@ func errText(te *uploader.TaskError) string {
 
 // redraw repaints the active files and the total on a terminal.
 func (o *uploadOutput) redraw(tasks map[uploader.TaskID]uploader.Snapshot, t uploader.Totals) {
-	var active []uploader.Snapshot
+	active := make([]uploader.Snapshot, 0, len(tasks))
 	for _, s := range tasks {
-		if s.State == uploader.Uploading || s.State == uploader.Completing || s.State == uploader.Verifying {
-			active = append(active, s)
-		}
+		active = append(active, s)
 	}
 	sort.Slice(active, func(i, j int) bool { return active[i].ID < active[j].ID })
 	width := 80
@@ -404,26 +408,15 @@ func (o *uploadOutput) redraw(tasks map[uploader.TaskID]uploader.Snapshot, t upl
 
 // summary prints what happened to the batch and returns the exit code:
 // 0 only when every file is done or skipped.
-func (o *uploadOutput) summary(tasks map[uploader.TaskID]uploader.Snapshot, interrupted bool) int {
-	var done, skipped int
-	var failed, other []uploader.Snapshot
-	var bytes int64
-	for _, s := range tasks {
-		switch s.State {
-		case uploader.Done:
-			done++
-			bytes += s.Size
-		case uploader.Skipped:
-			skipped++
-		case uploader.Failed:
-			failed = append(failed, s)
-		default:
-			other = append(other, s)
-		}
+func (o *uploadOutput) summary(res uploader.BatchResult, interrupted bool) int {
+	done, skipped, failed := res.Counts[uploader.Done], res.Counts[uploader.Skipped], res.Failed
+	tasks := 0
+	for _, n := range res.Counts {
+		tasks += n
 	}
-	sort.Slice(failed, func(i, j int) bool { return failed[i].ID < failed[j].ID })
+	other := tasks - done - skipped - len(failed)
 	code := 0
-	if len(failed) > 0 || len(other) > 0 || interrupted {
+	if len(failed) > 0 || other > 0 || interrupted {
 		code = 1
 	}
 	if interrupted {
@@ -431,18 +424,18 @@ func (o *uploadOutput) summary(tasks map[uploader.TaskID]uploader.Snapshot, inte
 	}
 	if o.json {
 		o.enc.Encode(jsonEvent{Event: "summary", Time: time.Now(), ExitCode: &code,
-			Totals: &uploader.Totals{Tasks: len(tasks), Done: done, Skipped: skipped, Failed: len(failed), Bytes: bytes, Acked: bytes}})
+			Totals: &uploader.Totals{Tasks: tasks, Done: done, Skipped: skipped, Failed: len(failed), Bytes: res.DoneBytes, Acked: res.DoneBytes}})
 		return code
 	}
 	w := os.Stderr
-	fmt.Fprintf(w, tr("%d done (%s), %d skipped, %d failed, %d not finished.")+"\n", done, humanBytes(bytes), skipped, len(failed), len(other))
+	fmt.Fprintf(w, tr("%d done (%s), %d skipped, %d failed, %d not finished.")+"\n", done, humanBytes(res.DoneBytes), skipped, len(failed), other)
 	if len(failed) > 0 {
 		fmt.Fprintln(w, tr("Failed:"))
 		for _, s := range failed {
 			fmt.Fprintf(w, "  %s: %s\n", s.Path, errText(s.LastErr))
 		}
 	}
-	if len(other) > 0 && !interrupted {
+	if other > 0 && !interrupted {
 		fmt.Fprintln(w, tr("Some files were paused or canceled; run the same command again to resume."))
 	}
 	return code

@@ -1,8 +1,6 @@
 package uploader
 
 import (
-	"time"
-
 	"golang.org/x/time/rate"
 )
 
@@ -109,7 +107,7 @@ func (e *Engine) requeue(id TaskID, ok func(*record) bool, retry bool) {
 		}
 		r.State = Queued
 		r.Note = ""
-		r.Finished = time.Time{}
+		r.Finished = 0
 		if retry {
 			r.LastErr = nil
 		}

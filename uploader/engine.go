@@ -481,7 +481,7 @@ func (e *Engine) settle(t *task, rs *runState, err error) {
 			r.State = Failed
 			r.Acked = rs.committed.Load()
 			r.addError(te)
-			r.Finished = time.Now()
+			r.Finished = stampNow()
 		})
 	}
 }

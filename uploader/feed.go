@@ -142,3 +142,34 @@ func (e *Engine) sample() {
 		}
 	}
 }
+
+// BatchResult is what became of one batch's tasks.
+type BatchResult struct {
+	Counts    map[State]int // the batch's tasks by state
+	DoneBytes int64         // sum of the sizes of its done tasks
+	Failed    []Snapshot    // its failed tasks, in ID order
+}
+
+// BatchResult summarises batch id for an end-of-run report. It walks every
+// task once but copies only the failed ones, so a caller need not keep a
+// snapshot of each of 100,000 tasks to print how the batch ended.
+func (e *Engine) BatchResult(id BatchID) BatchResult {
+	res := BatchResult{Counts: map[State]int{}}
+	e.mu.Lock()
+	for _, t := range e.tasks {
+		r := &t.rec
+		if r.Batch != id {
+			continue
+		}
+		res.Counts[r.State]++
+		switch r.State {
+		case Done:
+			res.DoneBytes += r.Size
+		case Failed:
+			res.Failed = append(res.Failed, t.snapshotLocked())
+		}
+	}
+	e.mu.Unlock()
+	slices.SortFunc(res.Failed, func(a, b Snapshot) int { return cmp.Compare(a.ID, b.ID) })
+	return res
+}

@@ -42,7 +42,7 @@ func (e *Engine) History() []HistoryEntry {
 		r := &t.rec
 		h := HistoryEntry{ID: r.ID, Path: r.Path, Key: r.Key, Size: r.Size, State: r.State,
 			ETag: strings.Trim(r.ETag, `"`), UploadID: r.UploadID, RequestIDs: slices.Clone(r.RequestIDs),
-			Created: r.Created, Started: r.Started, Finished: r.Finished}
+			Created: r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time()}
 		if r.CRC64 != 0 || r.State == Done {
 			h.CRC64 = strconv.FormatUint(r.CRC64, 10)
 		}

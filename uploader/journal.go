@@ -15,7 +15,8 @@ import (
 )
 
 // record is the durable part of a task: everything a restart needs. It is
-// stored as JSON in the journal's "tasks" bucket under the big-endian ID.
+// stored in the journal's "tasks" bucket under the big-endian ID, encoded
+// by encodeRecord (older journals hold it as JSON, which is still read).
 type record struct {
 	ID         TaskID      `json:"id"`
 	Batch      BatchID     `json:"batch"`
@@ -35,9 +36,9 @@ type record struct {
 	RequestIDs []string    `json:"request_ids,omitempty"`
 	Note       string      `json:"note,omitempty"`
 	Resolved   bool        `json:"resolved,omitempty"` // the conflict policy has been applied
-	Created    time.Time   `json:"created"`
-	Started    time.Time   `json:"started,omitzero"`
-	Finished   time.Time   `json:"finished,omitzero"`
+	Created    stamp       `json:"created"`
+	Started    stamp       `json:"started,omitzero"`
+	Finished   stamp       `json:"finished,omitzero"`
 }
 
 // partRecord is one part COS acknowledged.
@@ -184,7 +185,7 @@ func partKey(id TaskID, n int) []byte {
 }
 
 func putRecord(tx *bolt.Tx, r *record) error {
-	b, err := json.Marshal(r)
+	b, err := encodeRecord(r)
 	if err != nil {
 		return err
 	}
@@ -205,9 +206,9 @@ func deleteParts(tx *bolt.Tx, id TaskID) error {
 // saveTask writes one record; with dropParts it also forgets the task's
 // parts in the same transaction (a finished, restarted or removed upload).
 func (j *journal) saveTask(r *record, dropParts bool) error {
-	// Marshal here, in the writer's goroutine: the commit goroutine only
+	// Encode here, in the writer's goroutine: the commit goroutine only
 	// copies bytes into the tree.
-	b, err := json.Marshal(r)
+	b, err := encodeRecord(r)
 	if err != nil {
 		return err
 	}
@@ -282,7 +283,7 @@ func (j *journal) loadTasks(fn func(*record)) error {
 	return j.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketTasks).ForEach(func(k, v []byte) error {
 			r := new(record)
-			if err := json.Unmarshal(v, r); err != nil {
+			if err := decodeRecord(v, r); err != nil {
 				return fmt.Errorf("journal task %x: %w", k, err)
 			}
 			fn(r)

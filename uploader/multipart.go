@@ -7,7 +7,6 @@ import (
 	"os"
 	"sort"
 	"sync"
-	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 )
@@ -261,7 +260,7 @@ func (e *Engine) complete(ctx context.Context, t *task, r record, parts map[int]
 			if reqID != "" {
 				r.RequestIDs = append(r.RequestIDs, reqID)
 			}
-			r.Finished, r.LastErr, r.Note = time.Now(), nil, ""
+			r.Finished, r.LastErr, r.Note = stampNow(), nil, ""
 		})
 	}
 	refreshes := 0

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 )
@@ -36,8 +35,8 @@ func (e *Engine) process(ctx context.Context, t *task, rs *runState) error {
 		r.State = Uploading
 		r.Attempts++
 		r.Note = ""
-		if r.Started.IsZero() {
-			r.Started = time.Now()
+		if r.Started == 0 {
+			r.Started = stampNow()
 		}
 		if fresh {
 			// Nothing is on the server yet: the upload starts from the
@@ -136,7 +135,7 @@ func (e *Engine) putObject(ctx context.Context, t *task, rs *runState) error {
 	return e.update(t, true, func(r *record) {
 		r.State, r.ETag, r.CRC64, r.Acked = Done, etag, crc, r.Size
 		r.RequestIDs = append(r.RequestIDs, reqID)
-		r.Finished, r.LastErr, r.Note = time.Now(), nil, ""
+		r.Finished, r.LastErr, r.Note = stampNow(), nil, ""
 	})
 }
 
@@ -210,7 +209,7 @@ func (e *Engine) resolveConflict(ctx context.Context, t *task) (skip bool, err e
 			}
 			if local == rcrc {
 				return true, e.update(t, true, func(r *record) {
-					r.State, r.Resolved, r.CRC64, r.Acked, r.Finished = Skipped, true, local, 0, time.Now()
+					r.State, r.Resolved, r.CRC64, r.Acked, r.Finished = Skipped, true, local, 0, stampNow()
 					r.Note = "Skipped: an identical object (same size and CRC64) is already at this key."
 				})
 			}

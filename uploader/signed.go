@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 
@@ -112,7 +111,7 @@ func (e *Engine) signedPut(ctx context.Context, t *task, rs *runState) error {
 	return e.update(t, true, func(r *record) {
 		r.State, r.Key, r.ETag, r.CRC64, r.Acked = Done, key, etag, crc, r.Size
 		r.RequestIDs = append(r.RequestIDs, reqID)
-		r.Finished, r.LastErr, r.Note = time.Now(), nil, ""
+		r.Finished, r.LastErr, r.Note = stampNow(), nil, ""
 	})
 }
 

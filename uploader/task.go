@@ -88,7 +88,7 @@ func (t *task) snapshotLocked() Snapshot {
 		Acked: r.Acked, State: r.State, Attempts: r.Attempts,
 		Errors: slices.Clone(r.Errors), UploadID: r.UploadID, ETag: r.ETag, CRC64: r.CRC64,
 		RequestIDs: slices.Clone(r.RequestIDs), Note: r.Note,
-		Created: r.Created, Started: r.Started, Finished: r.Finished, Version: t.version,
+		Created: r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time(), Version: t.version,
 	}
 	if r.LastErr != nil {
 		le := *r.LastErr

@@ -2,9 +2,11 @@ package uploader
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"hash/crc64"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -253,5 +255,38 @@ func waitFor(t testing.TB, cond func() bool) {
 			t.Fatal("condition not met within 20s")
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestRecordCodecRoundTrip(t *testing.T) {
+	now := stampOf(time.Unix(1700000000, 123456789))
+	te := TaskError{Op: "upload part 3", Code: "SlowDown", HTTPStatus: 503, RequestID: "req-1", Message: "slow down", Time: now.Time().UTC()}
+	for _, r := range []record{
+		{ID: 7, Batch: 2, Path: "/data/Photos/a b.jpg", Key: "Photos/a b.jpg", Size: 10, MTime: 42, State: Done, Attempts: 2,
+			ETag: `"abc"`, CRC64: 1<<63 + 5, RequestIDs: []string{"r1", "r2"}, Resolved: true, Created: now, Started: now, Finished: now},
+		{ID: 8, Path: "/x/照片.png", Key: "2026/照片.png", State: Paused, UploadID: "u-1", PartSize: 8 << 20, Acked: 16 << 20,
+			Note: "a note", LastErr: &te, Errors: []TaskError{te, te}, Created: now},
+		{ID: 9, Path: "/x/y", Key: "", State: Queued},
+	} {
+		b, err := encodeRecord(&r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got record
+		if err := decodeRecord(b, &got); err != nil {
+			t.Fatalf("decode %d: %v", r.ID, err)
+		}
+		if !reflect.DeepEqual(got, r) {
+			t.Errorf("round trip of %d:\n got %+v\nwant %+v", r.ID, got, r)
+		}
+		if err := decodeRecord(b[:len(b)-1], &got); err == nil {
+			t.Errorf("record %d: a truncated record decoded without error", r.ID)
+		}
+		// Journals written before the binary form hold JSON.
+		js, _ := json.Marshal(&r)
+		var old record
+		if err := decodeRecord(js, &old); err != nil || old.Path != r.Path || old.Key != r.Key || old.State != r.State || old.Created != r.Created {
+			t.Errorf("legacy JSON record %d: %v %+v", r.ID, err, old)
+		}
 	}
 }

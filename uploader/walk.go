@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -103,14 +104,14 @@ func (w *walker) addPath(p string) {
 }
 
 func (w *walker) newRecord(path string) *record {
-	return &record{Batch: w.batch, Path: path, State: Queued, Created: time.Now()}
+	return &record{Batch: w.batch, Path: path, State: Queued, Created: stampNow()}
 }
 
 func (w *walker) failed(path, op, code, msg string) {
 	r := w.newRecord(path)
 	r.State = Failed
 	r.Finished = r.Created
-	r.addError(TaskError{Op: op, Code: code, Message: msg, Time: r.Created})
+	r.addError(TaskError{Op: op, Code: code, Message: msg, Time: r.Created.Time()})
 	w.push(r)
 }
 
@@ -122,13 +123,18 @@ func (w *walker) addFile(path, rel string, fi os.FileInfo) {
 		r.Key = "" // the signing server picks the key
 	} else if err := checkKey(path, r.Key); err != nil {
 		r.State, r.Finished = Failed, r.Created
-		r.addError(TaskError{Op: "check key", Code: CodeInvalidKey, Message: err.Error(), Time: r.Created})
+		r.addError(TaskError{Op: "check key", Code: CodeInvalidKey, Message: err.Error(), Time: r.Created.Time()})
 	} else if first, dup := w.seen[r.Key]; dup {
 		r.State, r.Finished = Failed, r.Created
-		r.addError(TaskError{Op: "check key", Code: CodeDuplicateKey, Time: r.Created,
+		r.addError(TaskError{Op: "check key", Code: CodeDuplicateKey, Time: r.Created.Time(),
 			Message: fmt.Sprintf("%s and %s both map to the object key %q; only the first is uploaded", first, path, r.Key)})
 	} else {
 		w.seen[r.Key] = path
+	}
+	if strings.HasSuffix(path, r.Key) {
+		// The key is the file's relative path (no prefix): share the
+		// path's memory rather than hold a second copy per task.
+		r.Key = path[len(path)-len(r.Key):]
 	}
 	if w.e.byPath != nil && r.State == Queued {
 		w.e.mu.Lock()
