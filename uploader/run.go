@@ -129,11 +129,18 @@ func (e *Engine) putObject(ctx context.Context, t *task, rs *runState) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFile(f, &r); err != nil {
+	return e.finishSingle(t, f, &r, r.Key, etag, crc, reqID)
+}
+
+// finishSingle ends a one-request upload (simple PUT or server-signed PUT):
+// the file must still be what was sent, then the task is done, durably,
+// with the object's key, ETag, CRC64 and request ID.
+func (e *Engine) finishSingle(t *task, f *os.File, sent *record, key, etag string, crc uint64, reqID string) error {
+	if err := checkFile(f, sent); err != nil {
 		return fmt.Errorf("upload: %w", err)
 	}
 	return e.update(t, true, func(r *record) {
-		r.State, r.ETag, r.CRC64, r.Acked = Done, etag, crc, r.Size
+		r.State, r.Key, r.ETag, r.CRC64, r.Acked = Done, key, etag, crc, r.Size
 		r.RequestIDs = append(r.RequestIDs, reqID)
 		r.Finished, r.LastErr, r.Note = stampNow(), nil, ""
 	})

@@ -105,14 +105,7 @@ func (e *Engine) signedPut(ctx context.Context, t *task, rs *runState) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFile(f, &r); err != nil {
-		return fmt.Errorf("upload: %w", err)
-	}
-	return e.update(t, true, func(r *record) {
-		r.State, r.Key, r.ETag, r.CRC64, r.Acked = Done, key, etag, crc, r.Size
-		r.RequestIDs = append(r.RequestIDs, reqID)
-		r.Finished, r.LastErr, r.Note = stampNow(), nil, ""
-	})
+	return e.finishSingle(t, f, &r, key, etag, crc, reqID)
 }
 
 // signedURL builds the PUT URL from the signing server's host and key.
