@@ -1,0 +1,72 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ServerErrorKind says how the organisation's credential or signing server
+// failed, so the engine can decide once whether to retry and the session
+// layer can name the real cause ("the credential server answered an HTML
+// page, not credentials") instead of blaming COS or the network.
+type ServerErrorKind string
+
+// Kinds of credential/signing server failure.
+const (
+	KindUnreachable  ServerErrorKind = "unreachable"  // connection refused, DNS, TLS failure
+	KindTimeout      ServerErrorKind = "timeout"      // accepted but did not answer in time
+	KindHTTPStatus   ServerErrorKind = "http_status"  // an HTTP error status (Status is set)
+	KindUnauthorized ServerErrorKind = "unauthorized" // 401/403 for the login token
+	KindHTML         ServerErrorKind = "html"         // an HTML page instead of JSON
+	KindNotJSON      ServerErrorKind = "not_json"     // a body that is not JSON
+	KindEmpty        ServerErrorKind = "empty"        // an empty body
+	KindTooLarge     ServerErrorKind = "too_large"    // a body over the size limit
+	KindExpired      ServerErrorKind = "expired"      // credentials that are already expired
+	KindIncomplete   ServerErrorKind = "incomplete"   // JSON without the needed fields
+	KindRefused      ServerErrorKind = "refused"      // an application error ({code:-1,message}) in the body
+	KindTooBig       ServerErrorKind = "file_too_big" // the file breaks the server's size policy
+	KindTypeRefused  ServerErrorKind = "type_refused" // the file's Content-Type breaks the server's policy
+)
+
+// ServerError is a failure of the organisation's credential (STS) or
+// signing server. It never quotes the server's body: a body can hold a
+// secret in a shape no redactor knows.
+type ServerError struct {
+	Server    string          // "sts" or "sign"
+	Kind      ServerErrorKind // what went wrong
+	Status    int             // HTTP status, when one arrived
+	Detail    string          // short, redacted detail for support (never the body)
+	Temporary bool            // worth another try later (unreachable, timeout, 5xx, 429)
+	Err       error           // the underlying error, if any (redacted text)
+}
+
+func (e *ServerError) Error() string {
+	s := fmt.Sprintf("%s server: %s", e.Server, e.Kind)
+	if e.Status != 0 {
+		s += fmt.Sprintf(" (HTTP %d)", e.Status)
+	}
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+// Unwrap returns the underlying error, and ErrUnauthorized for a refused
+// login token so existing errors.Is checks keep working.
+func (e *ServerError) Unwrap() []error {
+	var out []error
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
+	if e.Kind == KindUnauthorized {
+		out = append(out, ErrUnauthorized)
+	}
+	return out
+}
+
+// AsServerError finds a *ServerError in err's chain.
+func AsServerError(err error) (*ServerError, bool) {
+	var se *ServerError
+	ok := errors.As(err, &se)
+	return se, ok
+}
