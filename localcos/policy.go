@@ -42,11 +42,32 @@ type Policy struct {
 // Statement is one element of a policy's statement list. Condition maps an
 // operator (string_equal, string_like, numeric_less_than_equal, ... with an
 // optional _if_exist suffix) to condition keys and their values.
+// Field names match in any letter case (doc examples write both
+// "statement" and "Statement"), and action and resource may be a string or
+// a list, as in CAM.
 type Statement struct {
 	Effect    string                                `json:"effect"`
-	Action    []string                              `json:"action"`
-	Resource  []string                              `json:"resource"`
+	Action    StringList                            `json:"action"`
+	Resource  StringList                            `json:"resource"`
 	Condition map[string]map[string]json.RawMessage `json:"condition,omitempty"`
+}
+
+// StringList is a JSON string or list of strings.
+type StringList []string
+
+// UnmarshalJSON accepts "a" as well as ["a", "b"].
+func (l *StringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*l = StringList{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*l = many
+	return nil
 }
 
 // UploadPolicy is the policy the sample servers build: actions (nil means

@@ -78,9 +78,9 @@ func TestSTSPolicyConditions(t *testing.T) {
 	cosErr(t, put("file/other.png", "image/png", "png"), 403, "AccessDenied")
 
 	// The prefix// resource form of the STS samples, a deny statement,
-	// and *_if_exist.
-	pol = `{"version":"2.0","statement":[
-		{"action":["name/cos:*"],"effect":"allow","resource":["qcs::cos:` + s.Region() + `:uid/1250000000:prefix//1250000000/examplebucket/up/*"],
+	// *_if_exist, capitalised field names and a bare string action.
+	pol = `{"Version":"2.0","Statement":[
+		{"Action":"name/cos:*","Effect":"Allow","Resource":["qcs::cos:` + s.Region() + `:uid/1250000000:prefix//1250000000/examplebucket/up/*"],
 		 "condition":{"string_equal_if_exist":{"cos:x-cos-acl":"private"}}},
 		{"action":["name/cos:PutObject"],"effect":"deny","resource":["qcs::cos:*:uid/1250000000:` + s.Bucket() + `/up/secret/*"]}]}`
 	c = stsClient(t, s, "?policy="+url.QueryEscape(pol))

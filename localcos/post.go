@@ -34,7 +34,8 @@ func (s *Server) postObject(q *request, body *bodyReader) error {
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return errInvalidArgument("POST requires exactly one file upload per request.")
+			// doc 436/7730: "IncorrectNumberOfFilesInPostRequest Post 请求每次只允许上传一个文件".
+			return errorf(http.StatusBadRequest, "IncorrectNumberOfFilesInPostRequest", "POST requires exactly one file upload per request.")
 		}
 		if err != nil {
 			if q.reset {
