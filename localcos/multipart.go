@@ -371,6 +371,9 @@ func (s *Server) completeUpload(q *request, body *bodyReader, act faultAction) e
 	q.w.Write([]byte(" "))
 	http.NewResponseController(q.w).Flush()
 
+	if afterCompleteHeader != nil {
+		afterCompleteHeader(u.Key)
+	}
 	done := make(chan error, 1)
 	go func() { done <- s.assemble(u.UploadID, use, m, noOverwrite) }()
 	tick := time.NewTicker(completeKeepAlive)
@@ -439,6 +442,10 @@ func checkCompleteParts(req completeRequest, stored []partInfo) ([]partInfo, *ap
 	}
 	return use, nil
 }
+
+// afterCompleteHeader, when set by a test, runs after Complete has sent its
+// 200 and before it assembles: the window in which another writer can win.
+var afterCompleteHeader func(key string)
 
 // completeKeepAlive is the interval between the spaces Complete sends
 // while it assembles.

@@ -322,6 +322,38 @@ func TestCompleteChunkedPreambleAndLocation(t *testing.T) {
 	}
 }
 
+// A writer that wins after Complete has committed to 200: the conflict
+// arrives inside the 200's body, after the whitespace, as COS's errors
+// after the early 200 do (doc 7742); the SDK must treat it as a failure.
+func TestCompleteConflictAfter200(t *testing.T) {
+	s := startServer(t, nil)
+	c := permClient(t, s)
+	id, opt := uploadParts(t, c, "late.bin", nil, []byte("mine"))
+	afterCompleteHeader = func(key string) {
+		if err := s.store.commitObject(mustReceive(t, s, "theirs"), objectMeta{Key: key, Size: 6, ETag: `"x"`}, false); err != nil {
+			t.Error(err)
+		}
+	}
+	t.Cleanup(func() { afterCompleteHeader = nil })
+	resp, raw := rawComplete(t, s, "late.bin", id, opt.Parts, http.Header{"X-Cos-Forbid-Overwrite": {"true"}})
+	if resp.StatusCode != 200 || len(raw) == 0 || raw[0] != ' ' || !bytes.Contains(raw, []byte("<Code>FileAlreadyExists</Code>")) {
+		t.Fatalf("late conflict: %d %q", resp.StatusCode, raw)
+	}
+	afterCompleteHeader = nil
+	if got := objectBody(t, c, "late.bin"); got != "theirs" {
+		t.Fatalf("the winner's object was replaced: %q", got)
+	}
+	// The SDK reports such a 200 as an error.
+	id, opt = uploadParts(t, c, "late2.bin", nil, []byte("mine"))
+	afterCompleteHeader = func(key string) {
+		s.store.commitObject(mustReceive(t, s, "theirs"), objectMeta{Key: key, Size: 6, ETag: `"x"`}, false)
+	}
+	opt.XOptionHeader = forbid()
+	if _, _, err := c.Object.CompleteMultipartUpload(bg, "late2.bin", id, opt); err == nil {
+		t.Fatal("the SDK took a 200 carrying FileAlreadyExists for success")
+	}
+}
+
 func mustReceive(t *testing.T, s *Server, data string) *received {
 	t.Helper()
 	rc, err := s.store.receive(strings.NewReader(data))
