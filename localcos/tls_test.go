@@ -104,3 +104,26 @@ func rawCompleteTLS(t *testing.T, s *Server, tr *http.Transport, c *cos.Client) 
 	}
 	return resp.StatusCode, sb.String()
 }
+
+// The fault plan's reset works under TLS too: the client sees a network
+// error, not a TLS alert or a COS error.
+func TestTLSResetFault(t *testing.T) {
+	s := startServer(t, func(c *Config) { c.TLS = true })
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.CertPool()}}
+	defer tr.CloseIdleConnections()
+	u, _ := url.Parse(s.URL())
+	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Timeout: 30 * time.Second,
+		Transport: &cos.AuthorizationTransport{SecretID: testID, SecretKey: testSecret, Transport: tr}})
+	if _, err := os.Stat(filepath.Join(s.cfg.DataDir, DefaultCAFileName)); err != nil {
+		t.Fatalf("default CA file: %v", err)
+	}
+	s.Faults().Add(Rule{Kind: Reset, API: "PutObject", After: 10})
+	_, err := c.Object.Put(bg, "tls/r.bin", strings.NewReader(strings.Repeat("x", 64<<10)), nil)
+	var ce *cos.ErrorResponse
+	if err == nil || errors.As(err, &ce) {
+		t.Fatalf("reset under TLS: %v", err)
+	}
+	if s.Stats().CountStatus("PutObject", 0) < 1 {
+		t.Fatalf("stats: %+v", s.Stats())
+	}
+}
