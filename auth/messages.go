@@ -117,7 +117,34 @@ var templates = map[Code]string{
 	fieldCredentialURL: "credential-url",
 }
 
+// serverWords are the English texts of ServerError kinds; "SERVER" is
+// replaced by the party's name, giving one code per server and kind
+// (ServerError.Message).
+var serverWords = map[ServerErrorKind]string{
+	KindUnreachable:  "SERVER {{.Host}} cannot be reached: {{.Detail}}. CosDrop tries again on its own.",
+	KindTimeout:      "SERVER {{.Host}} accepted the connection but did not answer in time. CosDrop tries again on its own.",
+	KindHTTPStatus:   "SERVER {{.Host}} answered HTTP {{.Status}} {{.Detail}}; check the URL in the profile, or ask your administrator.",
+	KindUnauthorized: "SERVER {{.Host}} refused the login token (HTTP {{.Status}}) {{.Detail}}; log in again with 'cosdrop login'.",
+	KindHTML:         "SERVER {{.Host}} answered an HTML page, not JSON: the URL in the profile points to a web page (a login portal?), not to the server.",
+	KindNotJSON:      "SERVER {{.Host}} answered something that is not JSON; check the URL in the profile, or ask your administrator.",
+	KindEmpty:        "SERVER {{.Host}} answered with an empty body; ask your administrator to check it.",
+	KindTooLarge:     "SERVER {{.Host}} answered with more than 1 MB; the URL in the profile does not point to the server.",
+	KindExpired:      "SERVER {{.Host}} handed out credentials that have already expired ({{.Detail}}): its clock or this computer's is wrong.",
+	KindIncomplete:   "SERVER {{.Host}} answered without what CosDrop needs ({{.Detail}}); ask your administrator to check it.",
+	KindRefused:      "SERVER {{.Host}} refused: {{.Detail}}",
+	KindTooBig:       "SERVER {{.Host}} does not allow this file's size: {{.Detail}}",
+	KindTypeRefused:  "SERVER {{.Host}} does not allow this type of file: {{.Detail}}",
+}
+
+// serverNames are the English names that replace SERVER.
+var serverNames = map[string]string{ServerSTS: "The credential server", ServerSign: "The signing server"}
+
 func init() {
+	for kind, w := range serverWords {
+		for server, name := range serverNames {
+			templates[Code("server-"+server+"-"+string(kind))] = strings.Replace(w, "SERVER", name, 1)
+		}
+	}
 	for action, w := range probeWords {
 		templates[ProbeCode(action, Allowed)] = w[0]
 		templates[ProbeCode(action, Denied)] = w[1]

@@ -113,7 +113,7 @@ func TestSignServerPutWithHTTPTest(t *testing.T) {
 func TestSignServerMalformedAnswers(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"cosHost":"h"}`:                       "missing authorization, cosKey",
-		`[]`:                                    "not a JSON object",
+		`[]`:                                    "not_json",
 		`{"code":1,"message":"quota exceeded"}`: "quota exceeded",
 		`{"cosHost":"http://evil.example.com","cosKey":"k","authorization":"a"}`: "plain http",
 	} {
