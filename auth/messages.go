@@ -39,6 +39,12 @@ const (
 	CodeSecretIDUnused       Code = "secret-id-unused"
 	CodeCredentialURLMissing Code = "credential-url-missing"
 	CodeCredentialURLUnused  Code = "credential-url-unused"
+	CodeSignSettingsUnused   Code = "sign-settings-unused"
+	CodeSignMethodUnknown    Code = "sign-method-unknown"
+	CodeURLFragment          Code = "url-fragment"
+	CodeURLQuery             Code = "url-query"
+	CodeProxyInvalid         Code = "proxy-invalid"
+	CodeProxyPassword        Code = "proxy-password"
 )
 
 // Profile file (import) codes.
@@ -65,6 +71,8 @@ const (
 	// Field names double as codes, so {{.Field}} is translated too.
 	fieldEndpoint      Code = "endpoint"
 	fieldCredentialURL Code = "credential-url"
+	fieldPutSignURL    Code = "put-sign-url"
+	fieldPostPolicyURL Code = "post-policy-url"
 
 	probeAllowedPrefix              = "probe-allowed-"
 	probeDeniedPrefix               = "probe-denied-"
@@ -98,6 +106,12 @@ var templates = map[Code]string{
 	CodeSecretIDUnused:       "secret-id is only used by permanent-key profiles, not {{.Mode}}",
 	CodeCredentialURLMissing: "credential-url is missing: a {{.Mode}} profile needs the organisation's URL",
 	CodeCredentialURLUnused:  "credential-url is only used by sts and server-signed profiles",
+	CodeSignSettingsUnused:   "put-sign-url, post-policy-url and sign-method are only used by server-signed profiles",
+	CodeSignMethodUnknown:    "sign-method {{.Value}} is unknown: choose put or post, or leave it empty to let the server decide",
+	CodeURLFragment:          "{{.Field}} must not have a #fragment: it can carry a secret and a server never sees it",
+	CodeURLQuery:             "{{.Field}} must not have a query (?...): COS endpoints take none, and a query can carry a signature or token",
+	CodeProxyInvalid:         "proxy {{.Value}} is not a proxy URL: use http://host:port, https://host:port or socks5://host:port, 'direct', or leave it empty to use the environment",
+	CodeProxyPassword:        "proxy must not contain a password: put only the user name in the URL (http://user@host:port); CosDrop reads the password from the OS keyring",
 
 	CodeImportTooLarge: "profile file is larger than {{.KB}} KB; it is not a CosDrop profile",
 	CodeImportNotJSON:  "profile file is not valid JSON: {{.Reason}}",
@@ -115,6 +129,8 @@ var templates = map[Code]string{
 	// Field names inside {{.Field}}: translated like any other text.
 	fieldEndpoint:      "endpoint",
 	fieldCredentialURL: "credential-url",
+	fieldPutSignURL:    "put-sign-url",
+	fieldPostPolicyURL: "post-policy-url",
 }
 
 // serverWords are the English texts of ServerError kinds; "SERVER" is

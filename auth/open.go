@@ -35,7 +35,7 @@ func Open(ctx context.Context, p Profile, store SecretStore, client *http.Client
 		if p.Mode == ModeSTS {
 			return NewSTS(p.CredentialURL, token, client), nil, nil
 		}
-		return nil, NewSignServer(p.CredentialURL, token, client), nil
+		return nil, NewSignServerConfig(p.SignConfig(), token, client), nil
 	}
 	return nil, nil, fmt.Errorf("profile %q: unknown mode %q", p.Name, p.Mode)
 }
