@@ -47,6 +47,19 @@ const (
 	CodeProxyPassword        Code = "proxy-password"
 )
 
+// Keyring codes (KeyringError.Message): what the user can do.
+const (
+	CodeKeyringNoBus     Code = "keyring-no-bus"
+	CodeKeyringTimeout   Code = "keyring-timeout"
+	CodeKeyringLocked    Code = "keyring-locked"
+	CodeKeyringNoService Code = "keyring-no-service"
+	CodeKeyringKeychain  Code = "keyring-keychain"
+	CodeKeyringCredMan   Code = "keyring-credman"
+	CodeKeyringNone      Code = "keyring-none"
+	CodeEnvKeyMismatch   Code = "env-key-mismatch"
+	CodeNoSecretKey      Code = "no-secret-key"
+)
+
 // Profile file (import) codes.
 const (
 	CodeImportTooLarge Code = "import-too-large"
@@ -112,6 +125,16 @@ var templates = map[Code]string{
 	CodeURLQuery:             "{{.Field}} must not have a query (?...): COS endpoints take none, and a query can carry a signature or token",
 	CodeProxyInvalid:         "proxy {{.Value}} is not a proxy URL: use http://host:port, https://host:port or socks5://host:port, 'direct', or leave it empty to use the environment",
 	CodeProxyPassword:        "proxy must not contain a password: put only the user name in the URL (http://user@host:port); CosDrop reads the password from the OS keyring",
+
+	CodeKeyringNoBus:     "Fix: this session has no D-Bus session bus (a server, a cron job or an SSH login), so it has no keyring. For a permanent-key profile set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the environment; STS and server-signed profiles need the keyring only for a login token.",
+	CodeKeyringTimeout:   "Fix: the keyring did not answer in time; unlock it (or restart your desktop session) and try again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringLocked:    "Fix: unlock your keyring (it is locked) and try again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringNoService: "Fix: CosDrop needs a Secret Service (GNOME Keyring or KWallet) running in your desktop session with a D-Bus session bus; install and start gnome-keyring, then log in again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringKeychain:  "Fix: unlock the login keychain in Keychain Access. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringCredMan:   "Fix: make sure Windows Credential Manager is available for your account. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringNone:      "Fix: this system has no supported keyring. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeEnvKeyMismatch:   "TENCENTCLOUD_SECRET_ID in the environment ({{.EnvID}}) is not the SecretId of profile {{.Profile}} ({{.ProfileID}}); unset it or fix the profile",
+	CodeNoSecretKey:      "profile {{.Profile}} has no SecretKey stored: run 'cosdrop login --profile {{.Profile}}', or on a machine without a keyring set TENCENTCLOUD_SECRET_KEY in the environment",
 
 	CodeImportTooLarge: "profile file is larger than {{.KB}} KB; it is not a CosDrop profile",
 	CodeImportNotJSON:  "profile file is not valid JSON: {{.Reason}}",
