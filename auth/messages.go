@@ -45,6 +45,7 @@ const (
 	CodeURLQuery             Code = "url-query"
 	CodeProxyInvalid         Code = "proxy-invalid"
 	CodeProxyPassword        Code = "proxy-password"
+	CodeProxyNoPassword      Code = "proxy-no-password"
 )
 
 // Keyring codes (KeyringError.Message): what the user can do.
@@ -124,6 +125,7 @@ var templates = map[Code]string{
 	CodeURLFragment:          "{{.Field}} must not have a #fragment: it can carry a secret and a server never sees it",
 	CodeURLQuery:             "{{.Field}} must not have a query (?...): COS endpoints take none, and a query can carry a signature or token",
 	CodeProxyInvalid:         "proxy {{.Value}} is not a proxy URL: use http://host:port, https://host:port or socks5://host:port, 'direct', or leave it empty to use the environment",
+	CodeProxyNoPassword:      "the proxy of profile {{.Profile}} names the user {{.User}} but no proxy password is stored in the OS keyring",
 	CodeProxyPassword:        "proxy must not contain a password: put only the user name in the URL (http://user@host:port); CosDrop reads the password from the OS keyring",
 
 	CodeKeyringNoBus:     "Fix: this session has no D-Bus session bus (a server, a cron job or an SSH login), so it has no keyring. For a permanent-key profile set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the environment; STS and server-signed profiles need the keyring only for a login token.",

@@ -17,8 +17,9 @@ const (
 
 // Open turns a profile into what an upload needs: a Provider for the
 // permanent and STS modes, or a SignServer for the server-signed mode (the
-// other result is nil). client, which may be nil, is used to reach the
-// credential or signing server.
+// other result is nil). client is used to reach the credential or
+// signing server; when nil, Open builds one that goes through the
+// profile's proxy (Profile.Transport).
 //
 // The keyring is read only when a secret is needed:
 //   - permanent: the SecretKey comes from $TENCENTCLOUD_SECRET_KEY when it
@@ -41,6 +42,13 @@ func Open(ctx context.Context, p Profile, store SecretStore, client *http.Client
 		}
 		return NewStatic(Credentials{SecretID: p.SecretID, SecretKey: key}), nil, nil
 	case ModeSTS, ModeServerSigned:
+		if client == nil {
+			t, err := p.Transport(ctx, store)
+			if err != nil {
+				return nil, nil, err
+			}
+			client = &http.Client{Transport: t}
+		}
 		tok := &loginToken{load: func(ctx context.Context) (string, error) {
 			return store.Get(ctx, LoginTokenAccount(p.Name))
 		}}

@@ -53,6 +53,11 @@ type Profile struct {
 	// SignMethod forces PUT or POST uploads; empty asks put-sign first and
 	// uses POST when the server offers only post-policy.
 	SignMethod SignMethod `json:"sign_method,omitempty"`
+	// Proxy is the profile's proxy: http://, https:// or socks5://
+	// host:port, with at most a user name (the password lives in the
+	// keyring, ProxyAccount); "direct" for none; empty to follow the
+	// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
+	Proxy string `json:"proxy,omitempty"`
 }
 
 // SignConfig is where p's signing server answers.
@@ -102,6 +107,9 @@ func (p Profile) Validate() error {
 		}
 	}
 	if err := checkPrefix(p.Prefix); err != nil {
+		return err
+	}
+	if err := checkProxy(p.Proxy); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {
