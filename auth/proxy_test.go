@@ -212,7 +212,7 @@ func TestProfileProxy(t *testing.T) {
 
 	for _, c := range []struct {
 		proxy, target, want string
-		count            func() int64
+		count               func() int64
 	}{
 		{"http://" + proxyUser + "@" + hostOnly(httpProxy.URL), target.URL, "200 tls-ok", hp.connects.Load},
 		{"http://" + proxyUser + "@" + hostOnly(httpProxy.URL), plain.URL, "200 plain-ok", hp.forwards.Load},
