@@ -61,6 +61,28 @@ const (
 	CodeNoSecretKey      Code = "no-secret-key"
 )
 
+// Upload codes of the server-signed path (Error.Code).
+const (
+	CodeFileTooLarge  Code = "file-too-large-single"
+	CodeNotRegular    Code = "file-not-regular"
+	CodeFileChanged   Code = "file-changed-while-uploading"
+	CodeCRCMismatch   Code = "crc64-mismatch"
+	CodeUploadAddress Code = "sign-upload-address"
+)
+
+// Error is an auth failure with a stable code, which the session layer
+// words with Message.Localize, and an underlying error for errors.Is.
+type Error struct {
+	Message
+	Err error
+}
+
+// Error is the English text, for logs.
+func (e *Error) Error() string { return e.Message.String() }
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
 // Profile file (import) codes.
 const (
 	CodeImportTooLarge Code = "import-too-large"
@@ -137,6 +159,12 @@ var templates = map[Code]string{
 	CodeKeyringNone:      "Fix: this system has no supported keyring. Or keep the key for this session only (it is forgotten when CosDrop quits).",
 	CodeEnvKeyMismatch:   "TENCENTCLOUD_SECRET_ID in the environment ({{.EnvID}}) is not the SecretId of profile {{.Profile}} ({{.ProfileID}}); unset it or fix the profile",
 	CodeNoSecretKey:      "profile {{.Profile}} has no SecretKey stored: run 'cosdrop login --profile {{.Profile}}', or on a machine without a keyring set TENCENTCLOUD_SECRET_KEY in the environment",
+
+	CodeFileTooLarge:  "the file is {{.GB}} GB and a server-signed profile uploads each file in one request, which COS limits to 5 GB; ask your administrator for an STS profile (which uploads in parts) or split the file",
+	CodeNotRegular:    "{{.Path}} is not a regular file",
+	CodeFileChanged:   "sent {{.Sent}} bytes, expected {{.Size}}: the file changed while uploading",
+	CodeCRCMismatch:   "COS stored CRC64 {{.Got}} but the bytes sent have {{.Want}}: the data was corrupted in transit; upload it again (request {{.RequestID}})",
+	CodeUploadAddress: "the signing server sent an upload address that is not usable or not https ({{.Host}}); only https is allowed except for this computer",
 
 	CodeImportTooLarge: "profile file is larger than {{.KB}} KB; it is not a CosDrop profile",
 	CodeImportNotJSON:  "profile file is not valid JSON: {{.Reason}}",

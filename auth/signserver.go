@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -293,7 +292,7 @@ func checkCOSHost(host string) error {
 		return err
 	}
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		return fmt.Errorf("signing server sent an upload address on plain http (%s); only https is allowed except for this computer", u.Host)
+		return &Error{Message: msg(CodeUploadAddress, "Host", u.Host)}
 	}
 	return nil
 }
@@ -312,7 +311,7 @@ func cosURL(host, key string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("signing server sent an unusable upload address %q", host)
+		return nil, &Error{Message: msg(CodeUploadAddress, "Host", quote(host))}
 	}
 	u.Path = "/" + strings.TrimPrefix(key, "/")
 	u.RawPath = "/" + escapeKey(strings.TrimPrefix(key, "/"))

@@ -44,7 +44,7 @@ func CheckSingleUpload(size int64) error {
 
 // tooLarge is the plain-words refusal, with the way out.
 func tooLarge(size int64) error {
-	return fmt.Errorf("%w: the file is %.2f GB and a server-signed profile uploads each file in one request, which COS limits to 5 GB; ask your administrator for an STS profile (which uploads in parts) or split the file", ErrTooLarge, float64(size)/(1<<30))
+	return &Error{Message: msg(CodeFileTooLarge, "GB", fmt.Sprintf("%.2f", float64(size)/(1<<30))), Err: ErrTooLarge}
 }
 
 // UploadMethod picks the server-signed flavour.
@@ -158,7 +158,7 @@ func (s *SignServer) UploadFile(ctx context.Context, path string, method UploadM
 		return UploadResult{}, err
 	}
 	if !st.Mode().IsRegular() {
-		return UploadResult{}, fmt.Errorf("%s is not a regular file", path)
+		return UploadResult{}, &Error{Message: msg(CodeNotRegular, "Path", path)}
 	}
 	if method == MethodPost && s.method == SignAuto {
 		s.postOnly.Store(true)
@@ -310,13 +310,13 @@ func (s *SignServer) send(req *http.Request, key string, size int64, cr *countin
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	if cr.n != size {
-		return UploadResult{}, fmt.Errorf("upload %s: sent %d bytes, expected %d: the file changed while uploading", key, cr.n, size)
+		return UploadResult{}, fmt.Errorf("upload %s: %w", key, &Error{Message: msg(CodeFileChanged, "Sent", cr.n, "Size", size)})
 	}
 	res := UploadResult{Key: key, Size: size, ETag: resp.Header.Get("ETag"), RequestID: resp.Header.Get("x-cos-request-id"), CRC64: cr.crc.Sum64()}
 	if v := resp.Header.Get("x-cos-hash-crc64ecma"); v != "" {
 		got, err := strconv.ParseUint(v, 10, 64)
 		if err != nil || got != res.CRC64 {
-			return res, fmt.Errorf("upload %s: COS stored CRC64 %s but the bytes sent have %d: the data was corrupted in transit; upload it again (request %s)", key, v, res.CRC64, res.RequestID)
+			return res, fmt.Errorf("upload %s: %w", key, &Error{Message: msg(CodeCRCMismatch, "Got", v, "Want", res.CRC64, "RequestID", res.RequestID)})
 		}
 	}
 	return res, nil
