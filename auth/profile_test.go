@@ -317,3 +317,27 @@ func TestProfileRefusesSecretURLs(t *testing.T) {
 		t.Errorf("plain query refused: %v", err)
 	}
 }
+
+// TestExportImportSigningAndProxy: the new settings travel in a profile
+// file, and the file holds no secret.
+func TestExportImportSigningAndProxy(t *testing.T) {
+	p := Profile{Name: "signed", Mode: ModeServerSigned, CredentialURL: "https://sign.example.com/api",
+		PostPolicyURL: "https://sign.example.com/api/post-policy-limit", SignMethod: SignPost, Proxy: "socks5://alice@10.0.0.1:1080"}
+	var b bytes.Buffer
+	if err := ExportProfile(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseProfileExport(b.Bytes())
+	if err != nil || got != p {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	for _, bad := range []Profile{
+		{Name: "x", Mode: ModeSTS, CredentialURL: "https://sts.example.com", Bucket: "b-1250000000", Region: "ap-guangzhou", SignMethod: SignPut},
+		{Name: "x", Mode: ModeServerSigned, CredentialURL: "https://s.example.com", SignMethod: "form"},
+		{Name: "x", Mode: ModeServerSigned, SignMethod: SignPost, PutSignURL: "https://s.example.com/put-sign"},
+	} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}

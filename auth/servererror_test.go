@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -216,4 +217,51 @@ func TestServerErrorsNeverQuoteSecrets(t *testing.T) {
 			t.Errorf("sign %d: error shows %q of a secret: %v", b.status, piece, err)
 		}
 	}
+}
+
+// FuzzSignAnswer: any signing server body parses into an object or fails
+// with a definitive ServerError that quotes none of it.
+func FuzzSignAnswer(f *testing.F) {
+	f.Add([]byte(`{"code":0,"data":{"cosHost":"h","cosKey":"k","authorization":"a","securityToken":"t"}}`))
+	f.Add([]byte(`{"code":"-1","message":"404 Not Found"}`))
+	f.Add([]byte(`{"cosHost":"h","cosKey":"k","policy":"e30=","qAk":"a","qKeyTime":"1;2","qSignature":"s"}`))
+	f.Add([]byte(`{'credentials': {'tmpSecretKey': 'abc'}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		m, err := parseSignAnswer(body)
+		if err == nil {
+			if m == nil {
+				t.Fatal("nil object without an error")
+			}
+			return
+		}
+		se, ok := AsServerError(err)
+		if !ok || se.Temporary || se.Server != ServerSign {
+			t.Fatalf("error %v (%T) is not a definitive sign ServerError", err, err)
+		}
+		if len(body) >= 24 && strings.Contains(err.Error(), string(body)) {
+			t.Fatalf("error quotes the body: %v", err)
+		}
+	})
+}
+
+// FuzzPolicyLimits: any policy decodes or is ignored, never panics, and a
+// limit found is applied consistently.
+func FuzzPolicyLimits(f *testing.F) {
+	f.Add(`{"conditions":[["starts-with","$Content-Type","image/"],["content-length-range",1,5242880]]}`, int64(10), "image/png")
+	f.Add(`{"conditions":[{"Content-Type":"text/plain"},["eq","$Content-Type","x"]]}`, int64(0), "text/plain")
+	f.Add(`{"conditions":[["content-length-range","a",[]]]}`, int64(-1), "")
+	f.Fuzz(func(t *testing.T, policy string, size int64, ctype string) {
+		pp := SignedPost{Policy: base64.StdEncoding.EncodeToString([]byte(policy))}
+		lim, ok := pp.Limits()
+		if !ok {
+			return
+		}
+		err := lim.Check(size, ctype)
+		if err == nil {
+			return
+		}
+		if se, ok := AsServerError(err); !ok || se.Temporary || (se.Kind != KindTooBig && se.Kind != KindTypeRefused) {
+			t.Fatalf("check error %v", err)
+		}
+	})
 }

@@ -214,17 +214,28 @@ func (s *SignServer) get(ctx context.Context, endpoint, ext string) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	host := hostOf(endpoint)
+	m, err := parseSignAnswer(body)
+	if se, ok := AsServerError(err); ok {
+		se.Host = hostOf(endpoint)
+	}
+	return m, err
+}
+
+// parseSignAnswer reads a signing server's JSON object, unwrapped from a
+// {"code":0,"data":{...}} envelope if there is one. An envelope error
+// ({"code":-1,"message":...} with HTTP 200, as Tencent's samples answer)
+// is a definitive KindRefused.
+func parseSignAnswer(body []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil || m == nil {
-		return nil, &ServerError{Server: ServerSign, Host: host, Status: http.StatusOK, Kind: KindNotJSON}
+		return nil, &ServerError{Server: ServerSign, Status: http.StatusOK, Kind: KindNotJSON}
 	}
 	for range 2 {
 		if err := envelopeError(m); err != nil {
 			se, _ := AsServerError(err)
-			se.Server, se.Host, se.Status = ServerSign, host, http.StatusOK
+			se.Server, se.Status = ServerSign, http.StatusOK
 			return nil, se
 		}
 		inner, ok := field(m, "data").(map[string]any)
