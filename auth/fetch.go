@@ -190,18 +190,20 @@ func (f *fetcher) netError(parent context.Context, host string, err error) error
 }
 
 // bodyKind names what is wrong with a 2xx body before any JSON parsing:
-// empty, an HTML page, or not JSON at all; "" when it may be JSON.
+// empty, an HTML page, or not JSON at all; "" when it may be JSON. The
+// body decides, not the Content-Type: PHP servers (Tencent's PHP samples
+// among them) send their JSON as text/html.
 func bodyKind(body []byte, contentType string) ServerErrorKind {
 	b := bytes.TrimSpace(body)
 	switch {
 	case len(b) == 0:
 		return KindEmpty
-	case strings.HasPrefix(strings.ToLower(contentType), "text/html"), b[0] == '<':
+	case b[0] == '{' || b[0] == '[':
+		return ""
+	case b[0] == '<' || strings.HasPrefix(strings.ToLower(contentType), "text/html"):
 		return KindHTML
-	case b[0] != '{' && b[0] != '[':
-		return KindNotJSON
 	}
-	return ""
+	return KindNotJSON
 }
 
 // cut shortens an already redacted detail to maxDetail bytes on a rune

@@ -77,5 +77,6 @@ func permanentKey(ctx context.Context, p Profile, store SecretStore) (string, er
 	if err != nil {
 		return "", fmt.Errorf("profile %q: %w", p.Name, err)
 	}
+	AddSecret(key) // whatever the store, Redact knows it from now on
 	return key, nil
 }

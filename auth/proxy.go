@@ -66,6 +66,7 @@ func (p Profile) ProxyFunc(ctx context.Context, store SecretStore) (func(*http.R
 		case err != nil:
 			return nil, fmt.Errorf("proxy password of profile %q: %w", p.Name, err)
 		}
+		AddSecret(pw)
 		u.User = url.UserPassword(u.User.Username(), pw)
 	}
 	return http.ProxyURL(u), nil

@@ -265,3 +265,15 @@ func FuzzPolicyLimits(f *testing.F) {
 		}
 	})
 }
+
+// TestJSONServedAsHTML: PHP sample servers send JSON with PHP's default
+// Content-Type, text/html; the body decides.
+func TestJSONServedAsHTML(t *testing.T) {
+	now := time.Now()
+	u := answer(t, 200, "text/html; charset=UTF-8", fmt.Sprintf(`{"credentials":{"tmpSecretId":"AKIDphp","tmpSecretKey":"phpkey1234567890","sessionToken":"phptoken1234567890"},"expiredTime":%d}`, now.Add(time.Hour).Unix()))
+	p := NewSTS(u, "", nil)
+	defer p.Close()
+	if c, err := p.Credentials(context.Background()); err != nil || c.SecretID != "AKIDphp" {
+		t.Fatalf("JSON as text/html: %+v, %v", c, err)
+	}
+}
