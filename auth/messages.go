@@ -101,6 +101,7 @@ const (
 	CodeProbeNoteUnreachable   Code = "probe-note-unreachable"
 	CodeProbeNoteAbortFailed   Code = "probe-note-abort-failed"
 	CodeProbeNoteDeleteFailed  Code = "probe-note-delete-failed"
+	CodeProbeNotePostOnly      Code = "probe-note-post-only"
 )
 
 const (
@@ -177,6 +178,7 @@ var templates = map[Code]string{
 	CodeProbeNoteNoCredentials: "nothing to probe: the profile has no credentials",
 	CodeProbeNoteUnreachable:   "stopped after the first request: COS could not be reached with this profile",
 	CodeProbeNoteAbortFailed:   "could not abort the probe's multipart upload of {{.Key}}; remove it in the COS console (upload ID {{.UploadID}})",
+	CodeProbeNotePostOnly:      "the signing server offers only form (POST) uploads; CosDrop uses them",
 	CodeProbeNoteDeleteFailed:  "could not delete the probe object {{.Key}} ({{.Reason}}); it is 24 bytes, remove it in the COS console",
 
 	// Field names inside {{.Field}}: translated like any other text.

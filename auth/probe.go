@@ -127,6 +127,33 @@ func result(action string, err error) ProbeResult {
 	return r
 }
 
+// probeSigner asks the signing server for what the profile uses: a PUT
+// signature and a form policy, or only the one its sign method names. A
+// server that offers only post-policy is fine (CosDrop then uploads with
+// POST); the report says so in a note instead of a failure.
+func probeSigner(ctx context.Context, sign *SignServer) ProbeReport {
+	var rep ProbeReport
+	var putErr, postErr error
+	if sign.method != SignPost {
+		_, putErr = sign.PutSign(ctx, "txt")
+	}
+	if sign.method != SignPut {
+		_, postErr = sign.PostPolicy(ctx, "txt")
+	}
+	switch {
+	case sign.method == SignPut:
+		rep.Results = append(rep.Results, result("put-sign", putErr))
+	case sign.method == SignPost:
+		rep.Results = append(rep.Results, result("post-policy", postErr))
+	case putErr != nil && notOffered(putErr) && postErr == nil:
+		rep.Results = append(rep.Results, result("post-policy", nil))
+		rep.Notes = append(rep.Notes, msg(CodeProbeNotePostOnly))
+	default:
+		rep.Results = append(rep.Results, result("put-sign", putErr), result("post-policy", postErr))
+	}
+	return rep
+}
+
 // noSuchUpload is the upload ID the probe uses where it must not create
 // anything: COS checks the permission first (403), then the upload (404
 // NoSuchUpload, which means the action itself is allowed).
@@ -185,11 +212,7 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 			rep.Notes = append(rep.Notes, msg(CodeProbeNoteNoCredentials))
 			return rep
 		}
-		_, err := sign.PutSign(ctx, "txt")
-		rep.Results = append(rep.Results, result("put-sign", err))
-		_, err = sign.PostPolicy(ctx, "txt")
-		rep.Results = append(rep.Results, result("post-policy", err))
-		return rep
+		return probeSigner(ctx, sign)
 	}
 	u, err := p.BucketURL()
 	if err != nil {

@@ -373,3 +373,20 @@ func TestSignServerConfiguredURLs(t *testing.T) {
 		t.Errorf("asked the wrong endpoints")
 	}
 }
+
+// TestProbePostOnlySigner: a POST-only signing server passes the probe,
+// with a note instead of a put-sign failure.
+func TestProbePostOnlySigner(t *testing.T) {
+	signer := newSampleSigner(t, newSampleCOS(t))
+	signer.postOnly = true
+	p := Profile{Name: "s", Mode: ModeServerSigned, CredentialURL: signer.URL}
+	rep := Probe(context.Background(), p, nil, NewSignServer(signer.URL, "", nil), nil)
+	if !rep.OK() || len(rep.Results) != 1 || rep.Results[0].Action != "post-policy" || len(rep.Notes) != 1 || rep.Notes[0].Code != CodeProbeNotePostOnly {
+		t.Fatalf("POST-only probe: %+v", rep)
+	}
+	both := newSampleSigner(t, newSampleCOS(t))
+	rep = Probe(context.Background(), p, nil, NewSignServer(both.URL, "", nil), nil)
+	if !rep.OK() || len(rep.Results) != 2 || len(rep.Notes) != 0 {
+		t.Fatalf("PUT and POST probe: %+v", rep)
+	}
+}
