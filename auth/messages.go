@@ -61,6 +61,15 @@ const (
 	CodeNoSecretKey      Code = "no-secret-key"
 )
 
+// Profile list and secret store codes (Error.Code).
+const (
+	CodeConfigNoDir    Code = "config-no-dir"
+	CodeProfilesRead   Code = "profiles-read"
+	CodeProfilesBroken Code = "profiles-broken"
+	CodeNoProfile      Code = "no-profile"
+	CodeEmptySecret    Code = "empty-secret"
+)
+
 // Upload codes of the server-signed path (Error.Code).
 const (
 	CodeFileTooLarge  Code = "file-too-large-single"
@@ -160,6 +169,12 @@ var templates = map[Code]string{
 	CodeKeyringNone:      "Fix: this system has no supported keyring. Or keep the key for this session only (it is forgotten when CosDrop quits).",
 	CodeEnvKeyMismatch:   "TENCENTCLOUD_SECRET_ID in the environment ({{.EnvID}}) is not the SecretId of profile {{.Profile}} ({{.ProfileID}}); unset it or fix the profile",
 	CodeNoSecretKey:      "profile {{.Profile}} has no SecretKey stored: run 'cosdrop login --profile {{.Profile}}', or on a machine without a keyring set TENCENTCLOUD_SECRET_KEY in the environment",
+
+	CodeConfigNoDir:    "no configuration directory: $HOME is not set (set {{.Env}})",
+	CodeProfilesRead:   "cannot read the profile list {{.Path}}: {{.Reason}}",
+	CodeProfilesBroken: "the profile list {{.Path}} is damaged: {{.Reason}} (fix or remove the file)",
+	CodeNoProfile:      "profile {{.Name}}: no such profile",
+	CodeEmptySecret:    "refusing to store an empty secret",
 
 	CodeFileTooLarge:  "the file is {{.GB}} GB and a server-signed profile uploads each file in one request, which COS limits to 5 GB; ask your administrator for an STS profile (which uploads in parts) or split the file",
 	CodeNotRegular:    "{{.Path}} is not a regular file",

@@ -135,7 +135,7 @@ func (k *Keyring) Get(ctx context.Context, account string) (string, error) {
 // Set implements SecretStore.
 func (k *Keyring) Set(ctx context.Context, account, secret string) error {
 	if secret == "" {
-		return errors.New("refusing to store an empty secret")
+		return &Error{Message: msg(CodeEmptySecret)}
 	}
 	AddSecret(secret)
 	return k.call(ctx, "store", func() error { return k.kr().Set(KeyringService, account, secret) })
@@ -207,7 +207,7 @@ func (s *SessionStore) Get(_ context.Context, account string) (string, error) {
 // Set implements SecretStore.
 func (s *SessionStore) Set(_ context.Context, account, secret string) error {
 	if secret == "" {
-		return errors.New("refusing to store an empty secret")
+		return &Error{Message: msg(CodeEmptySecret)}
 	}
 	AddSecret(secret)
 	s.mu.Lock()
