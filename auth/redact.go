@@ -31,7 +31,9 @@ var redactRules = []struct {
 	// quoted or not, closed or cut off: Python's str(dict)
 	// ({'tmpSecretKey': '...'}), a JSON body truncated inside a value,
 	// YAML, Ruby hashes.
-	{regexp.MustCompile(`(?i)((?:^|[^A-Za-z0-9_])["']?(?:tmp_?secret_?key|secret_?key|session_?token|security_?token|x-cos-security-token|login_?token|access_?token|private_?key|token|q-signature|signature|password|passwd)["']?\s*(?::|=>|=)\s*)(?:"[^"]*"?|'[^']*'?|[^\s,;&'"{}\[\]()<>]+)`), "${1}" + redacted},
+	// An unquoted value is taken for a secret when it is long or has a
+	// digit, so prose such as "login token: refused" stays readable.
+	{regexp.MustCompile(`(?i)((?:^|[^A-Za-z0-9_])["']?(?:tmp_?secret_?key|secret_?key|session_?token|security_?token|x-cos-security-token|login_?token|access_?token|private_?key|token|q-signature|signature|password|passwd)["']?\s*(?::|=>|=)\s*)(?:"[^"]*"?|'[^']*'?|[^\s,;&'"{}\[\]()<>]{16,}|[^\s,;&'"{}\[\]()<>]*[0-9][^\s,;&'"{}\[\]()<>]*)`), "${1}" + redacted},
 	// key=value and key: value in logs, env dumps and Go %+v output.
 	{regexp.MustCompile(`(?i)\b((?:tencentcloud_)?(?:tmp_?)?(?:secret_?key|session_?token|security_?token))(\s*[=:]\s*)[^\s&,;"'{}]+`), "${1}${2}" + redacted},
 	// Multipart form fields of a POST Object upload.

@@ -157,3 +157,12 @@ func TestRedactAnyQuoting(t *testing.T) {
 		t.Errorf("upload ID redacted: %s", out)
 	}
 }
+
+// TestRedactKeepsProse: labels followed by ordinary words are not secrets.
+func TestRedactKeepsProse(t *testing.T) {
+	for _, s := range []string{"the login token: refused by the server", "signature: missing", "password: required"} {
+		if got := Redact(s); got != s {
+			t.Errorf("Redact(%q) = %q", s, got)
+		}
+	}
+}
