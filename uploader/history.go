@@ -36,7 +36,7 @@ type HistoryEntry struct {
 
 // History returns every task in ID order as export entries.
 func (e *Engine) History() []HistoryEntry {
-	e.mu.Lock()
+	e.mu.RLock()
 	out := make([]HistoryEntry, 0, len(e.tasks))
 	for _, t := range e.tasks {
 		r := &t.rec
@@ -54,7 +54,7 @@ func (e *Engine) History() []HistoryEntry {
 		}
 		out = append(out, h)
 	}
-	e.mu.Unlock()
+	e.mu.RUnlock()
 	slices.SortFunc(out, func(a, b HistoryEntry) int { return int(a.ID) - int(b.ID) })
 	return out
 }
@@ -90,7 +90,9 @@ func (e *Engine) ExportHistory(w io.Writer, format string) error {
 
 // PresignedURL returns a GET URL for a done task's object, valid for
 // expires. Server-signed mode has no key to sign with, so it is an error.
-func (e *Engine) PresignedURL(id TaskID, expires time.Duration) (string, error) {
+// The context bounds the credential fetch (an STS server that never
+// answers must not hang the caller).
+func (e *Engine) PresignedURL(ctx context.Context, id TaskID, expires time.Duration) (string, error) {
 	if e.cfg.Signer != nil || e.cfg.Credentials == nil {
 		return "", errors.New("this profile uploads with server signatures and cannot make share links")
 	}
@@ -101,7 +103,7 @@ func (e *Engine) PresignedURL(id TaskID, expires time.Duration) (string, error) 
 	if s.State != Done {
 		return "", fmt.Errorf("%s is not uploaded yet", s.Path)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	c, err := e.cfg.Credentials.Credentials(ctx)
 	if err != nil {

@@ -34,7 +34,7 @@ type record struct {
 	ETag       string      `json:"etag,omitempty"`
 	CRC64      uint64      `json:"crc64,omitempty"`
 	RequestIDs []string    `json:"request_ids,omitempty"`
-	Note       string      `json:"note,omitempty"`
+	Note       Note        `json:"note,omitzero"`
 	Resolved   bool        `json:"resolved,omitempty"` // the conflict policy has been applied
 	Created    stamp       `json:"created"`
 	Started    stamp       `json:"started,omitzero"`
