@@ -76,7 +76,9 @@ func (e *Engine) runEnded(t *task, r *record, p report, st *step) {
 		if res.reqID != "" {
 			r.RequestIDs = append(r.RequestIDs, res.reqID)
 		}
-		r.Note = res.note
+		if !res.note.IsZero() {
+			r.Note = res.note // else keep a restart's note: the row says why progress went back
+		}
 		if res.skipped {
 			r.Acked = 0
 			e.fire(t, event{Kind: evSkipped}, st)
