@@ -56,6 +56,7 @@ type Engine struct {
 	// failCommit, when set (tests), makes journal commits fail with its error.
 	failCommit atomic.Pointer[error]
 	nextBatch  atomic.Uint64
+	commits    atomic.Int64 // journal transactions written (tests)
 
 	// Published state: written only by the loop, under mu.
 	mu       sync.RWMutex

@@ -20,7 +20,7 @@ type change struct {
 // removalTTL is how long the change log keeps a removal. A UI polls ten
 // times a second; one that has not polled for this long is behind anyway,
 // and a cursor older than a dropped removal gets the full list again.
-const removalTTL = 30 * time.Second
+var removalTTL = 30 * time.Second
 
 // changeLog is the change feed's log, in ascending versions. Compaction
 // keeps each live task's latest entry and the removals younger than
@@ -29,9 +29,10 @@ const removalTTL = 30 * time.Second
 // (finding 5: removals used to be kept for ever, and with 100,000 of them
 // every change compacted the whole log again).
 type changeLog struct {
-	entries []change
-	limit   int    // compact when entries grow beyond this
-	floor   uint64 // the newest version of a removal dropped by compaction
+	entries     []change
+	limit       int    // compact when entries grow beyond this
+	floor       uint64 // the newest version of a removal dropped by compaction
+	compactions int    // for tests: compaction must stay amortized O(1)
 }
 
 func (l *changeLog) add(v uint64, id TaskID, ntasks int, live func(change) bool) {
@@ -47,6 +48,7 @@ func (l *changeLog) maybeCompact(ntasks int, live func(change) bool) {
 	if len(l.entries) <= l.limit {
 		return
 	}
+	l.compactions++
 	cut := time.Now().Add(-removalTTL).UnixNano()
 	keep := l.entries[:0:0]
 	for _, c := range l.entries {

@@ -384,6 +384,7 @@ func (e *Engine) writeStep(st *step) error {
 	if p := e.failCommit.Load(); p != nil {
 		return *p
 	}
+	e.commits.Add(1)
 	return e.j.db.Update(func(tx *bolt.Tx) error {
 		for _, op := range st.ops {
 			if err := op.fn(tx); err != nil {
