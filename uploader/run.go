@@ -61,11 +61,10 @@ type uploadInfo struct {
 
 // worker is one run of one task.
 type worker struct {
-	e      *Engine
-	rs     *runState
-	r      record // the run's private copy
-	keep   bool   // a failure now leaves an upload worth resuming
-	failOp string
+	e    *Engine
+	rs   *runState
+	r    record // the run's private copy
+	keep bool   // a failure now leaves an upload worth resuming
 }
 
 // work is the one path every run takes.
