@@ -225,6 +225,11 @@ func (e *Engine) Close() error {
 // becomes Paused), waits for them and for aborts in flight, lets the loop
 // journal what they reported, and stops it.
 func (e *Engine) shutdown() {
+	// First the loop stops starting workers and questions, so nothing
+	// joins the wait group while Close waits on it.
+	q := quiesceMsg{done: make(chan struct{})}
+	e.inbox.put(q)
+	<-q.done
 	e.cancel()
 	e.wg.Wait()
 	e.inbox.put(stopMsg{})

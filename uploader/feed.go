@@ -8,13 +8,17 @@ import (
 	"time"
 )
 
-// change is one entry of the change log: task id changed at version (or
-// was removed, at time at).
+// change is one entry of the change log: task id changed at version. It
+// stays 16 bytes: the log holds up to a few per task.
 type change struct {
 	version uint64
 	id      TaskID
-	at      int64 // removals: when (UnixNano), for their time to live
-	removed bool
+}
+
+// removal is a removed task in the change log, with when it went.
+type removal struct {
+	change
+	at int64 // UnixNano
 }
 
 // removalTTL is how long the change log keeps a removal. A UI polls ten
@@ -22,45 +26,68 @@ type change struct {
 // and a cursor older than a dropped removal gets the full list again.
 var removalTTL = 30 * time.Second
 
-// changeLog is the change feed's log, in ascending versions. Compaction
-// keeps each live task's latest entry and the removals younger than
-// removalTTL, and runs only when the log has doubled since the last one,
-// so its cost per change is O(1) amortized however many tasks were removed
-// (finding 5: removals used to be kept for ever, and with 100,000 of them
-// every change compacted the whole log again).
+// changeLog is the change feed's log, in ascending versions: changes of
+// live tasks, and removals apart. Compaction keeps each live task's latest
+// entry and runs only when the log has doubled since the last one, so its
+// cost per change is O(1) amortized; removals are dropped once older than
+// removalTTL (finding 5: they used to be kept for ever, and with 100,000
+// of them every change compacted the whole log again).
 type changeLog struct {
 	entries     []change
+	removals    []removal
 	limit       int    // compact when entries grow beyond this
-	floor       uint64 // the newest version of a removal dropped by compaction
+	floor       uint64 // the newest version of a removal dropped
 	compactions int    // for tests: compaction must stay amortized O(1)
 }
 
 func (l *changeLog) add(v uint64, id TaskID, ntasks int, live func(change) bool) {
 	l.entries = append(l.entries, change{version: v, id: id})
-	l.maybeCompact(ntasks, live)
-}
-
-func (l *changeLog) removed(v uint64, id TaskID) {
-	l.entries = append(l.entries, change{version: v, id: id, removed: true, at: time.Now().UnixNano()})
-}
-
-func (l *changeLog) maybeCompact(ntasks int, live func(change) bool) {
 	if len(l.entries) <= l.limit {
 		return
 	}
 	l.compactions++
-	cut := time.Now().Add(-removalTTL).UnixNano()
 	keep := l.entries[:0:0]
 	for _, c := range l.entries {
-		switch {
-		case c.removed && c.at >= cut, !c.removed && live(c):
+		if live(c) {
 			keep = append(keep, c)
-		case c.removed:
-			l.floor = max(l.floor, c.version)
 		}
 	}
 	l.entries = keep
 	l.limit = 2*len(keep) + ntasks + 4096
+	l.expire()
+}
+
+func (l *changeLog) removed(v uint64, id TaskID) {
+	l.removals = append(l.removals, removal{change{v, id}, time.Now().UnixNano()})
+	l.expire()
+}
+
+// expire drops removals older than removalTTL (they are in time order).
+func (l *changeLog) expire() {
+	cut := time.Now().Add(-removalTTL).UnixNano()
+	i := 0
+	for i < len(l.removals) && l.removals[i].at < cut {
+		l.floor = l.removals[i].version
+		i++
+	}
+	l.removals = l.removals[i:] // append reallocates, letting the old array go
+}
+
+// since returns the log's entries after version v, in version order, with
+// removals marked.
+func (l *changeLog) since(v uint64, fn func(c change, removed bool)) {
+	a, b := l.entries, l.removals
+	i := sort.Search(len(a), func(i int) bool { return a[i].version > v })
+	j := sort.Search(len(b), func(j int) bool { return b[j].version > v })
+	for i < len(a) || j < len(b) {
+		if j == len(b) || i < len(a) && a[i].version < b[j].version {
+			fn(a[i], false)
+			i++
+		} else {
+			fn(b[j].change, true)
+			j++
+		}
+	}
 }
 
 // Changes returns the tasks whose Version is above since, in version order,
@@ -83,20 +110,16 @@ func (e *Engine) Changes(since uint64) ([]Snapshot, uint64) {
 		slices.SortFunc(out, func(a, b Snapshot) int { return cmp.Compare(a.Version, b.Version) })
 		return out, e.version
 	}
-	log := e.log.entries
-	i := sort.Search(len(log), func(i int) bool { return log[i].version > since })
 	var out []Snapshot
-	for _, c := range log[i:] {
-		if c.removed {
+	e.log.since(since, func(c change, removed bool) {
+		if removed {
 			out = append(out, Snapshot{ID: c.id, State: Removed, Version: c.version})
-			continue
+			return
 		}
-		t := e.tasks[c.id]
-		if t == nil || t.version != c.version {
-			continue // a later entry reports it
+		if t := e.tasks[c.id]; t != nil && t.version == c.version { // else a later entry reports it
+			out = append(out, t.snapshotLocked())
 		}
-		out = append(out, t.snapshotLocked())
-	}
+	})
 	return out, e.version
 }
 
