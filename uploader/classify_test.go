@@ -54,3 +54,39 @@ func TestClassifyOnce(t *testing.T) {
 		t.Errorf("task error of a credential server failure: %+v", te)
 	}
 }
+
+// TestLegacyNoteRead: journals written before typed notes held English
+// sentences; they read back as codes (or nothing), never as prose.
+func TestLegacyNoteRead(t *testing.T) {
+	var r record
+	old := `{"id":3,"path":"/a","key":"a","state":"paused","note":"Paused. A file this small is sent in one request, so resuming sends it again from the start."}`
+	if err := decodeRecord([]byte(old), &r); err != nil || r.Note.Code != NoteSimpleRestart {
+		t.Errorf("legacy JSON note: %v %+v", err, r.Note)
+	}
+	if err := decodeRecord([]byte(`{"id":4,"state":"done","note":"Something we never wrote"}`), &r); err != nil || !r.Note.IsZero() {
+		t.Errorf("unknown legacy note: %v %+v", err, r.Note)
+	}
+	// A version-1 binary record: the note is a plain string.
+	b, _ := encodeRecord(&record{ID: 5, Path: "/x/a", Key: "a", State: Canceled})
+	v1 := append([]byte{recordV1}, b[1:]...)
+	i := noteOffset(t, b)
+	msg := "Canceled; the parts already sent were deleted from COS."
+	v1 = append(append(append(append([]byte{}, v1[:i]...), byte(len(msg))), msg...), v1[i+2:]...)
+	if err := decodeRecord(v1, &r); err != nil || r.Note.Code != NoteCanceledAborted || r.State != Canceled {
+		t.Errorf("version-1 record: %v %+v", err, r)
+	}
+}
+
+// noteOffset finds where an empty note (code "", no args: bytes 0, 0)
+// starts in b, by encoding the same record with a marker note.
+func noteOffset(t *testing.T, b []byte) int {
+	t.Helper()
+	m, _ := encodeRecord(&record{ID: 5, Path: "/x/a", Key: "a", State: Canceled, Note: Note{Code: "\x7f"}})
+	for i := range b {
+		if b[i] != m[i] {
+			return i // the code's length byte
+		}
+	}
+	t.Fatal("note not found")
+	return 0
+}

@@ -360,3 +360,19 @@ func within(t testing.TB, d time.Duration, what string, fn func()) {
 		t.Fatalf("%s did not return within %v", what, d)
 	}
 }
+
+// TestFakeContentType (issue 11): PUT and Initiate carry the Content-Type
+// of the key's extension, so a picture displays instead of downloading.
+func TestFakeContentType(t *testing.T) {
+	v := newFakeEnv(t)
+	e := v.engine(v.config())
+	defer e.Close()
+	b := e.Add(v.file("photo.jpg", 100, 1), v.file("report.pdf", 2<<20+1, 2), v.file("data.weird", 10, 3))
+	waitBatch(t, e, b, time.Minute)
+	want := map[string]string{"photo.jpg": "image/jpeg", "report.pdf": "application/pdf", "data.weird": "application/octet-stream"}
+	for key, ct := range want {
+		if got := v.store.ctypes[key]; got != ct {
+			t.Errorf("%s sent as %q, want %q", key, got, ct)
+		}
+	}
+}
