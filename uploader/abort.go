@@ -16,7 +16,7 @@ const abortTimeout = 30 * time.Second
 // only when they have). The task forgets the upload at once, so a Retry
 // never waits for the abort nor resumes a dying upload; abortDone records
 // how it went.
-func (e *Engine) startAbort(t *task, r *record, st *step) {
+func (e *Engine) startAbort(t *entry, r *record, st *step) {
 	if r.UploadID == "" || e.cfg.Signer != nil {
 		return
 	}

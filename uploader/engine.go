@@ -60,7 +60,7 @@ type Engine struct {
 
 	// Published state: written only by the loop, under mu.
 	mu       sync.RWMutex
-	tasks    map[TaskID]*task
+	tasks    map[TaskID]*entry
 	version  uint64
 	log      changeLog
 	scanning int
@@ -69,15 +69,15 @@ type Engine struct {
 	acked    int64 // sum of acknowledged bytes
 	pending  int64 // bytes not yet acknowledged of unfinished tasks
 	speedSum float64
-	active   map[TaskID]*task // running tasks, for the sampler
+	active   map[TaskID]*entry // running tasks, for the sampler
 
 	// Loop-only state.
-	queue        []*task // FIFO of candidates; stale entries are skipped
+	queue        []*entry // FIFO of candidates; stale entries are skipped
 	concurrency  int
 	running      int
 	runningLarge int
 	batches      map[BatchID]*batch
-	byPath       map[string]*task // ResumeExisting index
+	byPath       map[string]*entry // ResumeExisting index
 	nextID       TaskID
 	aborts       int  // aborts in flight; the loop ends only when none is left
 	quiesced     bool // closing: start no worker or question
@@ -119,12 +119,12 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e := &Engine{
 		cfg: cfg, j: j, gate: newGate(cfg.Concurrency), concurrency: cfg.Concurrency,
-		tasks: map[TaskID]*task{}, active: map[TaskID]*task{}, batches: map[BatchID]*batch{}, counts: map[State]int{},
+		tasks: map[TaskID]*entry{}, active: map[TaskID]*entry{}, batches: map[BatchID]*batch{}, counts: map[State]int{},
 		limiter: rate.NewLimiter(rate.Inf, 256<<10), loopDone: make(chan struct{}),
 	}
 	e.inbox.signal = make(chan struct{}, 1)
 	if cfg.ResumeExisting {
-		e.byPath = map[string]*task{}
+		e.byPath = map[string]*entry{}
 	}
 	e.SetRateLimit(cfg.RateLimit)
 	e.client = e.newClient()
@@ -152,14 +152,15 @@ func (e *Engine) load() error {
 				r.State = Queued
 			}
 		}
-		t := &task{rec: *r}
+		t := &entry{}
+		t.summarize(r) // a stub: the journal holds the rest
 		e.tasks[r.ID] = t
 		e.nextID = max(e.nextID, r.ID)
 		if uint64(r.Batch) > e.nextBatch.Load() {
 			e.nextBatch.Store(uint64(r.Batch))
 		}
 		e.batch(r.Batch).announced = true
-		e.account(&t.rec, +1)
+		e.account(t, +1)
 		e.touch(t)
 		if e.byPath != nil {
 			e.byPath[r.Path] = t

@@ -2,6 +2,8 @@ package uploader
 
 import (
 	"cmp"
+
+	bolt "go.etcd.io/bbolt"
 	"math"
 	"slices"
 	"sort"
@@ -102,23 +104,25 @@ func (l *changeLog) since(v uint64, fn func(c change, removed bool)) {
 func (e *Engine) Changes(since uint64) ([]Snapshot, uint64) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	if since == 0 || since < e.log.floor {
-		out := make([]Snapshot, 0, len(e.tasks))
-		for _, t := range e.tasks {
-			out = append(out, t.snapshotLocked())
-		}
-		slices.SortFunc(out, func(a, b Snapshot) int { return cmp.Compare(a.Version, b.Version) })
-		return out, e.version
-	}
 	var out []Snapshot
-	e.log.since(since, func(c change, removed bool) {
-		if removed {
-			out = append(out, Snapshot{ID: c.id, State: Removed, Version: c.version})
+	e.view(func(tx *bolt.Tx) {
+		if since == 0 || since < e.log.floor {
+			out = make([]Snapshot, 0, len(e.tasks))
+			for _, t := range e.tasks {
+				out = append(out, e.snapshot(t, tx))
+			}
+			slices.SortFunc(out, func(a, b Snapshot) int { return cmp.Compare(a.Version, b.Version) })
 			return
 		}
-		if t := e.tasks[c.id]; t != nil && t.version == c.version { // else a later entry reports it
-			out = append(out, t.snapshotLocked())
-		}
+		e.log.since(since, func(c change, removed bool) {
+			if removed {
+				out = append(out, Snapshot{ID: c.id, State: Removed, Version: c.version})
+				return
+			}
+			if t := e.tasks[c.id]; t != nil && t.version == c.version { // else a later entry reports it
+				out = append(out, e.snapshot(t, tx))
+			}
+		})
 	})
 	return out, e.version
 }
@@ -131,7 +135,7 @@ func (e *Engine) Get(id TaskID) (Snapshot, bool) {
 	if t == nil {
 		return Snapshot{}, false
 	}
-	return t.snapshotLocked(), true
+	return e.snapshot(t, nil), true
 }
 
 // Totals summarises the queue in O(1). Acked is the bytes COS acknowledged,
@@ -203,16 +207,15 @@ func (e *Engine) BatchResult(id BatchID) BatchResult {
 	res := BatchResult{Counts: map[State]int{}}
 	e.mu.RLock()
 	for _, t := range e.tasks {
-		r := &t.rec
-		if r.Batch != id {
+		if t.batch != id {
 			continue
 		}
-		res.Counts[r.State]++
-		switch r.State {
+		res.Counts[t.state]++
+		switch t.state {
 		case Done:
-			res.DoneBytes += r.Size
+			res.DoneBytes += t.size
 		case Failed:
-			res.Failed = append(res.Failed, t.snapshotLocked())
+			res.Failed = append(res.Failed, e.snapshot(t, nil))
 		}
 	}
 	e.mu.RUnlock()

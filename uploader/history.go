@@ -15,6 +15,7 @@ import (
 	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
+	bolt "go.etcd.io/bbolt"
 )
 
 // HistoryEntry is one task in an export: what a receipt needs.
@@ -38,25 +39,31 @@ type HistoryEntry struct {
 func (e *Engine) History() []HistoryEntry {
 	e.mu.RLock()
 	out := make([]HistoryEntry, 0, len(e.tasks))
-	for _, t := range e.tasks {
-		r := &t.rec
-		h := HistoryEntry{ID: r.ID, Path: r.Path, Key: r.Key, Size: r.Size, State: r.State,
-			ETag: strings.Trim(r.ETag, `"`), UploadID: r.UploadID, RequestIDs: slices.Clone(r.RequestIDs),
-			Created: r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time()}
-		if r.CRC64 != 0 || r.State == Done {
-			h.CRC64 = strconv.FormatUint(r.CRC64, 10)
+	e.view(func(tx *bolt.Tx) {
+		for _, t := range e.tasks {
+			out = append(out, historyOf(e.snapshot(t, tx)))
 		}
-		if r.LastErr != nil {
-			h.Error = r.LastErr.Message
-		}
-		if h.RequestIDs == nil {
-			h.RequestIDs = []string{}
-		}
-		out = append(out, h)
-	}
+	})
 	e.mu.RUnlock()
 	slices.SortFunc(out, func(a, b HistoryEntry) int { return int(a.ID) - int(b.ID) })
 	return out
+}
+
+// historyOf is a task's export entry.
+func historyOf(r Snapshot) HistoryEntry {
+	h := HistoryEntry{ID: r.ID, Path: r.Path, Key: r.Key, Size: r.Size, State: r.State,
+		ETag: strings.Trim(r.ETag, `"`), UploadID: r.UploadID, RequestIDs: slices.Clone(r.RequestIDs),
+		Created: r.Created, Started: r.Started, Finished: r.Finished}
+	if r.CRC64 != 0 || r.State == Done {
+		h.CRC64 = strconv.FormatUint(r.CRC64, 10)
+	}
+	if r.LastErr != nil {
+		h.Error = r.LastErr.Message
+	}
+	if h.RequestIDs == nil {
+		h.RequestIDs = []string{}
+	}
+	return h
 }
 
 // ExportHistory writes every task (finished ones are the history) as "csv"

@@ -2,6 +2,7 @@ package uploader
 
 import (
 	"encoding/json"
+	"errors"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -13,4 +14,19 @@ func putPart(tx *bolt.Tx, id TaskID, p partRecord) error {
 		return err
 	}
 	return tx.Bucket(bucketParts).Put(partKey(id, p.Number), b)
+}
+
+var errNoRecord = errors.New("the journal has no record of this task")
+
+// getRecord reads one task's record in tx.
+func getRecord(tx *bolt.Tx, id TaskID) (*record, error) {
+	v := tx.Bucket(bucketTasks).Get(idKey(id))
+	if v == nil {
+		return nil, errNoRecord
+	}
+	r := new(record)
+	if err := decodeRecord(v, r); err != nil { // copies: v lives only as long as tx
+		return nil, err
+	}
+	return r, nil
 }

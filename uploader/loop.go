@@ -54,7 +54,7 @@ type (
 		start, done bool
 	}
 	abortDoneMsg struct {
-		t        *task
+		t        *entry
 		uploadID string
 		err      error
 	}
@@ -63,22 +63,23 @@ type (
 // step collects one loop step's changes: what to write in its single
 // journal transaction and what to publish after it.
 type step struct {
-	touched []*task
-	dirty   []*task
+	touched []*entry
+	dirty   []*entry
 	ops     []jop
 	replies []stepReply
-	dropped []*task
+	dropped []*entry
 	batches []BatchID // batches to check for completion
+	durable bool      // the commit wrote the dirty records
 }
 
 // jop is one journal operation of a step besides the records.
 type jop struct {
-	t  *task
+	t  *entry
 	fn func(*bolt.Tx) error
 }
 
 type stepReply struct {
-	t  *task
+	t  *entry
 	ch chan error
 }
 
@@ -128,7 +129,7 @@ func (e *Engine) handle(m any, st *step) {
 		e.onAskDone(m)
 	case clearMsg:
 		for _, t := range e.tasks {
-			if s := e.cur(t).State; s == Done || s == Skipped || s == Canceled {
+			if s := e.stateOf(t); s == Done || s == Skipped || s == Canceled {
 				e.fire(t, event{Kind: evRemove}, st)
 			}
 		}
@@ -146,7 +147,7 @@ func (e *Engine) handle(m any, st *step) {
 func (e *Engine) control(m ctlMsg, st *step) {
 	if m.where != nil {
 		for _, t := range e.tasks {
-			if !t.gone && m.where(e.cur(t).State) {
+			if !t.gone && m.where(e.stateOf(t)) {
 				e.fire(t, event{Kind: m.kind}, st)
 			}
 		}
@@ -159,19 +160,10 @@ func (e *Engine) control(m ctlMsg, st *step) {
 	}
 }
 
-// cur is the loop's current view of t's record: staged in this step, or
-// published. Read-only.
-func (e *Engine) cur(t *task) *record {
-	if t.staged != nil {
-		return t.staged
-	}
-	return &t.rec
-}
-
 // stage returns t's record for changing in this step.
-func (e *Engine) stage(t *task, st *step) *record {
+func (e *Engine) stage(t *entry, st *step) *record {
 	if t.staged == nil {
-		r := cloneRecord(t.rec)
+		r := cloneRecord(*e.full(t))
 		t.staged = &r
 	}
 	if t.mark&markTouched == 0 {
@@ -182,7 +174,7 @@ func (e *Engine) stage(t *task, st *step) *record {
 }
 
 // persist marks t's record to be written in this step's commit.
-func (e *Engine) persist(t *task, st *step) {
+func (e *Engine) persist(t *entry, st *step) {
 	e.stage(t, st)
 	if t.mark&markDirty == 0 {
 		t.mark |= markDirty
@@ -191,7 +183,7 @@ func (e *Engine) persist(t *task, st *step) {
 }
 
 // fire runs the state machine on t and carries out its effects.
-func (e *Engine) fire(t *task, ev event, st *step) {
+func (e *Engine) fire(t *entry, ev event, st *step) {
 	r := e.stage(t, st)
 	s := tstate{State: r.State, Running: t.run != nil, Want: t.want,
 		Upload: r.UploadID != "" && e.cfg.Signer == nil, Refused: refusedKey(r)}
@@ -210,7 +202,7 @@ func (e *Engine) fire(t *task, ev event, st *step) {
 }
 
 // apply carries out a transition's effects.
-func (e *Engine) apply(t *task, r *record, eff effects, st *step) {
+func (e *Engine) apply(t *entry, r *record, eff effects, st *step) {
 	if eff&effStop != 0 && t.run != nil {
 		t.run.cancel(causeOf(t.want))
 	}
@@ -247,8 +239,8 @@ func (e *Engine) apply(t *task, r *record, eff effects, st *step) {
 	}
 }
 
-func (e *Engine) dropParts(t *task, st *step) {
-	id := e.cur(t).ID
+func (e *Engine) dropParts(t *entry, st *step) {
+	id := e.full(t).ID
 	st.ops = append(st.ops, jop{t, func(tx *bolt.Tx) error { return deleteParts(tx, id) }})
 }
 
@@ -288,12 +280,11 @@ const smallRunFactor = 4
 func (e *Engine) dispatch(st *step) {
 	for len(e.queue) > 0 {
 		t := e.queue[0]
-		r := e.cur(t)
-		if t.gone || r.State != Queued || t.run != nil {
+		if t.gone || e.stateOf(t) != Queued || t.run != nil {
 			e.queue = e.queue[1:]
 			continue
 		}
-		if e.running >= smallRunFactor*e.concurrency || e.isLarge(r) && e.runningLarge >= e.concurrency {
+		if e.running >= smallRunFactor*e.concurrency || e.largeOf(t) && e.runningLarge >= e.concurrency {
 			break
 		}
 		e.queue = e.queue[1:]
@@ -304,21 +295,13 @@ func (e *Engine) dispatch(st *step) {
 	}
 }
 
-// isLarge reports whether r will (or did) go by multipart upload.
-func (e *Engine) isLarge(r *record) bool {
-	if e.cfg.Signer != nil {
-		return false
-	}
-	return r.UploadID != "" || r.Size > choosePartSize(r.Size, e.cfg.PartSize)
-}
-
 // startRun gives t a worker.
-func (e *Engine) startRun(t *task, r *record) {
-	rs := &runState{id: r.ID, t: t, large: e.isLarge(r), lastTime: time.Now()}
+func (e *Engine) startRun(t *entry, r *record) {
+	rs := &runState{id: r.ID, t: t, large: e.largeOf(t), lastTime: time.Now()}
 	rs.ctx, rs.cancel = context.WithCancelCause(e.ctx)
 	e.mu.Lock()
 	t.run = rs
-	e.active[r.ID] = t
+	e.active[t.id] = t
 	e.mu.Unlock()
 	e.running++
 	if rs.large {
@@ -329,7 +312,7 @@ func (e *Engine) startRun(t *task, r *record) {
 }
 
 // endRun takes t's worker off the books (it has sent its last report).
-func (e *Engine) endRun(t *task) {
+func (e *Engine) endRun(t *entry) {
 	rs := t.run
 	e.mu.Lock()
 	t.run = nil
@@ -357,11 +340,12 @@ func (e *Engine) commit(st *step) {
 	err := e.writeStep(st)
 	e.answer(st, err)
 	if err == nil {
+		st.durable = true
 		return
 	}
 	now := time.Now()
-	seen := map[*task]bool{}
-	fail := func(t *task) {
+	seen := map[*entry]bool{}
+	fail := func(t *entry) {
 		if seen[t] {
 			return
 		}
@@ -412,37 +396,41 @@ func (e *Engine) answer(st *step, err error) {
 }
 
 // publish makes the step's committed changes visible to readers, in one
-// short critical section, and tells listeners about finished tasks.
+// short critical section, and tells listeners about finished tasks. A task
+// left idle with its state just written becomes a stub.
 func (e *Engine) publish(st *step) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, t := range st.touched {
+		dirty := t.mark&markDirty != 0
 		t.mark = 0
 		if t.gone || t.staged == nil {
-			t.staged = nil
 			continue
 		}
-		old := t.rec
+		oldState, oldBatch := t.state, t.batch
 		if t.fresh {
 			t.fresh = false
-			e.tasks[t.staged.ID] = t
-			old = record{}
+			e.tasks[t.id] = t
+			oldState = ""
 		} else {
-			e.account(&old, -1)
+			e.account(t, -1)
 		}
-		t.rec = *t.staged
-		t.staged = nil
-		e.account(&t.rec, +1)
+		t.rec, t.staged = t.staged, nil
+		t.summarize(t.rec)
+		e.account(t, +1)
 		e.touch(t)
-		if old.State != t.rec.State {
-			if k, ok := eventFor[t.rec.State]; ok {
-				e.events.push(Event{Kind: k, Batch: t.rec.Batch, Task: t.rec.ID, Snapshot: t.snapshotLocked(), Time: time.Now()})
+		if oldState != t.state {
+			if k, ok := eventFor[t.state]; ok {
+				e.events.push(Event{Kind: k, Batch: t.batch, Task: t.id, Snapshot: snapshotOf(t.rec, t.version, nil), Time: time.Now()})
 			}
 		}
-		if old.Batch != t.rec.Batch && old.Batch != 0 {
-			st.batches = append(st.batches, old.Batch)
+		if oldBatch != t.batch && oldBatch != 0 {
+			st.batches = append(st.batches, oldBatch)
 		}
-		st.batches = append(st.batches, t.rec.Batch)
+		st.batches = append(st.batches, t.batch)
+		if dirty && st.durable && t.run == nil {
+			t.rec = nil // the journal holds exactly this: read it back on demand
+		}
 	}
 	for _, t := range st.dropped {
 		e.forget(t, st)
@@ -453,19 +441,20 @@ func (e *Engine) publish(st *step) {
 }
 
 // forget takes a removed task out of the published state.
-func (e *Engine) forget(t *task, st *step) {
-	id := t.rec.ID
-	if e.tasks[id] != t {
+func (e *Engine) forget(t *entry, st *step) {
+	path := e.full(t).Path
+	t.staged = nil
+	if e.tasks[t.id] != t {
 		return // never published
 	}
-	e.account(&t.rec, -1)
-	delete(e.tasks, id)
-	if e.byPath != nil && e.byPath[t.rec.Path] == t {
-		delete(e.byPath, t.rec.Path)
+	e.account(t, -1)
+	delete(e.tasks, t.id)
+	if e.byPath != nil && e.byPath[path] == t {
+		delete(e.byPath, path)
 	}
 	e.version++
-	e.log.removed(e.version, id)
-	st.batches = append(st.batches, t.rec.Batch)
+	e.log.removed(e.version, t.id)
+	st.batches = append(st.batches, t.batch)
 }
 
 // batch returns (creating) the loop's record of batch id.
@@ -478,19 +467,19 @@ func (e *Engine) batch(id BatchID) *batch {
 	return b
 }
 
-// account adds (sign=+1) or removes (-1) r from the totals; under mu.
-func (e *Engine) account(r *record, sign int) {
+// account adds (sign=+1) or removes (-1) t from the totals; under mu.
+func (e *Engine) account(t *entry, sign int) {
 	s64 := int64(sign)
-	e.counts[r.State] += sign
-	e.bytes += s64 * r.Size
-	acked := r.Acked
-	if r.State == Done {
-		acked = r.Size
+	e.counts[t.state] += sign
+	e.bytes += s64 * t.size
+	acked := t.acked
+	if t.state == Done {
+		acked = t.size
 	}
 	e.acked += s64 * acked
-	if !r.State.Final() {
-		e.pending += s64 * (r.Size - acked)
-		e.batch(r.Batch).pending += sign
+	if !t.state.Final() {
+		e.pending += s64 * (t.size - acked)
+		e.batch(t.batch).pending += sign
 	}
 }
 
@@ -511,10 +500,10 @@ func (e *Engine) checkBatch(id BatchID) {
 }
 
 // touch gives t a new version and logs it for the change feed; under mu.
-func (e *Engine) touch(t *task) {
+func (e *Engine) touch(t *entry) {
 	e.version++
 	t.version = e.version
-	e.log.add(e.version, t.rec.ID, len(e.tasks), func(c change) bool {
+	e.log.add(e.version, t.id, len(e.tasks), func(c change) bool {
 		u := e.tasks[c.id]
 		return u != nil && u.version == c.version
 	})

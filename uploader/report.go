@@ -52,7 +52,7 @@ func (e *Engine) onReport(p report, st *step) {
 }
 
 // uploadChanged records a new multipart upload, or drops the old one.
-func (e *Engine) uploadChanged(t *task, r *record, up *uploadInfo, st *step) {
+func (e *Engine) uploadChanged(t *entry, r *record, up *uploadInfo, st *step) {
 	if up.restart {
 		if up.abort {
 			e.startAbort(t, r, st)
@@ -69,7 +69,7 @@ func (e *Engine) uploadChanged(t *task, r *record, up *uploadInfo, st *step) {
 }
 
 // runEnded turns a run's end into the state machine's event.
-func (e *Engine) runEnded(t *task, r *record, p report, st *step) {
+func (e *Engine) runEnded(t *entry, r *record, p report, st *step) {
 	if p.err == nil {
 		res := p.res
 		r.Key, r.ETag, r.CRC64, r.LastErr = res.key, res.etag, res.crc, nil

@@ -8,12 +8,32 @@ import (
 	"time"
 )
 
-// task is the engine's view of one upload. Only the engine loop writes it:
-// rec, version and run under Engine.mu (readers take the read lock), the
-// rest without a lock because nobody else reads them. A queued task costs
-// the record, its strings and this header: well under 1 KiB.
+// task is a journaled record with its Snapshot view (ReadJournal).
 type task struct {
-	rec     record    // published, durable state
+	rec record
+}
+
+// snapshotLocked is the record's Snapshot.
+func (t *task) snapshotLocked() Snapshot { return snapshotOf(&t.rec, 0, nil) }
+
+// entry is the engine's view of one task. Only the engine loop writes it:
+// the published fields under Engine.mu (readers take the read lock), the
+// loop-only ones without a lock because nobody else reads them.
+//
+// A task nobody is working on, whose state is exactly what the journal
+// holds, is a stub: rec is nil and its details (errors, request IDs, ETag,
+// ...) are read back from the journal on demand. The summary fields are
+// what the totals, batches and dispatcher need without that read. So a
+// finished or queued task costs this header and two map entries, not its
+// record: 100,000 tasks stay far below 1 KiB each.
+type entry struct {
+	rec     *record // published full record; nil for a stub
+	id      TaskID
+	batch   BatchID
+	state   State
+	size    int64
+	acked   int64
+	upload  bool      // a multipart upload is open
 	version uint64    // change-feed cursor of the last published change
 	run     *runState // non-nil while a worker owns the task
 
@@ -23,6 +43,11 @@ type task struct {
 	mark   uint8   // markTouched/markDirty in the current step
 	gone   bool    // removed (or being removed) from the engine
 	fresh  bool    // created in this step: not in Engine.tasks yet
+}
+
+// summarize copies the summary fields from r.
+func (t *entry) summarize(r *record) {
+	t.id, t.batch, t.state, t.size, t.acked, t.upload = r.ID, r.Batch, r.State, r.Size, r.Acked, r.UploadID != ""
 }
 
 // Marks of a task in the current loop step.
@@ -37,7 +62,7 @@ const (
 // ever what COS acknowledged, in the task's record.
 type runState struct {
 	id     TaskID
-	t      *task       // loop-only: the task this run belongs to
+	t      *entry      // loop-only: the task this run belongs to
 	simple atomic.Bool // the run sends the file in one request: pausing loses its progress
 	ctx    context.Context
 	cancel context.CancelCauseFunc
@@ -80,21 +105,20 @@ func (r *record) addError(te TaskError) {
 	}
 }
 
-// snapshotLocked builds t's Snapshot; the caller holds Engine.mu (read).
-func (t *task) snapshotLocked() Snapshot {
-	r := &t.rec
+// snapshotOf builds a record's Snapshot, live figures from rs if running.
+func snapshotOf(r *record, version uint64, rs *runState) Snapshot {
 	s := Snapshot{
 		ID: r.ID, Batch: r.Batch, Path: r.Path, Key: r.Key, Size: r.Size,
 		Acked: r.Acked, State: r.State, Attempts: r.Attempts,
 		Errors: slices.Clone(r.Errors), UploadID: r.UploadID, ETag: r.ETag, CRC64: r.CRC64,
 		RequestIDs: slices.Clone(r.RequestIDs), Note: r.Note,
-		Created: r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time(), Version: t.version,
+		Created: r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time(), Version: version,
 	}
 	if r.LastErr != nil {
 		le := *r.LastErr
 		s.LastErr = &le
 	}
-	if rs := t.run; rs != nil && !r.State.Final() {
+	if rs != nil && !r.State.Final() {
 		s.Speed = rs.speed
 		if rs.speed > 1 {
 			s.ETA = time.Duration(float64(r.Size-s.Acked) / rs.speed * float64(time.Second))

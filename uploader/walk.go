@@ -160,7 +160,7 @@ func (e *Engine) walked(m walkedMsg, st *step) {
 		}
 		e.nextID++
 		r.ID = e.nextID
-		t := &task{staged: r, fresh: true}
+		t := &entry{id: r.ID, staged: r, fresh: true}
 		e.persist(t, st)
 		if e.byPath != nil {
 			e.byPath[r.Path] = t
@@ -179,12 +179,12 @@ func (e *Engine) walked(m walkedMsg, st *step) {
 }
 
 // existing is the task ResumeExisting reuses for r, if any.
-func (e *Engine) existing(r *record) *task {
+func (e *Engine) existing(r *record) *entry {
 	if e.byPath == nil || r.State != Queued {
 		return nil
 	}
 	t := e.byPath[r.Path]
-	if t == nil || t.gone || e.cur(t).Key != r.Key {
+	if t == nil || t.gone || e.full(t).Key != r.Key {
 		return nil
 	}
 	return t
@@ -193,7 +193,22 @@ func (e *Engine) existing(r *record) *task {
 // adopt moves an existing task into the walked record's batch: unfinished
 // and failed tasks are queued again, done ones stay done if the file is
 // unchanged and are uploaded again if it changed.
-func (e *Engine) adopt(t *task, walked *record, st *step) {
+func (e *Engine) adopt(t *entry, walked *record, st *step) {
+	if s := e.stateOf(t); t.staged == nil && (s == Done || s == Skipped) && walked.Size == t.size {
+		r := e.full(t)
+		if walked.MTime == r.MTime {
+			// Unchanged and finished: it only joins the batch, in memory.
+			e.mu.Lock()
+			t.batch = walked.Batch
+			if t.rec != nil {
+				t.rec.Batch = walked.Batch
+			}
+			e.touch(t)
+			e.mu.Unlock()
+			st.batches = append(st.batches, walked.Batch)
+			return
+		}
+	}
 	r := e.stage(t, st)
 	r.Batch = walked.Batch
 	unchanged := walked.Size == r.Size && walked.MTime == r.MTime
