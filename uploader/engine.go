@@ -77,7 +77,7 @@ type Engine struct {
 	running      int
 	runningLarge int
 	batches      map[BatchID]*batch
-	byPath       map[string]*entry // ResumeExisting index
+	byPath       map[uint64]*entry // ResumeExisting index, by pathHash
 	nextID       TaskID
 	aborts       int  // aborts in flight; the loop ends only when none is left
 	quiesced     bool // closing: start no worker or question
@@ -124,7 +124,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.inbox.signal = make(chan struct{}, 1)
 	if cfg.ResumeExisting {
-		e.byPath = map[string]*entry{}
+		e.byPath = map[uint64]*entry{}
 	}
 	e.SetRateLimit(cfg.RateLimit)
 	e.client = e.newClient()
@@ -163,7 +163,7 @@ func (e *Engine) load() error {
 		e.account(t, +1)
 		e.touch(t)
 		if e.byPath != nil {
-			e.byPath[r.Path] = t
+			e.byPath[pathHash(r.Path)] = t
 		}
 		if r.State == Queued {
 			e.queue = append(e.queue, t)

@@ -52,6 +52,7 @@ type (
 		batch       BatchID
 		recs        []*record
 		start, done bool
+		ack         chan struct{} // closed once the records are published
 	}
 	abortDoneMsg struct {
 		t        *entry
@@ -70,6 +71,7 @@ type step struct {
 	dropped []*entry
 	batches []BatchID // batches to check for completion
 	durable bool      // the commit wrote the dirty records
+	acks    []chan struct{}
 }
 
 // jop is one journal operation of a step besides the records.
@@ -370,6 +372,10 @@ func (e *Engine) writeStep(st *step) error {
 	}
 	e.commits.Add(1)
 	return e.j.db.Update(func(tx *bolt.Tx) error {
+		// Task IDs only grow, so records are appended: fill pages (bbolt
+		// splits them half full by default, doubling the mapped file).
+		tx.Bucket(bucketTasks).FillPercent = 0.9
+		tx.Bucket(bucketParts).FillPercent = 0.9
 		for _, op := range st.ops {
 			if err := op.fn(tx); err != nil {
 				return err
@@ -438,6 +444,9 @@ func (e *Engine) publish(st *step) {
 	for _, b := range st.batches {
 		e.checkBatch(b)
 	}
+	for _, a := range st.acks {
+		close(a)
+	}
 }
 
 // forget takes a removed task out of the published state.
@@ -449,8 +458,8 @@ func (e *Engine) forget(t *entry, st *step) {
 	}
 	e.account(t, -1)
 	delete(e.tasks, t.id)
-	if e.byPath != nil && e.byPath[path] == t {
-		delete(e.byPath, path)
+	if e.byPath != nil && e.byPath[pathHash(path)] == t {
+		delete(e.byPath, pathHash(path))
 	}
 	e.version++
 	e.log.removed(e.version, t.id)

@@ -2,6 +2,7 @@ package uploader
 
 import (
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -134,8 +135,20 @@ func (w *walker) addFile(path, rel string, fi os.FileInfo) {
 func (w *walker) push(r *record) {
 	w.pending = append(w.pending, r)
 	if len(w.pending) >= walkFlush {
-		w.e.inbox.put(walkedMsg{batch: w.batch, recs: w.pending})
-		w.pending = nil
+		w.flush()
+	}
+}
+
+// flush hands the walked records to the loop and waits until it has taken
+// them in: a walk of 100,000 files never holds more than one batch of full
+// records, so they become stubs as fast as they are found.
+func (w *walker) flush() {
+	ack := make(chan struct{})
+	w.e.inbox.put(walkedMsg{batch: w.batch, recs: w.pending, ack: ack})
+	w.pending = nil
+	select {
+	case <-ack:
+	case <-w.e.ctx.Done():
 	}
 }
 
@@ -145,6 +158,9 @@ func (w *walker) push(r *record) {
 // memory, so rerunning a finished folder costs a map lookup per file, not
 // a journal write (finding 13).
 func (e *Engine) walked(m walkedMsg, st *step) {
+	if m.ack != nil {
+		st.acks = append(st.acks, m.ack)
+	}
 	b := e.batch(m.batch)
 	if m.start {
 		b.scanning = true
@@ -163,7 +179,7 @@ func (e *Engine) walked(m walkedMsg, st *step) {
 		t := &entry{id: r.ID, staged: r, fresh: true}
 		e.persist(t, st)
 		if e.byPath != nil {
-			e.byPath[r.Path] = t
+			e.byPath[pathHash(r.Path)] = t
 		}
 		if r.State == Queued {
 			e.queue = append(e.queue, t)
@@ -183,11 +199,22 @@ func (e *Engine) existing(r *record) *entry {
 	if e.byPath == nil || r.State != Queued {
 		return nil
 	}
-	t := e.byPath[r.Path]
-	if t == nil || t.gone || e.full(t).Key != r.Key {
+	t := e.byPath[pathHash(r.Path)]
+	if t == nil || t.gone {
 		return nil
 	}
+	if old := e.full(t); old.Path != r.Path || old.Key != r.Key {
+		return nil // another file (a hash collision), or another destination
+	}
 	return t
+}
+
+// pathHash keys the ResumeExisting index: 8 bytes per task instead of a
+// copy of its path (the journal has the path; existing compares it).
+func pathHash(p string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(p))
+	return h.Sum64()
 }
 
 // adopt moves an existing task into the walked record's batch: unfinished
