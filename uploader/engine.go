@@ -33,8 +33,12 @@ import (
 // Reads (Changes, Get, Totals, BatchResult, History) are served from the
 // loop's published state under a read lock the loop takes only to publish,
 // never across I/O, so a read never waits on the network or a disk flush,
-// and only the loop ever writes a task. Every exported method is safe for
-// concurrent use from any goroutine.
+// and only the loop ever writes a task. (A request/reply to the loop would
+// make every UI poll wait behind the loop's journal commit; a fully
+// immutable copy per step would cost O(tasks) per step.) A task nobody is
+// working on is kept as a small stub; its details are read back from the
+// journal when asked for. Every exported method is safe for concurrent use
+// from any goroutine.
 type Engine struct {
 	cfg     Config
 	j       *journal
