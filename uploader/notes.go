@@ -77,9 +77,6 @@ const (
 	// NoteAbortPending: deleting the parts of an ended multipart upload
 	// failed; Retry or Remove tries again. args "upload_id", "code".
 	NoteAbortPending NoteCode = "abort_pending"
-	// NoteRestartedCRCMismatch: COS stored data that differs from the
-	// file, so the object is not to be trusted; args "remote", "local".
-	NoteRestartedCRCMismatch NoteCode = "crc_mismatch"
 )
 
 // note builds a Note from a code and name/value pairs.
