@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -68,8 +69,8 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 	if len(s.RequestIDs) > 0 {
 		form.Append(T("Request IDs"), copyRow(joinLines(s.RequestIDs)))
 	}
-	if s.Note != "" {
-		note := widget.NewLabel(s.Note)
+	if !s.Note.IsZero() {
+		note := widget.NewLabel(string(s.Note.Code)) // the session layer words notes
 		note.Wrapping = fyne.TextWrapWord
 		form.Append(T("Note"), note)
 	}
@@ -167,7 +168,9 @@ func (w *mainWindow) copyPresigned(id uploader.TaskID, d time.Duration) {
 		return
 	}
 	go func() {
-		u, err := ref.e.PresignedURL(id, d)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		u, err := ref.e.PresignedURL(ctx, id, d)
+		cancel()
 		fyne.Do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("%s: %w", T("This profile cannot make shareable links"), err), w.win)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"time"
 
@@ -29,7 +30,7 @@ type Engine interface {
 	Get(id uploader.TaskID) (uploader.Snapshot, bool)
 	Changes(since uint64) (changed []uploader.Snapshot, cursor uint64)
 	Totals() uploader.Totals
-	PresignedURL(id uploader.TaskID, expires time.Duration) (string, error)
+	PresignedURL(ctx context.Context, id uploader.TaskID, expires time.Duration) (string, error)
 	ExportHistory(w io.Writer, format string) error
 	Close() error
 }

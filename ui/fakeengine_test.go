@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"io"
 	"path/filepath"
@@ -166,7 +167,7 @@ func (e *scriptEngine) Totals() uploader.Totals {
 	}
 	return t
 }
-func (e *scriptEngine) PresignedURL(uploader.TaskID, time.Duration) (string, error) {
+func (e *scriptEngine) PresignedURL(context.Context, uploader.TaskID, time.Duration) (string, error) {
 	return "", errors.New("not in tests")
 }
 func (e *scriptEngine) ExportHistory(w io.Writer, format string) error {

@@ -41,8 +41,14 @@ type TaskError struct {
 	Code       string    // COS error code (SignatureDoesNotMatch, ...) or an engine code (FileChanged, ...)
 	HTTPStatus int       // 0 when no response arrived
 	RequestID  string    // x-cos-request-id, when COS answered
-	Message    string    // COS's message or the Go error text (never a secret)
+	Message    string    // COS's message or the Go error text (never a secret); detail for support, not for the user
 	Time       time.Time // when it happened
+	// Party is who is at fault (COS, the credential server, the network,
+	// the file, the journal), so the words at the edge can say whom to ask.
+	Party Party `json:"party,omitempty"`
+	// Args are the code's parameters (e.g. "kind" and "status" of a
+	// credential server failure); the session layer words them.
+	Args map[string]string `json:"args,omitempty"`
 }
 
 // Snapshot is an immutable copy of one task's state. The UI keeps these, never
@@ -66,7 +72,7 @@ type Snapshot struct {
 	// RequestIDs are the x-cos-request-id values of the requests that
 	// created the object (PUT, or Initiate/Complete), for receipts.
 	RequestIDs []string
-	Note       string // a plain remark, e.g. that a paused simple upload restarts from zero
+	Note       Note // a remark as a code and parameters, e.g. that a paused simple upload restarts from zero
 	Created    time.Time
 	Started    time.Time
 	Finished   time.Time

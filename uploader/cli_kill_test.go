@@ -160,8 +160,14 @@ func BenchmarkCLI(b *testing.B) {
 			}
 			os.WriteFile(filepath.Join(d, fmt.Sprintf("photo-%06d.jpg", i)), []byte("x"), 0o644)
 		}
+		// The idle figure: the same command on one file.
+		one := filepath.Join(v.data, "one")
+		os.MkdirAll(one, 0o755)
+		os.WriteFile(filepath.Join(one, "x.jpg"), []byte("x"), 0o644)
+		idle, _ := runCLIPeakRSS(b, bin, v, one)
 		peak, d := runCLIPeakRSS(b, bin, v, dir)
 		b.ReportMetric(float64(peak)/(1<<20), "MiB-peak-RSS")
+		b.ReportMetric(float64(peak-idle)/float64(n), "B-per-task-above-idle")
 		b.ReportMetric(float64(n)/d.Seconds(), "files/s")
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,13 +20,19 @@ import (
 // length-prefixed strings, in the order of encodeRecord. The key is stored
 // as its length and a flag when it is the tail of the path (a folder's
 // files keep their structure in the keys), and then shares its memory.
-const recordV1 = 1
+//
+// Version 2 stores the Note as its code and parameters; version 1 records
+// held an English sentence there, mapped by legacyNote when read.
+const (
+	recordV1 = 1
+	recordV2 = 2
+)
 
 var errBadRecord = errors.New("truncated or unknown record")
 
 func encodeRecord(r *record) ([]byte, error) {
-	b := make([]byte, 0, 96+len(r.Path)+len(r.Key)+len(r.ETag)+len(r.UploadID)+len(r.Note))
-	b = append(b, recordV1)
+	b := make([]byte, 0, 96+len(r.Path)+len(r.Key)+len(r.ETag)+len(r.UploadID)+len(r.Note.Code))
+	b = append(b, recordV2)
 	b = binary.AppendUvarint(b, uint64(r.ID))
 	b = binary.AppendUvarint(b, uint64(r.Batch))
 	b = appendString(b, r.Path)
@@ -48,7 +55,7 @@ func encodeRecord(r *record) ([]byte, error) {
 	for _, id := range r.RequestIDs {
 		b = appendString(b, id)
 	}
-	b = appendString(b, r.Note)
+	b = appendNote(b, r.Note)
 	flag := byte(0)
 	if r.Resolved {
 		flag = 1
@@ -76,7 +83,7 @@ func decodeRecord(v []byte, r *record) error {
 	if len(v) > 0 && v[0] == '{' {
 		return json.Unmarshal(v, r)
 	}
-	if len(v) == 0 || v[0] != recordV1 {
+	if len(v) == 0 || v[0] != recordV1 && v[0] != recordV2 {
 		return errBadRecord
 	}
 	d := decoder{b: v[1:]}
@@ -107,7 +114,11 @@ func decodeRecord(v []byte, r *record) error {
 			r.RequestIDs[i] = d.string()
 		}
 	}
-	r.Note = d.string()
+	if v[0] == recordV1 {
+		r.Note = legacyNote(d.string())
+	} else {
+		r.Note = d.note()
+	}
 	r.Resolved = d.byte() == 1
 	r.Created = stamp(d.varint())
 	r.Started = stamp(d.varint())
@@ -127,6 +138,34 @@ func decodeRecord(v []byte, r *record) error {
 		r.LastErr, r.Errors = x.Last, x.List
 	}
 	return nil
+}
+
+// appendNote writes a Note: its code, the number of parameters, then
+// name/value pairs in name order (so equal notes encode equally).
+func appendNote(b []byte, n Note) []byte {
+	b = appendString(b, string(n.Code))
+	names := make([]string, 0, len(n.Args))
+	for k := range n.Args {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	b = binary.AppendUvarint(b, uint64(len(names)))
+	for _, k := range names {
+		b = appendString(appendString(b, k), n.Args[k])
+	}
+	return b
+}
+
+func (d *decoder) note() Note {
+	n := Note{Code: NoteCode(d.string())}
+	if c := d.uvarint(); c > 0 && c <= uint64(len(d.b)) {
+		n.Args = make(map[string]string, c)
+		for range c {
+			k := d.string()
+			n.Args[k] = d.string()
+		}
+	}
+	return n
 }
 
 func appendString(b []byte, s string) []byte {

@@ -53,6 +53,17 @@ const (
 	CodeAbortDenied  = "AbortDenied"  // cancel could not abort the multipart upload
 	CodeNetwork      = "NetworkError" // no usable HTTP response
 	CodeConflict     = "Conflict"     // the user declined the upload in the conflict question
+	// CodeJournal: the journal on this computer refused a write (Party journal).
+	CodeJournal = "JournalError"
+	// CodeBadResponse: COS (or something in its place) answered with a
+	// body that is not COS's XML (Party cos).
+	CodeBadResponse = "BadResponse"
+	// CodeCredentialServer: the organisation's STS or signing server
+	// failed; Args "kind" (auth.ServerErrorKind) and "status".
+	CodeCredentialServer = "CredentialServer"
+	// CodeUnverified: COS may hold the object but the engine could not
+	// check its CRC64, so it is not reported done.
+	CodeUnverified = "Unverified"
 )
 
 // Defaults used when a Config field is zero.
@@ -97,6 +108,8 @@ type Config struct {
 	RetryBase, RetryMax time.Duration
 	// Now is the clock for key templates; nil = time.Now.
 	Now func() time.Time
+
+	store objectStore // tests: a fake object store instead of COS
 }
 
 // DefaultStateDir is the OS data directory for CosDrop's journals:

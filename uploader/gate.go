@@ -76,3 +76,10 @@ func (g *gate) grant() {
 		close(ch)
 	}
 }
+
+// size is the current limit.
+func (g *gate) size() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.limit
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
+	bolt "go.etcd.io/bbolt"
 )
 
 // HistoryEntry is one task in an export: what a receipt needs.
@@ -36,27 +37,33 @@ type HistoryEntry struct {
 
 // History returns every task in ID order as export entries.
 func (e *Engine) History() []HistoryEntry {
-	e.mu.Lock()
+	e.mu.RLock()
 	out := make([]HistoryEntry, 0, len(e.tasks))
-	for _, t := range e.tasks {
-		r := &t.rec
-		h := HistoryEntry{ID: r.ID, Path: r.Path, Key: r.Key, Size: r.Size, State: r.State,
-			ETag: strings.Trim(r.ETag, `"`), UploadID: r.UploadID, RequestIDs: slices.Clone(r.RequestIDs),
-			Created: r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time()}
-		if r.CRC64 != 0 || r.State == Done {
-			h.CRC64 = strconv.FormatUint(r.CRC64, 10)
+	e.view(func(tx *bolt.Tx) {
+		for _, t := range e.tasks {
+			out = append(out, historyOf(e.snapshot(t, tx)))
 		}
-		if r.LastErr != nil {
-			h.Error = r.LastErr.Message
-		}
-		if h.RequestIDs == nil {
-			h.RequestIDs = []string{}
-		}
-		out = append(out, h)
-	}
-	e.mu.Unlock()
+	})
+	e.mu.RUnlock()
 	slices.SortFunc(out, func(a, b HistoryEntry) int { return int(a.ID) - int(b.ID) })
 	return out
+}
+
+// historyOf is a task's export entry.
+func historyOf(r Snapshot) HistoryEntry {
+	h := HistoryEntry{ID: r.ID, Path: r.Path, Key: r.Key, Size: r.Size, State: r.State,
+		ETag: strings.Trim(r.ETag, `"`), UploadID: r.UploadID, RequestIDs: slices.Clone(r.RequestIDs),
+		Created: r.Created, Started: r.Started, Finished: r.Finished}
+	if r.CRC64 != 0 || r.State == Done {
+		h.CRC64 = strconv.FormatUint(r.CRC64, 10)
+	}
+	if r.LastErr != nil {
+		h.Error = r.LastErr.Message
+	}
+	if h.RequestIDs == nil {
+		h.RequestIDs = []string{}
+	}
+	return h
 }
 
 // ExportHistory writes every task (finished ones are the history) as "csv"
@@ -90,7 +97,9 @@ func (e *Engine) ExportHistory(w io.Writer, format string) error {
 
 // PresignedURL returns a GET URL for a done task's object, valid for
 // expires. Server-signed mode has no key to sign with, so it is an error.
-func (e *Engine) PresignedURL(id TaskID, expires time.Duration) (string, error) {
+// The context bounds the credential fetch (an STS server that never
+// answers must not hang the caller).
+func (e *Engine) PresignedURL(ctx context.Context, id TaskID, expires time.Duration) (string, error) {
 	if e.cfg.Signer != nil || e.cfg.Credentials == nil {
 		return "", errors.New("this profile uploads with server signatures and cannot make share links")
 	}
@@ -101,7 +110,7 @@ func (e *Engine) PresignedURL(id TaskID, expires time.Duration) (string, error) 
 	if s.State != Done {
 		return "", fmt.Errorf("%s is not uploaded yet", s.Path)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	c, err := e.cfg.Credentials.Credentials(ctx)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,7 +33,7 @@ type record struct {
 	ETag       string      `json:"etag,omitempty"`
 	CRC64      uint64      `json:"crc64,omitempty"`
 	RequestIDs []string    `json:"request_ids,omitempty"`
-	Note       string      `json:"note,omitempty"`
+	Note       Note        `json:"note,omitzero"`
 	Resolved   bool        `json:"resolved,omitempty"` // the conflict policy has been applied
 	Created    stamp       `json:"created"`
 	Started    stamp       `json:"started,omitzero"`
@@ -60,78 +59,12 @@ var (
 // cannot grow the journal without limit.
 const maxErrors = 20
 
-// journal is the engine's bbolt database. Every method commits (fsync)
-// before it returns: the engine reports a change only after it is durable.
-// Concurrent writers share transactions through group commit (see batch).
+// journal is the engine's bbolt database. Only the engine loop writes it,
+// one transaction per loop step (see Engine.commit), so a step's changes
+// share one fsync; workers and ReadJournal only read.
 type journal struct {
 	db *bolt.DB
-
-	mu         sync.Mutex
-	pending    []*journalOp // waiting for the next commit
-	committing bool         // a commit goroutine is running
 }
-
-// journalOp is one writer's change waiting in a group commit.
-type journalOp struct {
-	fn   func(*bolt.Tx) error
-	done chan error
-}
-
-// batch runs fn in a durable transaction shared with whatever other writers
-// arrive meanwhile, and returns once that transaction is committed. Unlike
-// bolt's Batch it never waits for company: an idle journal commits at once,
-// and while one commit is fsyncing, the writers that arrive queue for the
-// next, so under load one fsync carries many tasks' changes (a folder of
-// small files) and alone it costs no added latency. fn may run more than
-// once, so it must only depend on its transaction.
-func (j *journal) batch(fn func(*bolt.Tx) error) error {
-	op := &journalOp{fn: fn, done: make(chan error, 1)}
-	j.mu.Lock()
-	j.pending = append(j.pending, op)
-	if !j.committing {
-		j.committing = true
-		go j.commitLoop()
-	}
-	j.mu.Unlock()
-	return <-op.done
-}
-
-func (j *journal) commitLoop() {
-	for {
-		j.mu.Lock()
-		ops := j.pending
-		j.pending = nil
-		if len(ops) == 0 {
-			j.committing = false
-			j.mu.Unlock()
-			return
-		}
-		j.mu.Unlock()
-		err := j.db.Update(func(tx *bolt.Tx) error {
-			for _, op := range ops {
-				if err := op.fn(tx); err != nil {
-					return errGroupFailed
-				}
-			}
-			return nil
-		})
-		if err == errGroupFailed && len(ops) > 1 {
-			// One writer's failure must not fail the others: each alone.
-			for _, op := range ops {
-				op.done <- j.db.Update(op.fn)
-			}
-			continue
-		}
-		if err == errGroupFailed {
-			err = j.db.Update(ops[0].fn) // its own error, unwrapped
-		}
-		for _, op := range ops {
-			op.done <- err
-		}
-	}
-}
-
-var errGroupFailed = errors.New("journal: a change in the group failed")
 
 // openJournal opens (creating) StateDir/journal.db for bucketURL. A journal
 // written for another bucket is refused: its upload IDs mean nothing there.
@@ -201,63 +134,6 @@ func deleteParts(tx *bolt.Tx, id TaskID) error {
 		}
 	}
 	return nil
-}
-
-// saveTask writes one record; with dropParts it also forgets the task's
-// parts in the same transaction (a finished, restarted or removed upload).
-func (j *journal) saveTask(r *record, dropParts bool) error {
-	// Encode here, in the writer's goroutine: the commit goroutine only
-	// copies bytes into the tree.
-	b, err := encodeRecord(r)
-	if err != nil {
-		return err
-	}
-	return j.batch(func(tx *bolt.Tx) error {
-		if dropParts {
-			if err := deleteParts(tx, r.ID); err != nil {
-				return err
-			}
-		}
-		return tx.Bucket(bucketTasks).Put(idKey(r.ID), b)
-	})
-}
-
-// saveTasks writes many new records in one transaction (a folder walk).
-func (j *journal) saveTasks(rs []*record) error {
-	return j.db.Update(func(tx *bolt.Tx) error {
-		for _, r := range rs {
-			if err := putRecord(tx, r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// deleteTasks removes tasks and their parts.
-func (j *journal) deleteTasks(ids []TaskID) error {
-	return j.db.Update(func(tx *bolt.Tx) error {
-		for _, id := range ids {
-			if err := deleteParts(tx, id); err != nil {
-				return err
-			}
-			if err := tx.Bucket(bucketTasks).Delete(idKey(id)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// savePart records one acknowledged part.
-func (j *journal) savePart(id TaskID, p partRecord) error {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	return j.batch(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketParts).Put(partKey(id, p.Number), b)
-	})
 }
 
 // loadParts returns the acknowledged parts of a task by number.

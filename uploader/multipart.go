@@ -4,326 +4,356 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"sync"
+	"time"
 
-	cos "github.com/tencentyun/cos-go-sdk-v5"
+	"cosdrop/contenttype"
 )
 
 // multipart uploads a large file part by part: initiate (or resume the
-// journaled upload), send the missing parts in parallel under the global
-// gate, then complete and verify the whole-object CRC64.
-func (e *Engine) multipart(ctx context.Context, t *task, rs *runState) error {
-	r := e.record(t)
-	f, err := os.Open(r.Path)
+// journaled upload after checking it), send the missing parts in parallel
+// under the global gate, then complete and verify the whole-object CRC64.
+func (w *worker) multipart() (*result, error) {
+	f, err := os.Open(w.r.Path)
 	if err != nil {
-		return fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
+		return nil, fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
 	}
 	defer f.Close()
-
 	parts := map[int]partRecord{}
-	if r.UploadID != "" {
-		if parts, err = e.resumeParts(ctx, t, r); err != nil {
-			return err
+	if w.r.UploadID != "" {
+		if parts, err = w.resume(f); err != nil {
+			return nil, err
 		}
-		r = e.record(t)
 	}
-	if r.UploadID == "" {
-		ps := choosePartSize(r.Size, e.cfg.PartSize)
-		var res *cos.InitiateMultipartUploadResult
-		var reqID string
-		err := retrier{e: e, op: "start upload"}.do(ctx, func(err error) { e.noteError(t, "start upload", err) }, func(ctx context.Context) error {
-			if err := e.gate.acquire(ctx); err != nil {
-				return err
-			}
-			defer e.gate.release()
-			v, resp, err := e.client.Object.InitiateMultipartUpload(ctx, r.Key, nil)
-			if err != nil {
-				return err
-			}
-			if v.UploadID == "" {
-				return errors.New("COS returned no upload ID")
-			}
-			res, reqID = v, resp.Header.Get("x-cos-request-id")
-			return nil
-		})
-		if err != nil {
-			return err
+	if w.r.UploadID == "" {
+		if err := w.initiate(); err != nil {
+			return nil, err
 		}
-		if err := e.update(t, true, func(r *record) {
-			r.UploadID, r.PartSize, r.Acked = res.UploadID, ps, 0
-			r.RequestIDs = append(r.RequestIDs[:0], reqID)
-		}); err != nil {
-			return err
-		}
-		r = e.record(t)
 	}
-
-	nparts := int((r.Size + r.PartSize - 1) / r.PartSize)
-	var committed int64
 	var missing []int
-	for n := 1; n <= nparts; n++ {
-		if p, ok := parts[n]; ok && p.Size == partLen(r, n) {
-			committed += p.Size
-		} else {
+	for n := 1; n <= w.r.parts(); n++ {
+		if p, ok := parts[n]; !ok || p.Size != partLen(w.r, n) {
 			delete(parts, n)
 			missing = append(missing, n)
 		}
 	}
-	e.setCommitted(rs, committed)
-
-	if err := e.sendParts(ctx, t, rs, f, r, missing, parts); err != nil {
-		return err
+	w.keep = true // from here a transient failure leaves parts worth resuming
+	if err := w.sendParts(f, missing, parts); err != nil {
+		return nil, err
 	}
-	if err := checkFile(f, &r); err != nil {
-		return fmt.Errorf("complete: %w", err)
+	w.keep = false
+	if err := checkFile(f, &w.r); err != nil {
+		return nil, fmt.Errorf("complete: %w", err)
 	}
-	return e.complete(ctx, t, r, parts)
+	return w.complete(parts)
 }
+
+func (r *record) parts() int { return int((r.Size + r.PartSize - 1) / r.PartSize) }
 
 func partLen(r record, n int) int64 {
 	off := int64(n-1) * r.PartSize
 	return min(r.PartSize, r.Size-off)
 }
 
-// resumeParts loads the journaled parts and keeps those COS still has with
-// the same ETag. If COS no longer knows the upload, the task starts over.
-func (e *Engine) resumeParts(ctx context.Context, t *task, r record) (map[int]partRecord, error) {
-	parts, err := e.j.loadParts(r.ID)
+// resume keeps the journaled parts that are still the file's bytes and
+// that COS still holds with the same ETag. A part whose bytes changed
+// (the file was rewritten in place, its size and mtime restored: finding
+// 10) restarts the whole upload: an object must never mix two versions.
+func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
+	parts, err := w.e.j.loadParts(w.r.ID)
 	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
+		return nil, fmt.Errorf("journal: %w", &localError{code: CodeJournal, err: err})
 	}
-	listed := map[int]string{}
-	gone := false
-	err = retrier{e: e, op: "list parts"}.do(ctx, nil, func(ctx context.Context) error {
-		marker := ""
-		for {
-			if err := e.gate.acquire(ctx); err != nil {
-				return err
-			}
-			res, _, err := e.client.Object.ListParts(ctx, r.Key, r.UploadID, &cos.ObjectListPartsOptions{MaxParts: "1000", PartNumberMarker: marker})
-			e.gate.release()
-			if er, ok := cosError(err); ok && er.Code == "NoSuchUpload" {
-				gone = true
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			for _, p := range res.Parts {
-				listed[p.PartNumber] = p.ETag
-			}
-			if !res.IsTruncated || res.NextPartNumberMarker == "" || res.NextPartNumberMarker == marker {
-				return nil
-			}
-			marker = res.NextPartNumberMarker
+	for n, p := range parts {
+		if p.Size != partLen(w.r, n) {
+			delete(parts, n)
+			continue
 		}
+		crc, err := rangeCRC(f, int64(n-1)*w.r.PartSize, p.Size)
+		if err != nil {
+			return nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
+		}
+		if crc != p.CRC64 {
+			return map[int]partRecord{}, w.restart(true, note(NoteRestartedFileChanged))
+		}
+	}
+	var listed map[int]string
+	err = w.retry("list parts", func(ctx context.Context) error {
+		return w.gated(ctx, func() error {
+			listed, err = w.e.store.listParts(ctx, w.r.Key, w.r.UploadID)
+			return err
+		})
 	})
+	if isNoSuchUpload(err) {
+		return map[int]partRecord{}, w.restart(false, note(NoteUploadForgotten, "upload_id", w.r.UploadID))
+	}
 	if err != nil {
 		return nil, err
 	}
-	if gone {
-		e.noteError(t, "resume", errors.New("COS no longer knows the multipart upload "+r.UploadID+"; starting it again"))
-		return map[int]partRecord{}, e.update(t, true, func(r *record) { r.UploadID, r.Acked = "", 0 })
-	}
 	for n, p := range parts {
 		if listed[n] != p.ETag {
-			delete(parts, n)
+			delete(parts, n) // COS holds other bytes (or none) for it: send it again
 		}
 	}
 	return parts, nil
 }
 
+// rangeCRC is the CRC64 of n bytes of f at off.
+func rangeCRC(f *os.File, off, n int64) (uint64, error) {
+	h := newCRC()
+	got, err := h.ReadFrom(io.NewSectionReader(f, off, n))
+	if err == nil && got != n {
+		err = io.ErrUnexpectedEOF
+	}
+	return h.sum, err
+}
+
+// restart drops the task's upload (aborting it when its parts hold other
+// bytes) so the file is sent again from zero; the Note says why.
+func (w *worker) restart(abort bool, n Note) error {
+	if err := w.sync(report{kind: rUpload, up: &uploadInfo{restart: true, abort: abort, note: n}}); err != nil {
+		return err
+	}
+	w.r.UploadID, w.r.PartSize = "", 0
+	return nil
+}
+
+// initiate starts a multipart upload and journals it before any part is
+// sent. Initiate is never blindly repeated (finding 11): after a failed
+// attempt (whose request may have reached COS, its answer lost or
+// garbled), the key's open uploads are listed and one that was not there
+// before the first attempt is adopted instead of starting another.
+func (w *worker) initiate() error {
+	key := w.r.Key
+	before, berr := w.listUploads(key)
+	var uid, reqID string
+	attempt := 0
+	err := w.retry("start upload", func(ctx context.Context) error {
+		return w.gated(ctx, func() error {
+			attempt++
+			if attempt > 1 && berr == nil {
+				ids, err := w.e.store.listUploads(ctx, key)
+				if err != nil {
+					return err
+				}
+				if id := newUpload(before, ids); id != "" {
+					uid = id
+					return nil
+				}
+			}
+			id, rep, err := w.e.store.initiate(ctx, key, contenttype.ForName(key))
+			uid, reqID = id, rep.RequestID
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	ps := choosePartSize(w.r.Size, w.e.cfg.PartSize)
+	if err := w.sync(report{kind: rUpload, up: &uploadInfo{id: uid, reqID: reqID, partSize: ps}}); err != nil {
+		w.abortNow(key, uid) // not journaled: nobody else would ever abort it
+		return err
+	}
+	w.r.UploadID, w.r.PartSize = uid, ps
+	return nil
+}
+
+// listUploads lists the key's open uploads (with retries).
+func (w *worker) listUploads(key string) (map[string]bool, error) {
+	seen := map[string]bool{}
+	err := w.retry("list uploads", func(ctx context.Context) error {
+		return w.gated(ctx, func() error {
+			ids, err := w.e.store.listUploads(ctx, key)
+			for _, id := range ids {
+				seen[id] = true
+			}
+			return err
+		})
+	})
+	return seen, err
+}
+
+// newUpload returns an upload of ids that is not in before.
+func newUpload(before map[string]bool, ids []string) string {
+	for _, id := range ids {
+		if !before[id] {
+			return id
+		}
+	}
+	return ""
+}
+
+// abortNow aborts an upload the journal does not know, best effort.
+func (w *worker) abortNow(key, uid string) {
+	ctx, cancel := context.WithTimeout(context.Background(), abortTimeout)
+	defer cancel()
+	w.e.store.abort(ctx, key, uid)
+}
+
 // sendParts uploads the missing parts with up to Concurrency workers; each
 // request takes a slot of the global gate. The first failure stops the rest.
-func (e *Engine) sendParts(ctx context.Context, t *task, rs *runState, f *os.File, r record, missing []int, parts map[int]partRecord) error {
+func (w *worker) sendParts(f *os.File, missing []int, parts map[int]partRecord) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	wctx, stop := context.WithCancelCause(ctx)
+	ctx, stop := context.WithCancelCause(w.rs.ctx)
 	defer stop(nil)
 	jobs := make(chan int, len(missing))
 	for _, n := range missing {
 		jobs <- n
 	}
 	close(jobs)
-	e.mu.Lock()
-	workers := min(e.concurrency, len(missing))
-	e.mu.Unlock()
 	var (
 		mu       sync.Mutex
 		firstErr error
 		wg       sync.WaitGroup
 	)
-	for range workers {
+	for range min(w.e.gate.size(), len(missing)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for n := range jobs {
-				if wctx.Err() != nil {
-					return
-				}
-				p, err := e.uploadPart(wctx, t, rs, f, r, n)
+				p, err := w.uploadPart(ctx, f, n)
 				mu.Lock()
+				if err != nil && firstErr == nil && w.rs.ctx.Err() == nil {
+					firstErr = err
+					stop(err)
+				}
+				if err == nil {
+					parts[n] = p
+				}
+				mu.Unlock()
 				if err != nil {
-					if firstErr == nil && ctx.Err() == nil {
-						firstErr = err
-						stop(err)
-					}
-					mu.Unlock()
 					return
 				}
-				parts[n] = p
-				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		return context.Cause(ctx)
+	if w.rs.ctx.Err() != nil {
+		return context.Cause(w.rs.ctx)
 	}
 	return firstErr
 }
 
-// uploadPart sends part n with retries, verifies its CRC64 and journals it
-// before it counts as acknowledged.
-func (e *Engine) uploadPart(ctx context.Context, t *task, rs *runState, f *os.File, r record, n int) (partRecord, error) {
+// uploadPart sends part n with retries and verifies its CRC64; the loop
+// journals it before it counts as acknowledged.
+func (w *worker) uploadPart(ctx context.Context, f *os.File, n int) (partRecord, error) {
+	r := &w.r
 	op := fmt.Sprintf("upload part %d", n)
-	off, size := int64(n-1)*r.PartSize, partLen(r, n)
+	off, size := int64(n-1)*r.PartSize, partLen(*r, n)
 	var p partRecord
-	err := retrier{e: e, op: op}.do(ctx, func(err error) { e.noteError(t, op, err) }, func(ctx context.Context) error {
-		if err := e.gate.acquire(ctx); err != nil {
-			return err
-		}
-		defer e.gate.release()
-		if err := checkFile(f, &r); err != nil {
-			return err
-		}
-		body := e.newPartReader(ctx, rs, f, off, size)
-		resp, err := e.client.Object.UploadPart(ctx, r.Key, r.UploadID, n, body, &cos.ObjectUploadPartOptions{ContentLength: size})
-		sent, sum, locErr := body.finish()
-		if locErr != nil {
-			return locErr
-		}
-		if err != nil {
-			return err
-		}
-		if sent != size {
-			return fileChanged()
-		}
-		if err := checkCRC(resp.Response, sum, op); err != nil {
-			var ce *codedError
-			if errors.As(err, &ce) && ce.code == CodeCRCMismatch {
-				ce.retryable = true // the part is simply sent again, overwriting it
+	err := retrier{e: w.e, op: op}.do(ctx, func(err error) { w.send(report{kind: rNote, err: err}) }, func(ctx context.Context) error {
+		return w.gated(ctx, func() error {
+			if err := checkFile(f, r); err != nil {
+				return err
 			}
-			return err
-		}
-		p = partRecord{Number: n, Size: size, ETag: resp.Header.Get("ETag"), CRC64: sum}
-		return nil
+			body := w.e.newPartReader(ctx, w.rs, f, off, size)
+			rep, err := w.e.store.uploadPart(ctx, r.Key, r.UploadID, n, body, size)
+			sent, sum, locErr := body.finish()
+			switch {
+			case locErr != nil:
+				return locErr
+			case err != nil:
+				return err
+			case sent != size:
+				return fileChanged()
+			}
+			if err := checkCRC(rep, sum, op); err != nil {
+				var ce *codedError
+				if errors.As(err, &ce) && ce.code == CodeCRCMismatch {
+					ce.retryable = true // the part is simply sent again, overwriting it
+				}
+				return err
+			}
+			p = partRecord{Number: n, Size: size, ETag: rep.ETag, CRC64: sum}
+			return nil
+		})
 	})
-	if err != nil {
-		return p, err
+	if err == nil {
+		w.send(report{kind: rPart, part: p})
 	}
-	if e.crashed.Load() {
-		return p, errCrashed
-	}
-	if err := e.j.savePart(r.ID, p); err != nil {
-		return p, fmt.Errorf("journal: %w", err)
-	}
-	rs.committed.Add(size)
-	return p, nil
+	return p, err
+}
+
+// completeTimeout bounds one Complete attempt by what it needs: COS joins
+// the parts before it answers, so the time grows with their number (a
+// 1-part Complete waits 20 s, not the transport's 2 minutes; finding 13).
+func completeTimeout(parts int) time.Duration {
+	return 20*time.Second + time.Duration(parts)*20*time.Millisecond
 }
 
 // complete finishes the upload. Whatever goes wrong with Complete (an error
 // status, a 200 with an error body, a lost response), the object may exist
 // anyway: HEAD decides, and only the same size and CRC64 count as done.
-func (e *Engine) complete(ctx context.Context, t *task, r record, parts map[int]partRecord) error {
+func (w *worker) complete(parts map[int]partRecord) (*result, error) {
 	nums := make([]int, 0, len(parts))
 	for n := range parts {
 		nums = append(nums, n)
 	}
 	sort.Ints(nums)
-	opt := &cos.CompleteMultipartUploadOptions{}
+	list := make([]partRecord, 0, len(nums))
 	var whole uint64
 	for _, n := range nums {
 		p := parts[n]
-		opt.Parts = append(opt.Parts, cos.Object{PartNumber: n, ETag: p.ETag})
+		list = append(list, p)
 		whole = crc64Combine(whole, p.CRC64, p.Size)
 	}
-	if err := e.publish(t, func(r *record) { r.State = Completing; r.CRC64 = whole }); err != nil {
-		return err
-	}
-	done := func(etag, reqID string) error {
-		return e.update(t, true, func(r *record) {
-			r.State, r.ETag, r.CRC64, r.Acked = Done, etag, whole, r.Size
-			if reqID != "" {
-				r.RequestIDs = append(r.RequestIDs, reqID)
-			}
-			r.Finished, r.LastErr, r.Note = stampNow(), nil, ""
+	w.phase(Completing)
+	var res *result
+	err := w.retry("complete", func(ctx context.Context) error {
+		cctx, cancel := context.WithTimeout(ctx, completeTimeout(len(list)))
+		defer cancel()
+		var rep reply
+		err := w.gated(ctx, func() error {
+			var err error
+			rep, err = w.e.store.complete(cctx, w.r.Key, w.r.UploadID, list)
+			return err
 		})
-	}
-	refreshes := 0
-	for attempt := 1; ; attempt++ {
-		if err := e.gate.acquire(ctx); err != nil {
-			return context.Cause(ctx)
-		}
-		res, resp, err := e.client.Object.CompleteMultipartUpload(ctx, r.Key, r.UploadID, opt)
-		e.gate.release()
-		if err == nil && res != nil && res.ETag != "" {
-			if resp.Header.Get("x-cos-hash-crc64ecma") != "" {
-				if cerr := checkCRC(resp.Response, whole, "complete"); cerr != nil {
-					return cerr
-				}
-				return done(res.ETag, resp.Header.Get("x-cos-request-id"))
-			}
-			err = errors.New("COS completed the upload without a CRC64")
-		}
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
-		}
 		if err == nil {
-			err = errors.New("COS answered Complete without a result")
-		}
-		if uerr := e.publish(t, func(r *record) { r.State = Verifying }); uerr != nil {
-			return uerr
-		}
-		found, size, crc, etag, reqID, herr := e.head(ctx, r.Key)
-		if herr == nil && found && size == r.Size && crc == whole {
-			return done(etag, reqID)
+			if err = checkCRC(rep, whole, "complete"); err == nil {
+				res = &result{key: w.r.Key, etag: rep.ETag, crc: whole, reqID: rep.RequestID}
+				return nil
+			}
+			if ce := (*codedError)(nil); errors.As(err, &ce) && ce.code == CodeCRCMismatch {
+				return err // COS joined other bytes: never done, never retried
+			}
 		}
 		if ctx.Err() != nil {
-			return context.Cause(ctx)
-		}
-		if herr == nil && found && size == r.Size && crc != 0 && crc != whole && !isRetryableComplete(err) {
-			return &codedError{code: CodeCRCMismatch, requestID: reqID,
-				msg: fmt.Sprintf("complete: COS stored different data: its CRC64 is %d, the file's is %d", crc, whole)}
-		}
-		v := classify(err)
-		if er, ok := cosError(err); ok && er.Code == "NoSuchUpload" {
-			v = fatal
-		}
-		switch {
-		case v == refresh && refreshes < 3 && e.cfg.Credentials != nil:
-			refreshes++
-			attempt--
-			if _, rerr := e.cfg.Credentials.Refresh(ctx); rerr != nil {
-				return fmt.Errorf("complete: refresh credentials: %w", rerr)
-			}
-			continue
-		case v != retry:
-			return fmt.Errorf("complete: %w", err)
-		case attempt >= e.cfg.MaxAttempts:
-			return fmt.Errorf("complete: gave up after %d attempts: %w", attempt, err)
-		}
-		e.noteError(t, "complete", fmt.Errorf("complete (attempt %d): %w", attempt, err))
-		if err := e.publish(t, func(r *record) { r.State = Completing }); err != nil {
 			return err
 		}
-		if sleepCtx(ctx, backoff(attempt, e.cfg.RetryBase, e.cfg.RetryMax)) != nil {
-			return context.Cause(ctx)
-		}
-	}
+		res, err = w.verify(ctx, err, whole)
+		return err
+	})
+	return res, err
 }
 
-func isRetryableComplete(err error) bool { return classify(err) == retry }
+// verify decides a Complete that did not answer cleanly by what COS holds.
+func (w *worker) verify(ctx context.Context, cerr error, whole uint64) (*result, error) {
+	w.phase(Verifying)
+	defer w.phase(Completing)
+	var info objectInfo
+	herr := w.gated(ctx, func() error {
+		var err error
+		info, err = w.e.store.head(ctx, w.r.Key)
+		return err
+	})
+	if herr == nil && info.Found && info.Size == w.r.Size {
+		if info.CRC64 == whole {
+			return &result{key: w.r.Key, etag: info.ETag, crc: whole, reqID: info.RequestID}, nil
+		}
+		if info.CRC64 != 0 && classify(cerr) != retry {
+			return nil, &codedError{code: CodeCRCMismatch, party: PartyCOS, requestID: info.RequestID,
+				msg: fmt.Sprintf("complete: COS stored different data: its CRC64 is %d, the file's is %d", info.CRC64, whole)}
+		}
+	}
+	if isNoSuchUpload(cerr) {
+		// COS no longer knows the upload and HEAD does not show our object
+		// (or may not be asked): it cannot be reported verified.
+		return nil, &codedError{code: CodeUnverified, party: PartyCOS, msg: "complete: the upload is gone and the object could not be verified: " + cerr.Error()}
+	}
+	return nil, cerr
+}

@@ -1,5 +1,10 @@
 package uploader
 
+import (
+	"encoding/json"
+	"strings"
+)
+
 // The engine stores no prose: a task's remarks and errors are codes with
 // parameters, and the session layer words them (English or Chinese) at the
 // edge. A code is stable once journaled: rename none, only add.
@@ -63,3 +68,60 @@ const (
 	PartyUser        Party = "user"
 	PartyKeyring     Party = "keyring"
 )
+
+// More note codes (added with the single-owner engine).
+const (
+	// NoteUploadKept: the task failed but keeps its multipart upload so
+	// that Retry resumes it; Remove deletes its parts. args "upload_id".
+	NoteUploadKept NoteCode = "upload_kept"
+	// NoteAbortPending: deleting the parts of an ended multipart upload
+	// failed; Retry or Remove tries again. args "upload_id", "code".
+	NoteAbortPending NoteCode = "abort_pending"
+)
+
+// note builds a Note from a code and name/value pairs.
+func note(code NoteCode, kv ...string) Note {
+	n := Note{Code: code}
+	if len(kv) > 1 {
+		n.Args = make(map[string]string, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			n.Args[kv[i]] = kv[i+1]
+		}
+	}
+	return n
+}
+
+// UnmarshalJSON reads a Note, and also the English sentence older journals
+// stored in its place (mapped to its code where it is known, else dropped:
+// the engine never shows prose it did not word).
+func (n *Note) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*n = legacyNote(s)
+		return nil
+	}
+	type plain Note
+	return json.Unmarshal(b, (*plain)(n))
+}
+
+// legacyNote maps the sentences earlier versions journaled to codes.
+func legacyNote(s string) Note {
+	switch {
+	case strings.HasPrefix(s, "Paused. A file this small"):
+		return Note{Code: NoteSimpleRestart}
+	case strings.HasPrefix(s, "Skipped: an identical"):
+		return Note{Code: NoteSkippedIdentical}
+	case strings.HasPrefix(s, "Renamed:"):
+		return Note{Code: NoteRenamed}
+	case strings.HasPrefix(s, "Canceled; the parts already sent were deleted"):
+		return Note{Code: NoteCanceledAborted}
+	case strings.HasPrefix(s, "Canceled, but COS refused"):
+		return Note{Code: NoteCanceledAbortDenied}
+	case strings.HasPrefix(s, "Canceled, but"):
+		return Note{Code: NoteCanceledAbortFailed}
+	}
+	return Note{}
+}

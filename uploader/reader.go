@@ -55,7 +55,7 @@ func (p *partReader) Read(b []byte) (int, error) {
 	if n > 0 {
 		p.n += int64(n)
 		p.crc = crc64.Update(p.crc, crcTable, b[:n])
-		p.rs.inflight.Add(int64(n))
+		p.rs.sent.Add(int64(n))
 	}
 	if err != nil && err != io.EOF {
 		p.locErr = &localError{code: CodeFileMissing, err: fmt.Errorf("read %s: %w", p.path, err)}
@@ -64,16 +64,12 @@ func (p *partReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// finish stops counting and returns what was sent. The bytes leave the
-// in-flight counter: on success the caller moves the part to committed,
-// on failure they are simply gone (a retried part starts from zero).
+// finish stops reading and returns what was sent. The bytes counted only
+// for speed: progress is what COS acknowledged, reported with the part.
 func (p *partReader) finish() (sent int64, crc uint64, locErr error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.done {
-		p.done = true
-		p.rs.inflight.Add(-p.n)
-	}
+	p.done = true
 	return p.n, p.crc, p.locErr
 }
 

@@ -2,10 +2,12 @@ package uploader
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,12 +39,15 @@ var errFileChanged = errors.New("the file changed since the upload started")
 
 func fileChanged() error { return &localError{code: CodeFileChanged, err: errFileChanged} }
 
-// codedError is an engine-detected failure of a request (CRC mismatch, ...).
+// codedError is an engine-detected failure of a request (CRC mismatch, a
+// malformed answer, ...), with the party at fault.
 type codedError struct {
 	code      string
+	party     Party
 	requestID string
 	status    int
 	msg       string
+	args      map[string]string
 	retryable bool
 }
 
@@ -50,10 +55,7 @@ func (e *codedError) Error() string { return e.msg }
 
 // cosError unwraps the SDK's error types to the COS error response, if any.
 func cosError(err error) (*cos.ErrorResponse, bool) {
-	var re *cos.RetryError
-	if errors.As(err, &re) && len(re.Errs) > 0 {
-		err = re.Errs[len(re.Errs)-1]
-	}
+	_, err = sdkRetryError(err)
 	var er *cos.ErrorResponse
 	if errors.As(err, &er) {
 		return er, true
@@ -77,89 +79,114 @@ func sdkRetryError(err error) (*cos.RetryError, error) {
 	return nil, err
 }
 
-// unauthorized reports whether err is the credential (or signing) server
-// refusing the login token. Found by the end-to-end tests: it reaches the
-// engine as a transport error, which used to be retried MaxAttempts times
-// with backoff (about half a minute) and reported as a network error,
-// although the same token will be refused every time.
-func unauthorized(err error) bool {
-	_, cause := sdkRetryError(err)
-	return errors.Is(err, auth.ErrUnauthorized) || errors.Is(cause, auth.ErrUnauthorized)
+// failure is an error classified once: how to go on, whose fault it is and
+// the code and parameters the edge words it with.
+type failure struct {
+	verdict   verdict
+	code      string
+	party     Party
+	status    int
+	requestID string
+	message   string
+	args      map[string]string
 }
 
 // classify decides how to go on after err. The caller has already checked
 // its own context (pause, cancel and shutdown are never retried).
-func classify(err error) verdict {
-	var le *localError
-	if errors.As(err, &le) {
-		return fatal
-	}
-	if unauthorized(err) {
-		return fatal
-	}
-	var ce *codedError
-	if errors.As(err, &ce) {
-		if ce.retryable {
-			return retry
-		}
-		return fatal
-	}
-	if er, ok := cosError(err); ok {
-		status := 0
-		if er.Response != nil {
-			status = er.Response.StatusCode
-		}
-		switch {
-		case er.Code == "ExpiredToken" || er.Code == "InvalidToken" && status == http.StatusForbidden:
-			return refresh
-		case er.Code == "AccessDenied" && strings.Contains(strings.ToLower(er.Message), "expired"):
-			return refresh
-		case er.Code == "RequestTimeTooSkewed":
-			return retry // auth.Transport corrects its clock from the response's Date
-		case status >= 500, status == http.StatusTooManyRequests, er.Code == "SlowDown", er.Code == "RequestTimeout":
-			return retry
-		}
-		return fatal
-	}
-	// No COS answer: connection reset, timeout, truncated or garbled
-	// response, 200 with an error body. All are worth another try.
-	return retry
-}
+func classify(err error) verdict { return classifyErr(err).verdict }
 
-// toTaskError turns err into the record a support team needs.
-func toTaskError(op string, err error, now time.Time) TaskError {
-	te := TaskError{Op: op, Message: err.Error(), Time: now}
+// classifyErr is the one place that decides whether a failure is
+// definitive or transient and whose fault it is (finding 14): a definitive
+// failure is never retried, and a credential server's or COS's garbage is
+// named as such instead of passing for a network error.
+func classifyErr(err error) failure {
+	_, cause := sdkRetryError(err)
 	var le *localError
 	var ce *codedError
+	var se *auth.ServerError
+	var xe *xml.SyntaxError
 	switch {
 	case errors.As(err, &le):
-		te.Code = le.code
-	case errors.As(err, &ce):
-		te.Code, te.RequestID, te.HTTPStatus = ce.code, ce.requestID, ce.status
-	default:
-		if er, ok := cosError(err); ok {
-			te.Code, te.Message, te.RequestID = er.Code, er.Message, er.RequestID
-			if er.Response != nil {
-				te.HTTPStatus = er.Response.StatusCode
-				if te.RequestID == "" {
-					te.RequestID = er.Response.Header.Get("x-cos-request-id")
-				}
-			}
-			if te.Message == "" {
-				te.Message = http.StatusText(te.HTTPStatus)
-			}
-		} else if unauthorized(err) {
-			te.Code = CodeUnauthorized
-		} else {
-			te.Code = CodeNetwork
+		party := PartyFile
+		if le.code == CodeJournal {
+			party = PartyJournal
 		}
-		// Show the real failure, not the SDK's list of every attempt's
-		// error with its spurious first entry (see sdkRetryError).
-		if re, cause := sdkRetryError(err); re != nil {
-			te.Message = strings.Replace(te.Message, re.Error(), cause.Error(), 1)
+		return failure{verdict: fatal, code: le.code, party: party, message: err.Error()}
+	case errors.As(err, &ce):
+		v := fatal
+		if ce.retryable {
+			v = retry
+		}
+		return failure{verdict: v, code: ce.code, party: ce.party, status: ce.status, requestID: ce.requestID, message: ce.msg, args: ce.args}
+	case errors.As(err, &se) || errors.As(cause, &se):
+		return serverFailure(se)
+	case errors.Is(err, auth.ErrUnauthorized) || errors.Is(cause, auth.ErrUnauthorized):
+		return failure{verdict: fatal, code: CodeUnauthorized, party: PartyCredentials, message: cause.Error()}
+	}
+	if er, ok := cosError(err); ok {
+		return cosFailure(er)
+	}
+	if errors.As(cause, &xe) || errors.Is(cause, errNoResult) {
+		// COS (or something in its place) answered, but not in COS's
+		// language: retrying will not teach it.
+		return failure{verdict: fatal, code: CodeBadResponse, party: PartyCOS, message: cause.Error()}
+	}
+	// No COS answer: connection reset, timeout, truncated response.
+	return failure{verdict: retry, code: CodeNetwork, party: PartyNetwork, message: cause.Error()}
+}
+
+// serverFailure classifies the credential or signing server's failure.
+func serverFailure(se *auth.ServerError) failure {
+	f := failure{verdict: fatal, code: CodeCredentialServer, party: PartyCredentials, status: se.Status, message: se.Error(),
+		args: map[string]string{"kind": string(se.Kind), "status": strconv.Itoa(se.Status), "server": se.Server}}
+	if se.Kind == auth.KindUnauthorized {
+		f.code = CodeUnauthorized
+	}
+	if se.Temporary {
+		f.verdict = retry
+	}
+	return f
+}
+
+// cosFailure classifies an error COS answered.
+func cosFailure(er *cos.ErrorResponse) failure {
+	f := failure{verdict: fatal, code: er.Code, party: PartyCOS, requestID: er.RequestID, message: er.Message}
+	if er.Response != nil {
+		f.status = er.Response.StatusCode
+		if f.requestID == "" {
+			f.requestID = er.Response.Header.Get("x-cos-request-id")
 		}
 	}
-	return te
+	if f.message == "" {
+		f.message = http.StatusText(f.status)
+	}
+	switch {
+	case er.Code == "ExpiredToken" || er.Code == "InvalidToken" && f.status == http.StatusForbidden:
+		f.verdict, f.party = refresh, PartyCredentials
+	case er.Code == "AccessDenied" && strings.Contains(strings.ToLower(er.Message), "expired"):
+		f.verdict, f.party = refresh, PartyCredentials
+	case er.Code == "SignatureDoesNotMatch" || er.Code == "InvalidAccessKeyId":
+		f.party = PartyCredentials
+	case er.Code == "RequestTimeTooSkewed":
+		f.verdict = retry // auth.Transport corrects its clock from the response's Date
+	case f.status >= 500, f.status == http.StatusTooManyRequests, er.Code == "SlowDown", er.Code == "RequestTimeout":
+		f.verdict = retry
+	}
+	return f
+}
+
+// toTaskError turns err into the record a support team needs: codes and
+// parameters, and the technical detail in Message.
+func toTaskError(op string, err error, now time.Time) TaskError {
+	f := classifyErr(err)
+	msg := f.message
+	if msg == "" {
+		msg = err.Error()
+	}
+	if re, cause := sdkRetryError(err); re != nil {
+		msg = strings.Replace(msg, re.Error(), cause.Error(), 1)
+	}
+	return TaskError{Op: op, Code: f.code, HTTPStatus: f.status, RequestID: f.requestID, Message: msg, Time: now, Party: f.party, Args: f.args}
 }
 
 // backoff returns the wait before try number attempt+1: exponential from
@@ -187,7 +214,8 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// retrier runs one request with the engine's retry policy.
+// retrier runs one request with the engine's retry policy. It is the only
+// retry loop of the engine: every request, Complete included, goes through it.
 type retrier struct {
 	e  *Engine
 	op string

@@ -2,273 +2,293 @@ package uploader
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"strconv"
-	"strings"
 
-	cos "github.com/tencentyun/cos-go-sdk-v5"
+	"cosdrop/contenttype"
 )
 
-// process runs one task to its end: done, skipped, or an error that
-// settle turns into paused, canceled or failed.
-func (e *Engine) process(ctx context.Context, t *task, rs *runState) error {
-	r := e.record(t)
-	fi, err := os.Stat(r.Path)
+// A worker runs one task once. It owns only its run: a private copy of the
+// record and the open file. It never writes task state; it reports typed
+// results to the loop (report), which decides what they mean for the task.
+
+// reportKind names a worker's report.
+type reportKind uint8
+
+const (
+	rBegin    reportKind = iota + 1 // the run started: attempts, start time, fingerprint
+	rPhase                          // now uploading, completing or verifying
+	rNote                           // a failure that will be retried (the error list)
+	rResolved                       // the conflict policy is applied (maybe a new key)
+	rUpload                         // a multipart upload was started, or the old one dropped (sync)
+	rPart                           // a part COS acknowledged: journal it, count it
+	rEnd                            // the run ended: result or error
+)
+
+// report is a worker's message to the loop.
+type report struct {
+	rs    *runState
+	kind  reportKind
+	phase State
+	err   error
+	part  partRecord
+	res   *result
+	up    *uploadInfo
+	keep  bool       // rEnd failure: the multipart upload is worth resuming
+	reply chan error // sync reports: the loop answers after its commit
+}
+
+// result is what a run found or achieved.
+type result struct {
+	key, etag       string
+	crc             uint64
+	reqID           string
+	note            Note
+	skipped         bool
+	size, mtime     int64 // rBegin: the file's fingerprint for a fresh start
+	fresh, resolved bool
+}
+
+// uploadInfo is a change of the task's multipart upload.
+type uploadInfo struct {
+	id, reqID string
+	partSize  int64
+	restart   bool // forget the old upload and its parts first
+	abort     bool // and abort it (its parts hold another version of the file)
+	note      Note
+}
+
+// worker is one run of one task.
+type worker struct {
+	e    *Engine
+	rs   *runState
+	r    record // the run's private copy
+	keep bool   // a failure now leaves an upload worth resuming
+}
+
+// work is the one path every run takes.
+func (e *Engine) work(rs *runState, r record) {
+	defer e.wg.Done()
+	w := &worker{e: e, rs: rs, r: r}
+	res, err := w.process()
+	e.inbox.put(report{rs: rs, kind: rEnd, res: res, err: err, keep: w.keep && err != nil && classify(err) == retry})
+}
+
+func (w *worker) send(p report) {
+	p.rs = w.rs
+	w.e.inbox.put(p)
+}
+
+// sync sends a report and waits until the loop has journaled it.
+func (w *worker) sync(p report) error {
+	p.reply = make(chan error, 1)
+	w.send(p)
+	select {
+	case err := <-p.reply:
+		if err != nil {
+			return fmt.Errorf("journal: %w", &localError{code: CodeJournal, err: err})
+		}
+		return nil
+	case <-w.rs.ctx.Done():
+		return context.Cause(w.rs.ctx)
+	}
+}
+
+func (w *worker) phase(s State) { w.send(report{kind: rPhase, phase: s}) }
+
+// retry runs fn under the engine's retry policy, noting retried failures.
+func (w *worker) retry(op string, fn func(ctx context.Context) error) error {
+	return retrier{e: w.e, op: op}.do(w.rs.ctx, func(err error) { w.send(report{kind: rNote, err: err}) }, fn)
+}
+
+// gated runs fn holding a slot of the global request gate.
+func (w *worker) gated(ctx context.Context, fn func() error) error {
+	if err := w.e.gate.acquire(ctx); err != nil {
+		return err
+	}
+	defer w.e.gate.release()
+	return fn()
+}
+
+// process runs the task to its end: a result, or an error the loop turns
+// into paused, canceled or failed.
+func (w *worker) process() (*result, error) {
+	fi, err := os.Stat(w.r.Path)
 	if err != nil {
-		return fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: fmt.Errorf("cannot read %s: %w", r.Path, err)})
+		return nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: fmt.Errorf("cannot read %s: %w", w.r.Path, err)})
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: fmt.Errorf("%s is not a regular file", r.Path)})
+		return nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: fmt.Errorf("%s is not a regular file", w.r.Path)})
 	}
-	fresh := r.UploadID == ""
-	if !fresh && !sameFile(fi, &r) {
-		return fmt.Errorf("check file: %w", fileChanged())
+	fresh := w.r.UploadID == ""
+	if !fresh && !sameFile(fi, &w.r) {
+		return nil, fmt.Errorf("check file: %w", fileChanged())
 	}
-	resolved := e.cfg.OnConflict == Overwrite || e.cfg.Signer != nil
-	if err := e.publish(t, func(r *record) {
-		if resolved {
-			r.Resolved = true
+	if fresh {
+		// Nothing is on the server yet: the upload starts from the file as it is now.
+		w.r.Size, w.r.MTime = fi.Size(), fi.ModTime().UnixNano()
+	}
+	resolved := w.e.cfg.OnConflict == Overwrite || w.e.cfg.Signer != nil
+	w.r.Resolved = w.r.Resolved || resolved
+	w.send(report{kind: rBegin, res: &result{size: w.r.Size, mtime: w.r.MTime, fresh: fresh, resolved: resolved}})
+	if w.e.cfg.Signer != nil {
+		w.rs.simple.Store(true)
+		return w.signedPut()
+	}
+	if !w.r.Resolved && fresh {
+		res, err := w.resolveConflict()
+		if res != nil || err != nil {
+			return res, err
 		}
-		r.State = Uploading
-		r.Attempts++
-		r.Note = ""
-		if r.Started == 0 {
-			r.Started = stampNow()
-		}
-		if fresh {
-			// Nothing is on the server yet: the upload starts from the
-			// file as it is now.
-			r.Size, r.MTime = fi.Size(), fi.ModTime().UnixNano()
-		}
-	}); err != nil {
-		return err
 	}
-	r = e.record(t)
-	e.setCommitted(rs, r.Acked)
-	if e.cfg.Signer != nil {
-		rs.simple = true
-		return e.signedPut(ctx, t, rs)
+	if w.r.UploadID == "" && w.r.Size <= choosePartSize(w.r.Size, w.e.cfg.PartSize) {
+		w.rs.simple.Store(true)
+		return w.putObject()
 	}
-	if !r.Resolved && fresh {
-		skip, err := e.resolveConflict(ctx, t)
-		if err != nil {
-			return err
-		}
-		if skip {
-			return nil
-		}
-		r = e.record(t)
-	}
-	if r.UploadID == "" && r.Size <= partSizeFor(r.Size, e.cfg.PartSize) {
-		rs.simple = true
-		return e.putObject(ctx, t, rs)
-	}
-	return e.multipart(ctx, t, rs)
+	return w.multipart()
 }
-
-// setCommitted sets a run's acknowledged bytes without the sampler
-// mistaking them for speed.
-func (e *Engine) setCommitted(rs *runState, n int64) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	rs.committed.Store(n)
-	rs.lastAcked = rs.committed.Load() + rs.inflight.Load()
-}
-
-// partSizeFor is the multipart threshold and part size for a file.
-func partSizeFor(size, configured int64) int64 { return choosePartSize(size, configured) }
 
 // putObject sends a small file in one PUT and verifies its CRC64.
-func (e *Engine) putObject(ctx context.Context, t *task, rs *runState) error {
-	r := e.record(t)
+func (w *worker) putObject() (*result, error) {
+	r := &w.r
 	f, err := os.Open(r.Path)
 	if err != nil {
-		return fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
+		return nil, fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
 	}
 	defer f.Close()
-	var etag, reqID string
+	var rep reply
 	var crc uint64
-	note := func(err error) { e.noteError(t, "upload", err) }
-	err = retrier{e: e, op: "upload"}.do(ctx, note, func(ctx context.Context) error {
-		if err := e.gate.acquire(ctx); err != nil {
-			return err
-		}
-		defer e.gate.release()
-		if err := checkFile(f, &r); err != nil {
-			return err
-		}
-		body := e.newPartReader(ctx, rs, f, 0, r.Size)
-		opt := &cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentLength: r.Size}}
-		var resp *cos.Response
-		var err error
-		if r.Size == 0 {
-			resp, err = e.client.Object.Put(ctx, r.Key, strings.NewReader(""), nil)
-		} else {
-			resp, err = e.client.Object.Put(ctx, r.Key, body, opt)
-		}
-		sent, sum, locErr := body.finish()
-		if locErr != nil {
-			return locErr
-		}
-		if err != nil {
-			return err
-		}
-		if sent != r.Size {
-			return fileChanged()
-		}
-		if err := checkCRC(resp.Response, sum, "upload"); err != nil {
-			return err
-		}
-		rs.committed.Store(r.Size)
-		crc, etag, reqID = sum, resp.Header.Get("ETag"), resp.Header.Get("x-cos-request-id")
-		return nil
+	err = w.retry("upload", func(ctx context.Context) error {
+		return w.gated(ctx, func() error {
+			if err := checkFile(f, r); err != nil {
+				return err
+			}
+			body := w.e.newPartReader(ctx, w.rs, f, 0, r.Size)
+			var err error
+			rep, err = w.e.store.put(ctx, r.Key, body, r.Size, contenttype.ForName(r.Key))
+			sent, sum, locErr := body.finish()
+			switch {
+			case locErr != nil:
+				return locErr
+			case err != nil:
+				return err
+			case sent != r.Size:
+				return fileChanged()
+			}
+			crc = sum
+			return checkCRC(rep, sum, "upload")
+		})
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return e.finishSingle(t, f, &r, r.Key, etag, crc, reqID)
+	return finishSingle(f, r, r.Key, rep.ETag, crc, rep.RequestID)
 }
 
 // finishSingle ends a one-request upload (simple PUT or server-signed PUT):
-// the file must still be what was sent, then the task is done, durably,
-// with the object's key, ETag, CRC64 and request ID.
-func (e *Engine) finishSingle(t *task, f *os.File, sent *record, key, etag string, crc uint64, reqID string) error {
+// the file must still be what was sent.
+func finishSingle(f *os.File, sent *record, key, etag string, crc uint64, reqID string) (*result, error) {
 	if err := checkFile(f, sent); err != nil {
-		return fmt.Errorf("upload: %w", err)
+		return nil, fmt.Errorf("upload: %w", err)
 	}
-	return e.update(t, true, func(r *record) {
-		r.State, r.Key, r.ETag, r.CRC64, r.Acked = Done, key, etag, crc, r.Size
-		r.RequestIDs = append(r.RequestIDs, reqID)
-		r.Finished, r.LastErr, r.Note = stampNow(), nil, ""
-	})
+	return &result{key: key, etag: etag, crc: crc, reqID: reqID}, nil
 }
 
 // checkCRC compares COS's x-cos-hash-crc64ecma with the local CRC64. A
 // mismatch or a missing header is never retried silently: it fails loudly.
-func checkCRC(resp *http.Response, local uint64, op string) error {
-	reqID := resp.Header.Get("x-cos-request-id")
-	h := resp.Header.Get("x-cos-hash-crc64ecma")
-	if h == "" {
-		return &codedError{code: CodeNoCRC, requestID: reqID, status: resp.StatusCode,
+func checkCRC(rep reply, local uint64, op string) error {
+	if rep.CRC64 == "" {
+		return &codedError{code: CodeNoCRC, party: PartyCOS, requestID: rep.RequestID, status: rep.Status,
 			msg: op + ": COS did not return a CRC64, so the upload cannot be verified"}
 	}
-	remote, err := strconv.ParseUint(h, 10, 64)
+	remote, err := strconv.ParseUint(rep.CRC64, 10, 64)
 	if err != nil || remote != local {
-		return &codedError{code: CodeCRCMismatch, requestID: reqID, status: resp.StatusCode,
-			msg: fmt.Sprintf("%s: COS stored different data: its CRC64 is %s, the file's is %d", op, h, local)}
+		return &codedError{code: CodeCRCMismatch, party: PartyCOS, requestID: rep.RequestID, status: rep.Status,
+			args: map[string]string{"remote": rep.CRC64, "local": strconv.FormatUint(local, 10)},
+			msg:  fmt.Sprintf("%s: COS stored different data: its CRC64 is %s, the file's is %d", op, rep.CRC64, local)}
 	}
 	return nil
 }
 
-// head returns the object's size and CRC64, or found=false on 404.
-func (e *Engine) head(ctx context.Context, key string) (found bool, size int64, crc uint64, etag, reqID string, err error) {
-	err = retrier{e: e, op: "head"}.do(ctx, nil, func(ctx context.Context) error {
-		if err := e.gate.acquire(ctx); err != nil {
+// head returns what COS has at key, with retries.
+func (w *worker) head(key string) (objectInfo, error) {
+	var info objectInfo
+	err := retrier{e: w.e, op: "head"}.do(w.rs.ctx, nil, func(ctx context.Context) error {
+		return w.gated(ctx, func() error {
+			var err error
+			info, err = w.e.store.head(ctx, key)
 			return err
-		}
-		defer e.gate.release()
-		resp, err := e.client.Object.Head(ctx, key, nil)
-		if err != nil {
-			if resp != nil && resp.StatusCode == http.StatusNotFound {
-				found = false
-				return nil
-			}
-			return err
-		}
-		found = true
-		size, _ = strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64)
-		crc, _ = strconv.ParseUint(resp.Header.Get("x-cos-hash-crc64ecma"), 10, 64)
-		etag, reqID = resp.Header.Get("ETag"), resp.Header.Get("x-cos-request-id")
-		return nil
+		})
 	})
-	return
+	return info, err
 }
 
 // resolveConflict applies the conflict policy before the first byte is
-// sent. skip reports that the task ended as Skipped.
-func (e *Engine) resolveConflict(ctx context.Context, t *task) (skip bool, err error) {
-	r := e.record(t)
-	policy := e.cfg.OnConflict
-	if policy == Overwrite {
-		return false, e.update(t, false, func(r *record) { r.Resolved = true })
-	}
-	found, rsize, rcrc, _, _, err := e.head(ctx, r.Key)
+// sent. A non-nil result means the task ends (skipped).
+func (w *worker) resolveConflict() (*result, error) {
+	r := &w.r
+	info, err := w.head(r.Key)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	if found && policy == Ask {
-		policy, err = e.ask(ctx, r, Conflict{Task: r.ID, Path: r.Path, Key: r.Key, LocalSize: r.Size, RemoteSize: rsize, RemoteCRC64: rcrc})
+	policy := w.e.cfg.OnConflict
+	if info.Found && policy == Ask {
+		policy, err = w.ask(w.rs.ctx, Conflict{Task: r.ID, Path: r.Path, Key: r.Key, LocalSize: r.Size, RemoteSize: info.Size, RemoteCRC64: info.CRC64})
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 	}
-	key := r.Key
+	key, n := r.Key, Note{}
 	switch {
-	case !found || policy == Overwrite:
+	case !info.Found || policy == Overwrite:
 	case policy == SkipIdentical:
-		if rsize == r.Size && rcrc != 0 {
-			local, err := fileCRC(r.Path)
-			if err != nil {
-				return false, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
-			}
-			if local == rcrc {
-				return true, e.update(t, true, func(r *record) {
-					r.State, r.Resolved, r.CRC64, r.Acked, r.Finished = Skipped, true, local, 0, stampNow()
-					r.Note = "Skipped: an identical object (same size and CRC64) is already at this key."
-				})
-			}
+		skip, err := identical(r, info)
+		if err != nil {
+			return nil, err
+		}
+		if skip {
+			return &result{key: r.Key, crc: info.CRC64, skipped: true, note: note(NoteSkippedIdentical)}, nil
 		}
 	case policy == Rename:
-		for n := 1; ; n++ {
-			if n > 1000 {
-				return false, fmt.Errorf("rename: no free name after %d tries", n)
-			}
-			key = renamedKey(r.Key, n)
-			if err := checkKey(r.Path, key); err != nil {
-				return false, fmt.Errorf("rename: %w", &localError{code: CodeInvalidKey, err: err})
-			}
-			f, _, _, _, _, err := e.head(ctx, key)
-			if err != nil {
-				return false, err
-			}
-			if !f {
-				break
-			}
+		if key, err = w.freeKey(); err != nil {
+			return nil, err
 		}
+		n = note(NoteRenamed, "from", r.Key, "to", key)
 	}
-	return false, e.update(t, false, func(r *record) {
-		r.Resolved = true
-		if key != r.Key {
-			r.Note = "Renamed: an object already existed at " + r.Key + "."
-			r.Key = key
-		}
-	})
+	r.Key, r.Resolved = key, true
+	w.send(report{kind: rResolved, res: &result{key: key, note: n}})
+	return nil, nil
 }
 
-// ask asks AskConflict once per batch and remembers the answer.
-func (e *Engine) ask(ctx context.Context, r record, c Conflict) (ConflictPolicy, error) {
-	e.mu.Lock()
-	b := e.batchLocked(r.Batch)
-	e.mu.Unlock()
-	b.askMu.Lock()
-	defer b.askMu.Unlock()
-	if b.decision == "" && b.askErr == nil {
-		if e.cfg.AskConflict == nil {
-			b.decision = Rename // nobody to ask: never overwrite silently
-		} else {
-			b.decision, b.askErr = e.cfg.AskConflict(ctx, []Conflict{c})
-			if b.askErr == nil && (b.decision == Ask || b.decision == "") {
-				b.askErr = errors.New("no answer to the conflict question")
-			}
+// identical reports whether the object COS has is the file (size and CRC64).
+func identical(r *record, info objectInfo) (bool, error) {
+	if info.Size != r.Size || info.CRC64 == 0 {
+		return false, nil
+	}
+	local, err := fileCRC(r.Path)
+	if err != nil {
+		return false, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
+	}
+	return local == info.CRC64, nil
+}
+
+// freeKey finds the first "name (n).ext" with no object.
+func (w *worker) freeKey() (string, error) {
+	for n := 1; n <= 1000; n++ {
+		key := renamedKey(w.r.Key, n)
+		if err := checkKey(w.r.Path, key); err != nil {
+			return "", fmt.Errorf("rename: %w", &localError{code: CodeInvalidKey, err: err})
+		}
+		info, err := w.head(key)
+		if err != nil {
+			return "", err
+		}
+		if !info.Found {
+			return key, nil
 		}
 	}
-	if b.askErr != nil {
-		return "", fmt.Errorf("conflict: %w", &localError{code: CodeConflict, err: b.askErr})
-	}
-	return b.decision, nil
+	return "", fmt.Errorf("rename: no free name after 1000 tries")
 }
 
 func fileCRC(path string) (uint64, error) {

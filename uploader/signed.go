@@ -26,12 +26,13 @@ type PutSigner interface {
 
 // signedPut uploads a file with one server-signed PUT. Without a SecretKey
 // there is no multipart, pause keeps nothing, and cancel has nothing to
-// abort; the CRC64 check still applies.
-func (e *Engine) signedPut(ctx context.Context, t *task, rs *runState) error {
-	r := e.record(t)
+// abort; the CRC64 check still applies. It is not on the object-store
+// port: the request carries the signing server's signature, not ours.
+func (w *worker) signedPut() (*result, error) {
+	r := &w.r
 	f, err := os.Open(r.Path)
 	if err != nil {
-		return fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
+		return nil, fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
 	}
 	defer f.Close()
 	// One request per file, and COS takes at most 5 GB in one: refuse a
@@ -39,73 +40,75 @@ func (e *Engine) signedPut(ctx context.Context, t *task, rs *runState) error {
 	// streaming gigabytes into an EntityTooLarge. Not retryable: the file
 	// will not shrink.
 	if err := auth.CheckSingleUpload(r.Size); err != nil {
-		return fmt.Errorf("upload: %w", &localError{code: "EntityTooLarge", err: err})
+		return nil, fmt.Errorf("upload: %w", &localError{code: "EntityTooLarge", err: err})
 	}
-	ext := strings.TrimPrefix(filepath.Ext(r.Path), ".")
-	var key, etag, reqID string
+	var key string
+	var rep reply
 	var crc uint64
-	err = retrier{e: e, op: "upload"}.do(ctx, func(err error) { e.noteError(t, "upload", err) }, func(ctx context.Context) error {
-		if err := e.gate.acquire(ctx); err != nil {
-			return err
-		}
-		defer e.gate.release()
-		if err := checkFile(f, &r); err != nil {
-			return err
-		}
-		sp, err := e.cfg.Signer.PutSign(ctx, ext)
-		if err != nil {
-			// A refused login token is refused again on every try: fail
-			// at once with the server's message instead of backing off.
-			if errors.Is(err, auth.ErrUnauthorized) {
-				return &codedError{code: CodeUnauthorized, msg: "ask the signing server: " + err.Error()}
+	err = w.retry("upload", func(ctx context.Context) error {
+		return w.gated(ctx, func() error {
+			if err := checkFile(f, r); err != nil {
+				return err
 			}
-			return &codedError{code: "SignServerError", msg: "ask the signing server: " + err.Error(), retryable: true}
-		}
-		u, err := signedURL(sp)
-		if err != nil {
-			return &localError{code: "SignServerError", err: err}
-		}
-		body := e.newPartReader(ctx, rs, f, 0, r.Size)
-		req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, body)
-		if err != nil {
-			body.finish()
-			return &localError{code: "SignServerError", err: err}
-		}
-		req.ContentLength = r.Size
-		if r.Size == 0 {
-			req.Body = http.NoBody
-		}
-		req.Header.Set("Authorization", sp.Authorization)
-		if sp.SecurityToken != "" {
-			req.Header.Set("x-cos-security-token", sp.SecurityToken)
-		}
-		resp, err := e.rawClient().Do(req)
-		sent, sum, locErr := body.finish()
-		if locErr != nil {
-			return locErr
-		}
-		if err != nil {
+			var err error
+			key, rep, crc, err = w.signedOnce(ctx, f)
 			return err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode/100 != 2 {
-			return parseCOSError(resp)
-		}
-		io.Copy(io.Discard, resp.Body)
-		if sent != r.Size {
-			return fileChanged()
-		}
-		if err := checkCRC(resp, sum, "upload"); err != nil {
-			return err
-		}
-		rs.committed.Store(r.Size)
-		key, crc, etag, reqID = sp.Key, sum, resp.Header.Get("ETag"), resp.Header.Get("x-cos-request-id")
-		return nil
+		})
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return e.finishSingle(t, f, &r, key, etag, crc, reqID)
+	return finishSingle(f, r, key, rep.ETag, crc, rep.RequestID)
+}
+
+// signedOnce asks the signing server for a signature and sends the file.
+func (w *worker) signedOnce(ctx context.Context, f *os.File) (string, reply, uint64, error) {
+	r := &w.r
+	sp, err := w.e.cfg.Signer.PutSign(ctx, strings.TrimPrefix(filepath.Ext(r.Path), "."))
+	if err != nil {
+		if _, ok := auth.AsServerError(err); ok || errors.Is(err, auth.ErrUnauthorized) {
+			return "", reply{}, 0, fmt.Errorf("ask the signing server: %w", err)
+		}
+		return "", reply{}, 0, &codedError{code: CodeCredentialServer, party: PartyCredentials, msg: "ask the signing server: " + err.Error(), retryable: true}
+	}
+	u, err := signedURL(sp)
+	if err != nil {
+		return "", reply{}, 0, &codedError{code: CodeCredentialServer, party: PartyCredentials, msg: err.Error(),
+			args: map[string]string{"kind": "incomplete"}}
+	}
+	body := w.e.newPartReader(ctx, w.rs, f, 0, r.Size)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, body)
+	if err != nil {
+		body.finish()
+		return "", reply{}, 0, &codedError{code: CodeCredentialServer, party: PartyCredentials, msg: err.Error()}
+	}
+	req.ContentLength = r.Size
+	if r.Size == 0 {
+		req.Body = http.NoBody
+	}
+	req.Header.Set("Authorization", sp.Authorization)
+	if sp.SecurityToken != "" {
+		req.Header.Set("x-cos-security-token", sp.SecurityToken)
+	}
+	resp, err := w.e.rawClient().Do(req)
+	sent, sum, locErr := body.finish()
+	switch {
+	case locErr != nil:
+		return "", reply{}, 0, locErr
+	case err != nil:
+		return "", reply{}, 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return "", reply{}, 0, parseCOSError(resp)
+	}
+	io.Copy(io.Discard, resp.Body)
+	if sent != r.Size {
+		return "", reply{}, 0, fileChanged()
+	}
+	rep := reply{ETag: resp.Header.Get("ETag"), CRC64: resp.Header.Get("x-cos-hash-crc64ecma"),
+		RequestID: resp.Header.Get("x-cos-request-id"), Status: resp.StatusCode}
+	return sp.Key, rep, sum, checkCRC(rep, sum, "upload")
 }
 
 // signedURL builds the PUT URL from the signing server's host and key.

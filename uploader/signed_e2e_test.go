@@ -2,6 +2,7 @@ package uploader_test
 
 import (
 	"bytes"
+	"context"
 	"hash/crc64"
 	"net/http"
 	"os"
@@ -66,7 +67,7 @@ func TestSignedE2ENonASCIIName(t *testing.T) {
 	if n := st.Count("PutObject"); n != 1 {
 		t.Errorf("%d PutObject requests, want 1: %v", n, st.Requests["PutObject"])
 	}
-	if _, err := e.PresignedURL(got.ID, time.Minute); err == nil {
+	if _, err := e.PresignedURL(context.Background(), got.ID, time.Minute); err == nil {
 		t.Error("PresignedURL succeeded in server-signed mode, which has no key to sign with")
 	}
 }

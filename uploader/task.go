@@ -4,50 +4,75 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// task is the engine's view of one upload. Its record is guarded by
-// Engine.mu and replaced whole on every change (copy-on-write), so snapshots
-// can be taken without copying under contention. A queued task costs the
-// record, its strings and this header: well under 1 KiB.
+// task is a journaled record with its Snapshot view (ReadJournal).
 type task struct {
-	rec     record    // guarded by Engine.mu
-	version uint64    // guarded by Engine.mu
-	run     *runState // guarded by Engine.mu; non-nil while a worker owns the task
-	gone    bool      // guarded by Engine.mu; removed from the engine
-	// held is set while a control call (pause or cancel of a task that is
-	// not running) is writing the task's new state: the dispatcher must not
-	// start it in between, or the run and the control call would race.
-	held bool       // guarded by Engine.mu
-	wmu  sync.Mutex // serialises journal writes of this task
+	rec record
 }
 
-// runState exists while a worker runs a task: its cancel function (the
-// cause says why: pause, cancel, remove, shutdown) and live byte counters
-// the workers update atomically, per Read.
+// snapshotLocked is the record's Snapshot.
+func (t *task) snapshotLocked() Snapshot { return snapshotOf(&t.rec, 0, nil) }
+
+// entry is the engine's view of one task. Only the engine loop writes it:
+// the published fields under Engine.mu (readers take the read lock), the
+// loop-only ones without a lock because nobody else reads them.
+//
+// A task nobody is working on, whose state is exactly what the journal
+// holds, is a stub: rec is nil and its details (errors, request IDs, ETag,
+// ...) are read back from the journal on demand. The summary fields are
+// what the totals, batches and dispatcher need without that read. So a
+// finished or queued task costs this header and two map entries, not its
+// record: 100,000 tasks stay far below 1 KiB each.
+type entry struct {
+	rec     *record // published full record; nil for a stub
+	id      TaskID
+	batch   BatchID
+	state   State
+	size    int64
+	acked   int64
+	upload  bool      // a multipart upload is open
+	version uint64    // change-feed cursor of the last published change
+	run     *runState // non-nil while a worker owns the task
+
+	// Loop-only.
+	staged *record // the next state, built during a loop step, published after its commit
+	want   want    // what a control call asked of the running worker
+	mark   uint8   // markTouched/markDirty in the current step
+	gone   bool    // removed (or being removed) from the engine
+	fresh  bool    // created in this step: not in Engine.tasks yet
+}
+
+// summarize copies the summary fields from r.
+func (t *entry) summarize(r *record) {
+	t.id, t.batch, t.state, t.size, t.acked, t.upload = r.ID, r.Batch, r.State, r.Size, r.Acked, r.UploadID != ""
+}
+
+// Marks of a task in the current loop step.
+const (
+	markTouched uint8 = 1 << iota // staged: publish after the commit
+	markDirty                     // write its record in the commit
+)
+
+// runState is one run of a task by a worker: its context (the cause says
+// why it ended: pause, cancel, remove, shutdown) and the bytes it sent,
+// for the speed the sampler computes. Progress itself (Acked) is only
+// ever what COS acknowledged, in the task's record.
 type runState struct {
+	id     TaskID
+	t      *entry      // loop-only: the task this run belongs to
+	simple atomic.Bool // the run sends the file in one request: pausing loses its progress
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	done   chan struct{}
+	sent   atomic.Int64 // bytes handed to requests (speed only)
+	large  bool         // counted in Engine.runningLarge (set at start, never changed)
 
-	committed atomic.Int64 // bytes of parts COS acknowledged (and the journal holds)
-	inflight  atomic.Int64 // bytes sent by attempts still running; reset on failure
-
-	// Sampler state, guarded by Engine.mu.
-	lastAcked int64
-	lastTime  time.Time
-	speed     float64
-	simple    bool // a simple PUT: pausing loses its progress
-	large     bool // counted in Engine.runningLarge (set at start, never changed)
-}
-
-// acked is the live progress, never above size.
-func (rs *runState) acked(size int64) int64 {
-	a := rs.committed.Load() + rs.inflight.Load()
-	return max(0, min(a, size))
+	// Sampler state, written by the loop under Engine.mu.
+	lastSent int64
+	lastTime time.Time
+	speed    float64
 }
 
 // Causes of a task's context ending.
@@ -80,22 +105,20 @@ func (r *record) addError(te TaskError) {
 	}
 }
 
-// snapshotLocked builds t's Snapshot; the caller holds Engine.mu.
-func (t *task) snapshotLocked() Snapshot {
-	r := &t.rec
+// snapshotOf builds a record's Snapshot, live figures from rs if running.
+func snapshotOf(r *record, version uint64, rs *runState) Snapshot {
 	s := Snapshot{
 		ID: r.ID, Batch: r.Batch, Path: r.Path, Key: r.Key, Size: r.Size,
 		Acked: r.Acked, State: r.State, Attempts: r.Attempts,
 		Errors: slices.Clone(r.Errors), UploadID: r.UploadID, ETag: r.ETag, CRC64: r.CRC64,
 		RequestIDs: slices.Clone(r.RequestIDs), Note: r.Note,
-		Created: r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time(), Version: t.version,
+		Created: r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time(), Version: version,
 	}
 	if r.LastErr != nil {
 		le := *r.LastErr
 		s.LastErr = &le
 	}
-	if rs := t.run; rs != nil && !r.State.Final() {
-		s.Acked = rs.acked(r.Size)
+	if rs != nil && !r.State.Final() {
 		s.Speed = rs.speed
 		if rs.speed > 1 {
 			s.ETA = time.Duration(float64(r.Size-s.Acked) / rs.speed * float64(time.Second))
@@ -104,5 +127,6 @@ func (t *task) snapshotLocked() Snapshot {
 	if s.State == Done {
 		s.Acked = s.Size
 	}
+	s.Acked = max(0, min(s.Acked, s.Size))
 	return s
 }

@@ -265,7 +265,7 @@ func TestRecordCodecRoundTrip(t *testing.T) {
 		{ID: 7, Batch: 2, Path: "/data/Photos/a b.jpg", Key: "Photos/a b.jpg", Size: 10, MTime: 42, State: Done, Attempts: 2,
 			ETag: `"abc"`, CRC64: 1<<63 + 5, RequestIDs: []string{"r1", "r2"}, Resolved: true, Created: now, Started: now, Finished: now},
 		{ID: 8, Path: "/x/照片.png", Key: "2026/照片.png", State: Paused, UploadID: "u-1", PartSize: 8 << 20, Acked: 16 << 20,
-			Note: "a note", LastErr: &te, Errors: []TaskError{te, te}, Created: now},
+			Note: note(NoteRenamed, "from", "a", "to", "b"), LastErr: &te, Errors: []TaskError{te, te}, Created: now},
 		{ID: 9, Path: "/x/y", Key: "", State: Queued},
 	} {
 		b, err := encodeRecord(&r)

@@ -2,6 +2,7 @@ package uploader
 
 import (
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,46 +19,36 @@ const walkFlush = 512
 // structure in the keys: dropping "Photos" gives keys "<prefix>Photos/...".
 // Unreadable paths and refused keys become failed tasks naming the file.
 func (e *Engine) Add(paths ...string) BatchID {
-	e.mu.Lock()
-	e.nextBatch++
-	id := e.nextBatch
-	b := e.batchLocked(id)
-	b.scanning = true
-	e.scanning++
-	closed := e.closed
-	e.mu.Unlock()
-	if closed {
+	id := BatchID(e.nextBatch.Add(1))
+	if e.closing.Load() {
 		return id
 	}
+	e.inbox.put(walkedMsg{batch: id, start: true})
 	e.wg.Add(1)
-	go e.walk(id, b, paths)
+	go e.walk(id, e.cfg.Now(), paths)
 	return id
 }
 
+// walker turns paths into new records and sends them to the loop in
+// batches; it holds no engine state.
 type walker struct {
 	e       *Engine
 	batch   BatchID
-	b       *batch
+	time    time.Time
 	seen    map[string]string // key -> first local path, to report duplicates
 	pending []*record
-	reuse   []TaskID
 }
 
-func (e *Engine) walk(id BatchID, b *batch, paths []string) {
+func (e *Engine) walk(id BatchID, at time.Time, paths []string) {
 	defer e.wg.Done()
-	w := &walker{e: e, batch: id, b: b, seen: map[string]string{}}
+	w := &walker{e: e, batch: id, time: at, seen: map[string]string{}}
 	for _, p := range paths {
 		if e.ctx.Err() != nil {
 			break
 		}
 		w.addPath(p)
 	}
-	w.flush()
-	e.mu.Lock()
-	b.scanning = false
-	e.scanning--
-	e.checkBatchLocked(id)
-	e.mu.Unlock()
+	e.inbox.put(walkedMsg{batch: id, recs: w.pending, done: true})
 }
 
 func (w *walker) addPath(p string) {
@@ -111,22 +102,24 @@ func (w *walker) failed(path, op, code, msg string) {
 	r := w.newRecord(path)
 	r.State = Failed
 	r.Finished = r.Created
-	r.addError(TaskError{Op: op, Code: code, Message: msg, Time: r.Created.Time()})
+	r.addError(TaskError{Op: op, Code: code, Message: msg, Time: r.Created.Time(), Party: PartyFile})
 	w.push(r)
 }
 
 func (w *walker) addFile(path, rel string, fi os.FileInfo) {
 	r := w.newRecord(path)
 	r.Size, r.MTime = fi.Size(), fi.ModTime().UnixNano()
-	r.Key = expandKey(w.e.cfg.Prefix, rel, w.b.time)
+	r.Key = expandKey(w.e.cfg.Prefix, rel, w.time)
 	if w.e.cfg.Signer != nil {
 		r.Key = "" // the signing server picks the key
 	} else if err := checkKey(path, r.Key); err != nil {
 		r.State, r.Finished = Failed, r.Created
-		r.addError(TaskError{Op: "check key", Code: CodeInvalidKey, Message: err.Error(), Time: r.Created.Time()})
+		r.addError(TaskError{Op: "check key", Code: CodeInvalidKey, Message: err.Error(), Time: r.Created.Time(), Party: PartyUser,
+			Args: map[string]string{"key": r.Key}})
 	} else if first, dup := w.seen[r.Key]; dup {
 		r.State, r.Finished = Failed, r.Created
-		r.addError(TaskError{Op: "check key", Code: CodeDuplicateKey, Time: r.Created.Time(),
+		r.addError(TaskError{Op: "check key", Code: CodeDuplicateKey, Time: r.Created.Time(), Party: PartyUser,
+			Args:    map[string]string{"key": r.Key, "first": first},
 			Message: fmt.Sprintf("%s and %s both map to the object key %q; only the first is uploaded", first, path, r.Key)})
 	} else {
 		w.seen[r.Key] = path
@@ -135,19 +128,6 @@ func (w *walker) addFile(path, rel string, fi os.FileInfo) {
 		// The key is the file's relative path (no prefix): share the
 		// path's memory rather than hold a second copy per task.
 		r.Key = path[len(path)-len(r.Key):]
-	}
-	if w.e.byPath != nil && r.State == Queued {
-		w.e.mu.Lock()
-		id, ok := w.e.byPath[path]
-		t := w.e.tasks[id]
-		w.e.mu.Unlock()
-		if ok && t != nil && w.e.record(t).Key == r.Key {
-			w.reuse = append(w.reuse, id)
-			if len(w.reuse) >= walkFlush {
-				w.flush()
-			}
-			return
-		}
 	}
 	w.push(r)
 }
@@ -159,81 +139,112 @@ func (w *walker) push(r *record) {
 	}
 }
 
-// flush makes the walked tasks durable, then shows and queues them.
+// flush hands the walked records to the loop and waits until it has taken
+// them in: a walk of 100,000 files never holds more than one batch of full
+// records, so they become stubs as fast as they are found.
 func (w *walker) flush() {
-	e := w.e
-	if len(w.pending) > 0 {
-		e.mu.Lock()
-		for _, r := range w.pending {
-			e.nextID++
-			r.ID = e.nextID
-		}
-		e.mu.Unlock()
-		if e.crashed.Load() {
-			return
-		}
-		if err := e.j.saveTasks(w.pending); err != nil {
-			// Without a journal the tasks could not survive a restart;
-			// show them failed rather than silently upload untracked.
-			for _, r := range w.pending {
-				r.State = Failed
-				r.addError(TaskError{Op: "journal", Code: "JournalError", Message: err.Error(), Time: time.Now()})
-			}
-		}
-		e.mu.Lock()
-		for _, r := range w.pending {
-			t := &task{rec: *r}
-			e.tasks[r.ID] = t
-			e.accountLocked(&t.rec, +1)
-			e.touchLocked(t)
-			if e.byPath != nil {
-				e.byPath[r.Path] = r.ID
-			}
-			if r.State == Queued {
-				e.queue = append(e.queue, r.ID)
-			} else if k, ok := eventFor[r.State]; ok {
-				e.events.push(Event{Kind: k, Batch: r.Batch, Task: r.ID, Snapshot: t.snapshotLocked(), Time: time.Now()})
-			}
-		}
-		e.mu.Unlock()
-		w.pending = w.pending[:0]
-		e.kick()
+	ack := make(chan struct{})
+	w.e.inbox.put(walkedMsg{batch: w.batch, recs: w.pending, ack: ack})
+	w.pending = nil
+	select {
+	case <-ack:
+	case <-w.e.ctx.Done():
 	}
-	for _, id := range w.reuse {
-		e.adopt(id, w.batch)
-	}
-	w.reuse = w.reuse[:0]
-	e.kick()
 }
 
-// adopt moves an existing task into batch (ResumeExisting): unfinished and
-// failed tasks are queued again, done ones stay done if the file is unchanged.
-func (e *Engine) adopt(id TaskID, b BatchID) {
-	e.mu.Lock()
-	t := e.tasks[id]
-	e.mu.Unlock()
-	if t == nil {
+// walked takes a walker's records into the engine (loop). With
+// ResumeExisting a record whose path and key a task already has adopts that
+// task instead: an unchanged finished task only moves to the new batch in
+// memory, so rerunning a finished folder costs a map lookup per file, not
+// a journal write (finding 13).
+func (e *Engine) walked(m walkedMsg, st *step) {
+	if m.ack != nil {
+		st.acks = append(st.acks, m.ack)
+	}
+	b := e.batch(m.batch)
+	if m.start {
+		b.scanning = true
+		e.mu.Lock()
+		e.scanning++
+		e.mu.Unlock()
 		return
 	}
-	r := e.record(t)
-	unchanged := false
-	if fi, err := os.Stat(r.Path); err == nil {
-		unchanged = fi.Size() == r.Size && fi.ModTime().UnixNano() == r.MTime
+	for _, r := range m.recs {
+		if old := e.existing(r); old != nil {
+			e.adopt(old, r, st)
+			continue
+		}
+		e.nextID++
+		r.ID = e.nextID
+		t := &entry{id: r.ID, staged: r, fresh: true}
+		e.persist(t, st)
+		if e.byPath != nil {
+			e.byPath[pathHash(r.Path)] = t
+		}
+		if r.State == Queued {
+			e.queue = append(e.queue, t)
+		}
 	}
-	e.update(t, false, func(r *record) { r.Batch = b })
-	switch {
-	case r.State == Paused || r.State == Queued:
-		e.Resume(id)
-	case r.State == Failed || r.State == Canceled:
-		e.Retry(id)
-	case (r.State == Done || r.State == Skipped) && !unchanged:
-		// The file changed after it was uploaded: upload it again.
-		e.update(t, true, func(r *record) {
-			r.State, r.UploadID, r.Acked, r.Resolved, r.Note = Queued, "", 0, false, ""
-		})
+	if m.done {
+		b.scanning = false
 		e.mu.Lock()
-		e.queue = append(e.queue, id)
+		e.scanning--
 		e.mu.Unlock()
+		st.batches = append(st.batches, m.batch)
 	}
-	e.kick()
+}
+
+// existing is the task ResumeExisting reuses for r, if any.
+func (e *Engine) existing(r *record) *entry {
+	if e.byPath == nil || r.State != Queued {
+		return nil
+	}
+	t := e.byPath[pathHash(r.Path)]
+	if t == nil || t.gone {
+		return nil
+	}
+	if old := e.full(t); old.Path != r.Path || old.Key != r.Key {
+		return nil // another file (a hash collision), or another destination
+	}
+	return t
+}
+
+// pathHash keys the ResumeExisting index: 8 bytes per task instead of a
+// copy of its path (the journal has the path; existing compares it).
+func pathHash(p string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(p))
+	return h.Sum64()
+}
+
+// adopt moves an existing task into the walked record's batch: unfinished
+// and failed tasks are queued again, done ones stay done if the file is
+// unchanged and are uploaded again if it changed.
+func (e *Engine) adopt(t *entry, walked *record, st *step) {
+	if s := e.stateOf(t); t.staged == nil && (s == Done || s == Skipped) && walked.Size == t.size {
+		r := e.full(t)
+		if walked.MTime == r.MTime {
+			// Unchanged and finished: it only joins the batch, in memory.
+			e.mu.Lock()
+			t.batch = walked.Batch
+			if t.rec != nil {
+				t.rec.Batch = walked.Batch
+			}
+			e.touch(t)
+			e.mu.Unlock()
+			st.batches = append(st.batches, walked.Batch)
+			return
+		}
+	}
+	r := e.stage(t, st)
+	r.Batch = walked.Batch
+	unchanged := walked.Size == r.Size && walked.MTime == r.MTime
+	switch {
+	case r.State == Paused:
+		e.fire(t, event{Kind: evResume}, st)
+	case r.State == Failed || r.State == Canceled:
+		e.fire(t, event{Kind: evRetry}, st)
+	case (r.State == Done || r.State == Skipped) && !unchanged:
+		e.fire(t, event{Kind: evReupload}, st)
+	}
 }

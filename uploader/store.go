@@ -1,0 +1,181 @@
+package uploader
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	cos "github.com/tencentyun/cos-go-sdk-v5"
+)
+
+// objectStore is the narrow port between the engine and COS: exactly the
+// calls the engine makes, so unit tests drive every failure through a
+// recording fake (fake_store_test.go) and only the over-the-wire tests need
+// localcos. Errors are COS's own (*cos.ErrorResponse, as the SDK returns
+// them) or transport errors; classifyErr reads both.
+type objectStore interface {
+	// put sends a whole object in one request.
+	put(ctx context.Context, key string, body io.Reader, size int64, ctype string) (reply, error)
+	// initiate starts a multipart upload and returns its ID.
+	initiate(ctx context.Context, key, ctype string) (string, reply, error)
+	// uploadPart sends part n of an upload.
+	uploadPart(ctx context.Context, key, uploadID string, n int, body io.Reader, size int64) (reply, error)
+	// complete joins the parts into the object.
+	complete(ctx context.Context, key, uploadID string, parts []partRecord) (reply, error)
+	// abort deletes an upload and its parts; an upload COS no longer knows
+	// counts as aborted.
+	abort(ctx context.Context, key, uploadID string) error
+	// head describes the object at key; Found is false on 404.
+	head(ctx context.Context, key string) (objectInfo, error)
+	// listParts returns the ETag of every part COS holds, by number.
+	listParts(ctx context.Context, key, uploadID string) (map[int]string, error)
+	// listUploads returns the IDs of the multipart uploads open for exactly key.
+	listUploads(ctx context.Context, key string) ([]string, error)
+}
+
+// reply is what the engine needs of a successful write's response.
+type reply struct {
+	ETag      string
+	CRC64     string // x-cos-hash-crc64ecma, "" when COS sent none
+	RequestID string
+	Status    int
+}
+
+// objectInfo is a HEAD's answer.
+type objectInfo struct {
+	Found     bool
+	Size      int64
+	CRC64     uint64
+	ETag      string
+	RequestID string
+}
+
+// cosStore is objectStore over cos-go-sdk-v5.
+type cosStore struct{ c *cos.Client }
+
+func replyOf(resp *cos.Response) reply {
+	if resp == nil {
+		return reply{}
+	}
+	h := resp.Header
+	return reply{ETag: h.Get("ETag"), CRC64: h.Get("x-cos-hash-crc64ecma"), RequestID: h.Get("x-cos-request-id"), Status: resp.StatusCode}
+}
+
+func (s cosStore) put(ctx context.Context, key string, body io.Reader, size int64, ctype string) (reply, error) {
+	opt := &cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentLength: size, ContentType: ctype}}
+	if size == 0 {
+		body = strings.NewReader("")
+	}
+	resp, err := s.c.Object.Put(ctx, key, body, opt)
+	return replyOf(resp), err
+}
+
+func (s cosStore) initiate(ctx context.Context, key, ctype string) (string, reply, error) {
+	opt := &cos.InitiateMultipartUploadOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentType: ctype}}
+	v, resp, err := s.c.Object.InitiateMultipartUpload(ctx, key, opt)
+	if err != nil {
+		return "", replyOf(resp), err
+	}
+	if v == nil || v.UploadID == "" {
+		return "", replyOf(resp), &codedError{code: CodeBadResponse, party: PartyCOS, msg: "COS returned no upload ID"}
+	}
+	return v.UploadID, replyOf(resp), nil
+}
+
+func (s cosStore) uploadPart(ctx context.Context, key, uploadID string, n int, body io.Reader, size int64) (reply, error) {
+	resp, err := s.c.Object.UploadPart(ctx, key, uploadID, n, body, &cos.ObjectUploadPartOptions{ContentLength: size})
+	return replyOf(resp), err
+}
+
+func (s cosStore) complete(ctx context.Context, key, uploadID string, parts []partRecord) (reply, error) {
+	opt := &cos.CompleteMultipartUploadOptions{}
+	for _, p := range parts {
+		opt.Parts = append(opt.Parts, cos.Object{PartNumber: p.Number, ETag: p.ETag})
+	}
+	res, resp, err := s.c.Object.CompleteMultipartUpload(ctx, key, uploadID, opt)
+	rep := replyOf(resp)
+	if err != nil {
+		if rep.Status == http.StatusOK {
+			// COS reports a failed Complete inside a 200 (its body is an
+			// <Error>): documented as worth another try.
+			return rep, &codedError{code: "InternalError", party: PartyCOS, status: 200, requestID: rep.RequestID,
+				msg: "complete: COS answered 200 with an error body", retryable: true}
+		}
+		return rep, err
+	}
+	if res != nil && res.ETag != "" {
+		rep.ETag = res.ETag
+	}
+	return rep, nil
+}
+
+func (s cosStore) abort(ctx context.Context, key, uploadID string) error {
+	_, err := s.c.Object.AbortMultipartUpload(ctx, key, uploadID)
+	if isNoSuchUpload(err) {
+		return nil
+	}
+	return err
+}
+
+func (s cosStore) head(ctx context.Context, key string) (objectInfo, error) {
+	resp, err := s.c.Object.Head(ctx, key, nil)
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusNotFound {
+			return objectInfo{}, nil
+		}
+		return objectInfo{}, err
+	}
+	h := resp.Header
+	size, _ := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
+	crc, _ := strconv.ParseUint(h.Get("x-cos-hash-crc64ecma"), 10, 64)
+	return objectInfo{Found: true, Size: size, CRC64: crc, ETag: h.Get("ETag"), RequestID: h.Get("x-cos-request-id")}, nil
+}
+
+func (s cosStore) listParts(ctx context.Context, key, uploadID string) (map[int]string, error) {
+	listed := map[int]string{}
+	marker := ""
+	for {
+		res, _, err := s.c.Object.ListParts(ctx, key, uploadID, &cos.ObjectListPartsOptions{MaxParts: "1000", PartNumberMarker: marker})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range res.Parts {
+			listed[p.PartNumber] = p.ETag
+		}
+		if !res.IsTruncated || res.NextPartNumberMarker == "" || res.NextPartNumberMarker == marker {
+			return listed, nil
+		}
+		marker = res.NextPartNumberMarker
+	}
+}
+
+func (s cosStore) listUploads(ctx context.Context, key string) ([]string, error) {
+	var ids []string
+	opt := &cos.ListMultipartUploadsOptions{Prefix: key, MaxUploads: 1000}
+	for {
+		res, _, err := s.c.Bucket.ListMultipartUploads(ctx, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range res.Uploads {
+			if u.Key == key {
+				ids = append(ids, u.UploadID)
+			}
+		}
+		if !res.IsTruncated || res.NextKeyMarker == "" && res.NextUploadIDMarker == "" {
+			return ids, nil
+		}
+		opt.KeyMarker, opt.UploadIDMarker = res.NextKeyMarker, res.NextUploadIDMarker
+	}
+}
+
+// isNoSuchUpload reports COS saying it does not know the upload.
+func isNoSuchUpload(err error) bool {
+	er, ok := cosError(err)
+	return ok && er.Code == "NoSuchUpload"
+}
+
+var errNoResult = errors.New("COS answered without a result")

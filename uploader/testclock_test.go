@@ -1,0 +1,5 @@
+package uploader
+
+import "time"
+
+var nowForTest = time.Unix(1700000000, 0)
