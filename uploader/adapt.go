@@ -1,6 +1,10 @@
 package uploader
 
 import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -209,4 +213,68 @@ func (a *adaptive) cut(now time.Time, factor float64) (bool, int) {
 
 func (a *adaptive) resetEpoch(now time.Time) {
 	a.start, a.bytes, a.reqs, a.busy, a.slow = now, 0, 0, 0, false
+}
+
+// pin fixes the limit at n (n > 0) or hands it back to the controller
+// (n <= 0, starting again from the current limit); it returns the limit.
+func (a *adaptive) pin(n int) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if n > 0 {
+		a.pinned, a.limit, a.min, a.max = true, n, n, n
+		return n
+	}
+	a.pinned, a.min, a.max = false, adaptMinLimit, adaptMaxLimit
+	a.limit = min(max(a.limit, a.min), a.max)
+	a.slowStart, a.probe, a.quiet, a.held, a.heldLimit = true, 0, 0, 0, a.limit
+	a.start = time.Time{}
+	return a.limit
+}
+
+// measuredStore feeds the controller: every put and part upload reports
+// its bytes and time, and any answer asking to slow down is seen at once.
+type measuredStore struct {
+	objectStore
+	a *adaptive
+}
+
+func (m measuredStore) put(ctx context.Context, key string, body io.Reader, size int64, ctype string) (reply, error) {
+	start := time.Now()
+	rep, err := m.objectStore.put(ctx, key, body, size, ctype)
+	m.observe(start, size, err)
+	return rep, err
+}
+
+func (m measuredStore) uploadPart(ctx context.Context, key, uploadID string, n int, body io.Reader, size int64) (reply, error) {
+	start := time.Now()
+	rep, err := m.objectStore.uploadPart(ctx, key, uploadID, n, body, size)
+	m.observe(start, size, err)
+	return rep, err
+}
+
+// observe reports one request; a canceled one (pause, shutdown) says
+// nothing about the line.
+func (m measuredStore) observe(start time.Time, size int64, err error) {
+	now := time.Now()
+	switch {
+	case err == nil:
+		m.a.observe(now, size, now.Sub(start), false)
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+	default:
+		m.a.observe(now, 0, now.Sub(start), slowDown(err))
+	}
+}
+
+// slowDown reports whether COS (or a proxy before it) asked for less load:
+// 503 SlowDown or 429.
+func slowDown(err error) bool {
+	er, ok := cosError(err)
+	if !ok {
+		return false
+	}
+	status := 0
+	if er.Response != nil {
+		status = er.Response.StatusCode
+	}
+	return er.Code == "SlowDown" || status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests
 }

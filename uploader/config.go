@@ -83,9 +83,12 @@ type Config struct {
 	Credentials auth.Provider // permanent or STS credentials
 	// Signer, when set, selects server-signed mode: one PUT per file to the
 	// key the signing server chooses. Credentials is then unused.
-	Signer      PutSigner
-	Prefix      string         // key template: {date} {yyyy} {mm} {dd} {filename} {relpath}
-	Concurrency int            // global limit of in-flight requests (0 = DefaultConcurrency)
+	Signer PutSigner
+	Prefix string // key template: {date} {yyyy} {mm} {dd} {filename} {relpath}
+	// Concurrency pins the global limit of in-flight requests; 0 lets the
+	// engine find the limit that fills the line (see adaptive), starting at
+	// DefaultConcurrency.
+	Concurrency int
 	PartSize    int64          // bytes; 0 = auto (DefaultPartSize, grown to fit 10,000 parts)
 	RateLimit   int64          // bytes/s across all connections, 0 = unlimited
 	OnConflict  ConflictPolicy // "" = Overwrite
@@ -110,6 +113,8 @@ type Config struct {
 	Now func() time.Time
 
 	store objectStore // tests: a fake object store instead of COS
+	// autoConcurrency is set by setDefaults when Concurrency was 0.
+	autoConcurrency bool
 }
 
 // DefaultStateDir is the OS data directory for CosDrop's journals:
@@ -142,7 +147,7 @@ func (c *Config) setDefaults() {
 		c.Signer = nil // a nil *SignServer from auth.Open is "no signer"
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = DefaultConcurrency
+		c.Concurrency, c.autoConcurrency = DefaultConcurrency, true
 	}
 	if c.OnConflict == "" {
 		c.OnConflict = Overwrite

@@ -69,11 +69,15 @@ func (e *Engine) SetRateLimit(bytesPerSec int64) {
 	e.limited.Store(true)
 }
 
-// SetConcurrency changes the global limit of in-flight requests.
+// SetConcurrency pins the global limit of in-flight requests at n; n <= 0
+// hands it back to the adaptive controller.
 func (e *Engine) SetConcurrency(n int) {
-	if n <= 0 {
-		n = DefaultConcurrency
-	}
+	e.applyConcurrency(e.adapt.pin(n))
+}
+
+// applyConcurrency makes n the limit of the request gate and of the
+// dispatcher's running tasks (the controller calls it on every change).
+func (e *Engine) applyConcurrency(n int) {
 	e.gate.setLimit(n)
 	e.inbox.put(concMsg{n: n})
 	e.inbox.put(kickMsg{})

@@ -43,6 +43,7 @@ type Engine struct {
 	cfg     Config
 	j       *journal
 	store   objectStore
+	adapt   *adaptive // the in-flight limit: found while running, or pinned
 	client  *cos.Client
 	base    http.RoundTripper // shared transport, unsigned (server-signed PUTs)
 	gate    *gate
@@ -136,6 +137,8 @@ func New(cfg Config) (*Engine, error) {
 	if e.store == nil {
 		e.store = cosStore{c: e.client}
 	}
+	e.adapt = newAdaptive(cfg.Concurrency, !cfg.autoConcurrency, e.applyConcurrency)
+	e.store = measuredStore{objectStore: e.store, a: e.adapt}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	if err := e.load(); err != nil {
 		j.close()

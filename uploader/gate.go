@@ -12,6 +12,7 @@ type gate struct {
 	mu      sync.Mutex
 	limit   int
 	used    int
+	peak    int // the most requests ever in flight at once (tests)
 	waiters []chan struct{}
 }
 
@@ -22,6 +23,7 @@ func (g *gate) acquire(ctx context.Context) error {
 	g.mu.Lock()
 	if g.used < g.limit && len(g.waiters) == 0 {
 		g.used++
+		g.peak = max(g.peak, g.used)
 		g.mu.Unlock()
 		return nil
 	}
@@ -73,6 +75,7 @@ func (g *gate) grant() {
 		ch := g.waiters[0]
 		g.waiters = g.waiters[1:]
 		g.used++
+		g.peak = max(g.peak, g.used)
 		close(ch)
 	}
 }

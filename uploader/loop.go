@@ -278,6 +278,9 @@ const smallRunFactor = 4
 // dispatch starts queued tasks while the running-task limits allow: up to
 // Concurrency large (multipart) files, each of which keeps every request
 // slot busy alone, and up to smallRunFactor times as many tasks in all.
+// Large files are capped at DefaultConcurrency even when the adaptive limit
+// grows: a line that needs more requests in flight gets them as more parts
+// of those files, not as more half-sent uploads that a kill would strand.
 // Each task then takes a slot of the global gate per request.
 func (e *Engine) dispatch(st *step) {
 	for len(e.queue) > 0 {
@@ -286,7 +289,7 @@ func (e *Engine) dispatch(st *step) {
 			e.queue = e.queue[1:]
 			continue
 		}
-		if e.running >= smallRunFactor*e.concurrency || e.largeOf(t) && e.runningLarge >= e.concurrency {
+		if e.running >= smallRunFactor*e.concurrency || e.largeOf(t) && e.runningLarge >= min(e.concurrency, DefaultConcurrency) {
 			break
 		}
 		e.queue = e.queue[1:]
