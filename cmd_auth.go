@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"cosdrop/auth"
-	"cosdrop/ui"
+	"cosdrop/session"
 )
 
 // The login, logout and profile subcommands. Profiles live in
@@ -45,20 +45,13 @@ func fail(format string, args ...any) int {
 // explain prints err with the CLI's translated lead-in; auth's coded
 // errors (profile and profile-file problems) are translated as well.
 func explain(lead string, err error) int {
-	var pe *auth.ProfileError
-	if errors.As(err, &pe) {
-		return fail("%s: %s", lead, pe.Localize(trAuth))
-	}
-	return fail("%s: %s", lead, auth.Redact(err.Error()))
+	return fail("%s: %s", lead, session.ErrText(err))
 }
 
 // trAuth translates auth's message templates (auth.Translator); their
 // keys live in assets/translations/auth.<lang>.json.
 func trAuth(template string, params map[string]any) string {
-	if len(params) == 0 {
-		return ui.T(template)
-	}
-	return ui.T(template, params)
+	return session.AuthTr(template, params)
 }
 
 func runLogin(args []string) int {

@@ -1,0 +1,119 @@
+package session
+
+import (
+	"errors"
+	"sort"
+	"strings"
+
+	"cosdrop/auth"
+	"cosdrop/uploader"
+)
+
+// AuthTr is T in the shape auth.Translator wants: auth's messages carry a
+// code and parameters, and their English templates are keys in
+// assets/translations/auth.<lang>.json.
+func AuthTr(template string, params map[string]any) string {
+	if len(params) == 0 {
+		return T(template)
+	}
+	return T(template, params)
+}
+
+// ErrText is err in the user's language, plain words first: auth's coded
+// errors (profile problems), credential and signing server failures,
+// damaged or busy journals are worded; anything else is shown as is,
+// redacted.
+func ErrText(err error) string {
+	if err == nil {
+		return ""
+	}
+	var pe *auth.ProfileError
+	if errors.As(err, &pe) {
+		return pe.Localize(AuthTr)
+	}
+	if se, ok := auth.AsServerError(err); ok {
+		return ServerErrorText(se)
+	}
+	msg := auth.Redact(err.Error())
+	if text, ok := credentialFailure(msg); ok {
+		return text
+	}
+	if strings.Contains(msg, "in use by another CosDrop process") {
+		return T("Another CosDrop (a window or a 'cosdrop upload') is using this profile's upload list right now. Wait for it to finish or close it, then try again.") +
+			" " + T("Details: {{.Detail}}", map[string]any{"Detail": msg})
+	}
+	return msg
+}
+
+// serverWords are the plain words for each kind of credential or signing
+// server failure; {{.Server}} is that server's name, translated.
+var serverWords = map[auth.ServerErrorKind]string{
+	auth.KindUnreachable:  "CosDrop could not reach the {{.Server}}. It may be down, or this computer cannot connect to it; ask your administrator. COS was not contacted.",
+	auth.KindTimeout:      "The {{.Server}} did not answer in time. It may be overloaded or down; try again later or ask your administrator.",
+	auth.KindHTTPStatus:   "The {{.Server}} answered with an error (HTTP {{.Status}}). Ask your administrator to check it.",
+	auth.KindUnauthorized: "The {{.Server}} did not accept CosDrop's sign-in. Sign in again in the profile, or ask your administrator.",
+	auth.KindHTML:         "The {{.Server}} answered with a web page, not credentials. The credential URL in the profile is probably wrong (a login page or a proxy); check it with your administrator.",
+	auth.KindNotJSON:      "The {{.Server}} answered something that is not credentials. Check the credential URL in the profile with your administrator.",
+	auth.KindEmpty:        "The {{.Server}} answered with an empty page. Ask your administrator to check it.",
+	auth.KindTooLarge:     "The {{.Server}} answered with far more data than credentials take; the credential URL in the profile is probably wrong.",
+	auth.KindExpired:      "The {{.Server}} handed out credentials that had already expired. Check this computer's clock; if it is right, ask your administrator to check the server's clock.",
+	auth.KindIncomplete:   "The {{.Server}}'s answer lacks what CosDrop needs to upload. Ask your administrator to check its configuration.",
+	auth.KindRefused:      "The {{.Server}} refused to issue credentials. Ask your administrator.",
+	auth.KindTooBig:       "The {{.Server}} does not allow files this large. Ask your administrator about the size limit.",
+	auth.KindTypeRefused:  "The {{.Server}} does not allow this kind of file. Ask your administrator which file types may be uploaded.",
+}
+
+// ServerErrorText words a credential or signing server failure: whose
+// fault in plain words first, the redacted detail after. It never blames
+// COS or the network to COS.
+func ServerErrorText(se *auth.ServerError) string {
+	server := T("credential server")
+	if se.Server == "sign" {
+		server = T("signing server")
+	}
+	tmpl, ok := serverWords[se.Kind]
+	if !ok {
+		tmpl = "The {{.Server}} failed. Ask your administrator to check it."
+	}
+	out := T(tmpl, map[string]any{"Server": server, "Status": se.Status})
+	if d := strings.TrimSpace(se.Detail); d != "" {
+		out += " " + T("Details: {{.Detail}}", map[string]any{"Detail": auth.Redact(d)})
+	}
+	return out
+}
+
+// noteWords are the plain words of the engine's typed notes; {{.name}}
+// placeholders are the note's Args.
+var noteWords = map[uploader.NoteCode]string{
+	uploader.NoteSimpleRestart:        "Small files go in one request, so this file was sent again from the beginning.",
+	uploader.NoteSkippedIdentical:     "Skipped: an identical file (same size and CRC64) is already in COS.",
+	uploader.NoteRenamed:              "A different file already had this name in COS, so this one was stored as {{.to}}.",
+	uploader.NoteCanceledAborted:      "Canceled; the parts already sent were deleted from COS.",
+	uploader.NoteCanceledAbortDenied:  "Canceled, but COS did not allow deleting the parts already sent (upload {{.upload_id}}). They stay in the bucket until a lifecycle rule removes them.",
+	uploader.NoteCanceledAbortFailed:  "Canceled, but deleting the parts already sent failed ({{.reason}}). They stay in the bucket (upload {{.upload_id}}) until a lifecycle rule removes them.",
+	uploader.NoteUploadForgotten:      "COS no longer had the unfinished upload, so the file started again from the beginning.",
+	uploader.NoteResumedAfterRestart:  "Resumed after CosDrop restarted, from the parts COS had already acknowledged.",
+	uploader.NoteRestartedFileChanged: "The file changed after some of it was sent, so it started again from the beginning.",
+}
+
+// NoteText words an engine note in the user's language; "" for no note.
+// An unknown code (a newer CosDrop wrote the journal) shows the code and
+// its parameters rather than nothing.
+func NoteText(n uploader.Note) string {
+	if n.IsZero() {
+		return ""
+	}
+	args := make(map[string]any, len(n.Args))
+	for k, v := range n.Args {
+		args[k] = v
+	}
+	if tmpl, ok := noteWords[n.Code]; ok {
+		return T(tmpl, args)
+	}
+	keys := make([]string, 0, len(n.Args))
+	for k, v := range n.Args {
+		keys = append(keys, k+"="+v)
+	}
+	sort.Strings(keys)
+	return strings.TrimSpace(string(n.Code) + " " + strings.Join(keys, " "))
+}
