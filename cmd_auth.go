@@ -397,13 +397,18 @@ func profileTest(args []string) int {
 	if s, ok := prov.(*auth.STS); ok {
 		defer s.Close()
 	}
+	// The credential server first: its failure is never reported as COS's.
+	if problem := session.CheckCredentialServer(ctx, p, prov); problem != "" {
+		fmt.Println(problem)
+		return 1
+	}
 	rep := auth.Probe(ctx, p, prov, sign, nil)
 	for _, r := range rep.Results {
 		mark := "OK  "
 		if r.Status != auth.Allowed {
 			mark = "FAIL"
 		}
-		fmt.Printf("%s %-24s %s\n", mark, r.Action, r.Localize(trAuth))
+		fmt.Printf("%s %-24s %s\n", mark, r.Action, session.ProbeLine(r))
 	}
 	for _, n := range rep.Notes {
 		fmt.Printf("%s %s\n", tr("Note:"), n.Localize(trAuth))

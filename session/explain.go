@@ -116,7 +116,9 @@ func partyOf(e uploader.TaskError) uploader.Party {
 // that the credential or signing server failed (auth's errors; the
 // engine wraps them with the operation). Checked before the code: the
 // engine may have filed such a failure under NetworkError.
-var credentialMarkers = []string{"refresh credentials: ", "sts server: ", "sign server: ", "credential URL ", "signing server"}
+// ("cannot reach HOST:" is how auth's STS fetch reports an unreachable
+// server; "sts server:"/"sign server:" start auth.ServerError's text.)
+var credentialMarkers = []string{"refresh credentials: ", "sts server: ", "sign server: ", "credential URL ", "signing server", "cannot reach "}
 
 // credentialFailure words a task error caused by the credential server.
 func credentialFailure(msg string) (string, bool) {
@@ -126,7 +128,7 @@ func credentialFailure(msg string) (string, bool) {
 			continue
 		}
 		reason := strings.TrimSpace(msg[i+len(m):])
-		if m == "credential URL " || m == "signing server" || m == "sts server: " || m == "sign server: " {
+		if m != "refresh credentials: " {
 			reason = strings.TrimSpace(msg[i:])
 		}
 		return credentialReason(reason), true

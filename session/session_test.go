@@ -51,7 +51,7 @@ func TestConflictPolicyNames(t *testing.T) {
 func uploadOne(t *testing.T, s *Session, path string) uploader.Snapshot {
 	t.Helper()
 	b := s.Engine.Add(path)
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		res := s.Engine.BatchResult(b)
 		n := 0
