@@ -26,17 +26,16 @@ import (
 
 func init() {
 	register("upload", "Upload files and folders", runUpload)
-	register("status", "Show every task in the journal", runStatus)
 }
 
 const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] PATH..."
+	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--set-aside-damaged] PATH..."
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
 	concurrency                                       int
 	partSize, limit, onConflict, stateDir             string
-	json                                              bool
+	json, setAside                                    bool
 }
 
 func runUpload(args []string) int {
@@ -54,6 +53,7 @@ func runUpload(args []string) int {
 	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip-identical (or skip), rename or ask"))
 	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
+	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -68,6 +68,17 @@ func runUpload(args []string) int {
 		return 2
 	}
 	e, closers, err := session.Start(spec)
+	if err != nil && session.IsDamaged(err) && f.setAside {
+		res, aerr := session.SetAsideJournal(spec.Config.StateDir)
+		if aerr != nil {
+			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(aerr))
+			return 1
+		}
+		fmt.Fprintln(os.Stderr, session.SetAsideText(res))
+		if spec, err = uploadConfig(f); err == nil {
+			e, closers, err = session.Start(spec)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
 		return 1
@@ -403,63 +414,4 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
-func runStatus(args []string) int {
-	fs := newFlagSet("status", "[--state-dir DIR] [--json]")
-	stateDir := fs.String("state-dir", "", tr("directory of the upload journal (default: every journal)"))
-	asJSON := fs.Bool("json", false, tr("print one JSON object per task"))
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return 2
-	}
-	dirs := []string{*stateDir}
-	if *stateDir == "" {
-		dirs = nil
-		root := session.DefaultDataDir()
-		entries, _ := os.ReadDir(root)
-		for _, en := range entries {
-			if _, err := os.Stat(filepath.Join(root, en.Name(), "journal.db")); err == nil {
-				dirs = append(dirs, filepath.Join(root, en.Name()))
-			}
-		}
-		if len(dirs) == 0 {
-			fmt.Println(tr("No uploads recorded yet."))
-			return 0
-		}
-	}
-	code := 0
-	enc := json.NewEncoder(os.Stdout)
-	for _, dir := range dirs {
-		snaps, err := uploader.ReadJournal(dir)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, tr("Error:"), err)
-			code = 1
-			continue
-		}
-		sort.Slice(snaps, func(i, j int) bool { return snaps[i].ID < snaps[j].ID })
-		if !*asJSON {
-			fmt.Printf("%s (%d %s)\n", dir, len(snaps), tr("tasks"))
-		}
-		for _, s := range snaps {
-			if *asJSON {
-				ev := snapEvent("task", s)
-				ev.Note = s.Note
-				enc.Encode(ev)
-				continue
-			}
-			line := fmt.Sprintf("  %-10s %5.1f%% %10s  %s -> %s", tr(string(s.State)), pct(s.Acked, s.Size), humanBytes(s.Size), s.Path, s.Key)
-			if s.LastErr != nil && s.State == uploader.Failed {
-				line += "\n             " + errText(s.LastErr)
-			}
-			if len(s.RequestIDs) > 0 {
-				line += "\n             " + tr("request IDs") + ": " + strings.Join(s.RequestIDs, ", ")
-			}
-			fmt.Println(line)
-		}
-	}
-	return code
 }

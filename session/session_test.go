@@ -198,3 +198,49 @@ func TestReopenActiveProfileAppliesChanges(t *testing.T) {
 		t.Errorf("upload after save: %s %q %+v", sn.State, sn.Key, sn.LastErr)
 	}
 }
+
+// Finding 10.12, the window's path: a damaged Sandbox journal is refused
+// in plain words (no panic), set aside on request, and the Sandbox opens
+// again with the tasks that could be read.
+func TestDamagedJournalSetAsideInSession(t *testing.T) {
+	home := t.TempDir()
+	o := &Opener{DataDir: home}
+	s, err := o.OpenSandbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		uploadOne(t, s, writeFile(t, "f"+string(rune('a'+i))+".bin", 100))
+	}
+	s.Close()
+	p := filepath.Join(o.StateDir(SandboxName), uploader.JournalFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 2 * 4096; i < len(b); i++ { // zero every page after the metas
+		b[i] = 0
+	}
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.OpenSandbox()
+	if !IsDamaged(err) {
+		t.Fatalf("open a zeroed journal: %v", err)
+	}
+	if text := ErrText(err); !strings.Contains(text, "is damaged") {
+		t.Errorf("worded %q", text)
+	}
+	text, err := o.SetAside(SandboxName)
+	if err != nil || !strings.Contains(text, "was moved to") {
+		t.Fatalf("set aside: %q, %v", text, err)
+	}
+	s2, err := o.OpenSandbox()
+	if err != nil {
+		t.Fatalf("open after setting aside: %v", err)
+	}
+	defer s2.Close()
+	if sn := uploadOne(t, s2, writeFile(t, "after.bin", 100)); sn.State != uploader.Done {
+		t.Errorf("upload after set aside: %s", sn.State)
+	}
+}

@@ -34,11 +34,15 @@ func ErrText(err error) string {
 	if se, ok := auth.AsServerError(err); ok {
 		return ServerErrorText(se)
 	}
+	var de *uploader.DamagedJournalError
+	if errors.As(err, &de) {
+		return damagedText(de)
+	}
 	msg := auth.Redact(err.Error())
 	if text, ok := credentialFailure(msg); ok {
 		return text
 	}
-	if strings.Contains(msg, "in use by another CosDrop process") {
+	if errors.Is(err, uploader.ErrJournalBusy) || strings.Contains(msg, "in use by another CosDrop process") {
 		return T("Another CosDrop (a window or a 'cosdrop upload') is using this profile's upload list right now. Wait for it to finish or close it, then try again.") +
 			" " + T("Details: {{.Detail}}", map[string]any{"Detail": msg})
 	}

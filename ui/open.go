@@ -120,3 +120,9 @@ func defaultDataDir() string { return cosession.DefaultDataDir() }
 
 // openTimeout bounds opening a profile (keyring and credential server).
 const openTimeout = cosession.OpenTimeout
+
+// setAside moves the named profile's damaged journal aside (closing its
+// session first) and returns what to tell the user; the window then opens
+// the profile again. For a "Set aside" action next to the notice that
+// session.ErrText shows for a damaged journal.
+func (o *opener) setAside(name string) (string, error) { return o.get().SetAside(name) }

@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -69,12 +73,18 @@ func openJournal(dir, bucketURL string) (*journal, error) {
 			if old := m.Get(metaBucket); old != nil && string(old) != bucketURL && bucketURL != "" {
 				return fmt.Errorf("the journal in %s belongs to %s, not %s; use another state directory", dir, old, bucketURL)
 			}
-			if bucketURL != "" {
+			if bucketURL != "" && string(m.Get(metaBucket)) != bucketURL {
 				return m.Put(metaBucket, []byte(bucketURL))
 			}
 			return nil
 		})
 	})
+	if err == nil {
+		// A freelist that passed the check can still hand out a page in
+		// use: read the tree once more after the first write, so the
+		// engine's load never meets a page it cannot read.
+		err = guard(p, func() error { return verifyJournal(db, false) })
+	}
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -160,7 +170,10 @@ func safeOpen(p string, opts *bolt.Options, verify bool) (*bolt.DB, error) {
 			return fmt.Errorf("open journal %s: %w", p, err)
 		}
 		if verify {
-			return verifyJournal(db)
+			// bbolt loads a read-only file's freelist lazily, inside
+			// Check's own goroutine, where a panic cannot be recovered:
+			// only a writable open (freelist loaded here) gets Check.
+			return verifyJournal(db, !opts.ReadOnly)
 		}
 		return nil
 	})
@@ -177,34 +190,41 @@ func safeOpen(p string, opts *bolt.Options, verify bool) (*bolt.DB, error) {
 	return db, nil
 }
 
-// verifyJournal reads every key and value of the tasks and parts buckets
-// and decodes each task record: the pages a later load or update touches.
-// The cost is one pass over the file, like the engine's own load.
-func verifyJournal(db *bolt.DB) error {
-	return db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bucketTasks); b != nil {
+// verifyJournal reads every key and value of every bucket and decodes
+// each task record: the pages a later load or update touches. Then, with
+// every page known to be readable, bbolt's own consistency check compares
+// the tree with the freelist: a damaged freelist that lists pages in use
+// would make the next write overwrite live tasks. The cost is two passes
+// over the file, like the engine's own load.
+func verifyJournal(db *bolt.DB, check bool) error {
+	err := db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			var r record
-			if err := b.ForEach(func(k, v []byte) error {
-				if len(k) != 8 {
-					return &DamagedJournalError{Reason: fmt.Sprintf("task key %x has %d bytes", k, len(k))}
-				}
-				if err := decodeRecord(v, &r); err != nil {
-					return &DamagedJournalError{Reason: fmt.Sprintf("task %x: %v", k, err)}
-				}
-				return nil
-			}); err != nil {
-				return err
-			}
-		}
-		if b := tx.Bucket(bucketParts); b != nil {
 			return b.ForEach(func(k, v []byte) error {
-				if len(k) != 12 {
+				switch {
+				case string(name) == string(bucketTasks) && len(k) != 8:
+					return &DamagedJournalError{Reason: fmt.Sprintf("task key %x has %d bytes", k, len(k))}
+				case string(name) == string(bucketTasks):
+					if err := decodeRecord(v, &r); err != nil {
+						return &DamagedJournalError{Reason: fmt.Sprintf("task %x: %v", k, err)}
+					}
+				case string(name) == string(bucketParts) && len(k) != 12:
 					return &DamagedJournalError{Reason: fmt.Sprintf("part key %x has %d bytes", k, len(k))}
 				}
 				return nil
 			})
+		})
+	})
+	if err != nil || !check {
+		return err
+	}
+	return db.View(func(tx *bolt.Tx) error {
+		for cerr := range tx.Check() {
+			if err == nil {
+				err = &DamagedJournalError{Reason: cerr.Error()}
+			}
 		}
-		return nil
+		return err
 	})
 }
 
@@ -317,7 +337,15 @@ func salvage(p string) (tasks, parts, meta [][2][]byte, lost int, complete bool)
 	var r record
 	tasks = read(bucketTasks, func(k, v []byte) bool { return len(k) == 8 && decodeRecord(v, &r) == nil })
 	parts = read(bucketParts, func(k, v []byte) bool { return len(k) == 12 })
-	meta = read(bucketMeta, func(k, v []byte) bool { return true })
+	meta = read(bucketMeta, func(k, v []byte) bool {
+		if string(k) != string(metaBucket) {
+			return true
+		}
+		// A damaged bucket URL would lock the fresh journal to garbage;
+		// without one, the next engine binds it to its bucket.
+		u, err := url.Parse(string(v))
+		return err == nil && utf8.Valid(v) && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && strings.IndexFunc(string(v), unicode.IsControl) < 0
+	})
 	return tasks, parts, meta, lost, complete && lost == 0
 }
 
@@ -336,4 +364,24 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// CheckJournal reads the whole journal in dir and runs bbolt's
+// consistency check; it writes nothing, but opens the file for writing
+// (bbolt checks the freelist only then), so it reports *BusyJournalError
+// when a process holds it, *DamagedJournalError if any of it is damaged,
+// nil when it is sound.
+func CheckJournal(dir string) error {
+	p := filepath.Join(dir, JournalFile)
+	if _, err := os.Stat(p); err != nil {
+		return fmt.Errorf("no journal in %s: %w", dir, err)
+	}
+	db, err := safeOpen(p, &bolt.Options{Timeout: time.Second}, true)
+	if errors.Is(err, berrors.ErrTimeout) {
+		return &BusyJournalError{Dir: dir}
+	}
+	if err != nil {
+		return err
+	}
+	return db.Close()
 }
