@@ -85,13 +85,21 @@ func (s *Session) ObjectURL(key string) string {
 // Start runs an engine for spec: the one place a configuration becomes a
 // running engine. spec's closers run after the engine's Close, and also
 // when the engine cannot start.
+//
+// The engine answers `cosdrop status` on a socket next to its journal
+// (ServeStatus) while it runs; the socket closes first. A socket that
+// cannot be opened costs only the live status, never the upload.
 func Start(spec Engine) (*uploader.Engine, []func() error, error) {
 	e, err := uploader.New(spec.Config)
 	if err != nil {
 		closeAll(spec.Closers)
 		return nil, nil, err
 	}
-	return e, append([]func() error{e.Close}, spec.Closers...), nil
+	closers := []func() error{e.Close}
+	if stop, err := ServeStatus(spec.Config.StateDir, e); err == nil {
+		closers = append([]func() error{stop}, closers...)
+	}
+	return e, append(closers, spec.Closers...), nil
 }
 
 // Opener opens the window's sessions by profile name. Each profile has its

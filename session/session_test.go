@@ -244,3 +244,85 @@ func TestDamagedJournalSetAsideInSession(t *testing.T) {
 		t.Errorf("upload after set aside: %s", sn.State)
 	}
 }
+
+// Finding 10.8: status while another session holds the journal. The
+// journal file is locked (ReadJournal cannot open it), yet Status answers
+// from the running engine over its socket.
+func TestStatusWhileSessionRuns(t *testing.T) {
+	o := &Opener{DataDir: t.TempDir()}
+	s, err := o.OpenSandbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f := writeFile(t, "live.bin", 1000)
+	uploadOne(t, s, f)
+	if _, err := uploader.ReadJournal(s.StateDir()); err == nil {
+		t.Fatal("the journal file was readable while in use; this test proves nothing")
+	}
+	tasks, err := Status(s.StateDir())
+	if err != nil || len(tasks) != 1 || tasks[0].Path != f || tasks[0].State != uploader.Done {
+		t.Fatalf("live status: %+v, %v", tasks, err)
+	}
+	s.Close()
+	// With the session gone, the socket is gone and the file answers.
+	if _, ok := LiveStatus(s.StateDir()); ok {
+		t.Error("a closed session still answers")
+	}
+	tasks, err = Status(s.StateDir())
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("status from the file: %d tasks, %v", len(tasks), err)
+	}
+}
+
+// A socket file left by a process that died does not stop the next one.
+func TestStaleSocketIsReplaced(t *testing.T) {
+	dir := t.TempDir()
+	l, err := net.Listen("unix", StatusSocket(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false)
+	l.Close() // the file stays, nobody answers
+	stop, err := ServeStatus(dir, fakeSnaps{})
+	if err != nil {
+		t.Fatalf("serve over a stale socket: %v", err)
+	}
+	defer stop()
+	if fi, err := os.Stat(StatusSocket(dir)); err != nil || fi.Mode().Perm()&0o077 != 0 {
+		t.Errorf("socket mode: %v %v", fi.Mode(), err)
+	}
+	if tasks, ok := LiveStatus(dir); !ok || len(tasks) != 1 {
+		t.Errorf("live status over the replaced socket: %v %v", tasks, ok)
+	}
+}
+
+type fakeSnaps struct{}
+
+func (fakeSnaps) Changes(uint64) ([]uploader.Snapshot, uint64) {
+	return []uploader.Snapshot{{ID: 1, Path: "x"}}, 1
+}
+
+// BenchmarkLiveStatus is `cosdrop status` asking a running CosDrop with
+// 10,000 tasks over its socket (the issue asks for under a second).
+func BenchmarkLiveStatus(b *testing.B) {
+	dir := b.TempDir()
+	snaps := make(manySnaps, 10000)
+	for i := range snaps {
+		snaps[i] = uploader.Snapshot{ID: uploader.TaskID(i + 1), Path: "/home/user/photos/IMG_0001.jpg", Key: "photos/IMG_0001.jpg", State: uploader.Done}
+	}
+	stop, err := ServeStatus(dir, snaps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stop()
+	for b.Loop() {
+		if tasks, ok := LiveStatus(dir); !ok || len(tasks) != len(snaps) {
+			b.Fatal("no live status")
+		}
+	}
+}
+
+type manySnaps []uploader.Snapshot
+
+func (m manySnaps) Changes(uint64) ([]uploader.Snapshot, uint64) { return m, 1 }

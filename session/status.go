@@ -7,6 +7,9 @@ import "cosdrop/uploader"
 // from the file. A damaged journal gives what could be read and an error
 // saying so.
 func Status(dir string) ([]uploader.Snapshot, error) {
+	if tasks, ok := LiveStatus(dir); ok {
+		return tasks, nil
+	}
 	snaps, err := uploader.ReadJournal(dir)
 	if err == nil {
 		// The tasks read fine; say so too if the rest of the file (the

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+
+	"fyne.io/fyne/v2"
 	"strings"
 	"sync"
 
@@ -126,3 +128,21 @@ const openTimeout = cosession.OpenTimeout
 // the profile again. For a "Set aside" action next to the notice that
 // session.ErrText shows for a damaged journal.
 func (o *opener) setAside(name string) (string, error) { return o.get().SetAside(name) }
+
+// acceptHandoffs makes this window the single CosDrop window on its data
+// directory: files given to a second launch ("Open with CosDrop" while the
+// window runs) arrive here and are added as if dropped, and the window
+// comes to the front. It returns the function that stops listening; when
+// another window already listens, it listens to nothing.
+func (w *mainWindow) acceptHandoffs() (stop func() error) {
+	stop, err := cosession.ListenWindow(w.opener.dataDir, func(paths []string) {
+		fyne.Do(func() {
+			w.open(paths)
+			w.win.RequestFocus()
+		})
+	})
+	if err != nil {
+		return func() error { return nil }
+	}
+	return stop
+}

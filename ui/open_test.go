@@ -6,6 +6,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	cosession "cosdrop/session"
 )
 
 // Issue 12, finding 3: saving the active profile reopens it; the window's
@@ -48,4 +49,17 @@ func TestSaveActiveProfileApplies(t *testing.T) {
 	f := writeFile(t, t.TempDir(), "a.txt", 10)
 	w.add([]string{f})
 	waitFor(t, w, "the upload", func() bool { return w.status.totals.Done == 1 })
+}
+
+// Single instance: files a second launch hands over (session.HandOff, as
+// `cosdrop FILE` does while the window runs) are added to this window.
+func TestHandoffAddsFilesToWindow(t *testing.T) {
+	w := newTestWindow(t, sandboxSession(t))
+	stop := w.acceptHandoffs()
+	defer stop()
+	f := writeFile(t, t.TempDir(), "handed.txt", 100)
+	if !cosession.HandOff(w.opener.dataDir, []string{f}) {
+		t.Fatal("the window did not take the files")
+	}
+	waitFor(t, w, "the handed-over file", func() bool { return w.status.totals.Done == 1 })
 }
