@@ -43,7 +43,7 @@ func TestUnreachableCredentialServerWording(t *testing.T) {
 	if !strings.Contains(text, "credential server") || strings.Contains(text, "network connection to COS") {
 		t.Errorf("worded as %q", text)
 	}
-	if strings.HasPrefix(text, "dial tcp") || strings.Index(text, "dial tcp") >= 0 && strings.Index(text, "dial tcp") < strings.Index(text, "credential server") {
+	if i := strings.Index(text, "dial tcp"); i >= 0 && i < strings.Index(text, "credential server") {
 		t.Errorf("raw Go error before the plain words: %q", text)
 	}
 }

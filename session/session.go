@@ -257,14 +257,14 @@ func (o *Opener) OpenSandbox() (*Session, error) {
 // the address it got.
 func startSandboxServer(cfg localcos.Config, addrFile string) (*localcos.Server, error) {
 	var srv *localcos.Server
-	var err error
 	if b, rerr := os.ReadFile(addrFile); rerr == nil {
 		if host, _, serr := net.SplitHostPort(strings.TrimSpace(string(b))); serr == nil && host == "127.0.0.1" {
 			cfg.Addr = strings.TrimSpace(string(b))
-			srv, err = localcos.Start(cfg)
+			srv, _ = localcos.Start(cfg) // taken: fall back below
 		}
 	}
 	if srv == nil {
+		var err error
 		cfg.Addr = "127.0.0.1:0"
 		if srv, err = localcos.Start(cfg); err != nil {
 			return nil, err

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"cosdrop/auth"
@@ -62,4 +65,39 @@ func TestHandoffAddsFilesToWindow(t *testing.T) {
 		t.Fatal("the window did not take the files")
 	}
 	waitFor(t, w, "the handed-over file", func() bool { return w.status.totals.Done == 1 })
+}
+
+// Finding 10.12 in the window: a damaged Sandbox journal is refused in
+// plain words, and setAside (for the notice's "Set aside" action) lets the
+// Sandbox open again.
+func TestSetAsideDamagedJournal(t *testing.T) {
+	o := &opener{dataDir: t.TempDir(), rateLimit: func() int64 { return 0 }}
+	s, err := o.openSandbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := s.s.StateDir()
+	_ = s.close()
+	p := filepath.Join(dir, "journal.db")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 2 * 4096; i < len(b); i++ {
+		b[i] = 0
+	}
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.openSandbox(); err == nil || !strings.Contains(errText(err), "is damaged") {
+		t.Fatalf("damaged journal: %v", err)
+	}
+	if text, err := o.setAside(SandboxName); err != nil || !strings.Contains(text, "was moved to") {
+		t.Fatalf("set aside: %q %v", text, err)
+	}
+	s2, err := o.openSandbox()
+	if err != nil {
+		t.Fatalf("open after set aside: %v", err)
+	}
+	_ = s2.close()
 }
