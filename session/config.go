@@ -71,6 +71,12 @@ func ConflictPolicy(name string, canAsk bool) (uploader.ConflictPolicy, error) {
 // journal directory unless o.StateDir is set.
 func ProfileEngine(ctx context.Context, p auth.Profile, store auth.SecretStore, stateDir string, o Overrides) (Engine, error) {
 	prov, signer, err := auth.Open(ctx, p, store, nil)
+	if err != nil && p.Mode != auth.ModePermanent && errors.Is(err, auth.ErrKeyringUnavailable) {
+		// A locked or missing keyring must not block a credential server
+		// that needs no login token (many do not): go on without one. If
+		// the server wants one, its refusal is worded as such.
+		prov, signer, err = auth.Open(ctx, p, noTokenStore{store}, nil)
+	}
 	if err != nil {
 		return Engine{}, err
 	}
@@ -215,4 +221,15 @@ func safeName(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// noTokenStore answers "no login token" where the keyring cannot be read.
+type noTokenStore struct{ auth.SecretStore }
+
+func (s noTokenStore) Get(ctx context.Context, account string) (string, error) {
+	v, err := s.SecretStore.Get(ctx, account)
+	if errors.Is(err, auth.ErrKeyringUnavailable) {
+		return "", auth.ErrNotFound
+	}
+	return v, err
 }

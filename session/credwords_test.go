@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -110,5 +111,35 @@ func TestNoteText(t *testing.T) {
 		if NoteText(uploader.Note{Code: code}) == "" {
 			t.Errorf("%s has no words", code)
 		}
+	}
+}
+
+// lockedStore is a keyring that is locked, as a desktop keyring is
+// before login.
+type lockedStore struct{}
+
+func (lockedStore) Get(context.Context, string) (string, error) {
+	return "", &auth.KeyringError{Op: "read", Cause: errors.New("failed to unlock correct collection")}
+}
+func (lockedStore) Set(context.Context, string, string) error { return errors.New("locked") }
+func (lockedStore) Delete(context.Context, string) error      { return errors.New("locked") }
+
+// Issue 12, finding 4: an STS profile with a locked keyring failed with raw
+// keyring text. It now opens without a login token; a permanent-key
+// profile (whose SecretKey is in the keyring) fails in plain words.
+func TestLockedKeyring(t *testing.T) {
+	sts := auth.Profile{Name: "sts", Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: auth.ModeSTS, CredentialURL: "http://127.0.0.1:1/sts"}
+	spec, err := ProfileEngine(context.Background(), sts, lockedStore{}, t.TempDir(), Overrides{})
+	if err != nil {
+		t.Fatalf("STS profile with a locked keyring: %v", err)
+	}
+	closeAll(spec.Closers)
+	perm := auth.Profile{Name: "perm", Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: auth.ModePermanent, SecretID: "AKIDpermanent0001"}
+	_, err = ProfileEngine(context.Background(), perm, lockedStore{}, t.TempDir(), Overrides{})
+	text := ErrText(err)
+	if !strings.HasPrefix(text, "The system keyring is locked") || strings.Contains(text, "session only") {
+		t.Errorf("worded %q", text)
 	}
 }

@@ -34,6 +34,10 @@ func ErrText(err error) string {
 	if se, ok := auth.AsServerError(err); ok {
 		return ServerErrorText(se)
 	}
+	var ke *auth.KeyringError
+	if errors.As(err, &ke) {
+		return keyringText(ke)
+	}
 	var de *uploader.DamagedJournalError
 	if errors.As(err, &de) {
 		return damagedText(de)
@@ -120,4 +124,28 @@ func NoteText(n uploader.Note) string {
 	}
 	sort.Strings(keys)
 	return strings.TrimSpace(string(n.Code) + " " + strings.Join(keys, " "))
+}
+
+// keyringText words a keyring failure by its cause, plain words first;
+// the cause follows as detail (auth's own text offers a choice the CLI
+// and the window do not have at that point).
+func keyringText(ke *auth.KeyringError) string {
+	cause := ""
+	if ke.Cause != nil {
+		cause = auth.Redact(ke.Cause.Error())
+	}
+	low := strings.ToLower(cause)
+	var head string
+	switch {
+	case strings.Contains(low, "did not answer") || strings.Contains(low, "deadline"):
+		head = T("The system keyring did not answer in time. Unlock it, or log out and in again, then try again.")
+	case strings.Contains(low, "unlock") || strings.Contains(low, "locked"):
+		head = T("The system keyring is locked, so CosDrop cannot read this profile's secret. Unlock it (log in to the desktop or open the keyring app), then try again.")
+	default:
+		head = T("CosDrop cannot use the system keyring, where it keeps this profile's secret. It needs GNOME Keyring or KWallet on Linux, the login keychain on macOS, or Credential Manager on Windows.")
+	}
+	if cause == "" {
+		return head
+	}
+	return head + " " + T("Details: {{.Detail}}", map[string]any{"Detail": ke.Op + ": " + cause})
 }
