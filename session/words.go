@@ -38,6 +38,11 @@ func ErrText(err error) string {
 	if errors.As(err, &ke) {
 		return keyringText(ke)
 	}
+	var be *uploader.JournalBucketError
+	if errors.As(err, &be) {
+		return T("This upload list ({{.Dir}}) belongs to another bucket ({{.Have}}), not {{.Want}}. Use another state directory (--state-dir) for this bucket.",
+			map[string]any{"Dir": be.Dir, "Have": be.Have, "Want": be.Want})
+	}
 	var de *uploader.DamagedJournalError
 	if errors.As(err, &de) {
 		return damagedText(de)

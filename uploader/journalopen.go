@@ -47,6 +47,14 @@ func (e *BusyJournalError) Error() string {
 // Unwrap makes errors.Is(err, ErrJournalBusy) hold.
 func (e *BusyJournalError) Unwrap() error { return ErrJournalBusy }
 
+// JournalBucketError means the journal in Dir was written for another
+// bucket: its upload IDs mean nothing at Want.
+type JournalBucketError struct{ Dir, Have, Want string }
+
+func (e *JournalBucketError) Error() string {
+	return fmt.Sprintf("the journal in %s belongs to %s, not %s; use another state directory", e.Dir, e.Have, e.Want)
+}
+
 // openJournal opens (creating) StateDir/journal.db for bucketURL. A journal
 // written for another bucket is refused: its upload IDs mean nothing there.
 // A damaged file is reported as *DamagedJournalError, never as a panic.
@@ -71,7 +79,7 @@ func openJournal(dir, bucketURL string) (*journal, error) {
 			}
 			m := tx.Bucket(bucketMeta)
 			if old := m.Get(metaBucket); old != nil && string(old) != bucketURL && bucketURL != "" {
-				return fmt.Errorf("the journal in %s belongs to %s, not %s; use another state directory", dir, old, bucketURL)
+				return &JournalBucketError{Dir: dir, Have: string(old), Want: bucketURL}
 			}
 			if bucketURL != "" && string(m.Get(metaBucket)) != bucketURL {
 				return m.Put(metaBucket, []byte(bucketURL))
