@@ -130,6 +130,14 @@ func uploadConfig(f uploadFlags) (session.Engine, error) {
 		return session.Engine{}, errors.New(tr("use either --profile or --endpoint/--bucket/--region, not both"))
 	}
 	p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
+	if errors.Is(err, auth.ErrNoProfile) && f.profile == session.SandboxName {
+		// The window's built-in Sandbox: the same local bucket and journal.
+		if o.OnConflict == "" {
+			o.OnConflict = "rename"
+		}
+		spec, _, err := (&session.Opener{DataDir: session.DefaultDataDir()}).SandboxEngine(o)
+		return spec, err
+	}
 	if err != nil {
 		return session.Engine{}, err
 	}

@@ -81,3 +81,24 @@ func TestSecondLaunchHandsFilesToWindow(t *testing.T) {
 		t.Fatal("the window never received the file")
 	}
 }
+
+// Issue 12, finding 1 with the real binary: `cosdrop upload --profile
+// Sandbox` twice in the same home (the window's Sandbox journal and
+// objects), each run a new process with a new server; both upload, and
+// status then lists both files.
+func TestSandboxUploadTwiceRealBinary(t *testing.T) {
+	isolate(t)
+	data := t.TempDir()
+	env := []string{"COSDROP_DATA_DIR=" + data}
+	one, _ := writeTestFile(t, t.TempDir(), "one.txt", []byte("first launch"))
+	two, _ := writeTestFile(t, t.TempDir(), "two.txt", []byte("second launch"))
+	for _, f := range []string{one, two} {
+		if code, out := runBin(t, env, "upload", "--profile", "Sandbox", f); code != 0 {
+			t.Fatalf("upload %s to the Sandbox: exit %d: %s", f, code, out)
+		}
+	}
+	code, out := runBin(t, env, "status", "--json")
+	if code != 0 || !strings.Contains(out, "one.txt") || !strings.Contains(out, "two.txt") {
+		t.Errorf("status after two Sandbox launches: exit %d", code)
+	}
+}

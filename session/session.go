@@ -205,17 +205,6 @@ const sandboxAddrFile = "sandbox-address"
 // the same directory, so its upload IDs stay valid. A journal bound to a
 // random port broke every second launch (issue 12, finding 1).
 func (o *Opener) OpenSandbox() (*Session, error) {
-	id, key := randomHex(16), randomHex(32)
-	// SandboxFaultsEnv lets support staff and the screenshot script see how
-	// the app behaves on a slow or flaky network, without a real one.
-	var faults *localcos.Faults
-	if spec := os.Getenv(SandboxFaultsEnv); spec != "" {
-		f, err := localcos.ParseFaults(spec)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", SandboxFaultsEnv, err)
-		}
-		faults = f
-	}
 	dir := o.StateDir(SandboxName)
 	// Close a live Sandbox first: it holds the journal and the port.
 	o.mu.Lock()
@@ -224,32 +213,61 @@ func (o *Opener) OpenSandbox() (*Session, error) {
 	if old != nil {
 		_ = old.Close()
 	}
-	cfg := localcos.Config{
-		Faults: faults, DataDir: filepath.Join(o.DataDir, "sandbox-objects"),
-		Bucket: sandboxBucket, Region: sandboxRegion, SecretID: "AKIDsandbox" + id, SecretKey: key,
-	}
-	srv, err := startSandboxServer(cfg, filepath.Join(o.DataDir, sandboxAddrFile))
+	spec, srv, err := o.SandboxEngine(Overrides{OnConflict: "rename", AskConflict: o.Ask, AutoResume: true, RateLimit: o.rate()})
 	if err != nil {
-		return nil, fmt.Errorf("start the Sandbox server: %w", err)
-	}
-	auth.AddSecret(key)
-	if err := uploader.RebindJournal(dir, srv.URL()); err != nil {
-		_ = srv.Close()
 		return nil, err
-	}
-	spec := Engine{
-		Config: uploader.Config{
-			StateDir: dir, BucketURL: srv.URL(), OnConflict: uploader.Rename, AskConflict: o.Ask,
-			AutoResume: true, RateLimit: o.rate(),
-			Credentials: auth.NewStatic(auth.Credentials{SecretID: "AKIDsandbox" + id, SecretKey: key}),
-		},
-		Closers: []func() error{srv.Close},
 	}
 	s := &Session{Name: SandboxName, Sandbox: true, Config: spec.Config, BucketURL: srv.URL(), CanPresign: true, Server: srv}
 	if err := o.start(s, spec); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// SandboxEngine starts the Sandbox's server and returns the engine
+// configuration for it (with ov on top; its journal is the window's
+// Sandbox journal unless ov.StateDir says otherwise) and the server, which
+// the configuration's closers stop. `cosdrop upload --profile Sandbox`
+// uses it directly. A journal held by another process is reported before
+// any server starts, so two processes never serve the same objects.
+func (o *Opener) SandboxEngine(ov Overrides) (Engine, *localcos.Server, error) {
+	dir := o.StateDir(SandboxName)
+	if ov.StateDir != "" {
+		dir = ov.StateDir
+	}
+	if _, err := uploader.JournalBucket(dir); err != nil {
+		return Engine{}, nil, err // busy (another CosDrop has this Sandbox) or damaged
+	}
+	// SandboxFaultsEnv lets support staff and the screenshot script see how
+	// the app behaves on a slow or flaky network, without a real one.
+	var faults *localcos.Faults
+	if spec := os.Getenv(SandboxFaultsEnv); spec != "" {
+		f, err := localcos.ParseFaults(spec)
+		if err != nil {
+			return Engine{}, nil, fmt.Errorf("%s: %w", SandboxFaultsEnv, err)
+		}
+		faults = f
+	}
+	id, key := randomHex(16), randomHex(32)
+	cfg := localcos.Config{
+		Faults: faults, DataDir: filepath.Join(o.DataDir, "sandbox-objects"),
+		Bucket: sandboxBucket, Region: sandboxRegion, SecretID: "AKIDsandbox" + id, SecretKey: key,
+	}
+	srv, err := startSandboxServer(cfg, filepath.Join(o.DataDir, sandboxAddrFile))
+	if err != nil {
+		return Engine{}, nil, fmt.Errorf("start the Sandbox server: %w", err)
+	}
+	auth.AddSecret(key)
+	if err := uploader.RebindJournal(dir, srv.URL()); err != nil {
+		_ = srv.Close()
+		return Engine{}, nil, err
+	}
+	c := uploader.Config{BucketURL: srv.URL(), Credentials: auth.NewStatic(auth.Credentials{SecretID: "AKIDsandbox" + id, SecretKey: key})}
+	if err := applyOverrides(&c, ov, dir); err != nil {
+		_ = srv.Close()
+		return Engine{}, nil, err
+	}
+	return Engine{Config: c, Closers: []func() error{srv.Close}}, srv, nil
 }
 
 // startSandboxServer starts localcos on the loopback address remembered
