@@ -127,18 +127,18 @@ func credentialFailure(msg string) (string, bool) {
 		if i < 0 {
 			continue
 		}
-		reason := strings.TrimSpace(msg[i+len(m):])
-		if m != "refresh credentials: " {
-			reason = strings.TrimSpace(msg[i:])
+		if m == "refresh credentials: " {
+			return credentialReason(strings.TrimSpace(msg[i+len(m):]), true), true
 		}
-		return credentialReason(reason), true
+		return credentialReason(strings.TrimSpace(msg[i:]), false), true
 	}
 	return "", false
 }
 
 // credentialReason words the credential server's failure, plain words
-// first and the server's or network's detail after.
-func credentialReason(reason string) string {
+// first and the server's or network's detail after. refresh says the
+// failure came while renewing temporary credentials mid-upload.
+func credentialReason(reason string, refresh bool) string {
 	low := strings.ToLower(reason)
 	var head string
 	switch {
@@ -147,9 +147,12 @@ func credentialReason(reason string) string {
 		head = T("CosDrop could not reach the credential server, so it has no credentials to upload with. The server may be down, or this computer cannot connect to it; ask your administrator. COS was not contacted.")
 	case strings.Contains(low, "timeout") || strings.Contains(low, "deadline exceeded"):
 		head = T("The credential server did not answer in time. It may be overloaded or down; try again later or ask your administrator. COS was not contacted.")
+	case refresh:
+		return T("The temporary credentials expired and could not be renewed: {{.Reason}}", map[string]any{"Reason": reason})
+	case strings.Contains(low, "signing server") || strings.Contains(low, "sign server"):
+		head = T("The signing server did not provide what CosDrop needs to upload. Ask your administrator to check it; COS was not at fault.")
 	default:
-		head = T("The temporary credentials expired and could not be renewed: {{.Reason}}", map[string]any{"Reason": reason})
-		return head
+		head = T(partyWords[uploader.PartyCredentials])
 	}
 	return head + " " + T("Details: {{.Detail}}", map[string]any{"Detail": reason})
 }

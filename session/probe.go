@@ -60,7 +60,7 @@ func credentialText(err error) string {
 	if se, ok := auth.AsServerError(err); ok {
 		return ServerErrorText(se)
 	}
-	return credentialReason(auth.Redact(err.Error()))
+	return credentialReason(auth.Redact(err.Error()), false)
 }
 
 // ProbeText words a permission probe report: one line per action, then
