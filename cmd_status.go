@@ -57,9 +57,7 @@ func runStatus(args []string) int {
 		}
 		for _, s := range snaps {
 			if *asJSON {
-				ev := snapEvent("task", s)
-				ev.Note = s.Note
-				enc.Encode(ev)
+				enc.Encode(snapEvent("task", s))
 				continue
 			}
 			line := fmt.Sprintf("  %-10s %5.1f%% %10s  %s -> %s", tr(string(s.State)), pct(s.Acked, s.Size), humanBytes(s.Size), s.Path, s.Key)

@@ -101,6 +101,9 @@ func TestNoteText(t *testing.T) {
 	if !strings.Contains(got, "a (2).txt") {
 		t.Errorf("renamed: %q", got)
 	}
+	if NoteOf(uploader.Note{Code: uploader.NoteSkippedIdentical}) == "" || NoteOf("made earlier") != "made earlier" || NoteOf(nil) != "" {
+		t.Error("NoteOf does not word both forms")
+	}
 	if NoteText(uploader.Note{}) != "" {
 		t.Error("an empty note has words")
 	}

@@ -154,3 +154,20 @@ func keyringText(ke *auth.KeyringError) string {
 	}
 	return head + " " + T("Details: {{.Detail}}", map[string]any{"Detail": ke.Op + ": " + cause})
 }
+
+// NoteOf words a snapshot's note whichever form the engine gives it: the
+// typed Note{Code,Args} the journal stores, or (from older engines) a
+// sentence already made.
+func NoteOf(v any) string {
+	switch n := v.(type) {
+	case uploader.Note:
+		return NoteText(n)
+	case *uploader.Note:
+		if n != nil {
+			return NoteText(*n)
+		}
+	case string:
+		return n
+	}
+	return ""
+}
