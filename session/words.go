@@ -38,6 +38,10 @@ func ErrText(err error) string {
 	if errors.As(err, &ke) {
 		return keyringText(ke)
 	}
+	var ne *uploader.NoJournalError
+	if errors.As(err, &ne) {
+		return T("There is no upload list in {{.Dir}}: nothing was uploaded with this state directory yet.", map[string]any{"Dir": ne.Dir})
+	}
 	var be *uploader.JournalBucketError
 	if errors.As(err, &be) {
 		return T("This upload list ({{.Dir}}) belongs to another bucket ({{.Have}}), not {{.Want}}. Use another state directory (--state-dir) for this bucket.",

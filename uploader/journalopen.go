@@ -47,6 +47,15 @@ func (e *BusyJournalError) Error() string {
 // Unwrap makes errors.Is(err, ErrJournalBusy) hold.
 func (e *BusyJournalError) Unwrap() error { return ErrJournalBusy }
 
+// NoJournalError means a state directory holds no journal: nothing was
+// uploaded with it yet (or it is the wrong directory).
+type NoJournalError struct{ Dir string }
+
+func (e *NoJournalError) Error() string { return fmt.Sprintf("no journal in %s", e.Dir) }
+
+// Unwrap makes errors.Is(err, fs.ErrNotExist) hold.
+func (e *NoJournalError) Unwrap() error { return os.ErrNotExist }
+
 // JournalBucketError means the journal in Dir was written for another
 // bucket: its upload IDs mean nothing at Want.
 type JournalBucketError struct{ Dir, Have, Want string }
@@ -206,6 +215,13 @@ func safeOpen(p string, opts *bolt.Options, verify bool) (*bolt.DB, error) {
 // over the file, like the engine's own load.
 func verifyJournal(db *bolt.DB, check bool) error {
 	err := db.View(func(tx *bolt.Tx) error {
+		// bbolt grows the file before it writes past its end, so a file
+		// shorter than the size its own meta page records was cut short
+		// (a copy or a disk that lost its tail): pages the freelist and
+		// the next writes rely on are gone.
+		if fi, err := os.Stat(db.Path()); err == nil && fi.Size() < tx.Size() {
+			return &DamagedJournalError{Reason: fmt.Sprintf("the file is truncated: %d bytes of %d", fi.Size(), tx.Size())}
+		}
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			var r record
 			return b.ForEach(func(k, v []byte) error {
@@ -271,7 +287,7 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 	p := filepath.Join(dir, JournalFile)
 	var res SetAsideResult
 	if _, err := os.Stat(p); err != nil {
-		return res, fmt.Errorf("no journal in %s: %w", dir, err)
+		return res, &NoJournalError{Dir: dir}
 	}
 	res.Moved = p + ".damaged-" + time.Now().UTC().Format("20060102T150405Z")
 	if err := os.Rename(p, res.Moved); err != nil {
@@ -382,7 +398,7 @@ func copyFile(from, to string) error {
 func CheckJournal(dir string) error {
 	p := filepath.Join(dir, JournalFile)
 	if _, err := os.Stat(p); err != nil {
-		return fmt.Errorf("no journal in %s: %w", dir, err)
+		return &NoJournalError{Dir: dir}
 	}
 	db, err := safeOpen(p, &bolt.Options{Timeout: time.Second}, true)
 	if errors.Is(err, berrors.ErrTimeout) {

@@ -20,7 +20,7 @@ import (
 func ReadJournal(stateDir string) ([]Snapshot, error) {
 	p := filepath.Join(stateDir, JournalFile)
 	if _, err := os.Stat(p); err != nil {
-		return nil, fmt.Errorf("no journal in %s: %w", stateDir, err)
+		return nil, &NoJournalError{Dir: stateDir}
 	}
 	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
 	if errors.Is(err, berrors.ErrTimeout) {
