@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test screenshots bench clean
+.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test screenshots bench clean
 
 deps:
 	@.ci/deps.sh build
@@ -25,6 +25,10 @@ deps-test:
 ## build: the release binary (Fyne's thread checks off: every goroutine uses fyne.Do).
 build: deps
 	go build -tags migrated_fynedo -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/cosdrop .
+
+## cli: a static, CLI-only cosdrop (no window, no cgo) for servers and NAS boxes.
+cli:
+	CGO_ENABLED=0 go build -tags nogui -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/cosdrop-cli .
 
 ## debug: without migrated_fynedo, so Fyne logs any UI call from the wrong goroutine.
 debug: deps

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"cosdrop/auth"
-	"cosdrop/ui"
+	"cosdrop/session"
 )
 
 // The login, logout and profile subcommands. Profiles live in
@@ -45,20 +45,13 @@ func fail(format string, args ...any) int {
 // explain prints err with the CLI's translated lead-in; auth's coded
 // errors (profile and profile-file problems) are translated as well.
 func explain(lead string, err error) int {
-	var pe *auth.ProfileError
-	if errors.As(err, &pe) {
-		return fail("%s: %s", lead, pe.Localize(trAuth))
-	}
-	return fail("%s: %s", lead, auth.Redact(err.Error()))
+	return fail("%s: %s", lead, session.ErrText(err))
 }
 
 // trAuth translates auth's message templates (auth.Translator); their
 // keys live in assets/translations/auth.<lang>.json.
 func trAuth(template string, params map[string]any) string {
-	if len(params) == 0 {
-		return ui.T(template)
-	}
-	return ui.T(template, params)
+	return session.AuthTr(template, params)
 }
 
 func runLogin(args []string) int {
@@ -404,13 +397,18 @@ func profileTest(args []string) int {
 	if s, ok := prov.(*auth.STS); ok {
 		defer s.Close()
 	}
+	// The credential server first: its failure is never reported as COS's.
+	if problem := session.CheckCredentialServer(ctx, p, prov); problem != "" {
+		fmt.Println(problem)
+		return 1
+	}
 	rep := auth.Probe(ctx, p, prov, sign, nil)
 	for _, r := range rep.Results {
 		mark := "OK  "
 		if r.Status != auth.Allowed {
 			mark = "FAIL"
 		}
-		fmt.Printf("%s %-24s %s\n", mark, r.Action, r.Localize(trAuth))
+		fmt.Printf("%s %-24s %s\n", mark, r.Action, session.ProbeLine(r))
 	}
 	for _, n := range rep.Notes {
 		fmt.Printf("%s %s\n", tr("Note:"), n.Localize(trAuth))

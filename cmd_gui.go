@@ -1,3 +1,5 @@
+//go:build !nogui
+
 package main
 
 import (
@@ -7,11 +9,13 @@ import (
 	"cosdrop/ui"
 )
 
-// tr translates a user-visible CLI string through the same catalogue as the
-// window, so both speak the user's language.
-func tr(s string) string { return ui.T(s) }
-
+// runGUI opens the window. When a CosDrop window already runs for this
+// user, the paths go to it instead (single instance) and this process
+// exits at once.
 func runGUI(paths []string) int {
+	if handedOff(paths) {
+		return 0
+	}
 	if err := ui.Run(ui.Options{Version: version, Paths: paths}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,23 +20,22 @@ import (
 	"golang.org/x/term"
 
 	"cosdrop/auth"
-	"cosdrop/ui"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
 func init() {
 	register("upload", "Upload files and folders", runUpload)
-	register("status", "Show every task in the journal", runStatus)
 }
 
 const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip|rename] [--state-dir DIR] [--json] PATH..."
+	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--set-aside-damaged] PATH..."
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
 	concurrency                                       int
 	partSize, limit, onConflict, stateDir             string
-	json                                              bool
+	json, setAside                                    bool
 }
 
 func runUpload(args []string) int {
@@ -52,9 +50,10 @@ func runUpload(args []string) int {
 	fs.IntVar(&f.concurrency, "concurrency", uploader.DefaultConcurrency, tr("requests in flight at once"))
 	fs.StringVar(&f.partSize, "part-size", "", tr("multipart part size, e.g. 16MiB (default: automatic)"))
 	fs.StringVar(&f.limit, "limit", "", tr("bandwidth limit, e.g. 10MiB (per second; default: none)"))
-	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip or rename"))
+	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip-identical (or skip), rename or ask"))
 	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
+	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -63,14 +62,25 @@ func runUpload(args []string) int {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := uploadConfig(f)
+	spec, err := uploadConfig(f)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), auth.Redact(err.Error()))
+		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
 		return 2
 	}
-	e, err := uploader.New(cfg)
+	e, closers, err := session.Start(spec)
+	if err != nil && session.IsDamaged(err) && f.setAside {
+		res, aerr := session.SetAsideJournal(spec.Config.StateDir)
+		if aerr != nil {
+			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(aerr))
+			return 1
+		}
+		fmt.Fprintln(os.Stderr, session.SetAsideText(res))
+		if spec, err = uploadConfig(f); err == nil {
+			e, closers, err = session.Start(spec)
+		}
+	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), auth.Redact(err.Error()))
+		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
 		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -80,7 +90,7 @@ func runUpload(args []string) int {
 	_, cursor := e.Changes(math.MaxUint64) // the feed's present: only what this run changes
 	batch := e.Add(fs.Args()...)
 	code := watchBatch(ctx, e, batch, cursor, events, out)
-	if err := e.Close(); err != nil {
+	if err := closeAll(closers); err != nil {
 		fmt.Fprintln(os.Stderr, tr("Error:"), err)
 		if code == 0 {
 			code = 1
@@ -89,115 +99,51 @@ func runUpload(args []string) int {
 	return code
 }
 
-// uploadConfig turns the flags into an engine configuration: a profile, or
-// an endpoint/bucket with credentials from the environment or --sts-url.
-func uploadConfig(f uploadFlags) (uploader.Config, error) {
-	cfg := uploader.Config{Prefix: f.prefix, Concurrency: f.concurrency, ResumeExisting: true, AutoResume: false}
-	var stateName string
-	switch {
-	case f.profile != "":
-		if f.endpoint != "" || f.bucket != "" || f.region != "" {
-			return cfg, errors.New(tr("use either --profile or --endpoint/--bucket/--region, not both"))
-		}
-		p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
-		if err != nil {
-			return cfg, err
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		prov, signer, err := auth.Open(ctx, p, auth.NewLayered(), nil)
-		if err != nil {
-			return cfg, err
-		}
-		cfg.Credentials = prov
-		if signer != nil {
-			cfg.Signer = signer
-		}
-		if p.Mode != auth.ModeServerSigned {
-			if cfg.BucketURL, err = p.BucketURL(); err != nil {
-				return cfg, err
-			}
-		}
-		if cfg.Prefix == "" {
-			cfg.Prefix = p.Prefix
-		}
-		if f.onConflict == "" {
-			f.onConflict = p.OnConflict
-		}
-		stateName = "profile-" + p.Name
-	default:
-		switch {
-		case f.endpoint != "":
-			u, err := url.Parse(f.endpoint)
-			if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-				return cfg, fmt.Errorf(tr("--endpoint %q is not an http(s) URL"), f.endpoint)
-			}
-			cfg.BucketURL = strings.TrimRight(f.endpoint, "/")
-		case f.bucket != "" && f.region != "":
-			p := auth.Profile{Bucket: f.bucket, Region: f.region}
-			var err error
-			if cfg.BucketURL, err = p.BucketURL(); err != nil {
-				return cfg, err
-			}
-		default:
-			return cfg, errors.New(tr("say where to upload: --profile P, or --endpoint URL, or --bucket B --region R"))
-		}
-		if f.stsURL != "" {
-			cfg.Credentials = auth.NewSTS(f.stsURL, os.Getenv("COSDROP_LOGIN_TOKEN"), nil)
-		} else {
-			id, key := os.Getenv("TENCENTCLOUD_SECRET_ID"), os.Getenv("TENCENTCLOUD_SECRET_KEY")
-			if id == "" || key == "" {
-				return cfg, errors.New(tr("no credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SECURITY_TOKEN for temporary keys), or use --profile or --sts-url"))
-			}
-			cfg.Credentials = auth.NewStatic(auth.Credentials{SecretID: id, SecretKey: key, SessionToken: os.Getenv("TENCENTCLOUD_SECURITY_TOKEN")})
-		}
-		stateName = stateDirName(cfg.BucketURL)
-	}
-	switch strings.ToLower(f.onConflict) {
-	case "", "overwrite":
-		cfg.OnConflict = uploader.Overwrite
-	case "skip":
-		cfg.OnConflict = uploader.SkipIdentical
-	case "rename":
-		cfg.OnConflict = uploader.Rename
-	case "ask":
-		cfg.OnConflict = uploader.Rename // a script cannot be asked: never overwrite silently
-	default:
-		return cfg, fmt.Errorf(tr("--on-conflict must be overwrite, skip or rename, not %q"), f.onConflict)
-	}
+// uploadConfig turns the flags into an engine configuration through the
+// session layer, the one profile-to-engine mapping the window uses too: a
+// profile, or an endpoint/bucket with credentials from the environment or
+// --sts-url. Its flags override the profile's settings.
+func uploadConfig(f uploadFlags) (session.Engine, error) {
+	o := session.Overrides{Prefix: f.prefix, OnConflict: f.onConflict, Concurrency: f.concurrency,
+		StateDir: f.stateDir, ResumeExisting: true}
 	if f.partSize != "" {
 		n, err := parseSize(f.partSize)
 		if err != nil || n < uploader.MinPartSize {
-			return cfg, fmt.Errorf(tr("--part-size %q must be a size of at least 1MiB, e.g. 16MiB"), f.partSize)
+			return session.Engine{}, fmt.Errorf(tr("--part-size %q must be a size of at least 1MiB, e.g. 16MiB"), f.partSize)
 		}
-		cfg.PartSize = n
+		o.PartSize = n
 	}
 	if f.limit != "" {
 		n, err := parseSize(strings.TrimSuffix(f.limit, "/s"))
 		if err != nil {
-			return cfg, fmt.Errorf(tr("--limit %q must be a rate such as 10MiB or 500KB"), f.limit)
+			return session.Engine{}, fmt.Errorf(tr("--limit %q must be a rate such as 10MiB or 500KB"), f.limit)
 		}
-		cfg.RateLimit = n
+		o.RateLimit = n
 	}
 	if f.concurrency < 1 || f.concurrency > 256 {
-		return cfg, errors.New(tr("--concurrency must be between 1 and 256"))
+		return session.Engine{}, errors.New(tr("--concurrency must be between 1 and 256"))
 	}
-	cfg.StateDir = f.stateDir
-	if cfg.StateDir == "" {
-		cfg.StateDir = filepath.Join(uploader.DefaultStateDir(), stateName)
+	if f.profile == "" {
+		return session.FlagsEngine(session.Flags{Endpoint: f.endpoint, Bucket: f.bucket, Region: f.region, STSURL: f.stsURL}, o)
 	}
-	return cfg, nil
-}
-
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// stateDirName gives each bucket endpoint its own journal directory.
-func stateDirName(bucketURL string) string {
-	u, err := url.Parse(bucketURL)
+	if f.endpoint != "" || f.bucket != "" || f.region != "" {
+		return session.Engine{}, errors.New(tr("use either --profile or --endpoint/--bucket/--region, not both"))
+	}
+	p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
+	if errors.Is(err, auth.ErrNoProfile) && f.profile == session.SandboxName {
+		// The window's built-in Sandbox: the same local bucket and journal.
+		if o.OnConflict == "" {
+			o.OnConflict = "rename"
+		}
+		spec, _, err := (&session.Opener{DataDir: session.DefaultDataDir()}).SandboxEngine(o)
+		return spec, err
+	}
 	if err != nil {
-		return "default"
+		return session.Engine{}, err
 	}
-	return "endpoint-" + unsafeName.ReplaceAllString(u.Host, "_")
+	ctx, cancel := context.WithTimeout(context.Background(), session.OpenTimeout)
+	defer cancel()
+	return session.ProfileEngine(ctx, p, secretStore, filepath.Join(session.DefaultDataDir(), session.CLIStateName(p.Name)), o)
 }
 
 var sizeRE = regexp.MustCompile(`^(?i)\s*([0-9]+(?:\.[0-9]+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$`)
@@ -256,7 +202,7 @@ type jsonEvent struct {
 
 func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
 	ev := jsonEvent{Event: kind, Time: time.Now(), Task: uint64(s.ID), Path: s.Path, Key: s.Key, State: string(s.State),
-		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: string(s.Note.Code)}
+		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: session.NoteOf(s.Note)}
 	if s.State == uploader.Done || s.State == uploader.Skipped {
 		ev.CRC64 = strconv.FormatUint(s.CRC64, 10)
 	}
@@ -348,13 +294,13 @@ func (o *uploadOutput) result(s uploader.Snapshot) {
 }
 
 // errText is a failed task's reason for the terminal: the same plain words
-// the window shows (ui.Explain, in the user's language), then the code and
+// the window shows (session.Explain, in the user's language), then the code and
 // request ID a support team asks for.
 func errText(te *uploader.TaskError) string {
 	if te == nil {
 		return tr("unknown error")
 	}
-	msg := ui.Explain(*te)
+	msg := session.Explain(*te)
 	var ref []string
 	if te.Code != "" {
 		ref = append(ref, te.Code)
@@ -476,63 +422,4 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
-func runStatus(args []string) int {
-	fs := newFlagSet("status", "[--state-dir DIR] [--json]")
-	stateDir := fs.String("state-dir", "", tr("directory of the upload journal (default: every journal)"))
-	asJSON := fs.Bool("json", false, tr("print one JSON object per task"))
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return 2
-	}
-	dirs := []string{*stateDir}
-	if *stateDir == "" {
-		dirs = nil
-		root := uploader.DefaultStateDir()
-		entries, _ := os.ReadDir(root)
-		for _, en := range entries {
-			if _, err := os.Stat(filepath.Join(root, en.Name(), "journal.db")); err == nil {
-				dirs = append(dirs, filepath.Join(root, en.Name()))
-			}
-		}
-		if len(dirs) == 0 {
-			fmt.Println(tr("No uploads recorded yet."))
-			return 0
-		}
-	}
-	code := 0
-	enc := json.NewEncoder(os.Stdout)
-	for _, dir := range dirs {
-		snaps, err := uploader.ReadJournal(dir)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, tr("Error:"), err)
-			code = 1
-			continue
-		}
-		sort.Slice(snaps, func(i, j int) bool { return snaps[i].ID < snaps[j].ID })
-		if !*asJSON {
-			fmt.Printf("%s (%d %s)\n", dir, len(snaps), tr("tasks"))
-		}
-		for _, s := range snaps {
-			if *asJSON {
-				ev := snapEvent("task", s)
-				ev.Note = string(s.Note.Code)
-				enc.Encode(ev)
-				continue
-			}
-			line := fmt.Sprintf("  %-10s %5.1f%% %10s  %s -> %s", tr(string(s.State)), pct(s.Acked, s.Size), humanBytes(s.Size), s.Path, s.Key)
-			if s.LastErr != nil && s.State == uploader.Failed {
-				line += "\n             " + errText(s.LastErr)
-			}
-			if len(s.RequestIDs) > 0 {
-				line += "\n             " + tr("request IDs") + ": " + strings.Join(s.RequestIDs, ", ")
-			}
-			fmt.Println(line)
-		}
-	}
-	return code
 }

@@ -1,77 +1,15 @@
 package ui
 
 import (
-	"strings"
-
+	cosession "cosdrop/session"
 	"cosdrop/uploader"
 )
 
-// explanations maps COS and engine error codes to plain words. Keys are
-// codes, values English source text (translated through T).
-var explanations = map[string]string{
-	"AccessDenied":          "COS refused the upload: this account or key is not allowed to write here. Ask your administrator to grant upload permission for this bucket and folder.",
-	"SignatureDoesNotMatch": "COS did not accept the signature: the SecretKey does not belong to this SecretId. Enter the SecretKey again in the profile.",
-	"InvalidAccessKeyId":    "COS does not know this SecretId. It may have been deleted or mistyped; check the profile.",
-	"RequestTimeTooSkewed":  "This computer's clock is too far from COS's clock. Set the date and time to automatic and try again.",
-	"ExpiredToken":          "The temporary credentials expired and could not be renewed in time. Try again; if it keeps happening, the credential server may be down.",
-	"InvalidToken":          "COS did not accept the temporary credentials. Try again; if it keeps happening, ask your administrator to check the credential server.",
-	"NoSuchBucket":          "The bucket does not exist, or is in another region. Check the bucket name and region in the profile.",
-	"NoSuchUpload":          "COS no longer has the unfinished upload (it was cleaned up). Try again to start it afresh.",
-	"EntityTooLarge":        "The file is larger than COS accepts in one piece.",
-	"EntityTooSmall":        "A part of the upload was smaller than COS allows. Try again.",
-	"InvalidPart":           "COS could not find a part of the upload. Try again to upload the missing parts.",
-	"InvalidPartOrder":      "COS received the parts out of order. Try again.",
-	"BadDigest":             "The data arrived damaged (its checksum did not match). Try again.",
-	"InvalidDigest":         "The data arrived damaged (its checksum did not match). Try again.",
-	"InternalError":         "COS had an internal error. This is on Tencent's side; try again in a few minutes.",
-	"ServiceUnavailable":    "COS is busy or unavailable right now. Try again in a few minutes.",
-	"SlowDown":              "COS asked CosDrop to slow down. Try again in a few minutes, or set a speed limit.",
-	"RequestTimeout":        "The connection was too slow and COS gave up waiting. Try again, or set a lower speed limit.",
-	"PreconditionFailed":    "The object changed in COS while uploading. Try again.",
-	"KeyTooLong":            "The destination name is longer than COS allows (850 bytes). Shorten the file name or the key prefix.",
-	"JournalError":          "CosDrop could not save its progress on this computer (the disk may be full). Free some space and try again.",
+// explanations used to hold the error sentences; they moved to package
+// session (session.*.json), which words errors for the CLI and the window
+// alike. Kept empty for tests that list the window's own strings.
+var explanations = map[string]string{}
 
-	uploader.CodeFileChanged:  "The file changed while it was being uploaded. Try again to upload the new version.",
-	uploader.CodeFileMissing:  "The file can no longer be read: it was moved, deleted or is not readable. Put it back or remove it from the list.",
-	uploader.CodeInvalidKey:   "The destination name is not allowed by COS. Rename the file or change the key prefix.",
-	uploader.CodeDuplicateKey: "Another file in the same upload goes to the same destination name. Rename one of them.",
-	uploader.CodeCRCMismatch:  "The copy in COS does not match the file on this computer (CRC64 checksum differs). Try again.",
-	uploader.CodeNoCRC:        "COS did not return a checksum, so the upload could not be verified.",
-	uploader.CodeAbortDenied:  "The upload was canceled, but COS did not allow removing the parts already sent. They stay in the bucket until a lifecycle rule removes them.",
-	uploader.CodeNetwork:      "The network connection to COS failed. Check the internet connection; CosDrop tries again on its own.",
-	uploader.CodeConflict:     "A file with this name already exists, and you chose not to upload over it.",
-}
-
-// Explain turns an engine error into plain words in the user's language.
-// It is the one place where COS error codes become sentences. The code's
-// sentence comes first; for a failed credential renewal, COS's code would
-// mislead, so the credential server's answer is quoted instead.
-func Explain(e uploader.TaskError) string {
-	msg := strings.TrimSpace(e.Message)
-	if i := strings.Index(msg, "refresh credentials: "); i >= 0 {
-		return T("The temporary credentials expired and could not be renewed: {{.Reason}}",
-			map[string]any{"Reason": msg[i+len("refresh credentials: "):]})
-	}
-	if e.Code == uploader.CodeUnauthorized {
-		return T("The credential server did not accept CosDrop's sign-in. Sign in again in the profile, or ask your administrator. The server said: {{.Message}}",
-			map[string]any{"Message": msg})
-	}
-	if e.Code == "AccessDenied" && strings.Contains(strings.ToLower(msg), "expired") {
-		return T("The upload's signature expired before COS received it. CosDrop signs again and retries; if this persists, check the computer's clock.")
-	}
-	if text, ok := explanations[e.Code]; ok {
-		return T(text)
-	}
-	switch {
-	case e.HTTPStatus >= 500:
-		return T("COS had a problem (HTTP {{.Status}}). Try again in a few minutes.", map[string]any{"Status": e.HTTPStatus})
-	case e.HTTPStatus == 403:
-		return T("COS refused the request (HTTP 403). Check the profile's permissions.")
-	case e.HTTPStatus == 404:
-		return T("COS could not find the bucket or object (HTTP 404). Check the bucket and region.")
-	}
-	if msg == "" {
-		return T("Something went wrong ({{.Code}}).", map[string]any{"Code": firstNonEmpty(e.Code, e.Op)})
-	}
-	return T("Something went wrong: {{.Message}}", map[string]any{"Message": msg})
-}
+// Explain turns an engine error into plain words in the user's language
+// (cosession.Explain).
+func Explain(e uploader.TaskError) string { return cosession.Explain(e) }

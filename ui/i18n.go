@@ -5,14 +5,22 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"cosdrop/assets"
+	cosession "cosdrop/session"
 	// Must initialise before Fyne reads the locale; see its package doc.
 	_ "cosdrop/ui/internal/localefix"
 )
 
+// The window keeps Fyne's lang for its own words: Fyne picks the language
+// for its built-in dialogs the same way, and loads the same catalogues
+// (assets/translations, every area file). The session layer's words
+// (error explanations, notes) are routed through it too, so one window
+// never mixes two languages; the CLI uses the session's own go-i18n copy
+// of the same files.
 func init() {
 	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
 		fyne.LogError("load translations", err)
 	}
+	cosession.SetTranslator(T)
 }
 
 // T translates a user-visible string (English source text as the key) into

@@ -2,36 +2,29 @@ package ui
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
+
+	"fyne.io/fyne/v2"
 	"strings"
-	"time"
+	"sync"
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	cosession "cosdrop/session"
 	"cosdrop/uploader"
 )
 
 // SandboxName is the built-in profile that uploads to an in-process local
 // COS server, so the app works before anyone has an account.
-const SandboxName = "Sandbox"
+const SandboxName = cosession.SandboxName
 
-// SandboxFaultsEnv holds a localcos fault plan for the Sandbox server, in
-// the text form of localcos.ParseFaults (e.g. "bandwidth=400KiB").
-const SandboxFaultsEnv = "COSDROP_SANDBOX_FAULTS"
+// SandboxFaultsEnv holds a localcos fault plan for the Sandbox server (see
+// cosession.SandboxFaultsEnv).
+const SandboxFaultsEnv = cosession.SandboxFaultsEnv
 
-// sandbox bucket and region: any well-formed values work, the server is ours.
-const (
-	sandboxBucket = "sandbox-1250000000"
-	sandboxRegion = "ap-guangzhou"
-)
-
-// session is one opened profile: its engine and whatever must close with it.
+// session is the window's view of one opened profile. Opening, wording and
+// closing live in package session (Fyne-free, shared with the CLI); this
+// keeps what the widgets read. Tests build it directly around a scripted
+// engine (then s is nil).
 type session struct {
 	name       string
 	profile    auth.Profile // zero for the Sandbox
@@ -40,36 +33,37 @@ type session struct {
 	bucketURL  string
 	canPresign bool
 	server     *localcos.Server // the Sandbox's server; nil otherwise
-	closers    []func() error   // engine first, then the servers it talks to
+	closers    []func() error
+	s          *cosession.Session
 }
 
 // close pauses the engine (it persists unfinished tasks) and stops the
-// Sandbox server. It blocks: call it off the Fyne goroutine.
+// Sandbox server. It blocks: call it off the Fyne goroutine. Closing twice
+// is harmless (the opener closes a session it reopens).
 func (s *session) close() error {
-	var errs []error
-	for _, c := range s.closers {
-		errs = append(errs, c())
+	if s.s != nil {
+		return s.s.Close()
 	}
-	return errors.Join(errs...)
+	var err error
+	for _, c := range s.closers {
+		if e := c(); e != nil && err == nil {
+			err = e
+		}
+	}
+	s.closers = nil
+	return err
 }
 
 // objectURL is the plain (unsigned) URL of key in the session's bucket.
 func (s *session) objectURL(key string) string {
-	if s.bucketURL == "" {
-		return ""
+	if s.s != nil {
+		return s.s.ObjectURL(key)
 	}
-	return strings.TrimRight(s.bucketURL, "/") + "/" + escapeKey(key)
+	return (&cosession.Session{BucketURL: s.bucketURL}).ObjectURL(key)
 }
 
-func escapeKey(key string) string {
-	parts := strings.Split(key, "/")
-	for i, p := range parts {
-		parts[i] = url.PathEscape(p)
-	}
-	return strings.Join(parts, "/")
-}
-
-// opener opens sessions by profile name. It runs on its own goroutine:
+// opener opens sessions by profile name through cosession.Opener, the one
+// profile-to-engine path the CLI uses too. It runs on its own goroutine:
 // opening may read the keyring, start a server or open a journal.
 type opener struct {
 	dataDir   string
@@ -77,14 +71,41 @@ type opener struct {
 	secrets   auth.SecretStore
 	ask       func(ctx context.Context, c []uploader.Conflict) (uploader.ConflictPolicy, error)
 	rateLimit func() int64
+
+	once  sync.Once
+	inner *cosession.Opener
 }
 
-// stateDir is where a profile's journal lives: one per profile, so
-// switching profiles never mixes their queues. The "gui-" names sit next
-// to the CLI's "profile-" journals, so `cosdrop status` lists both, and
-// the window and a CLI upload never lock each other's journal.
-func (o *opener) stateDir(name string) string {
-	return filepath.Join(o.dataDir, "gui-"+safeName(name))
+func (o *opener) get() *cosession.Opener {
+	o.once.Do(func() {
+		o.inner = &cosession.Opener{DataDir: o.dataDir, Profiles: o.profiles, Secrets: o.secrets, Ask: o.ask, RateLimit: o.rateLimit}
+	})
+	return o.inner
+}
+
+// open opens the named profile. Opening the profile already open (its
+// settings were saved) closes the old engine first, so the window applies
+// the changes instead of locking itself out of its own journal.
+func (o *opener) open(ctx context.Context, name string) (*session, error) {
+	s, err := o.get().Open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return wrap(s), nil
+}
+
+// openSandbox opens the built-in Sandbox profile.
+func (o *opener) openSandbox() (*session, error) {
+	s, err := o.get().OpenSandbox()
+	if err != nil {
+		return nil, err
+	}
+	return wrap(s), nil
+}
+
+func wrap(s *cosession.Session) *session {
+	return &session{name: s.Name, profile: s.Profile, sandbox: s.Sandbox, engine: s.Engine,
+		bucketURL: s.BucketURL, canPresign: s.CanPresign, server: s.Server, s: s}
 }
 
 func safeName(s string) string {
@@ -96,120 +117,32 @@ func safeName(s string) string {
 	}, s)
 }
 
-func (o *opener) open(ctx context.Context, name string) (*session, error) {
-	if name == "" || name == SandboxName {
-		return o.openSandbox()
-	}
-	p, err := o.profiles.Get(name)
-	if err != nil {
-		return nil, err
-	}
-	prov, signer, err := auth.Open(ctx, p, o.secrets, nil)
-	if err != nil {
-		return nil, err
-	}
-	bucketURL, err := p.BucketURL()
-	if err != nil && signer == nil {
-		return nil, err
-	}
-	cfg := uploader.Config{
-		StateDir:    o.stateDir(name),
-		BucketURL:   bucketURL,
-		Credentials: prov,
-		Prefix:      p.Prefix,
-		OnConflict:  conflictPolicy(p.OnConflict),
-		AskConflict: o.ask,
-		AutoResume:  true,
-		RateLimit:   o.rateLimit(),
-	}
-	if signer != nil {
-		cfg.Signer = signer
-	}
-	e, err := uploader.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	s := &session{name: name, profile: p, engine: e, bucketURL: bucketURL, canPresign: p.Mode == auth.ModePermanent}
-	s.closers = append(s.closers, e.Close)
-	if c, ok := prov.(interface{ Close() error }); ok {
-		s.closers = append(s.closers, c.Close)
-	}
-	return s, nil
-}
-
-// conflictPolicy maps a profile's policy name to the engine's.
-func conflictPolicy(s string) uploader.ConflictPolicy {
-	switch s {
-	case "skip-identical":
-		return uploader.SkipIdentical
-	case "rename":
-		return uploader.Rename
-	case "ask":
-		return uploader.Ask
-	}
-	return uploader.Overwrite
-}
-
-// openSandbox starts localcos on a free loopback port with a key made up
-// for this run (it never leaves memory) and an engine pointed at it.
-// Objects live under the data dir, so they survive restarts like the queue.
-func (o *opener) openSandbox() (*session, error) {
-	id, key := randomHex(16), randomHex(32)
-	// SandboxFaultsEnv lets support staff and the screenshot script see how
-	// the app behaves on a slow or flaky network, without a real one.
-	var faults *localcos.Faults
-	if spec := os.Getenv(SandboxFaultsEnv); spec != "" {
-		f, err := localcos.ParseFaults(spec)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", SandboxFaultsEnv, err)
-		}
-		faults = f
-	}
-	srv, err := localcos.Start(localcos.Config{
-		Faults:    faults,
-		Addr:      "127.0.0.1:0",
-		DataDir:   filepath.Join(o.dataDir, "sandbox-objects"),
-		Bucket:    sandboxBucket,
-		Region:    sandboxRegion,
-		SecretID:  "AKIDsandbox" + id,
-		SecretKey: key,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("start the Sandbox server: %w", err)
-	}
-	auth.AddSecret(key)
-	e, err := uploader.New(uploader.Config{
-		StateDir:    o.stateDir(SandboxName),
-		BucketURL:   srv.URL(),
-		Credentials: auth.NewStatic(auth.Credentials{SecretID: "AKIDsandbox" + id, SecretKey: key}),
-		OnConflict:  uploader.Rename,
-		AskConflict: o.ask,
-		AutoResume:  true,
-		RateLimit:   o.rateLimit(),
-	})
-	if err != nil {
-		_ = srv.Close()
-		return nil, err
-	}
-	return &session{
-		name: SandboxName, sandbox: true, engine: e, bucketURL: srv.URL(), canPresign: true, server: srv,
-		closers: []func() error{e.Close, srv.Close},
-	}, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // defaultDataDir is the engine's data directory (journals, Sandbox objects).
-func defaultDataDir() string {
-	if d := os.Getenv("COSDROP_DATA_DIR"); d != "" {
-		return d
-	}
-	return uploader.DefaultStateDir()
-}
+func defaultDataDir() string { return cosession.DefaultDataDir() }
 
 // openTimeout bounds opening a profile (keyring and credential server).
-const openTimeout = 30 * time.Second
+const openTimeout = cosession.OpenTimeout
+
+// setAside moves the named profile's damaged journal aside (closing its
+// session first) and returns what to tell the user; the window then opens
+// the profile again. For a "Set aside" action next to the notice that
+// session.ErrText shows for a damaged journal.
+func (o *opener) setAside(name string) (string, error) { return o.get().SetAside(name) }
+
+// acceptHandoffs makes this window the single CosDrop window on its data
+// directory: files given to a second launch ("Open with CosDrop" while the
+// window runs) arrive here and are added as if dropped, and the window
+// comes to the front. It returns the function that stops listening; when
+// another window already listens, it listens to nothing.
+func (w *mainWindow) acceptHandoffs() (stop func() error) {
+	stop, err := cosession.ListenWindow(w.opener.dataDir, func(paths []string) {
+		fyne.Do(func() {
+			w.open(paths)
+			w.win.RequestFocus()
+		})
+	})
+	if err != nil {
+		return func() error { return nil }
+	}
+	return stop
+}

@@ -3,14 +3,9 @@ package uploader
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // record is the durable part of a task: everything a restart needs. It is
@@ -64,42 +59,6 @@ const maxErrors = 20
 // share one fsync; workers and ReadJournal only read.
 type journal struct {
 	db *bolt.DB
-}
-
-// openJournal opens (creating) StateDir/journal.db for bucketURL. A journal
-// written for another bucket is refused: its upload IDs mean nothing there.
-func openJournal(dir, bucketURL string) (*journal, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create state directory: %w", err)
-	}
-	p := filepath.Join(dir, "journal.db")
-	db, err := bolt.Open(p, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("the state directory %s is in use by another CosDrop process", dir)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open journal %s: %w", p, err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketTasks, bucketParts, bucketMeta} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		m := tx.Bucket(bucketMeta)
-		if old := m.Get(metaBucket); old != nil && string(old) != bucketURL && bucketURL != "" {
-			return fmt.Errorf("the journal in %s belongs to %s, not %s; use another state directory", dir, old, bucketURL)
-		}
-		if bucketURL != "" {
-			return m.Put(metaBucket, []byte(bucketURL))
-		}
-		return nil
-	})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	return &journal{db: db}, nil
 }
 
 func (j *journal) close() error { return j.db.Close() }

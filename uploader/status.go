@@ -12,26 +12,46 @@ import (
 )
 
 // ReadJournal returns every task recorded in stateDir's journal, without
-// starting an engine (for `cosdrop status`). It fails when an upload holds
-// the journal open.
+// starting an engine (for `cosdrop status` when no CosDrop runs on it).
+// It fails with *BusyJournalError when a process holds the journal open
+// (ask that process instead: the session layer's status socket). A
+// damaged journal never panics: the tasks that can be read are returned
+// with a *DamagedJournalError.
 func ReadJournal(stateDir string) ([]Snapshot, error) {
-	p := filepath.Join(stateDir, "journal.db")
+	p := filepath.Join(stateDir, JournalFile)
 	if _, err := os.Stat(p); err != nil {
-		return nil, fmt.Errorf("no journal in %s: %w", stateDir, err)
+		return nil, &NoJournalError{Dir: stateDir}
 	}
-	db, err := bolt.Open(p, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
 	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("an upload is running with the state directory %s; try again when it ends", stateDir)
+		return nil, &BusyJournalError{Dir: stateDir}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open journal %s: %w", p, err)
+		return nil, err
 	}
-	j := &journal{db: db}
-	defer j.close()
+	defer db.Close()
 	var out []Snapshot
-	err = j.loadTasks(func(r *record) {
-		t := &task{rec: *r}
-		out = append(out, t.snapshotLocked())
+	var bad []string
+	err = guard(p, func() error {
+		return db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucketTasks)
+			if b == nil {
+				return nil
+			}
+			return b.ForEach(func(k, v []byte) error {
+				r := new(record)
+				if err := decodeRecord(v, r); err != nil {
+					bad = append(bad, fmt.Sprintf("task %x: %v", k, err))
+					return nil
+				}
+				t := &task{rec: *r}
+				out = append(out, t.snapshotLocked())
+				return nil
+			})
+		})
 	})
+	if err == nil && len(bad) > 0 {
+		err = &DamagedJournalError{Path: p, Reason: fmt.Sprintf("%d unreadable records (first: %s)", len(bad), bad[0])}
+	}
 	return out, err
 }

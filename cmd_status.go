@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"cosdrop/session"
+	"cosdrop/uploader"
+)
+
+func init() {
+	register("status", "Show every task in the journal", runStatus)
+	register("repair", "Set damaged journals aside, keeping every task that can be read", runRepair)
+}
+
+// journalDirs is the state directory given, or every journal under the
+// data directory.
+func journalDirs(stateDir string) []string {
+	if stateDir != "" {
+		return []string{stateDir}
+	}
+	return session.Journals(session.DefaultDataDir())
+}
+
+func runStatus(args []string) int {
+	fs := newFlagSet("status", "[--state-dir DIR] [--json]")
+	stateDir := fs.String("state-dir", "", tr("directory of the upload journal (default: every journal)"))
+	asJSON := fs.Bool("json", false, tr("print one JSON object per task"))
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	dirs := journalDirs(*stateDir)
+	if len(dirs) == 0 {
+		fmt.Println(tr("No uploads recorded yet."))
+		return 0
+	}
+	code := 0
+	enc := json.NewEncoder(os.Stdout)
+	for _, dir := range dirs {
+		snaps, err := session.Status(dir)
+		if err != nil && len(snaps) == 0 {
+			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+			code = 1
+			continue
+		}
+		sort.Slice(snaps, func(i, j int) bool { return snaps[i].ID < snaps[j].ID })
+		if !*asJSON {
+			fmt.Printf("%s (%d %s)\n", dir, len(snaps), tr("tasks"))
+		}
+		for _, s := range snaps {
+			if *asJSON {
+				enc.Encode(snapEvent("task", s))
+				continue
+			}
+			line := fmt.Sprintf("  %-10s %5.1f%% %10s  %s -> %s", tr(string(s.State)), pct(s.Acked, s.Size), humanBytes(s.Size), s.Path, s.Key)
+			if s.LastErr != nil && s.State == uploader.Failed {
+				line += "\n             " + errText(s.LastErr)
+			}
+			if len(s.RequestIDs) > 0 {
+				line += "\n             " + tr("request IDs") + ": " + strings.Join(s.RequestIDs, ", ")
+			}
+			fmt.Println(line)
+		}
+		if err != nil { // a damaged journal: what could be read is above
+			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+			code = 1
+		}
+	}
+	return code
+}
+
+// runRepair sets damaged journals aside (all of them, or the one in
+// --state-dir); sound and busy journals are left alone.
+func runRepair(args []string) int {
+	fs := newFlagSet("repair", "[--state-dir DIR]")
+	stateDir := fs.String("state-dir", "", tr("directory of the upload journal (default: every journal)"))
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	code := 0
+	for _, dir := range journalDirs(*stateDir) {
+		err := uploader.CheckJournal(dir)
+		switch {
+		case err == nil:
+			fmt.Printf("%s: %s\n", dir, tr("the journal is sound"))
+		case session.IsDamaged(err):
+			res, aerr := session.SetAsideJournal(dir)
+			if aerr != nil {
+				fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(aerr))
+				code = 1
+				continue
+			}
+			fmt.Printf("%s: %s\n", dir, session.SetAsideText(res))
+		case errors.Is(err, uploader.ErrJournalBusy):
+			fmt.Printf("%s: %s\n", dir, tr("in use by a running CosDrop; left alone"))
+		default:
+			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+			code = 1
+		}
+	}
+	return code
+}

@@ -1,0 +1,235 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"cosdrop/auth"
+	"cosdrop/uploader"
+)
+
+// Overrides are what the caller adds to a profile: the CLI's flags or the
+// window's settings. Zero values keep the profile's (or the engine's)
+// defaults.
+type Overrides struct {
+	Prefix      string // key template; "" = the profile's
+	OnConflict  string // policy name; "" = the profile's
+	Concurrency int
+	PartSize    int64
+	RateLimit   int64
+	StateDir    string // journal directory; "" = the caller's default for the profile
+	// AskConflict answers the "ask" policy; nil means nobody can be asked
+	// (a script), and "ask" becomes "rename": never overwrite silently.
+	AskConflict func(ctx context.Context, c []uploader.Conflict) (uploader.ConflictPolicy, error)
+	// AutoResume queues unfinished tasks at once (the window); the CLI
+	// resumes only what its command names again (ResumeExisting).
+	AutoResume     bool
+	ResumeExisting bool
+}
+
+// Engine is what Start needs besides the configuration: whatever must
+// close after the engine (an STS provider's refresher, a local server).
+type Engine struct {
+	Config  uploader.Config
+	Closers []func() error
+}
+
+// ConflictPolicy maps a conflict policy name, as a profile file or the
+// --on-conflict flag spells it, to the engine's. It is the only such
+// mapping: the CLI once refused a valid profile's "skip-identical"
+// because it had its own. canAsk is false for scripts: "ask" then becomes
+// Rename, never a silent overwrite.
+func ConflictPolicy(name string, canAsk bool) (uploader.ConflictPolicy, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "", "overwrite":
+		return uploader.Overwrite, nil
+	case "skip", "skip-identical":
+		return uploader.SkipIdentical, nil
+	case "rename":
+		return uploader.Rename, nil
+	case "ask":
+		if canAsk {
+			return uploader.Ask, nil
+		}
+		return uploader.Rename, nil
+	}
+	return uploader.Overwrite, errors.New(T("the conflict policy must be overwrite, skip-identical, rename or ask, not {{.Value}}",
+		map[string]any{"Value": fmt.Sprintf("%q", name)}))
+}
+
+// ProfileEngine turns a profile into an engine configuration: its
+// credentials (keyring secret, STS or signing server), bucket, prefix and
+// conflict policy, with o on top. It is the one profile-to-engine mapping,
+// used by `cosdrop upload --profile` and the window alike. stateDir is the
+// journal directory unless o.StateDir is set.
+func ProfileEngine(ctx context.Context, p auth.Profile, store auth.SecretStore, stateDir string, o Overrides) (Engine, error) {
+	prov, signer, err := auth.Open(ctx, p, store, nil)
+	if err != nil && p.Mode != auth.ModePermanent && errors.Is(err, auth.ErrKeyringUnavailable) {
+		// A locked or missing keyring must not block a credential server
+		// that needs no login token (many do not): go on without one. If
+		// the server wants one, its refusal is worded as such.
+		prov, signer, err = auth.Open(ctx, p, noTokenStore{store}, nil)
+	}
+	if err != nil {
+		return Engine{}, err
+	}
+	var closers []func() error
+	if c, ok := prov.(io.Closer); ok {
+		closers = append(closers, c.Close)
+	}
+	cfg := uploader.Config{Credentials: prov, Prefix: p.Prefix}
+	if signer != nil {
+		cfg.Signer = signer
+	}
+	// A server-signed profile may have no bucket: the server picks the
+	// destination. The journal is then bound to no bucket URL.
+	if u, err := p.BucketURL(); err == nil {
+		cfg.BucketURL = u
+	} else if signer == nil {
+		closeAll(closers)
+		return Engine{}, err
+	}
+	if o.OnConflict == "" {
+		o.OnConflict = p.OnConflict
+	}
+	if err := applyOverrides(&cfg, o, stateDir); err != nil {
+		closeAll(closers)
+		return Engine{}, err
+	}
+	return Engine{Config: cfg, Closers: closers}, nil
+}
+
+// Flags are the CLI's ad-hoc destination, when no profile is named.
+type Flags struct {
+	Endpoint, Bucket, Region string
+	STSURL                   string // temporary credentials from this server
+}
+
+// FlagsEngine turns an ad-hoc destination into an engine configuration.
+// Credentials come from --sts-url (login token in COSDROP_LOGIN_TOKEN) or
+// the TENCENTCLOUD_SECRET_ID/KEY (and SECURITY_TOKEN) environment.
+func FlagsEngine(f Flags, o Overrides) (Engine, error) {
+	var cfg uploader.Config
+	switch {
+	case f.Endpoint != "":
+		u, err := url.Parse(f.Endpoint)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return Engine{}, errors.New(T("--endpoint {{.Value}} is not an http(s) URL", map[string]any{"Value": fmt.Sprintf("%q", f.Endpoint)}))
+		}
+		cfg.BucketURL = strings.TrimRight(f.Endpoint, "/")
+	case f.Bucket != "" && f.Region != "":
+		var err error
+		if cfg.BucketURL, err = (auth.Profile{Bucket: f.Bucket, Region: f.Region}).BucketURL(); err != nil {
+			return Engine{}, err
+		}
+	default:
+		return Engine{}, errors.New(T("say where to upload: --profile P, or --endpoint URL, or --bucket B --region R"))
+	}
+	var closers []func() error
+	if f.STSURL != "" {
+		sts := auth.NewSTS(f.STSURL, os.Getenv("COSDROP_LOGIN_TOKEN"), nil)
+		cfg.Credentials = sts
+		if c, ok := any(sts).(io.Closer); ok {
+			closers = append(closers, c.Close)
+		}
+	} else {
+		id, key := os.Getenv("TENCENTCLOUD_SECRET_ID"), os.Getenv("TENCENTCLOUD_SECRET_KEY")
+		if id == "" || key == "" {
+			return Engine{}, errors.New(T("no credentials: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SECURITY_TOKEN for temporary keys), or use --profile or --sts-url"))
+		}
+		cfg.Credentials = auth.NewStatic(auth.Credentials{SecretID: id, SecretKey: key, SessionToken: os.Getenv("TENCENTCLOUD_SECURITY_TOKEN")})
+	}
+	if err := applyOverrides(&cfg, o, ""); err != nil {
+		closeAll(closers)
+		return Engine{}, err
+	}
+	if cfg.StateDir == "" {
+		cfg.StateDir = filepath.Join(uploader.DefaultStateDir(), EndpointStateName(cfg.BucketURL))
+	}
+	return Engine{Config: cfg, Closers: closers}, nil
+}
+
+// applyOverrides fills cfg from o; stateDir is the default journal
+// directory ("" leaves it to the caller).
+func applyOverrides(cfg *uploader.Config, o Overrides, stateDir string) error {
+	if o.Prefix != "" {
+		cfg.Prefix = o.Prefix
+	}
+	pol, err := ConflictPolicy(o.OnConflict, o.AskConflict != nil)
+	if err != nil {
+		return err
+	}
+	cfg.OnConflict = pol
+	cfg.AskConflict = o.AskConflict
+	if o.Concurrency != 0 && (o.Concurrency < 1 || o.Concurrency > 256) {
+		return errors.New(T("--concurrency must be between 1 and 256"))
+	}
+	cfg.Concurrency = o.Concurrency
+	if o.PartSize != 0 && o.PartSize < uploader.MinPartSize {
+		return errors.New(T("the part size must be at least 1MiB"))
+	}
+	cfg.PartSize = o.PartSize
+	cfg.RateLimit = o.RateLimit
+	cfg.AutoResume = o.AutoResume
+	cfg.ResumeExisting = o.ResumeExisting
+	cfg.StateDir = o.StateDir
+	if cfg.StateDir == "" {
+		cfg.StateDir = stateDir
+	}
+	return nil
+}
+
+func closeAll(cs []func() error) error {
+	var errs []error
+	for _, c := range cs {
+		errs = append(errs, c())
+	}
+	return errors.Join(errs...)
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// EndpointStateName is the journal directory name of an ad-hoc bucket
+// endpoint (the CLI without --profile).
+func EndpointStateName(bucketURL string) string {
+	u, err := url.Parse(bucketURL)
+	if err != nil {
+		return "default"
+	}
+	return "endpoint-" + unsafeName.ReplaceAllString(u.Host, "_")
+}
+
+// CLIStateName is the journal directory name of `cosdrop upload --profile`.
+func CLIStateName(profile string) string { return "profile-" + profile }
+
+// WindowStateName is the journal directory name of a profile opened in the
+// window. The "gui-" names sit next to the CLI's "profile-" journals, so
+// `cosdrop status` lists both.
+func WindowStateName(profile string) string { return "gui-" + safeName(profile) }
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r < ' ' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// noTokenStore answers "no login token" where the keyring cannot be read.
+type noTokenStore struct{ auth.SecretStore }
+
+func (s noTokenStore) Get(ctx context.Context, account string) (string, error) {
+	v, err := s.SecretStore.Get(ctx, account)
+	if errors.Is(err, auth.ErrKeyringUnavailable) {
+		return "", auth.ErrNotFound
+	}
+	return v, err
+}

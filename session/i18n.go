@@ -1,0 +1,132 @@
+package session
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+
+	"github.com/jeandeaual/go-locale"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"cosdrop/assets"
+)
+
+// Translator renders a user-visible message (its English source text is
+// the key) in the user's language, filling {{.Name}} placeholders from
+// data (a map[string]any, at most one).
+type Translator func(s string, data ...any) string
+
+var (
+	trMu     sync.RWMutex
+	override Translator // set by the window: one language per process
+
+	catalogueOnce sync.Once
+	bundle        *i18n.Bundle
+	localizer     *i18n.Localizer
+)
+
+// SetTranslator makes T use tr instead of the session's own catalogue.
+// The window passes Fyne's lang.L, which reads the very same files, so the
+// window's own words and the session's explanations can never be in two
+// languages; nil restores the session's own catalogue. The command line
+// never calls it.
+func SetTranslator(tr Translator) {
+	trMu.Lock()
+	override = tr
+	trMu.Unlock()
+}
+
+// T translates s (English source text) through the embedded catalogues
+// in assets/translations, the same files and keys the window uses, so a
+// text is translated once for both. Unknown strings come back as they
+// are, with their placeholders filled.
+func T(s string, data ...any) string {
+	trMu.RLock()
+	o := override
+	trMu.RUnlock()
+	if o != nil {
+		return o(s, data...)
+	}
+	catalogueOnce.Do(loadCatalogue)
+	var d any
+	if len(data) > 0 {
+		d = data[0]
+	}
+	out, err := localizer.Localize(&i18n.LocalizeConfig{
+		DefaultMessage: &i18n.Message{ID: s, Other: s},
+		TemplateData:   d,
+	})
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// loadCatalogue reads every translations/*.json file (named
+// [area.]lang.json, as Fyne's lang reads them) and picks the language
+// closest to the OS locale, once: the CLI is short-lived.
+func loadCatalogue() {
+	bundle = i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	tags := []language.Tag{language.English}
+	files, _ := assets.Translations.ReadDir(assets.TranslationsDir)
+	for _, f := range files {
+		b, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + f.Name())
+		if err != nil {
+			continue
+		}
+		mf, err := bundle.ParseMessageFileBytes(b, f.Name())
+		if err != nil {
+			continue
+		}
+		tags = append(tags, mf.Tag)
+	}
+	localizer = i18n.NewLocalizer(bundle, matchLanguage(tags, userLocales()))
+}
+
+// userLocales are the OS's preferred languages. C and POSIX (and their
+// .UTF-8 forms, the default in containers) mean English.
+func userLocales() []string {
+	all, err := locale.GetLocales()
+	if err != nil {
+		return []string{"en"}
+	}
+	out := all[:0]
+	for _, l := range all {
+		if l == "" || l == "C" || l == "POSIX" || strings.HasPrefix(l, "C.") || strings.HasPrefix(l, "POSIX.") {
+			continue
+		}
+		out = append(out, l)
+	}
+	if len(out) == 0 {
+		return []string{"en"}
+	}
+	return out
+}
+
+// matchLanguage is the catalogue language closest to the user's list, as
+// Fyne's lang chooses it (so the CLI and the window agree).
+func matchLanguage(have []language.Tag, want []string) string {
+	var tags []language.Tag
+	for _, w := range want {
+		if t, err := language.Parse(strings.ReplaceAll(w, "_", "-")); err == nil {
+			tags = append(tags, t)
+		}
+	}
+	best, _, _ := language.NewMatcher(have).Match(tags...)
+	b, s, r := best.Raw()
+	out := b.String()
+	if r.String() != "ZZ" {
+		out += "-" + r.String()
+		if s.String() != "Zzzz" {
+			out += "-" + s.String()
+		}
+	}
+	return out
+}
+
+// reloadForTest re-reads the OS locale (tests change LANG).
+func reloadForTest() {
+	catalogueOnce = sync.Once{}
+}

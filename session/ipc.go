@@ -1,0 +1,261 @@
+package session
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"cosdrop/uploader"
+)
+
+// A running CosDrop (the window or `cosdrop upload`) answers on a local
+// socket next to its journal, so `cosdrop status` gets live snapshots in
+// well under a second instead of waiting for a journal it cannot open
+// (bbolt allows one process at a time). The window also listens on a
+// socket in the data directory and takes files from a second launch
+// (single instance). Sockets live in directories only the user can enter
+// (0700) and are themselves 0600; Go's "unix" network works on Linux,
+// macOS and Windows 10+.
+
+// ipcTimeout bounds a whole request on a local socket.
+const ipcTimeout = 2 * time.Second
+
+// request is one line a client sends.
+type request struct {
+	Op    string   `json:"op"` // "status" or "add"
+	Paths []string `json:"paths,omitempty"`
+}
+
+// reply is one line the server answers.
+type reply struct {
+	Tasks []wireTask `json:"tasks,omitempty"`
+	OK    bool       `json:"ok"`
+	Error string     `json:"error,omitempty"`
+}
+
+// wireTask is what status shows of a task, with empty fields left out:
+// a third of a full Snapshot's JSON, so a queue of 100,000 tasks answers
+// in well under a second. (The error history and timestamps stay in the
+// running process; `cosdrop status` prints neither.)
+type wireTask struct {
+	ID         uploader.TaskID     `json:"id"`
+	Batch      uploader.BatchID    `json:"b,omitempty"`
+	Path       string              `json:"p,omitempty"`
+	Key        string              `json:"k,omitempty"`
+	Size       int64               `json:"s,omitempty"`
+	Acked      int64               `json:"a,omitempty"`
+	Speed      float64             `json:"v,omitempty"`
+	State      uploader.State      `json:"st,omitempty"`
+	Attempts   int                 `json:"n,omitempty"`
+	LastErr    *uploader.TaskError `json:"e,omitempty"`
+	UploadID   string              `json:"u,omitempty"`
+	ETag       string              `json:"t,omitempty"`
+	CRC64      uint64              `json:"c,omitempty"`
+	RequestIDs []string            `json:"r,omitempty"`
+	Note       json.RawMessage     `json:"o,omitempty"`
+}
+
+func toWire(in []uploader.Snapshot) []wireTask {
+	out := make([]wireTask, len(in))
+	for i, s := range in {
+		out[i] = wireTask{ID: s.ID, Batch: s.Batch, Path: s.Path, Key: s.Key, Size: s.Size, Acked: s.Acked, Speed: s.Speed,
+			State: s.State, Attempts: s.Attempts, LastErr: s.LastErr, UploadID: s.UploadID, ETag: s.ETag, CRC64: s.CRC64,
+			RequestIDs: s.RequestIDs}
+		// Note is prose today and a typed Note{Code,Args} once the engine
+		// stores codes; JSON carries either unchanged.
+		if b, err := json.Marshal(s.Note); err == nil && string(b) != `""` && string(b) != `{}` {
+			out[i].Note = b
+		}
+	}
+	return out
+}
+
+func fromWire(in []wireTask) []uploader.Snapshot {
+	out := make([]uploader.Snapshot, len(in))
+	for i, w := range in {
+		out[i] = uploader.Snapshot{ID: w.ID, Batch: w.Batch, Path: w.Path, Key: w.Key, Size: w.Size, Acked: w.Acked, Speed: w.Speed,
+			State: w.State, Attempts: w.Attempts, LastErr: w.LastErr, UploadID: w.UploadID, ETag: w.ETag, CRC64: w.CRC64,
+			RequestIDs: w.RequestIDs}
+		if len(w.Note) > 0 {
+			_ = json.Unmarshal(w.Note, &out[i].Note)
+		}
+	}
+	return out
+}
+
+// StatusSocket is the socket path of the process running on the journal in
+// stateDir: in the state directory itself, or, when that path is too long
+// for a unix socket (~100 bytes), in a private directory under the OS temp
+// dir named by a hash of stateDir.
+func StatusSocket(stateDir string) string { return socketPath(stateDir, "status.sock") }
+
+// WindowSocket is the socket path of the window running on dataDir.
+func WindowSocket(dataDir string) string { return socketPath(dataDir, "window.sock") }
+
+func socketPath(dir, name string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	p := filepath.Join(abs, name)
+	if len(p) <= 100 {
+		return p
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(os.TempDir(), fmt.Sprintf("cosdrop-%d", os.Getuid()), hex.EncodeToString(sum[:8])+"-"+name)
+}
+
+// listener serves one socket until closed.
+type listener struct {
+	l    net.Listener
+	path string
+	wg   sync.WaitGroup
+	once sync.Once
+}
+
+// listen opens a unix socket at path, owner-only. A socket file left by a
+// process that died is removed; one that answers belongs to a live
+// process, and listen fails.
+func listen(path string, handle func(request) reply) (*listener, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	if c, err := net.DialTimeout("unix", path, 200*time.Millisecond); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("another CosDrop already listens on %s", path)
+	}
+	_ = os.Remove(path)
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	_ = os.Chmod(path, 0o600)
+	s := &listener{l: l, path: path}
+	s.wg.Add(1)
+	go s.serve(handle)
+	return s, nil
+}
+
+func (s *listener) serve(handle func(request) reply) {
+	defer s.wg.Done()
+	for {
+		c, err := s.l.Accept()
+		if err != nil {
+			return
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer c.Close()
+			_ = c.SetDeadline(time.Now().Add(ipcTimeout))
+			var req request
+			if err := json.NewDecoder(bufio.NewReader(c)).Decode(&req); err != nil {
+				return
+			}
+			_ = json.NewEncoder(c).Encode(handle(req))
+		}()
+	}
+}
+
+// Close stops accepting, waits for requests in flight and removes the
+// socket file.
+func (s *listener) Close() error {
+	var err error
+	s.once.Do(func() {
+		err = s.l.Close()
+		s.wg.Wait()
+		_ = os.Remove(s.path)
+	})
+	return err
+}
+
+// call sends one request to the socket at path and reads the reply.
+func call(path string, req request) (reply, error) {
+	c, err := net.DialTimeout("unix", path, 500*time.Millisecond)
+	if err != nil {
+		return reply{}, err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(ipcTimeout))
+	if err := json.NewEncoder(c).Encode(req); err != nil {
+		return reply{}, err
+	}
+	var rep reply
+	if err := json.NewDecoder(c).Decode(&rep); err != nil {
+		return reply{}, err
+	}
+	if rep.Error != "" {
+		return rep, errors.New(rep.Error)
+	}
+	return rep, nil
+}
+
+// snapshotter is the part of the engine the status socket reads.
+type snapshotter interface {
+	Changes(since uint64) ([]uploader.Snapshot, uint64)
+}
+
+// ServeStatus answers status requests for the engine running on stateDir
+// until the returned closer runs. Start calls it for every engine.
+func ServeStatus(stateDir string, e snapshotter) (func() error, error) {
+	l, err := listen(StatusSocket(stateDir), func(req request) reply {
+		if req.Op != "status" {
+			return reply{Error: "unknown request " + req.Op}
+		}
+		tasks, _ := e.Changes(0)
+		return reply{OK: true, Tasks: toWire(tasks)}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l.Close, nil
+}
+
+// LiveStatus asks the CosDrop running on stateDir for its tasks; ok is
+// false when none answers.
+func LiveStatus(stateDir string) (tasks []uploader.Snapshot, ok bool) {
+	rep, err := call(StatusSocket(stateDir), request{Op: "status"})
+	if err != nil || !rep.OK {
+		return nil, false
+	}
+	return fromWire(rep.Tasks), true
+}
+
+// ListenWindow makes this process the single CosDrop window on dataDir:
+// files another launch hands over arrive on paths (absolute paths, one
+// slice per launch). It fails when another window already listens.
+func ListenWindow(dataDir string, paths func([]string)) (func() error, error) {
+	l, err := listen(WindowSocket(dataDir), func(req request) reply {
+		if req.Op != "add" {
+			return reply{Error: "unknown request " + req.Op}
+		}
+		paths(req.Paths)
+		return reply{OK: true}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l.Close, nil
+}
+
+// HandOff gives paths (made absolute) to the window running on dataDir;
+// false when no window answers, so the caller opens one itself.
+func HandOff(dataDir string, paths []string) bool {
+	abs := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+		abs = append(abs, p)
+	}
+	rep, err := call(WindowSocket(dataDir), request{Op: "add", Paths: abs})
+	return err == nil && rep.OK
+}

@@ -1,0 +1,177 @@
+package session
+
+import (
+	"errors"
+	"sort"
+	"strings"
+
+	"cosdrop/auth"
+	"cosdrop/uploader"
+)
+
+// AuthTr is T in the shape auth.Translator wants: auth's messages carry a
+// code and parameters, and their English templates are keys in
+// assets/translations/auth.<lang>.json.
+func AuthTr(template string, params map[string]any) string {
+	if len(params) == 0 {
+		return T(template)
+	}
+	return T(template, params)
+}
+
+// ErrText is err in the user's language, plain words first: auth's coded
+// errors (profile problems), credential and signing server failures,
+// damaged or busy journals are worded; anything else is shown as is,
+// redacted.
+func ErrText(err error) string {
+	if err == nil {
+		return ""
+	}
+	var pe *auth.ProfileError
+	if errors.As(err, &pe) {
+		return pe.Localize(AuthTr)
+	}
+	if se, ok := auth.AsServerError(err); ok {
+		return ServerErrorText(se)
+	}
+	var ke *auth.KeyringError
+	if errors.As(err, &ke) {
+		return keyringText(ke)
+	}
+	var ne *uploader.NoJournalError
+	if errors.As(err, &ne) {
+		return T("There is no upload list in {{.Dir}}: nothing was uploaded with this state directory yet.", map[string]any{"Dir": ne.Dir})
+	}
+	var be *uploader.JournalBucketError
+	if errors.As(err, &be) {
+		return T("This upload list ({{.Dir}}) belongs to another bucket ({{.Have}}), not {{.Want}}. Use another state directory (--state-dir) for this bucket.",
+			map[string]any{"Dir": be.Dir, "Have": be.Have, "Want": be.Want})
+	}
+	var de *uploader.DamagedJournalError
+	if errors.As(err, &de) {
+		return damagedText(de)
+	}
+	msg := auth.Redact(err.Error())
+	if text, ok := credentialFailure(msg); ok {
+		return text
+	}
+	if errors.Is(err, uploader.ErrJournalBusy) || strings.Contains(msg, "in use by another CosDrop process") {
+		return T("Another CosDrop (a window or a 'cosdrop upload') is using this profile's upload list right now. Wait for it to finish or close it, then try again.") +
+			" " + T("Details: {{.Detail}}", map[string]any{"Detail": msg})
+	}
+	return msg
+}
+
+// serverWords are the plain words for each kind of credential or signing
+// server failure; {{.Server}} is that server's name, translated.
+var serverWords = map[auth.ServerErrorKind]string{
+	auth.KindUnreachable:  "CosDrop could not reach the {{.Server}}. It may be down, or this computer cannot connect to it; ask your administrator. COS was not contacted.",
+	auth.KindTimeout:      "The {{.Server}} did not answer in time. It may be overloaded or down; try again later or ask your administrator.",
+	auth.KindHTTPStatus:   "The {{.Server}} answered with an error (HTTP {{.Status}}). Ask your administrator to check it.",
+	auth.KindUnauthorized: "The {{.Server}} did not accept CosDrop's sign-in. Sign in again in the profile, or ask your administrator.",
+	auth.KindHTML:         "The {{.Server}} answered with a web page, not credentials. The credential URL in the profile is probably wrong (a login page or a proxy); check it with your administrator.",
+	auth.KindNotJSON:      "The {{.Server}} answered something that is not credentials. Check the credential URL in the profile with your administrator.",
+	auth.KindEmpty:        "The {{.Server}} answered with an empty page. Ask your administrator to check it.",
+	auth.KindTooLarge:     "The {{.Server}} answered with far more data than credentials take; the credential URL in the profile is probably wrong.",
+	auth.KindExpired:      "The {{.Server}} handed out credentials that had already expired. Check this computer's clock; if it is right, ask your administrator to check the server's clock.",
+	auth.KindIncomplete:   "The {{.Server}}'s answer lacks what CosDrop needs to upload. Ask your administrator to check its configuration.",
+	auth.KindRefused:      "The {{.Server}} refused to issue credentials. Ask your administrator.",
+	auth.KindTooBig:       "The {{.Server}} does not allow files this large. Ask your administrator about the size limit.",
+	auth.KindTypeRefused:  "The {{.Server}} does not allow this kind of file. Ask your administrator which file types may be uploaded.",
+}
+
+// ServerErrorText words a credential or signing server failure: whose
+// fault in plain words first, the redacted detail after. It never blames
+// COS or the network to COS.
+func ServerErrorText(se *auth.ServerError) string {
+	server := T("credential server")
+	if se.Server == "sign" {
+		server = T("signing server")
+	}
+	tmpl, ok := serverWords[se.Kind]
+	if !ok {
+		tmpl = "The {{.Server}} failed. Ask your administrator to check it."
+	}
+	out := T(tmpl, map[string]any{"Server": server, "Status": se.Status})
+	if d := strings.TrimSpace(se.Detail); d != "" {
+		out += " " + T("Details: {{.Detail}}", map[string]any{"Detail": auth.Redact(d)})
+	}
+	return out
+}
+
+// noteWords are the plain words of the engine's typed notes; {{.name}}
+// placeholders are the note's Args.
+var noteWords = map[uploader.NoteCode]string{
+	uploader.NoteSimpleRestart:        "Small files go in one request, so this file was sent again from the beginning.",
+	uploader.NoteSkippedIdentical:     "Skipped: an identical file (same size and CRC64) is already in COS.",
+	uploader.NoteRenamed:              "A different file already had this name in COS, so this one was stored as {{.to}}.",
+	uploader.NoteCanceledAborted:      "Canceled; the parts already sent were deleted from COS.",
+	uploader.NoteCanceledAbortDenied:  "Canceled, but COS did not allow deleting the parts already sent (upload {{.upload_id}}). They stay in the bucket until a lifecycle rule removes them.",
+	uploader.NoteCanceledAbortFailed:  "Canceled, but deleting the parts already sent failed ({{.reason}}). They stay in the bucket (upload {{.upload_id}}) until a lifecycle rule removes them.",
+	uploader.NoteUploadForgotten:      "COS no longer had the unfinished upload, so the file started again from the beginning.",
+	uploader.NoteResumedAfterRestart:  "Resumed after CosDrop restarted, from the parts COS had already acknowledged.",
+	uploader.NoteRestartedFileChanged: "The file changed after some of it was sent, so it started again from the beginning.",
+}
+
+// NoteText words an engine note in the user's language; "" for no note.
+// An unknown code (a newer CosDrop wrote the journal) shows the code and
+// its parameters rather than nothing.
+func NoteText(n uploader.Note) string {
+	if n.IsZero() {
+		return ""
+	}
+	args := make(map[string]any, len(n.Args))
+	for k, v := range n.Args {
+		args[k] = v
+	}
+	if tmpl, ok := noteWords[n.Code]; ok {
+		return T(tmpl, args)
+	}
+	keys := make([]string, 0, len(n.Args))
+	for k, v := range n.Args {
+		keys = append(keys, k+"="+v)
+	}
+	sort.Strings(keys)
+	return strings.TrimSpace(string(n.Code) + " " + strings.Join(keys, " "))
+}
+
+// keyringText words a keyring failure by its cause, plain words first;
+// the cause follows as detail (auth's own text offers a choice the CLI
+// and the window do not have at that point).
+func keyringText(ke *auth.KeyringError) string {
+	cause := ""
+	if ke.Cause != nil {
+		cause = auth.Redact(ke.Cause.Error())
+	}
+	low := strings.ToLower(cause)
+	var head string
+	switch {
+	case strings.Contains(low, "did not answer") || strings.Contains(low, "deadline"):
+		head = T("The system keyring did not answer in time. Unlock it, or log out and in again, then try again.")
+	case strings.Contains(low, "unlock") || strings.Contains(low, "locked"):
+		head = T("The system keyring is locked, so CosDrop cannot read this profile's secret. Unlock it (log in to the desktop or open the keyring app), then try again.")
+	default:
+		head = T("CosDrop cannot use the system keyring, where it keeps this profile's secret. It needs GNOME Keyring or KWallet on Linux, the login keychain on macOS, or Credential Manager on Windows.")
+	}
+	if cause == "" {
+		return head
+	}
+	return head + " " + T("Details: {{.Detail}}", map[string]any{"Detail": ke.Op + ": " + cause})
+}
+
+// NoteOf words a snapshot's note whichever form the engine gives it: the
+// typed Note{Code,Args} the journal stores, or (from older engines) a
+// sentence already made.
+func NoteOf(v any) string {
+	switch n := v.(type) {
+	case uploader.Note:
+		return NoteText(n)
+	case *uploader.Note:
+		if n != nil {
+			return NoteText(*n)
+		}
+	case string:
+		return n
+	}
+	return ""
+}
