@@ -47,7 +47,7 @@ func runUpload(args []string) int {
 	fs.StringVar(&f.region, "region", "", tr("bucket region, e.g. ap-guangzhou (instead of a profile)"))
 	fs.StringVar(&f.prefix, "prefix", "", tr("key prefix template: {date} {yyyy} {mm} {dd} {filename} {relpath}"))
 	fs.StringVar(&f.stsURL, "sts-url", "", tr("credential server URL for temporary credentials"))
-	fs.IntVar(&f.concurrency, "concurrency", uploader.DefaultConcurrency, tr("requests in flight at once"))
+	fs.IntVar(&f.concurrency, "concurrency", 0, tr("requests in flight at once (default: found while uploading)"))
 	fs.StringVar(&f.partSize, "part-size", "", tr("multipart part size, e.g. 16MiB (default: automatic)"))
 	fs.StringVar(&f.limit, "limit", "", tr("bandwidth limit, e.g. 10MiB (per second; default: none)"))
 	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip-identical (or skip), rename or ask"))
@@ -120,7 +120,7 @@ func uploadConfig(f uploadFlags) (session.Engine, error) {
 		}
 		o.RateLimit = n
 	}
-	if f.concurrency < 1 || f.concurrency > 256 {
+	if f.concurrency < 0 || f.concurrency > 256 {
 		return session.Engine{}, errors.New(tr("--concurrency must be between 1 and 256"))
 	}
 	if f.profile == "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -85,6 +86,15 @@ func ProfileEngine(ctx context.Context, p auth.Profile, store auth.SecretStore, 
 		closers = append(closers, c.Close)
 	}
 	cfg := uploader.Config{Credentials: prov, Prefix: p.Prefix}
+	proxy, err := p.ProxyFunc(ctx, store)
+	if err != nil {
+		closeAll(closers)
+		return Engine{}, err
+	}
+	if proxy == nil { // "direct": no proxy, whatever the environment says
+		proxy = func(*http.Request) (*url.URL, error) { return nil, nil }
+	}
+	cfg.Proxy = proxy
 	if signer != nil {
 		cfg.Signer = signer
 	}

@@ -1,8 +1,10 @@
 package session
 
 import (
+	"strconv"
 	"strings"
 
+	"cosdrop/auth"
 	"cosdrop/uploader"
 )
 
@@ -10,27 +12,29 @@ import (
 // codes, values English source text (translated through T). Each sentence
 // names the party at fault, so the user knows whom to ask.
 var explanations = map[string]string{
-	"AccessDenied":          "COS refused the upload: this account or key is not allowed to write here. Ask your administrator to grant upload permission for this bucket and folder.",
-	"SignatureDoesNotMatch": "COS did not accept the signature: the SecretKey does not belong to this SecretId. Enter the SecretKey again in the profile.",
-	"InvalidAccessKeyId":    "COS does not know this SecretId. It may have been deleted or mistyped; check the profile.",
-	"RequestTimeTooSkewed":  "This computer's clock is too far from COS's clock. Set the date and time to automatic and try again.",
-	"ExpiredToken":          "The temporary credentials expired and could not be renewed in time. Try again; if it keeps happening, the credential server may be down.",
-	"InvalidToken":          "COS did not accept the temporary credentials. Try again; if it keeps happening, ask your administrator to check the credential server.",
-	"NoSuchBucket":          "The bucket does not exist, or is in another region. Check the bucket name and region in the profile.",
-	"NoSuchUpload":          "COS no longer has the unfinished upload (it was cleaned up). Try again to start it afresh.",
-	"EntityTooLarge":        "The file is larger than COS accepts in one piece.",
-	"EntityTooSmall":        "A part of the upload was smaller than COS allows. Try again.",
-	"InvalidPart":           "COS could not find a part of the upload. Try again to upload the missing parts.",
-	"InvalidPartOrder":      "COS received the parts out of order. Try again.",
-	"BadDigest":             "The data arrived damaged (its checksum did not match). Try again.",
-	"InvalidDigest":         "The data arrived damaged (its checksum did not match). Try again.",
-	"InternalError":         "COS had an internal error. This is on Tencent's side; try again in a few minutes.",
-	"ServiceUnavailable":    "COS is busy or unavailable right now. Try again in a few minutes.",
-	"SlowDown":              "COS asked CosDrop to slow down. Try again in a few minutes, or set a speed limit.",
-	"RequestTimeout":        "The connection was too slow and COS gave up waiting. Try again, or set a lower speed limit.",
-	"PreconditionFailed":    "The object changed in COS while uploading. Try again.",
-	"KeyTooLong":            "The destination name is longer than COS allows (850 bytes). Shorten the file name or the key prefix.",
-	"JournalError":          "CosDrop could not save its progress on this computer (the disk may be full). Free some space and try again.",
+	"AccessDenied":           "COS refused the upload: this account or key is not allowed to write here. Ask your administrator to grant upload permission for this bucket and folder.",
+	"SignatureDoesNotMatch":  "COS did not accept the signature: the SecretKey does not belong to this SecretId. Enter the SecretKey again in the profile.",
+	"InvalidAccessKeyId":     "COS does not know this SecretId. It may have been deleted or mistyped; check the profile.",
+	"RequestTimeTooSkewed":   "This computer's clock is too far from COS's clock. Set the date and time to automatic and try again.",
+	"ExpiredToken":           "The temporary credentials expired and could not be renewed in time. Try again; if it keeps happening, the credential server may be down.",
+	"InvalidToken":           "COS did not accept the temporary credentials. Try again; if it keeps happening, ask your administrator to check the credential server.",
+	"NoSuchBucket":           "The bucket does not exist, or is in another region. Check the bucket name and region in the profile.",
+	"NoSuchUpload":           "COS no longer has the unfinished upload (it was cleaned up). Try again to start it afresh.",
+	"EntityTooLarge":         "The file is larger than COS accepts in one piece.",
+	"EntityTooSmall":         "A part of the upload was smaller than COS allows. Try again.",
+	"InvalidPart":            "COS could not find a part of the upload. Try again to upload the missing parts.",
+	"InvalidPartOrder":       "COS received the parts out of order. Try again.",
+	"BadDigest":              "The data arrived damaged (its checksum did not match). Try again.",
+	"InvalidDigest":          "The data arrived damaged (its checksum did not match). Try again.",
+	"InternalError":          "COS had an internal error. This is on Tencent's side; try again in a few minutes.",
+	"ServiceUnavailable":     "COS is busy or unavailable right now. Try again in a few minutes.",
+	"SlowDown":               "COS asked CosDrop to slow down. Try again in a few minutes, or set a speed limit.",
+	"RequestTimeout":         "The connection was too slow and COS gave up waiting. Try again, or set a lower speed limit.",
+	"PreconditionFailed":     "The object changed in COS while uploading. Try again.",
+	"KeyTooLong":             "The destination name is longer than COS allows (850 bytes). Shorten the file name or the key prefix.",
+	"JournalError":           "CosDrop could not save its progress on this computer (the disk may be full). Free some space and try again.",
+	uploader.CodeBadResponse: "COS (or something between this computer and COS, such as a proxy) answered with something that is not a valid COS response. CosDrop tried again; if this persists, check the endpoint and any proxy in the profile.",
+	uploader.CodeUnverified:  "COS finished the upload, but CosDrop could not check the stored copy against the file: the credentials do not allow reading the object's details (HeadObject). Ask your administrator to allow HeadObject to have uploads verified.",
 
 	uploader.CodeFileChanged:  "The file changed while it was being uploaded. Try again to upload the new version.",
 	uploader.CodeFileMissing:  "The file can no longer be read: it was moved, deleted or is not readable. Put it back or remove it from the list.",
@@ -61,8 +65,14 @@ var partyWords = map[uploader.Party]string{
 // of the credential server is never blamed on COS or its network.
 func Explain(e uploader.TaskError) string {
 	msg := strings.TrimSpace(e.Message)
+	if e.Code == uploader.CodeCredentialServer {
+		// The engine's typed form of an auth.ServerError: its kind and
+		// status are in Args, so the words need no message parsing.
+		status, _ := strconv.Atoi(e.Args["status"])
+		return ServerErrorText(&auth.ServerError{Server: e.Args["server"], Kind: auth.ServerErrorKind(e.Args["kind"]), Status: status, Detail: msg})
+	}
 	if text, ok := credentialFailure(msg); ok {
-		return text
+		return text // journals written before errors carried a party
 	}
 	if e.Code == uploader.CodeUnauthorized {
 		return T("The credential server did not accept CosDrop's sign-in. Sign in again in the profile, or ask your administrator. The server said: {{.Message}}",
@@ -94,6 +104,9 @@ func Explain(e uploader.TaskError) string {
 // partyOf is who is at fault for e, from its code. (When the engine
 // carries TaskError.Party, that field wins; see notes.go in uploader.)
 func partyOf(e uploader.TaskError) uploader.Party {
+	if e.Party != uploader.PartyUnknown {
+		return e.Party
+	}
 	switch e.Code {
 	case uploader.CodeFileChanged, uploader.CodeFileMissing:
 		return uploader.PartyFile

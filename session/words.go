@@ -111,6 +111,8 @@ var noteWords = map[uploader.NoteCode]string{
 	uploader.NoteUploadForgotten:      "COS no longer had the unfinished upload, so the file started again from the beginning.",
 	uploader.NoteResumedAfterRestart:  "Resumed after CosDrop restarted, from the parts COS had already acknowledged.",
 	uploader.NoteRestartedFileChanged: "The file changed after some of it was sent, so it started again from the beginning.",
+	uploader.NoteUploadKept:           "The parts already sent are kept in COS (upload {{.upload_id}}), so Retry continues from them; Remove deletes them.",
+	uploader.NoteAbortPending:         "Deleting the parts already sent failed ({{.code}}); they stay in COS (upload {{.upload_id}}). Retry or Remove tries again.",
 }
 
 // NoteText words an engine note in the user's language; "" for no note.

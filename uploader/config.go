@@ -3,6 +3,7 @@ package uploader
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -98,6 +99,9 @@ type Config struct {
 	AskConflict func(ctx context.Context, c []Conflict) (ConflictPolicy, error)
 	AutoResume  bool         // at start, queue unfinished tasks again (else they wait, paused)
 	HTTPClient  *http.Client // optional; its Transport is wrapped for signing
+	// Proxy picks the proxy of each COS request (a profile's proxy); nil
+	// means the environment's (HTTPS_PROXY, NO_PROXY). Ignored with HTTPClient.
+	Proxy func(*http.Request) (*url.URL, error)
 	// ResumeExisting makes Add reuse a journal task with the same local path
 	// and key instead of creating a second one: an unfinished task resumes,
 	// a done one whose file is unchanged stays done. The CLI sets it so that

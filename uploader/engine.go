@@ -187,7 +187,7 @@ func (e *Engine) newClient() *cos.Client {
 		base = e.cfg.HTTPClient.Transport
 	} else {
 		base = &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
+			Proxy:                 e.proxy(),
 			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			MaxIdleConns:          512,
 			MaxIdleConnsPerHost:   256,
@@ -211,6 +211,14 @@ func (e *Engine) newClient() *cos.Client {
 	c.Conf.RetryOpt = cos.RetryOptions{Count: 1} // the engine retries, with backoff and a budget
 	c.Conf.RequestBodyClose = false
 	return c
+}
+
+// proxy is the configured proxy chooser, or the environment's.
+func (e *Engine) proxy() func(*http.Request) (*url.URL, error) {
+	if e.cfg.Proxy != nil {
+		return e.cfg.Proxy
+	}
+	return http.ProxyFromEnvironment
 }
 
 // rawClient sends requests that carry their own signature.
