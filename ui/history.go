@@ -77,7 +77,7 @@ func (w *mainWindow) showHistory() {
 		}
 		list.UnselectAll()
 	}
-	filter := widget.NewSelect(historyFilters(), nil)
+	filter := newSafeSelect(hw, historyFilters(), nil)
 	search := widget.NewEntry()
 	search.SetPlaceHolder(T("Search name or key"))
 	reload := func() {

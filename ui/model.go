@@ -43,11 +43,14 @@ type entry struct {
 // when the visible set changed (nil otherwise), the rows whose content
 // changed, and what to tell the user.
 type update struct {
-	view     []uploader.TaskID // non-nil: replace the list's rows
-	rows     []uploader.TaskID // changed rows (only when view is nil)
-	totals   uploader.Totals
-	failed   []uploader.Snapshot // tasks that just failed
-	finished []batchResult       // batches that just finished
+	view []uploader.TaskID // non-nil: replace the list's rows
+	// refiltered: the filter or search changed (not just the tasks), so
+	// the list starts again from its top.
+	refiltered bool
+	rows       []uploader.TaskID // changed rows (only when view is nil)
+	totals     uploader.Totals
+	failed     []uploader.Snapshot // tasks that just failed
+	finished   []batchResult       // batches that just finished
 }
 
 // batchResult summarises a finished batch for its notification.
@@ -72,6 +75,7 @@ type queueModel struct {
 	// pending is what the next take hands over.
 	pending    bool // anything at all for the next take
 	structural bool
+	refiltered bool
 	rows       map[uploader.TaskID]struct{}
 	totals     uploader.Totals
 	failed     []uploader.Snapshot
@@ -202,6 +206,7 @@ func (m *queueModel) setFilter(f Filter, search string) {
 	}
 	m.filter, m.search = f, search
 	m.structural = true
+	m.refiltered = true
 	m.pending = true
 }
 
@@ -237,7 +242,8 @@ func (m *queueModel) take() update {
 		m.order = keep
 		m.view = view
 		u.view = view
-		m.structural = false
+		u.refiltered = m.refiltered
+		m.structural, m.refiltered = false, false
 		clear(m.rows)
 		return u
 	}

@@ -45,7 +45,7 @@ type profileEditor struct {
 	name, bucket, region, endpoint, prefix *widget.Entry
 	secretID, secretKey, credURL, token    *widget.Entry
 	mode                                   *widget.RadioGroup
-	conflict                               *widget.Select
+	conflict                               *safeSelect
 	problem                                *widget.Label
 	result                                 *widget.Label
 	save, test                             *widget.Button
@@ -81,7 +81,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	e.token = widget.NewPasswordEntry()
 	e.token.SetPlaceHolder(T("optional login token, kept in the system keyring"))
 	e.mode = widget.NewRadioGroup(modeNames(), func(string) { e.modeChanged() })
-	e.conflict = widget.NewSelect(conflictNames(), func(string) { e.validate() })
+	e.conflict = newSafeSelect(nil, conflictNames(), func(string) { e.validate() })
 	e.problem = widget.NewLabel("")
 	e.problem.Wrapping = fyne.TextWrapWord
 	e.problem.Importance = widget.DangerImportance
@@ -350,6 +350,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 	win := w.app.NewWindow(T("CosDrop profile"))
 	e := newProfileEditor(w.opener.profiles, w.opener.secrets, p)
 	e.win = win
+	e.conflict.host = win
 	e.save = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), func() {
 		prof, secrets := e.profile(), e.secretsToStore(e.profile())
 		e.result.SetText(T("Saving…"))

@@ -90,6 +90,15 @@ func (q *queueView) apply(u update) {
 		} else {
 			q.hint.Hide()
 		}
+		// Refresh first, so the list knows its new length before it
+		// scrolls anywhere: selecting (which scrolls) against the old
+		// length left the list laying its rows out for one offset while
+		// its scroller showed another, a blank list until scrolled
+		// (issue #12, finding 7).
+		q.list.Refresh()
+		if u.refiltered {
+			q.list.ScrollToTop()
+		}
 		if q.selected != 0 {
 			if i := indexOf(q.view, q.selected); i >= 0 {
 				q.list.Select(i)
@@ -98,7 +107,6 @@ func (q *queueView) apply(u update) {
 				q.list.UnselectAll()
 			}
 		}
-		q.list.Refresh()
 		return
 	}
 	for _, id := range u.rows {

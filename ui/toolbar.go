@@ -12,10 +12,10 @@ import (
 type toolbar struct {
 	w       *mainWindow
 	content fyne.CanvasObject
-	filter  *widget.Select
+	filter  *safeSelect
 	search  *shortcutEntry
-	profile *widget.Select
-	limit   *widget.Select
+	profile *safeSelect
+	limit   *safeSelect
 	quiet   bool // set while the code, not the user, changes a select
 }
 
@@ -56,13 +56,13 @@ func newToolbar(w *mainWindow) *toolbar {
 	settings := newTipButton(theme.SettingsIcon(), T("Profiles and settings (Ctrl+,)"), w.showSettings)
 
 	names := filterNames()
-	b.filter = widget.NewSelect(names, func(string) { b.applyFilter() })
+	b.filter = newSafeSelect(w.win, names, func(string) { b.applyFilter() })
 	b.filter.SetSelectedIndex(0)
 	b.search = newShortcutEntry(w.runShortcut)
 	b.search.SetPlaceHolder(T("Search name or key"))
 	b.search.OnChanged = func(string) { b.applyFilter() }
 
-	b.profile = widget.NewSelect([]string{SandboxName}, func(name string) {
+	b.profile = newSafeSelect(w.win, []string{SandboxName}, func(name string) {
 		if b.quiet || name == "" || name == w.currentName() {
 			return
 		}
@@ -75,7 +75,7 @@ func newToolbar(w *mainWindow) *toolbar {
 	for i, c := range choices {
 		labels[i] = c.label
 	}
-	b.limit = widget.NewSelect(labels, func(string) {
+	b.limit = newSafeSelect(w.win, labels, func(string) {
 		i := b.limit.SelectedIndex()
 		if i < 0 {
 			return
