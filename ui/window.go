@@ -77,7 +77,7 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	w.banner = sandboxBanner(w)
 	w.banner.Hide()
 	top := container.NewVBox(w.banner, w.bar.content, w.notice)
-	win.SetContent(container.NewBorder(top, w.status.content, nil, nil, w.queue.content))
+	win.SetContent(withTips(win, container.NewBorder(top, w.status.content, nil, nil, w.queue.content)))
 	win.SetOnDropped(w.onDropped)
 	w.addShortcuts()
 	return w
