@@ -150,7 +150,7 @@ func joinLines(s []string) string { return strings.Join(s, "\n") }
 func showDetails(w *mainWindow, s uploader.Snapshot) {
 	d := dialog.NewCustom(T("Details"), T("Close"), detailsContent(w, s), w.win)
 	d.Resize(fyne.NewSize(720, 560))
-	d.Show()
+	w.present(d)
 }
 
 // copyText puts plain text on the clipboard. Only values the user can
@@ -170,7 +170,7 @@ func (w *mainWindow) copyPresigned(id uploader.TaskID, d time.Duration) {
 		u, err := ref.e.PresignedURL(id, d)
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("%s: %w", T("This profile cannot make shareable links"), err), w.win)
+				w.showError(fmt.Errorf("%s: %w", T("This profile cannot make shareable links"), err))
 				return
 			}
 			w.copyText(u)

@@ -16,9 +16,14 @@ type queueList struct {
 	onKey func(*fyne.KeyEvent) bool
 }
 
-// TypedKey gives the queue's keys first refusal.
+// TypedKey gives the queue's keys first refusal. Space never reaches the
+// plain List: it would select the row under the List's own focus marker,
+// which need not be the row the user sees selected.
 func (l *queueList) TypedKey(ev *fyne.KeyEvent) {
 	if l.onKey != nil && l.onKey(ev) {
+		return
+	}
+	if ev.Name == fyne.KeySpace {
 		return
 	}
 	l.List.TypedKey(ev)
@@ -127,4 +132,42 @@ func (q *queueView) rowFor(id uploader.TaskID) *taskRow {
 		return r
 	}
 	return nil
+}
+
+// moveSelection moves the selection for a navigation key (Up, Down, Home,
+// End, Page Up, Page Down) and reports whether key was one. The plain
+// List moves only a focus marker on arrows, so Space then acted on the row
+// last clicked, not the one the user had moved to.
+func (q *queueView) moveSelection(key fyne.KeyName) bool {
+	n := len(q.view)
+	cur := indexOf(q.view, q.selected)
+	page := 10
+	next := cur
+	switch key {
+	case fyne.KeyDown:
+		next = cur + 1
+	case fyne.KeyUp:
+		next = cur - 1
+		if cur < 0 {
+			next = 0
+		}
+	case fyne.KeyHome:
+		next = 0
+	case fyne.KeyEnd:
+		next = n - 1
+	case fyne.KeyPageDown:
+		next = cur + page
+	case fyne.KeyPageUp:
+		next = cur - page
+	default:
+		return false
+	}
+	if n == 0 {
+		return true
+	}
+	next = min(max(next, 0), n-1)
+	if next != cur {
+		q.list.Select(next)
+	}
+	return true
 }

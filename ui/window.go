@@ -57,6 +57,7 @@ type mainWindow struct {
 	rate     atomic.Int64
 	conflict conflictMemory
 	quitting bool
+	dialogs  []shownDialog // open dialogs over the main window, newest last
 	// async runs blocking work (file and keyring I/O, opening profiles)
 	// off the Fyne goroutine; tests make it synchronous.
 	async func(f func())
@@ -270,11 +271,24 @@ func (w *mainWindow) selected() (uploader.Snapshot, bool) {
 	return w.model.get(w.queue.selected)
 }
 
-// listKey handles Space (pause/resume), Delete (cancel) and Enter
-// (details) for the selection.
+// listKey handles the queue's keys. Escape closes the top dialog. With no
+// dialog open, Up/Down/Home/End/Page keys move the selection, and Space
+// (pause/resume), Delete (cancel, after asking; remove a finished task)
+// and Enter (details) act on the selected row: always a row the list
+// shows, since a filter that hides the selection clears it.
 func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
+	if ev.Name == fyne.KeyEscape {
+		return w.closeTopDialog()
+	}
+	if len(w.dialogs) > 0 {
+		return true // keys meant for a dialog never act on a row behind it
+	}
+	if w.queue.moveSelection(ev.Name) {
+		w.win.Canvas().Focus(w.queue.list)
+		return true
+	}
 	s, ok := w.selected()
-	if !ok {
+	if !ok || indexOf(w.queue.view, s.ID) < 0 {
 		return false
 	}
 	switch ev.Name {
@@ -282,7 +296,11 @@ func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
 		w.toggle(s.ID)
 		return true
 	case fyne.KeyDelete:
-		w.cancel(s.ID)
+		if s.State.Final() {
+			w.remove(s.ID)
+		} else {
+			w.confirmCancel(s.ID)
+		}
 		return true
 	case fyne.KeyReturn, fyne.KeyEnter:
 		w.details(s.ID)
@@ -343,7 +361,7 @@ func (w *mainWindow) closeRequested() {
 			}
 		}, w.win)
 	d.Resize(fyne.NewSize(460, 200))
-	d.Show()
+	w.present(d)
 }
 
 // quit pauses and persists (Engine.Close) off the Fyne goroutine, then quits.

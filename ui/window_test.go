@@ -166,7 +166,7 @@ func TestFilterAndSearch(t *testing.T) {
 	check("retried leaves failed filter")
 }
 
-// Space pauses/resumes and Delete cancels the selected task.
+// Space pauses/resumes and Delete cancels the selected task (after asking).
 func TestKeyboardActsOnSelection(t *testing.T) {
 	e := newScriptEngine()
 	w := newTestWindow(t, scriptSession(e))
@@ -187,6 +187,7 @@ func TestKeyboardActsOnSelection(t *testing.T) {
 	}
 	w.tick()
 	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	test.Tap(findButton(t, w, "Cancel upload")) // Delete asks first
 	w.ctl.flush()
 	if st := stateOf(e, 2); st != uploader.Canceled {
 		t.Fatalf("after Delete: %s, want canceled", st)
