@@ -72,7 +72,7 @@ func Run(opts Options) error {
 	w.rate.Store(int64(a.Preferences().Int(prefRate)))
 	win.SetCloseIntercept(w.closeRequested)
 	win.SetMaster()
-	win.Resize(fyne.NewSize(1000, 640))
+	win.Resize(w.savedWindowSize())
 	w.refreshProfiles()
 	w.start()
 	if path := os.Getenv(ProbeEnv); path != "" {

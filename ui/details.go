@@ -50,7 +50,16 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 			form.Append(T("Address"), copyRow(u))
 		}
 	}
-	if s.State == uploader.Done && w.sess.canPresign {
+	if s.State == uploader.Done && w.sess.canPresign && w.sess.sandbox {
+		// The Sandbox's server lives in this process, on a port chosen at
+		// start: a link stops working when CosDrop quits, whatever its
+		// signature says, so no "7 days" is offered.
+		link := widget.NewButtonWithIcon(T("Copy link"), theme.ContentCopyIcon(), func() { w.copyPresigned(s.ID, time.Hour) })
+		why := widget.NewLabel(T("Sandbox links work on this computer only, while CosDrop is running."))
+		why.Wrapping = fyne.TextWrapWord
+		why.SizeName = theme.SizeNameCaptionText
+		form.Append(T("Share"), container.NewVBox(container.NewHBox(link), why))
+	} else if s.State == uploader.Done && w.sess.canPresign {
 		var links []fyne.CanvasObject
 		for _, c := range presignChoices() {
 			links = append(links, widget.NewButtonWithIcon(c.label, theme.ContentCopyIcon(), func() { w.copyPresigned(s.ID, c.d) }))
@@ -174,7 +183,7 @@ func (w *mainWindow) copyPresigned(id uploader.TaskID, d time.Duration) {
 				return
 			}
 			w.copyText(u)
-			w.status.setBusy(T("Link copied"))
+			w.flash(T("Link copied"))
 		})
 	}()
 }

@@ -14,8 +14,9 @@ import (
 	"cosdrop/uploader"
 )
 
-// humanBytes formats a byte count with binary units, the way file managers
-// on every platform do.
+// humanBytes formats a byte count in binary units, named as such (KiB,
+// MiB, GiB), the way the command line prints them: "MB" for 2^20 bytes
+// was off by 5 %.
 func humanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
@@ -26,7 +27,7 @@ func humanBytes(n int64) string {
 		div *= unit
 		exp++
 	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "KMGTP"[exp])
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
 }
 
 // humanSpeed formats bytes per second; "" when nothing moves.

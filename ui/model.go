@@ -51,6 +51,9 @@ type update struct {
 	totals     uploader.Totals
 	failed     []uploader.Snapshot // tasks that just failed
 	finished   []batchResult       // batches that just finished
+	// resumed counts the unfinished tasks the journal brought back at
+	// start (once per session), so the window can say they carry on.
+	resumed int
 }
 
 // batchResult summarises a finished batch for its notification.
@@ -80,6 +83,7 @@ type queueModel struct {
 	totals     uploader.Totals
 	failed     []uploader.Snapshot
 	finished   []batchResult
+	resumed    int
 	view       []uploader.TaskID // last built order
 }
 
@@ -103,6 +107,16 @@ func (m *queueModel) merge(changed []uploader.Snapshot, totals uploader.Totals) 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	notify := m.loaded
+	if !m.loaded {
+		for _, s := range changed {
+			if !s.State.Final() && s.State != stateRemoved {
+				m.resumed++
+			}
+		}
+		if m.resumed > 0 {
+			m.pending = true
+		}
+	}
 	m.loaded = true
 	totalsChanged := totals != m.totals
 	m.totals = totals
@@ -223,8 +237,8 @@ func (m *queueModel) hasPending() bool {
 func (m *queueModel) take() update {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	u := update{totals: m.totals, failed: m.failed, finished: m.finished}
-	m.failed, m.finished = nil, nil
+	u := update{totals: m.totals, failed: m.failed, finished: m.finished, resumed: m.resumed}
+	m.failed, m.finished, m.resumed = nil, nil, 0
 	m.pending = false
 	if m.structural {
 		view := make([]uploader.TaskID, 0, len(m.order))
@@ -296,6 +310,7 @@ func (m *queueModel) reset() {
 	m.pending = true
 	m.totals = uploader.Totals{}
 	m.failed, m.finished = nil, nil
+	m.resumed = 0
 }
 
 // indexOf finds id in an ascending view by binary search, so no per-view

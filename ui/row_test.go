@@ -82,8 +82,8 @@ func (r recordActions) choose(uploader.TaskID)    {}
 func TestFormatting(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{humanBytes(512), "512 B"},
-		{humanBytes(1536), "1.5 KB"},
-		{humanBytes(8 << 20), "8.0 MB"},
+		{humanBytes(1536), "1.5 KiB"},
+		{humanBytes(8 << 20), "8.0 MiB"},
 		{humanDuration(3*time.Minute + 10*time.Second), "3m 10s"},
 		{humanDuration(2*time.Hour + 5*time.Minute), "2h 5m"},
 		{elideMiddle("abcdefghijklmnopqrstuvwxyz", 11), "abcde…vwxyz"},

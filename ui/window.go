@@ -40,7 +40,7 @@ type mainWindow struct {
 	bar    *toolbar
 	status *statusBar
 	banner *fyne.Container
-	notice *widget.Label // an error opening a profile, shown above the list
+	notice *notice // a message above the list (an error opening a profile, resumed uploads); the user can dismiss it
 
 	ctl      *serial
 	sess     *session
@@ -61,23 +61,23 @@ type mainWindow struct {
 	// async runs blocking work (file and keyring I/O, opening profiles)
 	// off the Fyne goroutine; tests make it synchronous.
 	async func(f func())
+	// later runs a function on the Fyne goroutine after a delay; tests
+	// run it when they choose.
+	later func(time.Duration, func())
 }
 
 func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	w := &mainWindow{app: a, win: win, opts: opts, model: newQueueModel(), ctl: newSerial(),
-		async: func(f func()) { go f() }}
+		async: func(f func()) { go f() }, later: later}
 	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
 	w.queue.list.onKey = w.listKey
 	w.bar = newToolbar(w)
 	w.status = newStatusBar(w)
-	w.notice = widget.NewLabel("")
-	w.notice.Wrapping = fyne.TextWrapWord
-	w.notice.Importance = widget.DangerImportance
-	w.notice.Hide()
+	w.notice = newNotice()
 	w.banner = sandboxBanner(w)
 	w.banner.Hide()
-	top := container.NewVBox(w.banner, w.bar.content, w.notice)
+	top := container.NewVBox(w.banner, w.bar.content, w.notice.content)
 	win.SetContent(withTips(win, container.NewBorder(top, w.status.content, nil, nil, w.queue.content)))
 	win.SetOnDropped(w.onDropped)
 	w.addShortcuts()
@@ -261,6 +261,9 @@ func (w *mainWindow) apply(u update) {
 	w.queue.apply(u)
 	w.status.set(u.totals)
 	w.notify(u)
+	if u.resumed > 0 {
+		w.showInfo(T("CosDrop carries on with {{.Count}} uploads that were unfinished when it last closed. Paused ones stay paused.", map[string]any{"Count": u.resumed}))
+	}
 }
 
 // selected returns the selected task, if any.
@@ -337,12 +340,13 @@ func (w *mainWindow) details(id uploader.TaskID) {
 	}
 }
 
-func (w *mainWindow) showNotice(msg string) {
-	w.notice.SetText(msg)
-	w.notice.Show()
-}
+// showNotice shows a problem above the list until dismissed or replaced.
+func (w *mainWindow) showNotice(msg string) { w.notice.show(msg, widget.DangerImportance) }
 
-func (w *mainWindow) hideNotice() { w.notice.Hide() }
+// showInfo shows news (not a problem) above the list until dismissed.
+func (w *mainWindow) showInfo(msg string) { w.notice.show(msg, widget.MediumImportance) }
+
+func (w *mainWindow) hideNotice() { w.notice.hide() }
 
 // closeRequested asks before quitting while uploads run.
 func (w *mainWindow) closeRequested() {
@@ -371,6 +375,7 @@ func (w *mainWindow) quit() {
 	}
 	w.quitting = true
 	w.status.setBusy(T("Pausing uploads…"))
+	w.saveWindowSize()
 	sess := w.sess
 	if w.stopTick != nil {
 		close(w.stopTick)

@@ -277,8 +277,8 @@ func TestSwitchToBrokenProfileKeepsSession(t *testing.T) {
 	if w.sess != before {
 		t.Fatal("the session changed")
 	}
-	if !w.notice.Visible() || !strings.Contains(w.notice.Text, "No such profile") {
-		t.Fatalf("notice %q visible=%v", w.notice.Text, w.notice.Visible())
+	if !w.notice.visible() || !strings.Contains(w.notice.text.Text, "No such profile") {
+		t.Fatalf("notice %q visible=%v", w.notice.text.Text, w.notice.visible())
 	}
 	if w.bar.profile.Selected != SandboxName {
 		t.Errorf("switcher shows %q", w.bar.profile.Selected)
