@@ -21,7 +21,7 @@ func TestClickUnderTooltipActsOnce(t *testing.T) {
 	row := w.queue.rowFor(1)
 	b := row.toggleB
 	b.hovered = true // what MouseIn does, without its timer goroutine
-	b.showTip() // what the 0.6 s timer does
+	b.showTip()      // what the 0.6 s timer does
 	if got := visibleTip(w.win); got != "Pause" {
 		t.Fatalf("tooltip %q, want Pause", got)
 	}
