@@ -58,6 +58,9 @@ type mainWindow struct {
 	conflict conflictMemory
 	quitting bool
 	dialogs  []shownDialog // open dialogs over the main window, newest last
+	// historyReload refreshes the open history window (nil when closed)
+	// when the queue's rows or the profile change.
+	historyReload func()
 	// async runs blocking work (file and keyring I/O, opening profiles)
 	// off the Fyne goroutine; tests make it synchronous.
 	async func(f func())
@@ -261,6 +264,9 @@ func (w *mainWindow) apply(u update) {
 	w.queue.apply(u)
 	w.status.set(u.totals)
 	w.notify(u)
+	if u.view != nil && w.historyReload != nil {
+		w.historyReload()
+	}
 	if u.resumed > 0 {
 		w.showInfo(T("CosDrop carries on with {{.Count}} uploads that were unfinished when it last closed. Paused ones stay paused.", map[string]any{"Count": u.resumed}))
 	}
