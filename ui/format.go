@@ -47,11 +47,11 @@ func humanDuration(d time.Duration) string {
 	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
 	switch {
 	case h > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
+		return T("{{.H}}h {{.M}}m", map[string]any{"H": h, "M": m})
 	case m > 0:
-		return fmt.Sprintf("%dm %ds", m, s)
+		return T("{{.M}}m {{.S}}s", map[string]any{"M": m, "S": s})
 	default:
-		return fmt.Sprintf("%ds", s)
+		return T("{{.S}}s", map[string]any{"S": s})
 	}
 }
 
