@@ -19,7 +19,7 @@ import (
 // Fyne's file dialog selects a single file and needs a mouse. "Add files"
 // opens a plain checklist of the files in the last folder used (the home
 // folder at first) instead: the folder box at the top takes a typed path
-// (Enter opens it), "Browse…" opens Fyne's dialog for those who prefer
+// (Enter opens it; a typed file path is added at once), "Browse…" opens Fyne's dialog for those who prefer
 // it, and ticking boxes (or "Select all") picks several files. Tab moves
 // between the controls, Space ticks, Escape closes. Files from several
 // folders are added by using "Add files" again, or by dropping them.
@@ -278,7 +278,10 @@ func (w *mainWindow) showFileChecklist(dir string, names []string, picked string
 			}
 		}
 		if fi, err := os.Stat(typed); err == nil && fi.Mode().IsRegular() {
-			w.loadFolder(c, filepath.Dir(typed), filepath.Base(typed))
+			// A typed file is added at once: type a path, press Enter.
+			w.app.Preferences().SetString(prefLastFolder, filepath.Dir(typed))
+			d.Hide()
+			w.add([]string{typed})
 			return
 		}
 		w.loadFolder(c, typed, "")

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"cosdrop/uploader"
 )
@@ -84,6 +85,7 @@ type queueModel struct {
 	failed     []uploader.Snapshot
 	finished   []batchResult
 	resumed    int
+	opened     time.Time // when the session opened: older unfinished tasks were resumed
 	view       []uploader.TaskID // last built order
 }
 
@@ -109,7 +111,7 @@ func (m *queueModel) merge(changed []uploader.Snapshot, totals uploader.Totals) 
 	notify := m.loaded
 	if !m.loaded {
 		for _, s := range changed {
-			if !s.State.Final() && s.State != stateRemoved {
+			if !s.State.Final() && s.State != stateRemoved && s.Created.Before(m.opened) {
 				m.resumed++
 			}
 		}
@@ -311,6 +313,7 @@ func (m *queueModel) reset() {
 	m.totals = uploader.Totals{}
 	m.failed, m.finished = nil, nil
 	m.resumed = 0
+	m.opened = time.Now()
 }
 
 // indexOf finds id in an ascending view by binary search, so no per-view

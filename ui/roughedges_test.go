@@ -70,3 +70,16 @@ func TestNoticesAndWindowSize(t *testing.T) {
 		t.Fatalf("remembered size %v, want 812x533", got)
 	}
 }
+
+// Files given at start (or dropped before the session opened) are new
+// uploads, not resumed ones: no "carries on" notice for them.
+func TestNewTasksAreNotCalledResumed(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	e.Add("/d/a.txt")
+	e.set(1, func(s *uploader.Snapshot) { s.Created = time.Now().Add(time.Hour) })
+	w.tick()
+	if w.notice.visible() {
+		t.Fatalf("a new upload was announced as resumed: %q", w.notice.text.Text)
+	}
+}
