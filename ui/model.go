@@ -85,7 +85,7 @@ type queueModel struct {
 	failed     []uploader.Snapshot
 	finished   []batchResult
 	resumed    int
-	opened     time.Time // when the session opened: older unfinished tasks were resumed
+	opened     time.Time         // when the session opened: older unfinished tasks were resumed
 	view       []uploader.TaskID // last built order
 }
 
