@@ -77,8 +77,8 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 	if len(s.RequestIDs) > 0 {
 		form.Append(T("Request IDs"), copyRow(joinLines(s.RequestIDs)))
 	}
-	if s.Note != "" {
-		note := widget.NewLabel(s.Note)
+	if text := noteText(s); text != "" {
+		note := widget.NewLabel(text)
 		note.Wrapping = fyne.TextWrapWord
 		form.Append(T("Note"), note)
 	}
@@ -270,3 +270,9 @@ func (w *mainWindow) copyPresigned(id uploader.TaskID, d time.Duration) {
 		})
 	}()
 }
+
+// noteText is the task's engine remark in words. It is the one place the
+// window reads Snapshot.Note: when the engine's note becomes a typed
+// Note{Code, Args}, only this function changes (to the session layer's
+// wording of it).
+func noteText(s uploader.Snapshot) string { return s.Note }
