@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test screenshots bench clean
+.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test screenshots bench clean
 
 deps:
 	@.ci/deps.sh build
@@ -39,7 +39,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test
+test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -73,6 +73,16 @@ gui-smoke: debug deps-test
 ## gui-drop-test: a real X11 drag-and-drop of two files onto the window; both must upload.
 gui-drop-test: debug deps-test
 	.ci/gui-drop-test.sh $(BUILD)/cosdrop-debug $(BUILD)/drop
+
+## gui-test: the real window under Xvfb: dropdowns opened while uploads run, keyboard-only use,
+## Chinese; plus the CJK glyph coverage of the system fonts Fyne falls back to.
+gui-test: debug deps-test
+	go test -tags guitest -count=1 -run '^TestChineseGlyphsCovered$$' ./ui/
+	.ci/gui-test.sh $(BUILD)/cosdrop-debug $(BUILD)/gui-test
+
+## gui-relaunch-test: launch twice in the same HOME and upload both times.
+gui-relaunch-test: debug deps-test
+	.ci/gui-relaunch-test.sh $(BUILD)/cosdrop-debug $(BUILD)/gui-test
 
 ## screenshots: the PNGs README.md shows (main window, details, profile editor; English and Chinese).
 screenshots: debug deps-test

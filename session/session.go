@@ -30,10 +30,10 @@ const SandboxFaultsEnv = "COSDROP_SANDBOX_FAULTS"
 const OpenTimeout = 30 * time.Second
 
 // The Sandbox's bucket and region: any well-formed values work, the
-// server is ours.
+// server is ours. Exported for receipts and diagnostics.
 const (
-	sandboxBucket = "sandbox-1250000000"
-	sandboxRegion = "ap-guangzhou"
+	SandboxBucket = "sandbox-1250000000"
+	SandboxRegion = "ap-guangzhou"
 )
 
 // Session is one opened profile: its running engine and whatever must
@@ -251,7 +251,7 @@ func (o *Opener) SandboxEngine(ov Overrides) (Engine, *localcos.Server, error) {
 	id, key := randomHex(16), randomHex(32)
 	cfg := localcos.Config{
 		Faults: faults, DataDir: filepath.Join(o.DataDir, "sandbox-objects"),
-		Bucket: sandboxBucket, Region: sandboxRegion, SecretID: "AKIDsandbox" + id, SecretKey: key,
+		Bucket: SandboxBucket, Region: SandboxRegion, SecretID: "AKIDsandbox" + id, SecretKey: key,
 	}
 	srv, err := startSandboxServer(cfg, filepath.Join(o.DataDir, sandboxAddrFile))
 	if err != nil {

@@ -72,8 +72,10 @@ func Run(opts Options) error {
 	w.rate.Store(int64(a.Preferences().Int(prefRate)))
 	win.SetCloseIntercept(w.closeRequested)
 	win.SetMaster()
-	win.Resize(fyne.NewSize(1000, 640))
+	win.Resize(w.savedWindowSize())
 	w.refreshProfiles()
+	stopHandoffs := w.acceptHandoffs() // a second launch hands its files here
+	defer stopHandoffs()
 	w.start()
 	if path := os.Getenv(ProbeEnv); path != "" {
 		startProbe(path, started, func() int { return w.status.totals.Tasks }, w.stopTick)

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	cosession "cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -39,7 +40,7 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 	copyRow := func(value string) fyne.CanvasObject {
 		l := widget.NewLabel(value)
 		l.Wrapping = fyne.TextWrapBreak
-		b := newTipButton(theme.ContentCopyIcon(), T("Copy"), func() { w.copyText(value) })
+		b := widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() { w.copyText(value) })
 		return container.NewBorder(nil, nil, nil, b, l)
 	}
 	form := widget.NewForm()
@@ -51,34 +52,54 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 			form.Append(T("Address"), copyRow(u))
 		}
 	}
-	if s.State == uploader.Done && w.sess.canPresign {
+	if s.State == uploader.Done && w.sess.canPresign && w.sess.sandbox {
+		// The Sandbox's server lives in this process, on a port chosen at
+		// start: a link stops working when CosDrop quits, whatever its
+		// signature says, so no "7 days" is offered.
+		link := widget.NewButtonWithIcon(T("Copy link"), theme.ContentCopyIcon(), func() { w.copyPresigned(s.ID, time.Hour) })
+		why := widget.NewLabel(T("Sandbox links work on this computer only, while CosDrop is running."))
+		why.Wrapping = fyne.TextWrapWord
+		why.SizeName = theme.SizeNameCaptionText
+		form.Append(T("Share"), container.NewVBox(container.NewHBox(link), why))
+	} else if s.State == uploader.Done && w.sess.canPresign {
 		var links []fyne.CanvasObject
 		for _, c := range presignChoices() {
 			links = append(links, widget.NewButtonWithIcon(c.label, theme.ContentCopyIcon(), func() { w.copyPresigned(s.ID, c.d) }))
 		}
 		form.Append(T("Share"), container.NewHBox(links...))
 	}
-	form.Append(T("Size"), widget.NewLabel(fmt.Sprintf("%s (%d bytes)", humanBytes(s.Size), s.Size)))
+	form.Append(T("Size"), widget.NewLabel(T("{{.Size}} ({{.Bytes}} bytes)", map[string]any{"Size": humanBytes(s.Size), "Bytes": s.Size})))
 	if s.CRC64 != 0 {
 		form.Append("CRC64", copyRow(strconv.FormatUint(s.CRC64, 10)))
 	}
 	if s.ETag != "" {
 		form.Append("ETag", copyRow(s.ETag))
 	}
-	form.Append(T("Attempts"), widget.NewLabel(strconv.Itoa(s.Attempts)))
+	form.Append(T("Attempts"), widget.NewLabel(strconv.Itoa(attempts(s))))
 	if len(s.RequestIDs) > 0 {
 		form.Append(T("Request IDs"), copyRow(joinLines(s.RequestIDs)))
 	}
-	if !s.Note.IsZero() {
-		note := widget.NewLabel(string(s.Note.Code)) // the session layer words notes
+	if text := noteText(s); text != "" {
+		note := widget.NewLabel(text)
 		note.Wrapping = fyne.TextWrapWord
 		form.Append(T("Note"), note)
 	}
-	items := []fyne.CanvasObject{form}
-	if len(s.Errors) > 0 {
-		items = append(items, widget.NewLabelWithStyle(T("Problems"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		for _, e := range s.Errors {
-			items = append(items, errorCard(w, e))
+	items := []fyne.CanvasObject{}
+	// The final reason comes first, with its advice, above everything
+	// else: it is what the user opened the panel for.
+	if s.State == uploader.Failed && s.LastErr != nil {
+		items = append(items, widget.NewLabelWithStyle(T("Why it failed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			errorCard(w, *s.LastErr, true))
+	}
+	items = append(items, form)
+	if earlier := earlierErrors(s); len(earlier) > 0 {
+		title := T("Problems along the way")
+		if s.State == uploader.Done || s.State == uploader.Skipped {
+			title = T("Problems along the way (CosDrop retried and the upload succeeded)")
+		}
+		items = append(items, widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, g := range earlier {
+			items = append(items, errorLine(w, g))
 		}
 	}
 	items = append(items, widget.NewLabelWithStyle(T("Timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -88,8 +109,76 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 	return container.NewVScroll(container.NewVBox(items...))
 }
 
+// errorGroup is one kind of error that happened count times (a 500
+// retried five times is one line, not five cards of the same advice).
+type errorGroup struct {
+	last  uploader.TaskError
+	count int
+	ids   []string
+}
+
+// earlierErrors groups the task's errors by code and HTTP status, oldest
+// first, leaving out the final reason when the details show it on top.
+func earlierErrors(s uploader.Snapshot) []errorGroup {
+	errs := s.Errors
+	if s.State == uploader.Failed && s.LastErr != nil && len(errs) > 0 {
+		errs = errs[:len(errs)-1]
+	}
+	var out []errorGroup
+	at := map[string]int{}
+	for _, e := range errs {
+		k := e.Code + "\x00" + strconv.Itoa(e.HTTPStatus)
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, errorGroup{})
+		}
+		g := &out[i]
+		g.last = e
+		g.count++
+		if e.RequestID != "" {
+			g.ids = append(g.ids, e.RequestID)
+		}
+	}
+	return out
+}
+
+// attempts is how many times the task was tried: the engine's count, or
+// one per recorded error (plus the try that succeeded or runs now) when
+// the SDK's own retries recorded more.
+func attempts(s uploader.Snapshot) int {
+	n := len(s.Errors)
+	if s.State != uploader.Failed && s.State != uploader.Canceled && !s.Started.IsZero() {
+		n++
+	}
+	return max(s.Attempts, n)
+}
+
+// errorLine is one group of earlier errors: what happened in a sentence,
+// how often, and the request IDs support asks for; no repeated advice.
+func errorLine(w *mainWindow, g errorGroup) fyne.CanvasObject {
+	text := firstSentence(Explain(g.last))
+	if g.count > 1 {
+		text = T("{{.What}} ({{.Count}} times, last at {{.Time}})", map[string]any{"What": text, "Count": g.count, "Time": g.last.Time.Local().Format("15:04:05")})
+	} else {
+		text = g.last.Time.Local().Format("15:04:05") + "  " + text
+	}
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	box := container.NewVBox(l)
+	if len(g.ids) > 0 {
+		ids := joinLines(g.ids)
+		rid := widget.NewLabel(T("Request ID: {{.ID}}", map[string]any{"ID": strings.Join(g.ids, ", ")}))
+		rid.SizeName = theme.SizeNameCaptionText
+		rid.Wrapping = fyne.TextWrapBreak
+		box.Add(container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() { w.copyText(ids) }), rid))
+	}
+	return box
+}
+
 // errorCard shows one error: the explanation first, then the facts.
-func errorCard(w *mainWindow, e uploader.TaskError) fyne.CanvasObject {
+func errorCard(w *mainWindow, e uploader.TaskError, _ bool) fyne.CanvasObject {
 	explain := widget.NewLabel(Explain(e))
 	explain.Wrapping = fyne.TextWrapWord
 	facts := e.Op
@@ -106,7 +195,7 @@ func errorCard(w *mainWindow, e uploader.TaskError) fyne.CanvasObject {
 		rid := widget.NewLabel(T("Request ID: {{.ID}}", map[string]any{"ID": e.RequestID}))
 		rid.SizeName = theme.SizeNameCaptionText
 		box.Add(container.NewBorder(nil, nil, nil,
-			newTipButton(theme.ContentCopyIcon(), T("Copy"), func() { w.copyText(e.RequestID) }), rid))
+			widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() { w.copyText(e.RequestID) }), rid))
 	}
 	return widget.NewCard("", e.Time.Local().Format("15:04:05"), box)
 }
@@ -126,8 +215,12 @@ func timeline(s uploader.Snapshot) []moment {
 	}
 	add(s.Created, T("Added to the queue"))
 	add(s.Started, T("Upload started"))
-	for _, e := range s.Errors {
-		add(e.Time, T("Problem: {{.Code}}", map[string]any{"Code": firstNonEmpty(e.Code, e.Op)}))
+	for _, g := range earlierErrors(s) {
+		what := firstSentence(Explain(g.last))
+		if g.count > 1 {
+			what = T("{{.What}} ({{.Count}} times)", map[string]any{"What": what, "Count": g.count})
+		}
+		add(g.last.Time, T("Problem: {{.What}}", map[string]any{"What": what}))
 	}
 	if s.State.Final() {
 		add(s.Finished, stateText(s.State))
@@ -151,7 +244,7 @@ func joinLines(s []string) string { return strings.Join(s, "\n") }
 func showDetails(w *mainWindow, s uploader.Snapshot) {
 	d := dialog.NewCustom(T("Details"), T("Close"), detailsContent(w, s), w.win)
 	d.Resize(fyne.NewSize(720, 560))
-	d.Show()
+	w.present(d)
 }
 
 // copyText puts plain text on the clipboard. Only values the user can
@@ -173,11 +266,17 @@ func (w *mainWindow) copyPresigned(id uploader.TaskID, d time.Duration) {
 		cancel()
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("%s: %w", T("This profile cannot make shareable links"), err), w.win)
+				w.showError(fmt.Errorf("%s: %w", T("This profile cannot make shareable links"), err))
 				return
 			}
 			w.copyText(u)
-			w.status.setBusy(T("Link copied"))
+			w.flash(T("Link copied"))
 		})
 	}()
 }
+
+// noteText is the task's engine remark in words. It is the one place the
+// window reads Snapshot.Note: when the engine's note becomes a typed
+// Note{Code, Args}, only this function changes (to the session layer's
+// wording of it).
+func noteText(s uploader.Snapshot) string { return cosession.NoteText(s.Note) }

@@ -13,20 +13,33 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// addFilesDialog lets the user pick files to upload, several at once.
+// addFilesDialog lets the user pick files to upload, several at once,
+// with the keyboard alone or the mouse (Ctrl+O).
 //
-// Fyne's file dialog selects a single file. Rather than a file browser of
-// our own, "Add files" keeps that familiar dialog and follows a pick with
-// a plain checklist of the files in the same folder, the picked one
-// already ticked: one more click ("Add 1 file") for a single file, and
-// ticking boxes (or "Select all") for several. Nothing to learn, no
-// Ctrl-click. A folder holding only the picked file skips the checklist.
-// Files from several folders are added by using "Add files" again, or by
-// dropping them onto the window.
+// Fyne's file dialog selects a single file and needs a mouse. "Add files"
+// opens a plain checklist of the files in the last folder used (the home
+// folder at first) instead: the folder box at the top takes a typed path
+// (Enter opens it; a typed file path is added at once), "Browse…" opens Fyne's dialog for those who prefer
+// it, and ticking boxes (or "Select all") picks several files. Tab moves
+// between the controls, Space ticks, Escape closes. Files from several
+// folders are added by using "Add files" again, or by dropping them.
 func (w *mainWindow) addFilesDialog() {
+	dir := w.app.Preferences().String(prefLastFolder)
+	if fi, err := os.Stat(dir); dir == "" || err != nil || !fi.IsDir() {
+		dir, _ = os.UserHomeDir()
+	}
+	w.async(func() {
+		names := folderFiles(dir, "")
+		fyne.Do(func() { w.showFileChecklist(dir, names, "") })
+	})
+}
+
+// browseFiles opens Fyne's file dialog; the pick opens its folder in the
+// checklist c (or a new checklist when c is nil).
+func (w *mainWindow) browseFiles(c *fileChecklist) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, w.win)
+			w.showError(err)
 			return
 		}
 		if r == nil {
@@ -34,10 +47,33 @@ func (w *mainWindow) addFilesDialog() {
 		}
 		path := r.URI().Path()
 		_ = r.Close()
+		if c != nil {
+			w.loadFolder(c, filepath.Dir(path), filepath.Base(path))
+			return
+		}
 		w.pickMore(path)
 	}, w.win)
 	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	w.present(d)
+}
+
+// prefLastFolder remembers the folder "Add files" showed last.
+const prefLastFolder = "last-folder"
+
+// loadFolder reads dir off the Fyne goroutine and shows it in c, with
+// picked (if any) ticked.
+func (w *mainWindow) loadFolder(c *fileChecklist, dir, picked string) {
+	w.async(func() {
+		fi, err := os.Stat(dir)
+		if err != nil || !fi.IsDir() {
+			fyne.Do(func() {
+				c.setProblem(T("{{.Folder}} is not a folder on this computer.", map[string]any{"Folder": dir}))
+			})
+			return
+		}
+		names := folderFiles(dir, picked)
+		fyne.Do(func() { c.load(dir, names, picked) })
+	})
 }
 
 // pickMore reads picked's folder off the Fyne goroutine, then offers its
@@ -84,7 +120,7 @@ func folderFiles(dir, picked string) []string {
 			}
 		}
 	}
-	if !seen {
+	if !seen && picked != "" {
 		names = append(names, picked)
 	}
 	sort.Strings(names)
@@ -100,16 +136,16 @@ type fileChecklist struct {
 	list    *widget.List
 	all     *widget.Check
 	add     *widget.Button
+	folder  *keyEntry // the folder shown; Enter opens a typed one
+	browse  *widget.Button
+	problem *widget.Label
+	empty   *widget.Label
 	content fyne.CanvasObject
 	quiet   bool // set while the code, not the user, changes a check
 }
 
 func newFileChecklist(dir string, names []string, picked string, onAdd func(paths []string)) *fileChecklist {
-	c := &fileChecklist{dir: dir, names: names, checked: make([]bool, len(names))}
-	at := sort.SearchStrings(names, picked)
-	if at < len(names) && names[at] == picked {
-		c.checked[at], c.count = true, 1
-	}
+	c := &fileChecklist{}
 	c.list = widget.NewList(func() int { return len(c.names) },
 		func() fyne.CanvasObject { return widget.NewCheck("", nil) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -135,14 +171,52 @@ func newFileChecklist(dir string, names []string, picked string, onAdd func(path
 	})
 	c.add = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { onAdd(c.selected()) })
 	c.add.Importance = widget.HighImportance
-	folder := widget.NewLabel(T("Files in {{.Folder}}", map[string]any{"Folder": dir}))
-	folder.Truncation = fyne.TextTruncateEllipsis
-	c.content = container.NewBorder(container.NewVBox(folder, c.all), nil, nil, nil, c.list)
-	c.refreshButton()
-	if at < len(names) {
-		c.list.ScrollTo(at)
-	}
+	c.folder = newKeyEntry()
+	c.folder.SetPlaceHolder(T("Folder"))
+	c.browse = widget.NewButtonWithIcon(T("Browse…"), theme.FolderOpenIcon(), nil)
+	c.problem = widget.NewLabel("")
+	c.problem.Importance = widget.DangerImportance
+	c.problem.Hide()
+	c.empty = widget.NewLabel(T("No files in this folder. Type another folder above and press Enter."))
+	c.empty.Wrapping = fyne.TextWrapWord
+	c.empty.Hide()
+	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(T("Folder:")), c.browse, c.folder), c.problem, c.all)
+	c.content = container.NewBorder(top, nil, nil, nil, container.NewStack(c.list, c.empty))
+	c.load(dir, names, picked)
 	return c
+}
+
+// load shows dir's files in place (the same widgets, new rows), with
+// picked ticked.
+func (c *fileChecklist) load(dir string, names []string, picked string) {
+	c.dir, c.names, c.checked, c.count = dir, names, make([]bool, len(names)), 0
+	at := sort.SearchStrings(names, picked)
+	if picked != "" && at < len(names) && names[at] == picked {
+		c.checked[at], c.count = true, 1
+	}
+	c.folder.SetText(dir)
+	c.problem.Hide()
+	if len(names) == 0 {
+		c.empty.Show()
+	} else {
+		c.empty.Hide()
+	}
+	c.quiet = true
+	c.all.SetChecked(false)
+	c.quiet = false
+	c.list.Refresh()
+	c.refreshButton()
+	if picked != "" && at < len(names) {
+		c.list.ScrollTo(at)
+	} else {
+		c.list.ScrollToTop()
+	}
+}
+
+// setProblem says why a typed folder cannot be shown.
+func (c *fileChecklist) setProblem(msg string) {
+	c.problem.SetText(msg)
+	c.problem.Show()
 }
 
 func (c *fileChecklist) set(i int, on bool) {
@@ -190,21 +264,41 @@ func (c *fileChecklist) selected() []string {
 func (w *mainWindow) showFileChecklist(dir string, names []string, picked string) {
 	var d *dialog.CustomDialog
 	c := newFileChecklist(dir, names, picked, func(paths []string) {
+		w.app.Preferences().SetString(prefLastFolder, filepath.Dir(paths[0]))
 		d.Hide()
 		w.add(paths)
 	})
+	c.browse.OnTapped = func() { w.browseFiles(c) }
+	c.folder.onEscape = func() { w.closeTopDialog() }
+	c.folder.onEnter = func() {
+		typed := strings.TrimSpace(c.folder.Text)
+		if strings.HasPrefix(typed, "~") {
+			if home, err := os.UserHomeDir(); err == nil {
+				typed = filepath.Join(home, typed[1:])
+			}
+		}
+		if fi, err := os.Stat(typed); err == nil && fi.Mode().IsRegular() {
+			// A typed file is added at once: type a path, press Enter.
+			w.app.Preferences().SetString(prefLastFolder, filepath.Dir(typed))
+			d.Hide()
+			w.add([]string{typed})
+			return
+		}
+		w.loadFolder(c, typed, "")
+	}
 	cancel := widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(T("Add files"), c.content, w.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, c.add})
-	d.Resize(fyne.NewSize(560, 480))
-	d.Show()
+	d.Resize(fyne.NewSize(600, 500))
+	w.present(d)
+	w.win.Canvas().Focus(c.folder)
 }
 
 // addFolderDialog uploads a whole folder; the engine walks it.
 func (w *mainWindow) addFolderDialog() {
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
-			dialog.ShowError(err, w.win)
+			w.showError(err)
 			return
 		}
 		if u == nil {
@@ -213,5 +307,5 @@ func (w *mainWindow) addFolderDialog() {
 		w.add([]string{u.Path()})
 	}, w.win)
 	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	w.present(d)
 }

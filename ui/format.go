@@ -14,8 +14,9 @@ import (
 	"cosdrop/uploader"
 )
 
-// humanBytes formats a byte count with binary units, the way file managers
-// on every platform do.
+// humanBytes formats a byte count in binary units, named as such (KiB,
+// MiB, GiB), the way the command line prints them: "MB" for 2^20 bytes
+// was off by 5 %.
 func humanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
@@ -26,7 +27,7 @@ func humanBytes(n int64) string {
 		div *= unit
 		exp++
 	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "KMGTP"[exp])
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
 }
 
 // humanSpeed formats bytes per second; "" when nothing moves.
@@ -46,11 +47,11 @@ func humanDuration(d time.Duration) string {
 	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
 	switch {
 	case h > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
+		return T("{{.H}}h {{.M}}m", map[string]any{"H": h, "M": m})
 	case m > 0:
-		return fmt.Sprintf("%dm %ds", m, s)
+		return T("{{.M}}m {{.S}}s", map[string]any{"M": m, "S": s})
 	default:
-		return fmt.Sprintf("%ds", s)
+		return T("{{.S}}s", map[string]any{"S": s})
 	}
 }
 

@@ -11,11 +11,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	cosession "cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -77,7 +79,7 @@ func (w *mainWindow) showHistory() {
 		}
 		list.UnselectAll()
 	}
-	filter := widget.NewSelect(historyFilters(), nil)
+	filter := newSafeSelect(hw, historyFilters(), nil)
 	search := widget.NewEntry()
 	search.SetPlaceHolder(T("Search name or key"))
 	reload := func() {
@@ -87,6 +89,26 @@ func (w *mainWindow) showHistory() {
 	filter.OnChanged = func(string) { reload() }
 	search.OnChanged = func(string) { reload() }
 	filter.SetSelectedIndex(0)
+	// Each profile keeps its own history: the selector says whose this is
+	// and switches the window (and this list) to another profile's.
+	profile := newSafeSelect(hw, append([]string(nil), w.bar.profile.Options...), nil)
+	profile.SetSelected(profileLabel(w.currentName()))
+	profile.OnChanged = func(string) {
+		if i := profile.SelectedIndex(); i >= 0 && i < len(w.bar.names) && w.bar.names[i] != w.currentName() {
+			w.switchTo(w.bar.names[i])
+		}
+	}
+	w.historyReload = func() {
+		profile.OnChanged, profile.Options = nil, append([]string(nil), w.bar.profile.Options...)
+		profile.SetSelected(profileLabel(w.currentName()))
+		profile.OnChanged = func(string) {
+			if i := profile.SelectedIndex(); i >= 0 && i < len(w.bar.names) && w.bar.names[i] != w.currentName() {
+				w.switchTo(w.bar.names[i])
+			}
+		}
+		reload()
+	}
+	hw.SetOnClosed(func() { w.historyReload = nil })
 
 	export := func(format string) func() {
 		return func() { w.exportHistory(hw, format) }
@@ -99,7 +121,8 @@ func (w *mainWindow) showHistory() {
 			dialog.ShowInformation(T("Copied"), T("Diagnostics are on the clipboard, without any secret. Paste them into your message to support."), hw)
 		}),
 	)
-	hw.SetContent(container.NewBorder(container.NewBorder(nil, nil, filter, nil, search), buttons, nil, nil, list))
+	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(T("Profile:")), fixedWidth(200, profile), fixedWidth(170, filter)), nil, search)
+	hw.SetContent(container.NewBorder(top, buttons, nil, nil, list))
 	hw.Resize(fyne.NewSize(820, 520))
 	hw.Show()
 }
@@ -111,6 +134,7 @@ func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
 	if ref == nil {
 		return
 	}
+	place := w.place()
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, parent)
@@ -120,7 +144,7 @@ func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
 			return
 		}
 		go func() {
-			err := ref.e.ExportHistory(wc, format)
+			err := writeReceipt(wc, format, place, ref.e.ExportHistory)
 			if cerr := wc.Close(); err == nil {
 				err = cerr
 			}
@@ -144,10 +168,12 @@ func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
 // through auth.Redact as a last line of defence.
 func (w *mainWindow) diagnostics() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "CosDrop %s\nOS: %s/%s, %s\n", w.opts.Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(&b, "CosDrop %s\nOS: %s/%s, %s\nLanguage: %s\nTime: %s\n", w.opts.Version, runtime.GOOS, runtime.GOARCH, runtime.Version(),
+		lang.SystemLocale().String(), time.Now().Format(time.RFC3339))
+	fmt.Fprintf(&b, "Data folder: %s\nSpeed limit: %d bytes/s\n", w.opener.dataDir, w.rate.Load())
 	if s := w.sess; s != nil {
 		if s.sandbox {
-			fmt.Fprintf(&b, "Profile: %s (local sandbox at %s)\n", s.name, s.bucketURL)
+			fmt.Fprintf(&b, "Profile: %s (local sandbox at %s)\nBucket: %s\nRegion: %s\n", s.name, s.bucketURL, cosession.SandboxBucket, cosession.SandboxRegion)
 		} else {
 			p := s.profile
 			fmt.Fprintf(&b, "Profile: %s\nMode: %s\nBucket: %s\nRegion: %s\nEndpoint: %s\nPrefix: %s\nOn conflict: %s\nSecretId: %s\nCredential URL: %s\n",

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sourceStrings returns every literal passed to T in the package's
@@ -100,5 +101,23 @@ func TestChineseLocale(t *testing.T) {
 	}
 	if got := T("{{.Time}} left", map[string]any{"Time": "3s"}); got != "剩余 3s" {
 		t.Errorf("template = %q", got)
+	}
+}
+
+// Finding 10 (issue #12): no English left in the Chinese window: units of
+// time, the size line and the Sandbox's name are translated.
+func TestChineseLeavesNoEnglish(t *testing.T) {
+	setLocale("zh_CN.UTF-8")
+	defer setLocale("en_US.UTF-8")
+	for _, c := range []struct{ got, want string }{
+		{humanDuration(3*time.Minute + 10*time.Second), "3 分 10 秒"},
+		{humanDuration(2*time.Hour + 5*time.Minute), "2 小时 5 分"},
+		{humanDuration(8 * time.Second), "8 秒"},
+		{profileLabel(SandboxName), "沙盒"},
+		{T("{{.Size}} ({{.Bytes}} bytes)", map[string]any{"Size": "16 B", "Bytes": 16}), "16 B（16 字节）"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
 	}
 }

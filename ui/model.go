@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"cosdrop/uploader"
 )
@@ -43,11 +44,17 @@ type entry struct {
 // when the visible set changed (nil otherwise), the rows whose content
 // changed, and what to tell the user.
 type update struct {
-	view     []uploader.TaskID // non-nil: replace the list's rows
-	rows     []uploader.TaskID // changed rows (only when view is nil)
-	totals   uploader.Totals
-	failed   []uploader.Snapshot // tasks that just failed
-	finished []batchResult       // batches that just finished
+	view []uploader.TaskID // non-nil: replace the list's rows
+	// refiltered: the filter or search changed (not just the tasks), so
+	// the list starts again from its top.
+	refiltered bool
+	rows       []uploader.TaskID // changed rows (only when view is nil)
+	totals     uploader.Totals
+	failed     []uploader.Snapshot // tasks that just failed
+	finished   []batchResult       // batches that just finished
+	// resumed counts the unfinished tasks the journal brought back at
+	// start (once per session), so the window can say they carry on.
+	resumed int
 }
 
 // batchResult summarises a finished batch for its notification.
@@ -72,10 +79,13 @@ type queueModel struct {
 	// pending is what the next take hands over.
 	pending    bool // anything at all for the next take
 	structural bool
+	refiltered bool
 	rows       map[uploader.TaskID]struct{}
 	totals     uploader.Totals
 	failed     []uploader.Snapshot
 	finished   []batchResult
+	resumed    int
+	opened     time.Time         // when the session opened: older unfinished tasks were resumed
 	view       []uploader.TaskID // last built order
 }
 
@@ -99,6 +109,16 @@ func (m *queueModel) merge(changed []uploader.Snapshot, totals uploader.Totals) 
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	notify := m.loaded
+	if !m.loaded {
+		for _, s := range changed {
+			if !s.State.Final() && s.State != stateRemoved && s.Created.Before(m.opened) {
+				m.resumed++
+			}
+		}
+		if m.resumed > 0 {
+			m.pending = true
+		}
+	}
 	m.loaded = true
 	totalsChanged := totals != m.totals
 	m.totals = totals
@@ -202,6 +222,7 @@ func (m *queueModel) setFilter(f Filter, search string) {
 	}
 	m.filter, m.search = f, search
 	m.structural = true
+	m.refiltered = true
 	m.pending = true
 }
 
@@ -218,8 +239,8 @@ func (m *queueModel) hasPending() bool {
 func (m *queueModel) take() update {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	u := update{totals: m.totals, failed: m.failed, finished: m.finished}
-	m.failed, m.finished = nil, nil
+	u := update{totals: m.totals, failed: m.failed, finished: m.finished, resumed: m.resumed}
+	m.failed, m.finished, m.resumed = nil, nil, 0
 	m.pending = false
 	if m.structural {
 		view := make([]uploader.TaskID, 0, len(m.order))
@@ -237,7 +258,8 @@ func (m *queueModel) take() update {
 		m.order = keep
 		m.view = view
 		u.view = view
-		m.structural = false
+		u.refiltered = m.refiltered
+		m.structural, m.refiltered = false, false
 		clear(m.rows)
 		return u
 	}
@@ -290,6 +312,8 @@ func (m *queueModel) reset() {
 	m.pending = true
 	m.totals = uploader.Totals{}
 	m.failed, m.finished = nil, nil
+	m.resumed = 0
+	m.opened = time.Now()
 }
 
 // indexOf finds id in an ascending view by binary search, so no per-view

@@ -34,7 +34,7 @@ func TestSaveActiveProfileApplies(t *testing.T) {
 	}
 	w.switchTo(p.Name)
 	if w.sess == nil || w.sess.name != p.Name {
-		t.Fatalf("profile not opened; notice %q", w.notice.Text)
+		t.Fatalf("profile not opened; notice %q", w.notice.text.Text)
 	}
 	first := w.sess
 	p.Prefix = "saved/"
@@ -42,8 +42,8 @@ func TestSaveActiveProfileApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.switchTo(p.Name) // what Save does
-	if w.notice.Visible() {
-		t.Fatalf("saving the active profile failed: %q", w.notice.Text)
+	if w.notice.visible() {
+		t.Fatalf("saving the active profile failed: %q", w.notice.text.Text)
 	}
 	if w.sess == first || w.sess.s.Config.Prefix != "saved/" {
 		t.Fatalf("the saved settings were not applied (prefix %q)", w.sess.s.Config.Prefix)

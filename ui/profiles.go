@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	cosession "cosdrop/session"
 )
 
 // profileExt names profile files: dropping one on the window imports it.
@@ -45,7 +46,7 @@ type profileEditor struct {
 	name, bucket, region, endpoint, prefix *widget.Entry
 	secretID, secretKey, credURL, token    *widget.Entry
 	mode                                   *widget.RadioGroup
-	conflict                               *widget.Select
+	conflict                               *safeSelect
 	problem                                *widget.Label
 	result                                 *widget.Label
 	save, test                             *widget.Button
@@ -81,7 +82,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	e.token = widget.NewPasswordEntry()
 	e.token.SetPlaceHolder(T("optional login token, kept in the system keyring"))
 	e.mode = widget.NewRadioGroup(modeNames(), func(string) { e.modeChanged() })
-	e.conflict = widget.NewSelect(conflictNames(), func(string) { e.validate() })
+	e.conflict = newSafeSelect(nil, conflictNames(), func(string) { e.validate() })
 	e.problem = widget.NewLabel("")
 	e.problem.Wrapping = fyne.TextWrapWord
 	e.problem.Importance = widget.DangerImportance
@@ -267,32 +268,12 @@ func (s testStore) Delete(ctx context.Context, a string) error { return s.next.D
 
 // probe runs auth's permission probe with the typed values.
 func (e *profileEditor) probe(ctx context.Context, p auth.Profile, secrets map[string]string) string {
-	prov, sign, err := auth.Open(ctx, p, testStore{typed: secrets, next: e.secrets}, nil)
-	if err != nil {
-		return T("Could not connect: {{.Err}}", map[string]any{"Err": errText(err)})
-	}
-	if c, ok := prov.(interface{ Close() error }); ok {
-		defer c.Close()
-	}
-	rep := auth.Probe(ctx, p, prov, sign, nil)
-	var b strings.Builder
-	if rep.OK() {
-		b.WriteString(T("Connection works: every permission CosDrop uses is granted.") + "\n")
-	} else {
-		b.WriteString(T("Connection problems:") + "\n")
-	}
-	for _, r := range rep.Results {
-		mark := "✓"
-		if r.Status != auth.Allowed {
-			mark = "✗"
-		}
-		b.WriteString(mark + " " + r.Localize(authTr) + "\n")
-	}
-	for _, n := range rep.Notes {
-		b.WriteString("• " + n.Localize(authTr) + "\n")
-	}
-	return auth.Redact(strings.TrimSpace(b.String()))
+	// The session's check asks the credential server before COS, so its
+	// failures are never reported as COS being unreachable.
+	_, text := cosession.CheckConnection(ctx, p, testStore{typed: secrets, next: e.secrets})
+	return text
 }
+
 
 // remove deletes the saved profile and then its secrets (SecretKey, login
 // token) from the keyring, as 'cosdrop profile remove' does. It blocks on
@@ -350,6 +331,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 	win := w.app.NewWindow(T("CosDrop profile"))
 	e := newProfileEditor(w.opener.profiles, w.opener.secrets, p)
 	e.win = win
+	e.conflict.host = win
 	e.save = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), func() {
 		prof, secrets := e.profile(), e.secretsToStore(e.profile())
 		e.result.SetText(T("Saving…"))

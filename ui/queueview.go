@@ -16,9 +16,14 @@ type queueList struct {
 	onKey func(*fyne.KeyEvent) bool
 }
 
-// TypedKey gives the queue's keys first refusal.
+// TypedKey gives the queue's keys first refusal. Space never reaches the
+// plain List: it would select the row under the List's own focus marker,
+// which need not be the row the user sees selected.
 func (l *queueList) TypedKey(ev *fyne.KeyEvent) {
 	if l.onKey != nil && l.onKey(ev) {
+		return
+	}
+	if ev.Name == fyne.KeySpace {
 		return
 	}
 	l.List.TypedKey(ev)
@@ -90,6 +95,15 @@ func (q *queueView) apply(u update) {
 		} else {
 			q.hint.Hide()
 		}
+		// Refresh first, so the list knows its new length before it
+		// scrolls anywhere: selecting (which scrolls) against the old
+		// length left the list laying its rows out for one offset while
+		// its scroller showed another, a blank list until scrolled
+		// (issue #12, finding 7).
+		q.list.Refresh()
+		if u.refiltered {
+			q.list.ScrollToTop()
+		}
 		if q.selected != 0 {
 			if i := indexOf(q.view, q.selected); i >= 0 {
 				q.list.Select(i)
@@ -98,7 +112,6 @@ func (q *queueView) apply(u update) {
 				q.list.UnselectAll()
 			}
 		}
-		q.list.Refresh()
 		return
 	}
 	for _, id := range u.rows {
@@ -119,4 +132,42 @@ func (q *queueView) rowFor(id uploader.TaskID) *taskRow {
 		return r
 	}
 	return nil
+}
+
+// moveSelection moves the selection for a navigation key (Up, Down, Home,
+// End, Page Up, Page Down) and reports whether key was one. The plain
+// List moves only a focus marker on arrows, so Space then acted on the row
+// last clicked, not the one the user had moved to.
+func (q *queueView) moveSelection(key fyne.KeyName) bool {
+	n := len(q.view)
+	cur := indexOf(q.view, q.selected)
+	page := 10
+	next := cur
+	switch key {
+	case fyne.KeyDown:
+		next = cur + 1
+	case fyne.KeyUp:
+		next = cur - 1
+		if cur < 0 {
+			next = 0
+		}
+	case fyne.KeyHome:
+		next = 0
+	case fyne.KeyEnd:
+		next = n - 1
+	case fyne.KeyPageDown:
+		next = cur + page
+	case fyne.KeyPageUp:
+		next = cur - page
+	default:
+		return false
+	}
+	if n == 0 {
+		return true
+	}
+	next = min(max(next, 0), n-1)
+	if next != cur {
+		q.list.Select(next)
+	}
+	return true
 }

@@ -28,8 +28,17 @@ type rowActions interface {
 	choose(id uploader.TaskID)
 }
 
-// keyChars is how many characters of a destination key a row shows.
-const keyChars = 56
+// Column widths of the one-line row, shared by every row so the columns
+// line up down the list, whatever the state (a done row's bar sits where
+// an active row's does).
+const (
+	colDest   = 200 // destination folder
+	colState  = 96
+	colBar    = 130
+	colSpeed  = 150 // speed and time left, or "x of y" when paused
+	colSize   = 84
+	colButton = 3 // button slots: at most three show at once
+)
 
 // taskRow is the list's row template. UpdateItem (or a tick) calls set
 // with a snapshot; the row keeps nothing else from the engine.
@@ -41,13 +50,13 @@ type taskRow struct {
 
 	icon     *widget.Icon
 	name     *widget.Label
-	key      *widget.Label
+	dest     *widget.Label // the destination folder: the key's file name can change on a rename, its folder does not
 	size     *widget.Label
 	bar      *widget.ProgressBar
 	speed    *widget.Label
-	note     *widget.Label // replaces the bar when the task failed
+	note     *widget.Label // the failure's reason and advice, in place of bar and speed
 	speedBox *fyne.Container
-	progress *fyne.Container // bar or failure note, and the speed box
+	progress *fyne.Container // bar and speed, or the failure note
 	status   *widget.Label
 	toggleB  *tipButton
 	cancelB  *tipButton
@@ -59,25 +68,24 @@ type taskRow struct {
 func newTaskRow(a rowActions) *taskRow {
 	r := &taskRow{actions: a}
 	r.icon = widget.NewIcon(theme.FileIcon())
-	r.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.name = widget.NewLabel("")
 	r.name.Truncation = fyne.TextTruncateEllipsis
-	r.key = widget.NewLabel("")
-	r.key.Truncation = fyne.TextTruncateEllipsis
-	r.key.SizeName = theme.SizeNameCaptionText
+	r.dest = widget.NewLabel("")
+	r.dest.Truncation = fyne.TextTruncateEllipsis
+	r.dest.Importance = widget.LowImportance
 	r.size = widget.NewLabel("")
-	r.speed = widget.NewLabel("")
-	r.speed.SizeName = theme.SizeNameCaptionText
-	r.status = widget.NewLabel("")
-	r.status.Alignment = fyne.TextAlignTrailing
-	r.status.Truncation = fyne.TextTruncateEllipsis
 	r.size.Alignment = fyne.TextAlignTrailing
+	r.speed = widget.NewLabel("")
+	r.speed.Truncation = fyne.TextTruncateEllipsis
+	r.status = widget.NewLabel("")
+	r.status.Truncation = fyne.TextTruncateEllipsis
 	r.note = widget.NewLabel("")
 	r.note.Truncation = fyne.TextTruncateEllipsis
 	r.note.Importance = widget.DangerImportance
-	r.note.SizeName = theme.SizeNameCaptionText
 	r.note.Hide()
 	r.bar = widget.NewProgressBar()
-	r.speedBox = container.NewGridWrap(fyne.NewSize(180, r.speed.MinSize().Height), r.speed)
+	r.bar.TextFormatter = func() string { return "" } // the percentage is in the speed column's words
+	r.speedBox = container.NewStack(r.speed)
 	act := func(f func(uploader.TaskID)) func() {
 		return func() {
 			if r.id != 0 {
@@ -94,21 +102,19 @@ func newTaskRow(a rowActions) *taskRow {
 	return r
 }
 
-// CreateRenderer lays the row out in two lines: what (name, state, size)
-// and where/how far (key, progress, speed and time left).
+// CreateRenderer lays the row out on one line of fixed columns: icon,
+// name (takes the slack), destination, state, progress and speed (or the
+// failure), size, actions. Fixed boxes need no relayout when a label's
+// text changes on a tick. Paddings are tighter than Fyne's default so a
+// 640-pixel window shows a dozen rows or more.
 func (r *taskRow) CreateRenderer() fyne.WidgetRenderer {
-	// Fixed-width columns: a label's text changes on every tick, and a
-	// fixed box needs no relayout of the row when it does.
-	h := r.name.MinSize().Height
-	status := container.NewGridWrap(fyne.NewSize(170, h), r.status)
-	size := container.NewGridWrap(fyne.NewSize(90, h), r.size)
-	speed := r.speedBox
-	line1 := container.NewBorder(nil, nil, nil, container.NewHBox(status, size), r.name)
-	r.progress = container.NewBorder(nil, nil, nil, speed, container.NewStack(r.bar, r.note))
-	line2 := container.NewGridWithColumns(2, r.key, r.progress)
+	bar := container.New(&columns{widths: []float32{colBar, colSpeed}}, container.NewCenter(fixedBar(r.bar)), r.speedBox)
+	r.progress = container.NewStack(bar, r.note)
 	buttons := container.NewHBox(r.toggleB, r.cancelB, r.retryB, r.removeB, r.detailB)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewCenter(r.icon), buttons,
-		container.NewVBox(line1, line2)))
+	btnW := float32(colButton) * (r.detailB.MinSize().Width)
+	line := container.New(&columns{widths: []float32{r.icon.MinSize().Width, -1, colDest, colState, colBar + colSpeed, colSize, btnW}},
+		r.icon, r.name, r.dest, r.status, r.progress, r.size, container.NewHBox(layoutSpacer(), buttons))
+	return widget.NewSimpleRenderer(container.NewThemeOverride(line, compactTheme{}))
 }
 
 // Tapped selects the row.
@@ -132,7 +138,7 @@ func (r *taskRow) set(s uploader.Snapshot) {
 	name := filepath.Base(s.Path)
 	r.icon.SetResource(fileIcon(name))
 	setText(r.name, name)
-	setText(r.key, elideMiddle(s.Key, keyChars))
+	setText(r.dest, destFolder(s.Key))
 	setText(r.size, humanBytes(s.Size))
 	frac := 0.0
 	switch {
@@ -146,9 +152,6 @@ func (r *taskRow) set(s uploader.Snapshot) {
 	}
 	setText(r.status, stateText(s.State))
 	detail := rowDetail(s)
-	if failed := s.State == uploader.Failed; failed != r.note.Visible() && r.progress != nil {
-		defer r.progress.Refresh() // the speed box's space goes to the note, or back
-	}
 	if s.State == uploader.Failed {
 		setText(r.note, detail)
 		setText(r.speed, "")
@@ -167,8 +170,23 @@ func (r *taskRow) set(s uploader.Snapshot) {
 	}
 }
 
-// rowDetail is the second-line text: speed and time left while moving, the
-// reason when failed, the engine's note otherwise.
+// destFolder is the folder part of a key, as the row's destination column
+// shows it ("uploads/2026/" for "uploads/2026/a.jpg"; "/" for the
+// bucket's root).
+func destFolder(key string) string {
+	if key == "" {
+		return ""
+	}
+	i := strings.LastIndex(key, "/")
+	if i < 0 {
+		return "/"
+	}
+	return key[:i+1]
+}
+
+// rowDetail is the progress column's text: speed and time left while
+// moving, the reason with its advice when failed, how far a paused task
+// got.
 func rowDetail(s uploader.Snapshot) string {
 	switch s.State {
 	case uploader.Uploading:
@@ -182,7 +200,7 @@ func rowDetail(s uploader.Snapshot) string {
 		return strings.Join(parts, " · ")
 	case uploader.Failed:
 		if s.LastErr != nil {
-			return firstSentence(Explain(*s.LastErr))
+			return Explain(*s.LastErr) // the reason and what to do: a failed row is where the user looks
 		}
 	case uploader.Paused, uploader.Queued:
 		if s.Acked > 0 && s.Size > 0 {

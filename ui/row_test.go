@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"cosdrop/uploader"
 )
@@ -82,8 +83,8 @@ func (r recordActions) choose(uploader.TaskID)    {}
 func TestFormatting(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{humanBytes(512), "512 B"},
-		{humanBytes(1536), "1.5 KB"},
-		{humanBytes(8 << 20), "8.0 MB"},
+		{humanBytes(1536), "1.5 KiB"},
+		{humanBytes(8 << 20), "8.0 MiB"},
 		{humanDuration(3*time.Minute + 10*time.Second), "3m 10s"},
 		{humanDuration(2*time.Hour + 5*time.Minute), "2h 5m"},
 		{elideMiddle("abcdefghijklmnopqrstuvwxyz", 11), "abcde…vwxyz"},
@@ -95,4 +96,27 @@ func TestFormatting(t *testing.T) {
 			t.Errorf("got %q, want %q", c.got, c.want)
 		}
 	}
+}
+
+// The compact list (issue #12): one line per task, and a 640-pixel-high
+// window shows at least twelve of them (six fitted before), with the
+// Sandbox banner showing.
+func TestCompactListFitsTwelveRows(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	w.banner.Show()
+	w.win.Resize(fyne.NewSize(1000, 640))
+	paths := make([]string, 30)
+	for i := range paths {
+		paths[i] = "/d/file" + string(rune('a'+i%26)) + ".txt"
+	}
+	e.Add(paths...)
+	w.tick()
+	rowH := newTaskRow(nopActions{}).MinSize().Height
+	listH := w.queue.list.Size().Height
+	fit := int((listH + theme.Padding()) / (rowH + theme.Padding()))
+	if fit < 12 {
+		t.Fatalf("%d rows of %.0f px fit in the %.0f px list; want 12 or more", fit, rowH, listH)
+	}
+	t.Logf("%d rows of %.0f px in %.0f px", fit, rowH, listH)
 }

@@ -44,6 +44,12 @@ func summaryText(t uploader.Totals) string {
 	if left := humanDuration(t.ETA); left != "" && t.Active > 0 {
 		text += " · " + T("{{.Time}} left", map[string]any{"Time": left})
 	}
+	if t.Paused > 0 {
+		text += " · " + T("{{.Count}} paused", map[string]any{"Count": t.Paused})
+	}
+	if t.Canceled > 0 {
+		text += " · " + T("{{.Count}} canceled", map[string]any{"Count": t.Canceled})
+	}
 	if t.Scanning > 0 {
 		text += " · " + T("looking through {{.Count}} folders…", map[string]any{"Count": t.Scanning})
 	}

@@ -12,10 +12,11 @@ import (
 type toolbar struct {
 	w       *mainWindow
 	content fyne.CanvasObject
-	filter  *widget.Select
+	filter  *safeSelect
 	search  *shortcutEntry
-	profile *widget.Select
-	limit   *widget.Select
+	profile *safeSelect
+	names   []string // profile names in switcher order; the switcher shows them translated
+	limit   *safeSelect
 	quiet   bool // set while the code, not the user, changes a select
 }
 
@@ -33,11 +34,11 @@ type limitChoice struct {
 func limitChoices() []limitChoice {
 	return []limitChoice{
 		{T("No speed limit"), 0},
-		{T("Limit: 50 MB/s"), 50 << 20},
-		{T("Limit: 10 MB/s"), 10 << 20},
-		{T("Limit: 5 MB/s"), 5 << 20},
-		{T("Limit: 1 MB/s"), 1 << 20},
-		{T("Limit: 256 KB/s"), 256 << 10},
+		{T("Limit: 50 MiB/s"), 50 << 20},
+		{T("Limit: 10 MiB/s"), 10 << 20},
+		{T("Limit: 5 MiB/s"), 5 << 20},
+		{T("Limit: 1 MiB/s"), 1 << 20},
+		{T("Limit: 256 KiB/s"), 256 << 10},
 	}
 }
 
@@ -51,22 +52,27 @@ func newToolbar(w *mainWindow) *toolbar {
 	pauseAll := newTipButton(theme.MediaPauseIcon(), T("Pause all"), func() { w.call(func(e Engine) { e.PauseAll() }) })
 	resumeAll := newTipButton(theme.MediaPlayIcon(), T("Resume all"), func() { w.call(func(e Engine) { e.ResumeAll() }) })
 	retry := newTipButton(theme.ViewRefreshIcon(), T("Retry failed"), func() { w.call(func(e Engine) { e.RetryFailed() }) })
-	clearDone := newTipButton(theme.ContentClearIcon(), T("Clear finished"), func() { w.call(func(e Engine) { e.ClearFinished() }) })
+	// A worded button: an icon alone read as "cancel" (it was an x).
+	clearDone := widget.NewButtonWithIcon(T("Clear finished"), theme.DeleteIcon(), func() { w.call(func(e Engine) { e.ClearFinished() }) })
+	clearDone.Importance = widget.LowImportance
+	newProfile := newTipButton(theme.ContentAddIcon(), T("New profile…"), func() { w.showProfileEditor(nil, false) })
 	history := newTipButton(theme.HistoryIcon(), T("History"), w.showHistory)
 	settings := newTipButton(theme.SettingsIcon(), T("Profiles and settings (Ctrl+,)"), w.showSettings)
 
 	names := filterNames()
-	b.filter = widget.NewSelect(names, func(string) { b.applyFilter() })
+	b.filter = newSafeSelect(w.win, names, func(string) { b.applyFilter() })
 	b.filter.SetSelectedIndex(0)
 	b.search = newShortcutEntry(w.runShortcut)
 	b.search.SetPlaceHolder(T("Search name or key"))
 	b.search.OnChanged = func(string) { b.applyFilter() }
 
-	b.profile = widget.NewSelect([]string{SandboxName}, func(name string) {
-		if b.quiet || name == "" || name == w.currentName() {
+	b.names = []string{SandboxName}
+	b.profile = newSafeSelect(w.win, []string{profileLabel(SandboxName)}, func(string) {
+		i := b.profile.SelectedIndex()
+		if b.quiet || i < 0 || i >= len(b.names) || b.names[i] == w.currentName() {
 			return
 		}
-		w.switchTo(name)
+		w.switchTo(b.names[i])
 	})
 	b.profile.PlaceHolder = T("Profile")
 
@@ -75,7 +81,7 @@ func newToolbar(w *mainWindow) *toolbar {
 	for i, c := range choices {
 		labels[i] = c.label
 	}
-	b.limit = widget.NewSelect(labels, func(string) {
+	b.limit = newSafeSelect(w.win, labels, func(string) {
 		i := b.limit.SelectedIndex()
 		if i < 0 {
 			return
@@ -92,7 +98,7 @@ func newToolbar(w *mainWindow) *toolbar {
 
 	row1 := container.NewBorder(nil, nil,
 		container.NewHBox(addFiles, addFolder, widget.NewSeparator(), pauseAll, resumeAll, retry, clearDone),
-		container.NewHBox(widget.NewLabel(T("Profile:")), fixedWidth(200, b.profile), history, settings))
+		container.NewHBox(widget.NewLabel(T("Profile:")), fixedWidth(200, b.profile), newProfile, history, settings))
 	row2 := container.NewBorder(nil, nil, fixedWidth(150, b.filter), fixedWidth(190, b.limit), b.search)
 	b.content = container.NewVBox(row1, row2)
 	return b
@@ -114,14 +120,18 @@ func (b *toolbar) setFilter(f Filter) { b.filter.SetSelectedIndex(int(f)) }
 func (b *toolbar) showProfile(name string) {
 	b.quiet = true
 	defer func() { b.quiet = false }()
-	b.profile.SetSelected(name)
+	b.profile.SetSelected(profileLabel(name))
 }
 
 // setProfiles replaces the switcher's choices (Sandbox first).
 func (b *toolbar) setProfiles(names []string) {
 	b.quiet = true
 	defer func() { b.quiet = false }()
-	opts := append([]string{SandboxName}, names...)
+	b.names = append([]string{SandboxName}, names...)
+	opts := make([]string, len(b.names))
+	for i, n := range b.names {
+		opts[i] = profileLabel(n)
+	}
 	cur := b.profile.Selected
 	b.profile.Options = opts
 	b.profile.Refresh()
@@ -139,4 +149,13 @@ func (w *mainWindow) setRateLimit(bps int64) {
 // shows its whole choice instead of truncating to its minimum.
 func fixedWidth(width float32, o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewGridWrap(fyne.NewSize(width, o.MinSize().Height), o)
+}
+
+// profileLabel is how the switcher shows a profile: the built-in Sandbox
+// in the user's language, other profiles by the name their admin gave.
+func profileLabel(name string) string {
+	if name == SandboxName {
+		return T("Sandbox")
+	}
+	return name
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	cosession "cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -40,7 +41,7 @@ type mainWindow struct {
 	bar    *toolbar
 	status *statusBar
 	banner *fyne.Container
-	notice *widget.Label // an error opening a profile, shown above the list
+	notice *notice // a message above the list (an error opening a profile, resumed uploads); the user can dismiss it
 
 	ctl      *serial
 	sess     *session
@@ -57,27 +58,31 @@ type mainWindow struct {
 	rate     atomic.Int64
 	conflict conflictMemory
 	quitting bool
+	dialogs  []shownDialog // open dialogs over the main window, newest last
+	// historyReload refreshes the open history window (nil when closed)
+	// when the queue's rows or the profile change.
+	historyReload func()
 	// async runs blocking work (file and keyring I/O, opening profiles)
 	// off the Fyne goroutine; tests make it synchronous.
 	async func(f func())
+	// later runs a function on the Fyne goroutine after a delay; tests
+	// run it when they choose.
+	later func(time.Duration, func())
 }
 
 func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	w := &mainWindow{app: a, win: win, opts: opts, model: newQueueModel(), ctl: newSerial(),
-		async: func(f func()) { go f() }}
+		async: func(f func()) { go f() }, later: later}
 	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
 	w.queue.list.onKey = w.listKey
 	w.bar = newToolbar(w)
 	w.status = newStatusBar(w)
-	w.notice = widget.NewLabel("")
-	w.notice.Wrapping = fyne.TextWrapWord
-	w.notice.Importance = widget.DangerImportance
-	w.notice.Hide()
+	w.notice = newNotice()
 	w.banner = sandboxBanner(w)
 	w.banner.Hide()
-	top := container.NewVBox(w.banner, w.bar.content, w.notice)
-	win.SetContent(container.NewBorder(top, w.status.content, nil, nil, w.queue.content))
+	top := container.NewVBox(w.banner, w.bar.content, w.notice.content)
+	win.SetContent(withTips(win, container.NewBorder(top, w.status.content, nil, nil, w.queue.content)))
 	win.SetOnDropped(w.onDropped)
 	w.addShortcuts()
 	return w
@@ -105,6 +110,9 @@ func (w *mainWindow) switchTo(name string) {
 			w.status.setBusy("")
 			if err != nil {
 				w.showNotice(T("Could not open profile {{.Name}}: {{.Err}}", map[string]any{"Name": name, "Err": errText(err)}))
+				if cosession.IsDamaged(err) {
+					w.offerSetAside(name)
+				}
 				w.bar.showProfile(w.currentName())
 				if w.sess == nil && name != SandboxName {
 					w.switchTo(SandboxName)
@@ -260,6 +268,12 @@ func (w *mainWindow) apply(u update) {
 	w.queue.apply(u)
 	w.status.set(u.totals)
 	w.notify(u)
+	if u.view != nil && w.historyReload != nil {
+		w.historyReload()
+	}
+	if u.resumed > 0 {
+		w.showInfo(T("CosDrop carries on with {{.Count}} uploads that were unfinished when it last closed. Paused ones stay paused.", map[string]any{"Count": u.resumed}))
+	}
 }
 
 // selected returns the selected task, if any.
@@ -270,11 +284,24 @@ func (w *mainWindow) selected() (uploader.Snapshot, bool) {
 	return w.model.get(w.queue.selected)
 }
 
-// listKey handles Space (pause/resume), Delete (cancel) and Enter
-// (details) for the selection.
+// listKey handles the queue's keys. Escape closes the top dialog. With no
+// dialog open, Up/Down/Home/End/Page keys move the selection, and Space
+// (pause/resume), Delete (cancel, after asking; remove a finished task)
+// and Enter (details) act on the selected row: always a row the list
+// shows, since a filter that hides the selection clears it.
 func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
+	if ev.Name == fyne.KeyEscape {
+		return w.closeTopDialog()
+	}
+	if len(w.dialogs) > 0 {
+		return true // keys meant for a dialog never act on a row behind it
+	}
+	if w.queue.moveSelection(ev.Name) {
+		w.win.Canvas().Focus(w.queue.list)
+		return true
+	}
 	s, ok := w.selected()
-	if !ok {
+	if !ok || indexOf(w.queue.view, s.ID) < 0 {
 		return false
 	}
 	switch ev.Name {
@@ -282,7 +309,11 @@ func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
 		w.toggle(s.ID)
 		return true
 	case fyne.KeyDelete:
-		w.cancel(s.ID)
+		if s.State.Final() {
+			w.remove(s.ID)
+		} else {
+			w.confirmCancel(s.ID)
+		}
 		return true
 	case fyne.KeyReturn, fyne.KeyEnter:
 		w.details(s.ID)
@@ -319,12 +350,13 @@ func (w *mainWindow) details(id uploader.TaskID) {
 	}
 }
 
-func (w *mainWindow) showNotice(msg string) {
-	w.notice.SetText(msg)
-	w.notice.Show()
-}
+// showNotice shows a problem above the list until dismissed or replaced.
+func (w *mainWindow) showNotice(msg string) { w.notice.show(msg, widget.DangerImportance) }
 
-func (w *mainWindow) hideNotice() { w.notice.Hide() }
+// showInfo shows news (not a problem) above the list until dismissed.
+func (w *mainWindow) showInfo(msg string) { w.notice.show(msg, widget.MediumImportance) }
+
+func (w *mainWindow) hideNotice() { w.notice.hide() }
 
 // closeRequested asks before quitting while uploads run.
 func (w *mainWindow) closeRequested() {
@@ -343,7 +375,7 @@ func (w *mainWindow) closeRequested() {
 			}
 		}, w.win)
 	d.Resize(fyne.NewSize(460, 200))
-	d.Show()
+	w.present(d)
 }
 
 // quit pauses and persists (Engine.Close) off the Fyne goroutine, then quits.
@@ -353,6 +385,7 @@ func (w *mainWindow) quit() {
 	}
 	w.quitting = true
 	w.status.setBusy(T("Pausing uploads…"))
+	w.saveWindowSize()
 	sess := w.sess
 	if w.stopTick != nil {
 		close(w.stopTick)

@@ -166,7 +166,7 @@ func TestFilterAndSearch(t *testing.T) {
 	check("retried leaves failed filter")
 }
 
-// Space pauses/resumes and Delete cancels the selected task.
+// Space pauses/resumes and Delete cancels the selected task (after asking).
 func TestKeyboardActsOnSelection(t *testing.T) {
 	e := newScriptEngine()
 	w := newTestWindow(t, scriptSession(e))
@@ -187,6 +187,7 @@ func TestKeyboardActsOnSelection(t *testing.T) {
 	}
 	w.tick()
 	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	test.Tap(findButton(t, w, "Cancel upload")) // Delete asks first
 	w.ctl.flush()
 	if st := stateOf(e, 2); st != uploader.Canceled {
 		t.Fatalf("after Delete: %s, want canceled", st)
@@ -276,8 +277,8 @@ func TestSwitchToBrokenProfileKeepsSession(t *testing.T) {
 	if w.sess != before {
 		t.Fatal("the session changed")
 	}
-	if !w.notice.Visible() || !strings.Contains(w.notice.Text, "No such profile") {
-		t.Fatalf("notice %q visible=%v", w.notice.Text, w.notice.Visible())
+	if !w.notice.visible() || !strings.Contains(w.notice.text.Text, "No such profile") {
+		t.Fatalf("notice %q visible=%v", w.notice.text.Text, w.notice.visible())
 	}
 	if w.bar.profile.Selected != SandboxName {
 		t.Errorf("switcher shows %q", w.bar.profile.Selected)

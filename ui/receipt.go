@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	cosession "cosdrop/session"
+)
+
+// receiptPlace says where a receipt's uploads went: a receipt without the
+// bucket and region does not prove where a file is.
+type receiptPlace struct {
+	Profile, Bucket, Region string
+}
+
+// place is where the current session uploads.
+func (w *mainWindow) place() receiptPlace {
+	s := w.sess
+	switch {
+	case s == nil:
+		return receiptPlace{}
+	case s.sandbox:
+		return receiptPlace{Profile: SandboxName, Bucket: cosession.SandboxBucket, Region: cosession.SandboxRegion}
+	}
+	return receiptPlace{Profile: s.name, Bucket: s.profile.Bucket, Region: s.profile.Region}
+}
+
+// utf8BOM starts the CSV receipt: without it, Excel reads the file as the
+// system's legacy code page and garbles Chinese paths.
+const utf8BOM = "\ufeff"
+
+// writeReceipt writes the engine's history export (export) to out with
+// the profile, bucket and region on every entry; a CSV starts with a
+// UTF-8 byte order mark.
+func writeReceipt(out io.Writer, format string, p receiptPlace, export func(io.Writer, string) error) error {
+	var buf bytes.Buffer
+	if err := export(&buf, format); err != nil {
+		return err
+	}
+	switch format {
+	case "csv":
+		rows, err := csv.NewReader(&buf).ReadAll()
+		if err != nil {
+			return fmt.Errorf("read the engine's CSV: %w", err)
+		}
+		if _, err := io.WriteString(out, utf8BOM); err != nil {
+			return err
+		}
+		cw := csv.NewWriter(out)
+		for i, r := range rows {
+			head := []string{p.Profile, p.Bucket, p.Region}
+			if i == 0 {
+				head = []string{"profile", "bucket", "region"}
+			}
+			if err := cw.Write(append(head, r...)); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	case "json":
+		var entries []map[string]any
+		dec := json.NewDecoder(&buf)
+		dec.UseNumber()
+		if err := dec.Decode(&entries); err != nil {
+			return fmt.Errorf("read the engine's JSON: %w", err)
+		}
+		for _, e := range entries {
+			e["profile"], e["bucket"], e["region"] = p.Profile, p.Bucket, p.Region
+		}
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(entries)
+	}
+	return fmt.Errorf("unknown export format %q", format)
+}
