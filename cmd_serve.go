@@ -30,6 +30,7 @@ func runServeLocal(args []string) int {
 	lifetime := fs.Duration("sts-lifetime", localcos.DefaultSTSLifetime, tr("lifetime of issued temporary credentials"))
 	stsToken := fs.String("sts-auth-token", "", tr("require \"Authorization: Bearer TOKEN\" on the credential server"))
 	quiet := fs.Bool("quiet", false, tr("do not log one line per request"))
+	useTLS := fs.Bool("tls", false, tr("serve HTTPS with a certificate from a CA generated at start; its certificate is written to the data directory"))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -53,7 +54,7 @@ func runServeLocal(args []string) int {
 	}
 	srv, err := localcos.Start(localcos.Config{
 		Addr: *addr, STSAddr: *stsAddr, DataDir: *data, Bucket: *bucket, Region: *region,
-		SecretID: id, SecretKey: key, STSLifetime: *lifetime, STSAuthToken: *stsToken, Faults: plan, Log: log,
+		SecretID: id, SecretKey: key, STSLifetime: *lifetime, STSAuthToken: *stsToken, Faults: plan, Log: log, TLS: *useTLS,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, tr("Cannot start the sandbox server: %v")+"\n", err)
@@ -66,6 +67,9 @@ func runServeLocal(args []string) int {
 		fmt.Printf("  TENCENTCLOUD_SECRET_ID=%s\n  TENCENTCLOUD_SECRET_KEY=%s\n", id, key)
 	}
 	fmt.Printf(tr("COS endpoint: %s (bucket %s, region %s, data %s)")+"\n", srv.URL(), *bucket, *region, *data)
+	if ca := srv.CAFile(); ca != "" {
+		fmt.Printf(tr("CA certificate (trust it in clients): %s")+"\n", ca)
+	}
 	if u := srv.STSURL(); u != "" {
 		fmt.Printf(tr("Credential server: %s (GET /sts, /put-sign?ext=jpg, /post-policy?ext=jpg, /-/stats)")+"\n", u)
 	}

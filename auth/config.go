@@ -63,7 +63,7 @@ type profilesDoc struct {
 
 func (ps *Profiles) path() (string, error) {
 	if ps.Dir == "" {
-		return "", errors.New("no configuration directory: $HOME is not set (set " + ConfigDirEnv + ")")
+		return "", &Error{Message: msg(CodeConfigNoDir, "Env", ConfigDirEnv)}
 	}
 	return filepath.Join(ps.Dir, profilesFile), nil
 }
@@ -86,13 +86,13 @@ func (ps *Profiles) load() ([]Profile, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read profiles: %w", err)
+		return nil, &Error{Message: msg(CodeProfilesRead, "Path", p, "Reason", err.Error()), Err: err}
 	}
 	var doc profilesDoc
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("read profiles %s: %w (fix or remove the file)", p, err)
+		return nil, &Error{Message: msg(CodeProfilesBroken, "Path", p, "Reason", err.Error()), Err: err}
 	}
 	sort.Slice(doc.Profiles, func(i, j int) bool { return doc.Profiles[i].Name < doc.Profiles[j].Name })
 	return doc.Profiles, nil
@@ -109,7 +109,7 @@ func (ps *Profiles) Get(name string) (Profile, error) {
 			return p, nil
 		}
 	}
-	return Profile{}, fmt.Errorf("profile %q: %w", name, ErrNoProfile)
+	return Profile{}, &Error{Message: msg(CodeNoProfile, "Name", quote(name)), Err: ErrNoProfile}
 }
 
 // Put validates p and adds it, replacing a profile with the same name.
@@ -151,7 +151,7 @@ func (ps *Profiles) Remove(name string) error {
 		}
 	}
 	if len(out) == len(list) {
-		return fmt.Errorf("profile %q: %w", name, ErrNoProfile)
+		return &Error{Message: msg(CodeNoProfile, "Name", quote(name)), Err: ErrNoProfile}
 	}
 	return ps.save(out)
 }

@@ -146,7 +146,7 @@ func TestLocalcosProbe(t *testing.T) {
 	prof := auth.Profile{Name: "local", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
 		Mode: auth.ModePermanent, SecretID: lcID, Prefix: "team/{yyyy}/"}
 	rep := auth.Probe(context.Background(), prof, permanent(), nil, nil)
-	if !rep.OK() || len(rep.Results) != 5 || len(rep.Notes) != 0 {
+	if !rep.OK() || len(rep.Results) != 8 || len(rep.Notes) != 0 || len(rep.LostFeatures()) != 0 {
 		t.Fatalf("permanent key probe: %+v", rep)
 	}
 	c, _ := cosClient(t, s, permanent())

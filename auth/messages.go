@@ -39,7 +39,58 @@ const (
 	CodeSecretIDUnused       Code = "secret-id-unused"
 	CodeCredentialURLMissing Code = "credential-url-missing"
 	CodeCredentialURLUnused  Code = "credential-url-unused"
+	CodeSignSettingsUnused   Code = "sign-settings-unused"
+	CodeSignMethodUnknown    Code = "sign-method-unknown"
+	CodeURLFragment          Code = "url-fragment"
+	CodeURLQuery             Code = "url-query"
+	CodeProxyInvalid         Code = "proxy-invalid"
+	CodeProxyPassword        Code = "proxy-password"
+	CodeProxyNoPassword      Code = "proxy-no-password"
 )
+
+// Keyring codes (KeyringError.Message): what the user can do.
+const (
+	CodeKeyringNoBus     Code = "keyring-no-bus"
+	CodeKeyringTimeout   Code = "keyring-timeout"
+	CodeKeyringLocked    Code = "keyring-locked"
+	CodeKeyringNoService Code = "keyring-no-service"
+	CodeKeyringKeychain  Code = "keyring-keychain"
+	CodeKeyringCredMan   Code = "keyring-credman"
+	CodeKeyringNone      Code = "keyring-none"
+	CodeEnvKeyMismatch   Code = "env-key-mismatch"
+	CodeNoSecretKey      Code = "no-secret-key"
+)
+
+// Profile list and secret store codes (Error.Code).
+const (
+	CodeConfigNoDir    Code = "config-no-dir"
+	CodeProfilesRead   Code = "profiles-read"
+	CodeProfilesBroken Code = "profiles-broken"
+	CodeNoProfile      Code = "no-profile"
+	CodeEmptySecret    Code = "empty-secret"
+)
+
+// Upload codes of the server-signed path (Error.Code).
+const (
+	CodeFileTooLarge  Code = "file-too-large-single"
+	CodeNotRegular    Code = "file-not-regular"
+	CodeFileChanged   Code = "file-changed-while-uploading"
+	CodeCRCMismatch   Code = "crc64-mismatch"
+	CodeUploadAddress Code = "sign-upload-address"
+)
+
+// Error is an auth failure with a stable code, which the session layer
+// words with Message.Localize, and an underlying error for errors.Is.
+type Error struct {
+	Message
+	Err error
+}
+
+// Error is the English text, for logs.
+func (e *Error) Error() string { return e.Message.String() }
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Profile file (import) codes.
 const (
@@ -59,12 +110,15 @@ const (
 	CodeProbeNoteUnreachable   Code = "probe-note-unreachable"
 	CodeProbeNoteAbortFailed   Code = "probe-note-abort-failed"
 	CodeProbeNoteDeleteFailed  Code = "probe-note-delete-failed"
+	CodeProbeNotePostOnly      Code = "probe-note-post-only"
 )
 
 const (
 	// Field names double as codes, so {{.Field}} is translated too.
 	fieldEndpoint      Code = "endpoint"
 	fieldCredentialURL Code = "credential-url"
+	fieldPutSignURL    Code = "put-sign-url"
+	fieldPostPolicyURL Code = "post-policy-url"
 
 	probeAllowedPrefix              = "probe-allowed-"
 	probeDeniedPrefix               = "probe-denied-"
@@ -98,6 +152,35 @@ var templates = map[Code]string{
 	CodeSecretIDUnused:       "secret-id is only used by permanent-key profiles, not {{.Mode}}",
 	CodeCredentialURLMissing: "credential-url is missing: a {{.Mode}} profile needs the organisation's URL",
 	CodeCredentialURLUnused:  "credential-url is only used by sts and server-signed profiles",
+	CodeSignSettingsUnused:   "put-sign-url, post-policy-url and sign-method are only used by server-signed profiles",
+	CodeSignMethodUnknown:    "sign-method {{.Value}} is unknown: choose put or post, or leave it empty to let the server decide",
+	CodeURLFragment:          "{{.Field}} must not have a #fragment: it can carry a secret and a server never sees it",
+	CodeURLQuery:             "{{.Field}} must not have a query (?...): COS endpoints take none, and a query can carry a signature or token",
+	CodeProxyInvalid:         "proxy {{.Value}} is not a proxy URL: use http://host:port, https://host:port or socks5://host:port, 'direct', or leave it empty to use the environment",
+	CodeProxyNoPassword:      "the proxy of profile {{.Profile}} names the user {{.User}} but no proxy password is stored in the OS keyring",
+	CodeProxyPassword:        "proxy must not contain a password: put only the user name in the URL (http://user@host:port); CosDrop reads the password from the OS keyring",
+
+	CodeKeyringNoBus:     "Fix: this session has no D-Bus session bus (a server, a cron job or an SSH login), so it has no keyring. For a permanent-key profile set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the environment; STS and server-signed profiles need the keyring only for a login token.",
+	CodeKeyringTimeout:   "Fix: the keyring did not answer in time; unlock it (or restart your desktop session) and try again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringLocked:    "Fix: unlock your keyring (it is locked) and try again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringNoService: "Fix: CosDrop needs a Secret Service (GNOME Keyring or KWallet) running in your desktop session with a D-Bus session bus; install and start gnome-keyring, then log in again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringKeychain:  "Fix: unlock the login keychain in Keychain Access. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringCredMan:   "Fix: make sure Windows Credential Manager is available for your account. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringNone:      "Fix: this system has no supported keyring. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeEnvKeyMismatch:   "TENCENTCLOUD_SECRET_ID in the environment ({{.EnvID}}) is not the SecretId of profile {{.Profile}} ({{.ProfileID}}); unset it or fix the profile",
+	CodeNoSecretKey:      "profile {{.Profile}} has no SecretKey stored: run 'cosdrop login --profile {{.Profile}}', or on a machine without a keyring set TENCENTCLOUD_SECRET_KEY in the environment",
+
+	CodeConfigNoDir:    "no configuration directory: $HOME is not set (set {{.Env}})",
+	CodeProfilesRead:   "cannot read the profile list {{.Path}}: {{.Reason}}",
+	CodeProfilesBroken: "the profile list {{.Path}} is damaged: {{.Reason}} (fix or remove the file)",
+	CodeNoProfile:      "profile {{.Name}}: no such profile",
+	CodeEmptySecret:    "refusing to store an empty secret",
+
+	CodeFileTooLarge:  "the file is {{.GB}} GB and a server-signed profile uploads each file in one request, which COS limits to 5 GB; ask your administrator for an STS profile (which uploads in parts) or split the file",
+	CodeNotRegular:    "{{.Path}} is not a regular file",
+	CodeFileChanged:   "sent {{.Sent}} bytes, expected {{.Size}}: the file changed while uploading",
+	CodeCRCMismatch:   "COS stored CRC64 {{.Got}} but the bytes sent have {{.Want}}: the data was corrupted in transit; upload it again (request {{.RequestID}})",
+	CodeUploadAddress: "the signing server sent an upload address that is not usable or not https ({{.Host}}); only https is allowed except for this computer",
 
 	CodeImportTooLarge: "profile file is larger than {{.KB}} KB; it is not a CosDrop profile",
 	CodeImportNotJSON:  "profile file is not valid JSON: {{.Reason}}",
@@ -110,14 +193,44 @@ var templates = map[Code]string{
 	CodeProbeNoteNoCredentials: "nothing to probe: the profile has no credentials",
 	CodeProbeNoteUnreachable:   "stopped after the first request: COS could not be reached with this profile",
 	CodeProbeNoteAbortFailed:   "could not abort the probe's multipart upload of {{.Key}}; remove it in the COS console (upload ID {{.UploadID}})",
+	CodeProbeNotePostOnly:      "the signing server offers only form (POST) uploads; CosDrop uses them",
 	CodeProbeNoteDeleteFailed:  "could not delete the probe object {{.Key}} ({{.Reason}}); it is 24 bytes, remove it in the COS console",
 
 	// Field names inside {{.Field}}: translated like any other text.
 	fieldEndpoint:      "endpoint",
 	fieldCredentialURL: "credential-url",
+	fieldPutSignURL:    "put-sign-url",
+	fieldPostPolicyURL: "post-policy-url",
 }
 
+// serverWords are the English texts of ServerError kinds; "SERVER" is
+// replaced by the party's name, giving one code per server and kind
+// (ServerError.Message).
+var serverWords = map[ServerErrorKind]string{
+	KindUnreachable:  "SERVER {{.Host}} cannot be reached: {{.Detail}}. CosDrop tries again on its own.",
+	KindTimeout:      "SERVER {{.Host}} accepted the connection but did not answer in time. CosDrop tries again on its own.",
+	KindHTTPStatus:   "SERVER {{.Host}} answered HTTP {{.Status}} {{.Detail}}; check the URL in the profile, or ask your administrator.",
+	KindUnauthorized: "SERVER {{.Host}} refused the login token (HTTP {{.Status}}) {{.Detail}}; log in again with 'cosdrop login'.",
+	KindHTML:         "SERVER {{.Host}} answered an HTML page, not JSON: the URL in the profile points to a web page (a login portal?), not to the server.",
+	KindNotJSON:      "SERVER {{.Host}} answered something that is not JSON; check the URL in the profile, or ask your administrator.",
+	KindEmpty:        "SERVER {{.Host}} answered with an empty body; ask your administrator to check it.",
+	KindTooLarge:     "SERVER {{.Host}} answered with more than 1 MB; the URL in the profile does not point to the server.",
+	KindExpired:      "SERVER {{.Host}} handed out credentials that have already expired ({{.Detail}}): its clock or this computer's is wrong.",
+	KindIncomplete:   "SERVER {{.Host}} answered without what CosDrop needs ({{.Detail}}); ask your administrator to check it.",
+	KindRefused:      "SERVER {{.Host}} refused: {{.Detail}}",
+	KindTooBig:       "SERVER {{.Host}} does not allow this file's size: {{.Detail}}",
+	KindTypeRefused:  "SERVER {{.Host}} does not allow this type of file: {{.Detail}}",
+}
+
+// serverNames are the English names that replace SERVER.
+var serverNames = map[string]string{ServerSTS: "The credential server", ServerSign: "The signing server"}
+
 func init() {
+	for kind, w := range serverWords {
+		for server, name := range serverNames {
+			templates[Code("server-"+server+"-"+string(kind))] = strings.Replace(w, "SERVER", name, 1)
+		}
+	}
 	for action, w := range probeWords {
 		templates[ProbeCode(action, Allowed)] = w[0]
 		templates[ProbeCode(action, Denied)] = w[1]

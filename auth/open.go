@@ -5,37 +5,78 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+)
+
+// Environment variables a permanent-key profile reads on a machine
+// without a keyring (a server, a NAS, a CI job): the headless way.
+const (
+	EnvSecretID  = "TENCENTCLOUD_SECRET_ID"
+	EnvSecretKey = "TENCENTCLOUD_SECRET_KEY"
 )
 
 // Open turns a profile into what an upload needs: a Provider for the
 // permanent and STS modes, or a SignServer for the server-signed mode (the
-// other result is nil). Secrets come from store. A missing SecretKey is an
-// error wrapping ErrNotFound that tells the user to log in; a missing login
-// token is fine (the credential server may not need one). client, which
-// may be nil, is used to reach the credential or signing server.
+// other result is nil). client is used to reach the credential or
+// signing server; when nil, Open builds one that goes through the
+// profile's proxy (Profile.Transport).
+//
+// The keyring is read only when a secret is needed:
+//   - permanent: the SecretKey comes from $TENCENTCLOUD_SECRET_KEY when it
+//     is set (and $TENCENTCLOUD_SECRET_ID, if set, is the profile's
+//     SecretId), else from store. A missing key is an error matching
+//     ErrNotFound that tells the user to log in.
+//   - sts and server-signed: the login token is read from store only when
+//     the server refuses a request without one (HTTP 401/403). A server
+//     that needs no token never causes a keyring read, so a locked or
+//     absent keyring is no error for it.
 func Open(ctx context.Context, p Profile, store SecretStore, client *http.Client) (Provider, *SignServer, error) {
 	if err := p.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("profile %q: %w", p.Name, err)
 	}
 	switch p.Mode {
 	case ModePermanent:
-		key, err := store.Get(ctx, SecretKeyAccount(p.Name))
-		if errors.Is(err, ErrNotFound) {
-			return nil, nil, fmt.Errorf("profile %q has no SecretKey stored (%w): run 'cosdrop login --profile %s'", p.Name, err, p.Name)
-		}
+		key, err := permanentKey(ctx, p, store)
 		if err != nil {
-			return nil, nil, fmt.Errorf("profile %q: %w", p.Name, err)
+			return nil, nil, err
 		}
 		return NewStatic(Credentials{SecretID: p.SecretID, SecretKey: key}), nil, nil
 	case ModeSTS, ModeServerSigned:
-		token, err := store.Get(ctx, LoginTokenAccount(p.Name))
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, nil, fmt.Errorf("profile %q: read login token: %w", p.Name, err)
+		if client == nil {
+			t, err := p.Transport(ctx, store)
+			if err != nil {
+				return nil, nil, err
+			}
+			client = &http.Client{Transport: t}
 		}
+		tok := &loginToken{load: func(ctx context.Context) (string, error) {
+			return store.Get(ctx, LoginTokenAccount(p.Name))
+		}}
 		if p.Mode == ModeSTS {
-			return NewSTS(p.CredentialURL, token, client), nil, nil
+			return newSTS(p.CredentialURL, tok, client), nil, nil
 		}
-		return nil, NewSignServer(p.CredentialURL, token, client), nil
+		return nil, newSignServer(p.SignConfig(), tok, client), nil
 	}
 	return nil, nil, fmt.Errorf("profile %q: unknown mode %q", p.Name, p.Mode)
+}
+
+// permanentKey is the SecretKey of a permanent-key profile: from the
+// environment when set there, else from the store.
+func permanentKey(ctx context.Context, p Profile, store SecretStore) (string, error) {
+	if key := os.Getenv(EnvSecretKey); key != "" {
+		if id := os.Getenv(EnvSecretID); id != "" && id != p.SecretID {
+			return "", &ProfileError{Field: "secret-id", Message: msg(CodeEnvKeyMismatch, "EnvID", quote(id), "Profile", quote(p.Name), "ProfileID", quote(p.SecretID))}
+		}
+		AddSecret(key)
+		return key, nil
+	}
+	key, err := store.Get(ctx, SecretKeyAccount(p.Name))
+	if errors.Is(err, ErrNotFound) {
+		return "", &ProfileError{Field: "secret-key", Message: msg(CodeNoSecretKey, "Profile", p.Name), Err: err}
+	}
+	if err != nil {
+		return "", fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	AddSecret(key) // whatever the store, Redact knows it from now on
+	return key, nil
 }

@@ -92,6 +92,9 @@ var probeWords = map[string][2]string{ // action -> {works, missing}
 	"ListMultipartUploads":    {"can find unfinished large uploads", "cannot find unfinished large uploads (ListMultipartUploads is missing): large uploads cannot resume after a restart"},
 	"InitiateMultipartUpload": {"can upload large files in parts", "cannot upload large files in parts (InitiateMultipartUpload is missing): files over the part size will fail"},
 	"AbortMultipartUpload":    {"can clean up cancelled large uploads", "cannot clean up cancelled large uploads (AbortMultipartUpload is missing): their parts stay in the bucket and cost storage until a lifecycle rule removes them"},
+	"UploadPart":              {"can send the parts of large files", "cannot send the parts of large files (UploadPart is missing): files over the part size will fail"},
+	"ListParts":               {"can see which parts of a large upload arrived", "cannot see which parts of a large upload arrived (ListParts is missing): large uploads cannot resume after a restart"},
+	"CompleteMultipartUpload": {"can finish large uploads", "cannot finish large uploads (CompleteMultipartUpload is missing): files over the part size will fail"},
 	"put-sign":                {"the signing server signs PUT uploads", "the signing server refused to sign a PUT upload"},
 	"post-policy":             {"the signing server signs form (POST) uploads", "the signing server refused to sign a form (POST) upload"},
 }
@@ -103,6 +106,10 @@ func result(action string, err error) ProbeResult {
 	case err == nil:
 		r.Status = Allowed
 	case errors.As(err, &e) && e.Code == "AccessDenied" && e.Message != "Request has expired":
+		r.Status = Denied
+	case errors.As(err, &e) && e.Code == "" && e.Response != nil && e.Response.StatusCode == http.StatusForbidden:
+		// A HEAD answer has no body to name its error: COS's 403 to a
+		// HeadObject the policy lacks looks like this.
 		r.Status = Denied
 	case errors.Is(err, ErrUnauthorized):
 		r.Status, r.Detail = Denied, Redact(err.Error())
@@ -120,6 +127,70 @@ func result(action string, err error) ProbeResult {
 	return r
 }
 
+// probeSigner asks the signing server for what the profile uses: a PUT
+// signature and a form policy, or only the one its sign method names. A
+// server that offers only post-policy is fine (CosDrop then uploads with
+// POST); the report says so in a note instead of a failure.
+func probeSigner(ctx context.Context, sign *SignServer) ProbeReport {
+	var rep ProbeReport
+	var putErr, postErr error
+	if sign.method != SignPost {
+		_, putErr = sign.PutSign(ctx, "txt")
+	}
+	if sign.method != SignPut {
+		_, postErr = sign.PostPolicy(ctx, "txt")
+	}
+	switch {
+	case sign.method == SignPut:
+		rep.Results = append(rep.Results, result("put-sign", putErr))
+	case sign.method == SignPost:
+		rep.Results = append(rep.Results, result("post-policy", postErr))
+	case putErr != nil && notOffered(putErr) && postErr == nil:
+		rep.Results = append(rep.Results, result("post-policy", nil))
+		rep.Notes = append(rep.Notes, msg(CodeProbeNotePostOnly))
+	default:
+		rep.Results = append(rep.Results, result("put-sign", putErr), result("post-policy", postErr))
+	}
+	return rep
+}
+
+// noSuchUpload is the upload ID the probe uses where it must not create
+// anything: COS checks the permission first (403), then the upload (404
+// NoSuchUpload, which means the action itself is allowed).
+const noSuchUpload = "cosdrop-probe-no-such-upload"
+
+// probeMultipart checks the multipart actions on key: initiate, send a
+// 1-byte part, list the parts, complete (against an upload that does not
+// exist, so no object is written) and abort.
+func probeMultipart(ctx context.Context, c *cos.Client, key string, notes *[]Message) []ProbeResult {
+	var out []ProbeResult
+	ini, _, iniErr := c.Object.InitiateMultipartUpload(ctx, key, nil)
+	out = append(out, result("InitiateMultipartUpload", iniErr))
+	uploadID := noSuchUpload
+	if iniErr == nil {
+		uploadID = ini.UploadID
+	}
+	allowedUnlessDenied := func(err error) error {
+		if notFound(err) {
+			return nil // NoSuchUpload: the action itself was permitted
+		}
+		return err
+	}
+	_, err := c.Object.UploadPart(ctx, key, uploadID, 1, strings.NewReader("p"), nil)
+	out = append(out, result("UploadPart", allowedUnlessDenied(err)))
+	_, _, err = c.Object.ListParts(ctx, key, uploadID, nil)
+	out = append(out, result("ListParts", allowedUnlessDenied(err)))
+	_, _, err = c.Object.CompleteMultipartUpload(ctx, key, noSuchUpload,
+		&cos.CompleteMultipartUploadOptions{Parts: []cos.Object{{PartNumber: 1, ETag: `"0"`}}})
+	out = append(out, result("CompleteMultipartUpload", allowedUnlessDenied(err)))
+	_, err = c.Object.AbortMultipartUpload(ctx, key, uploadID)
+	out = append(out, result("AbortMultipartUpload", allowedUnlessDenied(err)))
+	if iniErr == nil && err != nil {
+		*notes = append(*notes, msg(CodeProbeNoteAbortFailed, "Key", key, "UploadID", uploadID))
+	}
+	return out
+}
+
 // notFound reports whether err is a COS 404: the action itself was
 // permitted, its target just does not exist.
 func notFound(err error) bool {
@@ -128,8 +199,8 @@ func notFound(err error) bool {
 }
 
 // Probe checks, with a profile's credentials, every action an upload needs
-// under the profile's prefix: put, head, list multipart uploads, initiate
-// and abort. It removes what it created (a 24-byte object and one
+// under the profile's prefix: put, head, list multipart uploads, initiate,
+// upload part, list parts, complete and abort. It removes what it created (a 24-byte object and one
 // multipart upload) and reports each action in plain words. For a
 // server-signed profile, pass sign instead of prov: it asks the signing
 // server for one PUT signature and one form policy, without uploading.
@@ -141,11 +212,7 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 			rep.Notes = append(rep.Notes, msg(CodeProbeNoteNoCredentials))
 			return rep
 		}
-		_, err := sign.PutSign(ctx, "txt")
-		rep.Results = append(rep.Results, result("put-sign", err))
-		_, err = sign.PostPolicy(ctx, "txt")
-		rep.Results = append(rep.Results, result("post-policy", err))
-		return rep
+		return probeSigner(ctx, sign)
 	}
 	u, err := p.BucketURL()
 	if err != nil {
@@ -184,20 +251,7 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 	_, _, err = c.Bucket.ListMultipartUploads(ctx, &cos.ListMultipartUploadsOptions{Prefix: p.StaticPrefix(), MaxUploads: 1})
 	rep.Results = append(rep.Results, result("ListMultipartUploads", err))
 
-	ini, _, iniErr := c.Object.InitiateMultipartUpload(ctx, key, nil)
-	rep.Results = append(rep.Results, result("InitiateMultipartUpload", iniErr))
-	uploadID := "cosdrop-probe-no-such-upload"
-	if iniErr == nil {
-		uploadID = ini.UploadID
-	}
-	_, err = c.Object.AbortMultipartUpload(ctx, key, uploadID)
-	if iniErr != nil && notFound(err) {
-		err = nil // NoSuchUpload: the abort itself was permitted
-	}
-	rep.Results = append(rep.Results, result("AbortMultipartUpload", err))
-	if iniErr == nil && err != nil {
-		rep.Notes = append(rep.Notes, msg(CodeProbeNoteAbortFailed, "Key", key, "UploadID", uploadID))
-	}
+	rep.Results = append(rep.Results, probeMultipart(ctx, c, key, &rep.Notes)...)
 
 	if putErr == nil {
 		if _, err := c.Object.Delete(ctx, key); err != nil {

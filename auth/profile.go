@@ -45,6 +45,24 @@ type Profile struct {
 	// CredentialURL is the STS endpoint (ModeSTS) or the signing server's
 	// base URL (ModeServerSigned).
 	CredentialURL string `json:"credential_url,omitempty"`
+	// PutSignURL and PostPolicyURL override the signing server's
+	// endpoints (default CredentialURL + "/put-sign" and "/post-policy").
+	// ModeServerSigned only.
+	PutSignURL    string `json:"put_sign_url,omitempty"`
+	PostPolicyURL string `json:"post_policy_url,omitempty"`
+	// SignMethod forces PUT or POST uploads; empty asks put-sign first and
+	// uses POST when the server offers only post-policy.
+	SignMethod SignMethod `json:"sign_method,omitempty"`
+	// Proxy is the profile's proxy: http://, https:// or socks5://
+	// host:port, with at most a user name (the password lives in the
+	// keyring, ProxyAccount); "direct" for none; empty to follow the
+	// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
+	Proxy string `json:"proxy,omitempty"`
+}
+
+// SignConfig is where p's signing server answers.
+func (p Profile) SignConfig() SignConfig {
+	return SignConfig{Base: p.CredentialURL, PutSignURL: p.PutSignURL, PostPolicyURL: p.PostPolicyURL, Method: p.SignMethod}
 }
 
 var (
@@ -91,6 +109,9 @@ func (p Profile) Validate() error {
 	if err := checkPrefix(p.Prefix); err != nil {
 		return err
 	}
+	if err := checkProxy(p.Proxy); err != nil {
+		return err
+	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {
 		return profileErr("on-conflict", CodeConflictUnknown, "Value", quote(p.OnConflict), "Choices", strings.Join(conflictPolicies, ", "))
 	}
@@ -106,15 +127,45 @@ func (p Profile) Validate() error {
 			return profileErr("credential-url", CodeCredentialURLUnused)
 		}
 	case ModeSTS, ModeServerSigned:
-		if p.CredentialURL == "" {
-			return profileErr("credential-url", CodeCredentialURLMissing, "Mode", string(p.Mode))
-		}
-		if err := checkURL(fieldCredentialURL, p.CredentialURL, true); err != nil {
-			return err
-		}
 		if p.SecretID != "" {
 			return profileErr("secret-id", CodeSecretIDUnused, "Mode", string(p.Mode))
 		}
+	}
+	return p.validateServerURLs()
+}
+
+// validateServerURLs checks the credential and signing server URLs of
+// p's mode.
+func (p Profile) validateServerURLs() error {
+	signing := p.PutSignURL != "" || p.PostPolicyURL != "" || p.SignMethod != ""
+	if p.Mode != ModeServerSigned && signing {
+		return profileErr("sign", CodeSignSettingsUnused)
+	}
+	if p.Mode == ModePermanent {
+		return nil
+	}
+	if p.CredentialURL == "" && (p.Mode == ModeSTS || p.PutSignURL == "" && p.PostPolicyURL == "") {
+		return profileErr("credential-url", CodeCredentialURLMissing, "Mode", string(p.Mode))
+	}
+	for _, u := range []struct {
+		field Code
+		val   string
+	}{{fieldCredentialURL, p.CredentialURL}, {fieldPutSignURL, p.PutSignURL}, {fieldPostPolicyURL, p.PostPolicyURL}} {
+		if u.val == "" {
+			continue
+		}
+		if err := checkURL(u.field, u.val, true); err != nil {
+			return err
+		}
+	}
+	switch p.SignMethod {
+	case SignAuto, SignPut, SignPost:
+	default:
+		return profileErr("sign-method", CodeSignMethodUnknown, "Value", quote(string(p.SignMethod)))
+	}
+	if p.SignMethod == SignPut && p.PutSignURL == "" && p.CredentialURL == "" ||
+		p.SignMethod == SignPost && p.PostPolicyURL == "" && p.CredentialURL == "" {
+		return profileErr("credential-url", CodeCredentialURLMissing, "Mode", string(p.Mode))
 	}
 	return nil
 }
@@ -142,33 +193,67 @@ func ValidateName(name string) error {
 
 // checkURL accepts http(s) URLs; plain http only for loopback hosts,
 // because a session token or a login token would travel in the clear.
-// A credential URL must not carry a secret in userinfo either.
+// No URL may carry a secret: no userinfo, no #fragment (a "#token=" is
+// for browsers, never sent to a server), and no query parameter named or
+// shaped like a secret (q-signature, token, sign, x-cos-security-token,
+// a long key-like value). An endpoint takes no query at all.
 func checkURL(field Code, raw string, credential bool) error {
 	f := string(field)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		// A URL that does not parse is not quoted back: it may be a secret.
+		if strings.ContainsAny(raw, "?#@") {
+			return profileErr(f, CodeURLInvalid, "Field", f, "Value", "(hidden)")
+		}
 		return profileErr(f, CodeURLInvalid, "Field", f, "Value", quote(raw))
 	}
 	if u.User != nil {
 		// The value is not quoted back: it holds a password.
 		return profileErr(f, CodeURLUserinfo, "Field", f)
 	}
+	if u.Fragment != "" || u.RawFragment != "" || strings.Contains(raw, "#") {
+		return profileErr(f, CodeURLFragment, "Field", f)
+	}
+	q, qerr := url.ParseQuery(u.RawQuery)
+	for k, vals := range q {
+		secret := looksSecretParam(k)
+		for _, v := range vals {
+			secret = secret || looksLikeSecret(v) && len(v) >= 20
+		}
+		if secret {
+			return profileErr(f, CodeURLSecretQuery, "Field", f, "Param", k)
+		}
+	}
+	if !credential && (u.RawQuery != "" || u.ForceQuery) || qerr != nil {
+		return profileErr(f, CodeURLQuery, "Field", f)
+	}
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
 		return profileErr(f, CodeURLPlainHTTP, "Field", f, "Value", quote(raw))
-	}
-	if credential {
-		for k := range u.Query() {
-			if looksSecretField(k) {
-				return profileErr(f, CodeURLSecretQuery, "Field", f, "Param", k)
-			}
-		}
 	}
 	return nil
 }
 
-// IsLoopback reports whether host (without port) is the local machine.
+// looksSecretParam reports whether a URL query parameter name belongs to
+// a signature or a credential: the secret-like field names, and the
+// names of COS presigned URLs and common signing schemes.
+func looksSecretParam(name string) bool {
+	if looksSecretField(name) {
+		return true
+	}
+	n := strings.ToLower(strings.NewReplacer("_", "", "-", "", " ", "").Replace(name))
+	switch n {
+	case "sign", "sig", "auth", "qak", "qsignalgorithm", "qsigntime", "qkeytime", "qheaderlist", "qurlparamlist",
+		"accesskey", "accesskeyid", "ak", "sk", "xamzcredential", "xamzsignature", "expires":
+		return true
+	}
+	return false
+}
+
+// IsLoopback reports whether host (without port) is this machine: an
+// address in 127.0.0.0/8, ::1, or exactly "localhost". Other names under
+// .localhost are not trusted: a resolver may send them anywhere.
 func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)

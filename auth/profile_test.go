@@ -263,3 +263,81 @@ func TestImportRefuses(t *testing.T) {
 		t.Errorf("loopback http credential url refused: %v", err)
 	}
 }
+
+// TestProfileRefusesSecretURLs (issue 14, finding 2): an endpoint or a
+// credential URL that carries a signature or token in its query or
+// fragment is refused by Validate, import and export alike, and a name
+// under .localhost is not loopback.
+func TestProfileRefusesSecretURLs(t *testing.T) {
+	mod := func(p Profile, f func(*Profile)) Profile { f(&p); return p }
+	const leaked = "Zq8secretLEAKEDvalue0123456789abcdef"
+	bad := []Profile{
+		mod(permProfile(), func(p *Profile) { p.Endpoint = "https://cos.example.com/?q-signature=abc&token=" + leaked }),
+		mod(permProfile(), func(p *Profile) { p.Endpoint = "https://cos.example.com/?x-cos-security-token=" + leaked }),
+		mod(permProfile(), func(p *Profile) { p.Endpoint = "https://cos.example.com/?a=b" }),
+		mod(permProfile(), func(p *Profile) { p.Endpoint = "https://cos.example.com/#token=" + leaked }),
+		mod(stsProfile(), func(p *Profile) { p.CredentialURL = "https://sts.example.com/sts#token=" + leaked }),
+		mod(stsProfile(), func(p *Profile) { p.CredentialURL = "https://sts.example.com/sts?sign=" + leaked }),
+		mod(stsProfile(), func(p *Profile) { p.CredentialURL = "https://sts.example.com/sts?q-sign-algorithm=sha1&q-ak=AKID" }),
+		mod(stsProfile(), func(p *Profile) { p.CredentialURL = "https://sts.example.com/sts?id=" + leaked }),
+		mod(stsProfile(), func(p *Profile) { p.CredentialURL = "https://sts.example.com/sts?X-Cos-Security-Token=" + leaked }),
+		mod(stsProfile(), func(p *Profile) { p.CredentialURL = "http://evil.localhost/sts" }),
+		{Name: "s", Mode: ModeServerSigned, CredentialURL: "https://sign.example.com", PostPolicyURL: "https://sign.example.com/p?signature=" + leaked},
+		{Name: "s", Mode: ModeServerSigned, PutSignURL: "https://sign.example.com/p#access_token=" + leaked},
+	}
+	for _, p := range bad {
+		err := p.Validate()
+		if err == nil {
+			t.Errorf("%s %s %s %s: accepted", p.Endpoint, p.CredentialURL, p.PutSignURL, p.PostPolicyURL)
+			continue
+		}
+		if strings.Contains(err.Error(), leaked) {
+			t.Errorf("the refusal quotes the secret: %v", err)
+		}
+		var sb strings.Builder
+		if ExportProfile(&sb, p) == nil || sb.Len() != 0 {
+			t.Errorf("export of %+v succeeded", p)
+		}
+		doc, _ := json.Marshal(exportDoc{Format: exportFormat, Version: 1, Profile: p})
+		if _, err := ParseProfileExport(doc); err == nil {
+			t.Errorf("import of %s accepted", doc)
+		}
+	}
+	for host, want := range map[string]bool{
+		"localhost": true, "LOCALHOST": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true,
+		"evil.localhost": false, "localhost.evil.com": false, "10.0.0.1": false, "::ffff:8.8.8.8": false, "": false,
+	} {
+		if IsLoopback(host) != want {
+			t.Errorf("IsLoopback(%q) = %v", host, !want)
+		}
+	}
+	// Legitimate queries on a credential URL stay allowed.
+	ok := mod(stsProfile(), func(p *Profile) { p.CredentialURL = "https://sts.example.com/sts?bucket=a-1250000000&prefix=team/" })
+	if err := ok.Validate(); err != nil {
+		t.Errorf("plain query refused: %v", err)
+	}
+}
+
+// TestExportImportSigningAndProxy: the new settings travel in a profile
+// file, and the file holds no secret.
+func TestExportImportSigningAndProxy(t *testing.T) {
+	p := Profile{Name: "signed", Mode: ModeServerSigned, CredentialURL: "https://sign.example.com/api",
+		PostPolicyURL: "https://sign.example.com/api/post-policy-limit", SignMethod: SignPost, Proxy: "socks5://alice@10.0.0.1:1080"}
+	var b bytes.Buffer
+	if err := ExportProfile(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseProfileExport(b.Bytes())
+	if err != nil || got != p {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	for _, bad := range []Profile{
+		{Name: "x", Mode: ModeSTS, CredentialURL: "https://sts.example.com", Bucket: "b-1250000000", Region: "ap-guangzhou", SignMethod: SignPut},
+		{Name: "x", Mode: ModeServerSigned, CredentialURL: "https://s.example.com", SignMethod: "form"},
+		{Name: "x", Mode: ModeServerSigned, SignMethod: SignPost, PutSignURL: "https://s.example.com/put-sign"},
+	} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}

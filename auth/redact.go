@@ -27,6 +27,13 @@ var redactRules = []struct {
 	{regexp.MustCompile(`(?i)("(?:tmp_?secret_?key|secret_?key|session_?token|security_?token|x-?cos-?security-?token|token|authorization|q-?signature|signature|login_?token|password)"\s*:\s*)"(?:[^"\\]|\\.)*"`), `${1}"` + redacted + `"`},
 	// XML elements (STS XML APIs, debug dumps).
 	{regexp.MustCompile(`(?i)<(tmpsecretkey|secretkey|sessiontoken|token|securitytoken)>[^<]*<`), "<${1}>" + redacted + "<"},
+	// A secret-like name in any quoting and with any separator, the value
+	// quoted or not, closed or cut off: Python's str(dict)
+	// ({'tmpSecretKey': '...'}), a JSON body truncated inside a value,
+	// YAML, Ruby hashes.
+	// An unquoted value is taken for a secret when it is long or has a
+	// digit, so prose such as "login token: refused" stays readable.
+	{regexp.MustCompile(`(?i)((?:^|[^A-Za-z0-9_])["']?(?:tmp_?secret_?key|secret_?key|session_?token|security_?token|x-cos-security-token|login_?token|access_?token|private_?key|token|q-signature|signature|password|passwd)["']?\s*(?::|=>|=)\s*)(?:"[^"]*"?|'[^']*'?|[^\s,;&'"{}\[\]()<>]{16,}|[^\s,;&'"{}\[\]()<>]*[0-9][^\s,;&'"{}\[\]()<>]*)`), "${1}" + redacted},
 	// key=value and key: value in logs, env dumps and Go %+v output.
 	{regexp.MustCompile(`(?i)\b((?:tencentcloud_)?(?:tmp_?)?(?:secret_?key|session_?token|security_?token))(\s*[=:]\s*)[^\s&,;"'{}]+`), "${1}${2}" + redacted},
 	// Multipart form fields of a POST Object upload.
@@ -81,5 +88,47 @@ func Redact(s string) string {
 	for _, r := range redactRules {
 		s = r.re.ReplaceAllString(s, r.repl)
 	}
-	return s
+	return redactShape(s, longSecretRE)
+}
+
+// redactShape replaces the runs re finds that look like a secret.
+func redactShape(s string, re *regexp.Regexp) string {
+	return re.ReplaceAllStringFunc(s, func(run string) string {
+		if looksLikeSecret(run) {
+			return redacted
+		}
+		return run
+	})
+}
+
+// longSecretRE finds long base64-ish runs: session tokens are hundreds of
+// such characters, and text about files rarely has 48 in a row.
+var longSecretRE = regexp.MustCompile(`[A-Za-z0-9+/=_\-]{48,}`)
+
+// wordSecretRE is stricter, for text a server wrote for people (an
+// error message): a 20-character mixed-case word there is a key, not a
+// word.
+var wordSecretRE = regexp.MustCompile(`[A-Za-z0-9+/=_\-]{20,}`)
+
+// redactDetail cleans a server's message for a ServerError's Detail:
+// Redact, then every key-shaped word, then the cut.
+func redactDetail(s string) string {
+	return cut(redactShape(Redact(s), wordSecretRE))
+}
+
+// looksLikeSecret reports whether a long run mixes upper case, lower case
+// and digits, as base64 secrets do (hex request and upload IDs do not).
+func looksLikeSecret(run string) bool {
+	var upper, lower, digit bool
+	for _, r := range run {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= 'a' && r <= 'z':
+			lower = true
+		case r >= '0' && r <= '9':
+			digit = true
+		}
+	}
+	return upper && lower && digit
 }

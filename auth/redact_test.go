@@ -133,3 +133,36 @@ func TestRedactKnownSecrets(t *testing.T) {
 		t.Errorf("Redact changed harmless text: %q", got)
 	}
 }
+
+// TestRedactAnyQuoting (issue 14, finding 1): secrets that were never
+// registered are removed by their label in any quoting, closed or cut off,
+// and by their shape when long.
+func TestRedactAnyQuoting(t *testing.T) {
+	const key, tok = "UnregKeyQ1w2e3r4t5y6u7i8o9p0", "UnregTok0aZ9bY8cX7dW6eV5fU4gT3hS2iR1jQ0kP9lO8mN7nM6oL5pK4qJ3rI2sH1tG0uF9vE8wD7xC6yB5zA4"
+	for name, in := range map[string]string{
+		"python dict":     `{'credentials': {'tmpSecretKey': '` + key + `', 'sessionToken': '` + tok + `'}}`,
+		"truncated json":  `{"credentials":{"tmpSecretKey":"` + key + `","sessionToken":"` + tok[:30],
+		"ruby hash":       `{:secret_key => "` + key + `", :token=>"` + tok + `"}`,
+		"yaml":            "secretKey: " + key + "\nsessionToken: " + tok,
+		"unlabelled long": "upstream failed for " + tok,
+	} {
+		out := Redact(in)
+		if piece := leaks(out, key, tok[:30]); piece != "" {
+			t.Errorf("%s: %q survived: %s", name, piece, out)
+		}
+	}
+	// Hex IDs support staff need stay readable.
+	id := "1585130821cbb7df1d11846c073ad648e8f33b087cec2381df437acdc833cf654b9ecc6361cbb7df1d11846c"
+	if out := Redact("upload " + id); !strings.Contains(out, id) {
+		t.Errorf("upload ID redacted: %s", out)
+	}
+}
+
+// TestRedactKeepsProse: labels followed by ordinary words are not secrets.
+func TestRedactKeepsProse(t *testing.T) {
+	for _, s := range []string{"the login token: refused by the server", "signature: missing", "password: required"} {
+		if got := Redact(s); got != s {
+			t.Errorf("Redact(%q) = %q", s, got)
+		}
+	}
+}

@@ -35,35 +35,40 @@ type KeyringError struct {
 	Cause error
 }
 
-// Error names the failed operation, its cause and how to fix it.
+// Error names the failed operation, its cause and how to fix it, in
+// English for logs; Message is the same advice as a code to translate.
 func (e *KeyringError) Error() string {
-	return fmt.Sprintf("keyring unavailable (%s failed: %v). %s", e.Op, e.Cause, keyringFix(e.Cause))
+	return fmt.Sprintf("keyring unavailable (%s failed: %v). %s", e.Op, e.Cause, e.Message().String())
 }
 
 // Unwrap exposes both the sentinel and the cause.
 func (e *KeyringError) Unwrap() []error { return []error{ErrKeyringUnavailable, e.Cause} }
 
-// keyringFix turns the known causes (build-notes.md) into what the user can
-// do about them.
-func keyringFix(cause error) string {
-	msg := ""
+// Message is the fix for the user, as a stable code.
+func (e *KeyringError) Message() Message { return msg(keyringFixCode(e.Cause)) }
+
+// keyringFixCode turns the known causes (build-notes.md) into what the
+// user can do about them.
+func keyringFixCode(cause error) Code {
+	text := ""
 	if cause != nil {
-		msg = cause.Error()
+		text = cause.Error()
 	}
-	session := " Or keep the key for this session only (it is forgotten when CosDrop quits)."
 	switch {
-	case errors.Is(cause, context.DeadlineExceeded) || strings.Contains(msg, "did not answer"):
-		return "Fix: the keyring did not answer in time; unlock it (or restart your desktop session) and try again." + session
-	case strings.Contains(msg, "unlock"), strings.Contains(msg, "locked"):
-		return "Fix: unlock your keyring (it is locked) and try again." + session
+	case errors.Is(cause, ErrNoSessionBus):
+		return CodeKeyringNoBus
+	case errors.Is(cause, context.DeadlineExceeded) || strings.Contains(text, "did not answer"):
+		return CodeKeyringTimeout
+	case strings.Contains(text, "unlock"), strings.Contains(text, "locked"):
+		return CodeKeyringLocked
 	case runtime.GOOS == "linux" || runtime.GOOS == "freebsd" || runtime.GOOS == "openbsd":
-		return "Fix: CosDrop needs a Secret Service (GNOME Keyring or KWallet) running in your desktop session with a D-Bus session bus; install and start gnome-keyring, then log in again." + session
+		return CodeKeyringNoService
 	case runtime.GOOS == "darwin":
-		return "Fix: unlock the login keychain in Keychain Access." + session
+		return CodeKeyringKeychain
 	case runtime.GOOS == "windows":
-		return "Fix: make sure Windows Credential Manager is available for your account." + session
+		return CodeKeyringCredMan
 	}
-	return "Fix: this system has no supported keyring." + session
+	return CodeKeyringNone
 }
 
 // SecretStore keeps secrets (SecretKey, login tokens) out of files. Account
@@ -130,7 +135,7 @@ func (k *Keyring) Get(ctx context.Context, account string) (string, error) {
 // Set implements SecretStore.
 func (k *Keyring) Set(ctx context.Context, account, secret string) error {
 	if secret == "" {
-		return errors.New("refusing to store an empty secret")
+		return &Error{Message: msg(CodeEmptySecret)}
 	}
 	AddSecret(secret)
 	return k.call(ctx, "store", func() error { return k.kr().Set(KeyringService, account, secret) })
@@ -146,6 +151,11 @@ func (k *Keyring) Delete(ctx context.Context, account string) error {
 // the background until go-keyring returns; that goroutine only holds a
 // D-Bus connection, and its result is dropped.
 func (k *Keyring) call(ctx context.Context, op string, fn func() error) error {
+	if k.backend == nil {
+		if err := checkSessionBus(); err != nil {
+			return &KeyringError{Op: op, Cause: err}
+		}
+	}
 	timeout := k.Timeout
 	if timeout <= 0 {
 		timeout = DefaultKeyringTimeout
@@ -197,7 +207,7 @@ func (s *SessionStore) Get(_ context.Context, account string) (string, error) {
 // Set implements SecretStore.
 func (s *SessionStore) Set(_ context.Context, account, secret string) error {
 	if secret == "" {
-		return errors.New("refusing to store an empty secret")
+		return &Error{Message: msg(CodeEmptySecret)}
 	}
 	AddSecret(secret)
 	s.mu.Lock()

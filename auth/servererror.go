@@ -33,6 +33,7 @@ const (
 // secret in a shape no redactor knows.
 type ServerError struct {
 	Server    string          // "sts" or "sign"
+	Host      string          // the server's host[:port], when known
 	Kind      ServerErrorKind // what went wrong
 	Status    int             // HTTP status, when one arrived
 	Detail    string          // short, redacted detail for support (never the body)
@@ -42,6 +43,9 @@ type ServerError struct {
 
 func (e *ServerError) Error() string {
 	s := fmt.Sprintf("%s server: %s", e.Server, e.Kind)
+	if e.Host != "" {
+		s = fmt.Sprintf("%s server %s: %s", e.Server, e.Host, e.Kind)
+	}
 	if e.Status != 0 {
 		s += fmt.Sprintf(" (HTTP %d)", e.Status)
 	}
@@ -51,17 +55,34 @@ func (e *ServerError) Error() string {
 	return s
 }
 
-// Unwrap returns the underlying error, and ErrUnauthorized for a refused
-// login token so existing errors.Is checks keep working.
+// Unwrap returns the underlying error, ErrUnauthorized for a refused
+// login token and ErrBadSTSResponse for an unusable credential server
+// answer, so existing errors.Is checks keep working.
 func (e *ServerError) Unwrap() []error {
 	var out []error
 	if e.Err != nil {
 		out = append(out, e.Err)
 	}
-	if e.Kind == KindUnauthorized {
+	switch e.Kind {
+	case KindUnauthorized:
 		out = append(out, ErrUnauthorized)
+	case KindHTML, KindNotJSON, KindEmpty, KindExpired, KindIncomplete, KindRefused, KindTooLarge:
+		if e.Server == ServerSTS {
+			out = append(out, ErrBadSTSResponse)
+		}
 	}
 	return out
+}
+
+// Message is the plain-words text of e for the session layer: a stable
+// code per kind (and server), the host and the redacted detail as
+// parameters.
+func (e *ServerError) Message() Message {
+	server := e.Server
+	if server != ServerSign {
+		server = ServerSTS
+	}
+	return msg(Code("server-"+server+"-"+string(e.Kind)), "Host", e.Host, "Status", e.Status, "Detail", e.Detail)
 }
 
 // AsServerError finds a *ServerError in err's chain.

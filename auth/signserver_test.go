@@ -113,9 +113,9 @@ func TestSignServerPutWithHTTPTest(t *testing.T) {
 func TestSignServerMalformedAnswers(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"cosHost":"h"}`:                       "missing authorization, cosKey",
-		`[]`:                                    "not a JSON object",
+		`[]`:                                    "not_json",
 		`{"code":1,"message":"quota exceeded"}`: "quota exceeded",
-		`{"cosHost":"http://evil.example.com","cosKey":"k","authorization":"a"}`: "plain http",
+		`{"cosHost":"http://evil.example.com","cosKey":"k","authorization":"a"}`: "not https",
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) }))
 		_, err := NewSignServer(srv.URL, "", nil).PutSign(context.Background(), "jpg")

@@ -3,10 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,14 +15,6 @@ import (
 // server refuses the login token (HTTP 401 or 403). The error text carries
 // the server's own message.
 var ErrUnauthorized = errors.New("the server refused the login token")
-
-// fetchTimeout bounds one call to a credential server. It does not depend
-// on the caller's context: many workers share one fetch, and one worker
-// giving up must not fail it for the others.
-const fetchTimeout = 30 * time.Second
-
-// maxResponseSize bounds what we read from a credential server.
-const maxResponseSize = 1 << 20
 
 // refreshMinLeft is how much life a set has left, at least, when the
 // background refresh replaces it (for lifetimes long enough to allow it).
@@ -39,9 +28,8 @@ const refreshMinLeft = 5 * time.Minute
 // no request is ever signed with an id from one set and a token from
 // another. Close stops the background refresh.
 type STS struct {
-	url        string
-	loginToken string
-	client     *http.Client
+	url string
+	f   *fetcher
 
 	cur       atomic.Pointer[stsSet]
 	group     singleflight.Group
@@ -62,12 +50,13 @@ type stsSet struct {
 
 // NewSTS returns a Provider for the credential server at url, sending
 // loginToken (when not empty) as "Authorization: Bearer". client may be nil.
+// Each request is bounded by a 15-second timeout of its own.
 func NewSTS(url, loginToken string, client *http.Client) *STS {
-	if client == nil {
-		client = &http.Client{Timeout: fetchTimeout}
-	}
-	AddSecret(loginToken)
-	return &STS{url: url, loginToken: loginToken, client: client}
+	return newSTS(url, fixedToken(loginToken), client)
+}
+
+func newSTS(url string, tok *loginToken, client *http.Client) *STS {
+	return &STS{url: url, f: newFetcher(ServerSTS, client, tok)}
 }
 
 // Credentials implements Provider.
@@ -133,10 +122,11 @@ func refreshDelay(life time.Duration) time.Duration {
 // fetchShared runs one fetch for every concurrent caller and waits for it
 // or for ctx.
 func (s *STS) fetchShared(ctx context.Context) (Credentials, error) {
+	// The shared fetch does not depend on one caller's context: many
+	// workers share it, and one giving up must not fail it for the others.
+	// Each request bounds itself (fetcher.timeout).
 	ch := s.group.DoChan("fetch", func() (any, error) {
-		fctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
-		defer cancel()
-		return s.fetch(fctx)
+		return s.fetch(context.Background())
 	})
 	select {
 	case r := <-ch:
@@ -152,11 +142,7 @@ func (s *STS) fetchShared(ctx context.Context) (Credentials, error) {
 // fetch asks the credential server for a new set, installs it and schedules
 // the next background refresh.
 func (s *STS) fetch(ctx context.Context) (*stsSet, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url, nil)
-	if err != nil {
-		return nil, fmt.Errorf("credential URL %q: %w", s.url, err)
-	}
-	body, date, err := doJSON(s.client, req, s.loginToken)
+	body, date, err := s.f.get(ctx, s.url)
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +155,11 @@ func (s *STS) fetch(ctx context.Context) (*stsSet, error) {
 		ref = date
 	}
 	c, err := ParseSTS(body, ref)
+	if se, ok := AsServerError(err); ok {
+		se.Host = hostOf(s.url)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", hostOf(s.url), err)
+		return nil, err
 	}
 	if skew := ref.Sub(local); skew > skewThreshold || skew < -skewThreshold {
 		c.Expiration = c.Expiration.Add(-skew)
@@ -226,51 +215,3 @@ type backoffErr struct {
 
 func (e *backoffErr) Error() string { return e.err.Error() }
 func (e *backoffErr) Unwrap() error { return e.err }
-
-// doJSON performs req (with a Bearer login token when set) and returns the
-// body of a 2xx answer and the server's Date. Any other status becomes an
-// error carrying the server's own message.
-func doJSON(client *http.Client, req *http.Request, loginToken string) ([]byte, time.Time, error) {
-	req.Header.Set("Accept", "application/json")
-	if loginToken != "" {
-		req.Header.Set("Authorization", "Bearer "+loginToken)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("cannot reach %s: %s", hostOf(req.URL.String()), Redact(unwrapURLError(err).Error()))
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize+1))
-	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("read answer from %s: %w", hostOf(req.URL.String()), err)
-	}
-	if len(body) > maxResponseSize {
-		return nil, time.Time{}, fmt.Errorf("%s answered with more than 1 MB; it is not a credential server", hostOf(req.URL.String()))
-	}
-	date, _ := http.ParseTime(resp.Header.Get("Date"))
-	switch {
-	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return nil, date, fmt.Errorf("%w: %s answered %s: %s", ErrUnauthorized, hostOf(req.URL.String()), resp.Status, serverMessage(body))
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return nil, date, fmt.Errorf("%s answered %s: %s", hostOf(req.URL.String()), resp.Status, serverMessage(body))
-	}
-	return body, date, nil
-}
-
-// unwrapURLError drops *url.Error's "Get "URL":" prefix; the callers name
-// the host themselves.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "the server"
-	}
-	return u.Host
-}

@@ -240,10 +240,10 @@ func TestSTSServerErrors(t *testing.T) {
 		body   string
 		want   string
 	}{
-		{500, "upstream STS timed out\n", "500 Internal Server Error: upstream STS timed out"},
+		{500, "upstream STS timed out\n", "http_status (HTTP 500)"},
 		{200, `{"Response":{"Error":{"Code":"InvalidParameter.PolicyTooLong","Message":"policy too long"}}}`, "InvalidParameter.PolicyTooLong: policy too long"},
 		{200, `{"credentials":{"tmpSecretId":"a","tmpSecretKey":"k","sessionToken":"t"},"expiredTime":1000000000}`, "expired at 2001-09-09"},
-		{200, `<html>login page</html>`, "not JSON"},
+		{200, `<html>login page</html>`, "html (HTTP 200)"},
 	}
 	for _, c := range cases {
 		srv := newSTSServer(t, time.Hour)
@@ -256,7 +256,7 @@ func TestSTSServerErrors(t *testing.T) {
 		}
 	}
 	p := NewSTS("http://127.0.0.1:1/sts", "", nil)
-	if _, err := p.Credentials(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot reach 127.0.0.1:1") {
+	if _, err := p.Credentials(context.Background()); err == nil || !strings.Contains(err.Error(), "127.0.0.1:1: unreachable") {
 		t.Errorf("unreachable server: %v", err)
 	}
 }

@@ -12,18 +12,15 @@ import (
 )
 
 // ErrBadSTSResponse is matched (errors.Is) by every error ParseSTS returns
-// for a body it cannot use.
+// for a body it cannot use; each is a definitive *ServerError.
 var ErrBadSTSResponse = errors.New("unusable credential server response")
 
-// stsError is a parse failure with a plain-words reason.
-type stsError struct{ msg string }
-
-func (e *stsError) Error() string { return "credential server response: " + e.msg }
-func (e *stsError) Is(target error) bool {
-	return target == ErrBadSTSResponse
+// badSTS is a credential server answer CosDrop cannot use: a definitive
+// *ServerError of the given kind with a plain-words detail (which never
+// quotes the body).
+func badSTS(kind ServerErrorKind, format string, args ...any) error {
+	return &ServerError{Server: ServerSTS, Kind: kind, Detail: redactDetail(fmt.Sprintf(format, args...))}
 }
-
-func badSTS(format string, args ...any) error { return &stsError{msg: fmt.Sprintf(format, args...)} }
 
 // ParseSTS reads temporary credentials from a credential server's JSON
 // body. It accepts every shape Tencent's samples and SDKs produce:
@@ -43,12 +40,15 @@ func ParseSTS(body []byte, now time.Time) (Credentials, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
+	if kind := bodyKind(body, ""); kind != "" {
+		return Credentials{}, badSTS(kind, "")
+	}
 	if err := dec.Decode(&v); err != nil {
-		return Credentials{}, badSTS("not JSON (%v): %s", err, snippet(body))
+		return Credentials{}, badSTS(KindNotJSON, "")
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return Credentials{}, badSTS("not a JSON object: %s", snippet(body))
+		return Credentials{}, badSTS(KindNotJSON, "not a JSON object")
 	}
 	// Unwrap envelopes, checking each level for an error report.
 	for range 3 {
@@ -72,7 +72,7 @@ func ParseSTS(body []byte, now time.Time) (Credentials, error) {
 	if c, ok := field(m, "credentials").(map[string]any); ok {
 		credObj = c
 	} else if field(m, "credentials") != nil {
-		return Credentials{}, badSTS("credentials is not an object")
+		return Credentials{}, badSTS(KindIncomplete, "credentials is not an object")
 	}
 
 	var c Credentials
@@ -84,11 +84,14 @@ func ParseSTS(body []byte, now time.Time) (Credentials, error) {
 	if c.SecretKey, err = str(credObj, "tmpsecretkey"); err != nil {
 		return Credentials{}, err
 	}
+	// Known before any check can fail, so no later error can show it.
+	AddSecret(c.SecretKey)
 	for _, name := range []string{"sessiontoken", "token", "securitytoken", "xcossecuritytoken"} {
 		if c.SessionToken, err = str(credObj, name); err != nil {
 			return Credentials{}, err
 		}
 		if c.SessionToken != "" {
+			AddSecret(c.SessionToken)
 			break
 		}
 	}
@@ -110,21 +113,20 @@ func ParseSTS(body []byte, now time.Time) (Credentials, error) {
 		missing = append(missing, "expiredTime (or expiration)")
 	}
 	if len(missing) > 0 {
-		return Credentials{}, badSTS("missing %s", strings.Join(missing, ", "))
+		return Credentials{}, badSTS(KindIncomplete, "missing %s", strings.Join(missing, ", "))
 	}
 	for name, v := range map[string]string{"tmpSecretId": c.SecretID, "tmpSecretKey": c.SecretKey, "sessionToken": c.SessionToken} {
 		if strings.TrimSpace(v) != v || strings.ContainsAny(v, "\r\n") || !utf8.ValidString(v) {
-			return Credentials{}, badSTS("%s contains spaces, line breaks or invalid UTF-8", name)
+			return Credentials{}, badSTS(KindIncomplete, "%s contains spaces, line breaks or invalid UTF-8", name)
 		}
 	}
 	if start, ok, err := unixField(m, credObj, "starttime"); err != nil {
 		return Credentials{}, err
 	} else if ok && !start.Before(exp) {
-		return Credentials{}, badSTS("startTime %s is not before expiredTime %s", start.UTC().Format(time.RFC3339), exp.UTC().Format(time.RFC3339))
+		return Credentials{}, badSTS(KindIncomplete, "startTime %s is not before expiredTime %s", start.UTC().Format(time.RFC3339), exp.UTC().Format(time.RFC3339))
 	}
 	if !exp.After(now) {
-		return Credentials{}, badSTS("the credentials expired at %s, %s ago; the credential server's clock (or this computer's) is wrong, or it hands out stale credentials",
-			exp.UTC().Format(time.RFC3339), now.Sub(exp).Round(time.Second))
+		return Credentials{}, badSTS(KindExpired, "expired at %s, %s ago", exp.UTC().Format(time.RFC3339), now.Sub(exp).Round(time.Second))
 	}
 	c.Expiration = exp
 	return c, nil
@@ -139,25 +141,25 @@ func envelopeError(m map[string]any) error {
 		case map[string]any:
 			code, _ := t[findKey(t, "code")].(string)
 			msg, _ := t[findKey(t, "message")].(string)
-			return badSTS("the server reported an error: %s", joinNonEmpty(": ", code, msg))
+			return badSTS(KindRefused, "the server reported an error: %s", joinNonEmpty(": ", code, msg))
 		case string:
 			if t != "" {
-				return badSTS("the server reported an error: %s", t)
+				return badSTS(KindRefused, "the server reported an error: %s", t)
 			}
 		case bool, nil:
 		default:
-			return badSTS("the server reported an error: %v", t)
+			return badSTS(KindRefused, "the server reported an error: %v", t)
 		}
 	}
 	msg := firstString(m, "message", "msg")
 	switch code := field(m, "code").(type) {
 	case string:
 		if code != "" && !strings.EqualFold(code, "success") && code != "0" {
-			return badSTS("the server reported an error: %s", joinNonEmpty(": ", code, msg))
+			return badSTS(KindRefused, "the server reported an error: %s", joinNonEmpty(": ", code, msg))
 		}
 	case json.Number:
 		if code.String() != "0" {
-			return badSTS("the server reported an error: %s", joinNonEmpty(": ", "code "+code.String(), msg))
+			return badSTS(KindRefused, "the server reported an error: %s", joinNonEmpty(": ", "code "+code.String(), msg))
 		}
 	}
 	return nil
@@ -174,11 +176,11 @@ func expiry(parent, cred map[string]any) (time.Time, bool, error) {
 		case string:
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
-				return time.Time{}, false, badSTS("expiration %q is not an RFC 3339 time", s)
+				return time.Time{}, false, badSTS(KindIncomplete, "expiration %q is not an RFC 3339 time", s)
 			}
 			return t, true, nil
 		default:
-			return time.Time{}, false, badSTS("expiration is not a string")
+			return time.Time{}, false, badSTS(KindIncomplete, "expiration is not a string")
 		}
 	}
 	return time.Time{}, false, nil
@@ -197,11 +199,11 @@ func unixField(parent, cred map[string]any, name string) (time.Time, bool, error
 		case string:
 			s = strings.TrimSpace(v)
 		default:
-			return time.Time{}, false, badSTS("%s is not a number", name)
+			return time.Time{}, false, badSTS(KindIncomplete, "%s is not a number", name)
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
-			return time.Time{}, false, badSTS("%s %q is not a Unix time in seconds", name, s)
+			return time.Time{}, false, badSTS(KindIncomplete, "%s %q is not a Unix time in seconds", name, s)
 		}
 		switch {
 		case n < 1e11:
@@ -209,7 +211,7 @@ func unixField(parent, cred map[string]any, name string) (time.Time, bool, error
 		case n < 1e14:
 			return time.UnixMilli(n), true, nil
 		}
-		return time.Time{}, false, badSTS("%s %q is not a Unix time in seconds", name, s)
+		return time.Time{}, false, badSTS(KindIncomplete, "%s %q is not a Unix time in seconds", name, s)
 	}
 	return time.Time{}, false, nil
 }
@@ -244,7 +246,7 @@ func str(m map[string]any, norm string) (string, error) {
 	case string:
 		return v, nil
 	default:
-		return "", badSTS("%s is not a string", norm)
+		return "", badSTS(KindIncomplete, "%s is not a string", norm)
 	}
 }
 
@@ -270,24 +272,10 @@ func joinNonEmpty(sep string, parts ...string) string {
 	return strings.Join(out, sep)
 }
 
-// snippet is the start of a body for an error message, redacted and on
-// one line.
-func snippet(b []byte) string {
-	const max = 200
-	s := string(b)
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	s = strings.ToValidUTF8(s, "?")
-	s = strings.Join(strings.Fields(s), " ")
-	if s == "" {
-		return "(empty body)"
-	}
-	return Redact(s)
-}
-
 // serverMessage extracts the human-readable message from an error body
-// (JSON with message/error/Response.Error, COS XML, or plain text).
+// (JSON with message/error/Response.Error, or COS XML), redacted and then
+// shortened. Anything else gives "": a body is never quoted, because it
+// can hold a secret in a shape no redactor knows.
 func serverMessage(b []byte) string {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -298,17 +286,17 @@ func serverMessage(b []byte) string {
 				m = r
 			}
 			if e, ok := field(m, "error").(map[string]any); ok {
-				return Redact(joinNonEmpty(": ", firstString(e, "code"), firstString(e, "message")))
+				return redactDetail(joinNonEmpty(": ", firstString(e, "code"), firstString(e, "message")))
 			}
 			if s := firstString(m, "message", "msg", "error", "errordescription", "detail"); s != "" {
-				return Redact(s)
+				return redactDetail(s)
 			}
 		}
 	}
 	if code, msg := xmlTag(b, "Code"), xmlTag(b, "Message"); code != "" || msg != "" {
-		return Redact(joinNonEmpty(": ", code, msg))
+		return redactDetail(joinNonEmpty(": ", code, msg))
 	}
-	return snippet(b)
+	return ""
 }
 
 // xmlTag returns the text of the first <tag>…</tag> in b (COS error bodies

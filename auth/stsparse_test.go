@@ -46,10 +46,10 @@ func TestParseSTSAccepted(t *testing.T) {
 
 func TestParseSTSRejected(t *testing.T) {
 	cases := []struct{ name, body, want string }{
-		{"empty", ``, "not JSON"},
-		{"html", `<html>502 Bad Gateway</html>`, "not JSON"},
+		{"empty", ``, "empty"},
+		{"html", `<html>502 Bad Gateway</html>`, "html"},
 		{"array", `[1,2]`, "not a JSON object"},
-		{"null", `null`, "not a JSON object"},
+		{"null", `null`, "not_json"},
 		{"missing key", `{"credentials":{"tmpSecretId":"a","sessionToken":"t"},"expiredTime":1565168075}`, "missing tmpSecretKey"},
 		{"missing all", `{"credentials":{},"requestId":"x"}`, "missing tmpSecretId, tmpSecretKey, sessionToken (or Token), expiredTime (or expiration)"},
 		{"missing token", `{"TmpSecretId":"a","TmpSecretKey":"k","ExpiredTime":1565168075}`, "missing sessionToken"},
@@ -111,8 +111,8 @@ func TestServerMessage(t *testing.T) {
 		`{"code":"Unauthorized","message":"A valid Authorization: Bearer token is required."}`: "A valid Authorization: Bearer token is required.",
 		`{"Response":{"Error":{"Code":"AuthFailure","Message":"bad"}}}`:                        "AuthFailure: bad",
 		`<Error><Code>AccessDenied</Code><Message>Access Denied.</Message></Error>`:            "AccessDenied: Access Denied.",
-		"  plain\n text  ": "plain text",
-		"":                 "(empty body)",
+		"  plain\n text  ": "", // never quoted: a body can hold a secret
+		"":                 "",
 	} {
 		if got := serverMessage([]byte(body)); got != want {
 			t.Errorf("serverMessage(%q) = %q, want %q", body, got, want)

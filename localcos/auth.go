@@ -2,6 +2,7 @@ package localcos
 
 import (
 	"crypto/subtle"
+	"slices"
 	"strings"
 )
 
@@ -37,7 +38,7 @@ func (s *Server) authenticate(q *request) error {
 			return errExpiredToken
 		}
 		q.cred = cred
-		return s.authorize(q)
+		return s.authorize(q, nil)
 	}
 	return nil
 }
@@ -64,22 +65,28 @@ func (s *Server) lookupKey(ak, token string) (secret string, cred *tempCred, err
 	return s.tempSecret(c.ID), c, nil
 }
 
-// authorize applies a temporary credential's policy: the action must be
-// allowed and the key (or, for bucket listings, the prefix parameter) must
-// lie under the allowed prefix.
-func (s *Server) authorize(q *request) error {
+// authorize applies a temporary credential's policy (policy.go) to the
+// request; form is the POST form, nil for other requests. The target of a
+// bucket-level action is its prefix parameter: UNVERIFIED how CAM matches
+// bucket-level list actions against an object-prefix resource; like S3's
+// s3:prefix condition, the listing must ask for a prefix inside the allowed
+// one.
+func (s *Server) authorize(q *request, form postForm) error {
 	c := q.cred
-	if !c.allows(q.api) {
-		return errAccessDenied
-	}
 	target := q.key
 	if q.key == "" {
-		// UNVERIFIED: how CAM matches bucket-level list actions against an
-		// object-prefix resource; like S3's s3:prefix condition, the listing
-		// must ask for a prefix inside the allowed one.
 		target = q.param("prefix")
 	}
-	if !strings.HasPrefix(target, c.Prefix) {
+	if c.Policy == nil {
+		// A token issued before policies: its action list and prefix.
+		if !slices.Contains(c.Actions, "*") && !slices.Contains(c.Actions, q.api) || !strings.HasPrefix(target, c.Prefix) {
+			return errAccessDenied
+		}
+		return nil
+	}
+	rc := requestContext{api: q.api, region: s.cfg.Region, bucket: q.bucket, target: target,
+		values: conditionValues(q.api, q.r.Header, form, q.r.ContentLength, q.param("prefix"))}
+	if !c.Policy.allows(rc) {
 		return errAccessDenied
 	}
 	return nil

@@ -206,7 +206,7 @@ func (r *blobReader) Close() error {
 // manifest's rename leaves the upload intact (Complete can be sent again)
 // and an orphan blob that the next start removes; a crash after it leaves
 // the object complete.
-func (st *store) commitMultipart(id string, parts []partInfo, m objectMeta) error {
+func (st *store) commitMultipart(id string, parts []partInfo, m objectMeta, noOverwrite bool) error {
 	tmp, err := os.MkdirTemp(st.tmpDir(), "blob-*")
 	if err != nil {
 		return err
@@ -236,7 +236,7 @@ func (st *store) commitMultipart(id string, parts []partInfo, m objectMeta) erro
 		removeBlob(st.blobDir(m.Blob))
 		return err
 	}
-	if err := st.commitObject(&received{f: f}, m); err != nil {
+	if err := st.commitObject(&received{f: f}, m, noOverwrite); err != nil {
 		removeBlob(st.blobDir(m.Blob))
 		return err
 	}

@@ -22,7 +22,9 @@ func (s *Server) preflight(q *request) error {
 	origin := q.r.Header.Get("Origin")
 	method := q.r.Header.Get("Access-Control-Request-Method")
 	if origin == "" || method == "" {
-		return errorf(http.StatusForbidden, "AccessForbidden", "CORSResponse: This CORS request is not allowed.")
+		// COS's table (doc 436/7730) has no AccessForbidden: a refused
+		// preflight is a 403 AccessDenied.
+		return errorf(http.StatusForbidden, "AccessDenied", "CORSResponse: This CORS request is not allowed.")
 	}
 	h := q.w.Header()
 	h.Set("Access-Control-Allow-Methods", "GET, PUT, POST, DELETE, HEAD")

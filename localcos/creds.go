@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
-	"slices"
 	"strings"
 	"time"
 )
@@ -20,31 +19,21 @@ import (
 // tempIDPrefix starts every temporary SecretId, like Tencent's "AKID".
 const tempIDPrefix = "AKIDLC"
 
-// uploadActions are what the sample STS servers in Tencent's guides grant
-// for uploads (reference §4), plus HeadObject, which CosDrop needs to verify
-// a Complete whose response was lost.
-var uploadActions = []string{
-	"PutObject", "PostObject", "InitiateMultipartUpload", "ListMultipartUploads",
-	"ListParts", "UploadPart", "CompleteMultipartUpload", "AbortMultipartUpload", "HeadObject",
-}
-
-// tempCred is the content of a session token.
+// tempCred is the content of a session token. Tokens issued before
+// policies existed carry Actions and Prefix instead of Policy.
 type tempCred struct {
 	ID      string   `json:"id"`
 	Start   int64    `json:"st"`
 	Expire  int64    `json:"exp"`
 	Issued  int64    `json:"iat"` // Unix nanoseconds, for the fault plan's early expiry
-	Prefix  string   `json:"pfx"`
-	Actions []string `json:"act"` // API names; "*" allows all
-}
-
-func (c *tempCred) allows(api string) bool {
-	return slices.Contains(c.Actions, "*") || slices.Contains(c.Actions, api)
+	Prefix  string   `json:"pfx,omitempty"`
+	Actions []string `json:"act,omitempty"` // API names; "*" allows all
+	Policy  *Policy  `json:"pol,omitempty"`
 }
 
 // issue creates a temporary credential valid from now for life.
-func (s *Server) issue(now time.Time, life time.Duration, prefix string, actions []string) (id, secret, token string, c tempCred) {
-	c = tempCred{ID: tempIDPrefix + randomAlnum(30), Start: now.Unix(), Issued: now.UnixNano(), Expire: now.Add(life).Unix(), Prefix: prefix, Actions: actions}
+func (s *Server) issue(now time.Time, life time.Duration, p *Policy) (id, secret, token string, c tempCred) {
+	c = tempCred{ID: tempIDPrefix + randomAlnum(30), Start: now.Unix(), Issued: now.UnixNano(), Expire: now.Add(life).Unix(), Policy: p}
 	js, _ := json.Marshal(c)
 	token = base64.RawURLEncoding.EncodeToString(js) + "." + base64.RawURLEncoding.EncodeToString(s.mac("token", js))
 	return c.ID, s.tempSecret(c.ID), token, c

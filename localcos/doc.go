@@ -18,8 +18,60 @@
 // Config.DataDir and published by an atomic rename; objects and unfinished
 // multipart uploads survive a restart.
 //
-// Temporary credentials from GET /sts carry their policy (allowed API
-// names and key prefix) and expiry inside the session token, sealed with
-// the permanent SecretKey, so they too survive a restart. See Faults for
-// fault injection and Stats for the counters.
+// Temporary credentials from GET /sts carry their CAM policy and expiry
+// inside the session token, sealed with the permanent SecretKey, so they
+// too survive a restart. See Faults for fault injection and Stats for the
+// counters.
+//
+// # As strict as COS
+//
+// localcos is never more lenient than COS; where it must guess it follows
+// COS's documents and Tencent's SDK and sample sources, cited where the
+// behaviour is implemented:
+//
+//   - x-cos-forbid-overwrite: true on PUT, POST (form field or header),
+//     Initiate and Complete answers 409 FileAlreadyExists when the key
+//     exists; the check and the publish are atomic, so of racing writers
+//     exactly one wins (errors.go, storage.go).
+//   - GET /sts grants exactly the sample servers' actions (SampleActions:
+//     no HeadObject, no AbortMultipartUpload, no GetObject) unless the
+//     request carries a CAM policy (policy.go) or Config.STSActions says
+//     otherwise; every request made with the credentials is checked against
+//     the policy: actions, qcs::cos resources, allow/deny, and the
+//     conditions the samples use (string_like cos:content-type,
+//     numeric_less_than_equal cos:content-length, ...). Refusals are 403
+//     AccessDenied.
+//   - Content-Type is stored as sent, else inferred from the key's suffix
+//     (mime.go); POST takes it from the form field, never the file part.
+//   - Complete: part numbers must ascend (InvalidPartOrder) and run from 1
+//     without a gap (InvalidPart); a non-last part under 1 MB is
+//     EntityTooSmall; a valid Complete is always answered 200, chunked,
+//     with whitespace first, so a late error arrives inside the 200;
+//     Location carries the scheme.
+//   - x-cos-storage-class (the documented list, else 400
+//     NotSupportedStorageClass), x-cos-acl (object presets), x-cos-meta-*
+//     names (letters, digits, '-'), x-cos-content-sha1 (400
+//     InvalidSHA1Digest) and x-cos-traffic-limit (819200..838860800) are
+//     validated.
+//   - Only codes from COS's published tables (doc 436/7730) are sent, plus
+//     FileAlreadyExists (observed, apache/opendal#7526) and the fault
+//     plan's 429. A forged or foreign session token is 403 AccessDenied.
+//   - Config.TLS (serve-local --tls) serves HTTPS with a certificate from a
+//     CA generated at start, whose PEM is written to Config.CAFile (tls.go).
+//
+// # Reference §8 items resolved from sources
+//
+//   - Content-MD5 mismatch: 400 BadDigest (doc 436/7730, current table:
+//     "提供的 Content-MD5 值与服务端收到的文件 MD5 值不一致").
+//   - InvalidToken: not a COS code (absent from both tables of doc 7730);
+//     a bad token is 403 AccessDenied here.
+//   - NoSuchUpload is 404 (current table; an older one also lists it under
+//     400). A second Complete after success is 404 NoSuchUpload
+//     (tencentyun/cos-java-sdk-v5#96, reference §9).
+//
+// Still UNVERIFIED, and marked so in the code: the RequestTimeTooSkewed
+// rule, a q-sign-time start in the future, multi-valued signed headers,
+// messages of ExpiredToken/NoSuchUpload/FileAlreadyExists, the exact
+// suffix table COS uses for Content-Type, which requests carry which CAM
+// condition keys, and how bucket-level actions match object resources.
 package localcos

@@ -33,8 +33,9 @@ const (
 	// whitespace, then an <Error> body, and does not complete: the COS
 	// "200 then error" gotcha of reference §2.4.
 	CompleteError FaultKind = "complete-error"
-	// CompleteDrop completes the upload, then drops the connection without
-	// a response, so a retried Complete gets 404 NoSuchUpload.
+	// CompleteDrop completes the upload, then drops the connection before
+	// the result (after the early 200 and its first space, as COS sends
+	// them), so a retried Complete gets 404 NoSuchUpload.
 	CompleteDrop FaultKind = "complete-drop"
 )
 

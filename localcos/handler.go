@@ -1,6 +1,7 @@
 package localcos
 
 import (
+	"crypto/tls"
 	"encoding/xml"
 	"errors"
 	"net"
@@ -41,6 +42,15 @@ type request struct {
 	act faultAction
 	// received counts body bytes read.
 	received int64
+}
+
+// scheme is how the client reached us, for Location headers and elements
+// (COS's carry it: doc 7742's example "http://examplebucket-...").
+func (q *request) scheme() string {
+	if q.r.TLS != nil {
+		return "https"
+	}
+	return "http"
 }
 
 func (q *request) has(param string) bool { _, ok := q.query[param]; return ok }
@@ -271,6 +281,9 @@ func (s *Server) resetConn(w *respWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := conn.(*tls.Conn); ok {
+		conn = tc.NetConn() // reset the TCP connection under TLS, no close_notify
 	}
 	if tc, ok := conn.(*net.TCPConn); ok {
 		tc.SetLinger(0)

@@ -105,9 +105,15 @@ func (s *Server) upload(q *request) (uploadInfo, error) {
 }
 
 func (s *Server) initiateUpload(q *request) error {
-	m, aerr := objectHeaders(q.r.Header)
+	m, aerr := objectHeaders(q.r.Header, q.key)
 	if aerr != nil {
 		return aerr
+	}
+	// x-cos-forbid-overwrite on Initiate (doc 436/7746; apache/opendal#8043:
+	// "Tencent documents x-cos-forbid-overwrite as a supported header on
+	// InitiateMultipartUpload"): refused at once when the key exists.
+	if forbidOverwrite(q.r.Header.Get("x-cos-forbid-overwrite")) && s.store.exists(q.key) {
+		return errFileExists
 	}
 	u := uploadInfo{Key: q.key, UploadID: newUploadID(q.now), Initiated: q.now.UTC(), Meta: m}
 	b, err := json.Marshal(u)
@@ -310,9 +316,11 @@ func (st *store) removeUpload(id string) error {
 	return os.RemoveAll(gone)
 }
 
-// completeUpload validates the part list, answers 200 at once with
-// whitespace keep-alives if assembling takes long (as COS does), and
-// publishes the object atomically.
+// completeUpload validates the part list, then, as COS does (doc 436/7742:
+// COS answers 200 with Transfer-Encoding: chunked at once and sends spaces
+// while it merges; the result, or an <Error>, comes in the last chunk),
+// commits to 200 and a first space before assembling, and publishes the
+// object atomically. An error after that point travels in the 200 body.
 func (s *Server) completeUpload(q *request, body *bodyReader, act faultAction) error {
 	u, err := s.upload(q)
 	if err != nil {
@@ -329,31 +337,22 @@ func (s *Server) completeUpload(q *request, body *bodyReader, act faultAction) e
 	if err := xml.Unmarshal(raw, &req); err != nil || len(req.Parts) == 0 {
 		return errMalformedXML
 	}
+	noOverwrite := forbidOverwrite(q.r.Header.Get("x-cos-forbid-overwrite"))
 	unlock := s.store.lockUpload(u.UploadID)
 	defer unlock()
 	stored, err := s.store.parts(u.UploadID)
 	if err != nil {
 		return err
 	}
-	byNum := make(map[int]partInfo, len(stored))
-	for _, p := range stored {
-		byNum[p.Number] = p
+	use, aerr := checkCompleteParts(req, stored)
+	if aerr != nil {
+		return aerr
 	}
-	var use []partInfo
-	for i, p := range req.Parts {
-		if i > 0 && p.PartNumber <= req.Parts[i-1].PartNumber {
-			return errInvalidPartOrder
-		}
-		sp, ok := byNum[p.PartNumber]
-		if !ok || strings.Trim(p.ETag, `"`) != strings.Trim(sp.ETag, `"`) {
-			return errInvalidPart
-		}
-		use = append(use, sp)
-	}
-	for _, p := range use[:len(use)-1] {
-		if p.Size < minPartSize {
-			return errEntityTooSmall
-		}
+	// x-cos-forbid-overwrite on Complete (reference §9; apache/opendal#8043):
+	// refused before the 200 when the key exists already; a writer that
+	// wins meanwhile is caught by the commit (an <Error> in the 200).
+	if noOverwrite && s.store.exists(u.Key) {
+		return errFileExists
 	}
 	if act.completeError {
 		return s.completeErrorBody(q)
@@ -364,24 +363,25 @@ func (s *Server) completeUpload(q *request, body *bodyReader, act faultAction) e
 	for _, p := range use {
 		m.Size += p.Size
 	}
-	crcHeader := strconv.FormatUint(m.CRC64, 10)
+	h := q.w.Header()
+	h.Set("Content-Type", "application/xml")
+	h.Set("x-cos-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
+	h.Del("Content-Length")
+	q.w.WriteHeader(http.StatusOK)
+	q.w.Write([]byte(" "))
+	http.NewResponseController(q.w).Flush()
 
+	if afterCompleteHeader != nil {
+		afterCompleteHeader(u.Key)
+	}
 	done := make(chan error, 1)
-	go func() { done <- s.assemble(u.UploadID, use, m) }()
-	started := false
+	go func() { done <- s.assemble(u.UploadID, use, m, noOverwrite) }()
 	tick := time.NewTicker(completeKeepAlive)
 	defer tick.Stop()
 	for {
 		select {
 		case err = <-done:
 		case <-tick.C:
-			if !started {
-				started = true
-				h := q.w.Header()
-				h.Set("Content-Type", "application/xml")
-				h.Set("x-cos-hash-crc64ecma", crcHeader)
-				q.w.WriteHeader(http.StatusOK)
-			}
 			q.w.Write([]byte(" "))
 			http.NewResponseController(q.w).Flush()
 			continue
@@ -389,29 +389,66 @@ func (s *Server) completeUpload(q *request, body *bodyReader, act faultAction) e
 		break
 	}
 	if err != nil {
-		if started {
-			// Too late for a status: the error goes in the 200 body.
-			return s.writeEmbeddedError(q, errInternal)
+		var ae *apiError
+		if !errors.As(err, &ae) {
+			s.logf("complete %s: %v", u.Key, err)
+			ae = errInternal
 		}
-		return err
+		// Too late for a status: the error goes in the 200 body.
+		return s.writeEmbeddedError(q, ae)
 	}
 	if act.completeDrop {
 		q.reset = true
 		return nil
 	}
 	res := completeResult{XMLNS: "http://www.qcloud.com/document/product/436/7751",
-		Location: q.r.Host + "/" + u.Key, Bucket: q.bucket, Key: u.Key, ETag: m.ETag}
-	if !started {
-		q.w.Header().Set("x-cos-hash-crc64ecma", crcHeader)
-		return q.writeXML(res)
-	}
+		Location: q.scheme() + "://" + q.r.Host + "/" + escapePath(u.Key), Bucket: q.bucket, Key: u.Key, ETag: m.ETag}
 	out, _ := xml.Marshal(res)
 	q.w.Write(append([]byte(xml.Header), quoteEntities(out)...))
 	return nil
 }
 
-// completeKeepAlive is how long Complete works before it commits to 200 and
-// starts sending spaces.
+// checkCompleteParts matches a Complete's part list with the stored parts
+// (doc 436/7742 and the error table of 436/7730): numbers must ascend
+// (else InvalidPartOrder) and run 1, 2, 3... without a gap (InvalidPart:
+// "当上传块编号不连续的时候"; UNVERIFIED that a list must start at 1, which
+// every SDK's list does); each part must exist with its ETag (InvalidPart);
+// every part but the last must be at least 1 MB (EntityTooSmall).
+func checkCompleteParts(req completeRequest, stored []partInfo) ([]partInfo, *apiError) {
+	byNum := make(map[int]partInfo, len(stored))
+	for _, p := range stored {
+		byNum[p.Number] = p
+	}
+	for i, p := range req.Parts {
+		if i > 0 && p.PartNumber <= req.Parts[i-1].PartNumber {
+			return nil, errInvalidPartOrder
+		}
+	}
+	use := make([]partInfo, 0, len(req.Parts))
+	for i, p := range req.Parts {
+		if p.PartNumber != i+1 {
+			return nil, errInvalidPart
+		}
+		sp, ok := byNum[p.PartNumber]
+		if !ok || strings.Trim(p.ETag, `"`) != strings.Trim(sp.ETag, `"`) {
+			return nil, errInvalidPart
+		}
+		use = append(use, sp)
+	}
+	for _, p := range use[:len(use)-1] {
+		if p.Size < minPartSize {
+			return nil, errEntityTooSmall
+		}
+	}
+	return use, nil
+}
+
+// afterCompleteHeader, when set by a test, runs after Complete has sent its
+// 200 and before it assembles: the window in which another writer can win.
+var afterCompleteHeader func(key string)
+
+// completeKeepAlive is the interval between the spaces Complete sends
+// while it assembles.
 var completeKeepAlive = time.Second
 
 // completeErrorBody is the CompleteError fault: 200, a chunk of spaces,
@@ -419,6 +456,7 @@ var completeKeepAlive = time.Second
 func (s *Server) completeErrorBody(q *request) error {
 	h := q.w.Header()
 	h.Set("Content-Type", "application/xml")
+	h.Del("Content-Length")
 	q.w.WriteHeader(http.StatusOK)
 	q.w.Write([]byte("  "))
 	http.NewResponseController(q.w).Flush()
@@ -434,8 +472,8 @@ func (s *Server) writeEmbeddedError(q *request, ae *apiError) error {
 // assemble publishes the parts as one object: by hard links and a manifest
 // (commitMultipart), or, on a file system without hard links, by copying
 // the parts into one object file. Either way it then removes the upload.
-func (s *Server) assemble(id string, parts []partInfo, m objectMeta) error {
-	err := s.store.commitMultipart(id, parts, m)
+func (s *Server) assemble(id string, parts []partInfo, m objectMeta, noOverwrite bool) error {
+	err := s.store.commitMultipart(id, parts, m, noOverwrite)
 	var le *os.LinkError
 	if !errors.As(err, &le) {
 		return err
@@ -452,7 +490,7 @@ func (s *Server) assemble(id string, parts []partInfo, m objectMeta) error {
 			return fmt.Errorf("part %d: %w", p.Number, err)
 		}
 	}
-	if err := s.store.commitObject(rc, m); err != nil {
+	if err := s.store.commitObject(rc, m, noOverwrite); err != nil {
 		return err
 	}
 	return s.store.removeUpload(id)

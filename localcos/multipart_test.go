@@ -143,15 +143,24 @@ func TestCompleteValidation(t *testing.T) {
 	cosErr(t, err, 404, "NoSuchUpload")
 	_, err = c.Object.UploadPart(bg, "v.bin", init.UploadID, 10001, bytes.NewReader(small), nil)
 	cosErr(t, err, 400, "InvalidArgument")
+	// Part numbers must run from 1 without a gap (doc 7742: InvalidPart
+	// when the numbers are not continuous).
+	cosErr(t, complete(p(2, big), p(3, big)), 400, "InvalidPart")
+	for i, b := range [][]byte{big, big, small} {
+		if _, err := c.Object.UploadPart(bg, "v.bin", init.UploadID, i+1, bytes.NewReader(b), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cosErr(t, complete(p(1, big), p(3, small)), 400, "InvalidPart")
 	// A small last part is fine.
-	if err := complete(p(2, big), p(3, big)); err != nil {
+	if err := complete(p(1, big), p(2, big), p(3, small)); err != nil {
 		t.Fatal(err)
 	}
 	head, err := c.Object.Head(bg, "v.bin", nil)
-	if err != nil || head.ContentLength != 2<<20 {
+	if err != nil || head.ContentLength != 2<<20+int64(len(small)) {
 		t.Fatalf("head: %v", err)
 	}
-	want := crc64.Checksum(append(append([]byte{}, big...), big...), crc64.MakeTable(crc64.ECMA))
+	want := crc64.Checksum(append(append(append([]byte{}, big...), big...), small...), crc64.MakeTable(crc64.ECMA))
 	if head.Header.Get("x-cos-hash-crc64ecma") != strconv.FormatUint(want, 10) {
 		t.Fatal("crc of completed object")
 	}

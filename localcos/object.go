@@ -3,7 +3,9 @@ package localcos
 import (
 	"bytes"
 	"crypto/md5"
+	"crypto/sha1"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -24,11 +26,16 @@ const (
 // HEAD and GET.
 var storedHeaders = []string{"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"}
 
-// objectHeaders collects what an upload request says about the object.
-func objectHeaders(h http.Header) (objectMeta, *apiError) {
+// objectHeaders validates and collects what an upload request for key says
+// about the object. The Content-Type is stored as sent, or inferred from
+// the key (mime.go).
+func objectHeaders(h http.Header, key string) (objectMeta, *apiError) {
+	if aerr := checkUploadHeaders(h); aerr != nil {
+		return objectMeta{}, aerr
+	}
 	m := objectMeta{ContentType: h.Get("Content-Type"), StorageClass: h.Get("x-cos-storage-class")}
 	if m.ContentType == "" {
-		m.ContentType = "application/octet-stream"
+		m.ContentType = typeForKey(key)
 	}
 	for _, k := range storedHeaders {
 		if v := h.Get(k); v != "" {
@@ -89,12 +96,21 @@ func (s *Server) readBody(q *request, body *bodyReader, max int64) (*received, e
 	if aerr != nil {
 		return nil, aerr
 	}
+	wantSHA1, aerr := sha1Header(q.r.Header)
+	if aerr != nil {
+		return nil, aerr
+	}
 	limit, aerr := trafficLimit(q.r.Header.Get("x-cos-traffic-limit"))
 	if aerr != nil {
 		return nil, aerr
 	}
 	body.limit(limit)
-	rc, err := s.store.receive(io.LimitReader(body, max+1))
+	var src io.Reader = io.LimitReader(body, max+1)
+	sh := sha1.New()
+	if wantSHA1 != "" {
+		src = io.TeeReader(src, sh)
+	}
+	rc, err := s.store.receive(src)
 	if err != nil {
 		if q.reset {
 			return nil, err
@@ -108,6 +124,10 @@ func (s *Server) readBody(q *request, body *bodyReader, max int64) (*received, e
 	if sum != nil && !bytes.Equal(sum, rc.md5) {
 		rc.discard()
 		return nil, errBadDigest
+	}
+	if wantSHA1 != "" && hex.EncodeToString(sh.Sum(nil)) != wantSHA1 {
+		rc.discard()
+		return nil, errBadSHA1
 	}
 	return rc, nil
 }
@@ -132,7 +152,7 @@ func (s *Server) putObject(q *request, body *bodyReader) error {
 	if err := checkLength(q, maxPutSize); err != nil {
 		return err
 	}
-	m, aerr := objectHeaders(q.r.Header)
+	m, aerr := objectHeaders(q.r.Header, q.key)
 	if aerr != nil {
 		return aerr
 	}
@@ -141,7 +161,8 @@ func (s *Server) putObject(q *request, body *bodyReader) error {
 		return err
 	}
 	m.Key, m.Size, m.ETag, m.CRC64, m.LastModified = q.key, rc.size, rc.etag(), rc.crc, q.now.UTC()
-	if err := s.store.commitObject(rc, m); err != nil {
+	// x-cos-forbid-overwrite on PUT (doc 7749; reference §9).
+	if err := s.store.commitObject(rc, m, forbidOverwrite(q.r.Header.Get("x-cos-forbid-overwrite"))); err != nil {
 		return err
 	}
 	h := q.w.Header()

@@ -34,7 +34,8 @@ func (s *Server) postObject(q *request, body *bodyReader) error {
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return errInvalidArgument("POST requires exactly one file upload per request.")
+			// doc 436/7730: "IncorrectNumberOfFilesInPostRequest Post 请求每次只允许上传一个文件".
+			return errorf(http.StatusBadRequest, "IncorrectNumberOfFilesInPostRequest", "POST requires exactly one file upload per request.")
 		}
 		if err != nil {
 			if q.reset {
@@ -55,11 +56,11 @@ func (s *Server) postObject(q *request, body *bodyReader) error {
 			continue
 		}
 		// The file comes last: everything needed to authorise is known.
-		return s.postFile(q, body, form, part.FileName(), part.Header.Get("Content-Type"), part)
+		return s.postFile(q, body, form, part.FileName(), part)
 	}
 }
 
-func (s *Server) postFile(q *request, body *bodyReader, form postForm, filename, partType string, file io.Reader) error {
+func (s *Server) postFile(q *request, body *bodyReader, form postForm, filename string, file io.Reader) error {
 	key, ok := form["key"]
 	if !ok || key == "" {
 		return errInvalidArgument("Bucket POST must contain a field named 'key'.")
@@ -82,10 +83,10 @@ func (s *Server) postFile(q *request, body *bodyReader, form postForm, filename,
 	for k, v := range form {
 		h.Set(k, v)
 	}
-	if h.Get("Content-Type") == "" && partType != "" {
-		h.Set("Content-Type", partType)
-	}
-	m, aerr := objectHeaders(h)
+	// The object's type is the Content-Type form field; the file part's own
+	// Content-Type is ignored (doc 436/14690; tencentyun/cos-js-sdk-v5#40),
+	// and without the field the type is inferred from the key, as for PUT.
+	m, aerr := objectHeaders(h, key)
 	if aerr != nil {
 		return aerr
 	}
@@ -108,10 +109,14 @@ func (s *Server) postFile(q *request, body *bodyReader, form postForm, filename,
 		return errEntityTooLarge
 	}
 	m.Key, m.Size, m.ETag, m.CRC64, m.LastModified = key, rc.size, rc.etag(), rc.crc, q.now.UTC()
-	if err := s.store.commitObject(rc, m); err != nil {
+	// x-cos-forbid-overwrite on POST, as a form field (the POST form carries
+	// what PUT sends as headers, doc 436/14690) or a header
+	// (tencentyun/cos-wx-sdk-v5#84).
+	noOverwrite := forbidOverwrite(form["x-cos-forbid-overwrite"]) || forbidOverwrite(q.r.Header.Get("x-cos-forbid-overwrite"))
+	if err := s.store.commitObject(rc, m, noOverwrite); err != nil {
 		return err
 	}
-	location := "http://" + q.r.Host + "/" + escapePath(key)
+	location := q.scheme() + "://" + q.r.Host + "/" + escapePath(key)
 	hdr := q.w.Header()
 	hdr.Set("ETag", m.ETag)
 	hdr.Set("Location", location)
@@ -197,7 +202,7 @@ func (s *Server) authenticatePost(q *request, form postForm) (p postPolicy, minL
 			return p, 0, 0, errExpiredToken
 		}
 		q.cred = cred
-		if err := s.authorize(q); err != nil {
+		if err := s.authorize(q, form); err != nil {
 			return p, 0, 0, err
 		}
 	}

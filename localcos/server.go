@@ -3,13 +3,17 @@ package localcos
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,8 +30,18 @@ type Config struct {
 	SecretKey    string        //
 	STSLifetime  time.Duration // lifetime of issued temporary credentials (default 1800s)
 	STSAuthToken string        // if set, credential server requires "Authorization: Bearer <token>"
-	Faults       *Faults       // optional fault plan, may be nil; also settable later through Server.Faults
-	Log          io.Writer     // one line per request; nil = discard. Never logs signatures/tokens.
+	// STSActions is the default grant of GET /sts ("name/cos:<API>"); nil
+	// means SampleActions, exactly what Tencent's sample servers grant.
+	// Tests that need HeadObject or AbortMultipartUpload set BroadActions
+	// (or send a policy parameter).
+	STSActions []string
+	Faults     *Faults // optional fault plan, may be nil; also settable later through Server.Faults
+	// TLS serves both listeners over HTTPS with a certificate from a CA
+	// generated at start (tls.go); CAFile is where the CA certificate is
+	// written ("" = DataDir/localcos-ca.pem).
+	TLS    bool
+	CAFile string
+	Log    io.Writer // one line per request; nil = discard. Never logs signatures/tokens.
 }
 
 // Defaults used when a Config field is empty.
@@ -47,6 +61,10 @@ type Server struct {
 
 	cosLn, stsLn   net.Listener
 	cosSrv, stsSrv *http.Server
+
+	tlsConfig *tls.Config // nil without Config.TLS
+	caPool    *x509.CertPool
+	caFile    string
 
 	ctx    context.Context // cancelled by Close: ends stalls and keep-alive loops
 	cancel context.CancelFunc
@@ -92,37 +110,61 @@ func Start(cfg Config) (*Server, error) {
 	if s.faults == nil {
 		s.faults = &Faults{}
 	}
+	if cfg.TLS {
+		if err := s.setupTLS(); err != nil {
+			return nil, fmt.Errorf("localcos: %w", err)
+		}
+	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 
-	s.cosLn, err = net.Listen("tcp", cfg.Addr)
+	s.cosLn, err = s.listen(cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("localcos: listen %s: %w", cfg.Addr, err)
 	}
-	s.cosSrv = &http.Server{Handler: http.HandlerFunc(s.serveCOS), ReadHeaderTimeout: time.Minute,
+	// net/http's own complaints (TLS handshakes a client refused) go to
+	// the request log, not to stderr.
+	errLog := log.New(logWriter{s}, "", 0)
+	s.cosSrv = &http.Server{Handler: http.HandlerFunc(s.serveCOS), ReadHeaderTimeout: time.Minute, ErrorLog: errLog,
 		BaseContext: func(net.Listener) context.Context { return s.ctx }}
 	if cfg.STSAddr != "" {
-		s.stsLn, err = net.Listen("tcp", cfg.STSAddr)
+		s.stsLn, err = s.listen(cfg.STSAddr)
 		if err != nil {
 			s.cosLn.Close()
 			return nil, fmt.Errorf("localcos: listen %s: %w", cfg.STSAddr, err)
 		}
-		s.stsSrv = &http.Server{Handler: s.stsHandler(), ReadHeaderTimeout: time.Minute}
+		s.stsSrv = &http.Server{Handler: s.stsHandler(), ReadHeaderTimeout: time.Minute, ErrorLog: errLog}
 		go s.stsSrv.Serve(s.stsLn)
 	}
 	go s.cosSrv.Serve(s.cosLn)
 	return s, nil
 }
 
-// URL is the COS endpoint, e.g. "http://127.0.0.1:PORT"; requests to it go
-// to the default bucket.
-func (s *Server) URL() string { return "http://" + s.cosLn.Addr().String() }
+// listen binds addr, wrapped in TLS when the server has a certificate.
+func (s *Server) listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil || s.tlsConfig == nil {
+		return ln, err
+	}
+	return tls.NewListener(ln, s.tlsConfig), nil
+}
+
+func (s *Server) scheme() string {
+	if s.tlsConfig != nil {
+		return "https://"
+	}
+	return "http://"
+}
+
+// URL is the COS endpoint, e.g. "http://127.0.0.1:PORT" (https with
+// Config.TLS); requests to it go to the default bucket.
+func (s *Server) URL() string { return s.scheme() + s.cosLn.Addr().String() }
 
 // STSURL is the credential server's base URL, or "" when there is none.
 func (s *Server) STSURL() string {
 	if s.stsLn == nil {
 		return ""
 	}
-	return "http://" + s.stsLn.Addr().String()
+	return s.scheme() + s.stsLn.Addr().String()
 }
 
 // Bucket is the default bucket's name.
@@ -168,6 +210,14 @@ func (s *Server) newRequestID(now time.Time) string {
 	raw := fmt.Sprintf("%x_%x_%x_%x", now.Unix(), binary.BigEndian.Uint32(b[:4]),
 		s.reqSeq.Add(1), binary.BigEndian.Uint32(b[4:])&0xffffff)
 	return base64.StdEncoding.EncodeToString([]byte(raw))
+}
+
+// logWriter feeds net/http's error log into the request log.
+type logWriter struct{ s *Server }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.s.logf("%s", strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 func (s *Server) logf(format string, args ...any) {

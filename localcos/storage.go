@@ -177,14 +177,21 @@ func (rc *received) seal(m objectMeta) error {
 	return rc.f.Close()
 }
 
-// commitObject publishes a sealed file as the object m.Key.
-func (st *store) commitObject(rc *received, m objectMeta) error {
+// commitObject publishes a sealed file as the object m.Key. With
+// noOverwrite (x-cos-forbid-overwrite: true) it fails with 409
+// FileAlreadyExists when the key exists; the check and the rename happen
+// under one lock, so of two racing writers exactly one wins.
+func (st *store) commitObject(rc *received, m objectMeta, noOverwrite bool) error {
 	defer rc.discard()
 	if err := rc.seal(m); err != nil {
 		return err
 	}
 	dst := st.objectPath(m.Key)
 	st.mu.Lock()
+	if noOverwrite && st.index[m.Key] != nil {
+		st.mu.Unlock()
+		return errFileExists
+	}
 	err := os.Rename(rc.f.Name(), dst)
 	if errors.Is(err, fs.ErrNotExist) {
 		// The first object of its fan-out directory (MkdirAll on every
@@ -204,6 +211,13 @@ func (st *store) commitObject(rc *received, m objectMeta) error {
 	st.mu.Unlock()
 	removeBlob(gone)
 	return nil
+}
+
+// exists reports whether key is a visible object.
+func (st *store) exists(key string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.index[key] != nil
 }
 
 func (st *store) deleteObject(key string) error {

@@ -53,7 +53,9 @@ type PostPolicyResponse struct {
 
 func (s *Server) stsHandler() http.Handler {
 	mux := http.NewServeMux()
+	// The sample servers answer /sts on any method (express app.all).
 	mux.HandleFunc("GET /sts", s.guard("sts:/sts", s.serveSTS))
+	mux.HandleFunc("POST /sts", s.guard("sts:/sts", s.serveSTS))
 	mux.HandleFunc("GET /put-sign", s.guard("sts:/put-sign", s.servePutSign))
 	mux.HandleFunc("GET /post-policy", s.guard("sts:/post-policy", s.servePostPolicy))
 	mux.HandleFunc("GET /-/stats", func(w http.ResponseWriter, r *http.Request) {
@@ -98,19 +100,40 @@ func jsonError(w http.ResponseWriter, status int, code, msg string) int {
 	return status
 }
 
-// serveSTS issues upload credentials. Query parameters: prefix narrows the
-// allowed key prefix; duration (seconds, 1..7200) overrides the lifetime.
+// serveSTS issues upload credentials, like GetFederationToken behind a
+// sample server. Parameters (query, or form for POST): policy, a CAM policy
+// document (policy.go) that replaces the default grant; prefix narrows the
+// default grant's key prefix; duration (seconds, 1..7200) overrides the
+// lifetime. The default grant is Config.STSActions (SampleActions unless
+// set) on every key under prefix.
 func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request) int {
+	if err := r.ParseForm(); err != nil {
+		return jsonError(w, http.StatusBadRequest, "InvalidParameter", "cannot read the parameters")
+	}
 	life := s.cfg.STSLifetime
-	if v := r.URL.Query().Get("duration"); v != "" {
+	if v := r.Form.Get("duration"); v != "" {
 		n, err := strconv.Atoi(v)
+		// 7200 s: GetFederationToken's maximum for a root account (reference §4).
 		if err != nil || n < 1 || n > 7200 {
 			return jsonError(w, http.StatusBadRequest, "InvalidParameter", "duration must be 1..7200 seconds")
 		}
 		life = time.Duration(n) * time.Second
 	}
+	var pol *Policy
+	if raw := r.Form.Get("policy"); raw != "" {
+		p, err := parsePolicy(raw)
+		if err != nil {
+			// STS answers a bad policy with InvalidParameter.PolicyError... in
+			// its own shape; the samples pass such errors through as JSON.
+			return jsonError(w, http.StatusBadRequest, "InvalidParameter", err.Error())
+		}
+		pol = p
+	} else {
+		p := UploadPolicy(s.cfg.Region, s.cfg.Bucket, r.Form.Get("prefix"), s.cfg.STSActions)
+		pol = &p
+	}
 	now := s.now()
-	id, secret, token, c := s.issue(now, life, r.URL.Query().Get("prefix"), uploadActions)
+	id, secret, token, c := s.issue(now, life, pol)
 	var out stsResponse
 	out.Credentials.TmpSecretID, out.Credentials.TmpSecretKey, out.Credentials.SessionToken = id, secret, token
 	out.StartTime, out.ExpiredTime = c.Start, c.Expire
@@ -118,6 +141,13 @@ func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request) int {
 	out.RequestID = s.newRequestID(now)
 	writeJSON(w, http.StatusOK, out)
 	return http.StatusOK
+}
+
+// keyPolicy grants one action on exactly one key, as cos-demo
+// server/upload-sign/nodejs/app.js does for its signed uploads.
+func (s *Server) keyPolicy(action, key string) *Policy {
+	return &Policy{Version: "2.0", Statement: []Statement{{Effect: "allow", Action: []string{"name/cos:" + action},
+		Resource: []string{"qcs::cos:" + s.cfg.Region + ":uid/" + appID(s.cfg.Bucket) + ":" + s.cfg.Bucket + "/" + key}}}}
 }
 
 var extPattern = regexp.MustCompile(`^[A-Za-z0-9]{0,16}$`)
@@ -138,7 +168,7 @@ func (s *Server) servePutSign(w http.ResponseWriter, r *http.Request) int {
 	}
 	now := s.now()
 	key := newKey(now, ext)
-	id, secret, token, c := s.issue(now, s.cfg.STSLifetime, key, []string{"PutObject"})
+	id, secret, token, c := s.issue(now, s.cfg.STSLifetime, s.keyPolicy("PutObject", key))
 	host := s.cosLn.Addr().String()
 	keyTime := strconv.FormatInt(c.Start, 10) + ";" + strconv.FormatInt(c.Expire, 10)
 	// Only host is signed, so the browser may send any Content-Type/Length.
@@ -157,7 +187,7 @@ func (s *Server) servePostPolicy(w http.ResponseWriter, r *http.Request) int {
 	}
 	now := s.now()
 	key := newKey(now, ext)
-	id, secret, token, c := s.issue(now, s.cfg.STSLifetime, key, []string{"PostObject"})
+	id, secret, token, c := s.issue(now, s.cfg.STSLifetime, s.keyPolicy("PostObject", key))
 	keyTime := strconv.FormatInt(c.Start, 10) + ";" + strconv.FormatInt(c.Expire, 10)
 	policy := map[string]any{
 		"expiration": time.Unix(c.Expire, 0).UTC().Format("2006-01-02T15:04:05.000Z"),
