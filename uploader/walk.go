@@ -184,7 +184,7 @@ func (e *Engine) existing(r *record) *entry {
 		return nil
 	}
 	t := e.byPath[r.Path]
-	if t == nil || t.gone || e.full(t).Key != r.Key {
+	if t == nil || t.gone || e.full(t).requested() != r.Key {
 		return nil
 	}
 	return t
