@@ -345,7 +345,15 @@ func (w *worker) settle(ctx context.Context, cerr error, whole uint64, tried boo
 	if denied {
 		herr = errHeadDenied
 	}
+	gone, exists := isNoSuchUpload(cerr), isAlreadyExists(cerr)
 	if herr == nil && info.Found && info.Size == w.r.Size {
+		if info.CRC64 == whole && exists {
+			// Our lost Complete, or another client's identical object:
+			// ours only if our upload is gone.
+			if open, lerr := w.uploadOpen(ctx); lerr != nil || open {
+				return nil, cerr
+			}
+		}
 		if info.CRC64 == whole {
 			return &result{key: w.r.Key, etag: info.ETag, crc: whole, reqID: info.RequestID}, nil
 		}
@@ -354,7 +362,6 @@ func (w *worker) settle(ctx context.Context, cerr error, whole uint64, tried boo
 				msg: fmt.Sprintf("complete: COS stored different data: its CRC64 is %d, the file's is %d", info.CRC64, whole)}
 		}
 	}
-	gone, exists := isNoSuchUpload(cerr), isAlreadyExists(cerr)
 	if !gone && !exists {
 		return nil, cerr
 	}
