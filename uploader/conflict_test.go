@@ -234,4 +234,3 @@ func TestCodecRequestedAndUnverified(t *testing.T) {
 		t.Errorf("version 2 record: %+v, %v", old, err)
 	}
 }
-
