@@ -234,3 +234,28 @@ func TestCodecRequestedAndUnverified(t *testing.T) {
 		t.Errorf("version 2 record: %+v, %v", old, err)
 	}
 }
+
+// TestFakeLostPutThen409: a PUT reaches COS but its answer is lost; the
+// retry (with forbid-overwrite) meets our own object. Where HEAD is
+// allowed, size and CRC64 show it is ours: Done, no renamed copy.
+func TestFakeLostPutThen409(t *testing.T) {
+	v := newFakeEnv(t)
+	v.store.fault = func(op string, n, _ int) *fault {
+		if op == "put" && n == 1 {
+			return &fault{apply: true, err: errConnReset}
+		}
+		return nil
+	}
+	cfg := v.config()
+	cfg.OnConflict = Rename
+	e := v.engine(cfg)
+	defer e.Close()
+	p := v.file("lost.txt", 700, 14)
+	s := final(t, e, onlyTask(t, e, e.Add(p)))
+	if s.State != Done || s.Key != "lost.txt" || !s.Verified {
+		t.Fatalf("lost PUT answer: %s key %q err %+v", s.State, s.Key, s.LastErr)
+	}
+	if _, ok := v.store.object("lost (1).txt"); ok {
+		t.Error("a lost answer made a renamed copy")
+	}
+}

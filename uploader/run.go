@@ -177,7 +177,9 @@ func (w *worker) putObject() (*result, error) {
 	defer f.Close()
 	var rep reply
 	var crc uint64
+	attempts := 0 // after the first, an earlier PUT may have reached COS (its answer lost)
 	err = w.retry("upload", func(ctx context.Context) error {
+		attempts++
 		return w.gated(ctx, func() error {
 			if err := checkFile(f, r); err != nil {
 				return err
@@ -198,10 +200,31 @@ func (w *worker) putObject() (*result, error) {
 			return checkCRC(rep, sum, "upload")
 		})
 	})
+	if err != nil && attempts > 1 && isAlreadyExists(err) {
+		// Our own earlier PUT may be what is there: where HEAD is allowed,
+		// the same size and CRC64 say so (else the conflict policy decides).
+		if res := w.ownObject(); res != nil {
+			return res, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return finishSingle(f, r, r.Key, rep.ETag, crc, rep.RequestID)
+}
+
+// ownObject returns the result of an upload whose object is already at
+// w.r.Key (same size and CRC64 as the file), or nil when that cannot be
+// shown.
+func (w *worker) ownObject() *result {
+	info, denied, err := w.look(w.r.Key)
+	if err != nil || denied || !info.Found {
+		return nil
+	}
+	if same, err := identical(&w.r, info); err != nil || !same {
+		return nil
+	}
+	return &result{key: w.r.Key, etag: info.ETag, crc: info.CRC64, reqID: info.RequestID}
 }
 
 // finishSingle ends a one-request upload (simple PUT or server-signed PUT):
