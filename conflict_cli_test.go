@@ -100,3 +100,60 @@ func TestCLIRenameRerunAddsNoCopy(t *testing.T) {
 		t.Error("rename overwrote the existing object")
 	}
 }
+
+// TestCLIUnverifiedShown: a lost Complete under the sample grant ends done
+// but not verified; the result line, the final summary line and --json
+// say so (never a plain "done").
+func TestCLIUnverifiedShown(t *testing.T) {
+	isolate(t)
+	for _, mode := range []string{"json", "text"} {
+		faults, err := localcos.ParseFaults("complete-drop:times=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := startCOS(t, localcos.Config{Faults: faults})
+		file, _ := writeTestFile(t, t.TempDir(), "big.bin", patterned(3<<20, 5))
+		args := []string{"upload", "--endpoint", s.URL(), "--sts-url", s.STSURL() + "/sts", "--part-size", "1MiB",
+			"--state-dir", filepath.Join(t.TempDir(), "st")}
+		if mode == "json" {
+			args = append(args, "--json")
+		}
+		args = append(args, file)
+		r := runCLI(t, args...)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d", mode, r.code)
+		}
+		if mode == "text" {
+			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+			if last := lines[len(lines)-1]; !strings.Contains(last, "1 of them NOT verified") {
+				t.Errorf("final line %q does not say the upload is not verified", last)
+			}
+			if !strings.Contains(r.stdout, "done, NOT verified") {
+				t.Errorf("result line does not say NOT verified: %q", r.stdout)
+			}
+			continue
+		}
+		var done, summary bool
+		for _, line := range strings.Split(r.stdout, "\n") {
+			var ev struct {
+				Event      string `json:"event"`
+				State      string `json:"state"`
+				Note       string `json:"note"`
+				Verified   *bool  `json:"verified"`
+				Unverified *int   `json:"unverified"`
+			}
+			if json.Unmarshal([]byte(line), &ev) != nil {
+				continue
+			}
+			if ev.State == "done" {
+				done = ev.Verified != nil && !*ev.Verified && ev.Note == "completed_unverified"
+			}
+			if ev.Event == "summary" {
+				summary = ev.Unverified != nil && *ev.Unverified == 1
+			}
+		}
+		if !done || !summary {
+			t.Errorf("--json: done event verified=false with note %v, summary unverified=1 %v", done, summary)
+		}
+	}
+}
