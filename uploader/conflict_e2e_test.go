@@ -191,6 +191,9 @@ func TestSampleSTSLostComplete(t *testing.T) {
 			if _, _, crc := v.head("lost.bin"); crc != mustCRC(t, p) {
 				t.Error("the object is not the file")
 			}
+			if h := e.History(); len(h) != 1 || h[0].Verified != c.verified {
+				t.Errorf("history (receipts): %+v, want verified %v", h, c.verified)
+			}
 			// Reopened from the journal, it is still not verified.
 			if err := e.Close(); err != nil {
 				t.Fatal(err)
