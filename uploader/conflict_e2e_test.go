@@ -56,7 +56,12 @@ func (v *env) put(key string, data []byte) {
 // no multipart upload left open), and rerunning it once finished adds no
 // "big (2).bin".
 func TestSampleSTSRenameCrashRerun(t *testing.T) {
-	v, cfg := newSampleEnv(t, nil, nil)
+	t.Run("sample grant", func(t *testing.T) { renameCrashRerun(t, nil) })
+	t.Run("broad grant", func(t *testing.T) { renameCrashRerun(t, localcos.BroadActions) })
+}
+
+func renameCrashRerun(t *testing.T, actions []string) {
+	v, cfg := newSampleEnv(t, actions, nil)
 	v.put("big.bin", []byte("another client's object"))
 	p := filepath.Join(v.data, "big.bin")
 	writeFile(t, p, 8<<20, 21)
