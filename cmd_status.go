@@ -60,7 +60,11 @@ func runStatus(args []string) int {
 				enc.Encode(snapEvent("task", s))
 				continue
 			}
-			line := fmt.Sprintf("  %-10s %5.1f%% %10s  %s -> %s", tr(string(s.State)), pct(s.Acked, s.Size), humanBytes(s.Size), s.Path, s.Key)
+			state := tr(string(s.State))
+			if s.State == uploader.Done && !s.Verified {
+				state = tr("done, NOT verified")
+			}
+			line := fmt.Sprintf("  %-10s %5.1f%% %10s  %s -> %s", state, pct(s.Acked, s.Size), humanBytes(s.Size), s.Path, s.Key)
 			if s.LastErr != nil && s.State == uploader.Failed {
 				line += "\n             " + errText(s.LastErr)
 			}

@@ -173,6 +173,9 @@ type uploadOutput struct {
 	w     io.Writer
 	lines int // lines drawn by the last redraw
 	enc   *json.Encoder
+	// unverified counts this run's done files whose copy in COS could not
+	// be checked (the summary says so: never "done" alone for them).
+	unverified int
 }
 
 func newUploadOutput(asJSON bool) *uploadOutput {
@@ -196,8 +199,11 @@ type jsonEvent struct {
 	Requests []string            `json:"request_ids,omitempty"`
 	Error    *uploader.TaskError `json:"error,omitempty"`
 	Note     string              `json:"note,omitempty"`
-	Totals   *uploader.Totals    `json:"totals,omitempty"`
-	ExitCode *int                `json:"exit_code,omitempty"`
+	Verified *bool               `json:"verified,omitempty"` // done events: COS's copy was checked (size and CRC64)
+	// Unverified (summary): done files whose copy could not be checked.
+	Unverified *int             `json:"unverified,omitempty"`
+	Totals     *uploader.Totals `json:"totals,omitempty"`
+	ExitCode   *int             `json:"exit_code,omitempty"`
 }
 
 func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
@@ -205,6 +211,10 @@ func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
 		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: session.NoteOf(s.Note)}
 	if s.State == uploader.Done || s.State == uploader.Skipped {
 		ev.CRC64 = strconv.FormatUint(s.CRC64, 10)
+	}
+	if s.State == uploader.Done {
+		v := s.Verified
+		ev.Verified = &v
 	}
 	return ev
 }
@@ -276,19 +286,28 @@ func (o *uploadOutput) clear() {
 
 // result prints one finished task.
 func (o *uploadOutput) result(s uploader.Snapshot) {
+	if s.State == uploader.Done && !s.Verified {
+		o.unverified++
+	}
 	if o.json {
 		o.enc.Encode(snapEvent(string(s.State), s))
 		return
 	}
 	o.clear()
-	switch s.State {
-	case uploader.Done:
+	switch {
+	case s.State == uploader.Done && !s.Verified:
+		fmt.Fprintf(o.w, "%s %s -> %s (%s): %s\n", tr("done, NOT verified"), s.Path, s.Key, humanBytes(s.Size),
+			tr("the answer to the last request was lost and these credentials may not read the object (HeadObject) to check it"))
+	case s.State == uploader.Done:
 		fmt.Fprintf(o.w, "%s %s -> %s (%s)\n", tr("done"), s.Path, s.Key, humanBytes(s.Size))
-	case uploader.Skipped:
+	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteSkippedUncompared:
+		fmt.Fprintf(o.w, "%s %s -> %s: %s\n", tr("skipped (exists)"), s.Path, s.Key,
+			tr("an object is already there; it could not be compared with the file because these credentials may not read it (HeadObject)"))
+	case s.State == uploader.Skipped:
 		fmt.Fprintf(o.w, "%s %s -> %s\n", tr("skipped (identical)"), s.Path, s.Key)
-	case uploader.Failed:
+	case s.State == uploader.Failed:
 		fmt.Fprintf(o.w, "%s %s: %s\n", tr("FAILED"), s.Path, errText(s.LastErr))
-	case uploader.Canceled:
+	case s.State == uploader.Canceled:
 		fmt.Fprintf(o.w, "%s %s\n", tr("canceled"), s.Path)
 	}
 }
@@ -369,12 +388,17 @@ func (o *uploadOutput) summary(res uploader.BatchResult, interrupted bool) int {
 		code = 130
 	}
 	if o.json {
-		o.enc.Encode(jsonEvent{Event: "summary", Time: time.Now(), ExitCode: &code,
+		o.enc.Encode(jsonEvent{Event: "summary", Time: time.Now(), ExitCode: &code, Unverified: &o.unverified,
 			Totals: &uploader.Totals{Tasks: tasks, Done: done, Skipped: skipped, Failed: len(failed), Bytes: res.DoneBytes, Acked: res.DoneBytes}})
 		return code
 	}
 	w := os.Stderr
-	fmt.Fprintf(w, tr("%d done (%s), %d skipped, %d failed, %d not finished.")+"\n", done, humanBytes(res.DoneBytes), skipped, len(failed), other)
+	if o.unverified > 0 {
+		fmt.Fprintf(w, tr("%d done (%s; %d of them NOT verified), %d skipped, %d failed, %d not finished.")+"\n",
+			done, humanBytes(res.DoneBytes), o.unverified, skipped, len(failed), other)
+	} else {
+		fmt.Fprintf(w, tr("%d done (%s), %d skipped, %d failed, %d not finished.")+"\n", done, humanBytes(res.DoneBytes), skipped, len(failed), other)
+	}
 	if len(failed) > 0 {
 		fmt.Fprintln(w, tr("Failed:"))
 		for _, s := range failed {

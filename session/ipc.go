@@ -61,6 +61,10 @@ type wireTask struct {
 	CRC64      uint64              `json:"c,omitempty"`
 	RequestIDs []string            `json:"r,omitempty"`
 	Note       json.RawMessage     `json:"o,omitempty"`
+	// Unverified marks a done task COS could not confirm (the negative, so
+	// the usual verified task costs nothing on the wire).
+	Unverified   bool   `json:"uv,omitempty"`
+	RequestedKey string `json:"rk,omitempty"`
 }
 
 func toWire(in []uploader.Snapshot) []wireTask {
@@ -68,7 +72,10 @@ func toWire(in []uploader.Snapshot) []wireTask {
 	for i, s := range in {
 		out[i] = wireTask{ID: s.ID, Batch: s.Batch, Path: s.Path, Key: s.Key, Size: s.Size, Acked: s.Acked, Speed: s.Speed,
 			State: s.State, Attempts: s.Attempts, LastErr: s.LastErr, UploadID: s.UploadID, ETag: s.ETag, CRC64: s.CRC64,
-			RequestIDs: s.RequestIDs}
+			RequestIDs: s.RequestIDs, Unverified: s.State == uploader.Done && !s.Verified}
+		if s.RequestedKey != s.Key {
+			out[i].RequestedKey = s.RequestedKey
+		}
 		// Note is prose today and a typed Note{Code,Args} once the engine
 		// stores codes; JSON carries either unchanged.
 		if b, err := json.Marshal(s.Note); err == nil && string(b) != `""` && string(b) != `{}` {
@@ -83,7 +90,10 @@ func fromWire(in []wireTask) []uploader.Snapshot {
 	for i, w := range in {
 		out[i] = uploader.Snapshot{ID: w.ID, Batch: w.Batch, Path: w.Path, Key: w.Key, Size: w.Size, Acked: w.Acked, Speed: w.Speed,
 			State: w.State, Attempts: w.Attempts, LastErr: w.LastErr, UploadID: w.UploadID, ETag: w.ETag, CRC64: w.CRC64,
-			RequestIDs: w.RequestIDs}
+			RequestIDs: w.RequestIDs, Verified: !w.Unverified, RequestedKey: w.RequestedKey}
+		if out[i].RequestedKey == "" {
+			out[i].RequestedKey = w.Key
+		}
 		if len(w.Note) > 0 {
 			_ = json.Unmarshal(w.Note, &out[i].Note)
 		}

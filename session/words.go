@@ -111,6 +111,9 @@ var noteWords = map[uploader.NoteCode]string{
 	uploader.NoteUploadForgotten:      "COS no longer had the unfinished upload, so the file started again from the beginning.",
 	uploader.NoteResumedAfterRestart:  "Resumed after CosDrop restarted, from the parts COS had already acknowledged.",
 	uploader.NoteRestartedFileChanged: "The file changed after some of it was sent, so it started again from the beginning.",
+	uploader.NoteSkippedUncompared:    "Skipped: an object already exists at {{.key}}. It could not be compared with the file because these credentials do not allow reading object details (HeadObject), so it was left as it is.",
+	uploader.NoteCompletedUnverified:  "Uploaded but NOT verified: COS's answer to the last step was lost, and these credentials do not allow reading the object (HeadObject) to check it (upload {{.upload_id}}).",
+	uploader.NoteRestartedCRCMismatch: "COS stored data that differs from the file (CRC64 {{.remote}} instead of {{.local}}), so it is not trusted and the file was sent again.",
 	uploader.NoteUploadKept:           "The parts already sent are kept in COS (upload {{.upload_id}}), so Retry continues from them; Remove deletes them.",
 	uploader.NoteAbortPending:         "Deleting the parts already sent failed ({{.code}}); they stay in COS (upload {{.upload_id}}). Retry or Remove tries again.",
 }

@@ -41,7 +41,24 @@ func (e *Engine) startAbort(t *entry, r *record, st *step) {
 func (e *Engine) aborted(m abortDoneMsg, st *step) {
 	e.aborts--
 	t := m.t
-	if t.gone || t.run != nil {
+	if t.gone {
+		return
+	}
+	if t.run != nil || e.stateOf(t) == Done || e.stateOf(t) == Skipped {
+		// An upload dropped by a running or finished task (a conflict
+		// moved it to another key): a failed abort is recorded in its
+		// error list with the upload ID, so the fragments left on COS are
+		// visible and can be cleaned up.
+		if m.err != nil {
+			te := toTaskError("abort", m.err, time.Now())
+			if te.HTTPStatus == http.StatusForbidden {
+				te.Code = CodeAbortDenied
+			}
+			te.Args = map[string]string{"upload_id": m.uploadID}
+			r := e.stage(t, st)
+			r.Errors = append(r.Errors, te)
+			e.persist(t, st)
+		}
 		return
 	}
 	r := e.stage(t, st)

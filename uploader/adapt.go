@@ -238,9 +238,9 @@ type measuredStore struct {
 	a *adaptive
 }
 
-func (m measuredStore) put(ctx context.Context, key string, body io.Reader, size int64, ctype string) (reply, error) {
+func (m measuredStore) put(ctx context.Context, key string, body io.Reader, size int64, o writeOpts) (reply, error) {
 	start := time.Now()
-	rep, err := m.objectStore.put(ctx, key, body, size, ctype)
+	rep, err := m.objectStore.put(ctx, key, body, size, o)
 	m.observe(start, size, err)
 	return rep, err
 }

@@ -73,10 +73,17 @@ type Snapshot struct {
 	// created the object (PUT, or Initiate/Complete), for receipts.
 	RequestIDs []string
 	Note       Note // a remark as a code and parameters, e.g. that a paused simple upload restarts from zero
-	Created    time.Time
-	Started    time.Time
-	Finished   time.Time
-	Version    uint64 // increases on every change; the change feed's cursor
+	// Verified: Done, and COS's object was checked against the file's
+	// CRC64. A Done task that is not verified carries
+	// NoteCompletedUnverified saying why.
+	Verified bool
+	// RequestedKey is the key the user asked for; Key differs from it when
+	// the rename policy chose another name.
+	RequestedKey string
+	Created      time.Time
+	Started      time.Time
+	Finished     time.Time
+	Version      uint64 // increases on every change; the change feed's cursor
 }
 
 // Totals summarises the queue for a status bar.

@@ -23,16 +23,25 @@ import (
 //
 // Version 2 stores the Note as its code and parameters; version 1 records
 // held an English sentence there, mapped by legacyNote when read.
+// Version 3 adds the requested key (after the errors; "" when it is the
+// key) and the Unverified bit in the flag byte.
 const (
 	recordV1 = 1
 	recordV2 = 2
+	recordV3 = 3
+)
+
+// Bits of the flag byte.
+const (
+	flagResolved   = 1
+	flagUnverified = 2
 )
 
 var errBadRecord = errors.New("truncated or unknown record")
 
 func encodeRecord(r *record) ([]byte, error) {
 	b := make([]byte, 0, 96+len(r.Path)+len(r.Key)+len(r.ETag)+len(r.UploadID)+len(r.Note.Code))
-	b = append(b, recordV2)
+	b = append(b, recordV3)
 	b = binary.AppendUvarint(b, uint64(r.ID))
 	b = binary.AppendUvarint(b, uint64(r.Batch))
 	b = appendString(b, r.Path)
@@ -58,7 +67,10 @@ func encodeRecord(r *record) ([]byte, error) {
 	b = appendNote(b, r.Note)
 	flag := byte(0)
 	if r.Resolved {
-		flag = 1
+		flag |= flagResolved
+	}
+	if r.Unverified {
+		flag |= flagUnverified
 	}
 	b = append(b, flag)
 	b = binary.AppendVarint(b, int64(r.Created))
@@ -76,14 +88,15 @@ func encodeRecord(r *record) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return appendString(b, string(errs)), nil
+	b = appendString(b, string(errs))
+	return appendString(b, r.Requested), nil
 }
 
 func decodeRecord(v []byte, r *record) error {
 	if len(v) > 0 && v[0] == '{' {
 		return json.Unmarshal(v, r)
 	}
-	if len(v) == 0 || v[0] != recordV1 && v[0] != recordV2 {
+	if len(v) == 0 || v[0] < recordV1 || v[0] > recordV3 {
 		return errBadRecord
 	}
 	d := decoder{b: v[1:]}
@@ -119,11 +132,15 @@ func decodeRecord(v []byte, r *record) error {
 	} else {
 		r.Note = d.note()
 	}
-	r.Resolved = d.byte() == 1
+	flag := d.byte()
+	r.Resolved, r.Unverified = flag&flagResolved != 0, flag&flagUnverified != 0
 	r.Created = stamp(d.varint())
 	r.Started = stamp(d.varint())
 	r.Finished = stamp(d.varint())
 	errs := d.bytes(int(d.uvarint()))
+	if v[0] >= recordV3 {
+		r.Requested = d.string()
+	}
 	if d.bad {
 		return errBadRecord
 	}

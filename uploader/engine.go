@@ -58,6 +58,10 @@ type Engine struct {
 	loopDone chan struct{}
 	closing  atomic.Bool
 	crashed  atomic.Bool // test hook: stop writing, as if killed
+	// headDenied: COS refused HeadObject with fresh credentials (Tencent's
+	// sample STS policies grant no reads), so conflicts are decided by
+	// x-cos-forbid-overwrite alone and nothing asks again.
+	headDenied atomic.Bool
 	// failCommit, when set (tests), makes journal commits fail with its error.
 	failCommit atomic.Pointer[error]
 	nextBatch  atomic.Uint64

@@ -98,51 +98,91 @@ func TestFakeCompleteFailures(t *testing.T) {
 		want      State
 		code      string
 		completes int
+		policy    ConflictPolicy // "" = overwrite
+		verified  bool           // a Done task's Verified
 	}{
 		{"200 with an error body", func(op string, n int) *fault {
 			if op == "complete" && n == 1 {
 				return &fault{err: &codedError{code: "InternalError", status: 200, party: PartyCOS, msg: "200 with error", retryable: true}}
 			}
 			return nil
-		}, Done, "", 2},
+		}, Done, "", 2, "", true},
 		{"lost response, object there", func(op string, n int) *fault {
 			if op == "complete" && n == 1 {
 				return &fault{apply: true, err: errConnReset}
 			}
 			return nil
-		}, Done, "", 1},
+		}, Done, "", 1, "", true},
+		// Issue 11: under Tencent's sample STS policy (no HeadObject) a lost
+		// Complete is settled by the list of open uploads: ours is gone, so
+		// it completed; done, but never reported verified.
 		{"lost response then 404, HEAD denied", func(op string, n int) *fault {
 			switch {
 			case op == "complete" && n == 1:
 				return &fault{apply: true, err: errConnReset}
 			case op == "head":
-				return &fault{err: cosErrorResp(403, "AccessDenied")}
+				return &fault{err: cosErrorResp(403, "")}
 			}
 			return nil
-		}, Failed, CodeUnverified, 2},
+		}, Done, "", 2, "", false},
+		{"lost response then 409 (forbid-overwrite), HEAD denied", func(op string, n int) *fault {
+			switch {
+			case op == "complete" && n == 1:
+				return &fault{apply: true, err: errConnReset}
+			case op == "head":
+				return &fault{err: cosErrorResp(403, "")}
+			}
+			return nil
+		}, Done, "", 2, Rename, false},
+		{"lost response then 409 (forbid-overwrite), HEAD allowed", func(op string, n int) *fault {
+			if op == "complete" && n == 1 {
+				return &fault{apply: true, err: errConnReset}
+			}
+			return nil
+		}, Done, "", 1, Rename, true},
+		{"upload gone before any Complete, HEAD denied", func(op string, n int) *fault {
+			switch {
+			case op == "complete":
+				return &fault{err: cosErrorResp(404, "NoSuchUpload")}
+			case op == "head":
+				return &fault{err: cosErrorResp(403, "")}
+			}
+			return nil
+		}, Failed, CodeUnverified, 1, "", false},
 		{"5xx then success", func(op string, n int) *fault {
 			if op == "complete" && n == 1 {
 				return &fault{err: cosErrorResp(503, "ServiceUnavailable")}
 			}
 			return nil
-		}, Done, "", 2},
+		}, Done, "", 2, "", true},
 		{"InvalidPart", func(op string, n int) *fault {
 			if op == "complete" {
 				return &fault{err: cosErrorResp(400, "InvalidPart")}
 			}
 			return nil
-		}, Failed, "InvalidPart", 1},
+		}, Failed, "InvalidPart", 1, "", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			v := newFakeEnv(t)
 			v.store.fault = func(op string, n, _ int) *fault { return c.fault(op, n) }
-			e := v.engine(v.config())
+			cfg := v.config()
+			cfg.OnConflict = c.policy
+			e := v.engine(cfg)
 			defer e.Close()
 			p := v.file("big.bin", 2<<20+7, 4)
 			s := final(t, e, onlyTask(t, e, e.Add(p)))
 			if s.State != c.want || c.code != "" && (s.LastErr == nil || s.LastErr.Code != c.code) {
 				t.Fatalf("%s: got %s %+v, want %s %s", c.name, s.State, s.LastErr, c.want, c.code)
+			}
+			if s.Verified != c.verified {
+				t.Errorf("Verified %v, want %v (note %+v)", s.Verified, c.verified, s.Note)
+			}
+			if s.State == Done && !s.Verified && s.Note.Code != NoteCompletedUnverified {
+				t.Errorf("an unverified Done task has note %+v, want %s", s.Note, NoteCompletedUnverified)
+			}
+			if s.Key != "big.bin" {
+				t.Errorf("key %q: a lost Complete must not rename the task", s.Key)
 			}
 			if n := v.store.count("complete"); n != c.completes {
 				t.Errorf("%d Completes, want %d", n, c.completes)

@@ -30,6 +30,7 @@ type fakeStore struct {
 	calls   []string
 	counts  map[string]int
 	ctypes  map[string]string
+	forbids map[string]int // op -> calls that carried x-cos-forbid-overwrite
 	// fault, when set, is asked before each call (op is "put",
 	// "initiate", "part", "complete", "abort", "head", "listParts",
 	// "listUploads"; n is the op's 1-based call count).
@@ -52,7 +53,7 @@ type fault struct {
 }
 
 func newFakeStore() *fakeStore {
-	return &fakeStore{objects: map[string][]byte{}, uploads: map[string]*fakeUpload{}, counts: map[string]int{}, ctypes: map[string]string{}}
+	return &fakeStore{objects: map[string][]byte{}, uploads: map[string]*fakeUpload{}, counts: map[string]int{}, ctypes: map[string]string{}, forbids: map[string]int{}}
 }
 
 func cosErrorResp(status int, code string) error {
@@ -94,6 +95,27 @@ func (s *fakeStore) begin(ctx context.Context, op, key string, part int) (*fault
 	return f, nil
 }
 
+// exists applies x-cos-forbid-overwrite as COS does: with forbid, a write
+// to an existing key is refused with 409 FileAlreadyExists.
+func (s *fakeStore) exists(op, key string, forbid bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !forbid {
+		return nil
+	}
+	s.forbids[op]++
+	if _, ok := s.objects[key]; ok {
+		return cosErrorResp(409, "FileAlreadyExists")
+	}
+	return nil
+}
+
+func (s *fakeStore) forbidCount(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.forbids[op]
+}
+
 func (s *fakeStore) count(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -130,13 +152,17 @@ func answer(f *fault, rep reply, effect func()) (reply, error) {
 	return rep, nil
 }
 
-func (s *fakeStore) put(ctx context.Context, key string, body io.Reader, size int64, ctype string) (reply, error) {
+func (s *fakeStore) put(ctx context.Context, key string, body io.Reader, size int64, o writeOpts) (reply, error) {
+	ctype := o.ctype
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return reply{}, err
 	}
 	f, err := s.begin(ctx, "put", key, 0)
 	if err != nil {
+		return reply{}, err
+	}
+	if err := s.exists("put", key, o.forbid); err != nil {
 		return reply{}, err
 	}
 	rep := reply{ETag: etagOf(data), CRC64: crcOf(data), RequestID: "req-put", Status: 200}
@@ -147,9 +173,13 @@ func (s *fakeStore) put(ctx context.Context, key string, body io.Reader, size in
 	})
 }
 
-func (s *fakeStore) initiate(ctx context.Context, key, ctype string) (string, reply, error) {
+func (s *fakeStore) initiate(ctx context.Context, key string, o writeOpts) (string, reply, error) {
+	ctype := o.ctype
 	f, err := s.begin(ctx, "initiate", key, 0)
 	if err != nil {
+		return "", reply{}, err
+	}
+	if err := s.exists("initiate", key, o.forbid); err != nil {
 		return "", reply{}, err
 	}
 	s.mu.Lock()
@@ -190,9 +220,12 @@ func (s *fakeStore) uploadPart(ctx context.Context, key, uploadID string, n int,
 	})
 }
 
-func (s *fakeStore) complete(ctx context.Context, key, uploadID string, parts []partRecord) (reply, error) {
+func (s *fakeStore) complete(ctx context.Context, key, uploadID string, parts []partRecord, forbid bool) (reply, error) {
 	f, err := s.begin(ctx, "complete", key, len(parts))
 	if err != nil {
+		return reply{}, err
+	}
+	if err := s.exists("complete", key, forbid); err != nil {
 		return reply{}, err
 	}
 	s.mu.Lock()

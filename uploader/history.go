@@ -33,6 +33,11 @@ type HistoryEntry struct {
 	Started    time.Time `json:"started,omitzero"`
 	Finished   time.Time `json:"finished,omitzero"`
 	Error      string    `json:"error,omitempty"`
+	// Verified: done, and COS's object was checked against the file's
+	// CRC64. A receipt must not claim more: an upload whose Complete
+	// answer was lost under a policy without HeadObject is done but not
+	// verified (its CRC64 is then the file's, not COS's).
+	Verified bool `json:"verified"`
 }
 
 // History returns every task in ID order as export entries.
@@ -53,7 +58,7 @@ func (e *Engine) History() []HistoryEntry {
 func historyOf(r Snapshot) HistoryEntry {
 	h := HistoryEntry{ID: r.ID, Path: r.Path, Key: r.Key, Size: r.Size, State: r.State,
 		ETag: strings.Trim(r.ETag, `"`), UploadID: r.UploadID, RequestIDs: slices.Clone(r.RequestIDs),
-		Created: r.Created, Started: r.Started, Finished: r.Finished}
+		Created: r.Created, Started: r.Started, Finished: r.Finished, Verified: r.Verified}
 	if r.CRC64 != 0 || r.State == Done {
 		h.CRC64 = strconv.FormatUint(r.CRC64, 10)
 	}
@@ -77,7 +82,7 @@ func (e *Engine) ExportHistory(w io.Writer, format string) error {
 		return enc.Encode(hist)
 	case "csv":
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"id", "path", "key", "size", "state", "crc64", "etag", "upload_id", "request_ids", "created", "started", "finished", "error"})
+		cw.Write([]string{"id", "path", "key", "size", "state", "crc64", "etag", "upload_id", "request_ids", "created", "started", "finished", "error", "verified"})
 		ts := func(t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -87,7 +92,7 @@ func (e *Engine) ExportHistory(w io.Writer, format string) error {
 		for _, h := range hist {
 			cw.Write([]string{strconv.FormatUint(uint64(h.ID), 10), h.Path, h.Key, strconv.FormatInt(h.Size, 10),
 				string(h.State), h.CRC64, h.ETag, h.UploadID, strings.Join(h.RequestIDs, ";"),
-				ts(h.Created), ts(h.Started), ts(h.Finished), h.Error})
+				ts(h.Created), ts(h.Started), ts(h.Finished), h.Error, strconv.FormatBool(h.Verified)})
 		}
 		cw.Flush()
 		return cw.Error()

@@ -29,10 +29,16 @@ type record struct {
 	CRC64      uint64      `json:"crc64,omitempty"`
 	RequestIDs []string    `json:"request_ids,omitempty"`
 	Note       Note        `json:"note,omitzero"`
-	Resolved   bool        `json:"resolved,omitempty"` // the conflict policy has been applied
-	Created    stamp       `json:"created"`
-	Started    stamp       `json:"started,omitzero"`
-	Finished   stamp       `json:"finished,omitzero"`
+	Resolved   bool        `json:"resolved,omitempty"` // writes may replace an object at Key (see conflict.go)
+	// Requested is the key the user asked for when a conflict renamed the
+	// task ("" when Key is it): with the path, the task's identity.
+	Requested string `json:"requested_key,omitempty"`
+	// Unverified: done, but COS's copy could not be checked (a Complete
+	// whose answer was lost, when HeadObject is not allowed).
+	Unverified bool  `json:"unverified,omitempty"`
+	Created    stamp `json:"created"`
+	Started    stamp `json:"started,omitzero"`
+	Finished   stamp `json:"finished,omitzero"`
 }
 
 // partRecord is one part COS acknowledged.

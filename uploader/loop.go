@@ -213,7 +213,8 @@ func (e *Engine) apply(t *entry, r *record, eff effects, st *step) {
 	}
 	if eff&effForget != 0 {
 		r.UploadID, r.PartSize, r.Acked, r.RequestIDs = "", 0, 0, nil
-		r.ETag, r.CRC64, r.Resolved = "", 0, false
+		r.ETag, r.CRC64, r.Resolved, r.Unverified = "", 0, false, false
+		r.Key, r.Requested = r.requested(), "" // a new upload starts from the key asked for
 		e.dropParts(t, st)
 	}
 	if eff&effDropParts != 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -144,7 +145,7 @@ func (w *worker) initiate() error {
 					return nil
 				}
 			}
-			id, rep, err := w.e.store.initiate(ctx, key, contenttype.ForName(key))
+			id, rep, err := w.e.store.initiate(ctx, key, writeOpts{ctype: contenttype.ForName(key), forbid: w.forbid()})
 			uid, reqID = id, rep.RequestID
 			return err
 		})
@@ -288,7 +289,7 @@ func completeTimeout(parts int) time.Duration {
 
 // complete finishes the upload. Whatever goes wrong with Complete (an error
 // status, a 200 with an error body, a lost response), the object may exist
-// anyway: HEAD decides, and only the same size and CRC64 count as done.
+// anyway: settle decides.
 func (w *worker) complete(parts map[int]partRecord) (*result, error) {
 	nums := make([]int, 0, len(parts))
 	for n := range parts {
@@ -304,13 +305,14 @@ func (w *worker) complete(parts map[int]partRecord) (*result, error) {
 	}
 	w.phase(Completing)
 	var res *result
+	tried := false // an earlier Complete may have taken effect (its answer lost or garbled)
 	err := w.retry("complete", func(ctx context.Context) error {
 		cctx, cancel := context.WithTimeout(ctx, completeTimeout(len(list)))
 		defer cancel()
 		var rep reply
 		err := w.gated(ctx, func() error {
 			var err error
-			rep, err = w.e.store.complete(cctx, w.r.Key, w.r.UploadID, list)
+			rep, err = w.e.store.complete(cctx, w.r.Key, w.r.UploadID, list, w.forbid())
 			return err
 		})
 		if err == nil {
@@ -325,35 +327,78 @@ func (w *worker) complete(parts map[int]partRecord) (*result, error) {
 		if ctx.Err() != nil {
 			return err
 		}
-		res, err = w.verify(ctx, err, whole)
+		res, err = w.settle(ctx, err, whole, tried)
+		tried = true
 		return err
 	})
 	return res, err
 }
 
-// verify decides a Complete that did not answer cleanly by what COS holds.
-func (w *worker) verify(ctx context.Context, cerr error, whole uint64) (*result, error) {
+// settle decides a Complete that did not answer cleanly by what COS
+// holds: HEAD where it is allowed (size and CRC64), else whether COS still
+// lists the upload. A nil result and error cerr means "as cerr says" (retry
+// it, or a 409 the conflict policy handles).
+func (w *worker) settle(ctx context.Context, cerr error, whole uint64, tried bool) (*result, error) {
 	w.phase(Verifying)
 	defer w.phase(Completing)
-	var info objectInfo
-	herr := w.gated(ctx, func() error {
-		var err error
-		info, err = w.e.store.head(ctx, w.r.Key)
-		return err
-	})
+	info, denied, herr := w.look(w.r.Key)
+	if denied {
+		herr = errHeadDenied
+	}
+	gone, exists := isNoSuchUpload(cerr), isAlreadyExists(cerr)
 	if herr == nil && info.Found && info.Size == w.r.Size {
+		if info.CRC64 == whole && exists {
+			// Our lost Complete, or another client's identical object:
+			// ours only if our upload is gone.
+			if open, lerr := w.uploadOpen(ctx); lerr != nil || open {
+				return nil, cerr
+			}
+		}
 		if info.CRC64 == whole {
 			return &result{key: w.r.Key, etag: info.ETag, crc: whole, reqID: info.RequestID}, nil
 		}
-		if info.CRC64 != 0 && classify(cerr) != retry {
+		if info.CRC64 != 0 && classify(cerr) != retry && !isAlreadyExists(cerr) {
 			return nil, &codedError{code: CodeCRCMismatch, party: PartyCOS, requestID: info.RequestID,
 				msg: fmt.Sprintf("complete: COS stored different data: its CRC64 is %d, the file's is %d", info.CRC64, whole)}
 		}
 	}
-	if isNoSuchUpload(cerr) {
-		// COS no longer knows the upload and HEAD does not show our object
-		// (or may not be asked): it cannot be reported verified.
-		return nil, &codedError{code: CodeUnverified, party: PartyCOS, msg: "complete: the upload is gone and the object could not be verified: " + cerr.Error()}
+	if !gone && !exists {
+		return nil, cerr
 	}
-	return nil, cerr
+	if herr == nil && exists {
+		return nil, cerr // HEAD shows another object: a conflict
+	}
+	if herr == errHeadDenied && tried {
+		// No HEAD: COS's list of open uploads tells whether ours still
+		// exists. Gone after a Complete that may have reached COS means
+		// that Complete joined it: done, but it cannot be checked.
+		open, lerr := w.uploadOpen(ctx)
+		switch {
+		case lerr != nil:
+			return nil, cerr
+		case !open:
+			return &result{key: w.r.Key, crc: whole, unverified: true,
+				note: note(NoteCompletedUnverified, "upload_id", w.r.UploadID, "reason", "head_denied")}, nil
+		}
+	}
+	if exists {
+		return nil, cerr // another client's object: the conflict policy decides
+	}
+	// COS no longer knows the upload and HEAD does not show our object (or
+	// may not be asked): it cannot be reported verified.
+	return nil, &codedError{code: CodeUnverified, party: PartyCOS, msg: "complete: the upload is gone and the object could not be verified: " + cerr.Error()}
+}
+
+// errHeadDenied stands for a HEAD the credentials do not allow.
+var errHeadDenied = errors.New("HeadObject is not allowed")
+
+// uploadOpen reports whether COS still lists the task's multipart upload.
+func (w *worker) uploadOpen(ctx context.Context) (bool, error) {
+	var ids []string
+	err := w.gated(ctx, func() error {
+		var err error
+		ids, err = w.e.store.listUploads(ctx, w.r.Key)
+		return err
+	})
+	return slices.Contains(ids, w.r.UploadID), err
 }

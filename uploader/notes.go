@@ -77,6 +77,19 @@ const (
 	// NoteAbortPending: deleting the parts of an ended multipart upload
 	// failed; Retry or Remove tries again. args "upload_id", "code".
 	NoteAbortPending NoteCode = "abort_pending"
+	// NoteRestartedCRCMismatch: COS stored data that differs from the
+	// file, so the object is not to be trusted; args "remote", "local".
+	NoteRestartedCRCMismatch NoteCode = "crc_mismatch"
+	// NoteSkippedUncompared: an object is already at the key and the file
+	// was not uploaded (x-cos-forbid-overwrite), but it could not be
+	// compared with the file because the credentials do not allow
+	// HeadObject. args "key".
+	NoteSkippedUncompared NoteCode = "skipped_uncompared"
+	// NoteCompletedUnverified: the upload is done but not verified: the
+	// answer to Complete was lost, COS no longer lists the upload (so it
+	// completed) and the credentials do not allow HeadObject to check the
+	// object's size and CRC64. args "upload_id", "reason" ("head_denied").
+	NoteCompletedUnverified NoteCode = "completed_unverified"
 )
 
 // note builds a Note from a code and name/value pairs.

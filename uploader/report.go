@@ -34,7 +34,10 @@ func (e *Engine) onReport(p report, st *step) {
 	case rNote:
 		r.addError(toTaskError(opOf(p.err), p.err, time.Now()))
 	case rResolved:
-		r.Key, r.Resolved = p.res.key, true
+		if r.Requested == "" && r.Key != p.res.key {
+			r.Requested = r.Key
+		}
+		r.Key, r.Resolved = p.res.key, p.res.resolved
 		if !p.res.note.IsZero() {
 			r.Note = p.res.note
 		}
@@ -72,7 +75,7 @@ func (e *Engine) uploadChanged(t *entry, r *record, up *uploadInfo, st *step) {
 func (e *Engine) runEnded(t *entry, r *record, p report, st *step) {
 	if p.err == nil {
 		res := p.res
-		r.Key, r.ETag, r.CRC64, r.LastErr = res.key, res.etag, res.crc, nil
+		r.Key, r.ETag, r.CRC64, r.LastErr, r.Unverified = res.key, res.etag, res.crc, nil, res.unverified
 		if res.reqID != "" {
 			r.RequestIDs = append(r.RequestIDs, res.reqID)
 		}

@@ -48,6 +48,7 @@ type result struct {
 	skipped         bool
 	size, mtime     int64 // rBegin: the file's fingerprint for a fresh start
 	fresh, resolved bool
+	unverified      bool // done, but COS's copy could not be checked (note says why)
 }
 
 // uploadInfo is a change of the task's multipart upload.
@@ -137,15 +138,32 @@ func (w *worker) process() (*result, error) {
 		return w.signedPut()
 	}
 	if !w.r.Resolved && fresh {
-		res, err := w.resolveConflict()
+		res, err := w.precheck()
 		if res != nil || err != nil {
 			return res, err
 		}
 	}
+	for range maxConflictTries {
+		res, err := w.sendFile()
+		if !isAlreadyExists(err) || w.r.Resolved {
+			return res, err
+		}
+		// Another object is at the key (it was there, or another client
+		// won a race): the policy decides, never an overwrite.
+		if res, err := w.onExists(); res != nil || err != nil {
+			return res, err
+		}
+	}
+	return nil, fmt.Errorf("rename: %w", &localError{code: CodeConflict, err: fmt.Errorf("no free name after %d tries", maxConflictTries)})
+}
+
+// sendFile uploads the file to w.r.Key, in one PUT or in parts.
+func (w *worker) sendFile() (*result, error) {
 	if w.r.UploadID == "" && w.r.Size <= choosePartSize(w.r.Size, w.e.cfg.PartSize) {
 		w.rs.simple.Store(true)
 		return w.putObject()
 	}
+	w.rs.simple.Store(false)
 	return w.multipart()
 }
 
@@ -159,14 +177,16 @@ func (w *worker) putObject() (*result, error) {
 	defer f.Close()
 	var rep reply
 	var crc uint64
+	attempts := 0 // after the first, an earlier PUT may have reached COS (its answer lost)
 	err = w.retry("upload", func(ctx context.Context) error {
+		attempts++
 		return w.gated(ctx, func() error {
 			if err := checkFile(f, r); err != nil {
 				return err
 			}
 			body := w.e.newPartReader(ctx, w.rs, f, 0, r.Size)
 			var err error
-			rep, err = w.e.store.put(ctx, r.Key, body, r.Size, contenttype.ForName(r.Key))
+			rep, err = w.e.store.put(ctx, r.Key, body, r.Size, writeOpts{ctype: contenttype.ForName(r.Key), forbid: w.forbid()})
 			sent, sum, locErr := body.finish()
 			switch {
 			case locErr != nil:
@@ -180,10 +200,31 @@ func (w *worker) putObject() (*result, error) {
 			return checkCRC(rep, sum, "upload")
 		})
 	})
+	if err != nil && attempts > 1 && isAlreadyExists(err) {
+		// Our own earlier PUT may be what is there: where HEAD is allowed,
+		// the same size and CRC64 say so (else the conflict policy decides).
+		if res := w.ownObject(); res != nil {
+			return res, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return finishSingle(f, r, r.Key, rep.ETag, crc, rep.RequestID)
+}
+
+// ownObject returns the result of an upload whose object is already at
+// w.r.Key (same size and CRC64 as the file), or nil when that cannot be
+// shown.
+func (w *worker) ownObject() *result {
+	info, denied, err := w.look(w.r.Key)
+	if err != nil || denied || !info.Found {
+		return nil
+	}
+	if same, err := identical(&w.r, info); err != nil || !same {
+		return nil
+	}
+	return &result{key: w.r.Key, etag: info.ETag, crc: info.CRC64, reqID: info.RequestID}
 }
 
 // finishSingle ends a one-request upload (simple PUT or server-signed PUT):
@@ -209,86 +250,6 @@ func checkCRC(rep reply, local uint64, op string) error {
 			msg:  fmt.Sprintf("%s: COS stored different data: its CRC64 is %s, the file's is %d", op, rep.CRC64, local)}
 	}
 	return nil
-}
-
-// head returns what COS has at key, with retries.
-func (w *worker) head(key string) (objectInfo, error) {
-	var info objectInfo
-	err := retrier{e: w.e, op: "head"}.do(w.rs.ctx, nil, func(ctx context.Context) error {
-		return w.gated(ctx, func() error {
-			var err error
-			info, err = w.e.store.head(ctx, key)
-			return err
-		})
-	})
-	return info, err
-}
-
-// resolveConflict applies the conflict policy before the first byte is
-// sent. A non-nil result means the task ends (skipped).
-func (w *worker) resolveConflict() (*result, error) {
-	r := &w.r
-	info, err := w.head(r.Key)
-	if err != nil {
-		return nil, err
-	}
-	policy := w.e.cfg.OnConflict
-	if info.Found && policy == Ask {
-		policy, err = w.ask(w.rs.ctx, Conflict{Task: r.ID, Path: r.Path, Key: r.Key, LocalSize: r.Size, RemoteSize: info.Size, RemoteCRC64: info.CRC64})
-		if err != nil {
-			return nil, err
-		}
-	}
-	key, n := r.Key, Note{}
-	switch {
-	case !info.Found || policy == Overwrite:
-	case policy == SkipIdentical:
-		skip, err := identical(r, info)
-		if err != nil {
-			return nil, err
-		}
-		if skip {
-			return &result{key: r.Key, crc: info.CRC64, skipped: true, note: note(NoteSkippedIdentical)}, nil
-		}
-	case policy == Rename:
-		if key, err = w.freeKey(); err != nil {
-			return nil, err
-		}
-		n = note(NoteRenamed, "from", r.Key, "to", key)
-	}
-	r.Key, r.Resolved = key, true
-	w.send(report{kind: rResolved, res: &result{key: key, note: n}})
-	return nil, nil
-}
-
-// identical reports whether the object COS has is the file (size and CRC64).
-func identical(r *record, info objectInfo) (bool, error) {
-	if info.Size != r.Size || info.CRC64 == 0 {
-		return false, nil
-	}
-	local, err := fileCRC(r.Path)
-	if err != nil {
-		return false, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
-	}
-	return local == info.CRC64, nil
-}
-
-// freeKey finds the first "name (n).ext" with no object.
-func (w *worker) freeKey() (string, error) {
-	for n := 1; n <= 1000; n++ {
-		key := renamedKey(w.r.Key, n)
-		if err := checkKey(w.r.Path, key); err != nil {
-			return "", fmt.Errorf("rename: %w", &localError{code: CodeInvalidKey, err: err})
-		}
-		info, err := w.head(key)
-		if err != nil {
-			return "", err
-		}
-		if !info.Found {
-			return key, nil
-		}
-	}
-	return "", fmt.Errorf("rename: no free name after 1000 tries")
 }
 
 func fileCRC(path string) (uint64, error) {

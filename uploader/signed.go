@@ -6,12 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"path/filepath"
-	"strings"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 
@@ -21,7 +17,7 @@ import (
 // PutSigner is the server-signed mode's source of signatures; *auth.SignServer
 // implements it. The server picks the key and signs exactly one PUT.
 type PutSigner interface {
-	PutSign(ctx context.Context, ext string) (auth.SignedPut, error)
+	Sign(ctx context.Context, name string, size int64) (auth.SignedUpload, error)
 }
 
 // signedPut uploads a file with one server-signed PUT. Without a SecretKey
@@ -64,31 +60,19 @@ func (w *worker) signedPut() (*result, error) {
 // signedOnce asks the signing server for a signature and sends the file.
 func (w *worker) signedOnce(ctx context.Context, f *os.File) (string, reply, uint64, error) {
 	r := &w.r
-	sp, err := w.e.cfg.Signer.PutSign(ctx, strings.TrimPrefix(filepath.Ext(r.Path), "."))
+	up, err := w.e.cfg.Signer.Sign(ctx, r.Path, r.Size)
 	if err != nil {
 		if _, ok := auth.AsServerError(err); ok || errors.Is(err, auth.ErrUnauthorized) {
 			return "", reply{}, 0, fmt.Errorf("ask the signing server: %w", err)
 		}
-		return "", reply{}, 0, &codedError{code: CodeCredentialServer, party: PartyCredentials, msg: "ask the signing server: " + err.Error(), retryable: true}
-	}
-	u, err := signedURL(sp)
-	if err != nil {
-		return "", reply{}, 0, &codedError{code: CodeCredentialServer, party: PartyCredentials, msg: err.Error(),
+		return "", reply{}, 0, &codedError{code: CodeCredentialServer, party: PartyCredentials, msg: "ask the signing server: " + err.Error(),
 			args: map[string]string{"kind": "incomplete"}}
 	}
 	body := w.e.newPartReader(ctx, w.rs, f, 0, r.Size)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u, body)
+	req, err := up.NewRequest(ctx, body, r.Size)
 	if err != nil {
 		body.finish()
 		return "", reply{}, 0, &codedError{code: CodeCredentialServer, party: PartyCredentials, msg: err.Error()}
-	}
-	req.ContentLength = r.Size
-	if r.Size == 0 {
-		req.Body = http.NoBody
-	}
-	req.Header.Set("Authorization", sp.Authorization)
-	if sp.SecurityToken != "" {
-		req.Header.Set("x-cos-security-token", sp.SecurityToken)
 	}
 	resp, err := w.e.rawClient().Do(req)
 	sent, sum, locErr := body.finish()
@@ -108,37 +92,7 @@ func (w *worker) signedOnce(ctx context.Context, f *os.File) (string, reply, uin
 	}
 	rep := reply{ETag: resp.Header.Get("ETag"), CRC64: resp.Header.Get("x-cos-hash-crc64ecma"),
 		RequestID: resp.Header.Get("x-cos-request-id"), Status: resp.StatusCode}
-	return sp.Key, rep, sum, checkCRC(rep, sum, "upload")
-}
-
-// signedURL builds the PUT URL from the signing server's host and key.
-func signedURL(sp auth.SignedPut) (string, error) {
-	if sp.Key == "" || sp.Host == "" {
-		return "", fmt.Errorf("the signing server's answer has no host or key")
-	}
-	base := sp.Host
-	if !strings.Contains(base, "://") {
-		host := base
-		if h, _, err := net.SplitHostPort(base); err == nil {
-			host = h
-		}
-		if auth.IsLoopback(host) {
-			base = "http://" + base
-		} else {
-			base = "https://" + base
-		}
-	}
-	u, err := url.Parse(strings.TrimRight(base, "/"))
-	if err != nil {
-		return "", fmt.Errorf("the signing server's host %q is not a URL: %w", sp.Host, err)
-	}
-	segs := strings.Split(strings.TrimPrefix(sp.Key, "/"), "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	u.RawPath = u.Path + "/" + strings.Join(segs, "/")
-	u.Path = u.Path + "/" + strings.TrimPrefix(sp.Key, "/")
-	return u.String(), nil
+	return up.Key, rep, sum, checkCRC(rep, sum, "upload")
 }
 
 // parseCOSError reads a COS <Error> body into the SDK's error type, so the

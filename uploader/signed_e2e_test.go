@@ -5,12 +5,17 @@ import (
 	"context"
 	"hash/crc64"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	cos "github.com/tencentyun/cos-go-sdk-v5"
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
@@ -155,4 +160,58 @@ func TestSignedE2EWrongLoginToken(t *testing.T) {
 	if n := s.Stats().Count("sts:/put-sign"); n != 1 {
 		t.Errorf("%d put-sign requests; a refused token should be asked once", n)
 	}
+}
+
+// TestSignedE2EPostOnlyServer (issue 11): a signing server built from
+// Tencent's samples that offers only /post-policy (its /put-sign is 404).
+// Through the engine, the file goes up as a POST form, with the
+// Content-Type of its name (image/png), and verifies by CRC64.
+func TestSignedE2EPostOnlyServer(t *testing.T) {
+	s := e2eServer(t, localcos.Config{})
+	upstream, err := url.Parse(s.STSURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(upstream)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/put-sign") {
+			http.NotFound(w, r)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "photo.png")
+	content := bytes.Repeat([]byte("\x89PNG not really"), 5000)
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t, uploader.Config{Signer: auth.NewSignServer(srv.URL, "", nil),
+		RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond})
+	got := waitFinal(t, e, e.Add(path), time.Minute)[0]
+	if got.State != uploader.Done || !got.Verified {
+		t.Fatalf("POST-only signing server: %s verified %v error %+v", got.State, got.Verified, got.LastErr)
+	}
+	if st := s.Stats(); st.Count("PostObject") != 1 || st.Count("PutObject") != 0 {
+		t.Errorf("requests %v: want one POST and no PUT", st.Requests)
+	}
+	want := crc64.Checksum(content, crc64.MakeTable(crc64.ECMA))
+	if n, crc := e2eHead(t, s, got.Key); n != int64(len(content)) || crc != want {
+		t.Errorf("COS has %d bytes CRC64 %d, want %d, %d", n, crc, len(content), want)
+	}
+	if ct := e2eContentType(t, s, got.Key); ct != "image/png" {
+		t.Errorf("Content-Type %q, want image/png (a picture must display, not download)", ct)
+	}
+}
+
+// e2eContentType is the Content-Type COS stores for key (permanent key).
+func e2eContentType(t testing.TB, s *localcos.Server, key string) string {
+	t.Helper()
+	u, _ := url.Parse(s.URL())
+	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: e2eID, SecretKey: e2eKey}})
+	resp, err := c.Object.Head(context.Background(), key, nil)
+	if err != nil {
+		t.Fatalf("HEAD %q: %v", key, err)
+	}
+	return resp.Header.Get("Content-Type")
 }

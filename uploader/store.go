@@ -18,13 +18,14 @@ import (
 // them) or transport errors; classifyErr reads both.
 type objectStore interface {
 	// put sends a whole object in one request.
-	put(ctx context.Context, key string, body io.Reader, size int64, ctype string) (reply, error)
+	put(ctx context.Context, key string, body io.Reader, size int64, o writeOpts) (reply, error)
 	// initiate starts a multipart upload and returns its ID.
-	initiate(ctx context.Context, key, ctype string) (string, reply, error)
+	initiate(ctx context.Context, key string, o writeOpts) (string, reply, error)
 	// uploadPart sends part n of an upload.
 	uploadPart(ctx context.Context, key, uploadID string, n int, body io.Reader, size int64) (reply, error)
-	// complete joins the parts into the object.
-	complete(ctx context.Context, key, uploadID string, parts []partRecord) (reply, error)
+	// complete joins the parts into the object; with forbid, COS refuses
+	// (409 FileAlreadyExists) when an object exists at key.
+	complete(ctx context.Context, key, uploadID string, parts []partRecord, forbid bool) (reply, error)
 	// abort deletes an upload and its parts; an upload COS no longer knows
 	// counts as aborted.
 	abort(ctx context.Context, key, uploadID string) error
@@ -34,6 +35,30 @@ type objectStore interface {
 	listParts(ctx context.Context, key, uploadID string) (map[int]string, error)
 	// listUploads returns the IDs of the multipart uploads open for exactly key.
 	listUploads(ctx context.Context, key string) ([]string, error)
+}
+
+// writeOpts are the headers of a write that creates an object.
+type writeOpts struct {
+	ctype string // Content-Type
+	// forbid sends x-cos-forbid-overwrite: true, so COS refuses with 409
+	// FileAlreadyExists instead of replacing an existing object (the
+	// conflict policies skip, rename and ask rely on it: a HEAD before the
+	// write cannot stop another client writing in between).
+	forbid bool
+}
+
+// forbidHeader is x-cos-forbid-overwrite: true, or nil.
+func forbidHeader(forbid bool) *http.Header {
+	if !forbid {
+		return nil
+	}
+	return &http.Header{"X-Cos-Forbid-Overwrite": {"true"}}
+}
+
+// isAlreadyExists reports COS refusing a write under x-cos-forbid-overwrite.
+func isAlreadyExists(err error) bool {
+	er, ok := cosError(err)
+	return ok && er.Code == "FileAlreadyExists"
 }
 
 // reply is what the engine needs of a successful write's response.
@@ -64,8 +89,8 @@ func replyOf(resp *cos.Response) reply {
 	return reply{ETag: h.Get("ETag"), CRC64: h.Get("x-cos-hash-crc64ecma"), RequestID: h.Get("x-cos-request-id"), Status: resp.StatusCode}
 }
 
-func (s cosStore) put(ctx context.Context, key string, body io.Reader, size int64, ctype string) (reply, error) {
-	opt := &cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentLength: size, ContentType: ctype}}
+func (s cosStore) put(ctx context.Context, key string, body io.Reader, size int64, o writeOpts) (reply, error) {
+	opt := &cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentLength: size, ContentType: o.ctype, XOptionHeader: forbidHeader(o.forbid)}}
 	if size == 0 {
 		body = strings.NewReader("")
 	}
@@ -73,8 +98,8 @@ func (s cosStore) put(ctx context.Context, key string, body io.Reader, size int6
 	return replyOf(resp), err
 }
 
-func (s cosStore) initiate(ctx context.Context, key, ctype string) (string, reply, error) {
-	opt := &cos.InitiateMultipartUploadOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentType: ctype}}
+func (s cosStore) initiate(ctx context.Context, key string, o writeOpts) (string, reply, error) {
+	opt := &cos.InitiateMultipartUploadOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentType: o.ctype, XOptionHeader: forbidHeader(o.forbid)}}
 	v, resp, err := s.c.Object.InitiateMultipartUpload(ctx, key, opt)
 	if err != nil {
 		return "", replyOf(resp), err
@@ -90,8 +115,8 @@ func (s cosStore) uploadPart(ctx context.Context, key, uploadID string, n int, b
 	return replyOf(resp), err
 }
 
-func (s cosStore) complete(ctx context.Context, key, uploadID string, parts []partRecord) (reply, error) {
-	opt := &cos.CompleteMultipartUploadOptions{}
+func (s cosStore) complete(ctx context.Context, key, uploadID string, parts []partRecord, forbid bool) (reply, error) {
+	opt := &cos.CompleteMultipartUploadOptions{XOptionHeader: forbidHeader(forbid)}
 	for _, p := range parts {
 		opt.Parts = append(opt.Parts, cos.Object{PartNumber: p.Number, ETag: p.ETag})
 	}

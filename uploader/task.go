@@ -111,8 +111,9 @@ func snapshotOf(r *record, version uint64, rs *runState) Snapshot {
 		ID: r.ID, Batch: r.Batch, Path: r.Path, Key: r.Key, Size: r.Size,
 		Acked: r.Acked, State: r.State, Attempts: r.Attempts,
 		Errors: slices.Clone(r.Errors), UploadID: r.UploadID, ETag: r.ETag, CRC64: r.CRC64,
-		RequestIDs: slices.Clone(r.RequestIDs), Note: r.Note,
-		Created: r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time(), Version: version,
+		RequestIDs: slices.Clone(r.RequestIDs), Note: r.Note, RequestedKey: r.requested(),
+		Verified: r.State == Done && !r.Unverified,
+		Created:  r.Created.Time(), Started: r.Started.Time(), Finished: r.Finished.Time(), Version: version,
 	}
 	if r.LastErr != nil {
 		le := *r.LastErr

@@ -203,8 +203,8 @@ func (e *Engine) existing(r *record) *entry {
 	if t == nil || t.gone {
 		return nil
 	}
-	if old := e.full(t); old.Path != r.Path || old.Key != r.Key {
-		return nil // another file (a hash collision), or another destination
+	if old := e.full(t); old.Path != r.Path || old.requested() != r.Key {
+		return nil // another file (a hash collision), or another destination (a renamed task is matched by the key it asked for)
 	}
 	return t
 }
