@@ -59,14 +59,15 @@ type adaptive struct {
 
 // Tuning of the controller; see adaptive's godoc.
 const (
-	adaptEpochMin   = 300 * time.Millisecond
-	adaptGain       = 1.05 // slow start: goodput must grow 5% for a doubling to count
-	adaptElasticity = 0.15 // see margin
-	adaptLoss       = 0.70 // goodput below 70% of the held value is a collapse
-	adaptReprobe    = 4    // held epochs before the next probe
-	adaptMinLimit   = 2
-	adaptMaxLimit   = 128
-	adaptStepDenom  = 8 // steady growth: an eighth of the limit, at least 1
+	adaptEpochMin     = 300 * time.Millisecond
+	adaptSlowEpochMin = 100 * time.Millisecond
+	adaptGain         = 1.05 // slow start: goodput must grow 5% for a doubling to count
+	adaptElasticity   = 0.15 // see margin
+	adaptLoss         = 0.70 // goodput below 70% of the held value is a collapse
+	adaptReprobe      = 4    // held epochs before the next probe
+	adaptMinLimit     = 2
+	adaptMaxLimit     = 128
+	adaptStepDenom    = 8 // steady growth: an eighth of the limit, at least 1
 )
 
 // newAdaptive starts at initial requests in flight. pinned fixes the limit
@@ -117,7 +118,14 @@ func (a *adaptive) maybeEndEpoch(now time.Time) (bool, int) {
 	}
 	dur := now.Sub(a.start)
 	avg := a.busy / time.Duration(max(a.reqs, 1))
-	if dur < adaptEpochMin || dur < 2*avg || a.reqs < 2 {
+	minEpoch := adaptEpochMin
+	if a.slowStart {
+		// Slow start compares doublings, whose effect shows at once: short
+		// epochs let a batch of small files reach the line's rate within
+		// its first second instead of ending before the climb does.
+		minEpoch = adaptSlowEpochMin
+	}
+	if dur < minEpoch || dur < 2*avg || a.reqs < 2 {
 		return false, a.limit
 	}
 	rate := float64(a.bytes) / dur.Seconds()
