@@ -121,7 +121,7 @@ func uploadConfig(f uploadFlags) (session.Engine, error) {
 		o.RateLimit = n
 	}
 	if f.concurrency < 0 || f.concurrency > 256 {
-		return session.Engine{}, errors.New(tr("--concurrency must be between 1 and 256"))
+		return session.Engine{}, errors.New(tr("--concurrency must be between 0 (found while uploading) and 256"))
 	}
 	if f.profile == "" {
 		return session.FlagsEngine(session.Flags{Endpoint: f.endpoint, Bucket: f.bucket, Region: f.region, STSURL: f.stsURL}, o)
@@ -199,7 +199,8 @@ type jsonEvent struct {
 	Requests []string            `json:"request_ids,omitempty"`
 	Error    *uploader.TaskError `json:"error,omitempty"`
 	Note     string              `json:"note,omitempty"`
-	Verified *bool               `json:"verified,omitempty"` // done events: COS's copy was checked (size and CRC64)
+	NoteCode string              `json:"note_code,omitempty"` // the note for programs: stable, not translated
+	Verified *bool               `json:"verified,omitempty"`  // done events: COS's copy was checked (size and CRC64)
 	// Unverified (summary): done files whose copy could not be checked.
 	Unverified *int             `json:"unverified,omitempty"`
 	Totals     *uploader.Totals `json:"totals,omitempty"`
@@ -208,7 +209,7 @@ type jsonEvent struct {
 
 func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
 	ev := jsonEvent{Event: kind, Time: time.Now(), Task: uint64(s.ID), Path: s.Path, Key: s.Key, State: string(s.State),
-		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: session.NoteOf(s.Note)}
+		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: session.NoteOf(s.Note), NoteCode: string(s.Note.Code)}
 	if s.State == uploader.Done || s.State == uploader.Skipped {
 		ev.CRC64 = strconv.FormatUint(s.CRC64, 10)
 	}

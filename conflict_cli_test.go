@@ -19,7 +19,7 @@ func noteOf(t *testing.T, stdout, state string) (note string, found bool) {
 	for _, line := range strings.Split(stdout, "\n") {
 		var ev struct {
 			State string `json:"state"`
-			Note  string `json:"note"`
+			Note  string `json:"note_code"`
 		}
 		if json.Unmarshal([]byte(line), &ev) == nil && ev.State == state {
 			return ev.Note, true
@@ -138,7 +138,7 @@ func TestCLIUnverifiedShown(t *testing.T) {
 			var ev struct {
 				Event      string `json:"event"`
 				State      string `json:"state"`
-				Note       string `json:"note"`
+				Note       string `json:"note_code"`
 				Verified   *bool  `json:"verified"`
 				Unverified *int   `json:"unverified"`
 			}

@@ -179,7 +179,7 @@ func applyOverrides(cfg *uploader.Config, o Overrides, stateDir string) error {
 	cfg.OnConflict = pol
 	cfg.AskConflict = o.AskConflict
 	if o.Concurrency != 0 && (o.Concurrency < 1 || o.Concurrency > 256) {
-		return errors.New(T("--concurrency must be between 1 and 256"))
+		return errors.New(T("--concurrency must be between 0 (found while uploading) and 256"))
 	}
 	cfg.Concurrency = o.Concurrency
 	if o.PartSize != 0 && o.PartSize < uploader.MinPartSize {
