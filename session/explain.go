@@ -26,7 +26,7 @@ var explanations = map[string]string{
 	"InvalidPartOrder":       "COS received the parts out of order. Try again.",
 	"BadDigest":              "The data arrived damaged (its checksum did not match). Try again.",
 	"InvalidDigest":          "The data arrived damaged (its checksum did not match). Try again.",
-	"InternalError":          "COS had an internal error. This is on Tencent's side; try again in a few minutes.",
+	"InternalError":          "COS had an internal error. CosDrop tries again on its own; if it keeps happening, try again in a few minutes.",
 	"ServiceUnavailable":     "COS is busy or unavailable right now. Try again in a few minutes.",
 	"SlowDown":               "COS asked CosDrop to slow down. Try again in a few minutes, or set a speed limit.",
 	"RequestTimeout":         "The connection was too slow and COS gave up waiting. Try again, or set a lower speed limit.",

@@ -49,7 +49,7 @@ func TestFailureWording(t *testing.T) {
 	if len(texts) == 0 || texts[0] != "Why it failed" {
 		t.Errorf("details start with %q, want the final reason first", texts[:min(3, len(texts))])
 	}
-	if n := strings.Count(all, "Tencent's side"); n > 1 {
+	if n := strings.Count(all, "tries again on its own"); n > 1 {
 		t.Errorf("the retried error's advice shows %d times", n)
 	}
 	if !strings.Contains(all, "3 times") {
