@@ -274,7 +274,6 @@ func (e *profileEditor) probe(ctx context.Context, p auth.Profile, secrets map[s
 	return text
 }
 
-
 // remove deletes the saved profile and then its secrets (SecretKey, login
 // token) from the keyring, as 'cosdrop profile remove' does. It blocks on
 // the keyring: run it off the Fyne goroutine. A profile already gone from
