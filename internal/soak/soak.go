@@ -1,0 +1,333 @@
+//go:build unix
+
+package soak
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"cosdrop/localcos"
+)
+
+// Config is one soak's shape.
+type Config struct {
+	Bin                string        // the cosdrop binary
+	Dir                string        // scratch: tree, server data, journal (large)
+	OutDir             string        // logs of every run and of the server
+	Seed               uint64        // drives sizes, contents, kill times and rewrites
+	Small              int           // small files
+	MaxSmall           int64         // largest small file
+	Large              int           // large files
+	LargeSize          int64         // size of each large file
+	PartSize           int64         // --part-size
+	Concurrency        int           // --concurrency
+	KillMin, KillMax   time.Duration // kill after a uniform delay in [KillMin, KillMax]
+	KillWindow         time.Duration // no kill is started after this much soak time
+	MaxKills           int           // and no more than this many
+	Deadline           time.Duration // the soak fails if it has not ended by then
+	MaxFailedRuns      int           // runs that exit non-zero on their own before the soak gives up
+	SmallRewriteEvery  int           // rewrite a small file after every Nth kill (0 never)
+	LargeRewriteAtKill int           // rewrite a large file in place after this kill (0 never)
+	Faults             string        // serve-local --faults plan (its seed is added)
+	Logf               func(format string, args ...any)
+}
+
+// runRecord is what one `cosdrop upload` run did.
+type runRecord struct {
+	n                   int
+	killed              bool
+	exit                int
+	dur                 time.Duration
+	received            int64 // PutObject/UploadPart body bytes the server read during the run and its settling
+	progress            int64 // growth of the journal's credit
+	faultWaste          int64 // non-200 bodies before the kill (faults, expired tokens)
+	cut                 int64 // non-200 bodies after the kill: requests the kill cut off
+	lost                int64 // received - progress - faultWaste: bytes a kill makes the next run send again
+	rewroteSmall, large string
+}
+
+// Result is a finished soak's figures and verdicts.
+type Result struct {
+	Runs          []runRecord
+	Kills         int
+	FailedRuns    int // runs that exited non-zero on their own
+	Stats         localcos.Stats
+	Needed        int64 // bytes of the tree as it is at the end
+	Files         int
+	Wall          time.Duration
+	InFlightBound int64 // concurrency x part size
+	Problems      []string
+	Verified      verifyResult
+}
+
+// Run performs the soak. It returns an error only when the soak could not
+// be carried out; the engine's failures are in Result.Problems.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, cfg.Deadline+5*time.Minute)
+	defer cancel()
+	rng := mrand.New(mrand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	for _, d := range []string{cfg.Dir, cfg.OutDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	root := filepath.Join(cfg.Dir, "tree")
+	files, err := makeTree(root, cfg.Small, cfg.MaxSmall, cfg.Large, cfg.LargeSize, rng)
+	if err != nil {
+		return nil, fmt.Errorf("write the tree: %w", err)
+	}
+	cfg.Logf("tree: %d small files (0..%d bytes), %d x %d bytes", cfg.Small, cfg.MaxSmall, cfg.Large, cfg.LargeSize)
+
+	id, key := "AKIDsoak"+randHex(14), randHex(16)
+	dataDir := filepath.Join(cfg.Dir, "cos")
+	plan := fmt.Sprintf("seed=%d;%s", cfg.Seed, cfg.Faults)
+	srv, err := startServer(ctx, cfg.Bin, dataDir, plan, id, key, filepath.Join(cfg.OutDir, "server.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	cfg.Logf("serve-local %s (credentials %s) --faults %q", srv.endpoint, srv.stsURL, plan)
+
+	c := cli{bin: cfg.Bin, home: filepath.Join(cfg.Dir, "home")}
+	stateDir := filepath.Join(cfg.Dir, "state")
+	args := []string{"--endpoint", srv.endpoint, "--sts-url", srv.stsURL + "/sts", "--state-dir", stateDir,
+		"--part-size", fmt.Sprint(cfg.PartSize), "--concurrency", fmt.Sprint(cfg.Concurrency), "--json", root}
+	res := &Result{InFlightBound: int64(cfg.Concurrency) * cfg.PartSize}
+	d := &driver{cfg: cfg, rng: rng, srv: srv, cli: c, stateDir: stateDir, args: args, res: res, files: files, root: root, start: start}
+	if err := d.loop(ctx); err != nil {
+		return res, err
+	}
+	if res.Stats, err = srv.settle(ctx, time.Second, 30*time.Second); err != nil {
+		return res, err
+	}
+	srv.stop()
+	res.Wall = time.Since(start)
+
+	// Check with a fresh server on the same data and no faults, so that
+	// downloads are neither capped nor broken.
+	vsrv, err := startServer(ctx, cfg.Bin, dataDir, "", id, key, filepath.Join(cfg.OutDir, "verify-server.log"))
+	if err != nil {
+		return res, err
+	}
+	defer vsrv.stop()
+	tasks, err := c.status(ctx, stateDir)
+	if err != nil {
+		return res, err
+	}
+	res.Verified, err = verify(ctx, vsrv.endpoint, id, key, filepath.Dir(root), files, tasks)
+	if err != nil {
+		return res, err
+	}
+	res.Files, res.Needed = len(files), res.Verified.needed
+	res.Problems = append(res.Problems, res.Verified.problems...)
+	return res, nil
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// driver runs, kills and restarts the uploader.
+type driver struct {
+	cfg      Config
+	rng      *mrand.Rand
+	srv      *server
+	cli      cli
+	stateDir string
+	args     []string
+	res      *Result
+	files    []treeFile
+	root     string
+	start    time.Time
+	// voided are paths rewritten since the last journal read: their old
+	// credit no longer counts.
+	voided map[string]bool
+}
+
+func (d *driver) loop(ctx context.Context) error {
+	for n := 1; ; n++ {
+		if time.Since(d.start) > d.cfg.Deadline {
+			d.res.Problems = append(d.res.Problems, fmt.Sprintf("the upload had not finished after %v (%d runs, %d kills)", d.cfg.Deadline, n-1, d.res.Kills))
+			return nil
+		}
+		rec, err := d.oneRun(ctx, n)
+		if err != nil {
+			return err
+		}
+		d.res.Runs = append(d.res.Runs, rec)
+		switch {
+		case rec.killed:
+			d.res.Kills++
+			if err := d.maybeRewrite(ctx, &d.res.Runs[len(d.res.Runs)-1]); err != nil {
+				return err
+			}
+		case rec.exit == 0:
+			return nil
+		default:
+			d.res.FailedRuns++
+			log := filepath.Join(d.cfg.OutDir, fmt.Sprintf("run-%03d.log", n))
+			d.res.Problems = append(d.res.Problems, fmt.Sprintf("run %d exited %d on its own (not killed); last output:\n%s", n, rec.exit, tail(log, 1500)))
+			if d.res.FailedRuns >= d.cfg.MaxFailedRuns {
+				return errors.New("the uploader kept failing on its own; giving up")
+			}
+		}
+	}
+}
+
+// oneRun starts the upload, kills it at a seeded random time (while kills
+// are due), and accounts the bytes the server received during the run.
+func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
+	rec := runRecord{n: n}
+	before, err := d.cli.status(ctx, d.stateDir)
+	if err != nil {
+		return rec, err
+	}
+	credBefore := credits(before)
+	for p := range d.voided {
+		credBefore[p] = 0
+	}
+	d.voided = nil
+	stBefore, err := d.srv.stats(ctx)
+	if err != nil {
+		return rec, err
+	}
+	logPath := filepath.Join(d.cfg.OutDir, fmt.Sprintf("run-%03d.log", n))
+	run, err := d.cli.startUpload(d.args, logPath)
+	if err != nil {
+		return rec, err
+	}
+	var timer <-chan time.Time
+	if d.res.Kills < d.cfg.MaxKills && time.Since(d.start) < d.cfg.KillWindow {
+		span := d.cfg.KillMax - d.cfg.KillMin
+		delay := d.cfg.KillMin + time.Duration(d.rng.Int64N(int64(span)+1))
+		timer = time.After(delay)
+	}
+	hard := time.After(time.Until(d.start.Add(d.cfg.Deadline)) + time.Second)
+	var killAt time.Time
+	select {
+	case err := <-run.exit:
+		rec.exit = exitCode(err)
+	case <-timer:
+		killAt = time.Now()
+		if err := run.kill(); err != nil {
+			return rec, err
+		}
+		rec.killed, rec.exit = true, 137
+	case <-hard:
+		run.kill()
+		return rec, fmt.Errorf("run %d still going at the soak's deadline", n)
+	case <-ctx.Done():
+		run.kill()
+		return rec, ctx.Err()
+	}
+	end := time.Now()
+	rec.dur = end.Sub(run.start)
+	stAfter, err := d.srv.settle(ctx, time.Second, 30*time.Second)
+	if err != nil {
+		return rec, err
+	}
+	settled := time.Now()
+	after, err := d.cli.status(ctx, d.stateDir)
+	if err != nil {
+		return rec, err
+	}
+	d.account(&rec, run.start, killAt, end, settled, credBefore, credits(after))
+	d.cfg.Logf("run %d: %s after %v; server received %s (+%s in all), journal credit +%s, fault waste %s, cut by kill %s, lost %s; faults so far %v",
+		n, map[bool]string{true: "killed", false: "exited " + itoa(rec.exit)}[rec.killed], rec.dur.Round(time.Millisecond),
+		mib(rec.received), mib(stAfter.BytesReceived-stBefore.BytesReceived), mib(rec.progress), mib(rec.faultWaste), mib(rec.cut), mib(rec.lost), stAfter.Faults)
+	return rec, nil
+}
+
+// account fills rec's byte ledger. The server's log says which body bytes
+// it read and how each request was answered; the journal says how much of
+// each file CosDrop may skip on the next run. What the server took during a
+// killed run and the journal does not credit (and no fault explains) is
+// what the kill costs: the next run sends it again.
+func (d *driver) account(rec *runRecord, start, killAt, end, settled time.Time, before, after map[string]int64) {
+	cutoff := end
+	if !killAt.IsZero() {
+		cutoff = killAt
+	}
+	ok1, failed1 := d.srv.log.window(start, cutoff)
+	ok2, failed2 := d.srv.log.window(cutoff, settled.Add(time.Millisecond))
+	rec.received = ok1 + failed1 + ok2 + failed2
+	rec.faultWaste = failed1
+	rec.cut = failed2
+	for p, a := range after {
+		if g := a - before[p]; g > 0 {
+			rec.progress += g
+		}
+	}
+	rec.lost = rec.received - rec.progress - rec.faultWaste
+}
+
+// maybeRewrite changes files between runs: a small file after every
+// SmallRewriteEvery-th kill, and once a large file in place (1 MiB inside
+// what the journal already credits, so resuming blindly would corrupt it).
+func (d *driver) maybeRewrite(ctx context.Context, rec *runRecord) error {
+	k := d.res.Kills
+	parent := filepath.Dir(d.root)
+	if d.voided == nil {
+		d.voided = map[string]bool{}
+	}
+	if d.cfg.SmallRewriteEvery > 0 && k%d.cfg.SmallRewriteEvery == 0 {
+		var small []treeFile
+		for _, f := range d.files {
+			if !f.large {
+				small = append(small, f)
+			}
+		}
+		f := small[d.rng.IntN(len(small))]
+		p := filepath.Join(parent, f.rel)
+		if err := writeRandom(p, d.rng.Int64N(d.cfg.MaxSmall+1), d.rng); err != nil {
+			return err
+		}
+		d.voided[p], rec.rewroteSmall = true, f.rel
+		d.cfg.Logf("rewrote small file %s", f.rel)
+	}
+	if d.cfg.LargeRewriteAtKill > 0 && k == d.cfg.LargeRewriteAtKill {
+		tasks, err := d.cli.status(ctx, d.stateDir)
+		if err != nil {
+			return err
+		}
+		cred := credits(tasks)
+		var pick treeFile
+		var best int64 = -1
+		for _, f := range d.files {
+			// The large file with the most credited but unfinished bytes.
+			if c := cred[filepath.Join(parent, f.rel)]; f.large && c < f.size && c > best {
+				pick, best = f, c
+			}
+		}
+		if pick.rel == "" {
+			for _, f := range d.files {
+				if f.large {
+					pick, best = f, 0
+				}
+			}
+		}
+		off := int64(0)
+		if best > 1<<20 {
+			off = d.rng.Int64N(best - 1<<20)
+		}
+		p := filepath.Join(parent, pick.rel)
+		if err := overwriteInPlace(p, off, 1<<20, d.rng); err != nil {
+			return err
+		}
+		d.voided[p], rec.large = true, pick.rel
+		d.cfg.Logf("rewrote 1 MiB of large file %s in place at offset %d (journal credited %d bytes)", pick.rel, off, best)
+	}
+	return nil
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
