@@ -53,13 +53,14 @@ func (r *Result) Table() string {
 	if r.Needed > 0 {
 		row("bytes received / bytes needed", fmt.Sprintf("%s / %s = %.3fx", mib(r.Stats.BytesReceived), mib(r.Needed), float64(r.Stats.BytesReceived)/float64(r.Needed)))
 	}
-	lost, cut, waste, maxLost, over := r.killLedger()
+	l := r.killLedger()
 	if r.Kills > 0 {
 		row("bytes lost per kill: mean / max (bound: in flight)", fmt.Sprintf("%s / %s (%s = concurrency x part size); %d kills over the bound",
-			mib(lost/int64(r.Kills)), mib(maxLost), mib(r.InFlightBound), over))
-		row("of which bodies cut mid-request per kill (mean)", mib(cut/int64(r.Kills)))
+			mib(l.lost/int64(r.Kills)), mib(l.maxLost), mib(r.InFlightBound), l.over))
+		row("of which bodies cut mid-request by the kill (mean)", mib(l.cut/int64(r.Kills)))
 	}
-	row("body bytes refused or reset by faults", mib(waste))
+	row("body bytes refused or reset by faults", mib(l.faultWaste))
+	row("bytes resent after runs that failed on their own, or in run 1", mib(l.otherResent))
 	v := r.Verified
 	row("objects / lost / corrupt / duplicated or stray", fmt.Sprintf("%d / %d / %d / %d", v.objects, v.missing, v.corrupt, v.extra))
 	row("open multipart uploads", fmt.Sprint(v.openUploads))
@@ -67,21 +68,36 @@ func (r *Result) Table() string {
 	return b.String()
 }
 
-// killLedger sums the per-run ledgers of the killed runs.
-func (r *Result) killLedger() (lost, cut, waste, maxLost int64, over int) {
-	for _, run := range r.Runs {
-		waste += run.faultWaste
+// ledger sums what the runs' byte ledgers say.
+type ledger struct {
+	lost, cut, faultWaste, otherResent, maxLost int64
+	over                                        int // kills that cost more than the in-flight window
+}
+
+// killLedger charges each kill with the bodies it cut off and with what the
+// next run sent again (200 bodies that did not grow the server's holdings).
+func (r *Result) killLedger() ledger {
+	var l ledger
+	for i, run := range r.Runs {
+		l.faultWaste += run.faultWaste
+		if i == 0 || !r.Runs[i-1].killed {
+			l.otherResent += max(run.resent, 0)
+		}
 		if !run.killed {
 			continue
 		}
-		lost += max(run.lost, 0)
-		cut += run.cut
-		maxLost = max(maxLost, run.lost)
-		if run.lost > r.InFlightBound {
-			over++
+		lost := run.cut
+		if i+1 < len(r.Runs) {
+			lost += max(r.Runs[i+1].resent, 0)
+		}
+		l.lost += lost
+		l.cut += run.cut
+		l.maxLost = max(l.maxLost, lost)
+		if lost > r.InFlightBound {
+			l.over++
 		}
 	}
-	return
+	return l
 }
 
 // Failed says whether the end check found a lost, corrupt, duplicated file,

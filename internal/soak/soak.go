@@ -35,7 +35,8 @@ type Config struct {
 	MaxFailedRuns      int           // runs that exit non-zero on their own before the soak gives up
 	SmallRewriteEvery  int           // rewrite a small file after every Nth kill (0 never)
 	LargeRewriteAtKill int           // rewrite a large file in place after this kill (0 never)
-	Faults             string        // serve-local --faults plan (its seed is added)
+	Skew               time.Duration // the server's clock shift (the plan's skew=)
+	Faults             string        // serve-local --faults plan (its seed and skew are added)
 	Logf               func(format string, args ...any)
 }
 
@@ -46,10 +47,10 @@ type runRecord struct {
 	exit                int
 	dur                 time.Duration
 	received            int64 // PutObject/UploadPart body bytes the server read during the run and its settling
-	progress            int64 // growth of the journal's credit
+	progress            int64 // growth of the server's usable holdings of the tree (see holdings)
 	faultWaste          int64 // non-200 bodies before the kill (faults, expired tokens)
 	cut                 int64 // non-200 bodies after the kill: requests the kill cut off
-	lost                int64 // received - progress - faultWaste: bytes a kill makes the next run send again
+	resent              int64 // 200 bodies that added nothing the server did not hold already
 	rewroteSmall, large string
 }
 
@@ -88,7 +89,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	id, key := "AKIDsoak"+randHex(14), randHex(16)
 	dataDir := filepath.Join(cfg.Dir, "cos")
-	plan := fmt.Sprintf("seed=%d;%s", cfg.Seed, cfg.Faults)
+	plan := fmt.Sprintf("seed=%d;skew=%s;%s", cfg.Seed, cfg.Skew, cfg.Faults)
 	srv, err := startServer(ctx, cfg.Bin, dataDir, plan, id, key, filepath.Join(cfg.OutDir, "server.log"))
 	if err != nil {
 		return nil, err
@@ -101,7 +102,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	args := []string{"--endpoint", srv.endpoint, "--sts-url", srv.stsURL + "/sts", "--state-dir", stateDir,
 		"--part-size", fmt.Sprint(cfg.PartSize), "--concurrency", fmt.Sprint(cfg.Concurrency), "--json", root}
 	res := &Result{InFlightBound: int64(cfg.Concurrency) * cfg.PartSize}
-	d := &driver{cfg: cfg, rng: rng, srv: srv, cli: c, stateDir: stateDir, args: args, res: res, files: files, root: root, start: start}
+	cc, err := newCOS(srv.endpoint, id, key, cfg.Skew)
+	if err != nil {
+		return nil, err
+	}
+	d := &driver{cfg: cfg, rng: rng, srv: srv, cli: c, stateDir: stateDir, args: args, res: res, files: files, root: root, start: start,
+		held: &holdings{c: cc, parent: filepath.Dir(root), files: files, partSize: cfg.PartSize}}
 	if err := d.loop(ctx); err != nil {
 		return res, err
 	}
@@ -149,9 +155,7 @@ type driver struct {
 	files    []treeFile
 	root     string
 	start    time.Time
-	// voided are paths rewritten since the last journal read: their old
-	// credit no longer counts.
-	voided map[string]bool
+	held     *holdings
 }
 
 func (d *driver) loop(ctx context.Context) error {
@@ -188,15 +192,10 @@ func (d *driver) loop(ctx context.Context) error {
 // are due), and accounts the bytes the server received during the run.
 func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 	rec := runRecord{n: n}
-	before, err := d.cli.status(ctx, d.stateDir)
+	heldBefore, err := d.held.measure(ctx)
 	if err != nil {
 		return rec, err
 	}
-	credBefore := credits(before)
-	for p := range d.voided {
-		credBefore[p] = 0
-	}
-	d.voided = nil
 	stBefore, err := d.srv.stats(ctx)
 	if err != nil {
 		return rec, err
@@ -237,23 +236,24 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 		return rec, err
 	}
 	settled := time.Now()
-	after, err := d.cli.status(ctx, d.stateDir)
+	heldAfter, err := d.held.measure(ctx)
 	if err != nil {
 		return rec, err
 	}
-	d.account(&rec, run.start, killAt, end, settled, credBefore, credits(after))
-	d.cfg.Logf("run %d: %s after %v; server received %s (+%s in all), journal credit +%s, fault waste %s, cut by kill %s, lost %s; faults so far %v",
+	d.account(&rec, run.start, killAt, end, settled, heldAfter-heldBefore)
+	d.cfg.Logf("run %d: %s after %v; server read %s of bodies (%s in all), held +%s, refused/reset by faults %s, cut by the kill %s, resent %s; faults so far %v",
 		n, map[bool]string{true: "killed", false: "exited " + itoa(rec.exit)}[rec.killed], rec.dur.Round(time.Millisecond),
-		mib(rec.received), mib(stAfter.BytesReceived-stBefore.BytesReceived), mib(rec.progress), mib(rec.faultWaste), mib(rec.cut), mib(rec.lost), stAfter.Faults)
+		mib(rec.received), mib(stAfter.BytesReceived-stBefore.BytesReceived), mib(rec.progress), mib(rec.faultWaste), mib(rec.cut), mib(rec.resent), stAfter.Faults)
 	return rec, nil
 }
 
 // account fills rec's byte ledger. The server's log says which body bytes
-// it read and how each request was answered; the journal says how much of
-// each file CosDrop may skip on the next run. What the server took during a
-// killed run and the journal does not credit (and no fault explains) is
-// what the kill costs: the next run sends it again.
-func (d *driver) account(rec *runRecord, start, killAt, end, settled time.Time, before, after map[string]int64) {
+// it read and how each request was answered; holdings say how much of the
+// tree the server holds usably before and after the run. A body answered
+// with an error before the kill is the fault plan's doing; one answered
+// with an error after the kill was cut off by it; a body answered 200 that
+// did not grow the holdings was sent again.
+func (d *driver) account(rec *runRecord, start, killAt, end, settled time.Time, progress int64) {
 	cutoff := end
 	if !killAt.IsZero() {
 		cutoff = killAt
@@ -263,23 +263,18 @@ func (d *driver) account(rec *runRecord, start, killAt, end, settled time.Time, 
 	rec.received = ok1 + failed1 + ok2 + failed2
 	rec.faultWaste = failed1
 	rec.cut = failed2
-	for p, a := range after {
-		if g := a - before[p]; g > 0 {
-			rec.progress += g
-		}
-	}
-	rec.lost = rec.received - rec.progress - rec.faultWaste
+	rec.progress = progress
+	rec.resent = rec.received - rec.faultWaste - rec.cut - rec.progress
 }
 
 // maybeRewrite changes files between runs: a small file after every
-// SmallRewriteEvery-th kill, and once a large file in place (1 MiB inside
-// what the journal already credits, so resuming blindly would corrupt it).
+// SmallRewriteEvery-th kill, and once a large file in place, every byte,
+// same inode and size (the unfinished one the journal credits most, so
+// resuming its parts blindly would corrupt it). A whole rewrite keeps the
+// byte ledger fair: no part of the old upload still matches.
 func (d *driver) maybeRewrite(ctx context.Context, rec *runRecord) error {
 	k := d.res.Kills
 	parent := filepath.Dir(d.root)
-	if d.voided == nil {
-		d.voided = map[string]bool{}
-	}
 	if d.cfg.SmallRewriteEvery > 0 && k%d.cfg.SmallRewriteEvery == 0 {
 		var small []treeFile
 		for _, f := range d.files {
@@ -292,7 +287,7 @@ func (d *driver) maybeRewrite(ctx context.Context, rec *runRecord) error {
 		if err := writeRandom(p, d.rng.Int64N(d.cfg.MaxSmall+1), d.rng); err != nil {
 			return err
 		}
-		d.voided[p], rec.rewroteSmall = true, f.rel
+		rec.rewroteSmall = f.rel
 		d.cfg.Logf("rewrote small file %s", f.rel)
 	}
 	if d.cfg.LargeRewriteAtKill > 0 && k == d.cfg.LargeRewriteAtKill {
@@ -316,16 +311,12 @@ func (d *driver) maybeRewrite(ctx context.Context, rec *runRecord) error {
 				}
 			}
 		}
-		off := int64(0)
-		if best > 1<<20 {
-			off = d.rng.Int64N(best - 1<<20)
-		}
 		p := filepath.Join(parent, pick.rel)
-		if err := overwriteInPlace(p, off, 1<<20, d.rng); err != nil {
+		if err := overwriteInPlace(p, 0, pick.size, d.rng); err != nil {
 			return err
 		}
-		d.voided[p], rec.large = true, pick.rel
-		d.cfg.Logf("rewrote 1 MiB of large file %s in place at offset %d (journal credited %d bytes)", pick.rel, off, best)
+		rec.large = pick.rel
+		d.cfg.Logf("rewrote large file %s in place, every byte (the journal credited %d bytes of it)", pick.rel, best)
 	}
 	return nil
 }
