@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux
 
 package soak
 
@@ -109,7 +109,8 @@ func (c cli) startUpload(args []string, logPath string) (*uploadRun, error) {
 	cmd := exec.Command(c.bin, append([]string{"upload"}, args...)...)
 	cmd.Env = c.env()
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Own process group (killed as one); SIGKILL if the driver dies.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		out.Close()
 		return nil, fmt.Errorf("start cosdrop upload: %w", err)

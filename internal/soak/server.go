@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux
 
 // Package soak drives the real `cosdrop` binary against `cosdrop serve-local`
 // under a fault plan while SIGKILLing and restarting the uploader, then
@@ -55,7 +55,8 @@ func startServer(ctx context.Context, bin, dataDir, plan, id, key, logPath strin
 	cmd := exec.Command(bin, args...)
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dataDir, "LANG=C.UTF-8",
 		"TENCENTCLOUD_SECRET_ID=" + id, "TENCENTCLOUD_SECRET_KEY=" + key}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Own process group (killed as one); SIGKILL if the driver dies.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-//go:build soak && unix
+//go:build soak && linux
 
 package soak
 
