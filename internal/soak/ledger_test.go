@@ -48,11 +48,11 @@ func TestRequestLogWindow(t *testing.T) {
 		{at: t0.Add(2 * time.Second), api: "UploadPart", status: 400, in: 7},
 		{at: t0.Add(3 * time.Second), api: "UploadPart", status: 200, in: 100},
 	}}
-	if ok, failed := r.window(t0, t0.Add(2*time.Second)); ok != 10 || failed != 5 {
-		t.Errorf("window [0,2s) = %d ok, %d failed; want 10, 5", ok, failed)
+	if ok, ab, failed := r.window(t0, t0.Add(2*time.Second)); ok != 10 || ab != 0 || failed != 5 {
+		t.Errorf("window [0,2s) = %d ok, %d abandoned, %d failed; want 10, 0, 5", ok, ab, failed)
 	}
-	if ok, failed := r.window(t0.Add(2*time.Second), t0.Add(time.Hour)); ok != 100 || failed != 7 {
-		t.Errorf("window [2s,1h) = %d ok, %d failed; want 100, 7", ok, failed)
+	if ok, ab, failed := r.window(t0.Add(2*time.Second), t0.Add(time.Hour)); ok != 100 || ab != 7 || failed != 0 {
+		t.Errorf("window [2s,1h) = %d ok, %d abandoned, %d failed; want 100, 7, 0", ok, ab, failed)
 	}
 }
 
@@ -61,13 +61,13 @@ func TestRequestLogWindow(t *testing.T) {
 // a kill's.
 func TestKillLedger(t *testing.T) {
 	r := &Result{InFlightBound: 8, Kills: 2, Runs: []runRecord{
-		{killed: true, cut: 1, resent: 3, faultWaste: 2}, // run 1's resend is no kill's
+		{killed: true, cut: 1, resent: 3, faultWaste: 2, abandoned: 4}, // run 1's resend is no kill's
 		{killed: true, cut: 2, resent: 6},                // kill 1: 1 + 6 = 7
 		{exit: 1, resent: 5},                             // kill 2: 2 + 5 = 7
 		{resent: 4},                                      // after a failed run
 	}}
 	l := r.killLedger()
-	if l.lost != 14 || l.maxLost != 7 || l.cut != 3 || l.faultWaste != 2 || l.otherResent != 7 || l.over != 0 {
+	if l.lost != 14 || l.maxLost != 7 || l.cut != 3 || l.faultWaste != 2 || l.abandoned != 4 || l.otherResent != 7 || l.over != 0 {
 		t.Errorf("ledger %+v; want lost 14, max 7, cut 3, fault waste 2, other 7, over 0", l)
 	}
 	r.InFlightBound = 6

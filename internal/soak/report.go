@@ -59,7 +59,8 @@ func (r *Result) Table() string {
 			mib(l.lost/int64(r.Kills)), mib(l.maxLost), mib(r.InFlightBound), l.over))
 		row("of which bodies cut mid-request by the kill (mean)", mib(l.cut/int64(r.Kills)))
 	}
-	row("body bytes refused or reset by faults", mib(l.faultWaste))
+	row("body bytes reset or refused by the fault plan", mib(l.faultWaste))
+	row("body bytes the client abandoned mid-request, no kill (400 IncompleteBody)", mib(l.abandoned))
 	row("bytes resent after runs that failed on their own, or in run 1", mib(l.otherResent))
 	v := r.Verified
 	row("objects / lost / corrupt / duplicated or stray", fmt.Sprintf("%d / %d / %d / %d", v.objects, v.missing, v.corrupt, v.extra))
@@ -70,7 +71,7 @@ func (r *Result) Table() string {
 
 // ledger sums what the runs' byte ledgers say.
 type ledger struct {
-	lost, cut, faultWaste, otherResent, maxLost int64
+	lost, cut, faultWaste, abandoned, otherResent, maxLost int64
 	over                                        int // kills that cost more than the in-flight window
 }
 
@@ -80,6 +81,7 @@ func (r *Result) killLedger() ledger {
 	var l ledger
 	for i, run := range r.Runs {
 		l.faultWaste += run.faultWaste
+		l.abandoned += run.abandoned
 		if i == 0 || !r.Runs[i-1].killed {
 			l.otherResent += max(run.resent, 0)
 		}

@@ -234,20 +234,24 @@ func (r *requestLog) follow(rd io.Reader) {
 func bodyAPI(api string) bool { return api == "PutObject" || api == "UploadPart" }
 
 // window sums the body bytes of requests whose line arrived in [from, to):
-// answered 200, and answered otherwise (faults, expired tokens, bodies cut
-// off by a dead client; status 0 is a reset by the fault plan).
-func (r *requestLog) window(from, to time.Time) (ok, failed int64) {
+// answered 200; answered 400 (IncompleteBody: the client stopped sending
+// mid-body, or BadDigest); and answered otherwise (status 0 is a reset by
+// the fault plan; 403, 429 and 5xx refusals rarely carry read bytes).
+func (r *requestLog) window(from, to time.Time) (ok, abandoned, failed int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, l := range r.lines {
 		if l.at.Before(from) || !l.at.Before(to) {
 			continue
 		}
-		if l.status == http.StatusOK {
+		switch l.status {
+		case http.StatusOK:
 			ok += l.in
-		} else {
+		case http.StatusBadRequest:
+			abandoned += l.in
+		default:
 			failed += l.in
 		}
 	}
-	return ok, failed
+	return ok, abandoned, failed
 }

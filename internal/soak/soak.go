@@ -48,7 +48,8 @@ type runRecord struct {
 	dur                 time.Duration
 	received            int64 // PutObject/UploadPart body bytes the server read during the run and its settling
 	progress            int64 // growth of the server's usable holdings of the tree (see holdings)
-	faultWaste          int64 // non-200 bodies before the kill (faults, expired tokens)
+	faultWaste          int64 // bodies before the kill that the fault plan reset or refused
+	abandoned           int64 // bodies before the kill the client stopped sending (400 IncompleteBody)
 	cut                 int64 // non-200 bodies after the kill: requests the kill cut off
 	resent              int64 // 200 bodies that added nothing the server did not hold already
 	rewroteSmall, large string
@@ -241,9 +242,9 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 		return rec, err
 	}
 	d.account(&rec, run.start, killAt, end, settled, heldAfter-heldBefore)
-	d.cfg.Logf("run %d: %s after %v; server read %s of bodies (%s in all), held +%s, refused/reset by faults %s, cut by the kill %s, resent %s; faults so far %v",
+	d.cfg.Logf("run %d: %s after %v; server read %s of bodies (%s in all), held +%s, reset/refused by faults %s, abandoned by the client %s, cut by the kill %s, resent %s; faults so far %v",
 		n, map[bool]string{true: "killed", false: "exited " + itoa(rec.exit)}[rec.killed], rec.dur.Round(time.Millisecond),
-		mib(rec.received), mib(stAfter.BytesReceived-stBefore.BytesReceived), mib(rec.progress), mib(rec.faultWaste), mib(rec.cut), mib(rec.resent), stAfter.Faults)
+		mib(rec.received), mib(stAfter.BytesReceived-stBefore.BytesReceived), mib(rec.progress), mib(rec.faultWaste), mib(rec.abandoned), mib(rec.cut), mib(rec.resent), stAfter.Faults)
 	return rec, nil
 }
 
@@ -258,13 +259,13 @@ func (d *driver) account(rec *runRecord, start, killAt, end, settled time.Time, 
 	if !killAt.IsZero() {
 		cutoff = killAt
 	}
-	ok1, failed1 := d.srv.log.window(start, cutoff)
-	ok2, failed2 := d.srv.log.window(cutoff, settled.Add(time.Millisecond))
-	rec.received = ok1 + failed1 + ok2 + failed2
-	rec.faultWaste = failed1
-	rec.cut = failed2
+	ok1, ab1, failed1 := d.srv.log.window(start, cutoff)
+	ok2, ab2, failed2 := d.srv.log.window(cutoff, settled.Add(time.Millisecond))
+	rec.received = ok1 + ab1 + failed1 + ok2 + ab2 + failed2
+	rec.faultWaste, rec.abandoned = failed1, ab1
+	rec.cut = ab2 + failed2
 	rec.progress = progress
-	rec.resent = rec.received - rec.faultWaste - rec.cut - rec.progress
+	rec.resent = rec.received - rec.faultWaste - rec.abandoned - rec.cut - rec.progress
 }
 
 // maybeRewrite changes files between runs: a small file after every
