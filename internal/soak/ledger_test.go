@@ -62,9 +62,9 @@ func TestRequestLogWindow(t *testing.T) {
 func TestKillLedger(t *testing.T) {
 	r := &Result{InFlightBound: 8, Kills: 2, Runs: []runRecord{
 		{killed: true, cut: 1, resent: 3, faultWaste: 2, abandoned: 4}, // run 1's resend is no kill's
-		{killed: true, cut: 2, resent: 6},                // kill 1: 1 + 6 = 7
-		{exit: 1, resent: 5},                             // kill 2: 2 + 5 = 7
-		{resent: 4},                                      // after a failed run
+		{killed: true, cut: 2, resent: 6},                              // kill 1: 1 + 6 = 7
+		{exit: 1, resent: 5},                                           // kill 2: 2 + 5 = 7
+		{resent: 4},                                                    // after a failed run
 	}}
 	l := r.killLedger()
 	if l.lost != 14 || l.maxLost != 7 || l.cut != 3 || l.faultWaste != 2 || l.abandoned != 4 || l.otherResent != 7 || l.over != 0 {

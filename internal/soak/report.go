@@ -72,7 +72,7 @@ func (r *Result) Table() string {
 // ledger sums what the runs' byte ledgers say.
 type ledger struct {
 	lost, cut, faultWaste, abandoned, otherResent, maxLost int64
-	over                                        int // kills that cost more than the in-flight window
+	over                                                   int // kills that cost more than the in-flight window
 }
 
 // killLedger charges each kill with the bodies it cut off and with what the
