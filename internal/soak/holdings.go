@@ -27,7 +27,9 @@ func newCOS(endpoint, id, key string, skew time.Duration) (*cos.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr := &skewAuth{id: id, key: key, skew: skew, base: http.DefaultTransport}
+	// No keep-alive: the driver's own idle connections would keep settle
+	// waiting.
+	tr := &skewAuth{id: id, key: key, skew: skew, base: &http.Transport{DisableKeepAlives: true}}
 	return cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: tr, Timeout: 2 * time.Minute}), nil
 }
 

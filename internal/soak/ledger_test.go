@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"hash/crc64"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -134,5 +135,37 @@ func TestOverwriteInPlace(t *testing.T) {
 	st2, _ := os.Stat(p)
 	if len(after) != len(before) || string(after) == string(before) || !os.SameFile(st1, st2) {
 		t.Errorf("rewrite: %d -> %d bytes, changed %v, same file %v", len(before), len(after), string(after) != string(before), os.SameFile(st1, st2))
+	}
+}
+
+// settle's connection count sees an open loopback connection and its end.
+func TestOpenConns(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ep := "http://" + ln.Addr().String()
+	if n := openConns(ep); n != 0 {
+		t.Fatalf("%d connections before any", n)
+	}
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := openConns(ep); n != 1 {
+		t.Errorf("%d connections on the server's port, want 1", n)
+	}
+	c.Close() // the server's side is now half-closed (CLOSE_WAIT): still open
+	if n := openConns(ep); n != 1 {
+		t.Errorf("%d connections after the client closed, want 1 (CLOSE_WAIT)", n)
+	}
+	s.Close()
+	if n := openConns(ep); n != 0 {
+		t.Errorf("%d connections after both closed, want 0", n)
 	}
 }

@@ -124,9 +124,11 @@ func (s *server) stats(ctx context.Context) (localcos.Stats, error) {
 	return st, json.NewDecoder(resp.Body).Decode(&st)
 }
 
-// settle waits (bounded by limit) until the server has received no body
-// byte for quiet, so the requests a killed client left open have ended and
-// are counted.
+// settle waits (bounded by limit) until no connection to the COS listener
+// is open and the counters have not moved for quiet, so the requests a
+// killed client left open have ended and are counted. (The server counts a
+// request's body when the request ends; after a kill it still reads what
+// the kernel buffered, at the capped rate, for seconds.)
 func (s *server) settle(ctx context.Context, quiet, limit time.Duration) (localcos.Stats, error) {
 	deadline := time.Now().Add(limit)
 	last, err := s.stats(ctx)
@@ -140,7 +142,7 @@ func (s *server) settle(ctx context.Context, quiet, limit time.Duration) (localc
 		if err != nil {
 			return cur, err
 		}
-		if cur.BytesReceived != last.BytesReceived || totalRequests(cur) != totalRequests(last) {
+		if cur.BytesReceived != last.BytesReceived || totalRequests(cur) != totalRequests(last) || openConns(s.endpoint) > 0 {
 			last, stable = cur, time.Now()
 			continue
 		}
@@ -148,7 +150,30 @@ func (s *server) settle(ctx context.Context, quiet, limit time.Duration) (localc
 			return cur, nil
 		}
 	}
-	return last, nil
+	return last, fmt.Errorf("the server did not settle within %v after the run (%d connections open)", limit, openConns(s.endpoint))
+}
+
+// openConns counts TCP connections on the endpoint's local port that are
+// established or half-closed (Linux /proc/net/tcp: states 01 and 08).
+func openConns(endpoint string) int {
+	i := strings.LastIndex(endpoint, ":")
+	port, err := strconv.Atoi(endpoint[i+1:])
+	if err != nil {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		return 0
+	}
+	suffix := fmt.Sprintf(":%04X", port)
+	n := 0
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) > 3 && strings.HasSuffix(f[1], suffix) && (f[3] == "01" || f[3] == "08") {
+			n++
+		}
+	}
+	return n
 }
 
 func totalRequests(st localcos.Stats) int64 {

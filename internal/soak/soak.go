@@ -112,7 +112,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := d.loop(ctx); err != nil {
 		return res, err
 	}
-	if res.Stats, err = srv.settle(ctx, time.Second, 30*time.Second); err != nil {
+	if res.Stats, err = srv.settle(ctx, time.Second, time.Minute); err != nil {
 		return res, err
 	}
 	srv.stop()
@@ -232,7 +232,7 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 	}
 	end := time.Now()
 	rec.dur = end.Sub(run.start)
-	stAfter, err := d.srv.settle(ctx, time.Second, 30*time.Second)
+	stAfter, err := d.srv.settle(ctx, time.Second, time.Minute)
 	if err != nil {
 		return rec, err
 	}
