@@ -91,7 +91,7 @@ soak-short: deps-test
 	go build -o $(BUILD)/soak/cosdrop .
 	@SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \
 	  go test -tags soak -count=1 -timeout 15m -v -run '^TestSoakShort$$' ./internal/soak/ \
-	  || { echo "soak-short FAILED: see 'SOAK FAILED' above (seed to repeat, logs in $(BUILD)/soak/TestSoakShort)"; exit 1; }
+	  || { echo "soak-short FAILED: see 'SOAK FAILED' or 'SOAK COULD NOT RUN' above (seed to repeat, logs in $(BUILD)/soak/TestSoakShort)"; exit 1; }
 
 clean:
 	rm -rf $(BUILD)
