@@ -20,10 +20,12 @@ import (
 
 // faultPlan is every fault the soak injects, besides bandwidth: resets
 // inside part and PUT bodies, 503 SlowDown, 5 s stalls, Complete results
-// lost after COS completed (complete-drop), tokens dead after 20 s, and the
+// lost after COS completed (complete-drop: surely the second Complete, then
+// 30% of them), tokens dead after 20 s, and the
 // server's clock 20 minutes behind (the engine corrects it from Date).
 const faultPlan = "token-life=20s;reset:api=UploadPart,share=0.03,after=512KiB;" +
-	"reset:api=PutObject,share=0.005,after=256;503:share=0.01;stall:share=0.002,delay=5s;complete-drop:share=0.3"
+	"reset:api=PutObject,share=0.005,after=256;503:share=0.01;stall:share=0.002,delay=5s;" +
+	"complete-drop:nth=2,times=1;complete-drop:share=0.3"
 
 func TestSoak(t *testing.T) {
 	cfg := Config{
