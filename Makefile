@@ -35,7 +35,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet staticcheck unit fuzz kill-test soak-short keyring-test gui-smoke gui-drop-test
+test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test soak-short
 	@echo "make test: all checks passed"
 
 fmt-check:
