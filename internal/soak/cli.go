@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -143,6 +144,28 @@ func exitCode(err error) int {
 		return ee.ExitCode()
 	}
 	return -1
+}
+
+// failures returns the "failed" events of a run's --json output (the
+// path, key and error of each, at most 5), or else the output's tail.
+func failures(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, `"event":"failed"`) && len(out) < 5 {
+			var t journalTask
+			if json.Unmarshal([]byte(line), &t) == nil {
+				out = append(out, fmt.Sprintf("    failed: %s (key %s): %s", t.Path, t.Key, t.Error))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return tail(path, 1500)
+	}
+	return strings.Join(out, "\n")
 }
 
 // tail returns the last n bytes of a file, for failure messages.

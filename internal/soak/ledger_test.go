@@ -169,3 +169,19 @@ func TestOpenConns(t *testing.T) {
 		t.Errorf("%d connections after both closed, want 0", n)
 	}
 }
+
+// A run's failures are reported by its "failed" events.
+func TestFailures(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "run.log")
+	out := `{"event":"progress","totals":{}}
+{"event":"failed","task":3,"path":"/t/tree/big.bin","key":"tree/big.bin","state":"failed","error":{"Op":"complete","Code":"NoSuchUpload","HTTPStatus":404}}
+{"event":"summary","exit_code":1}
+`
+	if err := os.WriteFile(p, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := failures(p)
+	if !strings.Contains(got, "/t/tree/big.bin") || !strings.Contains(got, "NoSuchUpload") || strings.Contains(got, "summary") {
+		t.Errorf("failures = %q", got)
+	}
+}

@@ -180,7 +180,7 @@ func (d *driver) loop(ctx context.Context) error {
 		default:
 			d.res.FailedRuns++
 			log := filepath.Join(d.cfg.OutDir, fmt.Sprintf("run-%03d.log", n))
-			d.res.Problems = append(d.res.Problems, fmt.Sprintf("run %d exited %d on its own (not killed); last output:\n%s", n, rec.exit, tail(log, 1500)))
+			d.res.Problems = append(d.res.Problems, fmt.Sprintf("run %d exited %d on its own (not killed):\n%s", n, rec.exit, failures(log)))
 			if d.res.FailedRuns >= d.cfg.MaxFailedRuns {
 				d.res.Problems = append(d.res.Problems, fmt.Sprintf("the uploader failed on its own %d times; the soak stopped rerunning it (the end check below shows where it stood)", d.res.FailedRuns))
 				return nil
