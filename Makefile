@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test screenshots bench clean
+.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test screenshots bench soak soak-short clean
 
 deps:
 	@.ci/deps.sh build
@@ -39,7 +39,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test
+test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test soak-short
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -90,6 +90,22 @@ screenshots: debug deps-test
 
 bench: deps-test
 	.ci/bench.sh
+
+## soak: ~10 minutes (not part of `make test`): `cosdrop upload` of 10,000 small files and 3 x 256 MiB
+## (SOAK_LARGE_SIZE=1GiB for the full size) to serve-local under faults, SIGKILLed every 20-60 s and
+## rerun until it exits 0; then every object is downloaded and hashed. Prints the README table.
+## SOAK_SEED, SOAK_SMALL, SOAK_BANDWIDTH and SOAK_STRICT_RESEND=1 adjust it; logs in build/soak/.
+soak: deps-test
+	go build -o $(BUILD)/soak/cosdrop .
+	SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \
+	  go test -tags soak -count=1 -timeout 60m -v -run '^TestSoak$$' ./internal/soak/
+
+## soak-short: the same in 1-2 minutes (300 small files, 2 x 32 MiB, kills every 3-8 s); part of `make test`.
+soak-short: deps-test
+	go build -o $(BUILD)/soak/cosdrop .
+	@SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \
+	  go test -tags soak -count=1 -timeout 15m -v -run '^TestSoakShort$$' ./internal/soak/ \
+	  || { echo "soak-short FAILED: see 'SOAK FAILED' or 'SOAK COULD NOT RUN' above (seed to repeat, logs in $(BUILD)/soak/TestSoakShort)"; exit 1; }
 
 clean:
 	rm -rf $(BUILD)

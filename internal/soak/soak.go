@@ -1,0 +1,325 @@
+//go:build linux
+
+package soak
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	mrand "math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"cosdrop/localcos"
+)
+
+// Config is one soak's shape.
+type Config struct {
+	Bin                string        // the cosdrop binary
+	Dir                string        // scratch: tree, server data, journal (large)
+	OutDir             string        // logs of every run and of the server
+	Seed               uint64        // drives sizes, contents, kill times and rewrites
+	Small              int           // small files
+	MaxSmall           int64         // largest small file
+	Large              int           // large files
+	LargeSize          int64         // size of each large file
+	PartSize           int64         // --part-size
+	Concurrency        int           // --concurrency
+	KillMin, KillMax   time.Duration // kill after a uniform delay in [KillMin, KillMax]
+	KillWindow         time.Duration // no kill is started after this much soak time
+	MaxKills           int           // and no more than this many
+	Deadline           time.Duration // the soak fails if it has not ended by then
+	MaxFailedRuns      int           // runs that exit non-zero on their own before the soak gives up
+	SmallRewriteEvery  int           // rewrite a small file after every Nth kill (0 never)
+	LargeRewriteAtKill int           // rewrite a large file in place after this kill (0 never)
+	Skew               time.Duration // the server's clock shift (the plan's skew=)
+	Faults             string        // serve-local --faults plan (its seed and skew are added)
+	Logf               func(format string, args ...any)
+}
+
+// runRecord is what one `cosdrop upload` run did.
+type runRecord struct {
+	n                   int
+	killed              bool
+	exit                int
+	dur                 time.Duration
+	received            int64 // PutObject/UploadPart body bytes the server read during the run and its settling
+	progress            int64 // growth of the server's usable holdings of the tree (see holdings)
+	faultWaste          int64 // bodies before the kill that the fault plan reset or refused
+	abandoned           int64 // bodies before the kill the client stopped sending (400 IncompleteBody)
+	cut                 int64 // non-200 bodies after the kill: requests the kill cut off
+	resent              int64 // 200 bodies that added nothing the server did not hold already
+	rewroteSmall, large string
+}
+
+// Result is a finished soak's figures and verdicts.
+type Result struct {
+	Runs          []runRecord
+	Kills         int
+	FailedRuns    int // runs that exited non-zero on their own
+	Stats         localcos.Stats
+	Needed        int64 // bytes of the tree as it is at the end
+	Files         int
+	Wall          time.Duration
+	InFlightBound int64 // concurrency x part size
+	Problems      []string
+	Verified      verifyResult
+}
+
+// Run performs the soak. It returns an error only when the soak could not
+// be carried out; the engine's failures are in Result.Problems.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, cfg.Deadline+5*time.Minute)
+	defer cancel()
+	rng := mrand.New(mrand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	for _, d := range []string{cfg.Dir, cfg.OutDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	root := filepath.Join(cfg.Dir, "tree")
+	files, err := makeTree(root, cfg.Small, cfg.MaxSmall, cfg.Large, cfg.LargeSize, rng)
+	if err != nil {
+		return nil, fmt.Errorf("write the tree: %w", err)
+	}
+	cfg.Logf("tree: %d small files (0..%d bytes), %d x %d bytes", cfg.Small, cfg.MaxSmall, cfg.Large, cfg.LargeSize)
+
+	id, key := "AKIDsoak"+randHex(14), randHex(16)
+	dataDir := filepath.Join(cfg.Dir, "cos")
+	plan := fmt.Sprintf("seed=%d;skew=%s;%s", cfg.Seed, cfg.Skew, cfg.Faults)
+	srv, err := startServer(ctx, cfg.Bin, dataDir, plan, id, key, filepath.Join(cfg.OutDir, "server.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	cfg.Logf("serve-local %s (credentials %s) --faults %q", srv.endpoint, srv.stsURL, plan)
+
+	c := cli{bin: cfg.Bin, home: filepath.Join(cfg.Dir, "home")}
+	stateDir := filepath.Join(cfg.Dir, "state")
+	args := []string{"--endpoint", srv.endpoint, "--sts-url", srv.stsURL + "/sts", "--state-dir", stateDir,
+		"--part-size", fmt.Sprint(cfg.PartSize), "--concurrency", fmt.Sprint(cfg.Concurrency), "--json", root}
+	res := &Result{InFlightBound: int64(cfg.Concurrency) * cfg.PartSize}
+	cc, err := newCOS(srv.endpoint, id, key, cfg.Skew)
+	if err != nil {
+		return nil, err
+	}
+	d := &driver{cfg: cfg, rng: rng, srv: srv, cli: c, stateDir: stateDir, args: args, res: res, files: files, root: root, start: start,
+		held: &holdings{c: cc, parent: filepath.Dir(root), files: files, partSize: cfg.PartSize}}
+	if err := d.loop(ctx); err != nil {
+		return res, err
+	}
+	if res.Stats, err = srv.settle(ctx, time.Second, time.Minute); err != nil {
+		return res, err
+	}
+	srv.stop()
+	res.Wall = time.Since(start)
+
+	// Check with a fresh server on the same data and no faults, so that
+	// downloads are neither capped nor broken.
+	vsrv, err := startServer(ctx, cfg.Bin, dataDir, "", id, key, filepath.Join(cfg.OutDir, "verify-server.log"))
+	if err != nil {
+		return res, err
+	}
+	defer vsrv.stop()
+	tasks, err := c.status(ctx, stateDir)
+	if err != nil {
+		return res, err
+	}
+	res.Verified, err = verify(ctx, vsrv.endpoint, id, key, filepath.Dir(root), files, tasks)
+	if err != nil {
+		return res, err
+	}
+	res.Files, res.Needed = len(files), res.Verified.needed
+	res.Problems = append(res.Problems, res.Verified.problems...)
+	return res, nil
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// driver runs, kills and restarts the uploader.
+type driver struct {
+	cfg      Config
+	rng      *mrand.Rand
+	srv      *server
+	cli      cli
+	stateDir string
+	args     []string
+	res      *Result
+	files    []treeFile
+	root     string
+	start    time.Time
+	held     *holdings
+}
+
+func (d *driver) loop(ctx context.Context) error {
+	for n := 1; ; n++ {
+		if time.Since(d.start) > d.cfg.Deadline {
+			d.res.Problems = append(d.res.Problems, fmt.Sprintf("the upload had not finished after %v (%d runs, %d kills)", d.cfg.Deadline, n-1, d.res.Kills))
+			return nil
+		}
+		rec, err := d.oneRun(ctx, n)
+		if err != nil {
+			return err
+		}
+		d.res.Runs = append(d.res.Runs, rec)
+		switch {
+		case rec.killed:
+			d.res.Kills++
+			if err := d.maybeRewrite(ctx, &d.res.Runs[len(d.res.Runs)-1]); err != nil {
+				return err
+			}
+		case rec.exit == 0:
+			return nil
+		default:
+			d.res.FailedRuns++
+			log := filepath.Join(d.cfg.OutDir, fmt.Sprintf("run-%03d.log", n))
+			d.res.Problems = append(d.res.Problems, fmt.Sprintf("run %d exited %d on its own (not killed):\n%s", n, rec.exit, failures(log)))
+			if d.res.FailedRuns >= d.cfg.MaxFailedRuns {
+				d.res.Problems = append(d.res.Problems, fmt.Sprintf("the uploader failed on its own %d times; the soak stopped rerunning it (the end check below shows where it stood)", d.res.FailedRuns))
+				return nil
+			}
+		}
+	}
+}
+
+// oneRun starts the upload, kills it at a seeded random time (while kills
+// are due), and accounts the bytes the server received during the run.
+func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
+	rec := runRecord{n: n}
+	heldBefore, err := d.held.measure(ctx)
+	if err != nil {
+		return rec, err
+	}
+	stBefore, err := d.srv.stats(ctx)
+	if err != nil {
+		return rec, err
+	}
+	logPath := filepath.Join(d.cfg.OutDir, fmt.Sprintf("run-%03d.log", n))
+	run, err := d.cli.startUpload(d.args, logPath)
+	if err != nil {
+		return rec, err
+	}
+	var timer <-chan time.Time
+	if d.res.Kills < d.cfg.MaxKills && time.Since(d.start) < d.cfg.KillWindow {
+		span := d.cfg.KillMax - d.cfg.KillMin
+		delay := d.cfg.KillMin + time.Duration(d.rng.Int64N(int64(span)+1))
+		timer = time.After(delay)
+	}
+	hard := time.After(time.Until(d.start.Add(d.cfg.Deadline)) + time.Second)
+	var killAt time.Time
+	select {
+	case err := <-run.exit:
+		rec.exit = exitCode(err)
+	case <-timer:
+		killAt = time.Now()
+		if err := run.kill(); err != nil {
+			return rec, err
+		}
+		rec.killed, rec.exit = true, 137
+	case <-hard:
+		run.kill()
+		return rec, fmt.Errorf("run %d still going at the soak's deadline", n)
+	case <-ctx.Done():
+		run.kill()
+		return rec, ctx.Err()
+	}
+	end := time.Now()
+	rec.dur = end.Sub(run.start)
+	stAfter, err := d.srv.settle(ctx, time.Second, time.Minute)
+	if err != nil {
+		return rec, err
+	}
+	settled := time.Now()
+	heldAfter, err := d.held.measure(ctx)
+	if err != nil {
+		return rec, err
+	}
+	d.account(&rec, run.start, killAt, end, settled, heldAfter-heldBefore)
+	d.cfg.Logf("run %d: %s after %v; server read %s of bodies (%s in all), held +%s, reset/refused by faults %s, abandoned by the client %s, cut by the kill %s, resent %s; faults so far %v",
+		n, map[bool]string{true: "killed", false: "exited " + itoa(rec.exit)}[rec.killed], rec.dur.Round(time.Millisecond),
+		mib(rec.received), mib(stAfter.BytesReceived-stBefore.BytesReceived), mib(rec.progress), mib(rec.faultWaste), mib(rec.abandoned), mib(rec.cut), mib(rec.resent), stAfter.Faults)
+	return rec, nil
+}
+
+// account fills rec's byte ledger. The server's log says which body bytes
+// it read and how each request was answered; holdings say how much of the
+// tree the server holds usably before and after the run. A body answered
+// with an error before the kill is the fault plan's doing; one answered
+// with an error after the kill was cut off by it; a body answered 200 that
+// did not grow the holdings was sent again.
+func (d *driver) account(rec *runRecord, start, killAt, end, settled time.Time, progress int64) {
+	cutoff := end
+	if !killAt.IsZero() {
+		cutoff = killAt
+	}
+	ok1, ab1, failed1 := d.srv.log.window(start, cutoff)
+	ok2, ab2, failed2 := d.srv.log.window(cutoff, settled.Add(time.Millisecond))
+	rec.received = ok1 + ab1 + failed1 + ok2 + ab2 + failed2
+	rec.faultWaste, rec.abandoned = failed1, ab1
+	rec.cut = ab2 + failed2
+	rec.progress = progress
+	rec.resent = rec.received - rec.faultWaste - rec.abandoned - rec.cut - rec.progress
+}
+
+// maybeRewrite changes files between runs: a small file after every
+// SmallRewriteEvery-th kill, and once a large file in place, every byte,
+// same inode and size (the unfinished one the journal credits most, so
+// resuming its parts blindly would corrupt it). A whole rewrite keeps the
+// byte ledger fair: no part of the old upload still matches.
+func (d *driver) maybeRewrite(ctx context.Context, rec *runRecord) error {
+	k := d.res.Kills
+	parent := filepath.Dir(d.root)
+	if d.cfg.SmallRewriteEvery > 0 && k%d.cfg.SmallRewriteEvery == 0 {
+		var small []treeFile
+		for _, f := range d.files {
+			if !f.large {
+				small = append(small, f)
+			}
+		}
+		f := small[d.rng.IntN(len(small))]
+		p := filepath.Join(parent, f.rel)
+		if err := writeRandom(p, d.rng.Int64N(d.cfg.MaxSmall+1), d.rng); err != nil {
+			return err
+		}
+		rec.rewroteSmall = f.rel
+		d.cfg.Logf("rewrote small file %s", f.rel)
+	}
+	if d.cfg.LargeRewriteAtKill > 0 && k == d.cfg.LargeRewriteAtKill {
+		tasks, err := d.cli.status(ctx, d.stateDir)
+		if err != nil {
+			return err
+		}
+		cred := credits(tasks)
+		var pick treeFile
+		var best int64 = -1
+		for _, f := range d.files {
+			// The large file with the most credited but unfinished bytes.
+			if c := cred[filepath.Join(parent, f.rel)]; f.large && c < f.size && c > best {
+				pick, best = f, c
+			}
+		}
+		if pick.rel == "" {
+			for _, f := range d.files {
+				if f.large {
+					pick, best = f, 0
+				}
+			}
+		}
+		p := filepath.Join(parent, pick.rel)
+		if err := overwriteInPlace(p, 0, pick.size, d.rng); err != nil {
+			return err
+		}
+		rec.large = pick.rel
+		d.cfg.Logf("rewrote large file %s in place, every byte (the journal credited %d bytes of it)", pick.rel, best)
+	}
+	return nil
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
