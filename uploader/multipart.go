@@ -78,7 +78,7 @@ func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
 			return nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
 		}
 		if crc != p.CRC64 {
-			return map[int]partRecord{}, w.restart(true, note(NoteRestartedFileChanged))
+			return map[int]partRecord{}, w.reuse(w.r.Size, w.r.MTime, note(NoteRestartedFileChanged))
 		}
 	}
 	var listed map[int]string
@@ -119,6 +119,22 @@ func (w *worker) restart(abort bool, n Note) error {
 		return err
 	}
 	w.r.UploadID, w.r.PartSize = "", 0
+	return nil
+}
+
+// reuse starts the file again from zero inside its open multipart upload:
+// every part is sent again, overwriting the old version's parts by number,
+// and Complete lists only the new parts (COS discards the rest), so no
+// byte of the old version can reach the object. Unlike aborting and
+// starting afresh, it needs no AbortMultipartUpload permission (Tencent's
+// sample STS policy grants none) and leaves no upload open behind: the
+// soak found exactly that after a file was rewritten between two runs.
+func (w *worker) reuse(size, mtime int64, n Note) error {
+	ps := choosePartSize(size, w.e.cfg.PartSize)
+	if err := w.sync(report{kind: rUpload, up: &uploadInfo{reuse: true, partSize: ps, size: size, mtime: mtime, note: n}}); err != nil {
+		return err
+	}
+	w.r.Size, w.r.MTime, w.r.PartSize, w.r.Acked = size, mtime, ps, 0
 	return nil
 }
 

@@ -57,7 +57,11 @@ type uploadInfo struct {
 	partSize  int64
 	restart   bool // forget the old upload and its parts first
 	abort     bool // and abort it (its parts hold another version of the file)
-	note      Note
+	// reuse keeps the upload but forgets its parts: the file (now of size
+	// and mtime) is sent again from zero into it (see worker.reuse).
+	reuse       bool
+	size, mtime int64
+	note        Note
 }
 
 // worker is one run of one task.
@@ -123,9 +127,7 @@ func (w *worker) process() (*result, error) {
 		return nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: fmt.Errorf("%s is not a regular file", w.r.Path)})
 	}
 	fresh := w.r.UploadID == ""
-	if !fresh && !sameFile(fi, &w.r) {
-		return nil, fmt.Errorf("check file: %w", fileChanged())
-	}
+	changed := !fresh && !sameFile(fi, &w.r) // since its parts were sent: between runs, or while paused
 	if fresh {
 		// Nothing is on the server yet: the upload starts from the file as it is now.
 		w.r.Size, w.r.MTime = fi.Size(), fi.ModTime().UnixNano()
@@ -133,6 +135,11 @@ func (w *worker) process() (*result, error) {
 	resolved := w.e.cfg.OnConflict == Overwrite || w.e.cfg.Signer != nil
 	w.r.Resolved = w.r.Resolved || resolved
 	w.send(report{kind: rBegin, res: &result{size: w.r.Size, mtime: w.r.MTime, fresh: fresh, resolved: resolved}})
+	if changed {
+		if err := w.reuse(fi.Size(), fi.ModTime().UnixNano(), note(NoteRestartedFileChanged)); err != nil {
+			return nil, err
+		}
+	}
 	if w.e.cfg.Signer != nil {
 		w.rs.simple.Store(true)
 		return w.signedPut()
