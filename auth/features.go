@@ -17,9 +17,9 @@ var Features = []Feature{
 	{"upload", []string{"PutObject"}},
 	{"large-files", []string{"InitiateMultipartUpload", "UploadPart", "CompleteMultipartUpload"}},
 	{"resume", []string{"ListMultipartUploads", "ListParts"}},
+	// Rename and ask need no HeadObject: every write carries
+	// x-cos-forbid-overwrite, and COS's refusal is where they apply.
 	{"skip-identical", []string{"HeadObject"}},
-	{"rename", []string{"HeadObject"}},
-	{"ask", []string{"HeadObject"}},
 	{"lost-complete", []string{"HeadObject"}},
 	{"cancel-cleanup", []string{"AbortMultipartUpload"}},
 }
@@ -31,9 +31,7 @@ var featureWords = map[string]string{
 	"large-files":    "Files larger than the part size cannot be uploaded: the policy lacks {{.Actions}}.",
 	"resume":         "An interrupted large upload starts over instead of resuming: the policy lacks {{.Actions}}.",
 	"skip-identical": "\"Skip identical files\" cannot compare a file with the one already in the bucket: the policy lacks {{.Actions}}.",
-	"rename":         "\"Rename\" cannot check which names are already taken: the policy lacks {{.Actions}}.",
-	"ask":            "\"Ask\" cannot tell that a file of the same name already exists: the policy lacks {{.Actions}}.",
-	"lost-complete":  "A large upload whose last answer from COS was lost cannot be confirmed as finished: the policy lacks {{.Actions}}.",
+	"lost-complete":  "A large upload whose last answer from COS was lost is reported as done but not verified: the policy lacks {{.Actions}}.",
 	"cancel-cleanup": "Cancelling a large upload cannot delete the parts already sent; they stay in the bucket, and cost storage, until a lifecycle rule removes them: the policy lacks {{.Actions}}.",
 }
 

@@ -74,7 +74,7 @@ func TestProbeSampleGrantFeatures(t *testing.T) {
 			t.Errorf("%s: %q does not name %s", f.Feature, f.Message, f.Missing[0])
 		}
 	}
-	if want := []string{"skip-identical", "rename", "ask", "lost-complete", "cancel-cleanup"}; !slices.Equal(ids, want) {
+	if want := []string{"skip-identical", "lost-complete", "cancel-cleanup"}; !slices.Equal(ids, want) {
 		t.Errorf("lost features %v, want %v", ids, want)
 	}
 }

@@ -84,6 +84,12 @@ func ProbeText(rep auth.ProbeReport) string {
 		}
 		b.WriteString(mark + " " + ProbeLine(r) + "\n")
 	}
+	if lost := rep.LostFeatures(); len(lost) > 0 && !credential {
+		b.WriteString(T("What the missing permissions cost:") + "\n")
+		for _, f := range lost {
+			b.WriteString("• " + f.Message.Localize(AuthTr) + "\n")
+		}
+	}
 	for _, n := range rep.Notes {
 		if credential && n.Code == auth.CodeProbeNoteUnreachable {
 			continue // it was the credential server, not COS
