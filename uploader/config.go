@@ -2,6 +2,7 @@ package uploader
 
 import (
 	"context"
+	"crypto/x509"
 	"net/http"
 	"net/url"
 	"os"
@@ -102,6 +103,10 @@ type Config struct {
 	// Proxy picks the proxy of each COS request (a profile's proxy); nil
 	// means the environment's (HTTPS_PROXY, NO_PROXY). Ignored with HTTPClient.
 	Proxy func(*http.Request) (*url.URL, error)
+	// RootCAs, when set, are the CAs trusted for COS over HTTPS instead of
+	// the system's (a Sandbox or serve-local --tls with its generated CA).
+	// Certificates are always verified.
+	RootCAs *x509.CertPool
 	// ResumeExisting makes Add reuse a journal task with the same local path
 	// and key instead of creating a second one: an unfinished task resumes,
 	// a done one whose file is unchanged stays done. The CLI sets it so that

@@ -2,6 +2,7 @@ package uploader
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -192,6 +193,7 @@ func (e *Engine) newClient() *cos.Client {
 	} else {
 		base = &http.Transport{
 			Proxy:                 e.proxy(),
+			TLSClientConfig:       &tls.Config{RootCAs: e.cfg.RootCAs, MinVersion: tls.VersionTLS12},
 			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			MaxIdleConns:          512,
 			MaxIdleConnsPerHost:   256,
