@@ -229,15 +229,6 @@ func timeline(s uploader.Snapshot) []moment {
 	return out
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 func joinLines(s []string) string { return strings.Join(s, "\n") }
 
 // showDetails opens the details panel of one task.
