@@ -201,8 +201,11 @@ func (e *Engine) newClient() *cos.Client {
 			TLSHandshakeTimeout:   15 * time.Second,
 			ResponseHeaderTimeout: 2 * time.Minute,
 			ExpectContinueTimeout: time.Second,
-			WriteBufferSize:       256 << 10,
-			ReadBufferSize:        64 << 10,
+			// 64 KiB, not more: the adaptive limit can keep 128 connections
+			// open, and each holds its buffers (256 KiB cost 30 MiB of RSS on
+			// a 100,000-file run for no measurable gain in throughput).
+			WriteBufferSize: 64 << 10,
+			ReadBufferSize:  64 << 10,
 		}
 	}
 	e.base = base

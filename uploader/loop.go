@@ -282,6 +282,9 @@ const smallRunFactor = 4
 // Large files are capped at DefaultConcurrency even when the adaptive limit
 // grows: a line that needs more requests in flight gets them as more parts
 // of those files, not as more half-sent uploads that a kill would strand.
+// And the headroom of running small files over the limit is fixed (three
+// times the default), not a multiple of the limit, so a limit the
+// controller raised to 128 does not hold 512 files open at once.
 // Each task then takes a slot of the global gate per request.
 func (e *Engine) dispatch(st *step) {
 	for len(e.queue) > 0 {
@@ -290,7 +293,7 @@ func (e *Engine) dispatch(st *step) {
 			e.queue = e.queue[1:]
 			continue
 		}
-		if e.running >= smallRunFactor*e.concurrency || e.largeOf(t) && e.runningLarge >= min(e.concurrency, DefaultConcurrency) {
+		if e.running >= e.concurrency+(smallRunFactor-1)*DefaultConcurrency || e.largeOf(t) && e.runningLarge >= min(e.concurrency, DefaultConcurrency) {
 			break
 		}
 		e.queue = e.queue[1:]
