@@ -7,6 +7,8 @@
 package main
 
 import (
+	"cosdrop/auth"
+
 	"errors"
 	"flag"
 	"fmt"
@@ -40,6 +42,7 @@ func register(name, summary string, run func(args []string) int) {
 }
 
 func main() {
+	auth.NoBusAutolaunch() // no D-Bus daemon started by CosDrop may outlive it
 	os.Exit(run(os.Args[1:]))
 }
 

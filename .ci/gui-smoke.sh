@@ -10,8 +10,15 @@ mkdir -p "$out"
 
 home=$(mktemp -d)
 log="$out/gui-smoke.log"
+# A fake dbus-launch, first on PATH, records any attempt to start a session
+# bus: with none running, the D-Bus library Fyne and the keyring use would
+# run dbus-launch, and its daemon would outlive the app.
+mkdir -p "$home/bin" "$home/run"
+printf '#!/bin/sh\ntouch "%s"\nexit 1\n' "$home/dbus-launch-called" >"$home/bin/dbus-launch"
+chmod +x "$home/bin/dbus-launch"
 # A private HOME keeps the user's real profiles and journal out of the test.
-HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" \
+env -u DBUS_SESSION_BUS_ADDRESS PATH="$home/bin:$PATH" XDG_RUNTIME_DIR="$home/run" \
+  HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" \
   XDG_STATE_HOME="$home/.local/state" XDG_CACHE_HOME="$home/.cache" \
   "$bin" >"$log" 2>&1 &
 app=$!
@@ -42,6 +49,9 @@ if [ "$colours" -le 1 ]; then
 fi
 if grep -q 'Error in Fyne call thread' "$log"; then
   echo "FAIL: Fyne logged a call from the wrong goroutine:"; grep -B2 -A8 'Error in Fyne call thread' "$log"; exit 1
+fi
+if [ -e "$home/dbus-launch-called" ]; then
+  echo "FAIL: the app ran dbus-launch: a D-Bus daemon it started would outlive it"; exit 1
 fi
 if grep -qi 'window creation error' "$log"; then
   echo "FAIL: Fyne could not create a window"; cat "$log"; exit 1

@@ -33,7 +33,9 @@ func checkSessionBus() error {
 	case "darwin", "windows", "ios", "android":
 		return nil
 	}
-	if a := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); a != "" && !strings.HasPrefix(a, "autolaunch:") {
+	if a := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); a == busDisabled {
+		return ErrNoSessionBus
+	} else if a != "" && !strings.HasPrefix(a, "autolaunch:") {
 		return nil
 	}
 	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" {
@@ -54,6 +56,27 @@ func checkSessionBus() error {
 		}
 	}
 	return ErrNoSessionBus
+}
+
+// busDisabled is the address NoBusAutolaunch sets: godbus knows no such
+// transport, so it fails to connect instead of running dbus-launch.
+const busDisabled = "disabled:"
+
+// NoBusAutolaunch makes sure nothing in this process (go-keyring, and
+// Fyne's notifications and portal calls, which use the same D-Bus
+// library) starts a session bus: with none to find, godbus runs
+// dbus-launch, whose dbus-daemon outlives CosDrop (the GUI tests left one
+// per launch). It finds an existing bus as the keyring does, and otherwise
+// points DBUS_SESSION_BUS_ADDRESS at an address that cannot connect. It
+// reports whether a session bus exists. Call it before anything uses D-Bus.
+func NoBusAutolaunch() bool {
+	if err := checkSessionBus(); err != nil {
+		if runtime.GOOS == "linux" || runtime.GOOS == "freebsd" || runtime.GOOS == "openbsd" || runtime.GOOS == "netbsd" {
+			os.Setenv("DBUS_SESSION_BUS_ADDRESS", busDisabled)
+		}
+		return false
+	}
+	return true
 }
 
 func isSocket(path string) bool {
