@@ -3,7 +3,10 @@
 # so CI needs no display of its own. Usage: .ci/with-xvfb.sh CMD [ARGS...]
 set -euo pipefail
 fdfile=$(mktemp)
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$fdfile" 2>/dev/null &
+# -noreset: by default Xvfb resets when its last client leaves, and a test that
+# relaunches the app can connect during the reset and fail with "Failed to
+# open display" (seen once in gui-relaunch-test).
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$fdfile" 2>/dev/null &
 xpid=$!
 trap 'kill $xpid 2>/dev/null || true; rm -f "$fdfile"' EXIT
 # Xvfb writes the display number once it accepts connections.
