@@ -64,7 +64,11 @@ func damage(kind string, b []byte) []byte {
 	b = append([]byte(nil), b...)
 	switch kind {
 	case "truncated":
-		return b[:len(b)/2]
+		// Half the file, but never more than three pages and a bit: bbolt
+		// grows its file ahead of use, and half of a file twice the size
+		// of its data cuts off nothing the journal needs (this test then
+		// failed now and then).
+		return b[:min(len(b)/2, 3*4096+100)]
 	case "zeroed":
 		for i := 2 * 4096; i < len(b); i++ {
 			b[i] = 0

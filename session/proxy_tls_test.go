@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
@@ -81,7 +82,9 @@ func TestProfileProxyOverTLSToLocalcos(t *testing.T) {
 		if trusted {
 			spec.Config.RootCAs = srv.CertPool()
 		}
-		spec.Config.MaxAttempts = 1
+		// Quick retries: a tunnel the proxy just closed may be reused once
+		// (EOF), and the untrusted case must give up fast.
+		spec.Config.MaxAttempts, spec.Config.RetryBase, spec.Config.RetryMax = 3, time.Millisecond, 10*time.Millisecond
 		e, closers, err := Start(spec)
 		if err != nil {
 			t.Fatal(err)
