@@ -73,6 +73,15 @@ func runStatus(args []string) int {
 			}
 			fmt.Println(line)
 		}
+		if *asJSON {
+			if left, lerr := session.Leftovers(dir); lerr == nil {
+				for _, l := range left {
+					enc.Encode(map[string]any{"event": "leftover", "key": l.Key, "upload_id": l.UploadID, "code": l.Code, "since": l.Since})
+				}
+			}
+		} else {
+			printLeftovers(dir)
+		}
 		if err != nil { // a damaged journal: what could be read is above
 			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
 			code = 1

@@ -209,7 +209,7 @@ type jsonEvent struct {
 
 func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
 	ev := jsonEvent{Event: kind, Time: time.Now(), Task: uint64(s.ID), Path: s.Path, Key: s.Key, State: string(s.State),
-		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: session.NoteOf(s.Note), NoteCode: string(s.Note.Code)}
+		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: session.NoteText(s.Note), NoteCode: string(s.Note.Code)}
 	if s.State == uploader.Done || s.State == uploader.Skipped {
 		ev.CRC64 = strconv.FormatUint(s.CRC64, 10)
 	}

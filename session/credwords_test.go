@@ -101,8 +101,8 @@ func TestNoteText(t *testing.T) {
 	if !strings.Contains(got, "a (2).txt") {
 		t.Errorf("renamed: %q", got)
 	}
-	if NoteOf(uploader.Note{Code: uploader.NoteSkippedIdentical}) == "" || NoteOf("made earlier") != "made earlier" || NoteOf(nil) != "" {
-		t.Error("NoteOf does not word both forms")
+	if NoteText(uploader.Note{Code: uploader.NoteSkippedIdentical}) == "" || NoteText(uploader.Note{}) != "" {
+		t.Error("NoteText does not word a typed note")
 	}
 	if NoteText(uploader.Note{}) != "" {
 		t.Error("an empty note has words")

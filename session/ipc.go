@@ -30,15 +30,16 @@ const ipcTimeout = 2 * time.Second
 
 // request is one line a client sends.
 type request struct {
-	Op    string   `json:"op"` // "status" or "add"
+	Op    string   `json:"op"` // "status", "leftovers" or "add"
 	Paths []string `json:"paths,omitempty"`
 }
 
 // reply is one line the server answers.
 type reply struct {
-	Tasks []wireTask `json:"tasks,omitempty"`
-	OK    bool       `json:"ok"`
-	Error string     `json:"error,omitempty"`
+	Tasks     []wireTask          `json:"tasks,omitempty"`
+	Leftovers []uploader.Leftover `json:"leftovers,omitempty"`
+	OK        bool                `json:"ok"`
+	Error     string              `json:"error,omitempty"`
 }
 
 // wireTask is what status shows of a task, with empty fields left out:
@@ -76,8 +77,6 @@ func toWire(in []uploader.Snapshot) []wireTask {
 		if s.RequestedKey != s.Key {
 			out[i].RequestedKey = s.RequestedKey
 		}
-		// Note is prose today and a typed Note{Code,Args} once the engine
-		// stores codes; JSON carries either unchanged.
 		if b, err := json.Marshal(s.Note); err == nil && string(b) != `""` && string(b) != `{}` {
 			out[i].Note = b
 		}
@@ -211,17 +210,25 @@ func call(path string, req request) (reply, error) {
 // snapshotter is the part of the engine the status socket reads.
 type snapshotter interface {
 	Changes(since uint64) ([]uploader.Snapshot, uint64)
+	Leftovers() ([]uploader.Leftover, error)
 }
 
 // ServeStatus answers status requests for the engine running on stateDir
 // until the returned closer runs. Start calls it for every engine.
 func ServeStatus(stateDir string, e snapshotter) (func() error, error) {
 	l, err := listen(StatusSocket(stateDir), func(req request) reply {
-		if req.Op != "status" {
-			return reply{Error: "unknown request " + req.Op}
+		switch req.Op {
+		case "status":
+			tasks, _ := e.Changes(0)
+			return reply{OK: true, Tasks: toWire(tasks)}
+		case "leftovers":
+			l, err := e.Leftovers()
+			if err != nil {
+				return reply{Error: err.Error()}
+			}
+			return reply{OK: true, Leftovers: l}
 		}
-		tasks, _ := e.Changes(0)
-		return reply{OK: true, Tasks: toWire(tasks)}
+		return reply{Error: "unknown request " + req.Op}
 	})
 	if err != nil {
 		return nil, err

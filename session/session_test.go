@@ -295,12 +295,19 @@ func TestStaleSocketIsReplaced(t *testing.T) {
 	if tasks, ok := LiveStatus(dir); !ok || len(tasks) != 1 {
 		t.Errorf("live status over the replaced socket: %v %v", tasks, ok)
 	}
+	if l, err := Leftovers(dir); err != nil || len(l) != 1 || l[0].Code != uploader.CodeAbortDenied {
+		t.Errorf("leftovers over the socket: %+v %v", l, err)
+	}
 }
 
 type fakeSnaps struct{}
 
 func (fakeSnaps) Changes(uint64) ([]uploader.Snapshot, uint64) {
 	return []uploader.Snapshot{{ID: 1, Path: "x"}}, 1
+}
+
+func (fakeSnaps) Leftovers() ([]uploader.Leftover, error) {
+	return []uploader.Leftover{{UploadID: "u1", Key: "big.bin", Code: uploader.CodeAbortDenied}}, nil
 }
 
 // BenchmarkLiveStatus is `cosdrop status` asking a running CosDrop with
@@ -326,3 +333,5 @@ func BenchmarkLiveStatus(b *testing.B) {
 type manySnaps []uploader.Snapshot
 
 func (m manySnaps) Changes(uint64) ([]uploader.Snapshot, uint64) { return m, 1 }
+
+func (manySnaps) Leftovers() ([]uploader.Leftover, error) { return nil, nil }

@@ -20,3 +20,13 @@ func Status(dir string) ([]uploader.Snapshot, error) {
 	}
 	return snaps, err
 }
+
+// Leftovers lists the multipart uploads the journal in dir knows are
+// still open on COS (their parts billed until aborted): from the running
+// CosDrop when one answers, else from the file.
+func Leftovers(dir string) ([]uploader.Leftover, error) {
+	if rep, err := call(StatusSocket(dir), request{Op: "leftovers"}); err == nil && rep.OK {
+		return rep.Leftovers, nil
+	}
+	return uploader.ReadLeftovers(dir)
+}

@@ -164,19 +164,21 @@ func keyringText(ke *auth.KeyringError) string {
 	return head + " " + T("Details: {{.Detail}}", map[string]any{"Detail": ke.Op + ": " + cause})
 }
 
-// NoteOf words a snapshot's note whichever form the engine gives it: the
-// typed Note{Code,Args} the journal stores, or (from older engines) a
-// sentence already made.
-func NoteOf(v any) string {
-	switch n := v.(type) {
-	case uploader.Note:
-		return NoteText(n)
-	case *uploader.Note:
-		if n != nil {
-			return NoteText(*n)
-		}
-	case string:
-		return n
+// LeftoverText words a multipart upload left open on COS: its key and
+// upload ID (what support looks for in the console), since when, and why
+// the last abort failed.
+func LeftoverText(l uploader.Leftover) string {
+	args := map[string]any{"Key": l.Key, "ID": l.UploadID, "Since": l.Since.Local().Format("2006-01-02 15:04")}
+	var why string
+	switch l.Code {
+	case "":
+		why = T("CosDrop stopped before it could remove it.")
+	case uploader.CodeAbortDenied:
+		why = T("COS refused to remove it: these credentials may not abort uploads (Tencent's sample STS policy grants no AbortMultipartUpload).")
+	case uploader.CodeNetwork:
+		why = T("The network failed while removing it.")
+	default:
+		why = T("Removing it failed ({{.Code}}).", map[string]any{"Code": l.Code})
 	}
-	return ""
+	return T("{{.Key}}: an upload left open on COS since {{.Since}} (upload {{.ID}}); its parts are billed until it is removed.", args) + " " + why
 }

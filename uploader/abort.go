@@ -24,6 +24,7 @@ func (e *Engine) startAbort(t *entry, r *record, st *step) {
 	r.UploadID, r.PartSize, r.Acked = "", 0, 0
 	e.dropParts(t, st)
 	e.persist(t, st)
+	e.noteLeftover(leftoverMsg{l: Leftover{UploadID: uid, Key: key, Since: time.Now().UTC()}}, st)
 	e.aborts++
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), abortTimeout)
@@ -31,7 +32,7 @@ func (e *Engine) startAbort(t *entry, r *record, st *step) {
 		err := retrier{e: e, op: "abort"}.do(ctx, nil, func(ctx context.Context) error {
 			return e.store.abort(ctx, key, uid)
 		})
-		e.inbox.put(abortDoneMsg{t: t, uploadID: uid, err: err})
+		e.inbox.put(abortDoneMsg{t: t, key: key, uploadID: uid, err: err})
 	}()
 }
 
@@ -40,6 +41,11 @@ func (e *Engine) startAbort(t *entry, r *record, st *step) {
 // gone; a failed abort names the upload left open.
 func (e *Engine) aborted(m abortDoneMsg, st *step) {
 	e.aborts--
+	l := Leftover{UploadID: m.uploadID, Key: m.key, Since: time.Now().UTC()}
+	if m.err != nil {
+		l.Code = abortCode(m.err)
+	}
+	e.noteLeftover(leftoverMsg{l: l, ended: m.err == nil}, st)
 	t := m.t
 	if t.gone {
 		return

@@ -1,6 +1,7 @@
 package uploader
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -300,7 +301,7 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 		return res, err
 	}
 	defer os.Remove(tmp)
-	tasks, parts, meta, lost, complete := salvage(tmp)
+	tasks, parts, meta, left, lost, complete := salvage(tmp)
 	res.Lost, res.Complete = lost, complete
 	db, err := bolt.Open(p, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
@@ -308,7 +309,7 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 	}
 	defer db.Close()
 	err = db.Update(func(tx *bolt.Tx) error {
-		for name, kvs := range map[string][][2][]byte{string(bucketTasks): tasks, string(bucketParts): parts, string(bucketMeta): meta} {
+		for name, kvs := range map[string][][2][]byte{string(bucketTasks): tasks, string(bucketParts): parts, string(bucketMeta): meta, string(bucketLeftovers): left} {
 			b, err := tx.CreateBucketIfNotExists([]byte(name))
 			if err != nil {
 				return err
@@ -326,12 +327,12 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 }
 
 // salvage reads what it can of a damaged journal file: task records that
-// decode, parts of 12-byte keys, and the meta bucket. A panic or fault
+// decode, parts of 12-byte keys, the meta bucket and the leftover uploads. A panic or fault
 // stops only the bucket being read.
-func salvage(p string) (tasks, parts, meta [][2][]byte, lost int, complete bool) {
+func salvage(p string) (tasks, parts, meta, left [][2][]byte, lost int, complete bool) {
 	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
 	if err != nil {
-		return nil, nil, nil, 0, false
+		return nil, nil, nil, nil, 0, false
 	}
 	defer db.Close()
 	complete = true
@@ -370,7 +371,8 @@ func salvage(p string) (tasks, parts, meta [][2][]byte, lost int, complete bool)
 		u, err := url.Parse(string(v))
 		return err == nil && utf8.Valid(v) && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && strings.IndexFunc(string(v), unicode.IsControl) < 0
 	})
-	return tasks, parts, meta, lost, complete && lost == 0
+	left = read(bucketLeftovers, func(k, v []byte) bool { var l Leftover; return json.Unmarshal(v, &l) == nil })
+	return tasks, parts, meta, left, lost, complete && lost == 0
 }
 
 func copyFile(from, to string) error {

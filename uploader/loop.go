@@ -56,6 +56,7 @@ type (
 	}
 	abortDoneMsg struct {
 		t        *entry
+		key      string
 		uploadID string
 		err      error
 	}
@@ -125,6 +126,8 @@ func (e *Engine) handle(m any, st *step) {
 		e.walked(m, st)
 	case abortDoneMsg:
 		e.aborted(m, st)
+	case leftoverMsg:
+		e.noteLeftover(m, st)
 	case askMsg:
 		e.onAsk(m)
 	case askDoneMsg:
@@ -367,7 +370,9 @@ func (e *Engine) commit(st *step) {
 		fail(t)
 	}
 	for _, op := range st.ops {
-		fail(op.t)
+		if op.t != nil { // a leftover's write belongs to no task
+			fail(op.t)
+		}
 	}
 	st.dropped = st.dropped[:0]
 }

@@ -167,6 +167,12 @@ func (w *worker) initiate() error {
 		})
 	})
 	if err != nil {
+		if berr == nil {
+			// The last try may have reached COS and its answer been cut
+			// off (a pause, a lost response): the upload it made is
+			// known nowhere else.
+			w.dropStrays(key, before)
+		}
 		return err
 	}
 	ps := choosePartSize(w.r.Size, w.e.cfg.PartSize)
@@ -203,11 +209,32 @@ func newUpload(before map[string]bool, ids []string) string {
 	return ""
 }
 
-// abortNow aborts an upload the journal does not know, best effort.
+// dropStrays aborts the key's uploads that were not open before a failed
+// initiate. Another client starting an upload of the same key in that
+// second would lose it too; it restarts on NoSuchUpload, which beats
+// parts billed for good.
+func (w *worker) dropStrays(key string, before map[string]bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), abortTimeout)
+	defer cancel()
+	ids, err := w.e.store.listUploads(ctx, key)
+	if err != nil {
+		return
+	}
+	for _, id := range ids {
+		if !before[id] {
+			w.abortNow(key, id)
+		}
+	}
+}
+
+// abortNow aborts an upload the journal does not know; one that will not
+// end is recorded as a leftover, so it is not lost.
 func (w *worker) abortNow(key, uid string) {
 	ctx, cancel := context.WithTimeout(context.Background(), abortTimeout)
 	defer cancel()
-	w.e.store.abort(ctx, key, uid)
+	if err := w.e.store.abort(ctx, key, uid); err != nil {
+		w.e.inbox.put(leftoverMsg{l: Leftover{UploadID: uid, Key: key, Code: abortCode(err), Since: time.Now().UTC()}})
+	}
 }
 
 // sendParts uploads the missing parts with up to Concurrency workers; each

@@ -1,0 +1,161 @@
+package uploader
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Leftover is a multipart upload CosDrop started and has not been able to
+// end: its parts stay on COS, billed, until someone aborts it. Every abort
+// is written here before it is tried and cleared when it succeeds, so an
+// abort that fails (the sample STS policy grants no AbortMultipartUpload),
+// or that a kill cuts short, stays visible after its task is removed, and
+// CleanLeftovers can try again.
+type Leftover struct {
+	UploadID string    `json:"upload_id"`
+	Key      string    `json:"key"`
+	Code     string    `json:"code,omitempty"` // why the last try failed ("" = not tried yet)
+	Since    time.Time `json:"since"`
+}
+
+// CleanResult is what a CleanLeftovers run did.
+type CleanResult struct {
+	Ended int        // aborted now (or already gone from COS)
+	Open  []Leftover // still open; each Code says why
+}
+
+var bucketLeftovers = []byte("leftovers")
+
+// leftoverMsg records (or, with ended, clears) a leftover in the loop's
+// next journal transaction.
+type leftoverMsg struct {
+	l     Leftover
+	ended bool
+}
+
+// leftoverOp is the journal operation of a leftoverMsg.
+func leftoverOp(m leftoverMsg) func(*bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketLeftovers)
+		if err != nil {
+			return err
+		}
+		if m.ended {
+			return b.Delete([]byte(m.l.UploadID))
+		}
+		var old Leftover
+		if v := b.Get([]byte(m.l.UploadID)); v != nil && json.Unmarshal(v, &old) == nil && !old.Since.IsZero() {
+			m.l.Since = old.Since // how long it has been open, not when last tried
+		}
+		v, err := json.Marshal(m.l)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(m.l.UploadID), v)
+	}
+}
+
+// noteLeftover queues a leftover's journal write in this step. It belongs
+// to no task (a removed task's upload outlives it), so a failed write
+// fails no task; the abort it guards is tried all the same.
+func (e *Engine) noteLeftover(m leftoverMsg, st *step) {
+	st.ops = append(st.ops, jop{fn: leftoverOp(m)})
+}
+
+// abortCode is the code a failed abort leaves on its leftover.
+func abortCode(err error) string {
+	te := toTaskError("abort", err, time.Time{})
+	if te.HTTPStatus == http.StatusForbidden {
+		return CodeAbortDenied
+	}
+	return te.Code
+}
+
+// Leftovers lists the multipart uploads this journal knows are still open
+// on COS, oldest first.
+func (e *Engine) Leftovers() ([]Leftover, error) { return leftoversIn(e.j.db) }
+
+// CleanLeftovers tries once more to abort every leftover upload (with the
+// usual retries for transient failures) and records the outcome: ended
+// ones leave the list, the others keep the code of why not. An upload COS
+// no longer knows counts as ended.
+func (e *Engine) CleanLeftovers(ctx context.Context) (CleanResult, error) {
+	var res CleanResult
+	list, err := e.Leftovers()
+	if err != nil {
+		return res, err
+	}
+	for _, l := range list {
+		err := retrier{e: e, op: "abort"}.do(ctx, nil, func(ctx context.Context) error {
+			return e.store.abort(ctx, l.Key, l.UploadID)
+		})
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		if err == nil {
+			res.Ended++
+			e.inbox.put(leftoverMsg{l: l, ended: true})
+			continue
+		}
+		l.Code = abortCode(err)
+		res.Open = append(res.Open, l)
+		e.inbox.put(leftoverMsg{l: l})
+	}
+	return res, nil
+}
+
+// ReadLeftovers lists the leftover uploads recorded in stateDir's journal
+// without starting an engine (for `cosdrop status`); like ReadJournal it
+// fails with *BusyJournalError while a process holds the journal.
+func ReadLeftovers(stateDir string) ([]Leftover, error) {
+	p := filepath.Join(stateDir, JournalFile)
+	if _, err := os.Stat(p); err != nil {
+		return nil, &NoJournalError{Dir: stateDir}
+	}
+	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, &BusyJournalError{Dir: stateDir}
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var out []Leftover
+	err = guard(p, func() error {
+		var err error
+		out, err = leftoversIn(db)
+		return err
+	})
+	return out, err
+}
+
+// leftoversIn reads db's leftover list, oldest first.
+func leftoversIn(db *bolt.DB) ([]Leftover, error) {
+	var out []Leftover
+	err := db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketLeftovers)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var l Leftover
+			if err := json.Unmarshal(v, &l); err != nil {
+				return fmt.Errorf("journal leftover %q: %w", k, err)
+			}
+			out = append(out, l)
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b Leftover) int { return a.Since.Compare(b.Since) })
+	return out, err
+}
