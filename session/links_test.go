@@ -180,8 +180,11 @@ func TestShareLinkPermanent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.CappedBy != CapNone || l.ExpiresAt.Sub(time.Now()) > time.Hour || l.ExpiresAt.Sub(time.Now()) < 59*time.Minute {
+	if l.CappedBy != CapNone || time.Until(l.ExpiresAt) > time.Hour || time.Until(l.ExpiresAt) < 59*time.Minute {
 		t.Errorf("1 hour: %+v", l)
+	}
+	if strings.Contains(l.URL, linkKey) {
+		t.Error("the link carries the SecretKey")
 	}
 	if code, body := get(t, l.URL); code != http.StatusOK || body != "hello share" {
 		t.Fatalf("GET share link = %d %q", code, body)
@@ -192,14 +195,14 @@ func TestShareLinkPermanent(t *testing.T) {
 	}
 	srv.Faults().SetClockSkew(0)
 	l, err = sh.Link(ctx, sn, 30*24*time.Hour)
-	if err != nil || l.CappedBy != CapPermanentMax || l.ExpiresAt.Sub(time.Now()) > MaxShareLife {
+	if err != nil || l.CappedBy != CapPermanentMax || time.Until(l.ExpiresAt) > MaxShareLife {
 		t.Fatalf("30 days: %+v %v", l, err)
 	}
 	srv.Faults().SetClockSkew(MaxShareLife - time.Minute)
 	if code, _ := get(t, l.URL); code != http.StatusOK {
 		t.Errorf("7-day link on day 7: %d", code)
 	}
-	if until, c, err := sh.Limit(ctx); err != nil || c != CapPermanentMax || until.Sub(time.Now()) > MaxShareLife+time.Second {
+	if until, c, err := sh.Limit(ctx); err != nil || c != CapPermanentMax || time.Until(until) > MaxShareLife+time.Second {
 		t.Errorf("Limit = %v %v %v", until, c, err)
 	}
 	if txt := ShareText(l); !strings.Contains(txt, "7 days") {
@@ -223,18 +226,22 @@ func TestShareLinkSTSCappedAtToken(t *testing.T) {
 	ctx := context.Background()
 	sh := s.Sharer()
 	until, c, err := sh.Limit(ctx)
-	if err != nil || c != CapToken || until.Sub(time.Now()) > 10*time.Minute {
+	if err != nil || c != CapToken || time.Until(until) > 10*time.Minute {
 		t.Fatalf("Limit = %v %v %v", until, c, err)
 	}
 	l, err := sh.Link(ctx, sn, 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.CappedBy != CapToken || l.ExpiresAt.Sub(time.Now()) > 10*time.Minute || l.ExpiresAt.Sub(time.Now()) < 8*time.Minute {
+	if l.CappedBy != CapToken || time.Until(l.ExpiresAt) > 10*time.Minute || time.Until(l.ExpiresAt) < 8*time.Minute {
 		t.Fatalf("24 hours with a 10-minute token: %+v", l)
 	}
 	if !strings.Contains(l.URL, "x-cos-security-token=") {
 		t.Error("the link lacks its token")
+	}
+	// The token travels in the link (COS needs it); the key never does.
+	if c, err := s.Config.Credentials.Credentials(ctx); err != nil || strings.Contains(l.URL, c.SecretKey) || strings.Contains(l.URL, url.QueryEscape(c.SecretKey)) {
+		t.Errorf("the link carries the temporary SecretKey (%v)", err)
 	}
 	if code, body := get(t, l.URL); code != http.StatusOK || body != "sts share" {
 		t.Fatalf("GET = %d %q", code, body)
@@ -308,7 +315,7 @@ func TestShareLinkServerSignedGetSign(t *testing.T) {
 	if asked.Get("cosKey") != sn.Key || asked.Get("httpMethod") != "GET" || asked.Get("expires") != "86400" {
 		t.Errorf("asked %v", asked)
 	}
-	if l.CappedBy != CapServer || l.ExpiresAt.Sub(time.Now()) > 20*time.Minute || l.ExpiresAt.Sub(time.Now()) < 19*time.Minute {
+	if l.CappedBy != CapServer || time.Until(l.ExpiresAt) > 20*time.Minute || time.Until(l.ExpiresAt) < 19*time.Minute {
 		t.Errorf("link %+v", l)
 	}
 	if code, body := get(t, l.URL); code != http.StatusOK || body != "server signed share" {
