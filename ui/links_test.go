@@ -189,3 +189,26 @@ func TestShareDialogSTSProfile(t *testing.T) {
 		t.Errorf("GET share link = %d %q", resp.StatusCode, body)
 	}
 }
+
+// The profile editor shows and checks the link template, and saving keeps
+// what the form does not show (an admin's proxy and link template were
+// dropped by a save before: the form rebuilt the profile from its fields).
+func TestProfileEditorKeepsLinkTemplate(t *testing.T) {
+	test.NewTempApp(t)
+	p := auth.Profile{Name: "cdn", Bucket: "photos-1250000000", Region: "ap-shanghai", Mode: auth.ModeSTS,
+		CredentialURL: "https://sts.example.com/sts", Proxy: "http://proxy.example.com:3128",
+		LinkTemplate: "https://cdn.example.com/{key}"}
+	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), &p)
+	if e.linkTemplate.Text != p.LinkTemplate {
+		t.Fatalf("link template field %q", e.linkTemplate.Text)
+	}
+	test.Type(e.prefix, "up/")
+	got := e.profile()
+	if got.Proxy != p.Proxy || got.LinkTemplate != p.LinkTemplate || got.Prefix != "up/" {
+		t.Errorf("saved profile %+v", got)
+	}
+	e.linkTemplate.SetText("https://cdn.example.com/{path}")
+	if err := e.validate(); err == nil || !strings.Contains(e.problem.Text, "{path} is unknown") {
+		t.Errorf("bad template: %v, problem %q", err, e.problem.Text)
+	}
+}

@@ -45,6 +45,10 @@ type profileEditor struct {
 
 	name, bucket, region, endpoint, prefix *widget.Entry
 	secretID, secretKey, credURL, token    *widget.Entry
+	linkTemplate                           *widget.Entry // links.go
+	// base is the profile as loaded: fields the form does not show
+	// (proxy, signing endpoints, link template...) are kept from it.
+	base auth.Profile
 	mode                                   *widget.RadioGroup
 	conflict                               *safeSelect
 	problem                                *widget.Label
@@ -75,6 +79,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	e.region = entry("ap-guangzhou")
 	e.endpoint = entry(T("optional: custom or accelerate domain"))
 	e.prefix = entry("uploads/{yyyy}/{mm}/")
+	e.linkTemplate = entry(T("optional, e.g. https://cdn.example.com/{key}"))
 	e.secretID = entry("AKID…")
 	e.secretKey = widget.NewPasswordEntry()
 	e.secretKey.SetPlaceHolder(T("kept in the system keyring; leave empty to keep the stored one"))
@@ -97,6 +102,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 		widget.NewFormItem(T("Endpoint"), e.endpoint),
 		widget.NewFormItem(T("Key prefix"), e.prefix),
 		widget.NewFormItem(T("If a file exists"), e.conflict),
+		widget.NewFormItem(T("Link template"), e.linkTemplate),
 		widget.NewFormItem("SecretId", e.secretID),
 		widget.NewFormItem("SecretKey", e.secretKey),
 		widget.NewFormItem(T("Credential URL"), e.credURL),
@@ -118,7 +124,9 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 
 // fill shows p in the fields (secrets stay empty: they are never read back).
 func (e *profileEditor) fill(p auth.Profile) {
+	e.base = p
 	e.name.SetText(p.Name)
+	e.linkTemplate.SetText(p.LinkTemplate)
 	e.bucket.SetText(p.Bucket)
 	e.region.SetText(p.Region)
 	e.endpoint.SetText(p.Endpoint)
@@ -170,13 +178,13 @@ func (e *profileEditor) modeChanged() {
 // profile is the profile the fields describe (no secrets: Profile has none).
 func (e *profileEditor) profile() auth.Profile {
 	m := modes[e.modeIndex()]
-	p := auth.Profile{
-		Name:     strings.TrimSpace(e.name.Text),
-		Bucket:   strings.TrimSpace(e.bucket.Text),
-		Region:   strings.TrimSpace(e.region.Text),
-		Endpoint: strings.TrimSpace(e.endpoint.Text),
-		Prefix:   strings.TrimSpace(e.prefix.Text),
-		Mode:     m,
+	p := e.base
+	p.Name, p.Bucket, p.Region = strings.TrimSpace(e.name.Text), strings.TrimSpace(e.bucket.Text), strings.TrimSpace(e.region.Text)
+	p.Endpoint, p.Prefix, p.Mode = strings.TrimSpace(e.endpoint.Text), strings.TrimSpace(e.prefix.Text), m
+	p.LinkTemplate = strings.TrimSpace(e.linkTemplate.Text)
+	p.OnConflict, p.SecretID, p.CredentialURL = "", "", ""
+	if m != auth.ModeServerSigned {
+		p.PutSignURL, p.PostPolicyURL, p.SignMethod = "", "", ""
 	}
 	if i := e.conflict.SelectedIndex(); i >= 0 {
 		p.OnConflict = conflictValues[i]
