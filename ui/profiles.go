@@ -48,12 +48,12 @@ type profileEditor struct {
 	linkTemplate                           *widget.Entry // links.go
 	// base is the profile as loaded: fields the form does not show
 	// (proxy, signing endpoints, link template...) are kept from it.
-	base auth.Profile
-	mode                                   *widget.RadioGroup
-	conflict                               *safeSelect
-	problem                                *widget.Label
-	result                                 *widget.Label
-	save, test                             *widget.Button
+	base       auth.Profile
+	mode       *widget.RadioGroup
+	conflict   *safeSelect
+	problem    *widget.Label
+	result     *widget.Label
+	save, test *widget.Button
 	// del deletes the saved profile; nil for a new or imported one.
 	del     *widget.Button
 	win     fyne.Window
