@@ -45,15 +45,11 @@ type profileEditor struct {
 
 	name, bucket, region, endpoint, prefix *widget.Entry
 	secretID, secretKey, credURL, token    *widget.Entry
-	linkTemplate                           *widget.Entry // links.go
-	// base is the profile as loaded: fields the form does not show
-	// (proxy, signing endpoints, link template...) are kept from it.
-	base       auth.Profile
-	mode       *widget.RadioGroup
-	conflict   *safeSelect
-	problem    *widget.Label
-	result     *widget.Label
-	save, test *widget.Button
+	mode                                   *widget.RadioGroup
+	conflict                               *safeSelect
+	problem                                *widget.Label
+	result                                 *widget.Label
+	save, test                             *widget.Button
 	// del deletes the saved profile; nil for a new or imported one.
 	del     *widget.Button
 	win     fyne.Window
@@ -61,6 +57,11 @@ type profileEditor struct {
 	// touched turns on the problem line: an empty new form is not an
 	// error yet, only after the user starts typing.
 	touched bool
+	// linkTemplate is the profile's link template (links.go).
+	linkTemplate *widget.Entry
+	// base is the profile as loaded: fields the form does not show
+	// (proxy, signing endpoints, link template...) are kept from it.
+	base auth.Profile
 }
 
 func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth.Profile) *profileEditor {
