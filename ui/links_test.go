@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
@@ -66,6 +69,39 @@ func TestCopyLinkOnVerifiedRow(t *testing.T) {
 	}
 	if !strings.Contains(w.status.busy.Text, "Link copied") {
 		t.Errorf("status %q", w.status.busy.Text)
+	}
+	// A right click opens the row's menu.
+	test.TapSecondary(row)
+	top := w.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no context menu")
+	}
+	w.win.Canvas().Overlays().Remove(top)
+	// The details panel shows the same link, and a Share button.
+	texts := map[string]bool{}
+	collectTexts(detailsContent(w, s), texts)
+	if !texts[want] || !texts["Share link…"] {
+		t.Errorf("details panel lacks the link or Share: %v", texts)
+	}
+}
+
+// collectTexts gathers the texts of labels and buttons under o.
+func collectTexts(o fyne.CanvasObject, into map[string]bool) {
+	switch x := o.(type) {
+	case *widget.Label:
+		into[x.Text] = true
+	case *widget.Button:
+		into[x.Text] = true
+	case *widget.Form:
+		for _, it := range x.Items {
+			collectTexts(it.Widget, into)
+		}
+	case *container.Scroll:
+		collectTexts(x.Content, into)
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			collectTexts(c, into)
+		}
 	}
 }
 
