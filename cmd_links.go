@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+	"time"
 
 	"cosdrop/auth"
 	"cosdrop/session"
@@ -77,4 +81,101 @@ func (l *uploadLinks) print(w io.Writer, s uploader.Snapshot) {
 	case why != "":
 		fmt.Fprintf(os.Stderr, "%s: %s\n", s.Path, why)
 	}
+}
+
+func init() {
+	register("link", "Print the link, or a share link, of uploaded objects", runLink)
+}
+
+const linkSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--sts-url U] [--link-template T] [--expires 24h] KEY..."
+
+// runLink prints the link of each object key named (the profile's link
+// template), or with --expires a share link valid that long, capped by
+// what the profile's credentials allow (the cap goes to stderr). It
+// trusts the keys it is given: the window and `upload --links` give links
+// only for objects CosDrop checked.
+func runLink(args []string) int {
+	var f uploadFlags
+	var expires string
+	fs := newFlagSet("link", linkSynopsis)
+	fs.StringVar(&f.profile, "profile", "", tr("profile to upload with (see 'cosdrop profile')"))
+	fs.StringVar(&f.endpoint, "endpoint", "", tr("COS endpoint URL (instead of a profile), e.g. http://127.0.0.1:9000"))
+	fs.StringVar(&f.bucket, "bucket", "", tr("bucket name-APPID (instead of a profile)"))
+	fs.StringVar(&f.region, "region", "", tr("bucket region, e.g. ap-guangzhou (instead of a profile)"))
+	fs.StringVar(&f.stsURL, "sts-url", "", tr("credential server URL for temporary credentials"))
+	fs.StringVar(&f.linkTemplate, "link-template", "", tr("link template for --links: {key} {filename} {url} {bucket} {region}"))
+	fs.StringVar(&expires, "expires", "", tr("print a share link valid this long (e.g. 1h, 24h, 7d) instead of the plain link"))
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, tr("Name at least one object key."))
+		fs.Usage()
+		return 2
+	}
+	if f.profile == session.SandboxName {
+		fmt.Fprintln(os.Stderr, tr("Sandbox links work only while the window runs: use Copy link on a row there."))
+		return 2
+	}
+	var life time.Duration
+	if expires != "" {
+		var err error
+		if life, err = parseLife(expires); err != nil {
+			fmt.Fprintf(os.Stderr, tr("--expires %q must be a duration such as 1h, 24h or 7d")+"\n", expires)
+			return 2
+		}
+	}
+	spec, err := uploadConfig(f)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		return 2
+	}
+	defer closeAll(spec.Closers)
+	f.links = true
+	links, err := newUploadLinks(f, spec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		return 2
+	}
+	code := 0
+	for _, key := range fs.Args() {
+		if life == 0 {
+			l, err := links.linker.Link(key)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %s\n", key, session.ShareErrText(err))
+				code = 1
+				continue
+			}
+			fmt.Println(l)
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), session.OpenTimeout)
+		l, err := session.SharerFor(spec.Config, false).Link(ctx, uploader.Snapshot{State: uploader.Done, Verified: true, Key: key}, life)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %s\n", key, session.ShareErrText(err))
+			code = 1
+			continue
+		}
+		fmt.Println(l.URL)
+		fmt.Fprintf(os.Stderr, "%s: %s\n", key, session.ShareText(l))
+	}
+	return code
+}
+
+// parseLife reads a link's life: a Go duration ("90m", "24h") or whole
+// days ("7d").
+func parseLife(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return 0, errors.New("bad days")
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, errors.New("bad duration")
+	}
+	return d, nil
 }

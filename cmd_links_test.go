@@ -126,3 +126,60 @@ func TestCLIUploadLinksUnverifiedGetsNone(t *testing.T) {
 		t.Fatal("no done event")
 	}
 }
+
+// `cosdrop link` prints a key's link, and with --expires a share link
+// capped per mode: 7 days for a permanent key (asked 30d), the token's
+// expiry for temporary credentials (asked 24h); both open the object.
+func TestCLILinkCommand(t *testing.T) {
+	isolate(t)
+	s, _ := startCOS(t, localcos.Config{STSLifetime: 10 * time.Minute,
+		STSActions: append(append([]string(nil), localcos.BroadActions...), "name/cos:GetObject")})
+	t.Setenv("TENCENTCLOUD_SECRET_ID", cliID)
+	t.Setenv("TENCENTCLOUD_SECRET_KEY", cliKey)
+	file, _ := writeTestFile(t, t.TempDir(), "季度 a+b.txt", []byte("linked"))
+	base := []string{"--endpoint", s.URL(), "--bucket", cliBucket, "--region", cliRegion}
+	if r := runCLI(t, append(append([]string{"upload"}, base...), "--prefix", "l/", "--state-dir", filepath.Join(t.TempDir(), "st"), file)...); r.code != 0 {
+		t.Fatalf("upload: exit %d", r.code)
+	}
+	key := "l/季度 a+b.txt"
+	r := runCLI(t, append(append([]string{"link"}, base...), key)...)
+	if want := s.URL() + "/l/%E5%AD%A3%E5%BA%A6%20a%2Bb.txt\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("link: exit %d %q, want %q", r.code, r.stdout, want)
+	}
+	if code, body := getWithKey(t, strings.TrimSpace(r.stdout)); code != http.StatusOK || body != "linked" {
+		t.Errorf("GET plain link = %d %q", code, body)
+	}
+	r = runCLI(t, append(append([]string{"link"}, base...), "--expires", "30d", key)...)
+	if r.code != 0 || !strings.Contains(r.stderr, "7 days at most") {
+		t.Fatalf("permanent share: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if code, body := getPlain(t, strings.TrimSpace(r.stdout)); code != http.StatusOK || body != "linked" {
+		t.Errorf("GET share link = %d %q", code, body)
+	}
+	t.Setenv("TENCENTCLOUD_SECRET_ID", "")
+	t.Setenv("TENCENTCLOUD_SECRET_KEY", "")
+	r = runCLI(t, append(append([]string{"link"}, base...), "--sts-url", s.STSURL()+"/sts", "--expires", "24h", key)...)
+	if r.code != 0 || !strings.Contains(r.stderr, "temporary key expires") {
+		t.Fatalf("STS share: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if code, body := getPlain(t, strings.TrimSpace(r.stdout)); code != http.StatusOK || body != "linked" {
+		t.Errorf("GET STS share link = %d %q", code, body)
+	}
+	if r = runCLI(t, "link", "--profile", "Sandbox", key); r.code != 2 {
+		t.Errorf("Sandbox: exit %d", r.code)
+	}
+	if r = runCLI(t, append(append([]string{"link"}, base...), "--expires", "soon", key)...); r.code != 2 {
+		t.Errorf("bad --expires: exit %d", r.code)
+	}
+}
+
+func getPlain(t *testing.T, link string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
