@@ -29,13 +29,15 @@ func init() {
 }
 
 const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--set-aside-damaged] PATH..."
+	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] PATH..."
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
 	concurrency                                       int
 	partSize, limit, onConflict, stateDir             string
 	json, setAside                                    bool
+	links                                             bool   // --links: print each verified file's link (cmd_links.go)
+	linkTemplate                                      string // --link-template: overrides the profile's
 }
 
 func runUpload(args []string) int {
@@ -54,6 +56,8 @@ func runUpload(args []string) int {
 	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
 	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
+	fs.BoolVar(&f.links, "links", false, tr("print each uploaded and verified file's link (the profile's link template)"))
+	fs.StringVar(&f.linkTemplate, "link-template", "", tr("link template for --links: {key} {filename} {url} {bucket} {region}"))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -64,6 +68,12 @@ func runUpload(args []string) int {
 	}
 	spec, err := uploadConfig(f)
 	if err != nil {
+		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		return 2
+	}
+	links, err := newUploadLinks(f, spec)
+	if err != nil {
+		closeAll(spec.Closers)
 		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
 		return 2
 	}
@@ -86,6 +96,7 @@ func runUpload(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	out := newUploadOutput(f.json)
+	out.links = links
 	events := e.Events()
 	_, cursor := e.Changes(math.MaxUint64) // the feed's present: only what this run changes
 	batch := e.Add(fs.Args()...)
@@ -176,6 +187,7 @@ type uploadOutput struct {
 	// unverified counts this run's done files whose copy in COS could not
 	// be checked (the summary says so: never "done" alone for them).
 	unverified int
+	links      *uploadLinks // --links; nil prints none
 }
 
 func newUploadOutput(asJSON bool) *uploadOutput {
@@ -205,6 +217,8 @@ type jsonEvent struct {
 	Unverified *int             `json:"unverified,omitempty"`
 	Totals     *uploader.Totals `json:"totals,omitempty"`
 	ExitCode   *int             `json:"exit_code,omitempty"`
+	Link       string           `json:"link,omitempty"`    // --links: the verified file's link
+	NoLink     string           `json:"no_link,omitempty"` // --links: why a finished file has none
 }
 
 func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
@@ -291,7 +305,9 @@ func (o *uploadOutput) result(s uploader.Snapshot) {
 		o.unverified++
 	}
 	if o.json {
-		o.enc.Encode(snapEvent(string(s.State), s))
+		ev := snapEvent(string(s.State), s)
+		o.links.addJSON(&ev, s)
+		o.enc.Encode(ev)
 		return
 	}
 	o.clear()
@@ -311,6 +327,7 @@ func (o *uploadOutput) result(s uploader.Snapshot) {
 	case s.State == uploader.Canceled:
 		fmt.Fprintf(o.w, "%s %s\n", tr("canceled"), s.Path)
 	}
+	o.links.print(o.w, s)
 }
 
 // errText is a failed task's reason for the terminal: the same plain words

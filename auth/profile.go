@@ -58,6 +58,9 @@ type Profile struct {
 	// keyring, ProxyAccount); "direct" for none; empty to follow the
 	// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
 	Proxy string `json:"proxy,omitempty"`
+	// LinkTemplate is the link "Copy link" and `upload --links` give for
+	// an uploaded file (auth.LinkPlaceholders); empty means {url}.
+	LinkTemplate string `json:"link_template,omitempty"`
 }
 
 // SignConfig is where p's signing server answers.
@@ -110,6 +113,9 @@ func (p Profile) Validate() error {
 		return err
 	}
 	if err := checkProxy(p.Proxy); err != nil {
+		return err
+	}
+	if err := checkLinkTemplate(p.LinkTemplate); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {

@@ -46,7 +46,7 @@ type Session struct {
 	Engine     *uploader.Engine
 	Config     uploader.Config
 	BucketURL  string
-	CanPresign bool             // permanent keys (and the Sandbox) can sign share links
+	CanPresign bool             // share links may be signed: every mode but a server-signed one without get-sign (Sharer)
 	Server     *localcos.Server // the Sandbox's server; nil otherwise
 	closers    []func() error   // engine first, then what it talks to
 	closeOnce  sync.Once
@@ -70,16 +70,10 @@ func (s *Session) Close() error {
 // StateDir is the session's journal directory.
 func (s *Session) StateDir() string { return s.Config.StateDir }
 
-// ObjectURL is the plain (unsigned) URL of key in the session's bucket.
+// ObjectURL is the plain (unsigned) URL of key in the session's bucket,
+// its key encoded as COS expects (EncodeKey).
 func (s *Session) ObjectURL(key string) string {
-	if s.BucketURL == "" {
-		return ""
-	}
-	parts := strings.Split(key, "/")
-	for i, p := range parts {
-		parts[i] = url.PathEscape(p)
-	}
-	return strings.TrimRight(s.BucketURL, "/") + "/" + strings.Join(parts, "/")
+	return s.Linker().ObjectURL(key)
 }
 
 // Start runs an engine for spec: the one place a configuration becomes a
@@ -152,7 +146,7 @@ func (o *Opener) Open(ctx context.Context, name string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{Name: name, Profile: p, Config: spec.Config, BucketURL: spec.Config.BucketURL, CanPresign: p.Mode == auth.ModePermanent}
+	s := &Session{Name: name, Profile: p, Config: spec.Config, BucketURL: spec.Config.BucketURL, CanPresign: SharerFor(spec.Config, false).Available()}
 	if err := o.start(s, spec); err != nil {
 		return nil, err
 	}

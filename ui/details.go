@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"context"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,21 +15,6 @@ import (
 	cosession "cosdrop/session"
 	"cosdrop/uploader"
 )
-
-// presignChoices are the lifetimes offered for shareable links.
-func presignChoices() []struct {
-	label string
-	d     time.Duration
-} {
-	return []struct {
-		label string
-		d     time.Duration
-	}{
-		{T("Copy link valid 1 hour"), time.Hour},
-		{T("Copy link valid 24 hours"), 24 * time.Hour},
-		{T("Copy link valid 7 days"), 7 * 24 * time.Hour},
-	}
-}
 
 // detailsContent builds the details panel for one task: where it came
 // from and went, its checksums, and every error in plain words with the
@@ -52,22 +35,7 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 			form.Append(T("Address"), copyRow(u))
 		}
 	}
-	if s.State == uploader.Done && w.sess.canPresign && w.sess.sandbox {
-		// The Sandbox's server lives in this process, on a port chosen at
-		// start: a link stops working when CosDrop quits, whatever its
-		// signature says, so no "7 days" is offered.
-		link := widget.NewButtonWithIcon(T("Copy link"), theme.ContentCopyIcon(), func() { w.copyPresigned(s.ID, time.Hour) })
-		why := widget.NewLabel(T("Sandbox links work on this computer only, while CosDrop is running."))
-		why.Wrapping = fyne.TextWrapWord
-		why.SizeName = theme.SizeNameCaptionText
-		form.Append(T("Share"), container.NewVBox(container.NewHBox(link), why))
-	} else if s.State == uploader.Done && w.sess.canPresign {
-		var links []fyne.CanvasObject
-		for _, c := range presignChoices() {
-			links = append(links, widget.NewButtonWithIcon(c.label, theme.ContentCopyIcon(), func() { w.copyPresigned(s.ID, c.d) }))
-		}
-		form.Append(T("Share"), container.NewHBox(links...))
-	}
+	linkRows(w, form, s) // the link, or why there is none; share links (links.go)
 	form.Append(T("Size"), widget.NewLabel(T("{{.Size}} ({{.Bytes}} bytes)", map[string]any{"Size": humanBytes(s.Size), "Bytes": s.Size})))
 	if s.CRC64 != 0 {
 		form.Append("CRC64", copyRow(strconv.FormatUint(s.CRC64, 10)))
@@ -242,28 +210,6 @@ func showDetails(w *mainWindow, s uploader.Snapshot) {
 // see go there: paths, keys, URLs, IDs — never a secret.
 func (w *mainWindow) copyText(s string) {
 	w.app.Clipboard().SetContent(s)
-}
-
-// copyPresigned asks the engine for a signed GET link off the Fyne
-// goroutine and copies it. The link is what the user asked to share.
-func (w *mainWindow) copyPresigned(id uploader.TaskID, d time.Duration) {
-	ref := w.cur.Load()
-	if ref == nil {
-		return
-	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		u, err := ref.e.PresignedURL(ctx, id, d)
-		cancel()
-		fyne.Do(func() {
-			if err != nil {
-				w.showError(fmt.Errorf("%s: %w", T("This profile cannot make shareable links"), err))
-				return
-			}
-			w.copyText(u)
-			w.flash(T("Link copied"))
-		})
-	}()
 }
 
 // noteText is the task's engine remark in words. It is the one place the

@@ -57,6 +57,11 @@ type profileEditor struct {
 	// touched turns on the problem line: an empty new form is not an
 	// error yet, only after the user starts typing.
 	touched bool
+	// linkTemplate is the profile's link template (links.go).
+	linkTemplate *widget.Entry
+	// base is the profile as loaded: fields the form does not show
+	// (proxy, signing endpoints, link template...) are kept from it.
+	base auth.Profile
 }
 
 func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth.Profile) *profileEditor {
@@ -75,6 +80,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	e.region = entry("ap-guangzhou")
 	e.endpoint = entry(T("optional: custom or accelerate domain"))
 	e.prefix = entry("uploads/{yyyy}/{mm}/")
+	e.linkTemplate = entry(T("optional, e.g. https://cdn.example.com/{key}"))
 	e.secretID = entry("AKID…")
 	e.secretKey = widget.NewPasswordEntry()
 	e.secretKey.SetPlaceHolder(T("kept in the system keyring; leave empty to keep the stored one"))
@@ -97,6 +103,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 		widget.NewFormItem(T("Endpoint"), e.endpoint),
 		widget.NewFormItem(T("Key prefix"), e.prefix),
 		widget.NewFormItem(T("If a file exists"), e.conflict),
+		widget.NewFormItem(T("Link template"), e.linkTemplate),
 		widget.NewFormItem("SecretId", e.secretID),
 		widget.NewFormItem("SecretKey", e.secretKey),
 		widget.NewFormItem(T("Credential URL"), e.credURL),
@@ -118,7 +125,9 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 
 // fill shows p in the fields (secrets stay empty: they are never read back).
 func (e *profileEditor) fill(p auth.Profile) {
+	e.base = p
 	e.name.SetText(p.Name)
+	e.linkTemplate.SetText(p.LinkTemplate)
 	e.bucket.SetText(p.Bucket)
 	e.region.SetText(p.Region)
 	e.endpoint.SetText(p.Endpoint)
@@ -170,13 +179,13 @@ func (e *profileEditor) modeChanged() {
 // profile is the profile the fields describe (no secrets: Profile has none).
 func (e *profileEditor) profile() auth.Profile {
 	m := modes[e.modeIndex()]
-	p := auth.Profile{
-		Name:     strings.TrimSpace(e.name.Text),
-		Bucket:   strings.TrimSpace(e.bucket.Text),
-		Region:   strings.TrimSpace(e.region.Text),
-		Endpoint: strings.TrimSpace(e.endpoint.Text),
-		Prefix:   strings.TrimSpace(e.prefix.Text),
-		Mode:     m,
+	p := e.base
+	p.Name, p.Bucket, p.Region = strings.TrimSpace(e.name.Text), strings.TrimSpace(e.bucket.Text), strings.TrimSpace(e.region.Text)
+	p.Endpoint, p.Prefix, p.Mode = strings.TrimSpace(e.endpoint.Text), strings.TrimSpace(e.prefix.Text), m
+	p.LinkTemplate = strings.TrimSpace(e.linkTemplate.Text)
+	p.OnConflict, p.SecretID, p.CredentialURL = "", "", ""
+	if m != auth.ModeServerSigned {
+		p.PutSignURL, p.PostPolicyURL, p.SignMethod = "", "", ""
 	}
 	if i := e.conflict.SelectedIndex(); i >= 0 {
 		p.OnConflict = conflictValues[i]

@@ -63,6 +63,7 @@ type taskRow struct {
 	retryB   *tipButton
 	removeB  *tipButton
 	detailB  *tipButton
+	linkB    *tipButton // "Copy link", on a verified done row (links.go)
 }
 
 func newTaskRow(a rowActions) *taskRow {
@@ -98,6 +99,7 @@ func newTaskRow(a rowActions) *taskRow {
 	r.retryB = newTipButton(theme.ViewRefreshIcon(), T("Try again"), act(a.retry))
 	r.removeB = newTipButton(theme.DeleteIcon(), T("Remove from list"), act(a.remove))
 	r.detailB = newTipButton(theme.InfoIcon(), T("Details"), act(a.details))
+	r.linkB = newLinkButton(a, act)
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -110,7 +112,7 @@ func newTaskRow(a rowActions) *taskRow {
 func (r *taskRow) CreateRenderer() fyne.WidgetRenderer {
 	bar := container.New(&columns{widths: []float32{colBar, colSpeed}}, container.NewCenter(fixedBar(r.bar)), r.speedBox)
 	r.progress = container.NewStack(bar, r.note)
-	buttons := container.NewHBox(r.toggleB, r.cancelB, r.retryB, r.removeB, r.detailB)
+	buttons := container.NewHBox(r.toggleB, r.cancelB, r.retryB, r.linkB, r.removeB, r.detailB)
 	btnW := float32(colButton) * (r.detailB.MinSize().Width)
 	line := container.New(&columns{widths: []float32{r.icon.MinSize().Width, -1, colDest, colState, colBar + colSpeed, colSize, btnW}},
 		r.icon, r.name, r.dest, r.status, r.progress, r.size, container.NewHBox(layoutSpacer(), buttons))
@@ -168,6 +170,7 @@ func (r *taskRow) set(s uploader.Snapshot) {
 		r.state = s.State
 		r.showButtons(s.State)
 	}
+	showLinkButton(r.linkB, s)
 }
 
 // destFolder is the folder part of a key, as the row's destination column

@@ -268,6 +268,7 @@ func (w *mainWindow) apply(u update) {
 	w.queue.apply(u)
 	w.status.set(u.totals)
 	w.notify(u)
+	w.autoCopyLinks(u.finished)
 	if u.view != nil && w.historyReload != nil {
 		w.historyReload()
 	}

@@ -1,0 +1,311 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	cosession "cosdrop/session"
+	"cosdrop/uploader"
+)
+
+// prefAutoCopyLinks is the per-app option "Copy links automatically when
+// a drop finishes".
+const prefAutoCopyLinks = "auto-copy-links"
+
+// linkActions are the row's link actions; the window has them. The row
+// asks for them by type assertion, so rowActions stays as it was.
+type linkActions interface {
+	copyLink(id uploader.TaskID)
+	rowMenu(id uploader.TaskID, at fyne.Position)
+}
+
+// newLinkButton is the row's "Copy link" button, shown on a verified done
+// row only (showLinkButton).
+func newLinkButton(a rowActions, act func(func(uploader.TaskID)) func()) *tipButton {
+	b := newTipButton(theme.ContentCopyIcon(), T("Copy link"), act(func(id uploader.TaskID) {
+		if la, ok := a.(linkActions); ok {
+			la.copyLink(id)
+		}
+	}))
+	b.Hide()
+	return b
+}
+
+// showLinkButton shows the row's link button when s's object is verified.
+func showLinkButton(b *tipButton, s uploader.Snapshot) {
+	if s.State == uploader.Done && s.Verified {
+		b.Show()
+	} else {
+		b.Hide()
+	}
+}
+
+// TappedSecondary opens the row's menu (copy link, share link, copy the
+// links of the drop or of every row shown, the auto-copy option).
+func (r *taskRow) TappedSecondary(ev *fyne.PointEvent) {
+	if la, ok := r.actions.(linkActions); ok && r.id != 0 {
+		la.rowMenu(r.id, ev.AbsolutePosition)
+	}
+}
+
+// linker is the current session's linker (its profile's link template).
+func (w *mainWindow) linker() cosession.Linker {
+	switch {
+	case w.sess == nil:
+		return cosession.Linker{}
+	case w.sess.s != nil:
+		return w.sess.s.Linker()
+	}
+	return cosession.Linker{BucketURL: strings.TrimRight(w.sess.bucketURL, "/")}
+}
+
+// linkOf is s's link, or why it has none, in words.
+func (w *mainWindow) linkOf(s uploader.Snapshot) (string, string) {
+	if ok, why := cosession.Linkable(s); !ok {
+		return "", why
+	}
+	l, err := w.linker().Link(s.Key)
+	if err != nil {
+		return "", cosession.ShareErrText(err)
+	}
+	return l, ""
+}
+
+// copyLink copies one task's link (the row's button and menu).
+func (w *mainWindow) copyLink(id uploader.TaskID) {
+	s, ok := w.model.get(id)
+	if !ok {
+		return
+	}
+	link, why := w.linkOf(s)
+	if link == "" {
+		w.showNotice(why)
+		return
+	}
+	w.copyText(link)
+	w.flash(T("Link copied"))
+}
+
+// copyLinks copies the links of snaps, one per line, leaving out the
+// tasks without one (not finished, or not verified) and saying how many.
+func (w *mainWindow) copyLinks(snaps []uploader.Snapshot) {
+	var links []string
+	left := 0
+	for _, s := range snaps {
+		if s.State != uploader.Done && s.State != uploader.Skipped {
+			continue
+		}
+		if l, _ := w.linkOf(s); l != "" {
+			links = append(links, l)
+		} else {
+			left++
+		}
+	}
+	if len(links) == 0 {
+		w.flash(T("No verified uploads to copy links of"))
+		return
+	}
+	w.copyText(strings.Join(links, "\n"))
+	if left > 0 {
+		w.flash(T("{{.Count}} links copied; {{.Left}} files have no link (not verified)", map[string]any{"Count": len(links), "Left": left}))
+		return
+	}
+	w.flash(T("{{.Count}} links copied", map[string]any{"Count": len(links)}))
+}
+
+// batchSnaps is every task of a drop, in order.
+func (w *mainWindow) batchSnaps(b uploader.BatchID) []uploader.Snapshot {
+	var out []uploader.Snapshot
+	for _, s := range w.model.all() {
+		if s.Batch == b {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// copyShownLinks copies the links of every row the list shows (the
+// filter and search are the selection).
+func (w *mainWindow) copyShownLinks() {
+	snaps := make([]uploader.Snapshot, 0, len(w.queue.view))
+	for _, id := range w.queue.view {
+		if s, ok := w.model.get(id); ok {
+			snaps = append(snaps, s)
+		}
+	}
+	w.copyLinks(snaps)
+}
+
+// autoCopyLinks copies the links of each drop that just finished, when
+// the user asked for it.
+func (w *mainWindow) autoCopyLinks(finished []batchResult) {
+	if len(finished) == 0 || !w.app.Preferences().Bool(prefAutoCopyLinks) {
+		return
+	}
+	var snaps []uploader.Snapshot
+	for _, b := range finished {
+		snaps = append(snaps, w.batchSnaps(b.Batch)...)
+	}
+	w.copyLinks(snaps)
+}
+
+// rowMenu is a row's context menu.
+func (w *mainWindow) rowMenu(id uploader.TaskID, at fyne.Position) {
+	s, ok := w.model.get(id)
+	if !ok {
+		return
+	}
+	link, _ := w.linkOf(s)
+	copyOne := fyne.NewMenuItem(T("Copy link"), func() { w.copyLink(id) })
+	copyOne.Disabled = link == ""
+	share := fyne.NewMenuItem(T("Share link…"), func() { w.showShare(s) })
+	share.Disabled = link == ""
+	auto := fyne.NewMenuItem(T("Copy links automatically when a drop finishes"), func() {
+		p := w.app.Preferences()
+		p.SetBool(prefAutoCopyLinks, !p.Bool(prefAutoCopyLinks))
+	})
+	auto.Checked = w.app.Preferences().Bool(prefAutoCopyLinks)
+	m := fyne.NewMenu("", copyOne, share,
+		fyne.NewMenuItem(T("Copy links of this drop"), func() { w.copyLinks(w.batchSnaps(s.Batch)) }),
+		fyne.NewMenuItem(T("Copy links of all rows shown"), w.copyShownLinks),
+		fyne.NewMenuItemSeparator(), auto,
+		fyne.NewMenuItemSeparator(), fyne.NewMenuItem(T("Details"), func() { w.details(id) }))
+	widget.ShowPopUpMenuAtPosition(m, w.win.Canvas(), at)
+}
+
+// linkRows adds the details panel's link and share rows for s: the link
+// with a copy button, or why there is none; and "Share link…".
+func linkRows(w *mainWindow, form *widget.Form, s uploader.Snapshot) {
+	if s.State != uploader.Done && s.State != uploader.Skipped {
+		return
+	}
+	link, why := w.linkOf(s)
+	if link == "" {
+		l := widget.NewLabel(why)
+		l.Wrapping = fyne.TextWrapWord
+		form.Append(T("Link"), l)
+		return
+	}
+	l := widget.NewLabel(link)
+	l.Wrapping = fyne.TextWrapBreak
+	copyB := widget.NewButtonWithIcon(T("Copy link"), theme.ContentCopyIcon(), func() { w.copyText(link); w.flash(T("Link copied")) })
+	form.Append(T("Link"), container.NewBorder(nil, nil, nil, copyB, l))
+	form.Append(T("Share"), container.NewHBox(widget.NewButtonWithIcon(T("Share link…"), theme.MailSendIcon(), func() { w.showShare(s) })))
+}
+
+// shareChoices are the lifetimes offered for share links.
+func shareChoices() []struct {
+	label string
+	d     time.Duration
+} {
+	return []struct {
+		label string
+		d     time.Duration
+	}{
+		{T("1 hour"), time.Hour},
+		{T("24 hours"), 24 * time.Hour},
+		{T("7 days"), 7 * 24 * time.Hour},
+	}
+}
+
+// sharer is the current session's share-link signer.
+func (w *mainWindow) sharer() cosession.Sharer {
+	if w.sess == nil || w.sess.s == nil {
+		return cosession.Sharer{}
+	}
+	return w.sess.s.Sharer()
+}
+
+// shareView is the share-link dialog's content: an expiry choice, the
+// profile's cap in words ("Links of this profile work until 14:05 at the
+// latest, when its temporary key expires"), and a button that signs a
+// link off the Fyne goroutine and copies it. The link is the only
+// secret-bearing text CosDrop ever puts on the clipboard (its signature,
+// and x-cos-security-token for temporary keys), and only when the user
+// asks for it.
+type shareView struct {
+	expiry  *widget.RadioGroup
+	limit   *widget.Label
+	result  *widget.Label
+	copyB   *widget.Button
+	content fyne.CanvasObject
+}
+
+func newShareView(w *mainWindow, s uploader.Snapshot) *shareView {
+	sh := w.sharer()
+	choices := shareChoices()
+	labels := make([]string, len(choices))
+	for i, c := range choices {
+		labels[i] = c.label
+	}
+	v := &shareView{expiry: widget.NewRadioGroup(labels, nil), limit: widget.NewLabel(T("Checking how long this profile's links can work…")),
+		result: widget.NewLabel("")}
+	v.expiry.Horizontal = true
+	v.expiry.SetSelected(labels[0])
+	v.limit.Wrapping = fyne.TextWrapWord
+	v.result.Wrapping = fyne.TextWrapWord
+	warn := widget.NewLabel(T("Anyone with a share link can download this file until the link expires."))
+	warn.Wrapping = fyne.TextWrapWord
+	warn.SizeName = theme.SizeNameCaptionText
+	v.copyB = widget.NewButtonWithIcon(T("Copy share link"), theme.ContentCopyIcon(), func() {
+		d := choices[max(0, indexOfString(labels, v.expiry.Selected))].d
+		v.copyB.Disable()
+		v.result.SetText(T("Signing the link…"))
+		w.async(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			l, err := sh.Link(ctx, s, d)
+			cancel()
+			fyne.Do(func() {
+				v.copyB.Enable()
+				if err != nil {
+					v.result.SetText(cosession.ShareErrText(err))
+					return
+				}
+				w.copyText(l.URL)
+				v.result.SetText(T("Copied.") + " " + cosession.ShareText(l))
+				w.flash(T("Share link copied"))
+			})
+		})
+	})
+	v.copyB.Importance = widget.HighImportance
+	w.async(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		until, c, err := sh.Limit(ctx)
+		cancel()
+		fyne.Do(func() {
+			if err != nil {
+				v.limit.SetText(cosession.ShareErrText(err))
+				v.copyB.Disable()
+				return
+			}
+			v.limit.SetText(cosession.LimitText(until, c))
+		})
+	})
+	v.content = container.NewVBox(widget.NewLabelWithStyle(filepath.Base(s.Key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabel(T("Link valid for:")), v.expiry, v.limit, container.NewHBox(v.copyB), v.result, warn)
+	return v
+}
+
+// showShare opens the share-link dialog for s.
+func (w *mainWindow) showShare(s uploader.Snapshot) {
+	d := dialog.NewCustom(T("Share link"), T("Close"), newShareView(w, s).content, w.win)
+	d.Resize(fyne.NewSize(520, 340))
+	w.present(d)
+}
+
+func indexOfString(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,250 @@
+package ui
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/auth"
+	"cosdrop/localcos"
+	"cosdrop/uploader"
+)
+
+// doneRows waits until the window shows n rows, all done and verified.
+func doneRows(t *testing.T, w *mainWindow, n int) []uploader.Snapshot {
+	t.Helper()
+	var out []uploader.Snapshot
+	waitFor(t, w, "verified rows", func() bool {
+		out = out[:0]
+		if len(w.queue.view) != n {
+			return false
+		}
+		for _, id := range w.queue.view {
+			s, _ := w.model.get(id)
+			if s.State != uploader.Done || !s.Verified {
+				return false
+			}
+			out = append(out, s)
+		}
+		return true
+	})
+	return out
+}
+
+func clip(w *mainWindow) string { return w.app.Clipboard().Content() }
+
+// linkWindow is newTestWindow whose "Link copied" confirmations never
+// clear themselves: a timer's fyne.Do would run on its own goroutine
+// under the test driver, racing the next test's window.
+func linkWindow(t *testing.T, s *session) *mainWindow {
+	w := newTestWindow(t, s)
+	w.later = func(time.Duration, func()) {}
+	return w
+}
+
+// "Copy link" on a verified done row copies the profile's link for the
+// object, its key encoded as COS expects (Chinese, space, "+").
+func TestCopyLinkOnVerifiedRow(t *testing.T) {
+	w := linkWindow(t, sandboxSession(t))
+	p := writeFile(t, t.TempDir(), "报告 a+b.txt", 1000)
+	w.add([]string{p})
+	s := doneRows(t, w, 1)[0]
+	row := w.queue.rowFor(s.ID)
+	if row == nil || !row.linkB.Visible() {
+		t.Fatal("no Copy link button on a verified done row")
+	}
+	test.Tap(row.linkB)
+	want := w.sess.s.BucketURL + "/%E6%8A%A5%E5%91%8A%20a%2Bb.txt"
+	if got := clip(w); got != want {
+		t.Errorf("clipboard %q, want %q", got, want)
+	}
+	if !strings.Contains(w.status.busy.Text, "Link copied") {
+		t.Errorf("status %q", w.status.busy.Text)
+	}
+	// A right click opens the row's menu.
+	test.TapSecondary(row)
+	top := w.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no context menu")
+	}
+	w.win.Canvas().Overlays().Remove(top)
+	// The details panel shows the same link, and a Share button.
+	texts := map[string]bool{}
+	collectTexts(detailsContent(w, s), texts)
+	if !texts[want] || !texts["Share link…"] {
+		t.Errorf("details panel lacks the link or Share: %v", texts)
+	}
+}
+
+// collectTexts gathers the texts of labels and buttons under o.
+func collectTexts(o fyne.CanvasObject, into map[string]bool) {
+	switch x := o.(type) {
+	case *widget.Label:
+		into[x.Text] = true
+	case *widget.Button:
+		into[x.Text] = true
+	case *widget.Form:
+		for _, it := range x.Items {
+			collectTexts(it.Widget, into)
+		}
+	case *container.Scroll:
+		collectTexts(x.Content, into)
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			collectTexts(c, into)
+		}
+	}
+}
+
+// With "Copy links automatically when a drop finishes" on, a finished
+// drop's links land on the clipboard, one per line; "Copy links" copies
+// those of every row shown.
+func TestCopyLinksOfDropAutomatically(t *testing.T) {
+	w := linkWindow(t, sandboxSession(t))
+	w.app.Preferences().SetBool(prefAutoCopyLinks, true)
+	w.tick() // the session's first poll (its backlog) announces nothing
+	dir := t.TempDir()
+	w.open([]string{writeFile(t, dir, "a.jpg", 100), writeFile(t, dir, "b c.jpg", 200), writeFile(t, dir, "d.jpg", 300)})
+	snaps := doneRows(t, w, 3)
+	waitFor(t, w, "the links on the clipboard", func() bool { return strings.Count(clip(w), "\n") == 2 })
+	lines := strings.Split(clip(w), "\n")
+	for i, s := range snaps {
+		if want, _ := w.linkOf(s); lines[i] != want || want == "" {
+			t.Errorf("line %d: %q, want %q", i, lines[i], want)
+		}
+	}
+	if !strings.HasSuffix(lines[1], "/b%20c.jpg") {
+		t.Errorf("b c.jpg: %q", lines[1])
+	}
+	w.app.Clipboard().SetContent("")
+	w.copyShownLinks()
+	if got := clip(w); got != strings.Join(lines, "\n") {
+		t.Errorf("Copy links: %q", got)
+	}
+	w.app.Clipboard().SetContent("")
+	w.copyLinks(w.batchSnaps(snaps[0].Batch))
+	if got := clip(w); got != strings.Join(lines, "\n") {
+		t.Errorf("Copy links of this drop: %q", got)
+	}
+}
+
+// A task done but NOT verified gets no link: no button, nothing copied,
+// and the reason in words.
+func TestUnverifiedRowGetsNoLink(t *testing.T) {
+	e := newScriptEngine()
+	w := linkWindow(t, scriptSession(e))
+	e.Add("/tmp/big.bin")
+	e.set(1, func(s *uploader.Snapshot) {
+		s.State, s.Acked, s.Verified = uploader.Done, s.Size, false
+		s.Note = uploader.Note{Code: uploader.NoteCompletedUnverified}
+	})
+	w.tick()
+	w.tick()
+	row := w.queue.rowFor(1)
+	if row == nil || row.linkB.Visible() {
+		t.Fatal("an unverified row offers Copy link")
+	}
+	w.app.Clipboard().SetContent("before")
+	w.copyLink(1)
+	if clip(w) != "before" {
+		t.Errorf("clipboard %q", clip(w))
+	}
+	if !w.notice.visible() || !strings.Contains(w.notice.text.Text, "could not be checked") {
+		t.Errorf("notice %q", w.notice.text.Text)
+	}
+	w.copyShownLinks()
+	if clip(w) != "before" {
+		t.Errorf("Copy links copied %q", clip(w))
+	}
+	// Verified now: the button appears.
+	e.set(1, func(s *uploader.Snapshot) { s.Verified, s.Note = true, uploader.Note{} })
+	w.tick()
+	if !row.linkB.Visible() {
+		t.Error("the verified row has no Copy link")
+	}
+}
+
+// Issue 13 item 5: an STS profile offers share links (before, only
+// permanent keys did), capped at its temporary key's expiry, which the
+// dialog shows; the copied link opens the object.
+func TestShareDialogSTSProfile(t *testing.T) {
+	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", STSAddr: "127.0.0.1:0", DataDir: t.TempDir(),
+		SecretID: "AKIDuisharetest00001", SecretKey: "uiShareTestSecretKey0123456789ab", STSLifetime: 15 * time.Minute,
+		STSActions: append(append([]string(nil), localcos.BroadActions...), "name/cos:GetObject")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	w := linkWindow(t, nil)
+	w.async = func(f func()) { f() }
+	p := auth.Profile{Name: "team", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: auth.ModeSTS, CredentialURL: srv.STSURL() + "/sts"}
+	if err := w.opener.profiles.Put(p); err != nil {
+		t.Fatal(err)
+	}
+	w.switchTo(p.Name)
+	if w.sess == nil || w.sess.name != p.Name {
+		t.Fatalf("profile not opened: %q", w.notice.text.Text)
+	}
+	t.Cleanup(func() { _ = w.sess.close() })
+	file := filepath.Join(t.TempDir(), "季度 report.txt")
+	if err := os.WriteFile(file, []byte("quarterly"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.add([]string{file})
+	s := doneRows(t, w, 1)[0]
+	v := newShareView(w, s)
+	if !strings.Contains(v.limit.Text, "temporary key expires") {
+		t.Errorf("cap shown: %q", v.limit.Text)
+	}
+	v.expiry.SetSelected("24 hours")
+	test.Tap(v.copyB)
+	if !strings.Contains(v.result.Text, "when this profile's temporary key expires") {
+		t.Fatalf("result %q", v.result.Text)
+	}
+	link := clip(w)
+	if !strings.Contains(link, "x-cos-security-token=") || !strings.Contains(link, "q-signature=") {
+		t.Fatalf("clipboard %q", link)
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "quarterly" {
+		t.Errorf("GET share link = %d %q", resp.StatusCode, body)
+	}
+}
+
+// The profile editor shows and checks the link template, and saving keeps
+// what the form does not show (an admin's proxy and link template were
+// dropped by a save before: the form rebuilt the profile from its fields).
+func TestProfileEditorKeepsLinkTemplate(t *testing.T) {
+	test.NewTempApp(t)
+	p := auth.Profile{Name: "cdn", Bucket: "photos-1250000000", Region: "ap-shanghai", Mode: auth.ModeSTS,
+		CredentialURL: "https://sts.example.com/sts", Proxy: "http://proxy.example.com:3128",
+		LinkTemplate: "https://cdn.example.com/{key}"}
+	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), &p)
+	if e.linkTemplate.Text != p.LinkTemplate {
+		t.Fatalf("link template field %q", e.linkTemplate.Text)
+	}
+	test.Type(e.prefix, "up/")
+	got := e.profile()
+	if got.Proxy != p.Proxy || got.LinkTemplate != p.LinkTemplate || got.Prefix != "up/" {
+		t.Errorf("saved profile %+v", got)
+	}
+	e.linkTemplate.SetText("https://cdn.example.com/{path}")
+	if err := e.validate(); err == nil || !strings.Contains(e.problem.Text, "{path} is unknown") {
+		t.Errorf("bad template: %v, problem %q", err, e.problem.Text)
+	}
+}
