@@ -58,6 +58,9 @@ type Profile struct {
 	// keyring, ProxyAccount); "direct" for none; empty to follow the
 	// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
 	Proxy string `json:"proxy,omitempty"`
+	// Rules are the upload rules (headers, storage class, excludes); nil
+	// means the defaults (auth/rules.go).
+	Rules *Rules `json:"rules,omitempty"`
 }
 
 // SignConfig is where p's signing server answers.
@@ -110,6 +113,9 @@ func (p Profile) Validate() error {
 		return err
 	}
 	if err := checkProxy(p.Proxy); err != nil {
+		return err
+	}
+	if err := p.Rules.Validate(); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {
