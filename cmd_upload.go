@@ -29,13 +29,15 @@ func init() {
 }
 
 const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--set-aside-damaged] PATH..."
+	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH..."
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
 	concurrency                                       int
 	partSize, limit, onConflict, stateDir             string
 	json, setAside                                    bool
+	exclude                                           multiFlag // cmd_dryrun.go
+	noDefaultExcludes, dryRun                         bool
 }
 
 func runUpload(args []string) int {
@@ -54,6 +56,9 @@ func runUpload(args []string) int {
 	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
 	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
+	fs.Var(&f.exclude, "exclude", tr("leave out files of dropped folders matching this pattern (repeatable; adds to the profile's rules)"))
+	fs.BoolVar(&f.noDefaultExcludes, "no-default-excludes", false, tr("do not leave out .git, .DS_Store, Office lock files and other default excludes"))
+	fs.BoolVar(&f.dryRun, "dry-run", false, tr("print each file's key, headers and link, and what is excluded; upload and record nothing"))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -61,6 +66,9 @@ func runUpload(args []string) int {
 		fmt.Fprintln(os.Stderr, tr("Name at least one file or folder to upload."))
 		fs.Usage()
 		return 2
+	}
+	if f.dryRun {
+		return runDryRun(f, fs.Args())
 	}
 	spec, err := uploadConfig(f)
 	if err != nil {
@@ -105,7 +113,7 @@ func runUpload(args []string) int {
 // --sts-url. Its flags override the profile's settings.
 func uploadConfig(f uploadFlags) (session.Engine, error) {
 	o := session.Overrides{Prefix: f.prefix, OnConflict: f.onConflict, Concurrency: f.concurrency,
-		StateDir: f.stateDir, ResumeExisting: true}
+		StateDir: f.stateDir, ResumeExisting: true, Exclude: f.exclude, NoDefaultExcludes: f.noDefaultExcludes}
 	if f.partSize != "" {
 		n, err := parseSize(f.partSize)
 		if err != nil || n < uploader.MinPartSize {
@@ -304,6 +312,8 @@ func (o *uploadOutput) result(s uploader.Snapshot) {
 	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteSkippedUncompared:
 		fmt.Fprintf(o.w, "%s %s -> %s: %s\n", tr("skipped (exists)"), s.Path, s.Key,
 			tr("an object is already there; it could not be compared with the file because these credentials may not read it (HeadObject)"))
+	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteExcluded:
+		fmt.Fprintf(o.w, "%s %s: %s\n", tr("excluded"), s.Path, fmt.Sprintf(tr("matches the exclude pattern %q"), s.Note.Args["pattern"]))
 	case s.State == uploader.Skipped:
 		fmt.Fprintf(o.w, "%s %s -> %s\n", tr("skipped (identical)"), s.Path, s.Key)
 	case s.State == uploader.Failed:
