@@ -57,6 +57,9 @@ type profileEditor struct {
 	// touched turns on the problem line: an empty new form is not an
 	// error yet, only after the user starts typing.
 	touched bool
+	// rules are the profile's upload rules, kept as they came (the
+	// editor shows them read-only: ui/rules.go).
+	rules *auth.Rules
 }
 
 func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth.Profile) *profileEditor {
@@ -118,6 +121,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 
 // fill shows p in the fields (secrets stay empty: they are never read back).
 func (e *profileEditor) fill(p auth.Profile) {
+	e.rules = p.Rules
 	e.name.SetText(p.Name)
 	e.bucket.SetText(p.Bucket)
 	e.region.SetText(p.Region)
@@ -177,6 +181,7 @@ func (e *profileEditor) profile() auth.Profile {
 		Endpoint: strings.TrimSpace(e.endpoint.Text),
 		Prefix:   strings.TrimSpace(e.prefix.Text),
 		Mode:     m,
+		Rules:    e.rules,
 	}
 	if i := e.conflict.SelectedIndex(); i >= 0 {
 		p.OnConflict = conflictValues[i]
@@ -367,7 +372,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 	importB := widget.NewButtonWithIcon(T("Import…"), theme.FolderOpenIcon(), func() { w.importProfileDialog(win) })
 	exportB := widget.NewButtonWithIcon(T("Export…"), theme.UploadIcon(), func() { w.exportProfileDialog(win, e.profile()) })
 	e.validate()
-	buttons := container.NewHBox(importB, exportB)
+	buttons := container.NewHBox(importB, exportB, rulesButton(win, e))
 	if saved && p != nil {
 		e.del = widget.NewButtonWithIcon(T("Delete profile"), theme.DeleteIcon(), func() { w.confirmDelete(e) })
 		e.del.Importance = widget.DangerImportance

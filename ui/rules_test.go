@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/auth"
+)
+
+// ruleTexts collects the text of every label and form item under o.
+func ruleTexts(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			b.WriteString(x.Text + "\n")
+		case *widget.Form:
+			for _, it := range x.Items {
+				b.WriteString(it.Text + "\n")
+				walk(it.Widget)
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}
+
+var uiRules = &auth.Rules{
+	CacheControl: "max-age=86400", ContentDisposition: "attachment", StorageClass: "STANDARD_IA",
+	Meta:     map[string]string{"dept": "hr"},
+	Patterns: []auth.PatternRule{{Pattern: "*.md", ContentType: "text/markdown"}},
+	Exclude:  []string{"*.bak"},
+}
+
+// The rules view shows every rule of the profile, and the defaults when
+// it has none.
+func TestRulesViewShowsRules(t *testing.T) {
+	test.NewTempApp(t)
+	got := ruleTexts(rulesView(uiRules))
+	for _, want := range []string{"max-age=86400", "download (attachment)", "STANDARD_IA", "x-cos-meta-dept: hr",
+		"Files *.md", "Content-Type: text/markdown", ".git/", "*.bak", "never left out"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rules view lacks %q:\n%s", want, got)
+		}
+	}
+	got = ruleTexts(rulesView(nil))
+	if !strings.Contains(got, "None: each file gets the type of its name") || !strings.Contains(got, "The defaults: .git/") {
+		t.Errorf("rules view of a profile without rules:\n%s", got)
+	}
+}
+
+// Regression: the editor rebuilt the profile from its fields, so saving
+// an imported profile (the window opens the editor on it) dropped the
+// rules an administrator put in the file.
+func TestProfileEditorKeepsRules(t *testing.T) {
+	test.NewTempApp(t)
+	profiles := auth.NewProfiles(t.TempDir())
+	p := auth.Profile{Name: "team", Mode: auth.ModePermanent, Bucket: "photos-1250000000", Region: "ap-shanghai",
+		SecretID: "AKIDexample1234567890", Rules: uiRules}
+	e := newProfileEditor(profiles, auth.NewSessionStore(), &p)
+	test.Type(e.prefix, "x/")
+	prof := e.profile()
+	if err := e.store(context.Background(), prof, nil); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := profiles.Get("team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Rules == nil || saved.Rules.StorageClass != "STANDARD_IA" || saved.Rules.Patterns[0].Pattern != "*.md" {
+		t.Errorf("saved profile's rules: %+v", saved.Rules)
+	}
+}
