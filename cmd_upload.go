@@ -218,7 +218,7 @@ type jsonEvent struct {
 func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
 	ev := jsonEvent{Event: kind, Time: time.Now(), Task: uint64(s.ID), Path: s.Path, Key: s.Key, State: string(s.State),
 		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: session.NoteOf(s.Note), NoteCode: string(s.Note.Code)}
-	if s.State == uploader.Done || s.State == uploader.Skipped {
+	if s.State == uploader.Done || s.State == uploader.Skipped && s.Note.Code != uploader.NoteExcluded {
 		ev.CRC64 = strconv.FormatUint(s.CRC64, 10)
 	}
 	if s.State == uploader.Done {

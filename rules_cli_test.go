@@ -134,6 +134,9 @@ func TestCLIRulesDryRunAndUpload(t *testing.T) {
 			notes++
 		}
 	}
+	if strings.Contains(r.stdout, `"crc64":"0"`) {
+		t.Errorf("an excluded file's event claims a CRC64 of 0")
+	}
 	if notes != 4 || !strings.Contains(r.stdout, `"note_code":"excluded"`) {
 		t.Errorf("%d skipped events, want 4 excluded with their note", notes)
 	}

@@ -11,12 +11,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	"cosdrop/uploader"
 )
 
 // The window shows a profile's upload rules (issue 13) read-only: an
 // administrator sets them in the profile file they hand out, and staff
 // see what their uploads will get. Editing them here would make two
 // machines' rules drift apart, which is what rules in the profile avoid.
+
+// snapStateText is a task's state in words; a file a rule left out says
+// so, not "already there".
+func snapStateText(s uploader.Snapshot) string {
+	if s.State == uploader.Skipped && s.Note.Code == uploader.NoteExcluded {
+		return T("Excluded by a rule")
+	}
+	return stateText(s.State)
+}
 
 // rulesButton opens the rules of the profile the editor shows.
 func rulesButton(parent fyne.Window, e *profileEditor) *widget.Button {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	"cosdrop/uploader"
 )
 
 // ruleTexts collects the text of every label and form item under o.
@@ -79,5 +80,20 @@ func TestProfileEditorKeepsRules(t *testing.T) {
 	}
 	if saved.Rules == nil || saved.Rules.StorageClass != "STANDARD_IA" || saved.Rules.Patterns[0].Pattern != "*.md" {
 		t.Errorf("saved profile's rules: %+v", saved.Rules)
+	}
+}
+
+// A row of a file a rule left out says so, not "Skipped (already there)".
+func TestExcludedRowSaysExcluded(t *testing.T) {
+	test.NewTempApp(t)
+	row := newTaskRow(nopActions{})
+	row.set(uploader.Snapshot{ID: 1, Path: "/d/.DS_Store", State: uploader.Skipped,
+		Note: uploader.Note{Code: uploader.NoteExcluded, Args: map[string]string{"pattern": ".DS_Store", "rel": ".DS_Store"}}})
+	if row.status.Text != "Excluded by a rule" {
+		t.Errorf("excluded row status %q", row.status.Text)
+	}
+	row.set(uploader.Snapshot{ID: 2, Path: "/d/a.txt", State: uploader.Skipped, Note: uploader.Note{Code: uploader.NoteSkippedIdentical}})
+	if row.status.Text != "Skipped (already there)" {
+		t.Errorf("identical row status %q", row.status.Text)
 	}
 }
