@@ -104,6 +104,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 		widget.NewFormItem("SecretKey", e.secretKey),
 		widget.NewFormItem(T("Credential URL"), e.credURL),
 		widget.NewFormItem(T("Login token"), e.token),
+		widget.NewFormItem(T("Upload rules"), rulesButton(e)),
 	)
 	e.content = container.NewVBox(form, e.problem, e.result)
 
@@ -372,7 +373,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 	importB := widget.NewButtonWithIcon(T("Import…"), theme.FolderOpenIcon(), func() { w.importProfileDialog(win) })
 	exportB := widget.NewButtonWithIcon(T("Export…"), theme.UploadIcon(), func() { w.exportProfileDialog(win, e.profile()) })
 	e.validate()
-	buttons := container.NewHBox(importB, exportB, rulesButton(win, e))
+	buttons := container.NewHBox(importB, exportB)
 	if saved && p != nil {
 		e.del = widget.NewButtonWithIcon(T("Delete profile"), theme.DeleteIcon(), func() { w.confirmDelete(e) })
 		e.del.Importance = widget.DangerImportance

@@ -28,10 +28,11 @@ func snapStateText(s uploader.Snapshot) string {
 	return stateText(s.State)
 }
 
-// rulesButton opens the rules of the profile the editor shows.
-func rulesButton(parent fyne.Window, e *profileEditor) *widget.Button {
-	return widget.NewButtonWithIcon(T("Upload rules…"), theme.InfoIcon(), func() {
-		d := dialog.NewCustom(T("Upload rules"), T("Close"), container.NewVScroll(rulesView(e.rules)), parent)
+// rulesButton opens the rules of the profile the editor shows (read at
+// the click: the editor fills them after building its form).
+func rulesButton(e *profileEditor) *widget.Button {
+	return widget.NewButtonWithIcon(T("Show the rules…"), theme.InfoIcon(), func() {
+		d := dialog.NewCustom(T("Upload rules"), T("Close"), container.NewVScroll(rulesView(e.rules)), e.win)
 		d.Resize(fyne.NewSize(560, 480))
 		d.Show()
 	})

@@ -30,6 +30,10 @@ func ruleTexts(o fyne.CanvasObject) string {
 			for _, c := range x.Objects {
 				walk(c)
 			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
+			}
 		}
 	}
 	walk(o)
@@ -95,5 +99,34 @@ func TestExcludedRowSaysExcluded(t *testing.T) {
 	row.set(uploader.Snapshot{ID: 2, Path: "/d/a.txt", State: uploader.Skipped, Note: uploader.Note{Code: uploader.NoteSkippedIdentical}})
 	if row.status.Text != "Skipped (already there)" {
 		t.Errorf("identical row status %q", row.status.Text)
+	}
+}
+
+// The editor's "Show the rules…" opens a dialog with the rules of the
+// profile being edited.
+func TestProfileEditorShowsRulesDialog(t *testing.T) {
+	a := test.NewTempApp(t)
+	p := auth.Profile{Name: "team", Mode: auth.ModePermanent, Bucket: "photos-1250000000", Region: "ap-shanghai",
+		SecretID: "AKIDexample1234567890", Rules: uiRules}
+	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), &p)
+	e.win = a.NewWindow("editor")
+	e.win.SetContent(e.content)
+	e.win.Resize(fyne.NewSize(640, 800))
+	var btn *widget.Button
+	for _, it := range e.content.(*fyne.Container).Objects[0].(*widget.Form).Items {
+		if it.Text == "Upload rules" {
+			btn, _ = it.Widget.(*widget.Button)
+		}
+	}
+	if btn == nil {
+		t.Fatal("the editor has no Upload rules item")
+	}
+	test.Tap(btn)
+	overlay := e.win.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no dialog opened")
+	}
+	if got := ruleTexts(overlay); !strings.Contains(got, "STANDARD_IA") {
+		t.Errorf("the dialog does not show the rules:\n%s", got)
 	}
 }
