@@ -11,8 +11,9 @@ import (
 // headers, or why it would be left out or refused.
 type Planned struct {
 	Path string
-	// Key is the object key; "" in server-signed mode (the signing
-	// server picks it) and for an excluded or refused file.
+	// Key is the object key (for a refused file, the key refused); "" in
+	// server-signed mode (the signing server picks it) and for an
+	// excluded file.
 	Key  string
 	Size int64
 	// Headers are the rules' headers with the Content-Type resolved (the
