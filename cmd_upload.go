@@ -29,15 +29,17 @@ func init() {
 }
 
 const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] PATH..."
+	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH..."
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
 	concurrency                                       int
 	partSize, limit, onConflict, stateDir             string
 	json, setAside                                    bool
-	links                                             bool   // --links: print each verified file's link (cmd_links.go)
-	linkTemplate                                      string // --link-template: overrides the profile's
+	links                                             bool      // --links: print each verified file's link (cmd_links.go)
+	linkTemplate                                      string    // --link-template: overrides the profile's
+	exclude                                           multiFlag // cmd_dryrun.go
+	noDefaultExcludes, dryRun                         bool
 }
 
 func runUpload(args []string) int {
@@ -58,6 +60,9 @@ func runUpload(args []string) int {
 	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
 	fs.BoolVar(&f.links, "links", false, tr("print each uploaded and verified file's link (the profile's link template)"))
 	fs.StringVar(&f.linkTemplate, "link-template", "", tr("link template for --links: {key} {filename} {url} {bucket} {region}"))
+	fs.Var(&f.exclude, "exclude", tr("leave out files of dropped folders matching this pattern (repeatable; adds to the profile's rules)"))
+	fs.BoolVar(&f.noDefaultExcludes, "no-default-excludes", false, tr("do not leave out .git, .DS_Store, Office lock files and other default excludes"))
+	fs.BoolVar(&f.dryRun, "dry-run", false, tr("print each file's key, headers and link, and what is excluded; upload and record nothing"))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -65,6 +70,9 @@ func runUpload(args []string) int {
 		fmt.Fprintln(os.Stderr, tr("Name at least one file or folder to upload."))
 		fs.Usage()
 		return 2
+	}
+	if f.dryRun {
+		return runDryRun(f, fs.Args())
 	}
 	spec, err := uploadConfig(f)
 	if err != nil {
@@ -116,7 +124,7 @@ func runUpload(args []string) int {
 // --sts-url. Its flags override the profile's settings.
 func uploadConfig(f uploadFlags) (session.Engine, error) {
 	o := session.Overrides{Prefix: f.prefix, OnConflict: f.onConflict, Concurrency: f.concurrency,
-		StateDir: f.stateDir, ResumeExisting: true}
+		StateDir: f.stateDir, ResumeExisting: true, Exclude: f.exclude, NoDefaultExcludes: f.noDefaultExcludes}
 	if f.partSize != "" {
 		n, err := parseSize(f.partSize)
 		if err != nil || n < uploader.MinPartSize {
@@ -224,7 +232,7 @@ type jsonEvent struct {
 func snapEvent(kind string, s uploader.Snapshot) jsonEvent {
 	ev := jsonEvent{Event: kind, Time: time.Now(), Task: uint64(s.ID), Path: s.Path, Key: s.Key, State: string(s.State),
 		Size: s.Size, Acked: s.Acked, ETag: s.ETag, Requests: s.RequestIDs, Error: s.LastErr, Note: session.NoteText(s.Note), NoteCode: string(s.Note.Code)}
-	if s.State == uploader.Done || s.State == uploader.Skipped {
+	if s.State == uploader.Done || s.State == uploader.Skipped && s.Note.Code != uploader.NoteExcluded {
 		ev.CRC64 = strconv.FormatUint(s.CRC64, 10)
 	}
 	if s.State == uploader.Done {
@@ -320,6 +328,8 @@ func (o *uploadOutput) result(s uploader.Snapshot) {
 	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteSkippedUncompared:
 		fmt.Fprintf(o.w, "%s %s -> %s: %s\n", tr("skipped (exists)"), s.Path, s.Key,
 			tr("an object is already there; it could not be compared with the file because these credentials may not read it (HeadObject)"))
+	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteExcluded:
+		fmt.Fprintf(o.w, "%s %s: %s\n", tr("excluded"), s.Path, fmt.Sprintf(tr("matches the exclude pattern %q"), s.Note.Args["pattern"]))
 	case s.State == uploader.Skipped:
 		fmt.Fprintf(o.w, "%s %s -> %s\n", tr("skipped (identical)"), s.Path, s.Key)
 	case s.State == uploader.Failed:

@@ -48,6 +48,18 @@ const (
 	CodeProxyNoPassword      Code = "proxy-no-password"
 )
 
+// Upload rule codes (Profile.Rules; ProfileError.Field "rules").
+const (
+	CodeRulesPattern      Code = "rules-pattern"
+	CodeRulesContentType  Code = "rules-content-type"
+	CodeRulesCacheControl Code = "rules-cache-control"
+	CodeRulesDisposition  Code = "rules-disposition"
+	CodeRulesStorageClass Code = "rules-storage-class"
+	CodeRulesMetaName     Code = "rules-meta-name"
+	CodeRulesMetaValue    Code = "rules-meta-value"
+	CodeRulesMetaTooLarge Code = "rules-meta-too-large"
+)
+
 // Keyring codes (KeyringError.Message): what the user can do.
 const (
 	CodeKeyringNoBus     Code = "keyring-no-bus"
@@ -159,6 +171,15 @@ var templates = map[Code]string{
 	CodeProxyInvalid:         "proxy {{.Value}} is not a proxy URL: use http://host:port, https://host:port or socks5://host:port, 'direct', or leave it empty to use the environment",
 	CodeProxyNoPassword:      "the proxy of profile {{.Profile}} names the user {{.User}} but no proxy password is stored in the OS keyring",
 	CodeProxyPassword:        "proxy must not contain a password: put only the user name in the URL (http://user@host:port); CosDrop reads the password from the OS keyring",
+
+	CodeRulesPattern:      "upload rules: the pattern {{.Value}} is not a valid file pattern (use *, ?, ** and [a-z], e.g. *.jpg or photos/**)",
+	CodeRulesContentType:  "upload rules: the content type {{.Value}} is not a media type such as image/png or text/plain; charset=utf-8",
+	CodeRulesCacheControl: "upload rules: the Cache-Control value {{.Value}} must be plain ASCII text of at most 256 characters, e.g. max-age=86400",
+	CodeRulesDisposition:  "upload rules: the content disposition {{.Value}} is unknown: choose inline (open in the browser) or attachment (download)",
+	CodeRulesStorageClass: "upload rules: the storage class {{.Value}} is not one COS offers: choose {{.Choices}}",
+	CodeRulesMetaName:     "upload rules: the metadata name {{.Value}} may contain only letters, digits and '-' (COS refuses others, even '_')",
+	CodeRulesMetaValue:    "upload rules: the metadata {{.Name}} has a value that is not plain ASCII text; COS sends metadata as HTTP headers",
+	CodeRulesMetaTooLarge: "upload rules: the metadata take {{.Bytes}} bytes when every pattern matches; COS allows {{.Max}} bytes per file",
 
 	CodeKeyringNoBus:     "Fix: this session has no D-Bus session bus (a server, a cron job or an SSH login), so it has no keyring. For a permanent-key profile set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the environment; STS and server-signed profiles need the keyring only for a login token.",
 	CodeKeyringTimeout:   "Fix: the keyring did not answer in time; unlock it (or restart your desktop session) and try again. Or keep the key for this session only (it is forgotten when CosDrop quits).",

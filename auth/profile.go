@@ -61,6 +61,9 @@ type Profile struct {
 	// LinkTemplate is the link "Copy link" and `upload --links` give for
 	// an uploaded file (auth.LinkPlaceholders); empty means {url}.
 	LinkTemplate string `json:"link_template,omitempty"`
+	// Rules are the upload rules (headers, storage class, excludes); nil
+	// means the defaults (auth/rules.go).
+	Rules *Rules `json:"rules,omitempty"`
 }
 
 // SignConfig is where p's signing server answers.
@@ -116,6 +119,9 @@ func (p Profile) Validate() error {
 		return err
 	}
 	if err := checkLinkTemplate(p.LinkTemplate); err != nil {
+		return err
+	}
+	if err := p.Rules.Validate(); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {

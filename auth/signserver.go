@@ -61,6 +61,8 @@ type SignedPut struct {
 	// ContentType is sent as the Content-Type header; empty means
 	// application/octet-stream. Sign fills it from the file name.
 	ContentType string
+	// Extra are more headers to send: the profile rules' (ApplyHeaders).
+	Extra http.Header
 }
 
 // SignedPost is the answer of GET post-policy: the form fields of a POST
@@ -78,6 +80,8 @@ type SignedPost struct {
 	// type from that field, not from the file part). Empty means from the
 	// file name.
 	ContentType string
+	// Extra are more form fields: the profile rules' (ApplyHeaders).
+	Extra http.Header
 }
 
 // NewSignServer returns a client for the signing server at base (the

@@ -216,6 +216,9 @@ func newPutRequest(ctx context.Context, sp SignedPut, body io.Reader, size int64
 		ctype = contenttype.Default
 	}
 	req.Header.Set("Content-Type", ctype)
+	for k, vs := range sp.Extra {
+		req.Header[k] = vs
+	}
 	return req, nil
 }
 
@@ -262,6 +265,7 @@ func newPostRequest(ctx context.Context, pp SignedPost, filename string, body io
 	if pp.SecurityToken != "" {
 		fields = append(fields, [2]string{"x-cos-security-token", pp.SecurityToken})
 	}
+	fields = append(fields, sortedFields(pp.Extra)...)
 	for _, f := range fields {
 		if err := mw.WriteField(f[0], f[1]); err != nil {
 			return nil, err

@@ -33,6 +33,12 @@ type Overrides struct {
 	// resumes only what its command names again (ResumeExisting).
 	AutoResume     bool
 	ResumeExisting bool
+	// Rules are the upload rules (nil: the profile's, or the defaults);
+	// Exclude and NoDefaultExcludes add to them (the CLI's --exclude and
+	// --no-default-excludes). See session/rules.go.
+	Rules             *auth.Rules
+	Exclude           []string
+	NoDefaultExcludes bool
 }
 
 // Engine is what Start needs besides the configuration: whatever must
@@ -108,6 +114,9 @@ func ProfileEngine(ctx context.Context, p auth.Profile, store auth.SecretStore, 
 	}
 	if o.OnConflict == "" {
 		o.OnConflict = p.OnConflict
+	}
+	if o.Rules == nil {
+		o.Rules = p.Rules
 	}
 	if err := applyOverrides(&cfg, o, stateDir); err != nil {
 		closeAll(closers)
@@ -193,7 +202,7 @@ func applyOverrides(cfg *uploader.Config, o Overrides, stateDir string) error {
 	if cfg.StateDir == "" {
 		cfg.StateDir = stateDir
 	}
-	return nil
+	return applyRules(cfg, o)
 }
 
 func closeAll(cs []func() error) error {

@@ -27,7 +27,7 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, b, l)
 	}
 	form := widget.NewForm()
-	form.Append(T("State"), widget.NewLabel(stateText(s.State)))
+	form.Append(T("State"), widget.NewLabel(snapStateText(s)))
 	form.Append(T("Local file"), copyRow(s.Path))
 	if s.Key != "" {
 		form.Append(T("Object key"), copyRow(s.Key))

@@ -70,7 +70,7 @@ func (w *mainWindow) showHistory() {
 			s := rows[i]
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s  →  %s  ·  %s  ·  %s",
-				s.Finished.Local().Format("01-02 15:04"), filepath.Base(s.Path), s.Key, humanBytes(s.Size), stateText(s.State)))
+				s.Finished.Local().Format("01-02 15:04"), filepath.Base(s.Path), s.Key, humanBytes(s.Size), snapStateText(s)))
 			c.Objects[1].(*widget.Icon).SetResource(fileIcon(s.Path))
 		})
 	list.OnSelected = func(i widget.ListItemID) {

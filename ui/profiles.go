@@ -62,6 +62,9 @@ type profileEditor struct {
 	// base is the profile as loaded: fields the form does not show
 	// (proxy, signing endpoints, link template...) are kept from it.
 	base auth.Profile
+	// rules are the profile's upload rules, kept as they came (the
+	// editor shows them read-only: ui/rules.go).
+	rules *auth.Rules
 }
 
 func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth.Profile) *profileEditor {
@@ -108,6 +111,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 		widget.NewFormItem("SecretKey", e.secretKey),
 		widget.NewFormItem(T("Credential URL"), e.credURL),
 		widget.NewFormItem(T("Login token"), e.token),
+		widget.NewFormItem(T("Upload rules"), rulesButton(e)),
 	)
 	e.content = container.NewVBox(form, e.problem, e.result)
 
@@ -126,6 +130,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 // fill shows p in the fields (secrets stay empty: they are never read back).
 func (e *profileEditor) fill(p auth.Profile) {
 	e.base = p
+	e.rules = p.Rules
 	e.name.SetText(p.Name)
 	e.linkTemplate.SetText(p.LinkTemplate)
 	e.bucket.SetText(p.Bucket)

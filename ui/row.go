@@ -152,7 +152,7 @@ func (r *taskRow) set(s uploader.Snapshot) {
 	if r.bar.Value != frac {
 		r.bar.SetValue(frac)
 	}
-	setText(r.status, stateText(s.State))
+	setText(r.status, snapStateText(s))
 	detail := rowDetail(s)
 	if s.State == uploader.Failed {
 		setText(r.note, detail)

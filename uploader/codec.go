@@ -29,6 +29,8 @@ const (
 	recordV1 = 1
 	recordV2 = 2
 	recordV3 = 3
+	// recordV4 adds RelAt (after the requested key).
+	recordV4 = 4
 )
 
 // Bits of the flag byte.
@@ -41,7 +43,7 @@ var errBadRecord = errors.New("truncated or unknown record")
 
 func encodeRecord(r *record) ([]byte, error) {
 	b := make([]byte, 0, 96+len(r.Path)+len(r.Key)+len(r.ETag)+len(r.UploadID)+len(r.Note.Code))
-	b = append(b, recordV3)
+	b = append(b, recordV4)
 	b = binary.AppendUvarint(b, uint64(r.ID))
 	b = binary.AppendUvarint(b, uint64(r.Batch))
 	b = appendString(b, r.Path)
@@ -89,14 +91,15 @@ func encodeRecord(r *record) ([]byte, error) {
 		}
 	}
 	b = appendString(b, string(errs))
-	return appendString(b, r.Requested), nil
+	b = appendString(b, r.Requested)
+	return binary.AppendUvarint(b, uint64(r.RelAt)), nil
 }
 
 func decodeRecord(v []byte, r *record) error {
 	if len(v) > 0 && v[0] == '{' {
 		return json.Unmarshal(v, r)
 	}
-	if len(v) == 0 || v[0] < recordV1 || v[0] > recordV3 {
+	if len(v) == 0 || v[0] < recordV1 || v[0] > recordV4 {
 		return errBadRecord
 	}
 	d := decoder{b: v[1:]}
@@ -140,6 +143,11 @@ func decodeRecord(v []byte, r *record) error {
 	errs := d.bytes(int(d.uvarint()))
 	if v[0] >= recordV3 {
 		r.Requested = d.string()
+	}
+	if v[0] >= recordV4 {
+		if r.RelAt = int(d.uvarint()); r.RelAt > len(r.Path) {
+			return errBadRecord
+		}
 	}
 	if d.bad {
 		return errBadRecord

@@ -120,6 +120,16 @@ type Config struct {
 	RetryBase, RetryMax time.Duration
 	// Now is the clock for key templates; nil = time.Now.
 	Now func() time.Time
+	// Exclude says whether a file (or, with a trailing slash, a folder)
+	// at rel inside a dropped folder is left out, and by which pattern
+	// (a profile's rules: (*auth.Rules).Excluded). rel is the slash path
+	// relative to the dropped folder. A file dropped on its own is never
+	// excluded: the user asked for it. nil excludes nothing.
+	Exclude func(rel string) (pattern string, ok bool)
+	// Headers are the headers an object gets from the profile's rules
+	// ((*auth.Rules).HeadersFor), by rel as for Exclude (a file dropped
+	// on its own: its name). nil adds none.
+	Headers func(rel string) auth.ObjectHeaders
 
 	store objectStore // tests: a fake object store instead of COS
 	// autoConcurrency is set by setDefaults when Concurrency was 0.

@@ -35,10 +35,14 @@ type record struct {
 	Requested string `json:"requested_key,omitempty"`
 	// Unverified: done, but COS's copy could not be checked (a Complete
 	// whose answer was lost, when HeadObject is not allowed).
-	Unverified bool  `json:"unverified,omitempty"`
-	Created    stamp `json:"created"`
-	Started    stamp `json:"started,omitzero"`
-	Finished   stamp `json:"finished,omitzero"`
+	Unverified bool `json:"unverified,omitempty"`
+	// RelAt is where, in Path, the file's path relative to the dropped
+	// folder starts (rel, what upload rules match); 0 in records written
+	// before rules existed, read as the file's name.
+	RelAt    int   `json:"rel_at,omitempty"`
+	Created  stamp `json:"created"`
+	Started  stamp `json:"started,omitzero"`
+	Finished stamp `json:"finished,omitzero"`
 }
 
 // partRecord is one part COS acknowledged.

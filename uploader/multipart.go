@@ -10,8 +10,6 @@ import (
 	"sort"
 	"sync"
 	"time"
-
-	"cosdrop/contenttype"
 )
 
 // multipart uploads a large file part by part: initiate (or resume the
@@ -161,7 +159,7 @@ func (w *worker) initiate() error {
 					return nil
 				}
 			}
-			id, rep, err := w.e.store.initiate(ctx, key, writeOpts{ctype: contenttype.ForName(key), forbid: w.forbid()})
+			id, rep, err := w.e.store.initiate(ctx, key, w.writeOpts(key))
 			uid, reqID = id, rep.RequestID
 			return err
 		})

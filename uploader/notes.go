@@ -92,6 +92,19 @@ const (
 	NoteCompletedUnverified NoteCode = "completed_unverified"
 )
 
+// Notes of upload rules (issue 13).
+const (
+	// NoteExcluded: a file or folder inside a dropped folder was left out
+	// by an exclude pattern of the profile's rules (or the default ones);
+	// args "pattern", "rel".
+	NoteExcluded NoteCode = "excluded"
+	// NoteHeadersNotSent: the upload went through but some headers the
+	// rules ask for could not be sent in this credential mode (the
+	// signing server's signature covers them); args "headers" (names,
+	// comma-separated).
+	NoteHeadersNotSent NoteCode = "headers_not_sent"
+)
+
 // note builds a Note from a code and name/value pairs.
 func note(code NoteCode, kv ...string) Note {
 	n := Note{Code: code}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-
-	"cosdrop/contenttype"
 )
 
 // A worker runs one task once. It owns only its run: a private copy of the
@@ -193,7 +191,7 @@ func (w *worker) putObject() (*result, error) {
 			}
 			body := w.e.newPartReader(ctx, w.rs, f, 0, r.Size)
 			var err error
-			rep, err = w.e.store.put(ctx, r.Key, body, r.Size, writeOpts{ctype: contenttype.ForName(r.Key), forbid: w.forbid()})
+			rep, err = w.e.store.put(ctx, r.Key, body, r.Size, w.writeOpts(r.Key))
 			sent, sum, locErr := body.finish()
 			switch {
 			case locErr != nil:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 
@@ -41,26 +42,42 @@ func (w *worker) signedPut() (*result, error) {
 	var key string
 	var rep reply
 	var crc uint64
+	var notSent []string
 	err = w.retry("upload", func(ctx context.Context) error {
 		return w.gated(ctx, func() error {
 			if err := checkFile(f, r); err != nil {
 				return err
 			}
 			var err error
-			key, rep, crc, err = w.signedOnce(ctx, f)
+			key, rep, crc, notSent, err = w.signedOnce(ctx, f)
 			return err
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return finishSingle(f, r, key, rep.ETag, crc, rep.RequestID)
+	res, err := finishSingle(f, r, key, rep.ETag, crc, rep.RequestID)
+	if res != nil && len(notSent) > 0 {
+		res.note = note(NoteHeadersNotSent, "headers", strings.Join(notSent, ", "))
+	}
+	return res, err
 }
 
-// signedOnce asks the signing server for a signature and sends the file.
-func (w *worker) signedOnce(ctx context.Context, f *os.File) (string, reply, uint64, error) {
+// signedOnce asks the signing server for a signature and sends the file
+// with the rules' headers; notSent names those the signature does not
+// allow.
+func (w *worker) signedOnce(ctx context.Context, f *os.File) (key string, rep reply, crc uint64, notSent []string, err error) {
+	key, rep, crc, err = w.signedSend(ctx, f, &notSent)
+	return key, rep, crc, notSent, err
+}
+
+// signedSend is signedOnce's work.
+func (w *worker) signedSend(ctx context.Context, f *os.File, notSent *[]string) (string, reply, uint64, error) {
 	r := &w.r
 	up, err := w.e.cfg.Signer.Sign(ctx, r.Path, r.Size)
+	if err == nil {
+		*notSent, err = up.ApplyHeaders(w.headers(), r.Size)
+	}
 	if err != nil {
 		if _, ok := auth.AsServerError(err); ok || errors.Is(err, auth.ErrUnauthorized) {
 			return "", reply{}, 0, fmt.Errorf("ask the signing server: %w", err)

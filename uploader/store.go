@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
+
+	"cosdrop/auth"
 )
 
 // objectStore is the narrow port between the engine and COS: exactly the
@@ -45,6 +47,9 @@ type writeOpts struct {
 	// conflict policies skip, rename and ask rely on it: a HEAD before the
 	// write cannot stop another client writing in between).
 	forbid bool
+	// hdr are the profile rules' headers (Cache-Control,
+	// Content-Disposition, x-cos-storage-class, x-cos-meta-*).
+	hdr auth.ObjectHeaders
 }
 
 // forbidHeader is x-cos-forbid-overwrite: true, or nil.
@@ -90,7 +95,7 @@ func replyOf(resp *cos.Response) reply {
 }
 
 func (s cosStore) put(ctx context.Context, key string, body io.Reader, size int64, o writeOpts) (reply, error) {
-	opt := &cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentLength: size, ContentType: o.ctype, XOptionHeader: forbidHeader(o.forbid)}}
+	opt := &cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentLength: size, ContentType: o.ctype, XOptionHeader: o.optionHeader()}}
 	if size == 0 {
 		body = strings.NewReader("")
 	}
@@ -99,7 +104,7 @@ func (s cosStore) put(ctx context.Context, key string, body io.Reader, size int6
 }
 
 func (s cosStore) initiate(ctx context.Context, key string, o writeOpts) (string, reply, error) {
-	opt := &cos.InitiateMultipartUploadOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentType: o.ctype, XOptionHeader: forbidHeader(o.forbid)}}
+	opt := &cos.InitiateMultipartUploadOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentType: o.ctype, XOptionHeader: o.optionHeader()}}
 	v, resp, err := s.c.Object.InitiateMultipartUpload(ctx, key, opt)
 	if err != nil {
 		return "", replyOf(resp), err

@@ -37,6 +37,8 @@ type walker struct {
 	time    time.Time
 	seen    map[string]string // key -> first local path, to report duplicates
 	pending []*record
+	// plan keeps every record in pending and sends none (Plan).
+	plan bool
 }
 
 func (e *Engine) walk(id BatchID, at time.Time, paths []string) {
@@ -62,7 +64,8 @@ func (w *walker) addPath(p string) {
 		return
 	}
 	if !fi.IsDir() {
-		w.addFile(abs, filepath.Base(abs), fi)
+		// Dropped on its own: never excluded, the user asked for it.
+		w.addFile(abs, filepath.Base(abs), len(abs)-len(filepath.Base(abs)), fi)
 		return
 	}
 	parent := filepath.Dir(abs)
@@ -75,6 +78,15 @@ func (w *walker) addPath(p string) {
 			return nil
 		}
 		if d.IsDir() {
+			if path != abs && w.excluded(path, relIn(abs, path)+"/") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		// Excluded names are left out before they are read: an Office
+		// lock file may be unreadable while the document is open.
+		in := relIn(abs, path)
+		if w.excluded(path, in) {
 			return nil
 		}
 		info, err := os.Stat(path) // follows symlinks to files
@@ -89,7 +101,7 @@ func (w *walker) addPath(p string) {
 		if err != nil {
 			rel = filepath.Base(path)
 		}
-		w.addFile(path, filepath.ToSlash(rel), info)
+		w.addFile(path, filepath.ToSlash(rel), len(path)-len(in), info)
 		return nil
 	})
 }
@@ -106,8 +118,37 @@ func (w *walker) failed(path, op, code, msg string) {
 	w.push(r)
 }
 
-func (w *walker) addFile(path, rel string, fi os.FileInfo) {
+// relIn is path relative to the dropped folder root (a suffix of path).
+func relIn(root, path string) string {
+	if rel, err := filepath.Rel(root, path); err == nil && strings.HasSuffix(path, rel) {
+		return rel
+	}
+	return filepath.Base(path)
+}
+
+// excluded records a file or folder (rel ends in a slash) of a dropped
+// folder that the rules leave out, as a skipped task whose note names the
+// pattern, so status and History say why it is not in COS.
+func (w *walker) excluded(path, rel string) bool {
+	if w.e.cfg.Exclude == nil {
+		return false
+	}
+	pattern, ok := w.e.cfg.Exclude(filepath.ToSlash(rel))
+	if !ok {
+		return false
+	}
 	r := w.newRecord(path)
+	r.State, r.Finished = Skipped, r.Created
+	r.Note = note(NoteExcluded, "pattern", pattern, "rel", filepath.ToSlash(rel))
+	w.push(r)
+	return true
+}
+
+// addFile queues the file at path; rel (from the dropped folder's parent)
+// makes its key, and relAt is where in path the rules' rel starts.
+func (w *walker) addFile(path, rel string, relAt int, fi os.FileInfo) {
+	r := w.newRecord(path)
+	r.RelAt = relAt
 	r.Size, r.MTime = fi.Size(), fi.ModTime().UnixNano()
 	r.Key = expandKey(w.e.cfg.Prefix, rel, w.time)
 	if w.e.cfg.Signer != nil {
@@ -134,7 +175,7 @@ func (w *walker) addFile(path, rel string, fi os.FileInfo) {
 
 func (w *walker) push(r *record) {
 	w.pending = append(w.pending, r)
-	if len(w.pending) >= walkFlush {
+	if len(w.pending) >= walkFlush && !w.plan {
 		w.flush()
 	}
 }
