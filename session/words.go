@@ -116,6 +116,7 @@ var noteWords = map[uploader.NoteCode]string{
 	uploader.NoteRestartedCRCMismatch: "COS stored data that differs from the file (CRC64 {{.remote}} instead of {{.local}}), so it is not trusted and the file was sent again.",
 	uploader.NoteUploadKept:           "The parts already sent are kept in COS (upload {{.upload_id}}), so Retry continues from them; Remove deletes them.",
 	uploader.NoteAbortPending:         "Deleting the parts already sent failed ({{.code}}); they stay in COS (upload {{.upload_id}}). Retry or Remove tries again.",
+	uploader.NoteDeleted:              "Deleted from COS from this computer's history at {{.at}} (request {{.request_id}}).",
 }
 
 // NoteText words an engine note in the user's language; "" for no note.

@@ -125,6 +125,8 @@ func (e *Engine) handle(m any, st *step) {
 		e.walked(m, st)
 	case abortDoneMsg:
 		e.aborted(m, st)
+	case deletedMsg:
+		e.onDeleted(m, st) // undo.go
 	case askMsg:
 		e.onAsk(m)
 	case askDoneMsg:
