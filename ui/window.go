@@ -68,6 +68,7 @@ type mainWindow struct {
 	// later runs a function on the Fyne goroutine after a delay; tests
 	// run it when they choose.
 	later func(time.Duration, func())
+	bg    *background // tray.go: the system tray and background mode
 }
 
 func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
@@ -85,6 +86,7 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	win.SetContent(withTips(win, container.NewBorder(top, w.status.content, nil, nil, w.queue.content)))
 	win.SetOnDropped(w.onDropped)
 	w.addShortcuts()
+	w.bg = newBackground(w) // tray.go
 	return w
 }
 
@@ -267,6 +269,7 @@ func (w *mainWindow) tick() {
 func (w *mainWindow) apply(u update) {
 	w.queue.apply(u)
 	w.status.set(u.totals)
+	w.bg.update(u.totals) // tray.go: the tray's status line
 	w.notify(u)
 	if u.view != nil && w.historyReload != nil {
 		w.historyReload()
