@@ -54,10 +54,10 @@ const trayWaitAtLogin = 30 * time.Second
 // Fyne goroutine.
 type background struct {
 	w     *mainWindow
-	host  trayHost                       // nil: this driver has no tray
-	probe func(ctx context.Context) bool // a tray host shows icons now
-	wait  time.Duration                  // how long a start at login waits for a tray
-	login loginStarter                   // nil: start at login unavailable
+	host  trayHost                                            // nil: this driver has no tray
+	probe func(ctx context.Context) (present, mayAppear bool) // a tray host shows icons now, or may later
+	wait  time.Duration                                       // how long a start at login waits for a tray
+	login loginStarter                                        // nil: start at login unavailable
 
 	// Watching, when set (by the watch folders), reports how many watch
 	// folders are running: work that keeps CosDrop alive in the tray.
@@ -123,9 +123,9 @@ func (b *background) waitForHost(wait time.Duration) bool {
 	deadline := time.Now().Add(wait)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		ok := b.probe(ctx)
+		ok, mayAppear := b.probe(ctx)
 		cancel()
-		if ok || time.Now().After(deadline) {
+		if ok || !mayAppear || time.Now().After(deadline) {
 			return ok
 		}
 		time.Sleep(500 * time.Millisecond) // a bounded wait for the panel, not a test

@@ -71,7 +71,7 @@ func newTrayWindow(t *testing.T, e Engine, hostUp bool, opts Options) *trayWindo
 	w.win = tw.vis
 	b := w.bg
 	b.host = tw.tray
-	b.probe = func(context.Context) bool { return hostUp }
+	b.probe = func(context.Context) (bool, bool) { return hostUp, false }
 	b.wait = 0
 	st := autostart.New(autostart.App{ID: AppID, Name: "CosDrop", Exe: "/opt/Cos Drop/cosdrop", Args: []string{BackgroundFlag}})
 	st.Dirs = autostart.Dirs{ConfigHome: tw.cfg, Home: t.TempDir()}

@@ -6,4 +6,4 @@ import "context"
 
 // trayHostPresent: Windows always has a notification area and macOS a
 // menu bar.
-func trayHostPresent(context.Context) bool { return true }
+func trayHostPresent(context.Context) (present, mayAppear bool) { return true, true }

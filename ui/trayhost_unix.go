@@ -10,14 +10,16 @@ import (
 
 // trayHostPresent reports whether a system tray shows icons on this
 // desktop: a StatusNotifierWatcher owns its name on the session bus (what
-// Fyne's tray registers with). With no session bus (auth.NoBusAutolaunch
-// makes it undialable rather than start a daemon) there is none.
-func trayHostPresent(ctx context.Context) bool {
+// Fyne's tray registers with). mayAppear: there is a session bus, so a
+// panel starting later (at login) may still bring one. With no session
+// bus (auth.NoBusAutolaunch makes it undialable rather than start a
+// daemon) there is none, and none will come.
+func trayHostPresent(ctx context.Context) (present, mayAppear bool) {
 	conn, err := dbus.SessionBus() // shared with Fyne's tray; never closed here
 	if err != nil {
-		return false
+		return false, false
 	}
 	var has bool
 	err = conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
-	return err == nil && has
+	return err == nil && has, true
 }
