@@ -97,22 +97,32 @@ func newBackground(w *mainWindow) *background {
 // (what start at login runs).
 const BackgroundFlag = "--background"
 
-// start looks for a tray host off the Fyne goroutine and puts the icon up
-// when there is one. A start at login waits for the tray a while; with
-// none, it shows the window rather than run invisibly.
+// start puts the icon up when this desktop has, or may get, a tray: it
+// must run before the app's event loop starts (Fyne starts its tray only
+// then), so it is called from Run. With a session bus but no tray host
+// yet, the icon is still set up: Fyne's tray registers as soon as a panel
+// appears. A start at login waits a while for the tray to show; with none,
+// it shows the window rather than run invisibly.
 func (b *background) start() {
-	wait := time.Duration(0)
-	if b.w.opts.Background {
-		wait = b.wait
+	present, mayAppear := false, false
+	if b.host != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		present, mayAppear = b.probe(ctx)
+		cancel()
+		if present || mayAppear {
+			b.install()
+		}
 	}
+	background, installed := b.w.opts.Background, b.installed
 	b.w.async(func() {
-		ok := b.host != nil && b.waitForHost(wait)
 		b.refreshLogin()
+		if !background {
+			return
+		}
+		shown := present || installed && b.waitForHost(b.wait)
 		fyne.Do(func() {
-			if ok {
-				b.install()
-			} else if b.w.opts.Background && !b.w.quitting {
-				b.w.win.Show()
+			if !shown && !b.w.quitting {
+				b.showWindow()
 			}
 		})
 	})
@@ -251,7 +261,8 @@ func (b *background) workLeft() (uploads, watching int) {
 
 // closeRequested is the window's close button. With nothing left to do it
 // quits. With work left it asks: keep running in the background (when a
-// tray can bring the window back) or pause and quit.
+// tray shows the icon now, so it can bring the window back) or pause and
+// quit.
 func (b *background) closeRequested() {
 	uploads, watching := b.workLeft()
 	if uploads+watching == 0 {
@@ -262,6 +273,22 @@ func (b *background) closeRequested() {
 		b.askNoTray(uploads, watching)
 		return
 	}
+	b.w.async(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		present, _ := b.probe(ctx)
+		cancel()
+		fyne.Do(func() {
+			if present {
+				b.askBackground(uploads, watching)
+			} else {
+				b.askNoTray(uploads, watching)
+			}
+		})
+	})
+}
+
+// askBackground offers to keep running in the tray, or to pause and quit.
+func (b *background) askBackground(uploads, watching int) {
 	msg := widget.NewLabel(workText(uploads, watching) + "\n\n" +
 		T("Keep CosDrop running in the background? It stays in the system tray and carries on; click its icon to bring the window back. Or pause and quit: unfinished uploads continue the next time CosDrop starts."))
 	msg.Wrapping = fyne.TextWrapWord

@@ -58,12 +58,20 @@ type trayWindow struct {
 	vis   *visWindow
 	later []func()
 	cfg   string // XDG_CONFIG_HOME of start at login
+	// hostUp: a tray host shows icons now (the probe's answer).
+	hostUp bool
 }
 
 func newTrayWindow(t *testing.T, e Engine, hostUp bool, opts Options) *trayWindow {
+	return newTrayWindowBus(t, e, hostUp, false, opts)
+}
+
+// newTrayWindowBus: hostUp, a tray host answers; bus, there is a session
+// bus (a host may appear later).
+func newTrayWindowBus(t *testing.T, e Engine, hostUp, bus bool, opts Options) *trayWindow {
 	t.Helper()
 	w := newTestWindow(t, scriptSession(e))
-	tw := &trayWindow{mainWindow: w, tray: &fakeTray{}, cfg: t.TempDir()}
+	tw := &trayWindow{mainWindow: w, tray: &fakeTray{}, cfg: t.TempDir(), hostUp: hostUp}
 	w.opts = opts
 	w.async = func(f func()) { f() }
 	w.later = func(_ time.Duration, f func()) { tw.later = append(tw.later, f) }
@@ -71,7 +79,7 @@ func newTrayWindow(t *testing.T, e Engine, hostUp bool, opts Options) *trayWindo
 	w.win = tw.vis
 	b := w.bg
 	b.host = tw.tray
-	b.probe = func(context.Context) (bool, bool) { return hostUp, false }
+	b.probe = func(context.Context) (bool, bool) { return tw.hostUp, bus || tw.hostUp }
 	b.wait = 0
 	st := autostart.New(autostart.App{ID: AppID, Name: "CosDrop", Exe: "/opt/Cos Drop/cosdrop", Args: []string{BackgroundFlag}})
 	st.Dirs = autostart.Dirs{ConfigHome: tw.cfg, Home: t.TempDir()}
@@ -216,11 +224,38 @@ func TestNoTrayFallback(t *testing.T) {
 	}
 }
 
+// A session bus but no tray host yet (a panel that starts later): the icon
+// is set up (Fyne registers it when the panel comes), but closing does not
+// hide the window until a host shows it.
+func TestTrayHostAppearsLater(t *testing.T) {
+	e := newScriptEngine()
+	tw := newTrayWindowBus(t, e, false, true, Options{})
+	tw.bg.start()
+	if !tw.bg.installed {
+		t.Fatal("no tray icon set up with a session bus")
+	}
+	e.Add("/d/a.txt")
+	tw.tick()
+	tw.bg.closeRequested()
+	for _, o := range test.LaidOutObjects(tw.win.Canvas().Overlays().Top()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Keep running in the background" {
+			t.Fatal("offered the background while no tray shows the icon")
+		}
+	}
+	tw.closeTopDialog()
+	tw.hostUp = true
+	tw.bg.closeRequested()
+	test.Tap(findButton(t, tw.mainWindow, "Keep running in the background"))
+	if !tw.vis.hidden {
+		t.Fatal("not hidden once the tray showed")
+	}
+}
+
 // A start at login (--background) stays hidden when the tray is up and
 // shows the window when there is none.
 func TestBackgroundStart(t *testing.T) {
 	for _, up := range []bool{true, false} {
-		tw := newTrayWindow(t, newScriptEngine(), up, Options{Background: true})
+		tw := newTrayWindowBus(t, newScriptEngine(), up, true, Options{Background: true})
 		tw.bg.hidden, tw.vis.hidden = true, true // as run() leaves it
 		tw.bg.start()
 		if up && (tw.vis.hidden != true || tw.vis.shows != 0 || !tw.bg.installed) {
