@@ -35,10 +35,14 @@ func init() {
 	// system tray without its window (the window shows when the desktop
 	// has no tray). A CosDrop already running is left as it is.
 	register(ui.BackgroundFlag, "Start in the system tray without opening the window (start at login uses it)", func(args []string) int {
+		fs := newFlagSet(ui.BackgroundFlag, "[paths...]")
+		if code, ok := parseFlags(fs, args); !ok {
+			return code
+		}
 		if windowRunning() {
 			return 0
 		}
-		return runWindow(ui.Options{Version: version, Paths: args, Background: true})
+		return runWindow(ui.Options{Version: version, Paths: fs.Args(), Background: true})
 	})
 }
 
