@@ -79,6 +79,9 @@ func runUndo(w *mainWindow, u undoer, s uploader.Snapshot, parent fyne.Window, d
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
 		err := u.DeleteUploaded(ctx, s.ID)
+		if err == nil {
+			w.poll() // the deletion is in the engine's feed now: take it, so History shows it at once
+		}
 		fyne.Do(func() {
 			w.status.setBusy("")
 			if err != nil {
@@ -87,6 +90,9 @@ func runUndo(w *mainWindow, u undoer, s uploader.Snapshot, parent fyne.Window, d
 			}
 			if done != nil {
 				done()
+			}
+			if w.historyReload != nil {
+				w.historyReload() // the row now reads "Deleted from COS"
 			}
 			dialog.ShowInformation(T("Deleted"), T("{{.Key}} was deleted from COS. History keeps the record of the upload and of the deletion.", map[string]any{"Key": s.Key}), parent)
 		})

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -78,6 +80,12 @@ func TestUndoConfirmationCancelKeeps(t *testing.T) {
 // reads "Deleted from COS".
 func TestUndoConfirmedDeletes(t *testing.T) {
 	w, e := undoWindow(t)
+	reloads := 0
+	w.historyReload = func() {
+		if s, _ := w.model.get(1); historyState(s) == "Deleted from COS" {
+			reloads++
+		}
+	}
 	test.Tap(findButton(t, w, "Delete from COS…"))
 	test.Tap(findButton(t, w, "Delete from COS"))
 	if len(e.deletes) != 1 || e.deletes[0] != 1 {
@@ -86,7 +94,9 @@ func TestUndoConfirmedDeletes(t *testing.T) {
 	if text := overlayText(w); !strings.Contains(text, "uploads/photo.jpg was deleted from COS") {
 		t.Errorf("after the delete: %q", text)
 	}
-	w.tick()
+	if reloads != 1 {
+		t.Errorf("History reloaded %d times with the deletion, want once", reloads)
+	}
 	s, _ := w.model.get(1)
 	if got := historyState(s); got != "Deleted from COS" {
 		t.Errorf("history state %q", got)
@@ -152,14 +162,35 @@ func TestUndoRealEngineSandbox(t *testing.T) {
 	for _, x := range w.model.all() {
 		s = x
 	}
+	if code := sandboxGet(t, w, s.ID); code != http.StatusOK {
+		t.Fatalf("GET of the uploaded object: HTTP %d", code)
+	}
 	showDetailsIn(w, s, w.win)
 	test.Tap(findButton(t, w, "Delete from COS…"))
 	test.Tap(findButton(t, w, "Delete from COS"))
-	waitFor(t, w, "the deletion recorded", func() bool {
-		x, _ := w.model.get(s.ID)
-		return historyState(x) == "Deleted from COS"
-	})
+	if x, _ := w.model.get(s.ID); historyState(x) != "Deleted from COS" {
+		t.Errorf("after the delete the history row reads %q", historyState(x))
+	}
+	if code := sandboxGet(t, w, s.ID); code != http.StatusNotFound {
+		t.Errorf("GET of the deleted object: HTTP %d, want 404", code)
+	}
 	if text := overlayText(w); !strings.Contains(text, "was deleted from COS") {
 		t.Errorf("after the delete: %q", text)
 	}
+}
+
+// sandboxGet GETs task id's object from the Sandbox with a presigned URL
+// and returns the HTTP status.
+func sandboxGet(t *testing.T, w *mainWindow, id uploader.TaskID) int {
+	t.Helper()
+	u, err := w.sess.engine.PresignedURL(context.Background(), id, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -169,17 +169,19 @@ type deletedMsg struct {
 	id        TaskID
 	at        time.Time
 	requestID string
-	done      chan error
+	committed chan error    // the journal commit's result (buffered)
+	published chan struct{} // closed once readers (Changes, Get) see it
 }
 
 // recordDeleted notes the deletion on the task and waits until it is in
-// the journal (or the engine closes).
+// the journal and published, so a Changes or Get after it returns shows
+// it (or until the engine closes).
 func (e *Engine) recordDeleted(ctx context.Context, id TaskID, requestID string) error {
-	done := make(chan error, 1)
-	e.inbox.put(deletedMsg{id: id, at: time.Now().UTC(), requestID: requestID, done: done})
+	m := deletedMsg{id: id, at: time.Now().UTC(), requestID: requestID, committed: make(chan error, 1), published: make(chan struct{})}
+	e.inbox.put(m)
 	select {
-	case err := <-done:
-		if err != nil {
+	case <-m.published:
+		if err := <-m.committed; err != nil {
 			return fmt.Errorf("the object was deleted, but recording it failed: %w", err)
 		}
 		return nil
@@ -190,16 +192,18 @@ func (e *Engine) recordDeleted(ctx context.Context, id TaskID, requestID string)
 	}
 }
 
-// onDeleted (loop) records the deletion in the task's Note; the answer
-// comes after the step's commit.
+// onDeleted (loop) records the deletion in the task's Note; the commit's
+// result is answered after the step's commit, and published closed after
+// its publish.
 func (e *Engine) onDeleted(m deletedMsg, st *step) {
+	st.acks = append(st.acks, m.published)
 	t := e.tasks[m.id]
 	if t == nil || t.gone {
-		m.done <- nil // removed from the history meanwhile: nothing to record
+		m.committed <- nil // removed from the history meanwhile: nothing to record
 		return
 	}
 	r := e.stage(t, st)
 	r.Note = note(NoteDeleted, "at", m.at.Format(time.RFC3339), "request_id", m.requestID)
 	e.persist(t, st)
-	st.replies = append(st.replies, stepReply{t, m.done})
+	st.replies = append(st.replies, stepReply{t, m.committed})
 }
