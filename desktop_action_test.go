@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"cosdrop/autostart"
 	"cosdrop/session"
 )
 
@@ -89,5 +90,29 @@ func TestBackgroundWithWindowRunningExits(t *testing.T) {
 	case p := <-got:
 		t.Errorf("--background handed %q to the running window", p)
 	default:
+	}
+}
+
+// The Windows uninstaller removes the Run value that start at login writes
+// (autostart: HKCU\<RunKeyPath>\CosDrop), and the Send To shortcut it adds.
+func TestInstallerCleansStartAtLoginAndSendTo(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("packaging", "windows", "cosdrop.nsi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nsi := string(b)
+	uninstall := nsi[strings.Index(nsi, `Section "Uninstall"`):]
+	for _, want := range []string{`!define APPNAME "CosDrop"`, `CreateShortcut "$SENDTO\${APPNAME}.lnk"`} {
+		if !strings.Contains(nsi, want) {
+			t.Errorf("the installer lacks %s", want)
+		}
+	}
+	for _, want := range []string{`DeleteRegValue HKCU "` + autostart.RunKeyPath + `" "${APPNAME}"`, `Delete "$SENDTO\${APPNAME}.lnk"`} {
+		if !strings.Contains(uninstall, want) {
+			t.Errorf("the uninstaller lacks %s", want)
+		}
+	}
+	if v := autostart.RunValue(autostart.App{Exe: `C:\Program Files\CosDrop\cosdrop.exe`, Args: []string{"--background"}}); v != `"C:\Program Files\CosDrop\cosdrop.exe" --background` {
+		t.Errorf("Run value %s", v)
 	}
 }

@@ -87,11 +87,15 @@ func newBackground(w *mainWindow) *background {
 		if real, err := filepath.EvalSymlinks(exe); err == nil {
 			exe = real
 		}
-		b.login = autostart.New(autostart.App{ID: AppID, Name: "CosDrop", Exe: exe, Args: []string{BackgroundFlag},
+		b.login = autostart.New(autostart.App{ID: AppID, Name: loginName, Exe: exe, Args: []string{BackgroundFlag},
 			Comment: "Upload files to Tencent Cloud COS"})
 	}
 	return b
 }
+
+// loginName names the start-at-login entry (the Windows Run value the
+// uninstaller in packaging/windows/cosdrop.nsi removes as ${APPNAME}).
+const loginName = "CosDrop"
 
 // BackgroundFlag starts the app in the tray without showing the window
 // (what start at login runs).
