@@ -123,3 +123,23 @@ func TestUndoE2ESTSRefused(t *testing.T) {
 		})
 	}
 }
+
+// A multipart upload's ETag (from Complete) is what HEAD reports: its
+// undo deletes it too.
+func TestUndoE2EMultipart(t *testing.T) {
+	s := e2eServer(t, localcos.Config{})
+	p := filepath.Join(t.TempDir(), "big.bin")
+	writePattern(t, p, 3<<20+5)
+	e := newEngine(t, uploader.Config{BucketURL: s.URL(), Credentials: auth.NewStatic(auth.Credentials{SecretID: e2eID, SecretKey: e2eKey}),
+		PartSize: uploader.MinPartSize, RetryBase: time.Millisecond, RetryMax: 20 * time.Millisecond})
+	snaps := waitFinal(t, e, e.Add(p), time.Minute)
+	if len(snaps) != 1 || snaps[0].State != uploader.Done || !strings.HasSuffix(strings.Trim(snaps[0].ETag, `"`), "-4") {
+		t.Fatalf("upload: %+v", snaps)
+	}
+	if err := e.DeleteUploaded(context.Background(), snaps[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if e2eExists(t, s, snaps[0].Key) {
+		t.Fatal("the object is still in the bucket")
+	}
+}
