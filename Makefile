@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test screenshots bench soak soak-short clean
+.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test screenshots bench soak soak-short clean
 
 deps:
 	@.ci/deps.sh build
@@ -39,7 +39,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test soak-short
+test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test soak-short
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -68,6 +68,11 @@ keyring-test:
 
 gui-smoke: debug deps-test
 	.ci/gui-smoke.sh $(BUILD)/cosdrop-debug $(BUILD)/smoke
+
+## tray-test: the real app under Xvfb with a private session bus and a stand-in tray: --background
+## registers its icon and stays hidden, Show window shows it, Quit ends it.
+tray-test: debug deps-test
+	.ci/tray-test.sh $(BUILD)/cosdrop-debug $(BUILD)/tray
 
 ## bench: throughput and memory against localcos (not part of `make test`); prints the README table.
 ## gui-drop-test: a real X11 drag-and-drop of two files onto the window; both must upload.

@@ -50,6 +50,20 @@ check "desktop-file-validate io.cosdrop.app.desktop" desktop-file-validate packa
 check "desktop file runs 'cosdrop %F' and claims the profile MIME type" \
   grep -qxF -e 'Exec=cosdrop %F' packaging/linux/io.cosdrop.app.desktop
 check "desktop file MimeType" grep -qxF 'MimeType=application/x-cosdrop-profile;' packaging/linux/io.cosdrop.app.desktop
+upload_action() { # "Upload with CosDrop": a desktop action run on the selected files (%F), as opening them
+  local group
+  group=$(awk '/^\[Desktop Action upload\]$/ {a = 1; next} /^\[/ {a = 0} a' "$1")
+  grep -qxF 'Actions=upload;' "$1" && grep -qxF 'Exec=cosdrop %F' <<<"$group" &&
+    grep -qxF 'Name=Upload with CosDrop' <<<"$group" || { echo "$1: no 'Upload with CosDrop' action running 'cosdrop %F'"; return 1; }
+}
+check "desktop file has the 'Upload with CosDrop' action (cosdrop %F)" upload_action packaging/linux/io.cosdrop.app.desktop
+sendto() { # the installer adds Explorer's "Send to > CosDrop" and its uninstaller removes it
+  local nsi=packaging/windows/cosdrop.nsi
+  grep -qF 'CreateShortcut "$SENDTO\${APPNAME}.lnk" "$INSTDIR\cosdrop.exe"' "$nsi" &&
+    awk '/^Section "Uninstall"/ {u = 1} u' "$nsi" | grep -qF 'Delete "$SENDTO\${APPNAME}.lnk"' ||
+    { echo "$nsi: no Send To shortcut, or the uninstaller leaves it"; return 1; }
+}
+check "installer adds Send to > CosDrop and the uninstaller removes it" sendto
 check "appstreamcli validate io.cosdrop.app.metainfo.xml" \
   appstreamcli validate --no-net --pedantic packaging/linux/io.cosdrop.app.metainfo.xml
 mimetest() { # update-mime-database must accept the definition and map *.cosdrop to it
@@ -101,6 +115,8 @@ ver=$(/usr/bin/cosdrop version 2>&1 || true)
 echo "     /usr/bin/cosdrop version: $ver"
 check "installed 'cosdrop version' says $PKG_VERSION" grep -qF "cosdrop $PKG_VERSION " <<<"$ver"
 check "installed desktop file validates" desktop-file-validate /usr/share/applications/io.cosdrop.app.desktop
+check "installed desktop file offers 'Upload with CosDrop' on selected files" \
+  upload_action /usr/share/applications/io.cosdrop.app.desktop
 # dpkg triggers (shared-mime-info, desktop-file-utils) must have picked the files up:
 # this is what makes double-clicking a *.cosdrop file open CosDrop.
 check "MIME database maps *.cosdrop to application/x-cosdrop-profile" \
@@ -142,6 +158,7 @@ tarball_install() { # its Makefile installs into DESTDIR, with our desktop, MIME
   done
   desktop-file-validate "$tmp/root/usr/local/share/applications/io.cosdrop.app.desktop"
   grep -qxF 'MimeType=application/x-cosdrop-profile;' "$tmp/root/usr/local/share/applications/io.cosdrop.app.desktop"
+  upload_action "$tmp/root/usr/local/share/applications/io.cosdrop.app.desktop"
   "$tmp/root/usr/local/bin/cosdrop" version | grep -qF "cosdrop $PKG_VERSION "
 }
 check "tarball: make install puts binary, desktop, icon, MIME and metainfo in place; version $PKG_VERSION" tarball_install

@@ -118,6 +118,7 @@ var noteWords = map[uploader.NoteCode]string{
 	uploader.NoteAbortPending:         "Deleting the parts already sent failed ({{.code}}); they stay in COS (upload {{.upload_id}}). Retry or Remove tries again.",
 	uploader.NoteExcluded:             "Not uploaded: {{.rel}} matches the exclude pattern {{.pattern}} of the profile's upload rules.",
 	uploader.NoteHeadersNotSent:       "Uploaded, but without {{.headers}}: the signing server's signature covers these headers, so CosDrop could not set them as the upload rules ask. Ask your administrator to leave them out of the signature.",
+	uploader.NoteDeleted:              "Deleted from COS from this computer's history at {{.at}} (request {{.request_id}}).",
 }
 
 // NoteText words an engine note in the user's language; "" for no note.

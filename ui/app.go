@@ -40,6 +40,9 @@ type Options struct {
 	// EventsFile, when set, receives one line per finished task (see
 	// EventsEnv, which sets it when empty).
 	EventsFile string
+	// Background starts in the system tray without showing the window
+	// (start at login); with no tray the window shows (tray.go).
+	Background bool
 }
 
 // Run opens the main window and blocks until the app quits.
@@ -70,16 +73,17 @@ func Run(opts Options) error {
 		rateLimit: w.rate.Load,
 	}
 	w.rate.Store(int64(a.Preferences().Int(prefRate)))
-	win.SetCloseIntercept(w.closeRequested)
+	win.SetCloseIntercept(w.bg.closeRequested) // tray.go: keep running in the background or quit
 	win.SetMaster()
 	win.Resize(w.savedWindowSize())
 	w.refreshProfiles()
 	stopHandoffs := w.acceptHandoffs() // a second launch hands its files here
 	defer stopHandoffs()
 	w.start()
+	w.bg.start() // tray.go: the tray icon, once a tray host answers
 	if path := os.Getenv(ProbeEnv); path != "" {
 		startProbe(path, started, func() int { return w.status.totals.Tasks }, w.stopTick)
 	}
-	win.ShowAndRun()
+	w.bg.run() // tray.go: ShowAndRun, or run hidden in the tray (--background)
 	return nil
 }

@@ -70,7 +70,7 @@ func (w *mainWindow) showHistory() {
 			s := rows[i]
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s  →  %s  ·  %s  ·  %s",
-				s.Finished.Local().Format("01-02 15:04"), filepath.Base(s.Path), s.Key, humanBytes(s.Size), snapStateText(s)))
+				s.Finished.Local().Format("01-02 15:04"), filepath.Base(s.Path), s.Key, humanBytes(s.Size), historyState(s))) // undo.go: "Deleted from COS" after an undo
 			c.Objects[1].(*widget.Icon).SetResource(fileIcon(s.Path))
 		})
 	list.OnSelected = func(i widget.ListItemID) {
@@ -220,6 +220,7 @@ func maskID(id string) string {
 // showDetailsIn opens a task's details panel over another window.
 func showDetailsIn(w *mainWindow, s uploader.Snapshot, parent fyne.Window) {
 	d := dialog.NewCustom(T("Details"), T("Close"), detailsContent(w, s), parent)
+	offerUndo(w, d, s, parent) // undo.go: "Delete from COS…" for an upload this machine made
 	d.Resize(fyne.NewSize(720, 480))
 	d.Show()
 }

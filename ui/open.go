@@ -138,7 +138,7 @@ func (w *mainWindow) acceptHandoffs() (stop func() error) {
 	stop, err := cosession.ListenWindow(w.opener.dataDir, func(paths []string) {
 		fyne.Do(func() {
 			w.open(paths)
-			w.win.RequestFocus()
+			w.bg.showWindow() // tray.go: back from the tray, to the front
 		})
 	})
 	if err != nil {

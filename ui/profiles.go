@@ -390,6 +390,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 	buttons.Add(layoutSpacer())
 	buttons.Add(e.test)
 	buttons.Add(e.save)
+	e.content = container.NewVBox(e.content, w.bg.loginCheck()) // tray.go: start at login (the computer's setting, not the profile's)
 	win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(e.content))))
 	win.Resize(fyne.NewSize(640, 640))
 	win.Show()

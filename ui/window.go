@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	cosession "cosdrop/session"
@@ -68,6 +67,7 @@ type mainWindow struct {
 	// later runs a function on the Fyne goroutine after a delay; tests
 	// run it when they choose.
 	later func(time.Duration, func())
+	bg    *background // tray.go: the system tray and background mode
 }
 
 func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
@@ -85,6 +85,7 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	win.SetContent(withTips(win, container.NewBorder(top, w.status.content, nil, nil, w.queue.content)))
 	win.SetOnDropped(w.onDropped)
 	w.addShortcuts()
+	w.bg = newBackground(w) // tray.go
 	return w
 }
 
@@ -267,6 +268,7 @@ func (w *mainWindow) tick() {
 func (w *mainWindow) apply(u update) {
 	w.queue.apply(u)
 	w.status.set(u.totals)
+	w.bg.update(u.totals) // tray.go: the tray's status line
 	w.notify(u)
 	w.autoCopyLinks(u.finished)
 	if u.view != nil && w.historyReload != nil {
@@ -358,26 +360,6 @@ func (w *mainWindow) showNotice(msg string) { w.notice.show(msg, widget.DangerIm
 func (w *mainWindow) showInfo(msg string) { w.notice.show(msg, widget.MediumImportance) }
 
 func (w *mainWindow) hideNotice() { w.notice.hide() }
-
-// closeRequested asks before quitting while uploads run.
-func (w *mainWindow) closeRequested() {
-	t := w.status.totals
-	if t.Active+t.Queued == 0 {
-		w.quit()
-		return
-	}
-	msg := widget.NewLabel(T("{{.Count}} uploads are still running. Pause them and quit? They continue the next time CosDrop starts.",
-		map[string]any{"Count": t.Active + t.Queued}))
-	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(T("Uploads are running"), T("Pause and quit"), T("Keep uploading"), msg,
-		func(quit bool) {
-			if quit {
-				w.quit()
-			}
-		}, w.win)
-	d.Resize(fyne.NewSize(460, 200))
-	w.present(d)
-}
 
 // quit pauses and persists (Engine.Close) off the Fyne goroutine, then quits.
 func (w *mainWindow) quit() {

@@ -236,7 +236,7 @@ func TestCloseWhileUploadingAsks(t *testing.T) {
 	w := newTestWindow(t, scriptSession(e))
 	e.Add("/d/a.txt")
 	w.tick()
-	w.closeRequested()
+	w.bg.closeRequested()
 	if w.quitting {
 		t.Fatal("quit without asking while a task was queued")
 	}
@@ -246,7 +246,7 @@ func TestCloseWhileUploadingAsks(t *testing.T) {
 	}
 	e.Pause(1)
 	w.tick()
-	w.closeRequested()
+	w.bg.closeRequested()
 	if !w.quitting {
 		t.Fatal("did not quit with nothing running")
 	}

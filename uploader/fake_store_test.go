@@ -33,7 +33,7 @@ type fakeStore struct {
 	forbids map[string]int // op -> calls that carried x-cos-forbid-overwrite
 	// fault, when set, is asked before each call (op is "put",
 	// "initiate", "part", "complete", "abort", "head", "listParts",
-	// "listUploads"; n is the op's 1-based call count).
+	// "listUploads", "delete"; n is the op's 1-based call count).
 	fault func(op string, n int, part int) *fault
 }
 
@@ -322,6 +322,20 @@ func (s *fakeStore) listUploads(ctx context.Context, key string) ([]string, erro
 	}
 	slices.Sort(ids)
 	return ids, nil
+}
+
+func (s *fakeStore) delete(ctx context.Context, key string) (reply, error) {
+	f, err := s.begin(ctx, "delete", key, 0)
+	if err != nil {
+		return reply{}, err
+	}
+	// As COS: deleting a missing key succeeds (204).
+	return answer(f, reply{RequestID: "req-delete", Status: 204}, func() {
+		s.mu.Lock()
+		delete(s.objects, key)
+		delete(s.ctypes, key)
+		s.mu.Unlock()
+	})
 }
 
 // fakeEnv is an engine over a fakeStore, with local files in a temp dir.

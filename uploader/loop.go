@@ -128,6 +128,8 @@ func (e *Engine) handle(m any, st *step) {
 		e.aborted(m, st)
 	case leftoverMsg:
 		e.noteLeftover(m, st)
+	case deletedMsg:
+		e.onDeleted(m, st) // undo.go
 	case askMsg:
 		e.onAsk(m)
 	case askDoneMsg:

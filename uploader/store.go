@@ -37,6 +37,10 @@ type objectStore interface {
 	listParts(ctx context.Context, key, uploadID string) (map[int]string, error)
 	// listUploads returns the IDs of the multipart uploads open for exactly key.
 	listUploads(ctx context.Context, key string) ([]string, error)
+	// delete removes the object at key (DeleteObject). COS answers 204
+	// whether or not the key existed, and takes no If-Match: callers that
+	// must delete only their own object HEAD first (undo.go).
+	delete(ctx context.Context, key string) (reply, error)
 }
 
 // writeOpts are the headers of a write that creates an object.
@@ -200,6 +204,11 @@ func (s cosStore) listUploads(ctx context.Context, key string) ([]string, error)
 		}
 		opt.KeyMarker, opt.UploadIDMarker = res.NextKeyMarker, res.NextUploadIDMarker
 	}
+}
+
+func (s cosStore) delete(ctx context.Context, key string) (reply, error) {
+	resp, err := s.c.Object.Delete(ctx, key)
+	return replyOf(resp), err
 }
 
 // isNoSuchUpload reports COS saying it does not know the upload.

@@ -124,6 +124,10 @@ Section "${APPNAME}" SecMain
 
   ; SetShellVarContext (set by MultiUser) makes this the user's or all users' Start menu.
   CreateShortcut "$SMPROGRAMS\${APPNAME}.lnk" "$INSTDIR\cosdrop.exe" "" "$INSTDIR\cosdrop.exe" 0
+  ; Explorer's "Send to > CosDrop" (the user's SendTo folder): the selected
+  ; files become arguments, and a running CosDrop window takes them (single
+  ; instance) instead of a second window opening.
+  CreateShortcut "$SENDTO\${APPNAME}.lnk" "$INSTDIR\cosdrop.exe" "" "$INSTDIR\cosdrop.exe" 0
 
   ; Double-clicking a .cosdrop profile opens it in CosDrop, which imports it.
   WriteRegStr SHCTX "Software\Classes\.cosdrop" "" "${PROGID}"
@@ -173,6 +177,9 @@ Section "Uninstall"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   Delete "$SMPROGRAMS\${APPNAME}.lnk"
+  Delete "$SENDTO\${APPNAME}.lnk"
+  ; Start at login (the app's own setting) points at the removed program.
+  DeleteRegValue HKCU "Software\Microsoft\Windows\CurrentVersion\Run" "${APPNAME}"
 
   ReadRegStr $0 SHCTX "Software\Classes\.cosdrop" ""
   ${If} $0 == "${PROGID}"

@@ -1,0 +1,5 @@
+//go:build darwin
+
+package autostart
+
+func osBackend() backend { return launchAgent{} }

@@ -1,0 +1,5 @@
+//go:build !windows && !darwin
+
+package autostart
+
+func osBackend() backend { return xdg{} }
