@@ -163,6 +163,7 @@ func (w *mainWindow) useSession(s *session) {
 		w.add(w.pending)
 		w.pending = nil
 	}
+	w.checkLeftovers(s) // leftovers.go
 }
 
 // call runs f on the control goroutine with the current engine.
