@@ -44,7 +44,7 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, b, l)
 	}
 	form := widget.NewForm()
-	form.Append(T("State"), widget.NewLabel(stateText(s.State)))
+	form.Append(T("State"), widget.NewLabel(taskStateText(s)))
 	form.Append(T("Local file"), copyRow(s.Path))
 	if s.Key != "" {
 		form.Append(T("Object key"), copyRow(s.Key))
@@ -52,6 +52,7 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 			form.Append(T("Address"), copyRow(u))
 		}
 	}
+	appendVerification(form, s)
 	if s.State == uploader.Done && w.sess.canPresign && w.sess.sandbox {
 		// The Sandbox's server lives in this process, on a port chosen at
 		// start: a link stops working when CosDrop quits, whatever its
