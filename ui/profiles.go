@@ -46,6 +46,7 @@ type profileEditor struct {
 	name, bucket, region, endpoint, prefix *widget.Entry
 	secretID, secretKey, credURL, token    *widget.Entry
 	mode                                   *widget.RadioGroup
+	net                                    *netFields // proxy and signing server
 	conflict                               *safeSelect
 	problem                                *widget.Label
 	result                                 *widget.Label
@@ -81,6 +82,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	e.credURL = entry("https://sts.example.com/cosdrop")
 	e.token = widget.NewPasswordEntry()
 	e.token.SetPlaceHolder(T("optional login token, kept in the system keyring"))
+	e.net = newNetFields(entry, func() { e.validate() })
 	e.mode = widget.NewRadioGroup(modeNames(), func(string) { e.modeChanged() })
 	e.conflict = newSafeSelect(nil, conflictNames(), func(string) { e.validate() })
 	e.problem = widget.NewLabel("")
@@ -102,6 +104,9 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 		widget.NewFormItem(T("Credential URL"), e.credURL),
 		widget.NewFormItem(T("Login token"), e.token),
 	)
+	for _, it := range e.net.items() {
+		form.AppendItem(it)
+	}
 	e.content = container.NewVBox(form, e.problem, e.result)
 
 	if p != nil {
@@ -125,6 +130,7 @@ func (e *profileEditor) fill(p auth.Profile) {
 	e.prefix.SetText(p.Prefix)
 	e.secretID.SetText(p.SecretID)
 	e.credURL.SetText(p.CredentialURL)
+	e.net.fill(p)
 	for i, m := range modes {
 		if m == p.Mode {
 			e.mode.SetSelected(modeNames()[i])
@@ -150,6 +156,7 @@ func (e *profileEditor) modeIndex() int {
 // modeChanged shows only the fields the chosen sign-in mode uses.
 func (e *profileEditor) modeChanged() {
 	perm := modes[e.modeIndex()] == auth.ModePermanent
+	e.net.setMode(modes[e.modeIndex()])
 	for _, x := range []*widget.Entry{e.secretID, e.secretKey} {
 		if perm {
 			x.Enable()
@@ -186,6 +193,7 @@ func (e *profileEditor) profile() auth.Profile {
 	} else {
 		p.CredentialURL = strings.TrimSpace(e.credURL.Text)
 	}
+	e.net.apply(&p)
 	return p
 }
 
@@ -226,6 +234,7 @@ func (e *profileEditor) secretsToStore(p auth.Profile) map[string]string {
 	if p.Mode != auth.ModePermanent && e.token.Text != "" {
 		out[auth.LoginTokenAccount(p.Name)] = e.token.Text
 	}
+	e.net.secrets(p, out)
 	return out
 }
 
@@ -331,6 +340,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 	e := newProfileEditor(w.opener.profiles, w.opener.secrets, p)
 	e.win = win
 	e.conflict.host = win
+	e.net.signMethod.host = win
 	e.save = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), func() {
 		prof, secrets := e.profile(), e.secretsToStore(e.profile())
 		e.result.SetText(T("Saving…"))
