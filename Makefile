@@ -75,10 +75,12 @@ gui-drop-test: debug deps-test
 	.ci/gui-drop-test.sh $(BUILD)/cosdrop-debug $(BUILD)/drop
 
 ## gui-test: the real window under Xvfb: dropdowns opened while uploads run, keyboard-only use,
-## Chinese; plus the CJK glyph coverage of the system fonts Fyne falls back to.
+## Chinese; saving the active profile, an unreachable credential server; plus the CJK glyph
+## coverage of the system fonts Fyne falls back to.
 gui-test: debug deps-test
 	go test -tags guitest -count=1 -run '^TestChineseGlyphsCovered$$' ./ui/
 	.ci/gui-test.sh $(BUILD)/cosdrop-debug $(BUILD)/gui-test
+	.ci/gui-profile-test.sh $(BUILD)/cosdrop-debug $(BUILD)/gui-test
 
 ## gui-relaunch-test: launch twice in the same HOME and upload both times.
 gui-relaunch-test: debug deps-test

@@ -107,7 +107,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	for _, it := range e.net.items() {
 		form.AppendItem(it)
 	}
-	e.content = container.NewVBox(form, e.problem, e.result)
+	e.content = form // the problem and result lines sit by the buttons, always in view
 
 	if p != nil {
 		e.original = p.Name
@@ -368,6 +368,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			msg := e.probe(ctx, prof, secrets)
+			w.testEvent("probe", msg)
 			fyne.Do(func() {
 				e.result.SetText(msg)
 				e.test.Enable()
@@ -386,7 +387,8 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 	buttons.Add(layoutSpacer())
 	buttons.Add(e.test)
 	buttons.Add(e.save)
-	win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(e.content))))
+	win.SetContent(container.NewBorder(nil, container.NewPadded(container.NewVBox(e.problem, e.result, buttons)), nil, nil,
+		container.NewVScroll(container.NewPadded(e.content))))
 	win.Resize(fyne.NewSize(640, 640))
 	win.Show()
 	return e
