@@ -113,7 +113,33 @@ func RunGUI(ctx context.Context, cfg GUIConfig) (*Result, error) {
 	}
 	res.Files, res.Needed = len(files), res.Verified.needed
 	res.Problems = append(res.Problems, res.Verified.problems...)
+	verified, unverified := rowWords(filepath.Join(cfg.OutDir, "events"))
+	cfg.Logf("the window's last word on each file: %d Verified, %d NOT verified (Complete's answer lost and the credentials may not read the object)", verified, unverified)
 	return res, nil
+}
+
+// rowWords counts, from the window's events file, the files whose last
+// finished row said Verified and NOT verified.
+func rowWords(events string) (verified, unverified int) {
+	b, err := os.ReadFile(events)
+	if err != nil {
+		return 0, 0
+	}
+	last := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) >= 5 && f[0] == "done" {
+			last[f[2]] = f[4]
+		}
+	}
+	for _, w := range last {
+		if strings.HasPrefix(w, "Verified") {
+			verified++
+		} else {
+			unverified++
+		}
+	}
+	return verified, unverified
 }
 
 // guiDriver launches, drops onto, kills and relaunches the window.
