@@ -64,7 +64,9 @@ click_editor() { xdotool mousemove --window "$editor" "$1" "$2" click 1; }
 
 # ---- active: save changes to the active profile ----------------------------
 home=$(new_home)
-in_home "$home" "$bin" serve-local --addr 127.0.0.1:0 --sts-addr 127.0.0.1:0 --data "$home/srv" --quiet >"$out/serve.log" 2>&1 &
+# Started directly (not through a function, which would run in a subshell):
+# $! must be serve-local itself, so the kill below reaches it.
+env HOME="$home" "$bin" serve-local --addr 127.0.0.1:0 --sts-addr 127.0.0.1:0 --data "$home/srv" --quiet >"$out/serve.log" 2>&1 &
 srv=$!
 wait_until 15 "serve-local" grep -q "^Credential server:" "$out/serve.log"
 line=$(grep "^COS endpoint:" "$out/serve.log")
