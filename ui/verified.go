@@ -73,7 +73,7 @@ func appendVerification(form *widget.Form, s uploader.Snapshot) {
 		if !s.Verified {
 			l.Importance = widget.WarningImportance
 		}
-		form.Append(T("Check"), l)
+		form.Append(T("Verification"), l)
 	}
 	if renamedKey(s) {
 		l := widget.NewLabel(T("{{.Key}} (that name was taken, so the file was saved under the object key above)",
