@@ -21,10 +21,10 @@ import (
 // The same soak through the window (issue 14): the real app under an X
 // server (DISPLAY must name one, e.g. .ci/with-xvfb.sh), on an STS profile
 // pointing at serve-local under the fault plan. A driver drops the tree's
-// folders onto the window with a real XDND drag (.ci/xdnd_drop.py), one
-// folder per launch, SIGKILLs the app at seeded random times and launches
-// it again (it resumes the journal on its own), rewrites a large file in
-// place once, and when the kills are over waits for every task to end.
+// folders onto the window with real XDND drags (.ci/xdnd_drop.py) over
+// the first four launches, SIGKILLs the app at seeded random times and
+// launches it again (it resumes the journal on its own), rewrites a large
+// file in place once, and when the kills are over waits for every task to end.
 // The end checks are the CLI soak's (verify): every file present exactly
 // once with the bytes it has now (downloaded and hashed), no multipart
 // upload open, the journal consistent.
@@ -212,10 +212,9 @@ func (g *guiDriver) loop(ctx context.Context) error {
 	}
 }
 
-// oneLaunch starts the app, drops the next folder (and a rewritten file),
-// then kills it at a seeded random time while kills are due; once they
-// are over and every folder is dropped, it waits for every task to end
-// and stops the app.
+// oneLaunch starts the app, drops the next folders (and a rewritten file),
+// then kills it at a seeded random time while kills are due, unless every
+// folder is dropped and every task has ended first; then it stops the app.
 func (g *guiDriver) oneLaunch(ctx context.Context, n int) (runRecord, error) {
 	rec := runRecord{n: n}
 	heldBefore, err := g.held.measure(ctx)
@@ -232,19 +231,28 @@ func (g *guiDriver) oneLaunch(ctx context.Context, n int) (runRecord, error) {
 		return rec, err
 	}
 	if g.redrop != "" {
-		if err := g.drop(ctx, app, win, g.redrop, 1); err != nil {
+		if err := g.drop(ctx, app, win, []string{g.redrop}, 1); err != nil {
 			return rec, err
 		}
 		g.cfg.Logf("launch %d: dropped the rewritten %s again", n, filepath.Base(g.redrop))
 		g.redrop = ""
 	}
 	if g.dropped < len(g.folders) {
-		f := g.folders[g.dropped]
-		if err := g.drop(ctx, app, win, f, g.countUnder(f)); err != nil {
+		// Every folder is dropped within the first four launches, several
+		// at once (one drag) when there are more.
+		per := (len(g.folders) + 3) / 4
+		batch := g.folders[g.dropped:min(len(g.folders), g.dropped+per)]
+		want := 0
+		names := make([]string, len(batch))
+		for i, f := range batch {
+			want += g.countUnder(f)
+			names[i] = filepath.Base(f)
+		}
+		if err := g.drop(ctx, app, win, batch, want); err != nil {
 			return rec, err
 		}
-		g.dropped++
-		g.cfg.Logf("launch %d: dropped %s", n, filepath.Base(f))
+		g.dropped += len(batch)
+		g.cfg.Logf("launch %d: dropped %s (%d files)", n, strings.Join(names, ", "), want)
 	}
 	var timer <-chan time.Time
 	killsDue := g.res.Kills < g.cfg.MaxKills && time.Since(g.start) < g.cfg.KillWindow
@@ -252,9 +260,13 @@ func (g *guiDriver) oneLaunch(ctx context.Context, n int) (runRecord, error) {
 		span := g.cfg.KillMax - g.cfg.KillMin
 		timer = time.After(g.cfg.KillMin + time.Duration(g.rng.Int64N(int64(span)+1)))
 	}
+	// Once every folder is dropped, the launch also ends when every task
+	// has: like the CLI soak's run that exits 0 before its kill.
 	var done <-chan error
-	if timer == nil {
-		done = g.waitAllEnded(ctx)
+	if g.dropped == len(g.folders) {
+		lctx, stop := context.WithCancel(ctx) // the poll ends with the launch
+		defer stop()
+		done = g.waitAllEnded(lctx)
 	}
 	hard := time.After(time.Until(g.start.Add(g.cfg.Deadline)) + time.Second)
 	var killAt time.Time
@@ -360,18 +372,19 @@ func (g *guiDriver) waitWindow(ctx context.Context, app *guiApp) (string, error)
 	return "", errors.New("no CosDrop window within 60 s")
 }
 
-// drop drags path onto the window (retried while the window does not yet
-// take drops), then waits (bounded) until the journal holds want tasks
-// more under path: the drop is recorded, so a kill cannot lose it.
-func (g *guiDriver) drop(ctx context.Context, app *guiApp, win, path string, want int) error {
-	before, err := g.tasksUnder(ctx, path)
+// drop drags paths onto the window in one drag (retried while the window
+// does not yet take drops), then waits (bounded) until the journal holds
+// want tasks more under them: the drop is recorded, so a kill cannot lose
+// it.
+func (g *guiDriver) drop(ctx context.Context, app *guiApp, win string, paths []string, want int) error {
+	before, err := g.tasksUnder(ctx, paths)
 	if err != nil {
 		return err
 	}
 	var last []byte
 	ok := false
 	for try := 0; try < 20 && !ok; try++ {
-		cmd := exec.CommandContext(ctx, g.cfg.Python, g.cfg.DropScript, win, "400", "350", path)
+		cmd := exec.CommandContext(ctx, g.cfg.Python, append([]string{g.cfg.DropScript, win, "400", "350"}, paths...)...)
 		cmd.Env = append(os.Environ(), "DISPLAY="+os.Getenv("DISPLAY"))
 		last, err = cmd.CombinedOutput()
 		ok = err == nil
@@ -380,11 +393,11 @@ func (g *guiDriver) drop(ctx context.Context, app *guiApp, win, path string, wan
 		}
 	}
 	if !ok {
-		return fmt.Errorf("drop %s: %s", path, last)
+		return fmt.Errorf("drop %v: %s", paths, last)
 	}
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
-		n, err := g.tasksUnder(ctx, path)
+		n, err := g.tasksUnder(ctx, paths)
 		if err != nil {
 			return err
 		}
@@ -393,24 +406,26 @@ func (g *guiDriver) drop(ctx context.Context, app *guiApp, win, path string, wan
 		}
 		select {
 		case <-app.dead:
-			return fmt.Errorf("the app exited after the drop of %s (%v): %s", path, app.err, tail(app.out.Name(), 3000))
+			return fmt.Errorf("the app exited after the drop of %v (%v): %s", paths, app.err, tail(app.out.Name(), 3000))
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("the drop of %s did not reach the journal within 90 s (%d tasks of %d)", path, before, want)
+	return fmt.Errorf("the drop of %v did not reach the journal within 90 s (%d tasks before, %d wanted)", paths, before, want)
 }
 
-// tasksUnder counts the journal's tasks for path or files under it (the
+// tasksUnder counts the journal's tasks for paths or files under them (the
 // live window answers `cosdrop status` through its socket).
-func (g *guiDriver) tasksUnder(ctx context.Context, path string) (int, error) {
+func (g *guiDriver) tasksUnder(ctx context.Context, paths []string) (int, error) {
 	tasks, err := g.cli.status(ctx, g.stateDir)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, t := range tasks {
-		if t.Path == path || strings.HasPrefix(t.Path, path+string(filepath.Separator)) {
-			n++
+		for _, p := range paths {
+			if t.Path == p || strings.HasPrefix(t.Path, p+string(filepath.Separator)) {
+				n++
+			}
 		}
 	}
 	return n, nil
