@@ -111,7 +111,7 @@ soak-short: deps-test
 
 ## gui-soak: the soak through the window (~10 minutes; not part of `make test`): the real app
 ## under Xvfb on an STS profile to serve-local under the fault plan; folders of 2,000 small files
-## and 3 x 128 MiB dropped by XDND over the first launches, the app SIGKILLed every 20-60 s and relaunched;
+## and 3 x 256 MiB at 2 MiB/s dropped by XDND over the first launches, the app SIGKILLed every 20-60 s and relaunched;
 ## then every object is downloaded and hashed, no upload left open, the journal checked.
 gui-soak: debug deps-test
 	SOAK_BIN=$(CURDIR)/$(BUILD)/cosdrop-debug SOAK_OUT=$(CURDIR)/$(BUILD)/soak .ci/with-xvfb.sh \

@@ -151,7 +151,6 @@ type guiDriver struct {
 	stateDir string
 	folders  []string // to drop, one per launch
 	dropped  int
-	redrop   string // a file rewritten after its upload was done: dropped again at the next launch
 }
 
 // setUp adds the STS profile (key prefix "tree/", so a dropped folder
@@ -212,7 +211,7 @@ func (g *guiDriver) loop(ctx context.Context) error {
 	}
 }
 
-// oneLaunch starts the app, drops the next folders (and a rewritten file),
+// oneLaunch starts the app, drops the next folders,
 // then kills it at a seeded random time while kills are due, unless every
 // folder is dropped and every task has ended first; then it stops the app.
 func (g *guiDriver) oneLaunch(ctx context.Context, n int) (runRecord, error) {
@@ -229,13 +228,6 @@ func (g *guiDriver) oneLaunch(ctx context.Context, n int) (runRecord, error) {
 	win, err := g.waitWindow(ctx, app)
 	if err != nil {
 		return rec, err
-	}
-	if g.redrop != "" {
-		if err := g.drop(ctx, app, win, []string{g.redrop}, 1); err != nil {
-			return rec, err
-		}
-		g.cfg.Logf("launch %d: dropped the rewritten %s again", n, filepath.Base(g.redrop))
-		g.redrop = ""
 	}
 	if g.dropped < len(g.folders) {
 		// Every folder is dropped within the first four launches, several
@@ -483,40 +475,37 @@ func (g *guiDriver) waitAllEnded(ctx context.Context) <-chan error {
 	return ch
 }
 
-// rewrite changes the large file the journal credits most (once, after
-// kill LargeRewriteAtKill), as the CLI soak does; when its upload was
-// already done, the next launch drops it again, as a user would.
+// rewrite changes, once (after kill LargeRewriteAtKill), the large file
+// the journal credits most without having finished it, as the CLI soak
+// does: the engine must notice on resuming that the parts it sent are
+// stale. A file changed after its upload finished is never read again
+// until the user drops it again, so when every large file is done there
+// is nothing to rewrite.
 func (g *guiDriver) rewrite(ctx context.Context, rec *runRecord) error {
 	if g.cfg.LargeRewriteAtKill == 0 || g.res.Kills != g.cfg.LargeRewriteAtKill {
 		return nil
 	}
-	saved := g.driver.cfg.SmallRewriteEvery
-	g.driver.cfg.SmallRewriteEvery = 0
-	err := g.maybeRewrite(ctx, rec)
-	g.driver.cfg.SmallRewriteEvery = saved
-	if err != nil || rec.large == "" {
-		return err
-	}
-	p := filepath.Join(filepath.Dir(g.root), rec.large)
 	tasks, err := g.cli.status(ctx, g.stateDir)
 	if err != nil {
 		return err
 	}
 	cred := credits(tasks)
-	if c, ok := cred[p]; ok && c >= rec.largeSize(g.files) {
-		g.redrop = p
-	}
-	return nil
-}
-
-// largeSize is the size of the large file the record rewrote.
-func (r *runRecord) largeSize(files []treeFile) int64 {
-	for _, f := range files {
-		if f.rel == r.large {
-			return f.size
+	parent := filepath.Dir(g.root)
+	open := false
+	for _, f := range g.files {
+		if c, ok := cred[filepath.Join(parent, f.rel)]; f.large && (!ok || c < f.size) {
+			open = true
 		}
 	}
-	return 0
+	if !open {
+		g.cfg.Logf("kill %d: every large file is uploaded already; nothing to rewrite", g.res.Kills)
+		return nil
+	}
+	saved := g.driver.cfg.SmallRewriteEvery
+	g.driver.cfg.SmallRewriteEvery = 0
+	err = g.maybeRewrite(ctx, rec)
+	g.driver.cfg.SmallRewriteEvery = saved
+	return err
 }
 
 // appLogClean fails on a panic or a Fyne call from the wrong goroutine in

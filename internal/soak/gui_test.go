@@ -23,10 +23,10 @@ import (
 func TestGUISoak(t *testing.T) {
 	cfg := Config{
 		Seed: envUint(t, "SOAK_SEED", 14), Small: int(envSize(t, "SOAK_SMALL", 2000)), MaxSmall: 16 << 10,
-		Large: 3, LargeSize: envSize(t, "SOAK_LARGE_SIZE", 128<<20), PartSize: uploader.DefaultPartSize,
+		Large: 3, LargeSize: envSize(t, "SOAK_LARGE_SIZE", 256<<20), PartSize: uploader.DefaultPartSize,
 		KillMin: 20 * time.Second, KillMax: 60 * time.Second, KillWindow: 8 * time.Minute, MaxKills: 15,
-		Deadline: 30 * time.Minute, LargeRewriteAtKill: 3,
-		Skew: -20 * time.Minute, Faults: "bandwidth=" + envString("SOAK_BANDWIDTH", "4MiB") + ";" + faultPlan,
+		Deadline: 30 * time.Minute, LargeRewriteAtKill: 1,
+		Skew: -20 * time.Minute, Faults: "bandwidth=" + envString("SOAK_BANDWIDTH", "2MiB") + ";" + faultPlan,
 	}
 	runGUISoak(t, cfg)
 }
@@ -36,7 +36,7 @@ func TestGUISoakShort(t *testing.T) {
 		Seed: envUint(t, "SOAK_SEED", uint64(time.Now().UnixNano()%1000)), Small: 300, MaxSmall: 64 << 10,
 		Large: 2, LargeSize: 32 << 20, PartSize: uploader.DefaultPartSize,
 		KillMin: 4 * time.Second, KillMax: 9 * time.Second, KillWindow: 60 * time.Second, MaxKills: 8,
-		Deadline: 5 * time.Minute, LargeRewriteAtKill: 2,
+		Deadline: 5 * time.Minute, LargeRewriteAtKill: 1,
 		Skew: -20 * time.Minute, Faults: "bandwidth=4MiB;" + faultPlan,
 	}
 	runGUISoak(t, cfg)
