@@ -52,7 +52,6 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 			form.Append(T("Address"), copyRow(u))
 		}
 	}
-	appendVerification(form, s)
 	if s.State == uploader.Done && w.sess.canPresign && w.sess.sandbox {
 		// The Sandbox's server lives in this process, on a port chosen at
 		// start: a link stops working when CosDrop quits, whatever its
@@ -76,6 +75,7 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 	if s.ETag != "" {
 		form.Append("ETag", copyRow(s.ETag))
 	}
+	appendVerification(form, s) // verified or not; the key asked for (verified.go)
 	form.Append(T("Attempts"), widget.NewLabel(strconv.Itoa(attempts(s))))
 	if len(s.RequestIDs) > 0 {
 		form.Append(T("Request IDs"), copyRow(joinLines(s.RequestIDs)))
