@@ -36,7 +36,7 @@ func TestRowRendersEachState(t *testing.T) {
 		},
 		"paused":    func(s *uploader.Snapshot) { s.State = uploader.Paused; s.Acked = 4 << 20 },
 		"verifying": func(s *uploader.Snapshot) { s.State = uploader.Verifying; s.Acked = 8 << 20 },
-		"done":      func(s *uploader.Snapshot) { s.State = uploader.Done; s.Acked = 8 << 20; s.Verified = true },
+		"done":      func(s *uploader.Snapshot) { s.State = uploader.Done; s.Acked = 8 << 20 },
 		"failed": func(s *uploader.Snapshot) {
 			s.State = uploader.Failed
 			s.LastErr = &uploader.TaskError{Code: "SignatureDoesNotMatch", HTTPStatus: 403, RequestID: "NjQ1"}
