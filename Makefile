@@ -109,7 +109,7 @@ soak-short: deps-test
 	  go test -tags soak -count=1 -timeout 15m -v -run '^TestSoakShort$$' ./internal/soak/ \
 	  || { echo "soak-short FAILED: see 'SOAK FAILED' or 'SOAK COULD NOT RUN' above (seed to repeat, logs in $(BUILD)/soak/TestSoakShort)"; exit 1; }
 
-## gui-soak: the soak through the window (~10 minutes; not part of `make test`): the real app
+## gui-soak: the soak through the window (~15 minutes; not part of `make test`): the real app
 ## under Xvfb on an STS profile to serve-local under the fault plan; folders of 2,000 small files
 ## and 3 x 256 MiB at 2 MiB/s dropped by XDND over the first launches, the app SIGKILLed every 20-60 s and relaunched;
 ## then every object is downloaded and hashed, no upload left open, the journal checked.
