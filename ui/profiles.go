@@ -107,7 +107,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	for _, it := range e.net.items() {
 		form.AppendItem(it)
 	}
-	e.content = form // the problem and result lines sit by the buttons, always in view
+	e.content = container.NewVBox(form) // the problem and result lines sit by the buttons, always in view
 
 	if p != nil {
 		e.original = p.Name
