@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test screenshots bench soak soak-short clean
+.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test gui-soak gui-soak-short screenshots bench soak soak-short clean
 
 deps:
 	@.ci/deps.sh build
@@ -39,7 +39,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test soak-short
+test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test gui-soak-short soak-short
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -80,10 +80,12 @@ gui-drop-test: debug deps-test
 	.ci/gui-drop-test.sh $(BUILD)/cosdrop-debug $(BUILD)/drop
 
 ## gui-test: the real window under Xvfb: dropdowns opened while uploads run, keyboard-only use,
-## Chinese; plus the CJK glyph coverage of the system fonts Fyne falls back to.
+## Chinese; saving the active profile, an unreachable credential server; plus the CJK glyph
+## coverage of the system fonts Fyne falls back to.
 gui-test: debug deps-test
 	go test -tags guitest -count=1 -run '^TestChineseGlyphsCovered$$' ./ui/
 	.ci/gui-test.sh $(BUILD)/cosdrop-debug $(BUILD)/gui-test
+	.ci/gui-profile-test.sh $(BUILD)/cosdrop-debug $(BUILD)/gui-test
 
 ## gui-relaunch-test: launch twice in the same HOME and upload both times.
 gui-relaunch-test: debug deps-test
@@ -111,6 +113,20 @@ soak-short: deps-test
 	@SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \
 	  go test -tags soak -count=1 -timeout 15m -v -run '^TestSoakShort$$' ./internal/soak/ \
 	  || { echo "soak-short FAILED: see 'SOAK FAILED' or 'SOAK COULD NOT RUN' above (seed to repeat, logs in $(BUILD)/soak/TestSoakShort)"; exit 1; }
+
+## gui-soak: the soak through the window (~15 minutes; not part of `make test`): the real app
+## under Xvfb on an STS profile to serve-local under the fault plan; folders of 2,000 small files
+## and 3 x 256 MiB at 2 MiB/s dropped by XDND over the first launches, the app SIGKILLed every 20-60 s and relaunched;
+## then every object is downloaded and hashed, no upload left open, the journal checked.
+gui-soak: debug deps-test
+	SOAK_BIN=$(CURDIR)/$(BUILD)/cosdrop-debug SOAK_OUT=$(CURDIR)/$(BUILD)/soak .ci/with-xvfb.sh \
+	  go test -tags soak,guisoak -count=1 -timeout 60m -v -run '^TestGUISoak$$' ./internal/soak/
+
+## gui-soak-short: the same in 1-2 minutes (300 small files, 2 x 32 MiB, kills every 4-9 s); part of `make test`.
+gui-soak-short: debug deps-test
+	@SOAK_BIN=$(CURDIR)/$(BUILD)/cosdrop-debug SOAK_OUT=$(CURDIR)/$(BUILD)/soak .ci/with-xvfb.sh \
+	  go test -tags soak,guisoak -count=1 -timeout 15m -v -run '^TestGUISoakShort$$' ./internal/soak/ \
+	  || { echo "gui-soak-short FAILED: see 'SOAK FAILED' or 'SOAK COULD NOT RUN' above (logs in $(BUILD)/soak/TestGUISoakShort)"; exit 1; }
 
 clean:
 	rm -rf $(BUILD)

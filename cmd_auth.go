@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -55,9 +56,10 @@ func trAuth(template string, params map[string]any) string {
 }
 
 func runLogin(args []string) int {
-	fs := newFlagSet("login", "--profile P [--secret-id ID]  (the SecretKey or login token is read from stdin)")
+	fs := newFlagSet("login", "--profile P [--secret-id ID | --proxy-password]  (the SecretKey, login token or proxy password is read from stdin)")
 	name := fs.String("profile", "", tr("profile name"))
 	secretID := fs.String("secret-id", "", tr("SecretId to save in the profile (permanent-key profiles)"))
+	proxyPW := fs.Bool("proxy-password", false, tr("store the password of the user named in the profile's proxy instead"))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -74,7 +76,16 @@ func runLogin(args []string) int {
 		return explain(tr("Cannot read profiles"), err)
 	}
 	account, what := auth.SecretKeyAccount(p.Name), tr("SecretKey")
-	if p.Mode != auth.ModePermanent {
+	switch {
+	case *proxyPW:
+		if *secretID != "" {
+			return fail(tr("--secret-id and --proxy-password do not go together."))
+		}
+		if u, err := url.Parse(p.Proxy); p.Proxy == "" || err != nil || u.User == nil || u.User.Username() == "" {
+			return fail(tr("The proxy of profile %q names no user, so it needs no password."), p.Name)
+		}
+		account, what = auth.ProxyAccount(p.Name), tr("proxy password")
+	case p.Mode != auth.ModePermanent:
 		if *secretID != "" {
 			return fail(tr("--secret-id is only for permanent-key profiles; %q uses %s."), p.Name, p.Mode)
 		}
@@ -153,6 +164,7 @@ func deleteSecrets(name string) (removed int, err error) {
 
 const profileSynopsis = `add|list|remove|export|import|test ...
   add NAME --bucket B --region R --mode permanent|sts|server-signed [--secret-id ID] [--credential-url URL] [--endpoint URL] [--prefix T] [--on-conflict P]
+      [--proxy URL] [--put-sign-url URL] [--post-policy-url URL] [--sign-method put|post]
   list
   remove NAME
   export NAME FILE   (FILE "-" = standard output; never contains a secret)
@@ -229,12 +241,16 @@ func profileAdd(args []string) int {
 	fs.StringVar(&mode, "mode", "", tr("credential mode: permanent, sts or server-signed"))
 	fs.StringVar(&p.SecretID, "secret-id", "", tr("SecretId (permanent mode; the SecretKey goes to the keyring with 'cosdrop login')"))
 	fs.StringVar(&p.CredentialURL, "credential-url", "", tr("credential server URL (sts and server-signed modes)"))
+	fs.StringVar(&p.PutSignURL, "put-sign-url", "", tr("signing server's put-sign URL (server-signed; default: credential URL + /put-sign)"))
+	fs.StringVar(&p.PostPolicyURL, "post-policy-url", "", tr("signing server's post-policy URL (server-signed; default: credential URL + /post-policy)"))
+	signMethod := fs.String("sign-method", "", tr("server-signed uploads: put or post; empty lets the server decide"))
+	fs.StringVar(&p.Proxy, "proxy", "", tr("proxy: http://[user@]host:port, https://..., socks5://...; 'direct' for none; empty follows HTTPS_PROXY (the password goes to the keyring with 'cosdrop login --proxy-password')"))
 	replace := fs.Bool("replace", false, tr("replace an existing profile with the same name"))
 	pos, code, ok := positional(fs, args, 1)
 	if !ok {
 		return code
 	}
-	p.Name, p.Mode = pos[0], auth.Mode(mode)
+	p.Name, p.Mode, p.SignMethod = pos[0], auth.Mode(mode), auth.SignMethod(*signMethod)
 	if err := p.Validate(); err != nil {
 		return explain(tr("The profile is not valid"), err)
 	}

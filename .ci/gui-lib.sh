@@ -1,10 +1,14 @@
 # Helpers for the real-window GUI tests (sourced by gui-test.sh and
 # gui-relaunch-test.sh). They expect DISPLAY to be an Xvfb of their own.
 
-app=""; win=""; homes=()
+app=""; win=""
+# The HOMEs to remove at exit are listed in a file: new_home runs in a
+# $(...) subshell, where appending to an array would be lost.
+homes_list=$(mktemp)
 cleanup_gui() {
   [ -n "$app" ] && { kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; }
-  for h in "${homes[@]}"; do rm -rf "$h"; done
+  while read -r h; do [ -n "$h" ] && rm -rf "$h"; done <"$homes_list"
+  rm -f "$homes_list" /tmp/gui-*."$$".png
 }
 trap cleanup_gui EXIT
 
@@ -12,7 +16,7 @@ trap cleanup_gui EXIT
 new_home() {
   local h; h=$(mktemp -d)
   mkdir -p "$h/files"; : >"$h/events"
-  homes+=("$h")
+  echo "$h" >>"$homes_list"
   echo "$h"
 }
 

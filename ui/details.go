@@ -27,7 +27,7 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, b, l)
 	}
 	form := widget.NewForm()
-	form.Append(T("State"), widget.NewLabel(snapStateText(s)))
+	form.Append(T("State"), widget.NewLabel(taskStateText(s)))
 	form.Append(T("Local file"), copyRow(s.Path))
 	if s.Key != "" {
 		form.Append(T("Object key"), copyRow(s.Key))
@@ -43,6 +43,7 @@ func detailsContent(w *mainWindow, s uploader.Snapshot) fyne.CanvasObject {
 	if s.ETag != "" {
 		form.Append("ETag", copyRow(s.ETag))
 	}
+	appendVerification(form, s) // verified or not; the key asked for (verified.go)
 	form.Append(T("Attempts"), widget.NewLabel(strconv.Itoa(attempts(s))))
 	if len(s.RequestIDs) > 0 {
 		form.Append(T("Request IDs"), copyRow(joinLines(s.RequestIDs)))

@@ -46,6 +46,7 @@ type profileEditor struct {
 	name, bucket, region, endpoint, prefix *widget.Entry
 	secretID, secretKey, credURL, token    *widget.Entry
 	mode                                   *widget.RadioGroup
+	net                                    *netFields // proxy and signing server
 	conflict                               *safeSelect
 	problem                                *widget.Label
 	result                                 *widget.Label
@@ -90,6 +91,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	e.credURL = entry("https://sts.example.com/cosdrop")
 	e.token = widget.NewPasswordEntry()
 	e.token.SetPlaceHolder(T("optional login token, kept in the system keyring"))
+	e.net = newNetFields(entry, func() { e.validate() })
 	e.mode = widget.NewRadioGroup(modeNames(), func(string) { e.modeChanged() })
 	e.conflict = newSafeSelect(nil, conflictNames(), func(string) { e.validate() })
 	e.problem = widget.NewLabel("")
@@ -113,7 +115,10 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 		widget.NewFormItem(T("Login token"), e.token),
 		widget.NewFormItem(T("Upload rules"), rulesButton(e)),
 	)
-	e.content = container.NewVBox(form, e.problem, e.result)
+	for _, it := range e.net.items() {
+		form.AppendItem(it)
+	}
+	e.content = container.NewVBox(form) // the problem and result lines sit by the buttons, always in view
 
 	if p != nil {
 		e.original = p.Name
@@ -139,6 +144,7 @@ func (e *profileEditor) fill(p auth.Profile) {
 	e.prefix.SetText(p.Prefix)
 	e.secretID.SetText(p.SecretID)
 	e.credURL.SetText(p.CredentialURL)
+	e.net.fill(p)
 	for i, m := range modes {
 		if m == p.Mode {
 			e.mode.SetSelected(modeNames()[i])
@@ -164,6 +170,7 @@ func (e *profileEditor) modeIndex() int {
 // modeChanged shows only the fields the chosen sign-in mode uses.
 func (e *profileEditor) modeChanged() {
 	perm := modes[e.modeIndex()] == auth.ModePermanent
+	e.net.setMode(modes[e.modeIndex()])
 	for _, x := range []*widget.Entry{e.secretID, e.secretKey} {
 		if perm {
 			x.Enable()
@@ -200,6 +207,7 @@ func (e *profileEditor) profile() auth.Profile {
 	} else {
 		p.CredentialURL = strings.TrimSpace(e.credURL.Text)
 	}
+	e.net.apply(&p)
 	return p
 }
 
@@ -240,6 +248,7 @@ func (e *profileEditor) secretsToStore(p auth.Profile) map[string]string {
 	if p.Mode != auth.ModePermanent && e.token.Text != "" {
 		out[auth.LoginTokenAccount(p.Name)] = e.token.Text
 	}
+	e.net.secrets(p, out)
 	return out
 }
 
@@ -345,6 +354,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 	e := newProfileEditor(w.opener.profiles, w.opener.secrets, p)
 	e.win = win
 	e.conflict.host = win
+	e.net.signMethod.host = win
 	e.save = widget.NewButtonWithIcon(T("Save"), theme.DocumentSaveIcon(), func() {
 		prof, secrets := e.profile(), e.secretsToStore(e.profile())
 		e.result.SetText(T("Saving…"))
@@ -372,6 +382,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			msg := e.probe(ctx, prof, secrets)
+			w.testEvent("probe", msg)
 			fyne.Do(func() {
 				e.result.SetText(msg)
 				e.test.Enable()
@@ -391,7 +402,8 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 	buttons.Add(e.test)
 	buttons.Add(e.save)
 	e.content = container.NewVBox(e.content, w.bg.loginCheck()) // tray.go: start at login (the computer's setting, not the profile's)
-	win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(e.content))))
+	win.SetContent(container.NewBorder(nil, container.NewPadded(container.NewVBox(e.problem, e.result, buttons)), nil, nil,
+		container.NewVScroll(container.NewPadded(e.content))))
 	win.Resize(fyne.NewSize(640, 640))
 	win.Show()
 	return e

@@ -152,7 +152,11 @@ func (r *taskRow) set(s uploader.Snapshot) {
 	if r.bar.Value != frac {
 		r.bar.SetValue(frac)
 	}
-	setText(r.status, snapStateText(s))
+	setText(r.status, taskStateText(s))
+	if imp := verifyImportance(s); r.status.Importance != imp {
+		r.status.Importance = imp
+		r.status.Refresh()
+	}
 	detail := rowDetail(s)
 	if s.State == uploader.Failed {
 		setText(r.note, detail)
@@ -205,6 +209,8 @@ func rowDetail(s uploader.Snapshot) string {
 		if s.LastErr != nil {
 			return Explain(*s.LastErr) // the reason and what to do: a failed row is where the user looks
 		}
+	case uploader.Done:
+		return doneDetail(s)
 	case uploader.Paused, uploader.Queued:
 		if s.Acked > 0 && s.Size > 0 {
 			return T("{{.Done}} of {{.Total}}", map[string]any{"Done": humanBytes(s.Acked), "Total": humanBytes(s.Size)})

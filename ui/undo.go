@@ -30,7 +30,7 @@ func historyState(s uploader.Snapshot) string {
 	if s.Note.Code == uploader.NoteDeleted {
 		return T("Deleted from COS")
 	}
-	return snapStateText(s)
+	return taskStateText(s)
 }
 
 // canUndo reports whether s is an upload that can be deleted from COS.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -252,7 +251,7 @@ func (w *mainWindow) poll() {
 	if w.events != nil {
 		for _, s := range changed {
 			if s.State.Final() {
-				fmt.Fprintf(w.events, "%s\t%d\t%s\t%s\n", s.State, s.ID, s.Path, s.Key)
+				w.writeTaskEvent(s)
 			}
 		}
 	}
@@ -355,7 +354,10 @@ func (w *mainWindow) details(id uploader.TaskID) {
 }
 
 // showNotice shows a problem above the list until dismissed or replaced.
-func (w *mainWindow) showNotice(msg string) { w.notice.show(msg, widget.DangerImportance) }
+func (w *mainWindow) showNotice(msg string) {
+	w.notice.show(msg, widget.DangerImportance)
+	w.testEvent("notice", msg)
+}
 
 // showInfo shows news (not a problem) above the list until dismissed.
 func (w *mainWindow) showInfo(msg string) { w.notice.show(msg, widget.MediumImportance) }

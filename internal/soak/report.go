@@ -54,7 +54,10 @@ func (r *Result) Table() string {
 		row("bytes received / bytes needed", fmt.Sprintf("%s / %s = %.3fx", mib(r.Stats.BytesReceived), mib(r.Needed), float64(r.Stats.BytesReceived)/float64(r.Needed)))
 	}
 	l := r.killLedger()
-	if r.Kills > 0 {
+	if r.Kills > 0 && r.InFlightBound == 0 { // the window picks its own concurrency: no fixed bound
+		row("bytes lost per kill: mean / max", fmt.Sprintf("%s / %s", mib(l.lost/int64(r.Kills)), mib(l.maxLost)))
+		row("of which bodies cut mid-request by the kill (mean)", mib(l.cut/int64(r.Kills)))
+	} else if r.Kills > 0 {
 		row("bytes lost per kill: mean / max (bound: in flight)", fmt.Sprintf("%s / %s (%s = concurrency x part size); %d kills over the bound",
 			mib(l.lost/int64(r.Kills)), mib(l.maxLost), mib(r.InFlightBound), l.over))
 		row("of which bodies cut mid-request by the kill (mean)", mib(l.cut/int64(r.Kills)))
