@@ -1,0 +1,156 @@
+package uploader
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// batchSnapshots waits until batch id is walked and every task of it is
+// final, and returns its tasks by path.
+func batchSnapshots(t *testing.T, e *Engine, id BatchID) map[string]Snapshot {
+	t.Helper()
+	var out map[string]Snapshot
+	waitFor(t, func() bool {
+		if e.Totals().Scanning > 0 {
+			return false
+		}
+		all, _ := e.Changes(0)
+		out = map[string]Snapshot{}
+		for _, s := range all {
+			if s.Batch != id {
+				continue
+			}
+			if !s.State.Final() {
+				return false
+			}
+			out[s.Path] = s
+		}
+		return len(out) > 0
+	})
+	return out
+}
+
+// Issue 14, finding 3: symlinked folders, FIFOs, devices and sockets
+// inside a dropped folder were skipped without a word, and an empty folder
+// gave nothing at all. Each is now a skipped task with a typed note.
+func TestWalkReportsWhatIsNotAFile(t *testing.T) {
+	v := newFakeEnv(t)
+	root := filepath.Join(v.data, "drop")
+	other := filepath.Join(v.data, "elsewhere")
+	for _, d := range []string{root, other, filepath.Join(root, "empty")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, filepath.Join(root, "real.txt"), 10, 1)
+	writeFile(t, filepath.Join(other, "hidden.txt"), 10, 2)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Symlink(other, filepath.Join(root, "linked")))
+	must(syscall.Mkfifo(filepath.Join(root, "pipe"), 0o644))
+	must(os.Symlink("/dev/null", filepath.Join(root, "null")))
+	ln, err := net.Listen("unix", filepath.Join(root, "sock"))
+	must(err)
+	defer ln.Close()
+	emptyAlone := filepath.Join(v.data, "nothing")
+	must(os.Mkdir(emptyAlone, 0o755))
+
+	e := v.engine(v.config())
+	defer e.Close()
+	done := make(chan BatchID)
+	go func() { done <- e.Add(root, emptyAlone, filepath.Join(root, "pipe")) }()
+	var id BatchID
+	within(t, 10*time.Second, "Add with a FIFO named", func() { id = <-done })
+	got := batchSnapshots(t, e, id)
+
+	want := map[string]string{ // path -> note kind ("" for a done file)
+		filepath.Join(root, "real.txt"): "",
+		filepath.Join(root, "linked"):   KindSymlinkedFolder,
+		filepath.Join(root, "pipe"):     KindFIFO,
+		filepath.Join(root, "null"):     KindDevice,
+		filepath.Join(root, "sock"):     KindSocket,
+	}
+	for p, kind := range want {
+		s, ok := got[p]
+		switch {
+		case !ok:
+			t.Errorf("%s: no task, so nothing tells the user about it", p)
+		case kind == "" && s.State != Done:
+			t.Errorf("%s: %s, want done", p, s.State)
+		case kind != "" && (s.State != Skipped || s.Note.Code != NoteNotAFile || s.Note.Args["kind"] != kind):
+			t.Errorf("%s: %s %+v, want skipped with note %s kind %s", p, s.State, s.Note, NoteNotAFile, kind)
+		}
+	}
+	if s, ok := got[emptyAlone]; !ok || s.State != Skipped || s.Note.Code != NoteEmptyFolder {
+		t.Errorf("empty folder %s: %s %+v (found %v), want skipped with note %s", emptyAlone, s.State, s.Note, ok, NoteEmptyFolder)
+	}
+	// An empty subfolder of a folder with files is only a folder.
+	if _, ok := got[filepath.Join(root, "empty")]; ok {
+		t.Error("an empty subfolder of a drop with files got a task")
+	}
+	if _, ok := v.store.object("drop/linked/hidden.txt"); ok {
+		t.Error("the symlinked folder's content was uploaded")
+	}
+}
+
+// Issue 14, finding 3: /proc files report size 0 and have content; they
+// were uploaded as 0 bytes and called done. They are refused in plain
+// words (code SizeUnknown), never stored empty.
+func TestProcFileIsNotUploadedEmpty(t *testing.T) {
+	const proc = "/proc/self/status"
+	fi, err := os.Stat(proc)
+	if err != nil || fi.Size() != 0 {
+		t.Fatalf("this test needs Linux's %s (size 0 with content): %v %v", proc, fi, err)
+	}
+	v := newFakeEnv(t)
+	e := v.engine(v.config())
+	defer e.Close()
+	id := e.Add(proc)
+	got := batchSnapshots(t, e, id)
+	s := got[proc]
+	if s.State != Failed || s.LastErr == nil || s.LastErr.Code != CodeSizeUnknown || s.LastErr.Party != PartyFile {
+		t.Fatalf("%s: %s %+v, want failed with %s (the file's fault)", proc, s.State, s.LastErr, CodeSizeUnknown)
+	}
+	if v.store.count("put") != 0 {
+		t.Error("something was uploaded for the /proc file")
+	}
+}
+
+// Issue 14, finding 3: right after a resume under a 3 MiB/s cap the speed
+// read 326 MB/s. A run that starts just before the sampler's tick reads the
+// limiter's full bucket (256 KiB) within milliseconds, and the first sample
+// seeded the EWMA with burst/dt. The speed must stay near the cap.
+func TestSpeedRightAfterStartStaysNearTheCap(t *testing.T) {
+	const capBps = 3 << 20
+	const burst = 256 << 10
+	for _, first := range []time.Duration{time.Millisecond, 5 * time.Millisecond, 40 * time.Millisecond, 120 * time.Millisecond} {
+		e := &Engine{tasks: map[TaskID]*entry{}, active: map[TaskID]*entry{}}
+		t0 := time.Unix(1700000000, 0)
+		rs := &runState{id: 1, lastTime: t0}
+		ent := &entry{id: 1, run: rs}
+		e.tasks[1], e.active[1] = ent, ent
+		for now := t0.Add(first); now.Before(t0.Add(5 * time.Second)); now = now.Add(sampleEvery) {
+			// The bucket's burst at once, then the cap.
+			rs.sent.Store(burst + int64(now.Sub(t0).Seconds()*capBps))
+			e.sample(now)
+			if rs.speed > 1.5*capBps {
+				t.Fatalf("first tick %v after the start: at +%v the speed reads %.1f MiB/s under a %d MiB/s cap",
+					first, now.Sub(t0), rs.speed/(1<<20), capBps>>20)
+			}
+			if e.speedSum != rs.speed {
+				t.Fatalf("total speed %.0f, the one task's %.0f", e.speedSum, rs.speed)
+			}
+		}
+		if rs.speed < 0.8*capBps {
+			t.Errorf("after 5 s the speed reads %.1f MiB/s, the cap is %d MiB/s", rs.speed/(1<<20), capBps>>20)
+		}
+	}
+}
