@@ -8,13 +8,11 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -54,24 +52,25 @@ func runUpload(args []string) int {
 	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
 	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
-	if code, ok := parseFlags(fs, args); !ok {
+	paths, code, ok := parseInterspersed(fs, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		fmt.Fprintln(os.Stderr, tr("Name at least one file or folder to upload."))
 		fs.Usage()
 		return 2
 	}
 	spec, err := uploadConfig(f)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 2
 	}
 	e, closers, err := session.Start(spec)
 	if err != nil && session.IsDamaged(err) && f.setAside {
 		res, aerr := session.SetAsideJournal(spec.Config.StateDir)
 		if aerr != nil {
-			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(aerr))
+			errLine(aerr)
 			return 1
 		}
 		fmt.Fprintln(os.Stderr, session.SetAsideText(res))
@@ -80,18 +79,19 @@ func runUpload(args []string) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop, sigCode := interruptContext()
 	defer stop()
 	out := newUploadOutput(f.json)
+	out.sigCode = sigCode
 	events := e.Events()
 	_, cursor := e.Changes(math.MaxUint64) // the feed's present: only what this run changes
-	batch := e.Add(fs.Args()...)
-	code := watchBatch(ctx, e, batch, cursor, events, out)
+	batch := e.Add(paths...)
+	code = watchBatch(ctx, e, batch, cursor, events, out)
 	if err := closeAll(closers); err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), err)
+		fmt.Fprintln(os.Stderr, tr("Error:"), safe(err.Error()))
 		if code == 0 {
 			code = 1
 		}
@@ -176,6 +176,10 @@ type uploadOutput struct {
 	// unverified counts this run's done files whose copy in COS could not
 	// be checked (the summary says so: never "done" alone for them).
 	unverified int
+	// notFiles and emptyDirs count this run's left-out entries (not
+	// files, empty folders): the summary says so.
+	notFiles, emptyDirs int
+	sigCode             func() int // the exit code of the signal that interrupted the run
 }
 
 func newUploadOutput(asJSON bool) *uploadOutput {
@@ -291,11 +295,18 @@ func (o *uploadOutput) result(s uploader.Snapshot) {
 		o.unverified++
 	}
 	if o.json {
+		if leftOut(s) {
+			o.count(s)
+		}
 		o.enc.Encode(snapEvent(string(s.State), s))
 		return
 	}
 	o.clear()
+	s.Path, s.Key = safe(s.Path), safe(s.Key)
 	switch {
+	case leftOut(s):
+		o.count(s)
+		fmt.Fprintf(o.w, "%s %s: %s\n", tr("left out"), s.Path, session.NoteOf(s.Note))
 	case s.State == uploader.Done && !s.Verified:
 		fmt.Fprintf(o.w, "%s %s -> %s (%s): %s\n", tr("done, NOT verified"), s.Path, s.Key, humanBytes(s.Size),
 			tr("the answer to the last request was lost and these credentials may not read the object (HeadObject) to check it"))
@@ -331,7 +342,7 @@ func errText(te *uploader.TaskError) string {
 	if len(ref) > 0 {
 		msg += " (" + strings.Join(ref, ", ") + ")"
 	}
-	return msg
+	return safe(msg)
 }
 
 // redraw repaints the active files and the total on a terminal.
@@ -353,8 +364,8 @@ func (o *uploadOutput) redraw(tasks map[uploader.TaskID]uploader.Snapshot, t upl
 			shown++
 			break
 		}
-		name := filepath.Base(s.Path)
-		line := fmt.Sprintf("  %s %s %5.1f%% %s/s", bar(s.Acked, s.Size, 20), name, pct(s.Acked, s.Size), humanBytes(int64(s.Speed)))
+		name := safe(filepath.Base(s.Path))
+		line := fmt.Sprintf("  %s %s %s %s/s", bar(s.Acked, s.Size, 20), name, pctCell(s), humanBytes(int64(s.Speed)))
 		fmt.Fprintln(o.w, truncate(line, width-1))
 		shown++
 	}
@@ -381,12 +392,17 @@ func (o *uploadOutput) summary(res uploader.BatchResult, interrupted bool) int {
 		tasks += n
 	}
 	other := tasks - done - skipped - len(failed)
+	skipped -= o.notFiles + o.emptyDirs // said on their own line
 	code := 0
-	if len(failed) > 0 || other > 0 || interrupted {
+	nothing := tasks == o.notFiles+o.emptyDirs // no file at all among the paths named
+	if len(failed) > 0 || other > 0 || interrupted || nothing {
 		code = 1
 	}
 	if interrupted {
 		code = 130
+		if o.sigCode != nil && o.sigCode() != 0 {
+			code = o.sigCode()
+		}
 	}
 	if o.json {
 		o.enc.Encode(jsonEvent{Event: "summary", Time: time.Now(), ExitCode: &code, Unverified: &o.unverified,
@@ -400,10 +416,16 @@ func (o *uploadOutput) summary(res uploader.BatchResult, interrupted bool) int {
 	} else {
 		fmt.Fprintf(w, tr("%d done (%s), %d skipped, %d failed, %d not finished.")+"\n", done, humanBytes(res.DoneBytes), skipped, len(failed), other)
 	}
+	if line := leftOutSummary(o.notFiles, o.emptyDirs); line != "" {
+		fmt.Fprintln(w, line)
+	}
+	if nothing && !interrupted {
+		fmt.Fprintln(w, tr("Nothing was uploaded: the paths named hold no files."))
+	}
 	if len(failed) > 0 {
 		fmt.Fprintln(w, tr("Failed:"))
 		for _, s := range failed {
-			fmt.Fprintf(w, "  %s: %s\n", s.Path, errText(s.LastErr))
+			fmt.Fprintf(w, "  %s: %s\n", safe(s.Path), errText(s.LastErr))
 		}
 	}
 	if other > 0 && !interrupted {

@@ -129,6 +129,9 @@ func NoteText(n uploader.Note) string {
 	for k, v := range n.Args {
 		args[k] = v
 	}
+	if n.Code == uploader.NoteNotAFile {
+		args["kind"] = KindText(n.Args["kind"])
+	}
 	if tmpl, ok := noteWords[n.Code]; ok {
 		return T(tmpl, args)
 	}
