@@ -74,6 +74,7 @@ func init() {
 	// here, beside the sanitizer, so the shared tables are not edited).
 	noteWords[uploader.NoteNotAFile] = "Left out: this is {{.kind}}, not a file, so there is nothing to upload."
 	noteWords[uploader.NoteEmptyFolder] = "Nothing to upload: this folder holds no files."
+	explanations[uploader.CodeJournalGone] = "CosDrop's upload list on this computer was deleted or replaced while uploading, so progress can no longer be saved and the upload stopped. Run it again to finish (files already sent may be sent once more)."
 	explanations[uploader.CodeSizeUnknown] = "This file says it is empty but has content (files in /proc and /sys do this), so CosDrop cannot know its real size and did not upload it. Copy it to a normal file and upload the copy."
 }
 
@@ -90,4 +91,10 @@ func KindText(kind string) string {
 		return T("a socket")
 	}
 	return T("not a regular file")
+}
+
+// journalAccessText words a journal that cannot be opened for writing.
+func journalAccessText(ae *uploader.JournalAccessError) string {
+	return T("CosDrop cannot write its upload list in {{.Dir}} ({{.Reason}}), so nothing was uploaded. Make the folder writable (it may be read-only or belong to another user), or choose another folder with --state-dir.",
+		map[string]any{"Dir": ae.Dir, "Reason": ae.Reason()})
 }

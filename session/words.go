@@ -51,7 +51,16 @@ func ErrText(err error) string {
 	if errors.As(err, &de) {
 		return damagedText(de)
 	}
+	var ae *uploader.JournalAccessError
+	if errors.As(err, &ae) {
+		return journalAccessText(ae)
+	}
 	msg := auth.Redact(err.Error())
+	if bj := (*uploader.BusyJournalError)(nil); errors.As(err, &bj) {
+		// Only a path, no secret: unredacted (a long path with digits
+		// looked like a token to Redact and read "[REDACTED]").
+		msg = bj.Error()
+	}
 	if text, ok := credentialFailure(msg); ok {
 		return text
 	}
