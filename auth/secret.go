@@ -290,12 +290,12 @@ func (l *Layered) Delete(ctx context.Context, account string) error {
 	return errK
 }
 
-// DeleteSecrets removes every secret stored for a profile (its SecretKey
-// and its login token), as when the profile itself is removed or the user
-// logs out. Absent secrets are fine; it reports how many it removed and
+// DeleteSecrets removes every secret stored for a profile (its SecretKey,
+// its login token and its proxy password), as when the profile itself is
+// removed or the user logs out. Absent secrets are fine; it reports how many it removed and
 // stops at the first store failure.
 func DeleteSecrets(ctx context.Context, store SecretStore, profile string) (removed int, err error) {
-	for _, acct := range []string{SecretKeyAccount(profile), LoginTokenAccount(profile)} {
+	for _, acct := range []string{SecretKeyAccount(profile), LoginTokenAccount(profile), ProxyAccount(profile)} {
 		switch err := store.Delete(ctx, acct); {
 		case err == nil:
 			removed++

@@ -1,9 +1,11 @@
 package uploader
 
 import (
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -151,6 +153,25 @@ func TestSpeedRightAfterStartStaysNearTheCap(t *testing.T) {
 		}
 		if rs.speed < 0.8*capBps {
 			t.Errorf("after 5 s the speed reads %.1f MiB/s, the cap is %d MiB/s", rs.speed/(1<<20), capBps>>20)
+		}
+	}
+}
+
+// SECURITY.md: an error message kept in the journal is redacted before it
+// is cut to size, so a secret straddling the cut leaves no piece behind,
+// and it never exceeds maxMessage.
+func TestErrorMessagesRedactedBeforeCut(t *testing.T) {
+	const token = "SessTok0123456789abcdefGHIJKLMNOPqrstuvWXYZ0123456789abcdefghijKLMN"
+	for _, pad := range []int{maxMessage - 40, maxMessage - 10, 10} {
+		err := errors.New(strings.Repeat("x", pad) + ` {'sessionToken': '` + token + `'} ` + strings.Repeat("y", 3000))
+		te := toTaskError("upload", err, time.Now())
+		if len(te.Message) > maxMessage+len("…") {
+			t.Errorf("message of %d bytes kept", len(te.Message))
+		}
+		for i := 0; i+12 <= len(token); i++ {
+			if strings.Contains(te.Message, token[i:i+12]) {
+				t.Fatalf("pad %d: a piece of the token (%q) survived the cut", pad, token[i:i+12])
+			}
 		}
 	}
 }
