@@ -38,7 +38,7 @@ var secretStore auth.SecretStore = auth.NewKeyring()
 var stdin io.Reader = os.Stdin
 
 func fail(format string, args ...any) int {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	fmt.Fprintln(os.Stderr, safe(fmt.Sprintf(format, args...))) // may quote a server or a profile file
 	return 1
 }
 
@@ -91,10 +91,10 @@ func runLogin(args []string) int {
 		return explain(tr("Cannot read the secret"), err)
 	}
 	if secret == "" {
-		return fail(tr("Nothing was entered; nothing was stored."))
+		return fail("%s", tr("Nothing was entered; nothing was stored."))
 	}
 	if strings.ContainsAny(secret, " \t") {
-		return fail(tr("The secret contains spaces; check that you pasted only the key."))
+		return fail("%s", tr("The secret contains spaces; check that you pasted only the key."))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), keyringTimeout)
 	defer cancel()
@@ -281,7 +281,7 @@ func profileList(args []string) int {
 		if p.CredentialURL != "" {
 			where = strings.TrimSpace(where + " " + p.CredentialURL)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Mode, p.Bucket, p.Region, where)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", safe(p.Name), safe(string(p.Mode)), safe(p.Bucket), safe(p.Region), safe(where))
 	}
 	tw.Flush()
 	return 0
@@ -399,7 +399,7 @@ func profileTest(args []string) int {
 	}
 	// The credential server first: its failure is never reported as COS's.
 	if problem := session.CheckCredentialServer(ctx, p, prov); problem != "" {
-		fmt.Println(problem)
+		fmt.Println(safe(problem))
 		return 1
 	}
 	rep := auth.Probe(ctx, p, prov, sign, nil)
@@ -408,7 +408,7 @@ func profileTest(args []string) int {
 		if r.Status != auth.Allowed {
 			mark = "FAIL"
 		}
-		fmt.Printf("%s %-24s %s\n", mark, r.Action, session.ProbeLine(r))
+		fmt.Printf("%s %-24s %s\n", mark, r.Action, safe(session.ProbeLine(r)))
 	}
 	for _, n := range rep.Notes {
 		fmt.Printf("%s %s\n", tr("Note:"), n.Localize(trAuth))
