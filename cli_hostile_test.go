@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Issue 14, finding 3: hostile input at the command line (file names with

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Issue 14, journal robustness: a full disk, a read-only state directory,
