@@ -378,3 +378,36 @@ func TestJournalTwoProcesses(t *testing.T) {
 	}
 	r.allUploaded(t, src)
 }
+
+// A journal on a disk that became read-only (EROFS) was reported as a
+// damaged journal, inviting a needless repair. It is worded as a folder
+// CosDrop cannot write. Needs mount (a tmpfs remounted read-only); where
+// mount is refused, the mapping is covered by TestJournalAccessWords
+// (session) and the permission case by TestJournalReadOnlyStateDir.
+func TestJournalOnReadOnlyDisk(t *testing.T) {
+	r := newRobustEnv(t)
+	src := tree(t, 5)
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Logf("TECHNIQUE: mount refused (%v: %s); EROFS is covered by TestJournalAccessWords and permissions by TestJournalReadOnlyStateDir", err, out)
+		return
+	}
+	t.Log("TECHNIQUE: a tmpfs remounted read-only")
+	defer exec.Command("umount", "-l", mnt).Run()
+	state := filepath.Join(mnt, "state")
+	args := []string{"upload", "--endpoint", r.s.URL(), "--state-dir", state, src}
+	if code, _ := runBin(t, r.env, args...); code != 0 {
+		t.Fatal("the first upload failed")
+	}
+	if out, err := exec.Command("mount", "-o", "remount,ro", mnt).CombinedOutput(); err != nil {
+		t.Fatalf("remount read-only: %v: %s", err, out)
+	}
+	code, out := runBin(t, r.env, args...)
+	if code == 0 {
+		t.Fatalf("exit 0 with the journal on a read-only disk:\n%s", out)
+	}
+	if strings.Contains(strings.ToLower(out), "damaged") {
+		t.Errorf("a read-only disk is called a damaged journal:\n%s", out)
+	}
+	plainWords(t, out, "cannot write its upload list")
+}

@@ -1,9 +1,13 @@
 package session
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"syscall"
 	"testing"
 
 	"cosdrop/uploader"
@@ -59,5 +63,18 @@ func TestIPCSocketsOwnerOnly(t *testing.T) {
 	}
 	if _, ok := LiveStatus(state); !ok {
 		t.Error("the owner cannot ask the status socket")
+	}
+}
+
+// A journal that cannot be opened for writing is worded with its folder
+// and the system's reason, for a read-only disk (EROFS) as for a refused
+// permission; never as damage.
+func TestJournalAccessWords(t *testing.T) {
+	for _, errno := range []error{syscall.EROFS, syscall.EACCES} {
+		err := error(&uploader.JournalAccessError{Dir: "/srv/state", Err: &fs.PathError{Op: "open", Path: "/srv/state/journal.db", Err: errno}})
+		got := ErrText(fmt.Errorf("open engine: %w", err))
+		if !strings.Contains(got, "/srv/state") || !strings.Contains(got, errno.Error()) || strings.Contains(strings.ToLower(got), "damaged") {
+			t.Errorf("%v worded as %q", errno, got)
+		}
 	}
 }
