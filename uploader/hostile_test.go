@@ -177,3 +177,51 @@ func TestErrorMessagesRedactedBeforeCut(t *testing.T) {
 		}
 	}
 }
+
+// The same through the engine: a multipart upload paused after two parts,
+// then resumed by a new engine under a 256 KiB/s cap (the limiter's bucket
+// full, as after any pause). No snapshot in the first seconds may read
+// more than twice the cap. (A guard: whether a tick lands within a
+// millisecond of the burst is chance, so the regression test is
+// TestSpeedRightAfterStartStaysNearTheCap, which places the ticks.)
+func TestSpeedAfterResumeUnderCap(t *testing.T) {
+	const capBps = 256 << 10
+	v := newFakeEnv(t)
+	path := v.file("big.bin", 6<<20, 3)
+	cfg := v.config()
+	cfg.Concurrency, cfg.RateLimit = 1, 1<<20 // slow enough to stop after two parts
+	e := v.engine(cfg)
+	id := e.Add(path)
+	var task TaskID
+	waitFor(t, func() bool {
+		all, _ := e.Changes(0)
+		for _, s := range all {
+			if s.Batch == id && s.Acked >= 2<<20 {
+				task = s.ID
+				return true
+			}
+		}
+		return false
+	})
+	e.Close()
+	cfg.RateLimit, cfg.AutoResume = capBps, true
+	e = v.engine(cfg)
+	defer e.Close()
+	var top float64
+	deadline := time.Now().Add(2500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		if s, ok := e.Get(task); ok {
+			top = max(top, s.Speed, e.Totals().Speed)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s, _ := e.Get(task); s.State != Uploading || s.Acked < 2<<20 {
+		t.Fatalf("the task is %s with %d acknowledged; the test wants it resumed and running", s.State, s.Acked)
+	}
+	if top > 2*capBps {
+		t.Errorf("right after the resume the speed read %.0f KiB/s under a %d KiB/s cap", top/1024, capBps>>10)
+	}
+	if top == 0 {
+		t.Error("no speed was ever shown in 2.5 s")
+	}
+}
