@@ -302,25 +302,25 @@ func (o *uploadOutput) result(s uploader.Snapshot) {
 		return
 	}
 	o.clear()
-	s.Path, s.Key = safe(s.Path), safe(s.Key)
+	path, key := safe(s.Path), safe(s.Key) // shown sanitized; s stays exact (links are made from it)
 	switch {
 	case leftOut(s):
 		o.count(s)
-		fmt.Fprintf(o.w, "%s %s: %s\n", tr("left out"), s.Path, session.NoteOf(s.Note))
+		fmt.Fprintf(o.w, "%s %s: %s\n", tr("left out"), path, session.NoteOf(s.Note))
 	case s.State == uploader.Done && !s.Verified:
-		fmt.Fprintf(o.w, "%s %s -> %s (%s): %s\n", tr("done, NOT verified"), s.Path, s.Key, humanBytes(s.Size),
+		fmt.Fprintf(o.w, "%s %s -> %s (%s): %s\n", tr("done, NOT verified"), path, key, humanBytes(s.Size),
 			tr("the answer to the last request was lost and these credentials may not read the object (HeadObject) to check it"))
 	case s.State == uploader.Done:
-		fmt.Fprintf(o.w, "%s %s -> %s (%s)\n", tr("done"), s.Path, s.Key, humanBytes(s.Size))
+		fmt.Fprintf(o.w, "%s %s -> %s (%s)\n", tr("done"), path, key, humanBytes(s.Size))
 	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteSkippedUncompared:
-		fmt.Fprintf(o.w, "%s %s -> %s: %s\n", tr("skipped (exists)"), s.Path, s.Key,
+		fmt.Fprintf(o.w, "%s %s -> %s: %s\n", tr("skipped (exists)"), path, key,
 			tr("an object is already there; it could not be compared with the file because these credentials may not read it (HeadObject)"))
 	case s.State == uploader.Skipped:
-		fmt.Fprintf(o.w, "%s %s -> %s\n", tr("skipped (identical)"), s.Path, s.Key)
+		fmt.Fprintf(o.w, "%s %s -> %s\n", tr("skipped (identical)"), path, key)
 	case s.State == uploader.Failed:
-		fmt.Fprintf(o.w, "%s %s: %s\n", tr("FAILED"), s.Path, errText(s.LastErr))
+		fmt.Fprintf(o.w, "%s %s: %s\n", tr("FAILED"), path, errText(s.LastErr))
 	case s.State == uploader.Canceled:
-		fmt.Fprintf(o.w, "%s %s\n", tr("canceled"), s.Path)
+		fmt.Fprintf(o.w, "%s %s\n", tr("canceled"), path)
 	}
 }
 
