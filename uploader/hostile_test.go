@@ -225,3 +225,64 @@ func TestSpeedAfterResumeUnderCap(t *testing.T) {
 		t.Error("no speed was ever shown in 2.5 s")
 	}
 }
+
+// Soak F6 / issue 14 finding 4: a part COS finished after CosDrop was
+// killed is in COS but not in the journal: status credited none of it and
+// the rerun sent it again. On resume a listed part whose ETag is the MD5
+// of the file's bytes there is adopted (journaled, not sent again).
+func TestResumeAdoptsPartsCOSFinishedAfterAKill(t *testing.T) {
+	v := newFakeEnv(t)
+	path := v.file("big.bin", 5<<20, 7)
+	cfg := v.config()
+	cfg.Concurrency, cfg.RateLimit = 1, 1<<20
+	e := v.engine(cfg)
+	id := e.Add(path)
+	var task TaskID
+	waitFor(t, func() bool {
+		all, _ := e.Changes(0)
+		for _, s := range all {
+			if s.Batch == id && s.Acked >= 1<<20 && s.UploadID != "" {
+				task = s.ID
+				return true
+			}
+		}
+		return false
+	})
+	e.Close()
+	snap, _ := ReadJournal(v.state)
+	var rec Snapshot
+	for _, s := range snap {
+		if s.ID == task {
+			rec = s
+		}
+	}
+	journaled := int(rec.Acked >> 20)
+	// COS finished the next part after the client died: its bytes are there.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := journaled + 1
+	part := data[(n-1)<<20 : n<<20]
+	v.store.mu.Lock()
+	u := v.store.uploads[rec.UploadID]
+	if u == nil {
+		v.store.mu.Unlock()
+		t.Fatalf("no open upload %q", rec.UploadID)
+	}
+	u.parts[n], u.etags[n] = part, etagOf(part)
+	before := v.store.counts["part"]
+	v.store.mu.Unlock()
+
+	cfg.RateLimit, cfg.AutoResume = 0, true
+	e = v.engine(cfg)
+	defer e.Close()
+	s := final(t, e, task)
+	if s.State != Done {
+		t.Fatalf("task %s: %+v", s.State, s.LastErr)
+	}
+	v.verified(s.Key, path)
+	if sent, want := v.store.count("part")-before, 5-n; sent != want {
+		t.Errorf("the rerun sent %d parts, want %d (part %d was already in COS)", sent, want, n)
+	}
+}
