@@ -55,9 +55,17 @@ staticcheck:
 unit:
 	go test -race -count=1 ./...
 
-## fuzz: a short run of the STS response parser's fuzz test (its seed corpus also runs in `unit`).
+## fuzz: every fuzz target for FUZZTIME each (go test -fuzz takes one target per run; ~1.5 min in all).
+## Their seed corpora (f.Add and testdata/fuzz/) also run in `unit`. A Fuzz function missing from
+## FUZZ_TARGETS fails the run, so a new parser's target cannot be forgotten.
+FUZZTIME ?= 8s
+FUZZ_TARGETS := auth:FuzzParseSTS auth:FuzzSignAnswer auth:FuzzPolicyLimits auth:FuzzParseProfileExport \
+  uploader:FuzzCOSResponse uploader:FuzzRecordCodec uploader:FuzzKeyMapping session:FuzzPrintable session:FuzzLinkTemplate
 fuzz:
-	go test -run '^$$' -fuzz '^FuzzParseSTS$$' -fuzztime 10s ./auth/
+	@for f in $$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/^func //' | sort -u); do \
+	  case " $(FUZZ_TARGETS) " in *":$$f "*) ;; *) echo "fuzz: $$f is not in FUZZ_TARGETS (Makefile)"; exit 1;; esac; done
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz: $$fn (./$$pkg, $(FUZZTIME))"; \
+	  go test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./$$pkg/ || exit 1; done
 
 ## kill-test: kill -9 the real `cosdrop upload` mid-file, rerun, check nothing acknowledged is re-sent.
 kill-test:

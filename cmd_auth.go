@@ -39,7 +39,7 @@ var secretStore auth.SecretStore = auth.NewKeyring()
 var stdin io.Reader = os.Stdin
 
 func fail(format string, args ...any) int {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	fmt.Fprintln(os.Stderr, safe(fmt.Sprintf(format, args...))) // may quote a server or a profile file
 	return 1
 }
 
@@ -79,7 +79,7 @@ func runLogin(args []string) int {
 	switch {
 	case *proxyPW:
 		if *secretID != "" {
-			return fail(tr("--secret-id and --proxy-password do not go together."))
+			return fail("%s", tr("--secret-id and --proxy-password do not go together."))
 		}
 		if u, err := url.Parse(p.Proxy); p.Proxy == "" || err != nil || u.User == nil || u.User.Username() == "" {
 			return fail(tr("The proxy of profile %q names no user, so it needs no password."), p.Name)
@@ -102,10 +102,10 @@ func runLogin(args []string) int {
 		return explain(tr("Cannot read the secret"), err)
 	}
 	if secret == "" {
-		return fail(tr("Nothing was entered; nothing was stored."))
+		return fail("%s", tr("Nothing was entered; nothing was stored."))
 	}
 	if strings.ContainsAny(secret, " \t") {
-		return fail(tr("The secret contains spaces; check that you pasted only the key."))
+		return fail("%s", tr("The secret contains spaces; check that you pasted only the key."))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), keyringTimeout)
 	defer cancel()
@@ -297,7 +297,7 @@ func profileList(args []string) int {
 		if p.CredentialURL != "" {
 			where = strings.TrimSpace(where + " " + p.CredentialURL)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Mode, p.Bucket, p.Region, where)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", safe(p.Name), safe(string(p.Mode)), safe(p.Bucket), safe(p.Region), safe(where))
 	}
 	tw.Flush()
 	return 0
@@ -415,7 +415,7 @@ func profileTest(args []string) int {
 	}
 	// The credential server first: its failure is never reported as COS's.
 	if problem := session.CheckCredentialServer(ctx, p, prov); problem != "" {
-		fmt.Println(problem)
+		fmt.Println(safe(problem))
 		return 1
 	}
 	rep := auth.Probe(ctx, p, prov, sign, nil)
@@ -424,7 +424,7 @@ func profileTest(args []string) int {
 		if r.Status != auth.Allowed {
 			mark = "FAIL"
 		}
-		fmt.Printf("%s %-24s %s\n", mark, r.Action, session.ProbeLine(r))
+		fmt.Printf("%s %-24s %s\n", mark, r.Action, safe(session.ProbeLine(r)))
 	}
 	for _, n := range rep.Notes {
 		fmt.Printf("%s %s\n", tr("Note:"), n.Localize(trAuth))

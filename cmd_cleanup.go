@@ -37,12 +37,12 @@ func runCleanup(args []string) int {
 	}
 	spec, err := uploadConfig(f)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 2
 	}
 	e, closers, err := session.Start(spec)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -50,7 +50,7 @@ func runCleanup(args []string) int {
 	res, err := e.CleanLeftovers(ctx)
 	code := 0
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		code = 1
 	}
 	printCleanup(res)
@@ -58,7 +58,7 @@ func runCleanup(args []string) int {
 		code = 1
 	}
 	if err := closeAll(closers); err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		code = 1
 	}
 	return code
@@ -71,7 +71,7 @@ func printCleanup(res uploader.CleanResult) {
 	}
 	fmt.Printf(tr("Removed %d uploads left open on COS; %d could not be removed:")+"\n", res.Ended, len(res.Open))
 	for _, l := range res.Open {
-		fmt.Println("  " + session.LeftoverText(l))
+		fmt.Println("  " + safe(session.LeftoverText(l)))
 	}
 }
 
@@ -84,7 +84,7 @@ func printLeftovers(dir string) {
 	}
 	fmt.Printf("  "+tr("%d multipart uploads are still open on COS:")+"\n", len(left))
 	for _, l := range left {
-		fmt.Println("    " + session.LeftoverText(l))
+		fmt.Println("    " + safe(session.LeftoverText(l)))
 	}
 	fmt.Println("  " + tr("Run 'cosdrop cleanup' with this upload's profile or flags to try again."))
 }

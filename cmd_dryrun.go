@@ -135,7 +135,7 @@ func headerMap(h auth.ObjectHeaders) map[string]string {
 func runDryRun(f uploadFlags, paths []string) int {
 	plan, err := dryRunConfig(f)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 2
 	}
 	plan.cfg.Now = time.Now
@@ -177,17 +177,17 @@ func printDryRun(w io.Writer, plan dryRunPlan, items []uploader.Planned) int {
 	for _, p := range items {
 		switch {
 		case p.ExcludedBy != "":
-			fmt.Fprintf(w, "%s %s: %s\n", tr("excluded"), p.Path, fmt.Sprintf(tr("matches the exclude pattern %q"), p.ExcludedBy))
+			fmt.Fprintf(w, "%s %s: %s\n", tr("excluded"), safe(p.Path), safe(fmt.Sprintf(tr("matches the exclude pattern %q"), p.ExcludedBy)))
 			excluded++
 		case p.Error != nil:
-			fmt.Fprintf(w, "%s %s: %s\n", tr("would fail"), p.Path, errText(p.Error))
+			fmt.Fprintf(w, "%s %s: %s\n", tr("would fail"), safe(p.Path), safe(errText(p.Error)))
 			failed++
 		default:
 			key := p.Key
 			if key == "" {
 				key = tr("(the signing server picks the key)")
 			}
-			fmt.Fprintf(w, "%s %s -> %s (%s)\n", tr("would upload"), p.Path, key, humanBytes(p.Size))
+			fmt.Fprintf(w, "%s %s -> %s (%s)\n", tr("would upload"), safe(p.Path), safe(key), humanBytes(p.Size))
 			hm := headerMap(p.Headers)
 			names := make([]string, 0, len(hm))
 			for k := range hm {
@@ -195,10 +195,10 @@ func printDryRun(w io.Writer, plan dryRunPlan, items []uploader.Planned) int {
 			}
 			sort.Strings(names)
 			for _, k := range names {
-				fmt.Fprintf(w, "    %s: %s\n", k, hm[k])
+				fmt.Fprintf(w, "    %s: %s\n", k, safe(hm[k]))
 			}
 			if link := dryRunLink(plan, p.Key); link != "" {
-				fmt.Fprintf(w, "    %s %s\n", tr("link:"), link)
+				fmt.Fprintf(w, "    %s %s\n", tr("link:"), safe(link))
 			}
 			files++
 			bytes += p.Size

@@ -77,9 +77,9 @@ func (l *uploadLinks) print(w io.Writer, s uploader.Snapshot) {
 	link, why := l.link(s)
 	switch {
 	case link != "":
-		fmt.Fprintln(w, link)
+		fmt.Fprintln(w, safe(link))
 	case why != "":
-		fmt.Fprintf(os.Stderr, "%s: %s\n", s.Path, why)
+		fmt.Fprintf(os.Stderr, "%s: %s\n", safe(s.Path), why)
 	}
 }
 
@@ -127,14 +127,14 @@ func runLink(args []string) int {
 	}
 	spec, err := uploadConfig(f)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 2
 	}
 	defer closeAll(spec.Closers)
 	f.links = true
 	links, err := newUploadLinks(f, spec)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 2
 	}
 	code := 0
@@ -142,7 +142,7 @@ func runLink(args []string) int {
 		if life == 0 {
 			l, err := links.linker.Link(key)
 			if err != nil {
-				fmt.Fprintf(os.Stderr, "%s: %s\n", key, session.ShareErrText(err))
+				fmt.Fprintf(os.Stderr, "%s: %s\n", safe(key), safe(session.ShareErrText(err)))
 				code = 1
 				continue
 			}
@@ -153,12 +153,12 @@ func runLink(args []string) int {
 		l, err := session.SharerFor(spec.Config, false).Link(ctx, uploader.Snapshot{State: uploader.Done, Verified: true, Key: key}, life)
 		cancel()
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "%s: %s\n", key, session.ShareErrText(err))
+			fmt.Fprintf(os.Stderr, "%s: %s\n", safe(key), safe(session.ShareErrText(err)))
 			code = 1
 			continue
 		}
 		fmt.Println(l.URL)
-		fmt.Fprintf(os.Stderr, "%s: %s\n", key, session.ShareText(l))
+		fmt.Fprintf(os.Stderr, "%s: %s\n", safe(key), session.ShareText(l))
 	}
 	return code
 }

@@ -47,13 +47,13 @@ func runStatus(args []string) int {
 	for _, dir := range dirs {
 		snaps, err := session.Status(dir)
 		if err != nil && len(snaps) == 0 {
-			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+			errLine(err)
 			code = 1
 			continue
 		}
 		sort.Slice(snaps, func(i, j int) bool { return snaps[i].ID < snaps[j].ID })
 		if !*asJSON {
-			fmt.Printf("%s (%d %s)\n", dir, len(snaps), tr("tasks"))
+			fmt.Printf("%s (%d %s)\n", safe(dir), len(snaps), tr("tasks"))
 		}
 		for _, s := range snaps {
 			if *asJSON {
@@ -64,12 +64,12 @@ func runStatus(args []string) int {
 			if s.State == uploader.Done && !s.Verified {
 				state = tr("done, NOT verified")
 			}
-			line := fmt.Sprintf("  %-10s %5.1f%% %10s  %s -> %s", state, pct(s.Acked, s.Size), humanBytes(s.Size), s.Path, s.Key)
+			line := fmt.Sprintf("  %-10s %s %10s  %s -> %s", state, pctCell(s), humanBytes(s.Size), safe(s.Path), safe(s.Key))
 			if s.LastErr != nil && s.State == uploader.Failed {
 				line += "\n             " + errText(s.LastErr)
 			}
 			if len(s.RequestIDs) > 0 {
-				line += "\n             " + tr("request IDs") + ": " + strings.Join(s.RequestIDs, ", ")
+				line += "\n             " + tr("request IDs") + ": " + safe(strings.Join(s.RequestIDs, ", "))
 			}
 			fmt.Println(line)
 		}
@@ -83,7 +83,7 @@ func runStatus(args []string) int {
 			printLeftovers(dir)
 		}
 		if err != nil { // a damaged journal: what could be read is above
-			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+			errLine(err)
 			code = 1
 		}
 	}
@@ -107,19 +107,19 @@ func runRepair(args []string) int {
 		err := uploader.CheckJournal(dir)
 		switch {
 		case err == nil:
-			fmt.Printf("%s: %s\n", dir, tr("the journal is sound"))
+			fmt.Printf("%s: %s\n", safe(dir), tr("the journal is sound"))
 		case session.IsDamaged(err):
 			res, aerr := session.SetAsideJournal(dir)
 			if aerr != nil {
-				fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(aerr))
+				errLine(aerr)
 				code = 1
 				continue
 			}
-			fmt.Printf("%s: %s\n", dir, session.SetAsideText(res))
+			fmt.Printf("%s: %s\n", safe(dir), session.SetAsideText(res))
 		case errors.Is(err, uploader.ErrJournalBusy):
-			fmt.Printf("%s: %s\n", dir, tr("in use by a running CosDrop; left alone"))
+			fmt.Printf("%s: %s\n", safe(dir), tr("in use by a running CosDrop; left alone"))
 		default:
-			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+			errLine(err)
 			code = 1
 		}
 	}

@@ -8,13 +8,11 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/term"
@@ -63,33 +61,34 @@ func runUpload(args []string) int {
 	fs.Var(&f.exclude, "exclude", tr("leave out files of dropped folders matching this pattern (repeatable; adds to the profile's rules)"))
 	fs.BoolVar(&f.noDefaultExcludes, "no-default-excludes", false, tr("do not leave out .git, .DS_Store, Office lock files and other default excludes"))
 	fs.BoolVar(&f.dryRun, "dry-run", false, tr("print each file's key, headers and link, and what is excluded; upload and record nothing"))
-	if code, ok := parseFlags(fs, args); !ok {
+	paths, code, ok := parseInterspersed(fs, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		fmt.Fprintln(os.Stderr, tr("Name at least one file or folder to upload."))
 		fs.Usage()
 		return 2
 	}
 	if f.dryRun {
-		return runDryRun(f, fs.Args())
+		return runDryRun(f, paths)
 	}
 	spec, err := uploadConfig(f)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 2
 	}
 	links, err := newUploadLinks(f, spec)
 	if err != nil {
 		closeAll(spec.Closers)
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 2
 	}
 	e, closers, err := session.Start(spec)
 	if err != nil && session.IsDamaged(err) && f.setAside {
 		res, aerr := session.SetAsideJournal(spec.Config.StateDir)
 		if aerr != nil {
-			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(aerr))
+			errLine(aerr)
 			return 1
 		}
 		fmt.Fprintln(os.Stderr, session.SetAsideText(res))
@@ -98,19 +97,20 @@ func runUpload(args []string) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop, sigCode := interruptContext()
 	defer stop()
 	out := newUploadOutput(f.json)
 	out.links = links
+	out.sigCode = sigCode
 	events := e.Events()
 	_, cursor := e.Changes(math.MaxUint64) // the feed's present: only what this run changes
-	batch := e.Add(fs.Args()...)
-	code := watchBatch(ctx, e, batch, cursor, events, out)
+	batch := e.Add(paths...)
+	code = watchBatch(ctx, e, batch, cursor, events, out)
 	if err := closeAll(closers); err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), err)
+		fmt.Fprintln(os.Stderr, tr("Error:"), safe(err.Error()))
 		if code == 0 {
 			code = 1
 		}
@@ -196,6 +196,10 @@ type uploadOutput struct {
 	// be checked (the summary says so: never "done" alone for them).
 	unverified int
 	links      *uploadLinks // --links; nil prints none
+	// notFiles and emptyDirs count this run's left-out entries (not
+	// files, empty folders): the summary says so.
+	notFiles, emptyDirs int
+	sigCode             func() int // the exit code of the signal that interrupted the run
 }
 
 func newUploadOutput(asJSON bool) *uploadOutput {
@@ -313,29 +317,36 @@ func (o *uploadOutput) result(s uploader.Snapshot) {
 		o.unverified++
 	}
 	if o.json {
+		if leftOut(s) {
+			o.count(s)
+		}
 		ev := snapEvent(string(s.State), s)
 		o.links.addJSON(&ev, s)
 		o.enc.Encode(ev)
 		return
 	}
 	o.clear()
+	path, key := safe(s.Path), safe(s.Key) // shown sanitized; s stays exact (links are made from it)
 	switch {
+	case leftOut(s):
+		o.count(s)
+		fmt.Fprintf(o.w, "%s %s: %s\n", tr("left out"), path, session.NoteText(s.Note))
 	case s.State == uploader.Done && !s.Verified:
-		fmt.Fprintf(o.w, "%s %s -> %s (%s): %s\n", tr("done, NOT verified"), s.Path, s.Key, humanBytes(s.Size),
+		fmt.Fprintf(o.w, "%s %s -> %s (%s): %s\n", tr("done, NOT verified"), path, key, humanBytes(s.Size),
 			tr("the answer to the last request was lost and these credentials may not read the object (HeadObject) to check it"))
 	case s.State == uploader.Done:
-		fmt.Fprintf(o.w, "%s %s -> %s (%s)\n", tr("done"), s.Path, s.Key, humanBytes(s.Size))
+		fmt.Fprintf(o.w, "%s %s -> %s (%s)\n", tr("done"), path, key, humanBytes(s.Size))
 	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteSkippedUncompared:
-		fmt.Fprintf(o.w, "%s %s -> %s: %s\n", tr("skipped (exists)"), s.Path, s.Key,
+		fmt.Fprintf(o.w, "%s %s -> %s: %s\n", tr("skipped (exists)"), path, key,
 			tr("an object is already there; it could not be compared with the file because these credentials may not read it (HeadObject)"))
 	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteExcluded:
 		fmt.Fprintf(o.w, "%s %s: %s\n", tr("excluded"), s.Path, fmt.Sprintf(tr("matches the exclude pattern %q"), s.Note.Args["pattern"]))
 	case s.State == uploader.Skipped:
-		fmt.Fprintf(o.w, "%s %s -> %s\n", tr("skipped (identical)"), s.Path, s.Key)
+		fmt.Fprintf(o.w, "%s %s -> %s\n", tr("skipped (identical)"), path, key)
 	case s.State == uploader.Failed:
-		fmt.Fprintf(o.w, "%s %s: %s\n", tr("FAILED"), s.Path, errText(s.LastErr))
+		fmt.Fprintf(o.w, "%s %s: %s\n", tr("FAILED"), path, errText(s.LastErr))
 	case s.State == uploader.Canceled:
-		fmt.Fprintf(o.w, "%s %s\n", tr("canceled"), s.Path)
+		fmt.Fprintf(o.w, "%s %s\n", tr("canceled"), path)
 	}
 	o.links.print(o.w, s)
 }
@@ -358,7 +369,7 @@ func errText(te *uploader.TaskError) string {
 	if len(ref) > 0 {
 		msg += " (" + strings.Join(ref, ", ") + ")"
 	}
-	return msg
+	return safe(msg)
 }
 
 // redraw repaints the active files and the total on a terminal.
@@ -380,8 +391,8 @@ func (o *uploadOutput) redraw(tasks map[uploader.TaskID]uploader.Snapshot, t upl
 			shown++
 			break
 		}
-		name := filepath.Base(s.Path)
-		line := fmt.Sprintf("  %s %s %5.1f%% %s/s", bar(s.Acked, s.Size, 20), name, pct(s.Acked, s.Size), humanBytes(int64(s.Speed)))
+		name := safe(filepath.Base(s.Path))
+		line := fmt.Sprintf("  %s %s %s %s/s", bar(s.Acked, s.Size, 20), name, pctCell(s), humanBytes(int64(s.Speed)))
 		fmt.Fprintln(o.w, truncate(line, width-1))
 		shown++
 	}
@@ -408,12 +419,17 @@ func (o *uploadOutput) summary(res uploader.BatchResult, interrupted bool) int {
 		tasks += n
 	}
 	other := tasks - done - skipped - len(failed)
+	skipped -= o.notFiles + o.emptyDirs // said on their own line
 	code := 0
-	if len(failed) > 0 || other > 0 || interrupted {
+	nothing := tasks == o.notFiles+o.emptyDirs // no file at all among the paths named
+	if len(failed) > 0 || other > 0 || interrupted || nothing {
 		code = 1
 	}
 	if interrupted {
 		code = 130
+		if o.sigCode != nil && o.sigCode() != 0 {
+			code = o.sigCode()
+		}
 	}
 	if o.json {
 		o.enc.Encode(jsonEvent{Event: "summary", Time: time.Now(), ExitCode: &code, Unverified: &o.unverified,
@@ -427,10 +443,16 @@ func (o *uploadOutput) summary(res uploader.BatchResult, interrupted bool) int {
 	} else {
 		fmt.Fprintf(w, tr("%d done (%s), %d skipped, %d failed, %d not finished.")+"\n", done, humanBytes(res.DoneBytes), skipped, len(failed), other)
 	}
+	if line := leftOutSummary(o.notFiles, o.emptyDirs); line != "" {
+		fmt.Fprintln(w, line)
+	}
+	if nothing && !interrupted {
+		fmt.Fprintln(w, tr("Nothing was uploaded: the paths named hold no files."))
+	}
 	if len(failed) > 0 {
 		fmt.Fprintln(w, tr("Failed:"))
 		for _, s := range failed {
-			fmt.Fprintf(w, "  %s: %s\n", s.Path, errText(s.LastErr))
+			fmt.Fprintf(w, "  %s: %s\n", safe(s.Path), errText(s.LastErr))
 		}
 	}
 	if other > 0 && !interrupted {

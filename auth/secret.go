@@ -291,8 +291,8 @@ func (l *Layered) Delete(ctx context.Context, account string) error {
 }
 
 // DeleteSecrets removes every secret stored for a profile (its SecretKey,
-// its login token and its proxy password), as when the profile itself is removed or the user
-// logs out. Absent secrets are fine; it reports how many it removed and
+// its login token and its proxy password), as when the profile itself is
+// removed or the user logs out. Absent secrets are fine; it reports how many it removed and
 // stops at the first store failure.
 func DeleteSecrets(ctx context.Context, store SecretStore, profile string) (removed int, err error) {
 	for _, acct := range []string{SecretKeyAccount(profile), LoginTokenAccount(profile), ProxyAccount(profile)} {

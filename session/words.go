@@ -51,7 +51,16 @@ func ErrText(err error) string {
 	if errors.As(err, &de) {
 		return damagedText(de)
 	}
+	var ae *uploader.JournalAccessError
+	if errors.As(err, &ae) {
+		return journalAccessText(ae)
+	}
 	msg := auth.Redact(err.Error())
+	if bj := (*uploader.BusyJournalError)(nil); errors.As(err, &bj) {
+		// Only a path, no secret: unredacted (a long path with digits
+		// looked like a token to Redact and read "[REDACTED]").
+		msg = bj.Error()
+	}
 	if text, ok := credentialFailure(msg); ok {
 		return text
 	}
@@ -131,6 +140,9 @@ func NoteText(n uploader.Note) string {
 	args := make(map[string]any, len(n.Args))
 	for k, v := range n.Args {
 		args[k] = v
+	}
+	if n.Code == uploader.NoteNotAFile {
+		args["kind"] = KindText(n.Args["kind"])
 	}
 	if tmpl, ok := noteWords[n.Code]; ok {
 		return T(tmpl, args)

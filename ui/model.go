@@ -75,6 +75,7 @@ type queueModel struct {
 	search  string // lower-cased
 	loaded  bool   // the first merge (the journal's backlog) notifies nothing
 	batches map[uploader.BatchID]*batchCount
+	ending  []uploader.BatchID // batches with a task that ended in this merge, in order
 
 	// pending is what the next take hands over.
 	pending    bool // anything at all for the next take
@@ -89,7 +90,10 @@ type queueModel struct {
 	view       []uploader.TaskID // last built order
 }
 
-type batchCount struct{ open, done, failed int }
+type batchCount struct {
+	open, done, failed int
+	ending             bool // a task of it ended in this merge
+}
 
 func newQueueModel() *queueModel {
 	return &queueModel{
@@ -162,6 +166,7 @@ func (m *queueModel) merge(changed []uploader.Snapshot, totals uploader.Totals) 
 	if appended {
 		m.structural = true
 	}
+	m.announceEnded(notify)
 	changedAny := totalsChanged || m.structural || len(m.rows) > 0 || len(m.failed) > 0 || len(m.finished) > 0
 	m.pending = m.pending || changedAny
 	return changedAny
@@ -169,7 +174,9 @@ func (m *queueModel) merge(changed []uploader.Snapshot, totals uploader.Totals) 
 
 // countBatch keeps per-batch counts of unfinished tasks, so the window can
 // say "batch finished" exactly once, when its last task reaches an end.
-// prev is nil for a task seen for the first time.
+// prev is nil for a task seen for the first time. A task first seen
+// already ended (a small file that finished between two polls, a file the
+// walk skipped) was open in between, so it counts as one that ended now.
 func (m *queueModel) countBatch(prev *uploader.Snapshot, s uploader.Snapshot, notify bool) {
 	b := m.batches[s.Batch]
 	if b == nil {
@@ -177,6 +184,10 @@ func (m *queueModel) countBatch(prev *uploader.Snapshot, s uploader.Snapshot, no
 		m.batches[s.Batch] = b
 	}
 	wasOpen := prev != nil && !prev.State.Final()
+	if prev == nil && notify && s.State.Final() && s.State != stateRemoved {
+		b.open++
+		wasOpen = true
+	}
 	if s.State == stateRemoved {
 		if wasOpen {
 			b.open--
@@ -195,14 +206,30 @@ func (m *queueModel) countBatch(prev *uploader.Snapshot, s uploader.Snapshot, no
 		case uploader.Failed:
 			b.failed++
 		}
-		if b.open == 0 && notify {
-			m.finished = append(m.finished, batchResult{Batch: s.Batch, Done: b.done, Failed: b.failed})
-			b.done, b.failed = 0, 0
+		if !b.ending {
+			b.ending = true
+			m.ending = append(m.ending, s.Batch)
 		}
 	}
 	if notify && s.State == uploader.Failed && (prev == nil || prev.State != uploader.Failed) {
 		m.failed = append(m.failed, s)
 	}
+}
+
+// announceEnded reports the batches whose last open task ended in this
+// merge, once every change of the merge is counted: the walk publishes a
+// skipped entry and the files after it in one step, and the batch is not
+// over when the first of them is.
+func (m *queueModel) announceEnded(notify bool) {
+	for _, id := range m.ending {
+		b := m.batches[id]
+		b.ending = false
+		if b.open == 0 && notify {
+			m.finished = append(m.finished, batchResult{Batch: id, Done: b.done, Failed: b.failed})
+			b.done, b.failed = 0, 0
+		}
+	}
+	m.ending = m.ending[:0]
 }
 
 func (m *queueModel) visible(e *entry) bool {

@@ -97,7 +97,13 @@ func encodeRecord(r *record) ([]byte, error) {
 
 func decodeRecord(v []byte, r *record) error {
 	if len(v) > 0 && v[0] == '{' {
-		return json.Unmarshal(v, r)
+		if err := json.Unmarshal(v, r); err != nil {
+			return err
+		}
+		if r.RelAt < 0 || r.RelAt > len(r.Path) {
+			r.RelAt = 0 // a damaged offset must not cut the path out of range
+		}
+		return nil
 	}
 	if len(v) == 0 || v[0] < recordV1 || v[0] > recordV4 {
 		return errBadRecord

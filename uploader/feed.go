@@ -164,6 +164,9 @@ const sampleEvery = 250 * time.Millisecond
 // boundaries, short enough to follow a limit change within seconds.
 const speedTau = 3 * time.Second
 
+// minSpeedWindow is the shortest time a speed is measured over.
+const minSpeedWindow = 2 * sampleEvery
+
 // sample updates the speed (EWMA of bytes sent) and versions of running
 // tasks; called by the loop.
 func (e *Engine) sample(now time.Time) {
@@ -174,7 +177,13 @@ func (e *Engine) sample(now time.Time) {
 		rs := t.run
 		sent := rs.sent.Load()
 		dt := now.Sub(rs.lastTime).Seconds()
-		if dt <= 0 {
+		if dt < minSpeedWindow.Seconds() {
+			// A run that began just before this tick has read at most the
+			// limiter's burst (its bucket fills while nothing is sent, as
+			// after a resume) in a few milliseconds: 256 KiB over 1 ms
+			// read as 250 MiB/s under a 3 MiB/s cap, and the EWMA kept it
+			// for seconds. Measure over a window at least this long.
+			sum += rs.speed
 			continue
 		}
 		inst := max(0, float64(sent-rs.lastSent)/dt)

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"os"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -68,7 +69,9 @@ const maxErrors = 20
 // one transaction per loop step (see Engine.commit), so a step's changes
 // share one fsync; workers and ReadJournal only read.
 type journal struct {
-	db *bolt.DB
+	db    *bolt.DB
+	path  string      // the file, to notice it removed or replaced (journalaccess.go)
+	ident os.FileInfo // what the file was when opened
 }
 
 func (j *journal) close() error { return j.db.Close() }

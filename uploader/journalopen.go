@@ -70,6 +70,9 @@ func (e *JournalBucketError) Error() string {
 // A damaged file is reported as *DamagedJournalError, never as a panic.
 func openJournal(dir, bucketURL string) (*journal, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
+		if accessProblem(err) {
+			return nil, &JournalAccessError{Dir: dir, Err: err}
+		}
 		return nil, fmt.Errorf("create state directory: %w", err)
 	}
 	p := filepath.Join(dir, JournalFile)
@@ -107,7 +110,9 @@ func openJournal(dir, bucketURL string) (*journal, error) {
 		db.Close()
 		return nil, err
 	}
-	return &journal{db: db}, nil
+	j := &journal{db: db}
+	j.identify(p)
+	return j, nil
 }
 
 // RebindJournal records that the journal in dir now belongs to bucketURL.
@@ -182,7 +187,12 @@ func safeOpen(p string, opts *bolt.Options, verify bool) (*bolt.DB, error) {
 			if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrVersionMismatch) {
 				return &DamagedJournalError{Path: p, Reason: err.Error()}
 			}
-			if fi, serr := os.Stat(p); serr == nil && fi.Size() > 0 && !os.IsPermission(err) {
+			if accessProblem(err) {
+				// Not damage: a read-only disk (EROFS) was reported as a
+				// damaged journal, inviting a needless repair.
+				return &JournalAccessError{Dir: filepath.Dir(p), Err: err}
+			}
+			if fi, serr := os.Stat(p); serr == nil && fi.Size() > 0 {
 				return &DamagedJournalError{Path: p, Reason: err.Error()}
 			}
 			return fmt.Errorf("open journal %s: %w", p, err)

@@ -358,6 +358,10 @@ func (e *Engine) commit(st *step) {
 		return
 	}
 	now := time.Now()
+	code := CodeJournal
+	if ge := (*JournalGoneError)(nil); errors.As(err, &ge) {
+		code = CodeJournalGone
+	}
 	seen := map[*entry]bool{}
 	fail := func(t *entry) {
 		if seen[t] {
@@ -365,7 +369,7 @@ func (e *Engine) commit(st *step) {
 		}
 		seen[t] = true
 		t.gone = false
-		e.stage(t, st).addError(TaskError{Op: "journal", Code: CodeJournal, Party: PartyJournal, Message: err.Error(), Time: now})
+		e.stage(t, st).addError(TaskError{Op: "journal", Code: code, Party: PartyJournal, Message: err.Error(), Time: now})
 		e.fire(t, event{Kind: evJournal}, st)
 	}
 	for _, t := range st.dirty {
@@ -385,6 +389,9 @@ func (e *Engine) writeStep(st *step) error {
 		return *p
 	}
 	e.commits.Add(1)
+	if err := e.j.check(); err != nil {
+		return err
+	}
 	return e.j.db.Update(func(tx *bolt.Tx) error {
 		// Task IDs only grow, so records are appended: fill pages (bbolt
 		// splits them half full by default, doubling the mapped file).

@@ -2,12 +2,15 @@ package uploader
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -97,7 +100,46 @@ func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
 			delete(parts, n) // COS holds other bytes (or none) for it: send it again
 		}
 	}
+	if err := w.adoptListed(f, parts, listed); err != nil {
+		return nil, err
+	}
 	return parts, nil
+}
+
+// adoptListed takes the parts COS holds that the journal does not know:
+// parts in flight when CosDrop was killed, which COS finished after the
+// client died (soak: the journal credited none of them and they were sent
+// again). A part is adopted only when its ETag is the MD5 of the file's
+// bytes at that place, and it is journaled like any acknowledged part; the
+// whole object's CRC64 is still checked at Complete.
+func (w *worker) adoptListed(f *os.File, parts map[int]partRecord, listed map[int]string) error {
+	for n, etag := range listed {
+		if _, ok := parts[n]; ok || n < 1 || n > w.r.parts() {
+			continue
+		}
+		size := partLen(w.r, n)
+		sum, crc, err := rangeMD5CRC(f, int64(n-1)*w.r.PartSize, size)
+		if err != nil {
+			return fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
+		}
+		if strings.Trim(etag, `"`) != sum {
+			continue // other bytes (or an ETag that is not an MD5): sent again
+		}
+		p := partRecord{Number: n, Size: size, ETag: etag, CRC64: crc}
+		w.send(report{kind: rPart, part: p}) // journaled as uploadPart's are
+		parts[n] = p
+	}
+	return nil
+}
+
+// rangeMD5CRC is the hex MD5 and the CRC64 of n bytes of f at off.
+func rangeMD5CRC(f *os.File, off, n int64) (string, uint64, error) {
+	m, c := md5.New(), newCRC()
+	got, err := io.Copy(io.MultiWriter(m, c), io.NewSectionReader(f, off, n))
+	if err == nil && got != n {
+		err = io.ErrUnexpectedEOF
+	}
+	return hex.EncodeToString(m.Sum(nil)), c.sum, err
 }
 
 // rangeCRC is the CRC64 of n bytes of f at off.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 
@@ -131,6 +132,13 @@ func classifyErr(err error) failure {
 		// language: retrying will not teach it.
 		return failure{verdict: fatal, code: CodeBadResponse, party: PartyCOS, message: cause.Error()}
 	}
+	if msg := cause.Error(); strings.HasPrefix(msg, sdkUnmarshalFailed) {
+		// The SDK's fallback parser (Initiate, Complete) quotes the whole
+		// body in its error: fuzzing gave it 2 MiB, all of it bound for the
+		// journal. Say what happened and how big the answer was instead.
+		return failure{verdict: fatal, code: CodeBadResponse, party: PartyCOS,
+			message: fmt.Sprintf("COS's answer could not be read (%d bytes that are not COS's XML)", len(msg)-len(sdkUnmarshalFailed))}
+	}
 	// No COS answer: connection reset, timeout, truncated response.
 	return failure{verdict: retry, code: CodeNetwork, party: PartyNetwork, message: cause.Error()}
 }
@@ -186,6 +194,7 @@ func toTaskError(op string, err error, now time.Time) TaskError {
 	if re, cause := sdkRetryError(err); re != nil {
 		msg = strings.Replace(msg, re.Error(), cause.Error(), 1)
 	}
+	msg = clipMessage(msg)
 	return TaskError{Op: op, Code: f.code, HTTPStatus: f.status, RequestID: f.requestID, Message: msg, Time: now, Party: f.party, Args: f.args}
 }
 
@@ -258,4 +267,30 @@ func (r retrier) do(ctx context.Context, note func(error), fn func(ctx context.C
 		}
 		attempt++
 	}
+}
+
+// sdkUnmarshalFailed starts the SDK's error for a body its fallback
+// parser could not read (cos-go-sdk-v5 helper.go); the body follows.
+const sdkUnmarshalFailed = "Unmarshal failed, "
+
+// maxMessage bounds an error message kept in the journal and shown: a
+// server's answer quoted in an error must not grow every record it lands in
+// (a task keeps 20 errors).
+const maxMessage = 2048
+
+// clipMessage redacts msg (before cutting, so no part of a secret survives
+// the cut unrecognised) and cuts it to maxMessage bytes on a rune boundary.
+func clipMessage(msg string) string {
+	if len(msg) > 64<<10 {
+		msg = msg[:64<<10] // bound the redaction's own work
+	}
+	msg = auth.Redact(msg)
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }

@@ -124,6 +124,9 @@ func (w *worker) process() (*result, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: fmt.Errorf("%s is not a regular file", w.r.Path)})
 	}
+	if sizeLies(w.r.Path, fi.Size()) {
+		return nil, fmt.Errorf("read file: %w", &localError{code: CodeSizeUnknown, err: fmt.Errorf("%s reports size 0 but has content", w.r.Path)})
+	}
 	fresh := w.r.UploadID == ""
 	changed := !fresh && !sameFile(fi, &w.r) // since its parts were sent: between runs, or while paused
 	if fresh {

@@ -171,7 +171,7 @@ func (s cosStore) head(ctx context.Context, key string) (objectInfo, error) {
 func (s cosStore) listParts(ctx context.Context, key, uploadID string) (map[int]string, error) {
 	listed := map[int]string{}
 	marker := ""
-	for {
+	for range maxListPages {
 		res, _, err := s.c.Object.ListParts(ctx, key, uploadID, &cos.ObjectListPartsOptions{MaxParts: "1000", PartNumberMarker: marker})
 		if err != nil {
 			return nil, err
@@ -184,12 +184,13 @@ func (s cosStore) listParts(ctx context.Context, key, uploadID string) (map[int]
 		}
 		marker = res.NextPartNumberMarker
 	}
+	return nil, errEndlessListing
 }
 
 func (s cosStore) listUploads(ctx context.Context, key string) ([]string, error) {
 	var ids []string
 	opt := &cos.ListMultipartUploadsOptions{Prefix: key, MaxUploads: 1000}
-	for {
+	for range maxListPages {
 		res, _, err := s.c.Bucket.ListMultipartUploads(ctx, opt)
 		if err != nil {
 			return nil, err
@@ -199,11 +200,13 @@ func (s cosStore) listUploads(ctx context.Context, key string) ([]string, error)
 				ids = append(ids, u.UploadID)
 			}
 		}
-		if !res.IsTruncated || res.NextKeyMarker == "" && res.NextUploadIDMarker == "" {
-			return ids, nil
+		if !res.IsTruncated || res.NextKeyMarker == "" && res.NextUploadIDMarker == "" ||
+			res.NextKeyMarker == opt.KeyMarker && res.NextUploadIDMarker == opt.UploadIDMarker {
+			return ids, nil // the last page, or one that points at itself (it would loop forever)
 		}
 		opt.KeyMarker, opt.UploadIDMarker = res.NextKeyMarker, res.NextUploadIDMarker
 	}
+	return nil, errEndlessListing
 }
 
 func (s cosStore) delete(ctx context.Context, key string) (reply, error) {
@@ -218,3 +221,12 @@ func isNoSuchUpload(err error) bool {
 }
 
 var errNoResult = errors.New("COS answered without a result")
+
+// maxListPages bounds a listing: 10,000 parts (COS's most) are 10 pages of
+// 1,000, and one key's open uploads are few. A server whose pages never end
+// (fuzzing found a truncated page naming itself as the next one: the
+// loop never returned) gets a bad-response error instead.
+const maxListPages = 100
+
+// errEndlessListing is a listing that did not end within maxListPages.
+var errEndlessListing = &codedError{code: CodeBadResponse, party: PartyCOS, msg: "COS's listing did not end (every page said more follows)"}

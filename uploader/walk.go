@@ -36,6 +36,7 @@ type walker struct {
 	batch   BatchID
 	time    time.Time
 	seen    map[string]string // key -> first local path, to report duplicates
+	found   int               // records pushed (to notice an empty folder)
 	pending []*record
 	// plan keeps every record in pending and sends none (Plan).
 	plan bool
@@ -64,11 +65,21 @@ func (w *walker) addPath(p string) {
 		return
 	}
 	if !fi.IsDir() {
+		if kind := specialKind(fi, false); kind != "" {
+			w.leftOut(abs, note(NoteNotAFile, "kind", kind))
+			return
+		}
 		// Dropped on its own: never excluded, the user asked for it.
 		w.addFile(abs, filepath.Base(abs), len(abs)-len(filepath.Base(abs)), fi)
 		return
 	}
 	parent := filepath.Dir(abs)
+	found := w.found
+	defer func() {
+		if w.found == found && w.e.ctx.Err() == nil {
+			w.leftOut(abs, note(NoteEmptyFolder)) // not a word would say why nothing happened
+		}
+	}()
 	filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
 		if w.e.ctx.Err() != nil {
 			return filepath.SkipAll
@@ -94,8 +105,9 @@ func (w *walker) addPath(p string) {
 			w.failed(path, "read file", CodeFileMissing, fmt.Sprintf("cannot read %s: %v", path, err))
 			return nil
 		}
-		if info.IsDir() || !info.Mode().IsRegular() {
-			return nil // sockets, devices, symlinked folders: not files to upload
+		if kind := specialKind(info, d.Type()&fs.ModeSymlink != 0); kind != "" {
+			w.leftOut(path, note(NoteNotAFile, "kind", kind)) // FIFOs, devices, sockets, symlinked folders
+			return nil
 		}
 		rel, err := filepath.Rel(parent, path)
 		if err != nil {
@@ -173,7 +185,16 @@ func (w *walker) addFile(path, rel string, relAt int, fi os.FileInfo) {
 	w.push(r)
 }
 
+// leftOut records an entry that is not uploaded, with the reason, as a
+// skipped task: the window shows it in the list and the CLI in its summary.
+func (w *walker) leftOut(path string, n Note) {
+	r := w.newRecord(path)
+	r.State, r.Finished, r.Note = Skipped, r.Created, n
+	w.push(r)
+}
+
 func (w *walker) push(r *record) {
+	w.found++
 	w.pending = append(w.pending, r)
 	if len(w.pending) >= walkFlush && !w.plan {
 		w.flush()

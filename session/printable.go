@@ -1,0 +1,100 @@
+package session
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"cosdrop/uploader"
+)
+
+// Printable returns s safe to write to a terminal: C0 and C1 control
+// characters, DEL, Unicode's bidirectional overrides and invalid UTF-8
+// bytes become visible escapes (ESC is `\x1b`, U+202E `\u202e`, a stray
+// byte 0xff `\xff`), so a file name, object key or server text can neither
+// move the cursor, retitle the window, hide text nor reorder a line. Every
+// path, key and piece of server text the command line prints goes
+// through it. JSON output needs no such care (encoding/json escapes
+// control characters and replaces invalid UTF-8).
+func Printable(s string) string {
+	if clean(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// clean reports whether s needs no escaping (the common case, no copy).
+func clean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			if c >= 0x80 {
+				return cleanSlow(s[i:])
+			}
+			return false
+		}
+	}
+	return true
+}
+
+func cleanSlow(s string) bool {
+	for _, r := range s { // invalid bytes come back as RuneError
+		if r < 0x20 || r == 0x7f || unsafeRune(r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// unsafeRune: C1 controls (U+009B is a one-character CSI on some
+// terminals), the bidi embeddings, overrides and isolates, and the line
+// and paragraph separators.
+func unsafeRune(r rune) bool {
+	return (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
+		r == 0x2028 || r == 0x2029 || r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+func init() {
+	// Words for the notes and codes of issue 14's hostile input (kept
+	// here, beside the sanitizer, so the shared tables are not edited).
+	noteWords[uploader.NoteNotAFile] = "Left out: this is {{.kind}}, not a file, so there is nothing to upload."
+	noteWords[uploader.NoteEmptyFolder] = "Nothing to upload: this folder holds no files."
+	explanations[uploader.CodeJournalGone] = "CosDrop's upload list on this computer was deleted or replaced while uploading, so progress can no longer be saved and the upload stopped. Run it again to finish (files already sent may be sent once more)."
+	explanations[uploader.CodeSizeUnknown] = "This file says it is empty but has content (files in /proc and /sys do this), so CosDrop cannot know its real size and did not upload it. Copy it to a normal file and upload the copy."
+}
+
+// KindText words a left-out entry's kind (NoteNotAFile's "kind").
+func KindText(kind string) string {
+	switch kind {
+	case uploader.KindSymlinkedFolder:
+		return T("a link to a folder")
+	case uploader.KindFIFO:
+		return T("a named pipe (FIFO)")
+	case uploader.KindDevice:
+		return T("a device")
+	case uploader.KindSocket:
+		return T("a socket")
+	}
+	return T("not a regular file")
+}
+
+// journalAccessText words a journal that cannot be opened for writing.
+func journalAccessText(ae *uploader.JournalAccessError) string {
+	return T("CosDrop cannot write its upload list in {{.Dir}} ({{.Reason}}), so nothing was uploaded. Make the folder writable (it may be read-only or belong to another user), or choose another folder with --state-dir.",
+		map[string]any{"Dir": ae.Dir, "Reason": ae.Reason()})
+}

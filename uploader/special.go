@@ -1,0 +1,71 @@
+package uploader
+
+import (
+	"io/fs"
+	"os"
+)
+
+// Notes and codes for what a dropped folder holds besides files (issue 14,
+// finding 3): nothing inside a drop is left out without a word.
+const (
+	// NoteNotAFile: an entry of a dropped folder is not a file and was
+	// left out; args "kind": symlinked_folder, fifo, device, socket, other.
+	NoteNotAFile NoteCode = "not_a_file"
+	// NoteEmptyFolder: a dropped folder holds no files (the task's path is
+	// the folder).
+	NoteEmptyFolder NoteCode = "empty_folder"
+)
+
+// CodeSizeUnknown: the system says the file is empty but reading it gives
+// bytes (files in /proc and /sys), so its size cannot be trusted.
+const CodeSizeUnknown = "SizeUnknown"
+
+// Kinds of left-out entries (NoteNotAFile's "kind").
+const (
+	KindSymlinkedFolder = "symlinked_folder"
+	KindFIFO            = "fifo"
+	KindDevice          = "device"
+	KindSocket          = "socket"
+	KindOther           = "other"
+)
+
+// specialKind names what a non-regular entry is; "" for a regular file.
+// fi is what os.Stat says (symlinks followed), link whether the entry
+// itself is a symlink.
+func specialKind(fi fs.FileInfo, link bool) string {
+	m := fi.Mode()
+	switch {
+	case m.IsRegular():
+		return ""
+	case m.IsDir() && link:
+		return KindSymlinkedFolder
+	case m&fs.ModeNamedPipe != 0:
+		return KindFIFO
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return KindDevice
+	case m&fs.ModeSocket != 0:
+		return KindSocket
+	}
+	return KindOther
+}
+
+// sizeLies reports whether a file the system calls empty has content: the
+// kernel's pseudo files (/proc, /sys) report size 0 and produce text when
+// read. Uploading by the reported size would store 0 bytes and call it
+// verified; reading until EOF instead would store a snapshot no rerun can
+// check (each read differs, the size and mtime say nothing), and a
+// multipart upload needs the size before it starts. So such a file is
+// refused, in plain words.
+func sizeLies(path string, size int64) bool {
+	if size != 0 {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false // the upload's own open reports it
+	}
+	defer f.Close()
+	var b [1]byte
+	n, _ := f.Read(b[:])
+	return n > 0
+}
