@@ -58,6 +58,10 @@ type Profile struct {
 	// keyring, ProxyAccount); "direct" for none; empty to follow the
 	// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
 	Proxy string `json:"proxy,omitempty"`
+	// WatchFolders are local folders whose new and changed files are
+	// uploaded once they settle (`cosdrop watch`, and the window while it
+	// runs); full paths.
+	WatchFolders []string `json:"watch_folders,omitempty"`
 }
 
 // SignConfig is where p's signing server answers.
@@ -110,6 +114,9 @@ func (p Profile) Validate() error {
 		return err
 	}
 	if err := checkProxy(p.Proxy); err != nil {
+		return err
+	}
+	if err := checkWatchFolders(p.WatchFolders); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {

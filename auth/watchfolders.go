@@ -1,0 +1,37 @@
+package auth
+
+import (
+	"path/filepath"
+	"strings"
+	"unicode"
+)
+
+// Watch folder validation codes (ProfileError.Code, field "watch-folders").
+const (
+	CodeWatchFolderRelative  Code = "watch-folder-relative"
+	CodeWatchFolderDuplicate Code = "watch-folder-duplicate"
+)
+
+func init() {
+	templates[CodeWatchFolderRelative] = "watch folder {{.Value}} must be a full path (starting at / or a drive letter)"
+	templates[CodeWatchFolderDuplicate] = "watch folder {{.Value}} is listed twice"
+}
+
+// checkWatchFolders validates a profile's watch folders: full paths (a
+// relative one would depend on where CosDrop was started), no control
+// characters, each once. A folder that does not exist yet is allowed: a
+// network share may be mounted later, and the watch says so while it waits.
+func checkWatchFolders(dirs []string) error {
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		if !filepath.IsAbs(d) || strings.ContainsFunc(d, unicode.IsControl) {
+			return profileErr("watch-folders", CodeWatchFolderRelative, "Value", quote(d))
+		}
+		c := filepath.Clean(d)
+		if seen[c] {
+			return profileErr("watch-folders", CodeWatchFolderDuplicate, "Value", quote(d))
+		}
+		seen[c] = true
+	}
+	return nil
+}
