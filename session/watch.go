@@ -85,6 +85,7 @@ var watchWords = map[watch.Code]string{
 	watch.Waiting:            "waiting for the file to stop changing",
 	watch.Temporary:          "temporary name ({{.pattern}}): waiting for it to be renamed",
 	watch.Excluded:           "excluded by the rule {{.pattern}}",
+	watch.StillOpen:          "a program still has the file open for writing: waiting for it to close",
 	watch.Gone:               "the file went away before it stopped changing",
 	watch.Uploaded:           "uploaded and verified as {{.key}}",
 	watch.UploadedUnverified: "uploaded as {{.key}}, but COS's copy could not be checked",

@@ -21,6 +21,9 @@ const (
 	Temporary Code = "temporary"
 	// Excluded: an exclude rule matched; never uploaded. Args "pattern".
 	Excluded Code = "excluded"
+	// StillOpen: settled, but a program still has the file open for
+	// writing (Linux); it waits until the file is closed.
+	StillOpen Code = "still_open"
 	// Gone: the file disappeared before it settled.
 	Gone Code = "gone"
 	// Uploaded: uploaded, and COS's copy checked against the file's

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/fsnotify/fsnotify"
@@ -191,6 +192,18 @@ func (w *Watcher) settle() {
 		if now.Sub(f.since) >= w.o.Settle {
 			ready = append(ready, p)
 		}
+	}
+	if busy := openForWriting(ready); len(busy) > 0 {
+		ready = slices.DeleteFunc(ready, func(p string) bool {
+			if !busy[p] {
+				return false
+			}
+			if f := w.pending[p]; !f.openNoted {
+				f.openNoted = true
+				w.record(Decision{Code: StillOpen, Folder: f.root, Path: p, Size: f.size, MTime: f.mtime})
+			}
+			return true
+		})
 	}
 	if len(ready) == 0 {
 		return

@@ -109,7 +109,8 @@ type stat struct {
 type fileState struct {
 	root, rel string // rel: key-relative path ("Folder/sub/a.png")
 	stat
-	since time.Time // when this size and mtime were first seen (Options.Now)
+	since     time.Time // when this size and mtime were first seen (Options.Now)
+	openNoted bool      // StillOpen was recorded
 }
 
 type submission struct {
