@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -35,6 +36,12 @@ type watchRunner struct {
 	err   error // why the watch of the current session is not running
 	// settle overrides the settle window (tests); 0 = watch's default.
 	settle time.Duration
+	// gen numbers follow requests (Fyne goroutine); applied is the newest
+	// carried out. Requests run on their own goroutines, so an older one
+	// (the session's empty folder list) can arrive after a newer one (a
+	// folder just added): it is dropped.
+	gen     atomic.Uint64
+	applied uint64
 }
 
 // folders returns the watch folders of s: its profile's (read again, so
@@ -61,8 +68,9 @@ func (w *mainWindow) followWatch(s *session) {
 	if w.opener != nil {
 		dataDir = w.opener.dataDir
 	}
+	gen := w.watches.gen.Add(1)
 	w.async(func() {
-		err := w.watches.follow(s, folders, dataDir)
+		err := w.watches.follow(gen, s, folders, dataDir)
 		if err != nil {
 			fyne.Do(func() {
 				w.showNotice(T("Watch folders are not running: {{.Err}}", map[string]any{"Err": errText(err)}))
@@ -72,9 +80,13 @@ func (w *mainWindow) followWatch(s *session) {
 }
 
 // follow stops the running watch and starts s's, if it has folders.
-func (r *watchRunner) follow(s *session, folders []string, dataDir string) error {
+func (r *watchRunner) follow(gen uint64, s *session, folders []string, dataDir string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if gen < r.applied {
+		return nil // a newer request was carried out already
+	}
+	r.applied = gen
 	r.stopLocked()
 	r.owner, r.err = s, nil
 	if len(folders) == 0 || s.s == nil || dataDir == "" {
@@ -125,13 +137,21 @@ func (r *watchRunner) stopLocked() {
 
 // state is what the watch dialog shows: the running folders, why the
 // watch is not running, the newest decisions and where they are logged.
-func (r *watchRunner) state(n int) (folders []string, err error, recent []watch.Decision, logPath string) {
+func (r *watchRunner) state(n int) watchState {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.cur == nil {
-		return nil, r.err, nil, ""
+		return watchState{err: r.err}
 	}
-	return r.cur.Watcher.Folders(), nil, r.cur.Log.Recent(n), r.cur.Log.Path()
+	return watchState{folders: r.cur.Watcher.Folders(), recent: r.cur.Log.Recent(n), logPath: r.cur.Log.Path()}
+}
+
+// watchState is a copy of what the watch dialog shows.
+type watchState struct {
+	folders []string
+	err     error
+	recent  []watch.Decision
+	logPath string
 }
 
 // saveWatchFolders stores s's watch folders (the profile file, or the
@@ -237,17 +257,17 @@ func decisionLine(d watch.Decision) string {
 }
 
 func (v *watchView) refresh() {
-	folders, err, recent, logPath := v.w.watches.state(100)
+	st := v.w.watches.state(100)
 	switch {
-	case err != nil:
-		v.status.SetText(T("Not watching: {{.Err}}", map[string]any{"Err": errText(err)}))
-	case len(folders) == 0:
+	case st.err != nil:
+		v.status.SetText(T("Not watching: {{.Err}}", map[string]any{"Err": errText(st.err)}))
+	case len(st.folders) == 0:
 		v.status.SetText(T("Not watching: add a folder to start."))
 	default:
 		v.status.SetText(T("Watching {{.Count}} folder(s). Every decision is also recorded in {{.Path}}.",
-			map[string]any{"Count": len(folders), "Path": logPath}))
+			map[string]any{"Count": len(st.folders), "Path": st.logPath}))
 	}
-	v.recent = recent
+	v.recent = st.recent
 	v.log.Refresh()
 }
 

@@ -35,12 +35,11 @@ func TestWatchFoldersInWindow(t *testing.T) {
 	if got := w.app.Preferences().StringList(prefSandboxWatch); !slices.Equal(got, []string{dir}) {
 		t.Fatalf("Sandbox watch folders %q, want %q", got, []string{dir})
 	}
-	waitWatch(t, "the watch to start", func() bool { f, _, _, _ := w.watches.state(1); return len(f) == 1 })
+	waitWatch(t, "the watch to start", func() bool { return len(w.watches.state(1).folders) == 1 })
 	p := writeFile(t, dir, "shot.png", 5000)
 	var up watch.Decision
 	waitWatch(t, "the upload", func() bool {
-		_, _, recent, _ := w.watches.state(50)
-		for _, d := range recent {
+		for _, d := range w.watches.state(50).recent {
 			if d.Code == watch.Uploaded && d.Path == p {
 				up = d
 				return true
@@ -59,6 +58,13 @@ func TestWatchFoldersInWindow(t *testing.T) {
 		t.Errorf("newest decision line %q", decisionLine(v.recent[0]))
 	}
 
+	// A request older than the one carried out (its goroutine ran late:
+	// the session's own, with no folders yet) changes nothing. It used to
+	// stop the watch just started, one run in five.
+	if err := w.watches.follow(1, s, nil, w.opener.dataDir); err != nil || len(w.watches.state(1).folders) != 1 {
+		t.Errorf("a stale request stopped the watch (%v)", err)
+	}
+
 	w.showWatchFolders()
 	if len(w.dialogs) != 1 {
 		t.Errorf("%d dialogs open, want the watch dialog", len(w.dialogs))
@@ -67,7 +73,7 @@ func TestWatchFoldersInWindow(t *testing.T) {
 
 	v.selected = 0
 	v.save(nil)
-	waitWatch(t, "the watch to stop", func() bool { f, err, _, _ := w.watches.state(1); return len(f) == 0 && err == nil })
+	waitWatch(t, "the watch to stop", func() bool { st := w.watches.state(1); return len(st.folders) == 0 && st.err == nil })
 	v.refresh()
 	if !strings.Contains(v.status.Text, "add a folder") {
 		t.Errorf("status after removing the folder: %q", v.status.Text)
