@@ -23,7 +23,8 @@ func init() {
 }
 
 const watchSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--on-conflict overwrite|skip-identical|rename] [--settle 3s] [--rescan 1m] [--state-dir DIR] [--json] [DIR...]"
+	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename] " +
+	"[--settle 3s] [--rescan 1m] [--state-dir DIR] [--json] [--set-aside-damaged] [DIR...]"
 
 type watchFlags struct {
 	uploadFlags
@@ -40,10 +41,12 @@ func runWatch(args []string) int {
 	fs.StringVar(&f.prefix, "prefix", "", tr("key prefix template: {date} {yyyy} {mm} {dd} {filename} {relpath}"))
 	fs.StringVar(&f.stsURL, "sts-url", "", tr("credential server URL for temporary credentials"))
 	fs.IntVar(&f.concurrency, "concurrency", 0, tr("requests in flight at once (default: found while uploading)"))
+	fs.StringVar(&f.partSize, "part-size", "", tr("multipart part size, e.g. 16MiB (default: automatic)"))
 	fs.StringVar(&f.limit, "limit", "", tr("bandwidth limit, e.g. 10MiB (per second; default: none)"))
 	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip-identical (or skip), rename or ask"))
 	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
+	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
 	fs.DurationVar(&f.settle, "settle", watch.DefaultSettle, tr("how long a file's size and time must stay unchanged before it is uploaded"))
 	fs.DurationVar(&f.rescan, "rescan", watch.DefaultRescan, tr("how often every folder is checked again, in case file-system events were lost"))
 	if code, ok := parseFlags(fs, args); !ok {
@@ -70,8 +73,19 @@ func runWatch(args []string) int {
 	out := newWatchOutput(os.Stdout, f.json)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	w, err := session.StartWatch(spec, folders, session.WatchOptions{Exclude: exclude, OnDecision: out.decision,
-		Settle: f.settle, Rescan: f.rescan})
+	opts := session.WatchOptions{Exclude: exclude, OnDecision: out.decision, Settle: f.settle, Rescan: f.rescan}
+	w, err := session.StartWatch(spec, folders, opts)
+	if err != nil && session.IsDamaged(err) && f.setAside {
+		res, aerr := session.SetAsideJournal(spec.Config.StateDir)
+		if aerr != nil {
+			fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(aerr))
+			return 1
+		}
+		fmt.Fprintln(os.Stderr, session.SetAsideText(res))
+		if spec, err = watchConfig(f); err == nil {
+			w, err = session.StartWatch(spec, folders, opts)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
 		return 1
