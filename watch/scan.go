@@ -169,8 +169,11 @@ func (w *Watcher) consider(root, p string, fi os.FileInfo) {
 	if k, ok := w.known[p]; ok && k.same(st) {
 		return
 	}
-	w.pending[p] = &fileState{root: root, rel: keyRel(root, p), stat: st, since: w.o.Now()}
-	w.record(Decision{Code: Waiting, Folder: root, Path: p, Size: st.size, MTime: st.mtime})
+	f := &fileState{root: root, rel: keyRel(root, p), stat: st, since: w.o.Now(), quiet: !w.scanned}
+	w.pending[p] = f
+	if !f.quiet {
+		w.record(Decision{Code: Waiting, Folder: root, Path: p, Size: st.size, MTime: st.mtime})
+	}
 }
 
 // settle hands over the files whose size and mtime stayed unchanged for
@@ -187,6 +190,10 @@ func (w *Watcher) settle() {
 		}
 		if st := statOf(fi); !st.same(f.stat) {
 			f.stat, f.since = st, now // still being written: the window starts again
+			if f.quiet {
+				f.quiet = false
+				w.record(Decision{Code: Waiting, Folder: f.root, Path: p, Size: st.size, MTime: st.mtime})
+			}
 			continue
 		}
 		if now.Sub(f.since) >= w.o.Settle {

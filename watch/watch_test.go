@@ -154,6 +154,12 @@ func TestRestartSendsNothingUnchanged(t *testing.T) {
 	h.start(nil)
 	h.until("every file decided", func() bool { return h.count(Unchanged, "")+h.count(Uploaded, "") == n })
 	after := h.srv.Stats()
+	h.mu.Lock()
+	got := len(h.decisions)
+	h.mu.Unlock()
+	if got != n {
+		t.Errorf("the restart recorded %d decisions, want one per file (%d): %v", got, n, h.codes())
+	}
 	if got := h.count(Unchanged, ""); got != n-1 {
 		t.Errorf("%d unchanged decisions, want %d: %v", got, n-1, h.codes())
 	}
@@ -240,7 +246,7 @@ func TestSkippedNamesRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"code":"temporary"`, `"pattern":"~$*"`, `"code":"excluded"`, `"pattern":".git/"`, `"code":"uploaded"`, `"code":"waiting"`} {
+	for _, want := range []string{`"code":"temporary"`, `"pattern":"~$*"`, `"code":"excluded"`, `"pattern":".git/"`, `"code":"uploaded"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the decision log lacks %s:\n%s", want, b)
 		}
@@ -252,5 +258,33 @@ func TestSkippedNamesRecorded(t *testing.T) {
 	defer l.Close()
 	if r := l.Recent(1); len(r) != 1 || r[0].Code != Uploaded || r[0].Path != good {
 		t.Errorf("reopened log's newest decision %+v, want the upload of %s", r, good)
+	}
+}
+
+// TestFirstScanQuiet: files found by the first scan record only their
+// outcome (a restart over many files must not fill the bounded log with
+// "waiting" lines), unless they are still changing: then "waiting" is
+// recorded, and they are uploaded once they settle.
+func TestFirstScanQuiet(t *testing.T) {
+	h := newHarness(t)
+	still := filepath.Join(h.dir, "still.txt")
+	growing := filepath.Join(h.dir, "growing.log")
+	writeFile(t, still, []byte("done long ago"))
+	writeFile(t, growing, []byte("line 1\n"))
+	h.start(nil)
+	h.step(settle / 2)
+	f, err := os.OpenFile(growing, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("line 2\n")
+	f.Close()
+	h.until("both uploads", func() bool { return h.count(Uploaded, still)+h.count(Uploaded, growing) == 2 })
+	if h.count(Waiting, still) != 0 || h.count(Waiting, growing) != 1 {
+		t.Errorf("waiting decisions: %d for the settled file (want 0), %d for the growing one (want 1)",
+			h.count(Waiting, still), h.count(Waiting, growing))
+	}
+	if _, crc, _ := h.head("Shots/growing.log"); crc != crcOf([]byte("line 1\nline 2\n")) {
+		t.Error("the growing file arrived incomplete")
 	}
 }

@@ -99,6 +99,11 @@ type Watcher struct {
 	noted    map[string]Code        // temporary, excluded, folder errors already recorded
 	cursor   uint64
 	tickers  []*time.Ticker
+	// scanned: the first scan is over. Files it finds wait quietly: a
+	// restart over 10,000 unchanged files records 10,000 outcomes
+	// ("unchanged"), not 20,000 lines, so the bounded log keeps its
+	// history. One that is still changing is recorded as waiting then.
+	scanned bool
 }
 
 type stat struct {
@@ -111,6 +116,7 @@ type fileState struct {
 	stat
 	since     time.Time // when this size and mtime were first seen (Options.Now)
 	openNoted bool      // StillOpen was recorded
+	quiet     bool      // found by the first scan; Waiting not recorded yet
 }
 
 type submission struct {
@@ -219,6 +225,7 @@ func (w *Watcher) run() {
 		events, errs = w.fsw.Events, w.fsw.Errors
 	}
 	w.rescan()
+	w.scanned = true
 	poll := time.NewTicker(resultPoll)
 	defer poll.Stop()
 	for {
