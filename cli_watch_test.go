@@ -14,6 +14,8 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/session"
+	"cosdrop/uploader"
 )
 
 // watchLine is the subset of a `cosdrop watch --json` line the tests read.
@@ -260,5 +262,37 @@ func TestCLIWatchProfileFolders(t *testing.T) {
 	}
 	if r := runCLI(t, "watch", "--endpoint", s.URL(), filepath.Join(dir, "missing")); r.code != 2 || !strings.Contains(r.stderr, "missing") {
 		t.Errorf("watch of a missing folder: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestCLIWatchSandboxBusy: `cosdrop watch --profile Sandbox` while the
+// window has the Sandbox open (its journal held) refuses to start a
+// second Sandbox server on the same objects.
+func TestCLIWatchSandboxBusy(t *testing.T) {
+	isolate(t)
+	held := filepath.Join(session.DefaultDataDir(), session.WindowStateName(session.SandboxName))
+	e, err := uploader.New(uploader.Config{StateDir: held, BucketURL: "http://127.0.0.1:1",
+		Credentials: auth.NewStatic(auth.Credentials{SecretID: cliID, SecretKey: cliKey})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	r := startWatchCLI(t, "watch", "--profile", session.SandboxName, "--json", t.TempDir())
+	select {
+	case code := <-r.code:
+		if code != 2 {
+			t.Errorf("exit %d, want 2", code)
+		}
+	case l := <-r.lines:
+		if l.Event == "started" {
+			r.seen = append(r.seen, l)
+			r.stop(syscall.SIGTERM)
+			t.Fatal("a second Sandbox server started while the window held the Sandbox")
+		}
+		if code := <-r.code; code != 2 {
+			t.Errorf("exit %d, want 2 (line %+v)", code, l)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("no answer")
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/session"
+	"cosdrop/uploader"
 	"cosdrop/watch"
 )
 
@@ -131,6 +132,14 @@ func watchFolders(f watchFlags, named []string) ([]string, func(string) (string,
 // for a profile (shared with the window's watch of P, whose lock keeps
 // the two from running at once), "watch-endpoint-..." for an endpoint.
 func watchConfig(f watchFlags) (session.Engine, error) {
+	if f.profile == session.SandboxName {
+		// The Sandbox's objects live in one folder that only one server
+		// may serve: while the window has the Sandbox open (its journal
+		// is held), a second server must not start on them.
+		if _, err := uploader.JournalBucket(filepath.Join(session.DefaultDataDir(), session.WindowStateName(session.SandboxName))); err != nil {
+			return session.Engine{}, err
+		}
+	}
 	own := f.stateDir == ""
 	if own && f.profile != "" {
 		f.stateDir = filepath.Join(session.DefaultDataDir(), session.WatchStateName(f.profile))
