@@ -187,10 +187,6 @@ func (o *watchOutput) decision(d watch.Decision) {
 		o.enc.Encode(watchEvent{Event: "decision", Decision: &d, Text: text})
 		return
 	}
-	if d.Key != "" && d.Code != watch.Failed {
-		fmt.Fprintf(o.w, "%s %-9s %s -> %s: %s\n", d.Time.Format("15:04:05"), d.Code, d.Path, d.Key, text)
-		return
-	}
 	fmt.Fprintf(o.w, "%s %-9s %s: %s\n", d.Time.Format("15:04:05"), d.Code, d.Path, text)
 }
 

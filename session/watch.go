@@ -83,7 +83,7 @@ func (w *Watching) Close() error {
 // watch.<lang>.json.
 var watchWords = map[watch.Code]string{
 	watch.Waiting:            "waiting for the file to stop changing",
-	watch.Temporary:          "temporary name ({{.pattern}}): waiting for it to be renamed",
+	watch.Temporary:          "temporary name ({{.pattern}}): skipped until it is renamed",
 	watch.Excluded:           "excluded by the rule {{.pattern}}",
 	watch.StillOpen:          "a program still has the file open for writing: waiting for it to close",
 	watch.Gone:               "the file went away before it stopped changing",
