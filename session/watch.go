@@ -93,6 +93,7 @@ var watchWords = map[watch.Code]string{
 	watch.Exists:             "skipped: {{.key}} already exists in COS and could not be compared",
 	watch.Unchanged:          "unchanged since it was uploaded as {{.key}}: nothing sent",
 	watch.Failed:             "failed: {{.reason}} (tried again at the next check)",
+	watch.EventsLost:         "file-system events were lost ({{.error}}): every folder was checked again",
 	watch.FolderError:        "cannot watch this folder: {{.error}} (tried again at the next check)",
 }
 

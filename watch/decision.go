@@ -44,6 +44,10 @@ const (
 	// Failed: the upload failed; Error says why (code, party, request ID).
 	// The watch tries again at its next rescan.
 	Failed Code = "failed"
+	// EventsLost: the file-system event queue overflowed (or failed), so
+	// events were lost; every folder was scanned again at once. Path is
+	// empty. Args "error".
+	EventsLost Code = "events_lost"
 	// FolderError: a watched folder (or one inside it) could not be read
 	// or watched; the periodic rescan tries again. Args "error".
 	FolderError Code = "folder_error"

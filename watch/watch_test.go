@@ -3,6 +3,7 @@ package watch
 import (
 	"bytes"
 	"fmt"
+	"github.com/fsnotify/fsnotify"
 	"os"
 	"path/filepath"
 	"strings"
@@ -287,4 +288,28 @@ func TestFirstScanQuiet(t *testing.T) {
 	if _, crc, _ := h.head("Shots/growing.log"); crc != crcOf([]byte("line 1\nline 2\n")) {
 		t.Error("the growing file arrived incomplete")
 	}
+}
+
+// TestOverflowRescans: when the event queue overflows (events were lost),
+// the watch says so and scans every folder at once, finding the file the
+// lost events were about.
+func TestOverflowRescans(t *testing.T) {
+	h := newHarness(t)
+	errs := make(chan error)
+	h.start(func(o *Options) { o.NoEvents, o.testErrs = true, errs })
+	p := filepath.Join(h.dir, "during-overflow.txt")
+	writeFile(t, p, []byte("its event was dropped"))
+	h.step(settle)
+	if h.count(Waiting, p) != 0 {
+		t.Fatal("seen before the overflow: the test tests nothing")
+	}
+	errs <- fsnotify.ErrEventOverflow
+	h.w.sync()
+	if d, ok := h.find(EventsLost, ""); !ok || d.Args["error"] != fsnotify.ErrEventOverflow.Error() {
+		t.Errorf("no events_lost decision: %v", h.codes())
+	}
+	if h.count(Waiting, p) != 1 {
+		t.Fatalf("the overflow did not rescan: %v", h.codes())
+	}
+	h.until("the upload", func() bool { return h.count(Uploaded, p) == 1 })
 }

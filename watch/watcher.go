@@ -78,6 +78,8 @@ type Options struct {
 	// NoEvents turns file-system events off, leaving the rescan alone to
 	// find files (tests of lost events).
 	NoEvents bool
+	// testErrs stands in for fsnotify's error channel (tests: an overflow).
+	testErrs chan error
 }
 
 // Watcher watches folders until Close.
@@ -224,6 +226,9 @@ func (w *Watcher) run() {
 	if w.fsw != nil {
 		events, errs = w.fsw.Events, w.fsw.Errors
 	}
+	if w.o.testErrs != nil {
+		errs = w.o.testErrs
+	}
 	w.rescan()
 	w.scanned = true
 	poll := time.NewTicker(resultPoll)
@@ -245,7 +250,7 @@ func (w *Watcher) run() {
 			}
 			// An overflow (or any watch error) means events were lost:
 			// the rescan finds what they would have said.
-			w.noteFolder("", err)
+			w.record(Decision{Code: EventsLost, Args: map[string]string{"error": err.Error()}})
 			w.rescan()
 		case <-w.o.Tick:
 			w.settle()
