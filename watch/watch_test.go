@@ -3,12 +3,13 @@ package watch
 import (
 	"bytes"
 	"fmt"
-	"github.com/fsnotify/fsnotify"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 )
 
 // TestSlowWriteUploadedOnceComplete: a file written in several pieces over
