@@ -14,6 +14,10 @@ import (
 type FileRef struct {
 	Path string
 	Rel  string
+	// Root is the folder the file was found in (the watched folder):
+	// rules that match paths inside a dropped folder match the file's
+	// path inside Root. "" means the file's own folder.
+	Root string
 }
 
 // AddFiles queues files as one batch, like Add, but with the relative path

@@ -28,6 +28,17 @@ func keyRel(root, p string) string {
 	return filepath.ToSlash(filepath.Join(filepath.Base(root), rel))
 }
 
+// inRoot is p's slash path inside the watched folder root: what exclude
+// rules match ("sub/a.png"; a folder gets a trailing slash from the
+// caller), as they match inside a dropped folder.
+func inRoot(root, p string) string {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return filepath.Base(p)
+	}
+	return filepath.ToSlash(rel)
+}
+
 // rescan walks every watched folder: folders get watches, files not yet
 // decided at their current size and mtime start to settle. It is what
 // makes lost events harmless.
@@ -71,7 +82,7 @@ func (w *Watcher) addTree(dir string, seen map[string]bool) {
 			return nil
 		}
 		if d.IsDir() {
-			if p != root && w.skip(root, p, keyRel(root, p)+"/", true) {
+			if p != root && w.skip(root, p, inRoot(root, p)+"/", true) {
 				return filepath.SkipDir
 			}
 			w.watch(p)
@@ -120,7 +131,7 @@ func (w *Watcher) onEvent(ev fsnotify.Event) {
 	if fi.IsDir() {
 		// A new folder: watch it and take the files that arrived before
 		// the watch did.
-		if root := w.rootOf(p); root != "" && !w.skip(root, p, keyRel(root, p)+"/", true) {
+		if root := w.rootOf(p); root != "" && !w.skip(root, p, inRoot(root, p)+"/", true) {
 			w.addTree(p, nil)
 		}
 		return
@@ -159,7 +170,7 @@ func (w *Watcher) skip(root, p, rel string, dir bool) bool {
 // consider starts a file settling unless it is skipped, already settling
 // or in flight, or decided at this size and mtime.
 func (w *Watcher) consider(root, p string, fi os.FileInfo) {
-	if w.skip(root, p, keyRel(root, p), false) {
+	if w.skip(root, p, inRoot(root, p), false) {
 		return
 	}
 	if w.pending[p] != nil || w.inflight[p] != nil {
@@ -218,7 +229,7 @@ func (w *Watcher) settle() {
 	sort.Strings(ready)
 	refs := make([]uploader.FileRef, len(ready))
 	for i, p := range ready {
-		refs[i] = uploader.FileRef{Path: p, Rel: w.pending[p].rel}
+		refs[i] = uploader.FileRef{Path: p, Rel: w.pending[p].rel, Root: w.pending[p].root}
 	}
 	at := timeNow()
 	batch := w.o.Engine.AddFiles(refs...)

@@ -60,9 +60,10 @@ type Options struct {
 	Settle time.Duration
 	// Rescan is the period of the full rescan that backs up events.
 	Rescan time.Duration
-	// Exclude reports whether a file's relative path (as in its key:
-	// "Folder/sub/name", folders with a trailing "/") is excluded, and by
-	// which pattern (the profile's rules: auth.Rules.Excluded).
+	// Exclude reports whether a file's slash path inside its watched
+	// folder ("sub/name"; a folder with a trailing "/") is excluded, and
+	// by which pattern (the profile's rules: auth.Rules.Excluded, which
+	// matches paths inside a dropped or watched folder).
 	Exclude func(rel string) (pattern string, ok bool)
 	// Log records every decision; nil records none.
 	Log *Log
