@@ -18,6 +18,11 @@ type FileRef struct {
 	// rules that match paths inside a dropped folder match the file's
 	// path inside Root. "" means the file's own folder.
 	Root string
+	// At, when set, is the time the key template's {date} {yyyy} {mm}
+	// {dd} take for this file instead of the batch's (a watch passes the
+	// file's modification time, so a restart on another day finds the
+	// same key, and the journal's task, again).
+	At time.Time
 }
 
 // AddFiles queues files as one batch, like Add, but with the relative path
@@ -55,6 +60,10 @@ func (e *Engine) walkRefs(id BatchID, at time.Time, files []FileRef) {
 		case !fi.Mode().IsRegular():
 			w.failed(abs, "read file", CodeFileMissing, fmt.Sprintf("%s is not a regular file", abs))
 		default:
+			w.time = at
+			if !f.At.IsZero() {
+				w.time = f.At
+			}
 			w.addFile(abs, f.Rel, fi)
 		}
 	}

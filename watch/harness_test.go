@@ -62,6 +62,8 @@ type harness struct {
 
 	mu        sync.Mutex
 	decisions []Decision
+
+	prefix string // the engine's key template
 }
 
 func newHarness(t *testing.T) *harness {
@@ -84,7 +86,8 @@ func (h *harness) start(edit func(*Options)) {
 	if h.e == nil {
 		e, err := uploader.New(uploader.Config{StateDir: h.state, BucketURL: h.srv.URL(),
 			Credentials:    auth.NewStatic(auth.Credentials{SecretID: testID, SecretKey: testKey}),
-			ResumeExisting: true, AutoResume: true, RetryBase: time.Millisecond, RetryMax: 20 * time.Millisecond})
+			ResumeExisting: true, AutoResume: true, RetryBase: time.Millisecond, RetryMax: 20 * time.Millisecond,
+			Prefix: h.prefix, Now: h.clk.Now})
 		if err != nil {
 			h.t.Fatal(err)
 		}

@@ -229,7 +229,8 @@ func (w *Watcher) settle() {
 	sort.Strings(ready)
 	refs := make([]uploader.FileRef, len(ready))
 	for i, p := range ready {
-		refs[i] = uploader.FileRef{Path: p, Rel: w.pending[p].rel, Root: w.pending[p].root}
+		f := w.pending[p]
+		refs[i] = uploader.FileRef{Path: p, Rel: f.rel, Root: f.root, At: f.mtime}
 	}
 	at := timeNow()
 	batch := w.o.Engine.AddFiles(refs...)

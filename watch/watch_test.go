@@ -317,3 +317,30 @@ func TestOverflowRescans(t *testing.T) {
 	}
 	h.until("the upload", func() bool { return h.count(Uploaded, p) == 1 })
 }
+
+// TestDatePrefixRestartNextDay: with a {date} key template, a restart on
+// a later day finds the same keys (the date is the file's modification
+// date, not the day of the run), so nothing is sent again.
+func TestDatePrefixRestartNextDay(t *testing.T) {
+	h := newHarness(t)
+	h.prefix = "{date}/"
+	p := filepath.Join(h.dir, "a.txt")
+	writeFile(t, p, []byte("made once"))
+	day := time.Date(2024, 6, 1, 12, 0, 0, 0, time.Local)
+	if err := os.Chtimes(p, day, day); err != nil {
+		t.Fatal(err)
+	}
+	h.start(nil)
+	h.until("the upload", func() bool { return h.count(Uploaded, p) == 1 })
+	if d, _ := h.find(Uploaded, p); d.Key != "2024-06-01/Shots/a.txt" {
+		t.Errorf("key %q, want the file's date: 2024-06-01/Shots/a.txt", d.Key)
+	}
+	h.stop()
+	h.clk.add(72 * time.Hour)
+	puts := h.srv.Stats().Count("PutObject")
+	h.start(nil)
+	h.until("the restart's decision", func() bool { return h.count(Unchanged, p) == 1 })
+	if n := h.srv.Stats().Count("PutObject") - puts; n != 0 {
+		t.Errorf("a restart three days later sent %d PutObject requests", n)
+	}
+}

@@ -15,6 +15,8 @@
 //     modification time unchanged for the settle window. Temporary names
 //     and excluded names are never handed over; a rename into place is a
 //     new name, and settles like any file.
+//   - A key template's {date} is the file's modification date, so a
+//     restart on another day finds the same key (and the journal's task).
 //   - Files go through the engine's own add path (uploader.Engine.AddFiles,
 //     keyed as `cosdrop upload FOLDER` keys them) with ResumeExisting, so
 //     the journal decides what was already sent: a restart that finds the
