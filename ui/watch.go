@@ -42,6 +42,7 @@ type watchRunner struct {
 	// folder just added): it is dropped.
 	gen     atomic.Uint64
 	applied uint64
+	paused  bool // "pause all": kept across restarts of the watch
 }
 
 // folders returns the watch folders of s: its profile's (read again, so
@@ -108,7 +109,27 @@ func (r *watchRunner) follow(gen uint64, s *session, folders []string, dataDir s
 		return err
 	}
 	r.cur = wt
+	if r.paused {
+		wt.Watcher.SetPaused(true)
+	}
 	return nil
+}
+
+// setPaused pauses (or resumes) the watch: nothing new is handed over and
+// its engine's uploads pause. For the tray's "pause all / resume all".
+func (r *watchRunner) setPaused(paused bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.paused = paused
+	if r.cur == nil {
+		return
+	}
+	r.cur.Watcher.SetPaused(paused)
+	if paused {
+		r.cur.Engine.PauseAll()
+	} else {
+		r.cur.Engine.ResumeAll()
+	}
 }
 
 // release stops the watch if it belongs to s (s is about to close).

@@ -65,6 +65,26 @@ func TestWatchFoldersInWindow(t *testing.T) {
 		t.Errorf("a stale request stopped the watch (%v)", err)
 	}
 
+	// Pause all (the tray): kept when the watch restarts; resumed, the
+	// file that arrived meanwhile goes up. (The watch package's
+	// TestPausedHandsNothingOver shows that nothing is sent while paused.)
+	w.watches.setPaused(true)
+	if err := w.watches.follow(w.watches.gen.Add(1), s, []string{dir}, w.opener.dataDir); err != nil {
+		t.Fatal(err)
+	}
+	late := writeFile(t, dir, "late.png", 3000)
+	decided := func(code watch.Code, p string) bool {
+		for _, d := range w.watches.state(100).recent {
+			if d.Code == code && d.Path == p {
+				return true
+			}
+		}
+		return false
+	}
+	waitWatch(t, "the paused watch to see the file", func() bool { return decided(watch.Waiting, late) })
+	w.watches.setPaused(false)
+	waitWatch(t, "the upload after resuming", func() bool { return decided(watch.Uploaded, late) })
+
 	w.showWatchFolders()
 	if len(w.dialogs) != 1 {
 		t.Errorf("%d dialogs open, want the watch dialog", len(w.dialogs))

@@ -223,7 +223,7 @@ func (w *Watcher) settle() {
 			return true
 		})
 	}
-	if len(ready) == 0 {
+	if len(ready) == 0 || w.paused {
 		return
 	}
 	sort.Strings(ready)

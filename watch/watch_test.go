@@ -344,3 +344,22 @@ func TestDatePrefixRestartNextDay(t *testing.T) {
 		t.Errorf("a restart three days later sent %d PutObject requests", n)
 	}
 }
+
+// TestPausedHandsNothingOver: a paused watch (the tray's "pause all")
+// still notices and settles files but sends none; resumed, it sends them.
+func TestPausedHandsNothingOver(t *testing.T) {
+	h := newHarness(t)
+	h.start(nil)
+	h.w.SetPaused(true)
+	p := filepath.Join(h.dir, "while-paused.txt")
+	writeFile(t, p, []byte("wait for me"))
+	h.wait("the file to be seen", func() bool { return h.count(Waiting, p) == 1 })
+	for range 3 {
+		h.step(settle)
+	}
+	if h.writes() != 0 || len(h.w.inflight) != 0 {
+		t.Fatal("a paused watch handed a file over")
+	}
+	h.w.SetPaused(false)
+	h.until("the upload", func() bool { return h.count(Uploaded, p) == 1 })
+}

@@ -95,6 +95,7 @@ type Watcher struct {
 	done    chan struct{}
 	syncReq chan chan struct{}
 	rescanQ chan struct{}
+	pauseQ  chan bool
 
 	// Owned by the run goroutine.
 	watched  map[string]bool        // folders with an fsnotify watch
@@ -109,6 +110,7 @@ type Watcher struct {
 	// ("unchanged"), not 20,000 lines, so the bounded log keeps its
 	// history. One that is still changing is recorded as waiting then.
 	scanned bool
+	paused  bool // hand nothing over (files keep settling and are handed over on resume)
 }
 
 type stat struct {
@@ -140,7 +142,7 @@ func Start(o Options) (*Watcher, error) {
 	if len(o.Folders) == 0 {
 		return nil, errors.New("watch: no folder to watch")
 	}
-	w := &Watcher{o: o, done: make(chan struct{}), syncReq: make(chan chan struct{}), rescanQ: make(chan struct{}, 1),
+	w := &Watcher{o: o, done: make(chan struct{}), syncReq: make(chan chan struct{}), rescanQ: make(chan struct{}, 1), pauseQ: make(chan bool),
 		watched: map[string]bool{}, pending: map[string]*fileState{}, inflight: map[string]*submission{},
 		known: map[string]stat{}, noted: map[string]Code{}}
 	for _, f := range o.Folders {
@@ -194,6 +196,17 @@ func (w *Watcher) Rescan() {
 	select {
 	case w.rescanQ <- struct{}{}:
 	default:
+	}
+}
+
+// SetPaused stops (true) or resumes (false) handing files to the engine:
+// while paused the watch keeps noticing and settling files, and hands
+// them over when resumed ("pause all" in the tray). Pausing the engine's
+// running uploads is the caller's (Engine.PauseAll).
+func (w *Watcher) SetPaused(paused bool) {
+	select {
+	case w.pauseQ <- paused:
+	case <-w.done:
 	}
 }
 
@@ -264,6 +277,8 @@ func (w *Watcher) run() {
 			w.rescan()
 		case <-poll.C:
 			w.results()
+		case p := <-w.pauseQ:
+			w.paused = p
 		case ch := <-w.syncReq:
 			close(ch)
 		}
