@@ -26,6 +26,7 @@ func TestWatchFoldersValidate(t *testing.T) {
 		{[]string{""}, CodeWatchFolderRelative},
 		{[]string{abs + "\x01"}, CodeWatchFolderRelative},
 		{[]string{abs, abs + string(filepath.Separator)}, CodeWatchFolderDuplicate},
+		{[]string{abs, filepath.Join(abs, "..", "..", "Scans")}, CodeWatchFolderSameName},
 	} {
 		p.WatchFolders = c.dirs
 		var pe *ProfileError

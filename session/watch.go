@@ -47,6 +47,14 @@ func StartWatch(spec Engine, folders []string, o WatchOptions) (*Watching, error
 	if len(folders) == 0 {
 		return nil, errors.New(T(watchNoFolder))
 	}
+	names := map[string]string{} // a folder's name starts its files' keys
+	for _, f := range folders {
+		name := filepath.Base(filepath.Clean(f))
+		if other, ok := names[name]; ok {
+			return nil, errors.New(T(watchSameName, map[string]any{"A": other, "B": f}))
+		}
+		names[name] = f
+	}
 	spec.Config.ResumeExisting, spec.Config.AutoResume = true, true
 	if spec.Config.OnConflict == uploader.Ask {
 		spec.Config.OnConflict = uploader.Rename // nobody is there to ask: never overwrite silently
@@ -101,6 +109,7 @@ var watchWords = map[watch.Code]string{
 const (
 	watchNoFolder     = "no folder to watch: name one, or add watch folders to the profile"
 	watchUnknownError = "an unknown error"
+	watchSameName     = "{{.A}} and {{.B}} have the same name, so their files would get the same object keys: watch one of them, or rename one"
 )
 
 // WatchText words a decision in the user's language.

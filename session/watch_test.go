@@ -1,6 +1,7 @@
 package session
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ func TestWatchWordsTranslated(t *testing.T) {
 	if len(watchWords) != len(codes) {
 		t.Errorf("%d worded codes, %d codes", len(watchWords), len(codes))
 	}
-	all := []string{watchNoFolder, watchUnknownError}
+	all := []string{watchNoFolder, watchUnknownError, watchSameName}
 	for _, c := range codes {
 		s, ok := watchWords[c]
 		if !ok {
@@ -56,5 +57,20 @@ func TestWatchText(t *testing.T) {
 	}
 	if got := WatchText(watch.Decision{Code: watch.Failed}); !strings.Contains(got, "an unknown error") {
 		t.Errorf("failed without error: %q", got)
+	}
+}
+
+// StartWatch refuses two folders of the same name before it opens
+// anything: their files would get the same keys.
+func TestStartWatchSameName(t *testing.T) {
+	reloadForTest()
+	a, b := filepath.Join(t.TempDir(), "Scans"), filepath.Join(t.TempDir(), "Scans")
+	w, err := StartWatch(Engine{}, []string{a, b}, WatchOptions{})
+	if err == nil {
+		w.Close()
+		t.Fatal("two folders named Scans were watched")
+	}
+	if !strings.Contains(err.Error(), "the same name") {
+		t.Errorf("error %q", err)
 	}
 }
