@@ -64,6 +64,10 @@ type Profile struct {
 	// Rules are the upload rules (headers, storage class, excludes); nil
 	// means the defaults (auth/rules.go).
 	Rules *Rules `json:"rules,omitempty"`
+	// WatchFolders are local folders whose new and changed files are
+	// uploaded once they settle (`cosdrop watch`, and the window while it
+	// runs); full paths.
+	WatchFolders []string `json:"watch_folders,omitempty"`
 }
 
 // SignConfig is where p's signing server answers.
@@ -122,6 +126,9 @@ func (p Profile) Validate() error {
 		return err
 	}
 	if err := p.Rules.Validate(); err != nil {
+		return err
+	}
+	if err := checkWatchFolders(p.WatchFolders); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -139,7 +140,7 @@ func TestProfilesStore(t *testing.T) {
 	if err := ps.Put(changed); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := ps.Get("office"); err != nil || got != changed {
+	if got, err := ps.Get("office"); err != nil || !reflect.DeepEqual(got, changed) {
 		t.Fatalf("Get after replace = %+v, %v", got, err)
 	}
 	if _, err := ps.Get("missing"); !errors.Is(err, ErrNoProfile) {
@@ -214,7 +215,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != p {
+		if !reflect.DeepEqual(got, p) {
 			t.Errorf("round trip: got %+v, want %+v", got, p)
 		}
 	}
@@ -328,7 +329,7 @@ func TestExportImportSigningAndProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := ParseProfileExport(b.Bytes())
-	if err != nil || got != p {
+	if err != nil || !reflect.DeepEqual(got, p) {
 		t.Fatalf("round trip: %+v, %v", got, err)
 	}
 	for _, bad := range []Profile{

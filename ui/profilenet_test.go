@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestProfileEditorKeepsProxyAndSigningFields(t *testing.T) {
 	if e.net.putSignURL.Disabled() || e.net.proxyPassword.Disabled() {
 		t.Error("a server-signed profile with a proxy user needs the signing and proxy password fields enabled")
 	}
-	if got := e.profile(); got != p {
+	if got := e.profile(); !reflect.DeepEqual(got, p) {
 		t.Fatalf("saving would store\n%+v\nnot\n%+v", got, p)
 	}
 	// STS: the signing fields are off and not saved.

@@ -58,6 +58,7 @@ func newToolbar(w *mainWindow) *toolbar {
 	newProfile := newTipButton(theme.ContentAddIcon(), T("New profile…"), func() { w.showProfileEditor(nil, false) })
 	history := newTipButton(theme.HistoryIcon(), T("History"), w.showHistory)
 	copyLinks := newTipButton(theme.ContentCopyIcon(), T("Copy the links of the finished files shown"), w.copyShownLinks) // links.go
+	watchFolders := newTipButton(theme.VisibilityIcon(), T("Watch folders"), w.showWatchFolders)
 	settings := newTipButton(theme.SettingsIcon(), T("Profiles and settings (Ctrl+,)"), w.showSettings)
 
 	names := filterNames()
@@ -99,7 +100,7 @@ func newToolbar(w *mainWindow) *toolbar {
 
 	row1 := container.NewBorder(nil, nil,
 		container.NewHBox(addFiles, addFolder, widget.NewSeparator(), pauseAll, resumeAll, retry, clearDone),
-		container.NewHBox(widget.NewLabel(T("Profile:")), fixedWidth(200, b.profile), newProfile, copyLinks, history, settings))
+		container.NewHBox(widget.NewLabel(T("Profile:")), fixedWidth(200, b.profile), newProfile, copyLinks, history, watchFolders, settings))
 	row2 := container.NewBorder(nil, nil, fixedWidth(150, b.filter), fixedWidth(190, b.limit), b.search)
 	b.content = container.NewVBox(row1, row2)
 	return b

@@ -165,8 +165,14 @@ func (b *background) install() {
 	b.status = fyne.NewMenuItem("", nil)
 	b.status.Disabled = true
 	b.show = fyne.NewMenuItem(T("Show window"), b.showWindow)
-	b.pause = fyne.NewMenuItem(T("Pause all"), func() { b.w.call(func(e Engine) { e.PauseAll() }) })
-	b.resume = fyne.NewMenuItem(T("Resume all"), func() { b.w.call(func(e Engine) { e.ResumeAll() }) })
+	b.pause = fyne.NewMenuItem(T("Pause all"), func() {
+		b.w.call(func(e Engine) { e.PauseAll() })
+		go b.w.watches.setPaused(true) // watch.go: its own engine, off the Fyne goroutine
+	})
+	b.resume = fyne.NewMenuItem(T("Resume all"), func() {
+		b.w.call(func(e Engine) { e.ResumeAll() })
+		go b.w.watches.setPaused(false)
+	})
 	b.loginOn = fyne.NewMenuItem(T("Start at login"), func() { b.setLogin(!b.loginState) })
 	b.loginOn.Disabled = b.login == nil
 	b.quitItem = fyne.NewMenuItem(T("Quit"), b.w.quit)

@@ -52,7 +52,8 @@ type mainWindow struct {
 	events  *os.File // COSDROP_TEST_EVENTS: one line per finished task
 
 	stopTick chan struct{}
-	pending  []string // paths given before the first session opened
+	watches  watchRunner // the active profile's watch folders (ui/watch.go)
+	pending  []string    // paths given before the first session opened
 	rate     atomic.Int64
 	conflict conflictMemory
 	quitting bool
@@ -85,6 +86,7 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	win.SetOnDropped(w.onDropped)
 	w.addShortcuts()
 	w.bg = newBackground(w) // tray.go
+	w.bg.Watching = w.watches.active // watch.go
 	return w
 }
 
@@ -156,8 +158,9 @@ func (w *mainWindow) useSession(s *session) {
 	w.bar.showProfile(s.name)
 	w.app.Preferences().SetString(prefProfile, s.name)
 	if old != nil {
-		go func() { _ = old.close() }()
+		go func() { w.watches.release(old); _ = old.close() }() // the watch uses the session's credentials
 	}
+	w.followWatch(s)
 	if len(w.pending) > 0 {
 		w.add(w.pending)
 		w.pending = nil
@@ -378,6 +381,7 @@ func (w *mainWindow) quit() {
 	}
 	go func() {
 		w.ctl.flush()
+		w.watches.stop()
 		if sess != nil {
 			_ = sess.close()
 		}

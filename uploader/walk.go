@@ -265,7 +265,10 @@ func (e *Engine) existing(r *record) *entry {
 	if t == nil || t.gone {
 		return nil
 	}
-	if old := e.full(t); old.Path != r.Path || old.requested() != r.Key {
+	// With a signing server the walked record has no key (the server
+	// picks it): the same file is the same task.
+	anyKey := e.cfg.Signer != nil && r.Key == ""
+	if old := e.full(t); old.Path != r.Path || old.requested() != r.Key && !anyKey {
 		return nil // another file (a hash collision), or another destination (a renamed task is matched by the key it asked for)
 	}
 	return t

@@ -1,0 +1,45 @@
+package auth
+
+import (
+	"path/filepath"
+	"strings"
+	"unicode"
+)
+
+// Watch folder validation codes (ProfileError.Code, field "watch-folders").
+const (
+	CodeWatchFolderRelative  Code = "watch-folder-relative"
+	CodeWatchFolderDuplicate Code = "watch-folder-duplicate"
+	CodeWatchFolderSameName  Code = "watch-folder-same-name"
+)
+
+func init() {
+	templates[CodeWatchFolderRelative] = "watch folder {{.Value}} must be a full path (starting at / or a drive letter)"
+	templates[CodeWatchFolderDuplicate] = "watch folder {{.Value}} is listed twice"
+	templates[CodeWatchFolderSameName] = "watch folders {{.Value}} and {{.Other}} have the same name, so their files would get the same object keys"
+}
+
+// checkWatchFolders validates a profile's watch folders: full paths (a
+// relative one would depend on where CosDrop was started), no control
+// characters, each once, no two of the same name (a folder's name starts
+// its files' keys, as in `cosdrop upload FOLDER`). A folder that does not exist yet is allowed: a
+// network share may be mounted later, and the watch says so while it waits.
+func checkWatchFolders(dirs []string) error {
+	seen := map[string]bool{}
+	names := map[string]string{} // a folder's name starts its files' keys
+	for _, d := range dirs {
+		if !filepath.IsAbs(d) || strings.ContainsFunc(d, unicode.IsControl) {
+			return profileErr("watch-folders", CodeWatchFolderRelative, "Value", quote(d))
+		}
+		c := filepath.Clean(d)
+		if seen[c] {
+			return profileErr("watch-folders", CodeWatchFolderDuplicate, "Value", quote(d))
+		}
+		seen[c] = true
+		if other, ok := names[filepath.Base(c)]; ok {
+			return profileErr("watch-folders", CodeWatchFolderSameName, "Value", quote(other), "Other", quote(d))
+		}
+		names[filepath.Base(c)] = d
+	}
+	return nil
+}

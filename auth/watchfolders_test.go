@@ -1,0 +1,49 @@
+package auth
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// TestWatchFoldersValidate: full paths pass; relative, empty, control
+// characters and duplicates are refused with the field named, and the
+// folders survive an export and import.
+func TestWatchFoldersValidate(t *testing.T) {
+	abs := filepath.Join(t.TempDir(), "Scans")
+	p := permProfile()
+	p.WatchFolders = []string{abs, filepath.Join(abs, "..", "Other")}
+	if err := p.Validate(); err != nil {
+		t.Fatalf("valid watch folders refused: %v", err)
+	}
+	for _, c := range []struct {
+		dirs []string
+		code Code
+	}{
+		{[]string{"Scans"}, CodeWatchFolderRelative},
+		{[]string{""}, CodeWatchFolderRelative},
+		{[]string{abs + "\x01"}, CodeWatchFolderRelative},
+		{[]string{abs, abs + string(filepath.Separator)}, CodeWatchFolderDuplicate},
+		{[]string{abs, filepath.Join(abs, "..", "..", "Scans")}, CodeWatchFolderSameName},
+	} {
+		p.WatchFolders = c.dirs
+		var pe *ProfileError
+		if err := p.Validate(); !errors.As(err, &pe) || pe.Code != c.code || pe.Field != "watch-folders" {
+			t.Errorf("%q: got %v, want %s on watch-folders", c.dirs, err, c.code)
+		}
+	}
+	p.WatchFolders = []string{abs}
+	var buf bytes.Buffer
+	if err := ExportProfile(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseProfileExport(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(back.WatchFolders, p.WatchFolders) {
+		t.Errorf("export/import: watch folders %q, want %q", back.WatchFolders, p.WatchFolders)
+	}
+}
