@@ -85,7 +85,7 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	win.SetContent(withTips(win, container.NewBorder(top, w.status.content, nil, nil, w.queue.content)))
 	win.SetOnDropped(w.onDropped)
 	w.addShortcuts()
-	w.bg = newBackground(w) // tray.go
+	w.bg = newBackground(w)          // tray.go
 	w.bg.Watching = w.watches.active // watch.go
 	return w
 }
