@@ -102,6 +102,7 @@ gui-relaunch-test: debug deps-test
 ## screenshots: the PNGs README.md shows (main window, details, profile editor; English and Chinese).
 screenshots: debug deps-test
 	.ci/screenshots.sh $(BUILD)/cosdrop-debug docs/screenshots
+	COSDROP_SHOTS=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestREADMEPictures$$' ./ui/
 
 bench: deps-test
 	.ci/bench.sh

@@ -31,7 +31,7 @@ shoot() { # LANGCODE LOCALE
     sleep 0.1
   done
   [ -n "$win" ] || { echo "FAIL: no window ($code)"; cat "$out/$code-screenshots.log"; kill $app; return 1; }
-  sleep 4   # let the uploads get going (bounded by the bandwidth fault)
+  sleep 10  # mid-way (the bandwidth fault bounds them), past the first seconds when socket buffers fill faster than the line drains
   import -window "$win" "$out/$code-main.png"
   # Details of the failed task: select the first row (the missing file) and press Enter.
   xdotool mousemove --window "$win" 300 140 click 1

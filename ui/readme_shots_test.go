@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+
+	"cosdrop/auth"
+)
+
+// TestREADMEPictures renders, through Fyne's software painter, the
+// windows README shows for features a real Xvfb run cannot reach on cue:
+// a done row's link menu, the share dialog, the upload rules of a profile
+// and the close question of background mode. With COSDROP_SHOTS=DIR it
+// writes them there (`make screenshots` does); without, it checks each
+// renders.
+func TestREADMEPictures(t *testing.T) {
+	w := linkWindow(t, sandboxSession(t))
+	w.win.Resize(fyne.NewSize(1000, 560))
+	p := writeFile(t, t.TempDir(), "quarterly report.pdf", 3000)
+	w.add([]string{p})
+	s := doneRows(t, w, 1)[0]
+	shot := func(name string) {
+		t.Helper()
+		img := w.win.Canvas().Capture()
+		if img == nil || img.Bounds().Dx() < 500 {
+			t.Fatalf("%s: nothing rendered", name)
+		}
+		dir := os.Getenv("COSDROP_SHOTS")
+		if dir == "" {
+			return
+		}
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeTop := func() {
+		for top := w.win.Canvas().Overlays().Top(); top != nil; top = w.win.Canvas().Overlays().Top() {
+			w.win.Canvas().Overlays().Remove(top)
+		}
+	}
+	w.rowMenu(s.ID, fyne.NewPos(420, 130))
+	shot("en-links.png")
+	closeTop()
+	w.showShare(s)
+	shot("en-share.png")
+	closeTop()
+	rules := &auth.Rules{CacheControl: "max-age=86400", ContentDisposition: "inline", StorageClass: "STANDARD",
+		Meta: map[string]string{"department": "marketing"}, Exclude: []string{"node_modules/", "*.bak"},
+		Patterns: []auth.PatternRule{{Pattern: "*.md", ContentType: "text/markdown; charset=utf-8"},
+			{Pattern: "downloads/**", ContentDisposition: "attachment", CacheControl: "no-cache"},
+			{Pattern: "raw/**/*.tif", StorageClass: "ARCHIVE"}}}
+	d := dialog.NewCustom(T("Upload rules"), T("Close"), container.NewVScroll(rulesView(rules)), w.win)
+	d.Resize(fyne.NewSize(620, 500))
+	d.Show()
+	shot("en-rules.png")
+	closeTop()
+	w.bg.askBackground(3, 2)
+	shot("en-background.png")
+	closeTop()
+}
