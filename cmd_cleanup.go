@@ -22,12 +22,7 @@ func init() {
 func runCleanup(args []string) int {
 	var f uploadFlags
 	fs := newFlagSet("cleanup", "[--profile P | --endpoint URL --bucket B --region R] [--sts-url U] [--state-dir DIR]")
-	fs.StringVar(&f.profile, "profile", "", tr("profile to upload with (see 'cosdrop profile')"))
-	fs.StringVar(&f.endpoint, "endpoint", "", tr("COS endpoint URL (instead of a profile), e.g. http://127.0.0.1:9000"))
-	fs.StringVar(&f.bucket, "bucket", "", tr("bucket name-APPID (instead of a profile)"))
-	fs.StringVar(&f.region, "region", "", tr("bucket region, e.g. ap-guangzhou (instead of a profile)"))
-	fs.StringVar(&f.stsURL, "sts-url", "", tr("credential server URL for temporary credentials"))
-	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
+	f.destFlags(fs, tr("profile whose uploads to clean up (see 'cosdrop profile')"))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

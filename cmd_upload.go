@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -40,22 +41,35 @@ type uploadFlags struct {
 	noDefaultExcludes, dryRun                         bool
 }
 
-func runUpload(args []string) int {
-	var f uploadFlags
-	fs := newFlagSet("upload", uploadSynopsis)
-	fs.StringVar(&f.profile, "profile", "", tr("profile to upload with (see 'cosdrop profile')"))
+// destFlags registers the flags that say where and with what credentials
+// to upload (upload, watch and cleanup share them); profileHelp words
+// --profile for the command.
+func (f *uploadFlags) destFlags(fs *flag.FlagSet, profileHelp string) {
+	fs.StringVar(&f.profile, "profile", "", profileHelp)
 	fs.StringVar(&f.endpoint, "endpoint", "", tr("COS endpoint URL (instead of a profile), e.g. http://127.0.0.1:9000"))
 	fs.StringVar(&f.bucket, "bucket", "", tr("bucket name-APPID (instead of a profile)"))
 	fs.StringVar(&f.region, "region", "", tr("bucket region, e.g. ap-guangzhou (instead of a profile)"))
-	fs.StringVar(&f.prefix, "prefix", "", tr("key prefix template: {date} {yyyy} {mm} {dd} {filename} {relpath}"))
 	fs.StringVar(&f.stsURL, "sts-url", "", tr("credential server URL for temporary credentials"))
+	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
+}
+
+// register registers the flags upload and watch share: destFlags and how
+// to upload.
+func (f *uploadFlags) register(fs *flag.FlagSet, profileHelp string) {
+	f.destFlags(fs, profileHelp)
+	fs.StringVar(&f.prefix, "prefix", "", tr("key prefix template: {date} {yyyy} {mm} {dd} {filename} {relpath}"))
 	fs.IntVar(&f.concurrency, "concurrency", 0, tr("requests in flight at once (default: found while uploading)"))
 	fs.StringVar(&f.partSize, "part-size", "", tr("multipart part size, e.g. 16MiB (default: automatic)"))
 	fs.StringVar(&f.limit, "limit", "", tr("bandwidth limit, e.g. 10MiB (per second; default: none)"))
 	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip-identical (or skip), rename or ask"))
-	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
 	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
+}
+
+func runUpload(args []string) int {
+	var f uploadFlags
+	fs := newFlagSet("upload", uploadSynopsis)
+	f.register(fs, tr("profile to upload with (see 'cosdrop profile')"))
 	fs.BoolVar(&f.links, "links", false, tr("print each uploaded and verified file's link (the profile's link template)"))
 	fs.StringVar(&f.linkTemplate, "link-template", "", tr("link template for --links: {key} {filename} {url} {bucket} {region}"))
 	fs.Var(&f.exclude, "exclude", tr("leave out files of dropped folders matching this pattern (repeatable; adds to the profile's rules)"))

@@ -35,19 +35,7 @@ type watchFlags struct {
 func runWatch(args []string) int {
 	var f watchFlags
 	fs := newFlagSet("watch", watchSynopsis)
-	fs.StringVar(&f.profile, "profile", "", tr("profile to upload with (see 'cosdrop profile'); without DIR, its watch folders"))
-	fs.StringVar(&f.endpoint, "endpoint", "", tr("COS endpoint URL (instead of a profile), e.g. http://127.0.0.1:9000"))
-	fs.StringVar(&f.bucket, "bucket", "", tr("bucket name-APPID (instead of a profile)"))
-	fs.StringVar(&f.region, "region", "", tr("bucket region, e.g. ap-guangzhou (instead of a profile)"))
-	fs.StringVar(&f.prefix, "prefix", "", tr("key prefix template: {date} {yyyy} {mm} {dd} {filename} {relpath}"))
-	fs.StringVar(&f.stsURL, "sts-url", "", tr("credential server URL for temporary credentials"))
-	fs.IntVar(&f.concurrency, "concurrency", 0, tr("requests in flight at once (default: found while uploading)"))
-	fs.StringVar(&f.partSize, "part-size", "", tr("multipart part size, e.g. 16MiB (default: automatic)"))
-	fs.StringVar(&f.limit, "limit", "", tr("bandwidth limit, e.g. 10MiB (per second; default: none)"))
-	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip-identical (or skip), rename or ask"))
-	fs.StringVar(&f.stateDir, "state-dir", "", tr("directory of the upload journal"))
-	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
-	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
+	f.register(fs, tr("profile to upload with (see 'cosdrop profile'); without DIR, its watch folders"))
 	fs.DurationVar(&f.settle, "settle", watch.DefaultSettle, tr("how long a file's size and time must stay unchanged before it is uploaded"))
 	fs.DurationVar(&f.rescan, "rescan", watch.DefaultRescan, tr("how often every folder is checked again, in case file-system events were lost"))
 	if code, ok := parseFlags(fs, args); !ok {
@@ -57,18 +45,18 @@ func runWatch(args []string) int {
 		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
 			// Printed as is: a path is the user's own words (ErrText
 			// would redact a long random-looking one).
-			fmt.Fprintf(os.Stderr, "%s "+tr("%s is not a folder")+"\n", tr("Error:"), d)
+			fmt.Fprintf(os.Stderr, "%s "+tr("%s is not a folder")+"\n", tr("Error:"), safe(d))
 			return 2
 		}
 	}
 	folders, exclude, err := watchFolders(f, fs.Args())
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 2
 	}
 	spec, err := watchConfig(f)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 2
 	}
 	out := newWatchOutput(os.Stdout, f.json)
@@ -88,13 +76,13 @@ func runWatch(args []string) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 1
 	}
 	out.started(w.Watcher.Folders(), spec.Config.StateDir, w.Log.Path())
 	<-ctx.Done()
 	if err := w.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, tr("Error:"), session.ErrText(err))
+		errLine(err)
 		return 1
 	}
 	out.stopped()

@@ -3,16 +3,12 @@ package uploader
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Leftover is a multipart upload CosDrop started and has not been able to
@@ -118,14 +114,7 @@ func (e *Engine) CleanLeftovers(ctx context.Context) (CleanResult, error) {
 // without starting an engine (for `cosdrop status`); like ReadJournal it
 // fails with *BusyJournalError while a process holds the journal.
 func ReadLeftovers(stateDir string) ([]Leftover, error) {
-	p := filepath.Join(stateDir, JournalFile)
-	if _, err := os.Stat(p); err != nil {
-		return nil, &NoJournalError{Dir: stateDir}
-	}
-	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, &BusyJournalError{Dir: stateDir}
-	}
+	db, p, err := openReadOnly(stateDir)
 	if err != nil {
 		return nil, err
 	}

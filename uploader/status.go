@@ -18,14 +18,7 @@ import (
 // damaged journal never panics: the tasks that can be read are returned
 // with a *DamagedJournalError.
 func ReadJournal(stateDir string) ([]Snapshot, error) {
-	p := filepath.Join(stateDir, JournalFile)
-	if _, err := os.Stat(p); err != nil {
-		return nil, &NoJournalError{Dir: stateDir}
-	}
-	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, &BusyJournalError{Dir: stateDir}
-	}
+	db, p, err := openReadOnly(stateDir)
 	if err != nil {
 		return nil, err
 	}
@@ -54,4 +47,19 @@ func ReadJournal(stateDir string) ([]Snapshot, error) {
 		err = &DamagedJournalError{Path: p, Reason: fmt.Sprintf("%d unreadable records (first: %s)", len(bad), bad[0])}
 	}
 	return out, err
+}
+
+// openReadOnly opens stateDir's journal for reading without starting an
+// engine; it fails with *NoJournalError when there is none and with
+// *BusyJournalError while a process holds it.
+func openReadOnly(stateDir string) (*bolt.DB, string, error) {
+	p := filepath.Join(stateDir, JournalFile)
+	if _, err := os.Stat(p); err != nil {
+		return nil, p, &NoJournalError{Dir: stateDir}
+	}
+	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, p, &BusyJournalError{Dir: stateDir}
+	}
+	return db, p, err
 }
