@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	mrand "math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,75 +43,35 @@ const guiProfile = "soak"
 // RunGUI performs the window soak. It returns an error only when the soak
 // could not be carried out; the engine's failures are in Result.Problems.
 func RunGUI(ctx context.Context, cfg GUIConfig) (*Result, error) {
-	start := time.Now()
 	if os.Getenv("DISPLAY") == "" {
 		return nil, errors.New("no DISPLAY: run the window soak under an X server (.ci/with-xvfb.sh)")
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Deadline+5*time.Minute)
 	defer cancel()
-	rng := mrand.New(mrand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
-	for _, d := range []string{cfg.Dir, cfg.OutDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, err
-		}
-	}
-	root := filepath.Join(cfg.Dir, "tree")
-	files, err := makeTree(root, cfg.Small, cfg.MaxSmall, cfg.Large, cfg.LargeSize, rng)
-	if err != nil {
-		return nil, fmt.Errorf("write the tree: %w", err)
-	}
-	cfg.Logf("tree: %d small files (0..%d bytes), %d x %d bytes", cfg.Small, cfg.MaxSmall, cfg.Large, cfg.LargeSize)
-
-	id, key := "AKIDsoak"+randHex(14), randHex(16)
-	dataDir := filepath.Join(cfg.Dir, "cos")
-	plan := fmt.Sprintf("seed=%d;skew=%s;%s", cfg.Seed, cfg.Skew, cfg.Faults)
-	srv, err := startServer(ctx, cfg.Bin, dataDir, plan, id, key, filepath.Join(cfg.OutDir, "server.log"))
+	st, err := setStage(ctx, cfg.Config)
 	if err != nil {
 		return nil, err
 	}
-	defer srv.stop()
-	cfg.Logf("serve-local %s (credentials %s) --faults %q", srv.endpoint, srv.stsURL, plan)
+	defer st.srv.stop()
 
 	g := &guiDriver{cfg: cfg, cli: cli{bin: cfg.Bin, home: filepath.Join(cfg.Dir, "home")}, appData: filepath.Join(cfg.Dir, "appdata")}
 	g.stateDir = filepath.Join(g.appData, cosession.WindowStateName(guiProfile))
-	if err := g.setUp(ctx, srv); err != nil {
+	if err := g.setUp(ctx, st.srv); err != nil {
 		return nil, err
 	}
 	res := &Result{}
-	cc, err := newCOS(srv.endpoint, id, key, cfg.Skew)
-	if err != nil {
+	if g.driver, err = st.driver(g.cli, g.stateDir, res); err != nil {
 		return nil, err
 	}
-	g.driver = &driver{cfg: cfg.Config, rng: rng, srv: srv, cli: g.cli, stateDir: g.stateDir, res: res, files: files, root: root, start: start,
-		held: &holdings{c: cc, parent: filepath.Dir(root), files: files, partSize: cfg.PartSize}}
-	g.folders, err = folders(root)
-	if err != nil {
+	if g.folders, err = folders(st.root); err != nil {
 		return nil, err
 	}
 	if err := g.loop(ctx); err != nil {
 		return res, err
 	}
-	if res.Stats, err = srv.settle(ctx, time.Second, time.Minute); err != nil {
+	if err := st.finish(ctx, res, g.cli, g.stateDir); err != nil {
 		return res, err
 	}
-	srv.stop()
-	res.Wall = time.Since(start)
-
-	vsrv, err := startServer(ctx, cfg.Bin, dataDir, "", id, key, filepath.Join(cfg.OutDir, "verify-server.log"))
-	if err != nil {
-		return res, err
-	}
-	defer vsrv.stop()
-	tasks, err := g.cli.status(ctx, g.stateDir)
-	if err != nil {
-		return res, err
-	}
-	res.Verified, err = verify(ctx, vsrv.endpoint, id, key, filepath.Dir(root), files, tasks)
-	if err != nil {
-		return res, err
-	}
-	res.Files, res.Needed = len(files), res.Verified.needed
-	res.Problems = append(res.Problems, res.Verified.problems...)
 	verified, unverified := rowWords(filepath.Join(cfg.OutDir, "events"))
 	cfg.Logf("the window's last word on each file: %d Verified, %d NOT verified (Complete's answer lost and the credentials may not read the object)", verified, unverified)
 	return res, nil

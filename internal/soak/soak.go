@@ -71,70 +71,105 @@ type Result struct {
 // Run performs the soak. It returns an error only when the soak could not
 // be carried out; the engine's failures are in Result.Problems.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, cfg.Deadline+5*time.Minute)
 	defer cancel()
-	rng := mrand.New(mrand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	st, err := setStage(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer st.srv.stop()
+	c := cli{bin: cfg.Bin, home: filepath.Join(cfg.Dir, "home")}
+	stateDir := filepath.Join(cfg.Dir, "state")
+	args := []string{"--endpoint", st.srv.endpoint, "--sts-url", st.srv.stsURL + "/sts", "--state-dir", stateDir,
+		"--part-size", fmt.Sprint(cfg.PartSize), "--concurrency", fmt.Sprint(cfg.Concurrency), "--json", st.root}
+	res := &Result{InFlightBound: int64(cfg.Concurrency) * cfg.PartSize}
+	d, err := st.driver(c, stateDir, res)
+	if err != nil {
+		return nil, err
+	}
+	d.args = args
+	if err := d.loop(ctx); err != nil {
+		return res, err
+	}
+	return res, st.finish(ctx, res, c, stateDir)
+}
+
+// stage is what both soaks (the CLI's and the window's) set up before they
+// drive an uploader, and check after: the tree, the server with its fault
+// plan, and the credentials to read it back.
+type stage struct {
+	cfg     Config
+	start   time.Time
+	rng     *mrand.Rand
+	root    string // the tree's folder
+	files   []treeFile
+	id, key string // the server's permanent key
+	dataDir string // the server's objects
+	srv     *server
+}
+
+// setStage writes the tree and starts the faulty server; the caller stops
+// st.srv.
+func setStage(ctx context.Context, cfg Config) (*stage, error) {
+	st := &stage{cfg: cfg, start: time.Now(), rng: mrand.New(mrand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))}
 	for _, d := range []string{cfg.Dir, cfg.OutDir} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	root := filepath.Join(cfg.Dir, "tree")
-	files, err := makeTree(root, cfg.Small, cfg.MaxSmall, cfg.Large, cfg.LargeSize, rng)
-	if err != nil {
+	st.root = filepath.Join(cfg.Dir, "tree")
+	var err error
+	if st.files, err = makeTree(st.root, cfg.Small, cfg.MaxSmall, cfg.Large, cfg.LargeSize, st.rng); err != nil {
 		return nil, fmt.Errorf("write the tree: %w", err)
 	}
 	cfg.Logf("tree: %d small files (0..%d bytes), %d x %d bytes", cfg.Small, cfg.MaxSmall, cfg.Large, cfg.LargeSize)
 
-	id, key := "AKIDsoak"+randHex(14), randHex(16)
-	dataDir := filepath.Join(cfg.Dir, "cos")
+	st.id, st.key = "AKIDsoak"+randHex(14), randHex(16)
+	st.dataDir = filepath.Join(cfg.Dir, "cos")
 	plan := fmt.Sprintf("seed=%d;skew=%s;%s", cfg.Seed, cfg.Skew, cfg.Faults)
-	srv, err := startServer(ctx, cfg.Bin, dataDir, plan, id, key, filepath.Join(cfg.OutDir, "server.log"))
+	if st.srv, err = startServer(ctx, cfg.Bin, st.dataDir, plan, st.id, st.key, filepath.Join(cfg.OutDir, "server.log")); err != nil {
+		return nil, err
+	}
+	cfg.Logf("serve-local %s (credentials %s) --faults %q", st.srv.endpoint, st.srv.stsURL, plan)
+	return st, nil
+}
+
+// driver is a driver of uploads on the stage, recording into res.
+func (st *stage) driver(c cli, stateDir string, res *Result) (*driver, error) {
+	cc, err := newCOS(st.srv.endpoint, st.id, st.key, st.cfg.Skew)
 	if err != nil {
 		return nil, err
 	}
-	defer srv.stop()
-	cfg.Logf("serve-local %s (credentials %s) --faults %q", srv.endpoint, srv.stsURL, plan)
+	return &driver{cfg: st.cfg, rng: st.rng, srv: st.srv, cli: c, stateDir: stateDir, res: res, files: st.files, root: st.root, start: st.start,
+		held: &holdings{c: cc, parent: filepath.Dir(st.root), files: st.files, partSize: st.cfg.PartSize}}, nil
+}
 
-	c := cli{bin: cfg.Bin, home: filepath.Join(cfg.Dir, "home")}
-	stateDir := filepath.Join(cfg.Dir, "state")
-	args := []string{"--endpoint", srv.endpoint, "--sts-url", srv.stsURL + "/sts", "--state-dir", stateDir,
-		"--part-size", fmt.Sprint(cfg.PartSize), "--concurrency", fmt.Sprint(cfg.Concurrency), "--json", root}
-	res := &Result{InFlightBound: int64(cfg.Concurrency) * cfg.PartSize}
-	cc, err := newCOS(srv.endpoint, id, key, cfg.Skew)
+// finish waits for the server to settle, stops it, and checks everything
+// with a fresh server on the same data and no faults (so downloads are
+// neither capped nor broken): every object against its file, and the
+// journal in stateDir as `cosdrop status` reads it.
+func (st *stage) finish(ctx context.Context, res *Result, c cli, stateDir string) error {
+	var err error
+	if res.Stats, err = st.srv.settle(ctx, time.Second, time.Minute); err != nil {
+		return err
+	}
+	st.srv.stop()
+	res.Wall = time.Since(st.start)
+	vsrv, err := startServer(ctx, st.cfg.Bin, st.dataDir, "", st.id, st.key, filepath.Join(st.cfg.OutDir, "verify-server.log"))
 	if err != nil {
-		return nil, err
-	}
-	d := &driver{cfg: cfg, rng: rng, srv: srv, cli: c, stateDir: stateDir, args: args, res: res, files: files, root: root, start: start,
-		held: &holdings{c: cc, parent: filepath.Dir(root), files: files, partSize: cfg.PartSize}}
-	if err := d.loop(ctx); err != nil {
-		return res, err
-	}
-	if res.Stats, err = srv.settle(ctx, time.Second, time.Minute); err != nil {
-		return res, err
-	}
-	srv.stop()
-	res.Wall = time.Since(start)
-
-	// Check with a fresh server on the same data and no faults, so that
-	// downloads are neither capped nor broken.
-	vsrv, err := startServer(ctx, cfg.Bin, dataDir, "", id, key, filepath.Join(cfg.OutDir, "verify-server.log"))
-	if err != nil {
-		return res, err
+		return err
 	}
 	defer vsrv.stop()
 	tasks, err := c.status(ctx, stateDir)
 	if err != nil {
-		return res, err
+		return err
 	}
-	res.Verified, err = verify(ctx, vsrv.endpoint, id, key, filepath.Dir(root), files, tasks)
-	if err != nil {
-		return res, err
+	if res.Verified, err = verify(ctx, vsrv.endpoint, st.id, st.key, filepath.Dir(st.root), st.files, tasks); err != nil {
+		return err
 	}
-	res.Files, res.Needed = len(files), res.Verified.needed
+	res.Files, res.Needed = len(st.files), res.Verified.needed
 	res.Problems = append(res.Problems, res.Verified.problems...)
-	return res, nil
+	return nil
 }
 
 func randHex(n int) string {
