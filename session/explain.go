@@ -45,6 +45,8 @@ var explanations = map[string]string{
 	uploader.CodeAbortDenied:  "The upload was canceled, but COS did not allow removing the parts already sent. They stay in the bucket until a lifecycle rule removes them.",
 	uploader.CodeNetwork:      "The network connection to COS failed. Check the internet connection; CosDrop tries again on its own.",
 	uploader.CodeConflict:     "A file with this name already exists, and you chose not to upload over it.",
+	uploader.CodeJournalGone:  "CosDrop's upload list on this computer was deleted or replaced while uploading, so progress can no longer be saved and the upload stopped. Run it again to finish (files already sent may be sent once more).",
+	uploader.CodeSizeUnknown:  "This file says it is empty but has content (files in /proc and /sys do this), so CosDrop cannot know its real size and did not upload it. Copy it to a normal file and upload the copy.",
 }
 
 // partyWords is the fallback sentence for an error whose code has no

@@ -69,15 +69,6 @@ func unsafeRune(r rune) bool {
 		r == 0x2028 || r == 0x2029 || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
-func init() {
-	// Words for the notes and codes of issue 14's hostile input (kept
-	// here, beside the sanitizer, so the shared tables are not edited).
-	noteWords[uploader.NoteNotAFile] = "Left out: this is {{.kind}}, not a file, so there is nothing to upload."
-	noteWords[uploader.NoteEmptyFolder] = "Nothing to upload: this folder holds no files."
-	explanations[uploader.CodeJournalGone] = "CosDrop's upload list on this computer was deleted or replaced while uploading, so progress can no longer be saved and the upload stopped. Run it again to finish (files already sent may be sent once more)."
-	explanations[uploader.CodeSizeUnknown] = "This file says it is empty but has content (files in /proc and /sys do this), so CosDrop cannot know its real size and did not upload it. Copy it to a normal file and upload the copy."
-}
-
 // KindText words a left-out entry's kind (NoteNotAFile's "kind").
 func KindText(kind string) string {
 	switch kind {

@@ -128,6 +128,8 @@ var noteWords = map[uploader.NoteCode]string{
 	uploader.NoteExcluded:             "Not uploaded: {{.rel}} matches the exclude pattern {{.pattern}} of the profile's upload rules.",
 	uploader.NoteHeadersNotSent:       "Uploaded, but without {{.headers}}: the signing server's signature covers these headers, so CosDrop could not set them as the upload rules ask. Ask your administrator to leave them out of the signature.",
 	uploader.NoteDeleted:              "Deleted from COS from this computer's history at {{.at}} (request {{.request_id}}).",
+	uploader.NoteNotAFile:             "Left out: this is {{.kind}}, not a file, so there is nothing to upload.",
+	uploader.NoteEmptyFolder:          "Nothing to upload: this folder holds no files.",
 }
 
 // NoteText words an engine note in the user's language; "" for no note.
