@@ -32,22 +32,16 @@ type FileRef struct {
 // walker, key checks and ResumeExisting adoption as Add (so a rerun of a
 // finished, unchanged file is a journal lookup, not a request).
 func (e *Engine) AddFiles(files ...FileRef) BatchID {
-	id := BatchID(e.nextBatch.Add(1))
-	if e.closing.Load() {
-		return id
-	}
-	e.inbox.put(walkedMsg{batch: id, start: true})
-	e.wg.Add(1)
-	go e.walkRefs(id, e.cfg.Now(), files)
-	return id
+	return e.startBatch(func(w *walker) { w.addRefs(files) })
 }
 
-func (e *Engine) walkRefs(id BatchID, at time.Time, files []FileRef) {
-	defer e.wg.Done()
-	w := &walker{e: e, batch: id, time: at, seen: map[string]string{}}
+// addRefs adds each file under its given relative path until the engine
+// closes.
+func (w *walker) addRefs(files []FileRef) {
+	at := w.time // the batch's; a file's own At replaces it for that file
 	for _, f := range files {
-		if e.ctx.Err() != nil {
-			break
+		if w.e.ctx.Err() != nil {
+			return
 		}
 		abs, err := filepath.Abs(f.Path)
 		if err != nil {
@@ -71,5 +65,4 @@ func (e *Engine) walkRefs(id BatchID, at time.Time, files []FileRef) {
 			w.addFile(abs, f.Rel, len(abs)-len(relIn(root, abs)), fi)
 		}
 	}
-	e.inbox.put(walkedMsg{batch: id, recs: w.pending, done: true})
 }

@@ -35,12 +35,7 @@ func Plan(ctx context.Context, cfg Config, paths ...string) []Planned {
 	cfg.setDefaults()
 	e := &Engine{cfg: cfg, ctx: ctx}
 	w := &walker{e: e, time: cfg.Now(), seen: map[string]string{}, plan: true}
-	for _, p := range paths {
-		if ctx.Err() != nil {
-			break
-		}
-		w.addPath(p)
-	}
+	w.addPaths(paths)
 	out := make([]Planned, 0, len(w.pending))
 	for _, r := range w.pending {
 		p := Planned{Path: r.Path, Key: r.Key, Size: r.Size, Error: r.LastErr}

@@ -19,13 +19,26 @@ const walkFlush = 512
 // structure in the keys: dropping "Photos" gives keys "<prefix>Photos/...".
 // Unreadable paths and refused keys become failed tasks naming the file.
 func (e *Engine) Add(paths ...string) BatchID {
+	return e.startBatch(func(w *walker) { w.addPaths(paths) })
+}
+
+// startBatch opens a batch and fills it in the background: fill's records
+// reach the loop as it pushes them, and the rest when it returns, which
+// ends the walk (Add and AddFiles differ only in fill).
+func (e *Engine) startBatch(fill func(w *walker)) BatchID {
 	id := BatchID(e.nextBatch.Add(1))
 	if e.closing.Load() {
 		return id
 	}
 	e.inbox.put(walkedMsg{batch: id, start: true})
 	e.wg.Add(1)
-	go e.walk(id, e.cfg.Now(), paths)
+	at := e.cfg.Now()
+	go func() {
+		defer e.wg.Done()
+		w := &walker{e: e, batch: id, time: at, seen: map[string]string{}}
+		fill(w)
+		e.inbox.put(walkedMsg{batch: id, recs: w.pending, done: true})
+	}()
 	return id
 }
 
@@ -42,16 +55,15 @@ type walker struct {
 	plan bool
 }
 
-func (e *Engine) walk(id BatchID, at time.Time, paths []string) {
-	defer e.wg.Done()
-	w := &walker{e: e, batch: id, time: at, seen: map[string]string{}}
+// addPaths adds each path (a file, or a folder walked) until the engine
+// closes.
+func (w *walker) addPaths(paths []string) {
 	for _, p := range paths {
-		if e.ctx.Err() != nil {
-			break
+		if w.e.ctx.Err() != nil {
+			return
 		}
 		w.addPath(p)
 	}
-	e.inbox.put(walkedMsg{batch: id, recs: w.pending, done: true})
 }
 
 func (w *walker) addPath(p string) {
