@@ -58,12 +58,7 @@ func TestFakeCRCMismatchAfterComplete(t *testing.T) {
 func TestFakeUploadForgottenOnResume(t *testing.T) {
 	v := newFakeEnv(t)
 	release := make(chan struct{})
-	v.store.fault = func(op string, n, part int) *fault {
-		if op == "part" && part == 3 {
-			return &fault{block: true}
-		}
-		return nil
-	}
+	v.store.fault = onPart(3, &fault{block: true})
 	e := v.engine(v.config())
 	defer e.Close()
 	p := v.file("big.bin", 4<<20, 3)
@@ -199,12 +194,7 @@ func TestFakeCompleteFailures(t *testing.T) {
 // ETag than the journal's is sent again, and only that one.
 func TestFakeListedPartETagMismatch(t *testing.T) {
 	v := newFakeEnv(t)
-	v.store.fault = func(op string, n, part int) *fault {
-		if op == "part" && part == 4 {
-			return &fault{block: true}
-		}
-		return nil
-	}
+	v.store.fault = onPart(4, &fault{block: true})
 	cfg := v.config()
 	cfg.Concurrency = 1
 	e := v.engine(cfg)
@@ -236,12 +226,7 @@ func TestFakeListedPartETagMismatch(t *testing.T) {
 func TestFakeJournalFailureFailsTask(t *testing.T) {
 	v := newFakeEnv(t)
 	gate := make(chan struct{})
-	v.store.fault = func(op string, n, part int) *fault {
-		if op == "part" && part == 2 {
-			return &fault{wait: gate}
-		}
-		return nil
-	}
+	v.store.fault = onPart(2, &fault{wait: gate})
 	e := v.engine(v.config())
 	defer e.Close()
 	id := onlyTask(t, e, e.Add(v.file("big.bin", 3<<20, 6)))
@@ -339,12 +324,7 @@ func TestFakeInitiateLostResponseAdopts(t *testing.T) {
 func TestFakeFailedMultipartAbortsUpload(t *testing.T) {
 	v := newFakeEnv(t)
 	gate := make(chan struct{})
-	v.store.fault = func(op string, n, part int) *fault {
-		if op == "part" && part == 2 {
-			return &fault{wait: gate}
-		}
-		return nil
-	}
+	v.store.fault = onPart(2, &fault{wait: gate})
 	e := v.engine(v.config())
 	defer e.Close()
 	p := v.file("big.bin", 3<<20, 9)

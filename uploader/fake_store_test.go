@@ -95,6 +95,17 @@ func (s *fakeStore) begin(ctx context.Context, op, key string, part int) (*fault
 	return f, nil
 }
 
+// onPart is a fault plan that gives every upload of part n the fault f
+// and lets every other call through.
+func onPart(n int, f *fault) func(op string, _, part int) *fault {
+	return func(op string, _, part int) *fault {
+		if op == "part" && part == n {
+			return f
+		}
+		return nil
+	}
+}
+
 // exists applies x-cos-forbid-overwrite as COS does: with forbid, a write
 // to an existing key is refused with 409 FileAlreadyExists.
 func (s *fakeStore) exists(op, key string, forbid bool) error {
