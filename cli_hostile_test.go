@@ -164,15 +164,8 @@ func signalUpload(t *testing.T, sig syscall.Signal) (int, string, string) {
 	env := []string{"TENCENTCLOUD_SECRET_ID=" + cliID, "TENCENTCLOUD_SECRET_KEY=" + cliKey}
 	file, _ := writeTestFile(t, t.TempDir(), "slow.bin", patterned(8<<20, 5))
 	state := filepath.Join(t.TempDir(), "state")
-	up := exec.Command(cliBinary(t), "upload", "--endpoint", s.URL(), "--state-dir", state, "--part-size", "1MiB",
+	up, out := startBin(t, env, "upload", "--endpoint", s.URL(), "--state-dir", state, "--part-size", "1MiB",
 		"--concurrency", "1", "--limit", "1MiB", file)
-	up.Env = append(os.Environ(), env...)
-	var out syncBuffer
-	up.Stdout, up.Stderr = &out, &out
-	if err := up.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = up.Process.Kill() }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if a, st, ok := statusAcked(t, env, state, "slow.bin"); ok && st == "uploading" && a > 0 {

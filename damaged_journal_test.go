@@ -57,6 +57,21 @@ func runBin(t *testing.T, env []string, args ...string) (int, string) {
 	return code, string(out)
 }
 
+// startBin starts the real binary with env added, its output (stdout and
+// stderr) collected; the test's end kills it if it still runs.
+func startBin(t *testing.T, env []string, args ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(cliBinary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return cmd, out
+}
+
 // damage returns a copy of the journal bytes hurt the way the field hurts
 // them: a file truncated to half, pages zeroed (the freelist among them:
 // bbolt panicked "invalid freelist page: 0"), bytes flipped.

@@ -37,13 +37,8 @@ func TestStatusAfterKillShowsAckedParts(t *testing.T) {
 	env := []string{"TENCENTCLOUD_SECRET_ID=" + cliID, "TENCENTCLOUD_SECRET_KEY=" + cliKey}
 	file, _ := writeTestFile(t, t.TempDir(), "big.bin", patterned(12<<20, 3))
 	state := filepath.Join(t.TempDir(), "state")
-	up := exec.Command(cliBinary(t), "upload", "--endpoint", s.URL(), "--state-dir", state,
+	up, _ := startBin(t, env, "upload", "--endpoint", s.URL(), "--state-dir", state,
 		"--part-size", "1MiB", "--concurrency", "1", "--limit", "2MiB", file)
-	up.Env = append(os.Environ(), env...)
-	if err := up.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = up.Process.Kill(); _ = up.Wait() }()
 	var live int64
 	deadline := time.Now().Add(60 * time.Second)
 	for live < 2<<20 {
@@ -67,13 +62,8 @@ func TestStatusAfterKillShowsAckedParts(t *testing.T) {
 	}
 	// The rerun: status while it runs (from its socket), then after a
 	// second kill (from the journal), must never go below what was acked.
-	re := exec.Command(cliBinary(t), "upload", "--endpoint", s.URL(), "--state-dir", state,
+	re, _ := startBin(t, env, "upload", "--endpoint", s.URL(), "--state-dir", state,
 		"--part-size", "1MiB", "--concurrency", "1", "--limit", "256KiB", file)
-	re.Env = append(os.Environ(), env...)
-	if err := re.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = re.Process.Kill(); _ = re.Wait() }()
 	for i := 0; i < 20; i++ {
 		a, st, ok := statusAcked(t, env, state, "big.bin")
 		t.Logf("rerun: %d %s %v", a, st, ok)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,15 +21,7 @@ func TestStatusWhileUploadRuns(t *testing.T) {
 	env := []string{"TENCENTCLOUD_SECRET_ID=" + cliID, "TENCENTCLOUD_SECRET_KEY=" + cliKey}
 	file, _ := writeTestFile(t, t.TempDir(), "slow.bin", patterned(4<<20, 7))
 	state := filepath.Join(t.TempDir(), "state")
-	up := exec.Command(cliBinary(t), "upload", "--endpoint", s.URL(), "--state-dir", state, "--limit", "64KiB", file)
-	up.Env = append(os.Environ(), env...)
-	if err := up.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		_ = up.Process.Kill()
-		_ = up.Wait()
-	}()
+	startBin(t, env, "upload", "--endpoint", s.URL(), "--state-dir", state, "--limit", "64KiB", file)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		code, out := runBin(t, env, "status", "--json", "--state-dir", state)

@@ -291,14 +291,7 @@ func TestJournalRemovedWhileRunning(t *testing.T) {
 	src := tree(t, 200)
 	state := filepath.Join(t.TempDir(), "state")
 	args := []string{"upload", "--endpoint", r.s.URL(), "--state-dir", state, "--concurrency", "2", "--limit", "16KiB", src}
-	cmd := exec.Command(cliBinary(t), args...)
-	cmd.Env = append(os.Environ(), r.env...)
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill() }()
+	cmd, out := startBin(t, r.env, args...)
 	deadline := time.Now().Add(30 * time.Second)
 	for !strings.Contains(out.String(), "done ") {
 		if time.Now().After(deadline) {
@@ -340,14 +333,7 @@ func TestJournalTwoProcesses(t *testing.T) {
 	src := tree(t, 60)
 	state := filepath.Join(t.TempDir(), "state")
 	slow, _ := writeTestFile(t, t.TempDir(), "slow.bin", patterned(256<<10, 9))
-	first := exec.Command(cliBinary(t), "upload", "--endpoint", r.s.URL(), "--state-dir", state, "--limit", "32KiB", slow)
-	first.Env = append(os.Environ(), r.env...)
-	var out1 syncBuffer
-	first.Stdout, first.Stderr = &out1, &out1
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = first.Process.Kill() }()
+	first, out1 := startBin(t, r.env, "upload", "--endpoint", r.s.URL(), "--state-dir", state, "--limit", "32KiB", slow)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if _, err := os.Stat(filepath.Join(state, uploader.JournalFile)); err == nil {
