@@ -49,7 +49,7 @@ func runWatch(args []string) int {
 			return 2
 		}
 	}
-	folders, exclude, err := watchFolders(f, fs.Args())
+	folders, err := watchFolders(f, fs.Args())
 	if err != nil {
 		errLine(err)
 		return 2
@@ -62,7 +62,7 @@ func runWatch(args []string) int {
 	out := newWatchOutput(os.Stdout, f.json)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := session.WatchOptions{Exclude: exclude, OnDecision: out.decision, Settle: f.settle, Rescan: f.rescan}
+	opts := session.WatchOptions{OnDecision: out.decision, Settle: f.settle, Rescan: f.rescan}
 	w, err := session.StartWatch(spec, folders, opts)
 	if err != nil && session.IsDamaged(err) && f.setAside {
 		res, aerr := session.SetAsideJournal(spec.Config.StateDir)
@@ -91,29 +91,28 @@ func runWatch(args []string) int {
 
 // watchFolders returns the folders to watch: the named ones (which must
 // be folders now: a typo should not wait silently), or the profile's.
-// The exclude rule is the profile's; none without one.
-func watchFolders(f watchFlags, named []string) ([]string, func(string) (string, bool), error) {
+// (The exclude rules are the engine's: StartWatch applies them.)
+func watchFolders(f watchFlags, named []string) ([]string, error) {
 	if f.settle <= 0 || f.rescan <= 0 {
-		return nil, nil, errors.New(tr("--settle and --rescan must be positive durations, e.g. 3s and 1m"))
+		return nil, errors.New(tr("--settle and --rescan must be positive durations, e.g. 3s and 1m"))
 	}
 	if f.profile == "" || f.profile == session.SandboxName {
 		if len(named) == 0 {
-			return nil, nil, errors.New(tr("Name at least one folder to watch, or a profile with watch folders."))
+			return nil, errors.New(tr("Name at least one folder to watch, or a profile with watch folders."))
 		}
-		return named, nil, nil
+		return named, nil
 	}
 	p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var exclude func(string) (string, bool) // nil: StartWatch applies the engine's rules (the profile's, and the defaults)
 	if len(named) > 0 {
-		return named, exclude, nil
+		return named, nil
 	}
 	if len(p.WatchFolders) == 0 {
-		return nil, nil, fmt.Errorf(tr("profile %s has no watch folders: name a folder, or add some in the window"), p.Name)
+		return nil, fmt.Errorf(tr("profile %s has no watch folders: name a folder, or add some in the window"), p.Name)
 	}
-	return p.WatchFolders, exclude, nil
+	return p.WatchFolders, nil
 }
 
 // watchConfig is uploadConfig with the watch's own journal: "watch-P"

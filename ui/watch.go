@@ -102,8 +102,8 @@ func (r *watchRunner) follow(gen uint64, s *session, folders []string, dataDir s
 			return err
 		}
 	}
-	var exclude func(string) (string, bool) // nil: StartWatch applies the engine's rules (the profile's, and the defaults)
-	wt, err := cosession.StartWatch(cosession.Engine{Config: cfg}, folders, cosession.WatchOptions{Exclude: exclude, Settle: r.settle})
+	// StartWatch applies the engine's exclude rules (the profile's, and the defaults).
+	wt, err := cosession.StartWatch(cosession.Engine{Config: cfg}, folders, cosession.WatchOptions{Settle: r.settle})
 	if err != nil {
 		r.err = err
 		return err
