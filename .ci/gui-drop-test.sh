@@ -26,16 +26,16 @@ cleanup() { kill $app 2>/dev/null || true; wait $app 2>/dev/null || true; rm -rf
 trap cleanup EXIT
 
 win=""
-for _ in $(seq 1 300); do   # up to 30 s
+for _ in $(seq 1 $((300 * ${WAIT_SCALE:-6}))); do   # up to 30 s x WAIT_SCALE
   win=$(xdotool search --onlyvisible --name '^CosDrop' 2>/dev/null | head -1 || true)
   [ -n "$win" ] && break
   kill -0 $app 2>/dev/null || { echo "FAIL: the app exited before showing a window"; cat "$log"; exit 1; }
   sleep 0.1
 done
-[ -n "$win" ] || { echo "FAIL: no CosDrop window within 30 s"; cat "$log"; exit 1; }
+[ -n "$win" ] || { echo "FAIL: no CosDrop window in time (a bound of 30 s x WAIT_SCALE)"; cat "$log"; exit 1; }
 # The Sandbox opens in the background; wait for its banner to be painted
 # (the window stops being one colour) before dropping.
-for _ in $(seq 1 100); do
+for _ in $(seq 1 $((100 * ${WAIT_SCALE:-6}))); do
   import -window "$win" "$out/gui-drop-before.png" 2>/dev/null || true
   [ "$(convert "$out/gui-drop-before.png" -format '%k' info: 2>/dev/null || echo 0)" -gt 50 ] && break
   sleep 0.1
@@ -44,7 +44,7 @@ done
 "$py" "$ci/xdnd_drop.py" "$win" 400 350 "$files/report.pdf" "$files/照片 2024 年.txt"
 
 ok=0
-for _ in $(seq 1 300); do   # up to 30 s for both uploads
+for _ in $(seq 1 $((300 * ${WAIT_SCALE:-6}))); do   # up to 30 s x WAIT_SCALE for both uploads
   n=$(grep -c '^done' "$events" || true)
   [ "$n" -ge 2 ] && { ok=1; break; }
   kill -0 $app 2>/dev/null || { echo "FAIL: the app exited"; cat "$log"; exit 1; }
@@ -52,7 +52,7 @@ for _ in $(seq 1 300); do   # up to 30 s for both uploads
 done
 sleep 0.3   # one more UI tick so the screenshot shows the final state
 import -window root "$out/gui-drop.png"
-[ $ok = 1 ] || { echo "FAIL: the dropped files were not uploaded within 30 s"; cat "$events" "$log"; exit 1; }
+[ $ok = 1 ] || { echo "FAIL: the dropped files were not uploaded in time (a bound of 30 s x WAIT_SCALE)"; cat "$events" "$log"; exit 1; }
 grep -q "照片 2024 年.txt" "$events" || { echo "FAIL: the non-ASCII file is not among the uploads"; cat "$events"; exit 1; }
 
 # The journal agrees (read after the app let go of it).

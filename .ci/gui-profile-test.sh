@@ -11,7 +11,7 @@
 #               state directory ... is in use by another CosDrop process",
 #               the app itself, and kept the old settings).
 #   unreach   - an STS profile whose credential server is 127.0.0.1:1: the
-#               task must fail within 20 s (it sat at "Uploading 0%" for
+#               task must fail (it sat at "Uploading 0%" for
 #               ~50 s) with words naming the credential server, not COS
 #               and not "dial tcp"; Test connection must say the same
 #               (finding 4).
@@ -46,7 +46,7 @@ make_active() {
 open_editor() {
   xdotool key --window "$win" ctrl+comma
   editor=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 $((100 * ${WAIT_SCALE:-6}))); do
     editor=$(xdotool search --onlyvisible --name '^CosDrop profile$' 2>/dev/null | head -1 || true)
     [ -n "$editor" ] && break
     sleep 0.1
@@ -89,7 +89,7 @@ click_editor $save_xy
 wait_until 10 "the editor to close after Save" sh -c "! xdotool search --onlyvisible --name '^CosDrop profile\$' >/dev/null"
 "$py" "$ci/xdnd_drop.py" "$win" 400 350 "$home/files/two.txt" >/dev/null
 if ! wait_until_quiet 30 grep -q "^done	.*	$home/files/two.txt	" "$home/events"; then
-  echo "FAIL: the file dropped after saving the active profile did not upload within 30 s"
+  echo "FAIL: the file dropped after saving the active profile did not upload in time (a bound of 30 s x WAIT_SCALE)"
   cat "$home/events"; exit 1
 fi
 if ! grep -q "^done	.*	$home/files/two.txt	second/two.txt	Verified" "$home/events"; then
@@ -111,7 +111,7 @@ make_active "$home" unreach
 printf 'three' >"$home/files/three.txt"
 start_app "$home" "$out/unreach.log" LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 -- "$home/files/three.txt"
 if ! wait_until_quiet 20 grep -q "^failed	.*	$home/files/three.txt	" "$home/events"; then
-  echo "FAIL: with the credential server unreachable, the task did not fail within 20 s"; cat "$home/events"; exit 1
+  echo "FAIL: with the credential server unreachable, the task did not fail in time (a bound of 20 s x WAIT_SCALE)"; cat "$home/events"; exit 1
 fi
 words=$(grep "^failed	.*	$home/files/three.txt	" "$home/events" | cut -f5)
 # check_words WHAT WORDS: the plain words (before the redacted technical
@@ -128,7 +128,7 @@ check_words "the failed row" "$words"
 open_editor
 click_editor $test_xy
 if ! wait_until_quiet 20 grep -q "^probe" "$home/events"; then
-  echo "FAIL: Test connection gave no answer within 20 s"; exit 1
+  echo "FAIL: Test connection gave no answer in time (a bound of 20 s x WAIT_SCALE)"; exit 1
 fi
 check_words "Test connection" "$(grep "^probe" "$home/events" | head -1 | cut -f2)"
 import -window "$editor" "$out/unreach-test-connection.png"

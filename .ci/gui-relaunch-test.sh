@@ -20,7 +20,7 @@ printf 'second' >"$home/files/second.txt"
 for run in first second; do
   start_app "$home" "$out/relaunch-$run.log" -- "$home/files/$run.txt"
   if ! wait_until_quiet 30 grep -q "^done	.*	$home/files/$run.txt	" "$home/events"; then
-    echo "FAIL: launch '$run' in the same HOME did not upload $run.txt within 30 s"
+    echo "FAIL: launch '$run' in the same HOME did not upload $run.txt in time (a bound of 30 s x WAIT_SCALE)"
     grep -i "could not open\|belongs to" "$out/relaunch-$run.log" || tail -20 "$out/relaunch-$run.log"
     import -window "$win" "$out/relaunch-$run.png" || true
     exit 1

@@ -26,19 +26,19 @@ cleanup() { kill $app 2>/dev/null || true; wait $app 2>/dev/null || true; rm -rf
 trap cleanup EXIT
 
 win=""
-for _ in $(seq 1 300); do   # up to 30 s: a cold Mesa start can be slow
+for _ in $(seq 1 $((300 * ${WAIT_SCALE:-6}))); do   # up to 30 s x WAIT_SCALE: a cold Mesa start can be slow
   win=$(xdotool search --onlyvisible --name '^CosDrop' 2>/dev/null | head -1 || true)
   [ -n "$win" ] && break
   kill -0 $app 2>/dev/null || { echo "FAIL: the app exited before showing a window"; cat "$log"; exit 1; }
   sleep 0.1
 done
 if [ -z "$win" ]; then
-  echo "FAIL: no CosDrop window within 30 s"; cat "$log"; exit 1
+  echo "FAIL: no CosDrop window in time (a bound of 30 s x WAIT_SCALE)"; cat "$log"; exit 1
 fi
 # Let the first frames paint: wait until the window is not one colour, bounded.
 shot="$out/gui-smoke.png"
 colours=0
-for _ in $(seq 1 50); do
+for _ in $(seq 1 $((50 * ${WAIT_SCALE:-6}))); do
   import -window "$win" "$shot" 2>/dev/null || true
   colours=$(convert "$shot" -format '%k' info: 2>/dev/null || echo 0)
   [ "$colours" -gt 1 ] && break

@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- sniwatch"; cat "$out/sniwatch.log"; echo "--- app"; cat "$out/app.log"; exit 1; }
 waitlog() { # waitlog PATTERN SECONDS: bounded wait for the watcher to print PATTERN
-  for _ in $(seq 1 $(($2 * 10))); do grep -q "$1" "$out/sniwatch.log" && return 0; sleep 0.1; done
+  for _ in $(seq 1 $(($2 * 10 * ${WAIT_SCALE:-6}))); do grep -q "$1" "$out/sniwatch.log" && return 0; sleep 0.1; done
   return 1
 }
 visible() { xdotool search --onlyvisible --name '^CosDrop' 2>/dev/null | head -1 || true; }
@@ -39,7 +39,7 @@ HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" 
   XDG_STATE_HOME="$home/.local/state" XDG_CACHE_HOME="$home/.cache" \
   "$bin" --background >"$out/app.log" 2>&1 &
 app=$!
-waitlog '^registered' 30 || fail "cosdrop --background registered no tray icon within 30 s"
+waitlog '^registered' 30 || fail "cosdrop --background registered no tray icon in time (a bound of 30 s x WAIT_SCALE)"
 echo menu >&3
 waitlog '^menu:' 10 || fail "the tray menu could not be read"
 menu=$(grep '^menu:' "$out/sniwatch.log" | tail -1)
@@ -49,11 +49,11 @@ done
 [ -z "$(visible)" ] || fail "cosdrop --background showed its window although the tray is there"
 echo "click Show window" >&3
 win=""
-for _ in $(seq 1 100); do win=$(visible); [ -n "$win" ] && break; sleep 0.1; done
-[ -n "$win" ] || fail "the tray's Show window did not show the window within 10 s"
+for _ in $(seq 1 $((100 * ${WAIT_SCALE:-6}))); do win=$(visible); [ -n "$win" ] && break; sleep 0.1; done
+[ -n "$win" ] || fail "the tray's Show window did not show the window in time (a bound of 10 s x WAIT_SCALE)"
 echo "click Quit" >&3
-for _ in $(seq 1 150); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$app" 2>/dev/null; then fail "the tray's Quit did not end the app within 15 s"; fi
+for _ in $(seq 1 $((150 * ${WAIT_SCALE:-6}))); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$app" 2>/dev/null; then fail "the tray's Quit did not end the app in time (a bound of 15 s x WAIT_SCALE)"; fi
 wait "$app" || fail "the app exited with status $? after Quit"
 app=""
 if grep -q 'Error in Fyne call thread' "$out/app.log"; then fail "Fyne logged a call from the wrong goroutine"; fi

@@ -10,11 +10,11 @@ Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$fdfile" 2>/de
 xpid=$!
 trap 'kill $xpid 2>/dev/null || true; rm -f "$fdfile"' EXIT
 # Xvfb writes the display number once it accepts connections.
-for _ in $(seq 1 100); do
+for _ in $(seq 1 $((100 * ${WAIT_SCALE:-6}))); do
   [ -s "$fdfile" ] && break
   kill -0 $xpid 2>/dev/null || { echo "Xvfb failed to start" >&2; exit 1; }
   sleep 0.1
 done
-[ -s "$fdfile" ] || { echo "Xvfb did not report a display within 10 s" >&2; exit 1; }
+[ -s "$fdfile" ] || { echo "Xvfb did not report a display in time" >&2; exit 1; }
 export DISPLAY=":$(tr -d '[:space:]' <"$fdfile")"
 "$@"
