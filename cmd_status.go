@@ -61,7 +61,10 @@ func runStatus(args []string) int {
 				continue
 			}
 			state := tr(string(s.State))
-			if s.State == uploader.Done && !s.Verified {
+			switch {
+			case s.Note.Code == uploader.NoteDeleted:
+				state = tr("deleted from COS")
+			case s.State == uploader.Done && !s.Verified:
 				state = tr("done, NOT verified")
 			}
 			line := fmt.Sprintf("  %-10s %s %10s  %s -> %s", state, pctCell(s), humanBytes(s.Size), safe(s.Path), safe(s.Key))

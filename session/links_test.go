@@ -352,7 +352,13 @@ func TestLinkOnlyWhenVerified(t *testing.T) {
 		ok bool
 	}{
 		{uploader.Snapshot{State: uploader.Done, Verified: true, Key: "k"}, true},
-		{uploader.Snapshot{State: uploader.Skipped, Key: "k"}, true},
+		{uploader.Snapshot{State: uploader.Skipped, Key: "k", Note: uploader.Note{Code: uploader.NoteSkippedIdentical}}, true},
+		// Issue 21, finding 2: an excluded entry has no object (its link
+		// was the bucket's root); finding 3: an object deleted by Undo is
+		// gone (its share link answered 404).
+		{uploader.Snapshot{State: uploader.Skipped, Note: uploader.Note{Code: uploader.NoteExcluded}}, false},
+		{uploader.Snapshot{State: uploader.Skipped, Key: "k"}, false},
+		{uploader.Snapshot{State: uploader.Done, Verified: true, Key: "k", Note: uploader.Note{Code: uploader.NoteDeleted}}, false},
 		{uploader.Snapshot{State: uploader.Done, Key: "k", Note: uploader.Note{Code: uploader.NoteCompletedUnverified}}, false},
 		{uploader.Snapshot{State: uploader.Skipped, Key: "k", Note: uploader.Note{Code: uploader.NoteSkippedUncompared}}, false},
 		{uploader.Snapshot{State: uploader.Uploading, Key: "k"}, false},

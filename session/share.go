@@ -220,14 +220,22 @@ func presign(bucketURL, key string, c auth.Credentials, now time.Time, life time
 // verified upload, or an identical one it skipped) gets a link.
 func Linkable(s uploader.Snapshot) (bool, string) {
 	switch {
+	case s.Note.Code == uploader.NoteDeleted:
+		return false, T("No link: the object was deleted from COS.")
 	case s.State == uploader.Done && s.Verified:
 		return true, ""
-	case s.State == uploader.Skipped && s.Note.Code != uploader.NoteSkippedUncompared:
+	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteSkippedIdentical:
+		// COS already held these very bytes: the object is the file.
 		return true, ""
 	case s.State == uploader.Done:
 		return false, T("No link: the upload finished, but COS's copy could not be checked against the file (these credentials may not read it), so CosDrop does not hand out a link to it.")
-	case s.State == uploader.Skipped:
+	case s.State == uploader.Skipped && s.Note.Code == uploader.NoteSkippedUncompared:
 		return false, T("No link: an object was already there and could not be compared with the file.")
+	case s.State == uploader.Skipped:
+		// Excluded by a rule, not a file, an empty folder, a temporary
+		// name: nothing was uploaded, so a link would name the bucket's
+		// root or someone else's object.
+		return false, T("No link: this entry was not uploaded.")
 	}
 	return false, T("No link yet: the file is not uploaded and checked.")
 }

@@ -39,9 +39,10 @@ func newLinkButton(a rowActions, act func(func(uploader.TaskID)) func()) *tipBut
 	return b
 }
 
-// showLinkButton shows the row's link button when s's object is verified.
+// showLinkButton shows the row's link button when s's object may be
+// linked (cosession.Linkable: verified and still on COS).
 func showLinkButton(b *tipButton, s uploader.Snapshot) {
-	if s.State == uploader.Done && s.Verified {
+	if ok, _ := cosession.Linkable(s); ok {
 		b.Show()
 	} else {
 		b.Hide()
@@ -95,17 +96,17 @@ func (w *mainWindow) copyLink(id uploader.TaskID) {
 }
 
 // copyLinks copies the links of snaps, one per line, leaving out the
-// tasks without one (not finished, or not verified) and saying how many.
+// tasks without one and saying how many finished files have none (not
+// verified). Entries that were never uploaded (excluded, not a file,
+// deleted since) are left out without a word: they are not files the
+// user expects a link for.
 func (w *mainWindow) copyLinks(snaps []uploader.Snapshot) {
 	var links []string
 	left := 0
 	for _, s := range snaps {
-		if s.State != uploader.Done && s.State != uploader.Skipped {
-			continue
-		}
 		if l, _ := w.linkOf(s); l != "" {
 			links = append(links, l)
-		} else {
+		} else if unverifiedCopy(s) {
 			left++
 		}
 	}
@@ -119,6 +120,18 @@ func (w *mainWindow) copyLinks(snaps []uploader.Snapshot) {
 		return
 	}
 	w.flash(T("{{.Count}} links copied", map[string]any{"Count": len(links)}))
+}
+
+// unverifiedCopy reports whether COS holds s's object but CosDrop could not
+// check it against the file, so it gets no link.
+func unverifiedCopy(s uploader.Snapshot) bool {
+	switch {
+	case s.Note.Code == uploader.NoteDeleted:
+		return false
+	case s.State == uploader.Done:
+		return !s.Verified
+	}
+	return s.State == uploader.Skipped && s.Note.Code == uploader.NoteSkippedUncompared
 }
 
 // batchSnaps is every task of a drop, in order.

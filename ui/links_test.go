@@ -248,3 +248,45 @@ func TestProfileEditorKeepsLinkTemplate(t *testing.T) {
 		t.Errorf("bad template: %v, problem %q", err, e.problem.Text)
 	}
 }
+
+// Issue 21, findings 2 and 3: only a verified upload still on COS offers
+// a link. An excluded entry (its "link" was the bucket's root) and an
+// object deleted by Undo (its share link answered 404) offer none: no
+// button, disabled menu items, nothing copied for the drop, and the row
+// says the object was deleted.
+func TestNoLinkForExcludedOrDeletedRows(t *testing.T) {
+	e := newScriptEngine()
+	w := linkWindow(t, scriptSession(e))
+	e.Add("/tmp/kept.jpg", "/tmp/.DS_Store", "/tmp/undone.jpg")
+	e.set(1, func(s *uploader.Snapshot) { s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "kept.jpg" })
+	e.set(2, func(s *uploader.Snapshot) {
+		s.State, s.Key, s.Note = uploader.Skipped, "", uploader.Note{Code: uploader.NoteExcluded}
+	})
+	e.set(3, func(s *uploader.Snapshot) {
+		s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "undone.jpg"
+		s.Note = uploader.Note{Code: uploader.NoteDeleted}
+	})
+	w.tick()
+	w.tick()
+	for _, id := range []uploader.TaskID{2, 3} {
+		row := w.queue.rowFor(id)
+		if row == nil || row.linkB.Visible() {
+			t.Fatalf("row %d offers Copy link", id)
+		}
+		s, _ := w.model.get(id)
+		if link, why := w.linkOf(s); link != "" || why == "" {
+			t.Errorf("row %d: link %q, reason %q", id, link, why)
+		}
+	}
+	if s, _ := w.model.get(3); taskStateText(s) != "Deleted from COS" {
+		t.Errorf("deleted row says %q", taskStateText(s))
+	}
+	w.copyLinks(w.batchSnaps(1))
+	lines := strings.Split(clip(w), "\n")
+	if len(lines) != 1 || !strings.HasSuffix(lines[0], "/kept.jpg") {
+		t.Errorf("links of the drop: %q", lines)
+	}
+	if strings.Contains(w.status.busy.Text, "no link") {
+		t.Errorf("status counts entries that were never uploads: %q", w.status.busy.Text)
+	}
+}

@@ -19,10 +19,12 @@ import (
 // taskStateText is the state column's words: stateText, except that a
 // done task says whether its copy was verified.
 func taskStateText(s uploader.Snapshot) string {
-	if s.State != uploader.Done {
+	switch {
+	case s.State != uploader.Done:
 		return snapStateText(s) // "Excluded by a rule" (rules.go)
-	}
-	if s.Verified {
+	case s.Note.Code == uploader.NoteDeleted:
+		return T("Deleted from COS") // undone from History: no longer there
+	case s.Verified:
 		return T("Verified")
 	}
 	return T("NOT verified")
