@@ -258,7 +258,9 @@ func TestNoLinkForExcludedOrDeletedRows(t *testing.T) {
 	e := newScriptEngine()
 	w := linkWindow(t, scriptSession(e))
 	e.Add("/tmp/kept.jpg", "/tmp/.DS_Store", "/tmp/undone.jpg")
-	e.set(1, func(s *uploader.Snapshot) { s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "kept.jpg" })
+	e.set(1, func(s *uploader.Snapshot) {
+		s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "kept.jpg"
+	})
 	e.set(2, func(s *uploader.Snapshot) {
 		s.State, s.Key, s.Note = uploader.Skipped, "", uploader.Note{Code: uploader.NoteExcluded}
 	})
