@@ -53,7 +53,7 @@ func runStatus(args []string) int {
 		}
 		sort.Slice(snaps, func(i, j int) bool { return snaps[i].ID < snaps[j].ID })
 		if !*asJSON {
-			fmt.Printf("%s (%d %s)\n", safe(dir), len(snaps), tr("tasks"))
+			fmt.Printf("%s (%s)\n", safe(dir), trN("{{.Count}} tasks", len(snaps)))
 		}
 		for _, s := range snaps {
 			if *asJSON {

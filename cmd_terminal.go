@@ -90,10 +90,10 @@ func leftOut(s uploader.Snapshot) bool {
 func leftOutSummary(notFiles, empty int) string {
 	var parts []string
 	if notFiles > 0 {
-		parts = append(parts, fmt.Sprintf(tr("%d entries were left out because they are not files (links to folders, pipes, devices, sockets)."), notFiles))
+		parts = append(parts, trN("{{.Count}} entries were left out because they are not files (links to folders, pipes, devices, sockets).", notFiles))
 	}
 	if empty > 0 {
-		parts = append(parts, fmt.Sprintf(tr("%d folders held no files."), empty))
+		parts = append(parts, trN("{{.Count}} folders held no files.", empty))
 	}
 	return strings.Join(parts, " ")
 }

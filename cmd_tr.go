@@ -11,6 +11,10 @@ import (
 // without the window compiled in.
 func tr(s string) string { return session.T(s) }
 
+// trN translates a counted CLI string ({{.Count}} is n) with the plural
+// form the user's language gives n (session.TN).
+func trN(s string, n int) string { return session.TN(s, n) }
+
 // closeAll runs closers in order and joins their errors.
 func closeAll(cs []func() error) error {
 	var errs []error

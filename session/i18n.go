@@ -17,23 +17,29 @@ import (
 // data (a map[string]any, at most one).
 type Translator func(s string, data ...any) string
 
+// PluralTranslator renders a counted message in the user's language: the
+// catalogue's form for count ("one", "other", …, by the language's plural
+// rules), its placeholders filled from data or, without data, {{.Count}}.
+type PluralTranslator func(s string, count int, data ...any) string
+
 var (
-	trMu     sync.RWMutex
-	override Translator // set by the window: one language per process
+	trMu      sync.RWMutex
+	override  Translator       // set by the window: one language per process
+	overrideN PluralTranslator // the window's counted form of override
 
 	catalogueOnce sync.Once
 	bundle        *i18n.Bundle
 	localizer     *i18n.Localizer
 )
 
-// SetTranslator makes T use tr instead of the session's own catalogue.
-// The window passes Fyne's lang.L, which reads the very same files, so the
-// window's own words and the session's explanations can never be in two
-// languages; nil restores the session's own catalogue. The command line
-// never calls it.
-func SetTranslator(tr Translator) {
+// SetTranslator makes T and TN use tr and n instead of the session's own
+// catalogue. The window passes Fyne's lang.L and lang.N, which read the
+// very same files, so the window's own words and the session's
+// explanations can never be in two languages; nil restores the session's
+// own catalogue. The command line never calls it.
+func SetTranslator(tr Translator, n PluralTranslator) {
 	trMu.Lock()
-	override = tr
+	override, overrideN = tr, n
 	trMu.Unlock()
 }
 
@@ -56,6 +62,32 @@ func T(s string, data ...any) string {
 	out, err := localizer.Localize(&i18n.LocalizeConfig{
 		DefaultMessage: &i18n.Message{ID: s, Other: s},
 		TemplateData:   d,
+	})
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// TN translates a counted message: s is its English "other" form (the
+// catalogue's key), and the catalogue holds the form for each plural
+// category, so English says "1 upload" and "2 uploads" while Chinese has
+// one form. Without data, {{.Count}} is count.
+func TN(s string, count int, data ...any) string {
+	if len(data) == 0 {
+		data = []any{map[string]any{"Count": count}}
+	}
+	trMu.RLock()
+	o := overrideN
+	trMu.RUnlock()
+	if o != nil {
+		return o(s, count, data...)
+	}
+	catalogueOnce.Do(loadCatalogue)
+	out, err := localizer.Localize(&i18n.LocalizeConfig{
+		DefaultMessage: &i18n.Message{ID: s, Other: s},
+		PluralCount:    count,
+		TemplateData:   data[0],
 	})
 	if err != nil {
 		return s

@@ -1,98 +1,56 @@
 package session
 
 import (
-	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
+
+	"cosdrop/internal/i18ncheck"
 )
 
-// sessionStrings returns every literal passed to T in the package's
-// non-test files, plus the sentence tables (passed to T through maps).
-func sessionStrings(t *testing.T) []string {
+// sessionStrings returns every message the session layer words: the
+// literals passed to T and TN in the package's non-test files, plus the
+// sentence tables (passed to T through maps).
+func sessionStrings(t *testing.T) []i18ncheck.Message {
 	t.Helper()
-	fset := token.NewFileSet()
-	files, _ := filepath.Glob("*.go")
-	var out []string
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
+	out, err := i18ncheck.Literals(".", i18ncheck.Funcs{"T": {Arg: 0}, "TN": {Arg: 0, Plural: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(where string, texts ...string) {
+		for _, v := range texts {
+			out = append(out, i18ncheck.Message{Text: v, Where: where})
 		}
-		af, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(af, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) == 0 {
-				return true
-			}
-			if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "T" {
-				return true
-			}
-			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				s, _ := strconv.Unquote(lit.Value)
-				out = append(out, s)
-			}
-			return true
-		})
 	}
 	for _, v := range explanations {
-		out = append(out, v)
+		add("explanations", v)
 	}
 	for _, v := range partyWords {
-		out = append(out, v)
+		add("partyWords", v)
 	}
 	for _, v := range serverWords {
-		out = append(out, v)
+		add("serverWords", v)
 	}
 	for _, v := range noteWords {
-		out = append(out, v)
+		add("noteWords", v)
 	}
 	return out
 }
 
-func loadFile(t *testing.T, name string) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
+// Every string the session layer words is in the English and Chinese
+// catalogues, with the same placeholders and, when counted, its plural
+// forms.
+func TestEverySessionStringTranslated(t *testing.T) {
+	en, err := i18ncheck.Catalogue(filepath.Join("..", "assets", "translations", "*.en.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s: %v", name, err)
+	zh, err := i18ncheck.Catalogue(filepath.Join("..", "assets", "translations", "*.zh_Hans.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return m
-}
-
-var placeholderRE = regexp.MustCompile(`\{\{\.[A-Za-z_]+\}\}`)
-
-// Every string the session layer words is in session.en.json and
-// session.zh_Hans.json, with the same placeholders.
-func TestEverySessionStringTranslated(t *testing.T) {
-	en, zh := loadFile(t, "session.en.json"), loadFile(t, "session.zh_Hans.json")
-	for _, s := range sessionStrings(t) {
-		if _, ok := en[s]; !ok {
-			t.Errorf("session.en.json lacks %q", s)
-		}
-		z := zh[s]
-		if z == "" {
-			t.Errorf("session.zh_Hans.json lacks %q", s)
-			continue
-		}
-		want, got := placeholderRE.FindAllString(s, -1), placeholderRE.FindAllString(z, -1)
-		slices.Sort(want)
-		slices.Sort(got)
-		if !slices.Equal(want, got) {
-			t.Errorf("%q: placeholders %v in Chinese, want %v", s, got, want)
-		}
+	for _, p := range i18ncheck.Problems(sessionStrings(t), en, zh) {
+		t.Error(p)
 	}
 }
 

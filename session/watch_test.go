@@ -2,41 +2,39 @@ package session
 
 import (
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
+	"cosdrop/internal/i18ncheck"
 	"cosdrop/watch"
 )
 
 // Every watch decision code has words in English and Chinese
 // (watch.<lang>.json), with the same placeholders.
 func TestWatchWordsTranslated(t *testing.T) {
-	en, zh := loadFile(t, "watch.en.json"), loadFile(t, "watch.zh_Hans.json")
 	codes := []watch.Code{watch.Waiting, watch.Temporary, watch.Excluded, watch.StillOpen, watch.Gone, watch.Uploaded, watch.UploadedUnverified,
 		watch.Identical, watch.Exists, watch.Unchanged, watch.Failed, watch.EventsLost, watch.FolderError}
 	if len(watchWords) != len(codes) {
 		t.Errorf("%d worded codes, %d codes", len(watchWords), len(codes))
 	}
-	all := []string{watchNoFolder, watchUnknownError, watchSameName}
+	all := []i18ncheck.Message{{Text: watchNoFolder}, {Text: watchUnknownError}, {Text: watchSameName}}
 	for _, c := range codes {
 		s, ok := watchWords[c]
 		if !ok {
 			t.Errorf("code %s has no words", c)
 		}
-		all = append(all, s)
+		all = append(all, i18ncheck.Message{Text: s, Where: "watchWords[" + string(c) + "]"})
 	}
-	for _, s := range all {
-		if en[s] != s {
-			t.Errorf("watch.en.json lacks %q", s)
-		}
-		z := zh[s]
-		want, got := placeholderRE.FindAllString(s, -1), placeholderRE.FindAllString(z, -1)
-		slices.Sort(want)
-		slices.Sort(got)
-		if z == "" || z == s || !slices.Equal(want, got) {
-			t.Errorf("watch.zh_Hans.json: %q -> %q", s, z)
-		}
+	en, err := i18ncheck.Catalogue(filepath.Join("..", "assets", "translations", "watch.en.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh, err := i18ncheck.Catalogue(filepath.Join("..", "assets", "translations", "watch.zh_Hans.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range i18ncheck.Problems(all, en, zh) {
+		t.Error(p)
 	}
 }
 

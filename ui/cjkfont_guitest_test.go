@@ -3,15 +3,15 @@
 package ui
 
 import (
-	"encoding/json"
 	"io"
 	"log"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/fontscan"
+
+	"cosdrop/internal/i18ncheck"
 )
 
 // Finding 10 (issue #12): with no CJK font on the system, every Chinese
@@ -25,17 +25,15 @@ import (
 // Run by `make gui-test` (tag guitest), where the font package is
 // installed; it fails, naming the package to install, where it is not.
 func TestChineseGlyphsCovered(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "assets", "translations", "ui.zh_Hans.json"))
+	cat, err := i18ncheck.Catalogue(filepath.Join("..", "assets", "translations", "*.zh_Hans.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cat map[string]string
-	if err := json.Unmarshal(b, &cat); err != nil {
-		t.Fatal(err)
-	}
 	text := "报告 2024.txt 季度报表（最终版）.xlsx 照片_海边.jpg 沙盒"
-	for _, v := range cat {
-		text += v
+	for _, e := range cat {
+		for _, v := range e.Forms {
+			text += v
+		}
 	}
 	fm := fontscan.NewFontMap(log.New(io.Discard, "", 0))
 	if err := fm.UseSystemFonts(t.TempDir()); err != nil {

@@ -68,7 +68,7 @@ func (w *mainWindow) showConflict(cs []uploader.Conflict, answer chan<- uploader
 		}
 		names = append(names, c.Key)
 	}
-	msg := widget.NewLabel(T("{{.Count}} files already exist in the bucket:", map[string]any{"Count": len(cs)}) +
+	msg := widget.NewLabel(N("{{.Count}} files already exist in the bucket:", len(cs)) +
 		"\n" + strings.Join(names, "\n"))
 	msg.Wrapping = fyne.TextWrapWord
 	choice := widget.NewRadioGroup(conflictChoices(), nil)

@@ -237,11 +237,7 @@ func (c *fileChecklist) set(i int, on bool) {
 
 // refreshButton names how many files the button adds.
 func (c *fileChecklist) refreshButton() {
-	if c.count == 1 {
-		c.add.SetText(T("Add 1 file"))
-	} else {
-		c.add.SetText(T("Add {{.Count}} files", map[string]any{"Count": c.count}))
-	}
+	c.add.SetText(N("Add {{.Count}} files", c.count))
 	if c.count == 0 {
 		c.add.Disable()
 	} else {

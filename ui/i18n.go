@@ -20,9 +20,20 @@ func init() {
 	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
 		fyne.LogError("load translations", err)
 	}
-	cosession.SetTranslator(T)
+	cosession.SetTranslator(T, N)
 }
 
 // T translates a user-visible string (English source text as the key) into
 // the OS language. data fills {{.Name}} style placeholders.
 func T(s string, data ...any) string { return lang.L(s, data...) }
+
+// N translates a counted message: s is the English "other" form (the
+// catalogue's key, whose entry holds a form per plural category), so
+// English says "1 upload" and "2 uploads". Without data, {{.Count}} is
+// count.
+func N(s string, count int, data ...any) string {
+	if len(data) == 0 {
+		data = []any{map[string]any{"Count": count}}
+	}
+	return lang.N(s, count, data...)
+}

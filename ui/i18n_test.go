@@ -1,94 +1,61 @@
 package ui
 
 import (
-	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
+
+	"cosdrop/internal/i18ncheck"
 )
 
-// sourceStrings returns every literal passed to T in the package's
-// non-test files, plus the explanation texts (passed to T through a map).
-func sourceStrings(t *testing.T) []string {
+// sourceStrings returns every message the window words: the literals
+// passed to T and N in the package's non-test files, plus the explanation
+// texts (passed to T through a map).
+func sourceStrings(t *testing.T) []i18ncheck.Message {
 	t.Helper()
-	fset := token.NewFileSet()
-	files, _ := filepath.Glob("*.go")
-	var out []string
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		af, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(af, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) == 0 {
-				return true
-			}
-			if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "T" {
-				return true
-			}
-			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-				s, _ := strconv.Unquote(lit.Value)
-				out = append(out, s)
-			}
-			return true
-		})
+	out, err := i18ncheck.Literals(".", i18ncheck.Funcs{"T": {Arg: 0}, "N": {Arg: 0, Plural: true}})
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, v := range explanations {
-		out = append(out, v)
+		out = append(out, i18ncheck.Message{Text: v, Where: "explanations"})
 	}
 	return out
 }
 
-func loadCatalogue(t *testing.T, name string) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "assets", "translations", name))
+// Every string the window shows is in both catalogues, with the same
+// placeholders and, when counted, its plural forms; none is a key
+// go-i18n reserves.
+func TestEveryStringTranslated(t *testing.T) {
+	en, err := i18ncheck.Catalogue(filepath.Join("..", "assets", "translations", "*.en.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s: %v", name, err)
+	zh, err := i18ncheck.Catalogue(filepath.Join("..", "assets", "translations", "*.zh_Hans.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return m
+	for _, p := range i18ncheck.Problems(sourceStrings(t), en, zh) {
+		t.Error(p)
+	}
 }
 
-var placeholderRE = regexp.MustCompile(`\{\{\.[A-Za-z]+\}\}`)
-
-// Every string the window shows is in both catalogues, with the same
-// placeholders, and none is a key go-i18n reserves.
-func TestEveryStringTranslated(t *testing.T) {
-	en, zh := loadCatalogue(t, "ui.en.json"), loadCatalogue(t, "ui.zh_Hans.json")
-	reserved := []string{"id", "description", "hash", "leftdelim", "rightdelim", "zero", "one", "two", "few", "many", "other", "translation"}
-	for _, s := range sourceStrings(t) {
-		if _, ok := en[s]; !ok {
-			t.Errorf("ui.en.json lacks %q", s)
-		}
-		z, ok := zh[s]
-		if !ok || z == "" {
-			t.Errorf("ui.zh_Hans.json lacks %q", s)
-			continue
-		}
-		want, got := placeholderRE.FindAllString(s, -1), placeholderRE.FindAllString(z, -1)
-		slices.Sort(want)
-		slices.Sort(got)
-		if !slices.Equal(want, got) {
-			t.Errorf("%q: placeholders %v in Chinese, want %v", s, got, want)
-		}
-		if slices.Contains(reserved, strings.ToLower(s)) {
-			t.Errorf("%q is a reserved go-i18n key", s)
-		}
+// Counted words agree with their count in English and read naturally in
+// Chinese (issue 21, finding 8: "1 uploads are still running").
+func TestPlurals(t *testing.T) {
+	if got := workText(1, 0); got != "1 upload is still running." {
+		t.Errorf("one upload: %q", got)
+	}
+	if got := workText(2, 0); got != "2 uploads are still running." {
+		t.Errorf("two uploads: %q", got)
+	}
+	if got := N("looking through {{.Count}} folders…", 1); got != "looking through 1 folder…" {
+		t.Errorf("one folder: %q", got)
+	}
+	setLocale("zh_CN.UTF-8")
+	defer setLocale("en_US.UTF-8")
+	if got := workText(1, 0); got != "仍有 1 个上传在进行。" {
+		t.Errorf("one upload in Chinese: %q", got)
 	}
 }
 

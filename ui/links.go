@@ -116,10 +116,10 @@ func (w *mainWindow) copyLinks(snaps []uploader.Snapshot) {
 	}
 	w.copyText(strings.Join(links, "\n"))
 	if left > 0 {
-		w.flash(T("{{.Count}} links copied; {{.Left}} files have no link (not verified)", map[string]any{"Count": len(links), "Left": left}))
+		w.flash(N("{{.Count}} links copied", len(links)) + " · " + N("{{.Count}} files have no link (not verified)", left))
 		return
 	}
-	w.flash(T("{{.Count}} links copied", map[string]any{"Count": len(links)}))
+	w.flash(N("{{.Count}} links copied", len(links)))
 }
 
 // unverifiedCopy reports whether COS holds s's object but CosDrop could not

@@ -29,6 +29,6 @@ func (w *mainWindow) notify(u update) {
 		w.app.SendNotification(fyne.NewNotification(T("Upload failed"), body))
 	case n > 1:
 		w.app.SendNotification(fyne.NewNotification(T("Uploads failed"),
-			T("{{.Count}} files could not be uploaded. Open CosDrop to see why.", map[string]any{"Count": n})))
+			N("{{.Count}} files could not be uploaded. Open CosDrop to see why.", n)))
 	}
 }

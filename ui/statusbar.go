@@ -51,7 +51,7 @@ func summaryText(t uploader.Totals) string {
 		text += " · " + T("{{.Count}} canceled", map[string]any{"Count": t.Canceled})
 	}
 	if t.Scanning > 0 {
-		text += " · " + T("looking through {{.Count}} folders…", map[string]any{"Count": t.Scanning})
+		text += " · " + N("looking through {{.Count}} folders…", t.Scanning)
 	}
 	return text
 }

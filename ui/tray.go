@@ -250,7 +250,7 @@ func trayStatus(t uploader.Totals, watching int) string {
 		text += " · " + T("{{.Count}} failed", map[string]any{"Count": t.Failed})
 	}
 	if watching > 0 {
-		text += " · " + T("watching {{.Count}} folders", map[string]any{"Count": watching})
+		text += " · " + N("watching {{.Count}} folders", watching)
 	}
 	return text
 }
@@ -323,11 +323,11 @@ func (b *background) askBackground(uploads, watching int) {
 func workText(uploads, watching int) string {
 	switch {
 	case uploads > 0 && watching > 0:
-		return T("{{.Count}} uploads are still running, and {{.Folders}} watch folders are on.", map[string]any{"Count": uploads, "Folders": watching})
+		return N("{{.Count}} uploads are still running, and watch folders are on ({{.Folders}}).", uploads, map[string]any{"Count": uploads, "Folders": watching})
 	case uploads > 0:
-		return T("{{.Count}} uploads are still running.", map[string]any{"Count": uploads})
+		return N("{{.Count}} uploads are still running.", uploads)
 	}
-	return T("{{.Folders}} watch folders are on: new files in them are uploaded only while CosDrop runs.", map[string]any{"Folders": watching})
+	return N("{{.Folders}} watch folders are on: new files in them are uploaded only while CosDrop runs.", watching, map[string]any{"Folders": watching})
 }
 
 // askNoTray is the close question where no tray can bring the window

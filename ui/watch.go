@@ -296,8 +296,8 @@ func (v *watchView) refresh() {
 	case len(st.folders) == 0:
 		v.status.SetText(T("Not watching: add a folder to start."))
 	default:
-		v.status.SetText(T("Watching {{.Count}} folder(s). Every decision is also recorded in {{.Path}}.",
-			map[string]any{"Count": len(st.folders), "Path": st.logPath}))
+		v.status.SetText(N("Watching {{.Count}} folders. Every decision is also recorded in {{.Path}}.",
+			len(st.folders), map[string]any{"Count": len(st.folders), "Path": st.logPath}))
 	}
 	v.recent = st.recent
 	v.log.Refresh()

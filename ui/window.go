@@ -278,7 +278,7 @@ func (w *mainWindow) apply(u update) {
 		w.historyReload()
 	}
 	if u.resumed > 0 {
-		w.showInfo(T("CosDrop carries on with {{.Count}} uploads that were unfinished when it last closed. Paused ones stay paused.", map[string]any{"Count": u.resumed}))
+		w.showInfo(N("CosDrop carries on with {{.Count}} uploads that were unfinished when it last closed. Paused ones stay paused.", u.resumed))
 	}
 }
 
