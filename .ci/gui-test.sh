@@ -69,11 +69,11 @@ wait_until 5 "the cancel question" changed_gt 60000
 xdotool key --window "$win" Escape
 wait_until 5 "the question to close" changed_lt 40000
 if grep -q "^canceled" "$home/events"; then echo "FAIL: Escape on the question canceled the upload"; exit 1; fi
-# Delete, Tab to "Cancel upload", Space: canceled.
+# Delete, Tab past "Keep uploading" and "Pause" to "Cancel upload", Space: canceled.
 mark
 xdotool key --window "$win" Delete
 wait_until 5 "the cancel question" changed_gt 60000
-xdotool key --window "$win" Tab Tab space
+xdotool key --window "$win" Tab Tab Tab space
 wait_until 10 "slow-1.bin to be canceled" grep -q "^canceled	.*	$home/files/slow-1.bin	" "$home/events"
 alive_and_clean "$out/keyboard.log" "keyboard"
 import -window "$win" "$out/keyboard.png"

@@ -1,14 +1,11 @@
 package ui
 
 import (
-	"path/filepath"
 	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
-
-	"cosdrop/uploader"
 )
 
 // shownDialog is what the window needs of a dialog to close it on Escape.
@@ -18,54 +15,78 @@ type shownDialog interface {
 	SetOnClosed(func())
 }
 
+// dialogStack is the dialogs open over the main window, newest last, with
+// the answer Enter chooses in each that has one.
+type dialogStack struct {
+	shown    []shownDialog
+	defaults map[shownDialog]func()
+}
+
+// open reports whether any dialog is open.
+func (s *dialogStack) open() bool { return len(s.shown) > 0 }
+
+// push adds d (its default answer onEnter, or nil) and forgets it when it
+// closes.
+func (s *dialogStack) push(d shownDialog, onEnter func()) {
+	s.shown = append(s.shown, d)
+	if onEnter != nil {
+		if s.defaults == nil {
+			s.defaults = map[shownDialog]func(){}
+		}
+		s.defaults[d] = onEnter
+	}
+	d.SetOnClosed(func() {
+		if i := slices.Index(s.shown, d); i >= 0 {
+			s.shown = slices.Delete(s.shown, i, i+1)
+		}
+		delete(s.defaults, d)
+	})
+}
+
+// contains reports whether d is still open.
+func (s *dialogStack) contains(d shownDialog) bool { return slices.Contains(s.shown, d) }
+
+// closeTop hides the newest dialog; it reports whether there was one.
+func (s *dialogStack) closeTop() bool {
+	if len(s.shown) == 0 {
+		return false
+	}
+	s.shown[len(s.shown)-1].Hide()
+	return true
+}
+
+// chooseDefault answers the newest dialog with its default, if it has one
+// (Fyne 2.7's dialogs leave Enter unanswered when no button has focus).
+func (s *dialogStack) chooseDefault() {
+	if len(s.shown) == 0 {
+		return
+	}
+	if f := s.defaults[s.shown[len(s.shown)-1]]; f != nil {
+		f()
+	}
+}
+
 // present shows d over the main window and remembers it, so Escape closes
 // the top one (Fyne 2.7's dialogs ignore Escape), and takes the keyboard
 // focus off the list: Space, Enter and Delete must not act on a row
 // behind a dialog.
-func (w *mainWindow) present(d shownDialog) {
-	w.dialogs = append(w.dialogs, d)
-	d.SetOnClosed(func() {
-		if i := slices.Index(w.dialogs, d); i >= 0 {
-			w.dialogs = slices.Delete(w.dialogs, i, i+1)
-		}
-	})
+func (w *mainWindow) present(d shownDialog) { w.presentDefault(d, nil) }
+
+// presentDefault is present for a dialog whose highlighted answer Enter
+// chooses: onEnter runs it (and hides the dialog).
+func (w *mainWindow) presentDefault(d shownDialog, onEnter func()) {
+	w.dialogs.push(d, onEnter)
 	w.win.Canvas().Unfocus()
 	d.Show()
 }
 
 // closeTopDialog hides the newest open dialog (Escape), as its Cancel or
 // Close button would. It reports whether there was one.
-func (w *mainWindow) closeTopDialog() bool {
-	if len(w.dialogs) == 0 {
-		return false
-	}
-	w.dialogs[len(w.dialogs)-1].Hide()
-	return true
-}
+func (w *mainWindow) closeTopDialog() bool { return w.dialogs.closeTop() }
 
 // showError shows err over the main window.
 func (w *mainWindow) showError(err error) {
 	w.present(dialog.NewError(err, w.win))
-}
-
-// confirmCancel asks before Delete cancels an upload: a key pressed by
-// mistake must not throw away a long upload.
-func (w *mainWindow) confirmCancel(id uploader.TaskID) {
-	s, ok := w.model.get(id)
-	if !ok || s.State.Final() {
-		return
-	}
-	d := dialog.NewConfirm(T("Cancel this upload?"),
-		T("Cancel the upload of {{.Name}}? The parts already sent are removed from the bucket.", map[string]any{"Name": filepath.Base(s.Path)}),
-		func(ok bool) {
-			if ok {
-				w.cancel(id)
-			}
-		}, w.win)
-	d.SetConfirmText(T("Cancel upload"))
-	d.SetDismissText(T("Keep uploading"))
-	d.SetConfirmImportance(widget.DangerImportance)
-	w.present(d)
 }
 
 // offerSetAside asks whether to move a profile's damaged upload list aside

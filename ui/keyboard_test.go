@@ -183,3 +183,33 @@ func TestAddFilesWithKeyboardOnly(t *testing.T) {
 		t.Fatal("Escape did not close the picker")
 	}
 }
+
+// Issue 21, finding 5: the row's ✕ cancels an upload that has sent
+// little at once, but asks before throwing away a large one, offering
+// Pause; Enter keeps it uploading.
+func TestCancelAsksBeforeThrowingWorkAway(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	e.Add("/tmp/small.bin", "/tmp/big.bin")
+	e.set(1, func(s *uploader.Snapshot) { s.State, s.Acked = uploader.Uploading, 100 })
+	e.set(2, func(s *uploader.Snapshot) {
+		s.State, s.Size, s.Acked, s.Speed = uploader.Uploading, 300<<20, 72<<20, 2<<20
+	})
+	w.tick()
+	w.cancel(1)
+	waitFor(t, w, "small.bin canceled", func() bool { return stateOf(e, 1) == uploader.Canceled })
+	if topDialogOpen(w) {
+		t.Fatal("a question for an upload that had sent 100 bytes")
+	}
+	w.cancel(2)
+	if !topDialogOpen(w) {
+		t.Fatal("the ✕ canceled 72 MiB of a 300 MiB upload without asking")
+	}
+	w.listKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if topDialogOpen(w) || stateOf(e, 2) != uploader.Uploading {
+		t.Fatalf("Enter: dialog open %v, big.bin %s; want closed and still uploading", topDialogOpen(w), stateOf(e, 2))
+	}
+	w.cancel(2)
+	test.Tap(findButton(t, w, "Pause"))
+	waitFor(t, w, "big.bin paused", func() bool { return stateOf(e, 2) == uploader.Paused })
+}

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
@@ -66,6 +65,7 @@ type background struct {
 	installed bool // the tray icon is up
 	hidden    bool // the window is hidden in the tray
 	told      bool // the "still running" notification was sent
+	question  *closeQuestion // the close question, while it is open (closeask.go)
 
 	menu                                           *fyne.Menu
 	status, show, pause, resume, loginOn, quitItem *fyne.MenuItem
@@ -201,6 +201,7 @@ func (b *background) fill(t uploader.Totals) bool {
 // rebuilds the native menu when the status changed, at most once a
 // second, and once more later so the last change is never left out.
 func (b *background) update(t uploader.Totals) {
+	b.refreshQuestion()
 	if !b.installed {
 		return
 	}
@@ -295,57 +296,6 @@ func (b *background) closeRequested() {
 			}
 		})
 	})
-}
-
-// askBackground offers to keep running in the tray, or to pause and quit.
-func (b *background) askBackground(uploads, watching int) {
-	msg := widget.NewLabel(workText(uploads, watching) + "\n\n" +
-		T("Keep CosDrop running in the background? It stays in the system tray and carries on; click its icon to bring the window back. Or pause and quit: unfinished uploads continue the next time CosDrop starts."))
-	msg.Wrapping = fyne.TextWrapWord
-	var d *dialog.CustomDialog
-	keep := widget.NewButton(T("Keep running in the background"), func() {
-		d.Hide()
-		b.hide()
-	})
-	keep.Importance = widget.HighImportance
-	quit := widget.NewButton(T("Pause and quit"), func() {
-		d.Hide()
-		b.w.quit()
-	})
-	cancel := widget.NewButton(T("Cancel"), func() { d.Hide() })
-	d = dialog.NewCustomWithoutButtons(T("Keep running in the background or quit?"), msg, b.w.win)
-	d.SetButtons([]fyne.CanvasObject{cancel, quit, keep})
-	d.Resize(fyne.NewSize(520, 240))
-	b.w.present(d)
-}
-
-// workText says what is still going on.
-func workText(uploads, watching int) string {
-	switch {
-	case uploads > 0 && watching > 0:
-		return N("{{.Count}} uploads are still running, and watch folders are on ({{.Folders}}).", uploads, map[string]any{"Count": uploads, "Folders": watching})
-	case uploads > 0:
-		return N("{{.Count}} uploads are still running.", uploads)
-	}
-	return N("{{.Folders}} watch folders are on: new files in them are uploaded only while CosDrop runs.", watching, map[string]any{"Folders": watching})
-}
-
-// askNoTray is the close question where no tray can bring the window
-// back: the window must not vanish into nothing, so it offers only to
-// pause and quit, and says why.
-func (b *background) askNoTray(uploads, watching int) {
-	msg := widget.NewLabel(workText(uploads, watching) + " " +
-		T("Pause them and quit? They continue the next time CosDrop starts.") + "\n\n" +
-		T("CosDrop cannot keep running in the background here: this desktop shows no system tray to bring the window back from. Leave the window open to keep uploading."))
-	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(T("Uploads are running"), T("Pause and quit"), T("Keep uploading"), msg,
-		func(quit bool) {
-			if quit {
-				b.w.quit()
-			}
-		}, b.w.win)
-	d.Resize(fyne.NewSize(520, 240))
-	b.w.present(d)
 }
 
 // hide puts the window away; the tray brings it back. The first time, a

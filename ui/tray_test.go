@@ -311,3 +311,38 @@ func TestTrayStatusText(t *testing.T) {
 		}
 	}
 }
+
+// Issue 21, finding 7: the close question follows the uploads while it is
+// open (it counted uploads that had just finished), Enter chooses its
+// highlighted answer, and when the last upload ends it closes itself and
+// quits, as the user asked.
+func TestCloseQuestionFollowsTheUploads(t *testing.T) {
+	e := newScriptEngine()
+	tw := newTrayWindow(t, e, false, Options{})
+	tw.bg.start()
+	e.Add("/d/a.txt", "/d/b.txt")
+	e.set(1, func(s *uploader.Snapshot) { s.State = uploader.Uploading })
+	e.set(2, func(s *uploader.Snapshot) { s.State = uploader.Uploading })
+	tw.tick()
+	tw.bg.closeRequested()
+	q := tw.bg.question
+	if q == nil || !strings.HasPrefix(q.label.Text, "2 uploads are still running.") {
+		t.Fatalf("question %+v", q)
+	}
+	tw.listKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if topDialogOpen(tw.mainWindow) || tw.quitting {
+		t.Fatal("Enter did not choose Keep uploading")
+	}
+	tw.bg.closeRequested()
+	q = tw.bg.question
+	e.set(1, func(s *uploader.Snapshot) { s.State, s.Verified = uploader.Done, true })
+	tw.tick()
+	if !strings.HasPrefix(q.label.Text, "1 upload is still running.") {
+		t.Errorf("after one finished: %q", q.label.Text)
+	}
+	e.set(2, func(s *uploader.Snapshot) { s.State, s.Verified = uploader.Done, true })
+	tw.tick()
+	if !tw.quitting || topDialogOpen(tw.mainWindow) {
+		t.Errorf("nothing left: quitting %v, question open %v", tw.quitting, topDialogOpen(tw.mainWindow))
+	}
+}

@@ -51,7 +51,7 @@ func TestWatchFoldersInWindow(t *testing.T) {
 		t.Errorf("uploaded as %q, want Screenshots/shot.png", up.Key)
 	}
 	v.refresh()
-	if !strings.Contains(v.status.Text, "Watching 1 folder(s)") {
+	if !strings.Contains(v.status.Text, "Watching 1 folder.") {
 		t.Errorf("status %q", v.status.Text)
 	}
 	if len(v.recent) == 0 || !strings.Contains(decisionLine(v.recent[0]), "uploaded and verified as Screenshots/shot.png") {
@@ -86,8 +86,8 @@ func TestWatchFoldersInWindow(t *testing.T) {
 	waitWatch(t, "the upload after resuming", func() bool { return decided(watch.Uploaded, late) })
 
 	w.showWatchFolders()
-	if len(w.dialogs) != 1 {
-		t.Errorf("%d dialogs open, want the watch dialog", len(w.dialogs))
+	if len(w.dialogs.shown) != 1 {
+		t.Errorf("%d dialogs open, want the watch dialog", len(w.dialogs.shown))
 	}
 	w.closeTopDialog()
 

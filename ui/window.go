@@ -57,7 +57,7 @@ type mainWindow struct {
 	rate     atomic.Int64
 	conflict conflictMemory
 	quitting bool
-	dialogs  []shownDialog // open dialogs over the main window, newest last
+	dialogs  dialogStack // open dialogs over the main window, newest last (dialogs.go)
 	// historyReload refreshes the open history window (nil when closed)
 	// when the queue's rows or the profile change.
 	historyReload func()
@@ -299,7 +299,10 @@ func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
 	if ev.Name == fyne.KeyEscape {
 		return w.closeTopDialog()
 	}
-	if len(w.dialogs) > 0 {
+	if w.dialogs.open() {
+		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+			w.dialogs.chooseDefault() // Enter picks the highlighted answer
+		}
 		return true // keys meant for a dialog never act on a row behind it
 	}
 	if w.queue.moveSelection(ev.Name) {
@@ -318,7 +321,7 @@ func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
 		if s.State.Final() {
 			w.remove(s.ID)
 		} else {
-			w.confirmCancel(s.ID)
+			w.askCancel(s.ID)
 		}
 		return true
 	case fyne.KeyReturn, fyne.KeyEnter:
@@ -341,7 +344,7 @@ func (w *mainWindow) toggle(id uploader.TaskID) {
 		w.call(func(e Engine) { e.Pause(id) })
 	}
 }
-func (w *mainWindow) cancel(id uploader.TaskID) { w.call(func(e Engine) { e.Cancel(id) }) }
+func (w *mainWindow) cancel(id uploader.TaskID) { w.requestCancel(id) } // cancelask.go
 func (w *mainWindow) retry(id uploader.TaskID)  { w.call(func(e Engine) { e.Retry(id) }) }
 func (w *mainWindow) remove(id uploader.TaskID) { w.call(func(e Engine) { e.Remove(id) }) }
 func (w *mainWindow) choose(id uploader.TaskID) {
