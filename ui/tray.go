@@ -62,9 +62,9 @@ type background struct {
 	// folders are running: work that keeps CosDrop alive in the tray.
 	Watching func() int
 
-	installed bool // the tray icon is up
-	hidden    bool // the window is hidden in the tray
-	told      bool // the "still running" notification was sent
+	installed bool           // the tray icon is up
+	hidden    bool           // the window is hidden in the tray
+	told      bool           // the "still running" notification was sent
 	question  *closeQuestion // the close question, while it is open (closeask.go)
 
 	menu                                           *fyne.Menu
