@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -340,6 +341,14 @@ func profileExport(args []string) int {
 	if pos[1] == "-" {
 		fmt.Print(sb.String())
 		return 0
+	}
+	if ext := filepath.Ext(pos[1]); !strings.EqualFold(ext, auth.ProfileFileExt) {
+		// The extension is what makes a double click import the file
+		// (issue 21, finding 1): marketing.json becomes marketing.cosdrop.
+		if strings.EqualFold(ext, ".json") {
+			pos[1] = strings.TrimSuffix(pos[1], ext)
+		}
+		pos[1] += auth.ProfileFileExt
 	}
 	// The export holds no secret, so ordinary permissions are right: the
 	// admin means to share it.

@@ -41,6 +41,24 @@ func ExportProfile(w io.Writer, p Profile) error {
 	return err
 }
 
+// ProfileFileExt is the extension of a profile file: desktops associate
+// it with CosDrop (a double click imports it), and export adds it.
+const ProfileFileExt = ".cosdrop"
+
+// IsProfileExport reports whether b is a profile file by its content (a
+// JSON object whose "format" is CosDrop's), whatever the file is called
+// and whether or not it would import: an admin's marketing.json must be
+// recognised, and must never be uploaded as an ordinary file unasked.
+func IsProfileExport(b []byte) bool {
+	if len(b) > maxImportSize {
+		return false
+	}
+	var head struct {
+		Format string `json:"format"`
+	}
+	return json.Unmarshal(b, &head) == nil && head.Format == exportFormat
+}
+
 // ErrSecretInProfile is returned (wrapped) by ParseProfileExport for a file
 // that carries a secret: such a file has been mishandled, and accepting it
 // would teach people that sending keys around is normal.

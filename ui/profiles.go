@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,7 +20,7 @@ import (
 )
 
 // profileExt names profile files: dropping one on the window imports it.
-const profileExt = ".cosdrop"
+const profileExt = auth.ProfileFileExt
 
 var modes = []auth.Mode{auth.ModePermanent, auth.ModeSTS, auth.ModeServerSigned}
 
@@ -468,7 +467,8 @@ func (w *mainWindow) importProfileDialog(parent fyne.Window) {
 		_ = r.Close()
 		w.importProfileFile(path)
 	}, parent)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{profileExt}))
+	// No filter: a profile is known by its content, whatever its name (an
+	// admin's marketing.json was invisible behind a *.cosdrop filter).
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
 }

@@ -121,6 +121,41 @@ func TestDroppedProfileFileIsNotUploaded(t *testing.T) {
 	closeProfileEditor(t, w)
 }
 
+// Issue 21, finding 1: an admin's profile saved as marketing.json is
+// recognised by its content when dropped: the window asks (Import is the
+// default) instead of uploading it; "Upload as a file" uploads it, and an
+// ordinary JSON file dropped beside it is uploaded without a question.
+func TestDroppedProfileJSONAsks(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	w.async = func(f func()) { f() }
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "marketing.json")
+	if err := os.Rename(writeProfileFile(t), profile); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data.json")
+	if err := os.WriteFile(data, []byte(`{"format":"csv","rows":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.open([]string{profile, data})
+	w.ctl.flush()
+	if got := enginePaths(e); !slices.Equal(got, []string{data}) {
+		t.Fatalf("engine got %v, want only data.json", got)
+	}
+	if !topDialogOpen(w) {
+		t.Fatal("no question for the profile file")
+	}
+	w.listKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter: Import
+	closeProfileEditor(t, w)
+	w.open([]string{profile})
+	test.Tap(dialogButton(t, w.win, "Upload as a file"))
+	w.ctl.flush()
+	if got := enginePaths(e); !slices.Equal(got, []string{data, profile}) {
+		t.Fatalf("engine got %v after Upload as a file", got)
+	}
+}
+
 // A profile file the OS opens CosDrop with (a double-click on it) is
 // imported too, while other launch paths are uploaded.
 func TestLaunchPathsImportProfileFiles(t *testing.T) {

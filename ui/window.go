@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -199,21 +197,6 @@ func (w *mainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 		}
 	}
 	w.open(paths)
-}
-
-// open adds files and folders to the queue, but imports profile files
-// (*.cosdrop) instead of uploading them: the OS hands CosDrop both kinds,
-// by a drop, "Open with" or a double-click on a profile an admin sent.
-func (w *mainWindow) open(paths []string) {
-	var uploads []string
-	for _, p := range paths {
-		if strings.EqualFold(filepath.Ext(p), profileExt) {
-			w.importProfileFile(p)
-			continue
-		}
-		uploads = append(uploads, p)
-	}
-	w.add(uploads)
 }
 
 // runTicker is the one place engine state flows into the window: each
