@@ -22,6 +22,7 @@ var Features = []Feature{
 	{"skip-identical", []string{"HeadObject"}},
 	{"lost-complete", []string{"HeadObject"}},
 	{"cancel-cleanup", []string{"AbortMultipartUpload"}},
+	{"share-links", []string{"GetObject"}},
 }
 
 // featureWords are the English texts of the feature codes, for the
@@ -32,6 +33,7 @@ var featureWords = map[string]string{
 	"resume":         "An interrupted large upload starts over instead of resuming: the policy lacks {{.Actions}}.",
 	"skip-identical": "\"Skip identical files\" cannot compare a file with the one already in the bucket: the policy lacks {{.Actions}}.",
 	"lost-complete":  "A large upload whose last answer from COS was lost is reported as done but not verified: the policy lacks {{.Actions}}.",
+	"share-links":    "Share links cannot be made: a link signed with these credentials would not open, because the policy lacks {{.Actions}}.",
 	"cancel-cleanup": "Cancelling a large upload cannot delete the parts already sent; they stay in the bucket, and cost storage, until a lifecycle rule removes them: the policy lacks {{.Actions}}.",
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,7 +147,7 @@ func TestLocalcosProbe(t *testing.T) {
 	prof := auth.Profile{Name: "local", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
 		Mode: auth.ModePermanent, SecretID: lcID, Prefix: "team/{yyyy}/"}
 	rep := auth.Probe(context.Background(), prof, permanent(), nil, nil)
-	if !rep.OK() || len(rep.Results) != 8 || len(rep.Notes) != 0 || len(rep.LostFeatures()) != 0 {
+	if !rep.OK() || len(rep.Results) != 9 || len(rep.Notes) != 0 || len(rep.LostFeatures()) != 0 {
 		t.Fatalf("permanent key probe: %+v", rep)
 	}
 	c, _ := cosClient(t, s, permanent())
@@ -208,4 +209,46 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Under Tencent's sample STS grant (localcos's default for /sts), the
+// probe names each feature that will not work, as stable codes with the
+// missing actions, and leaves nothing behind: no object and no open
+// multipart upload, though the grant can delete neither (issue 21,
+// finding 4). Running it twice changes nothing either.
+func TestLocalcosProbeSampleGrant(t *testing.T) {
+	s := startLocal(t, localcos.Config{})
+	sts := auth.NewSTS(s.STSURL()+"/sts", "", nil)
+	defer sts.Close()
+	prof := auth.Profile{Name: "sample", Mode: auth.ModeSTS, Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
+		CredentialURL: s.STSURL() + "/sts", Prefix: "team/"}
+	var rep auth.ProbeReport
+	for range 2 {
+		rep = auth.Probe(context.Background(), prof, sts, nil, nil)
+	}
+	if got, want := rep.Missing(), []string{"HeadObject", "GetObject", "AbortMultipartUpload"}; !slices.Equal(got, want) {
+		t.Fatalf("missing %v, want %v; results %+v", got, want, rep.Results)
+	}
+	if len(rep.Results) != 9 || len(rep.Notes) != 0 {
+		t.Errorf("%d actions probed (want 9), notes %+v", len(rep.Results), rep.Notes)
+	}
+	var ids []string
+	for _, f := range rep.LostFeatures() {
+		ids = append(ids, f.Feature)
+		if f.Message.Code != auth.FeatureCode(f.Feature) || !strings.Contains(f.Message.String(), f.Missing[0]) {
+			t.Errorf("%s: message %+v does not name %s", f.Feature, f.Message, f.Missing[0])
+		}
+	}
+	if want := []string{"skip-identical", "lost-complete", "cancel-cleanup", "share-links"}; !slices.Equal(ids, want) {
+		t.Errorf("lost features %v, want %v", ids, want)
+	}
+	c, _ := cosClient(t, s, permanent())
+	list, _, err := c.Bucket.Get(context.Background(), &cos.BucketGetOptions{})
+	if err != nil || len(list.Contents) != 0 {
+		t.Fatalf("probe left objects behind: %+v, %v", list, err)
+	}
+	ups, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
+	if err != nil || len(ups.Uploads) != 0 {
+		t.Fatalf("probe left multipart uploads behind: %+v, %v", ups, err)
+	}
 }

@@ -2,8 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -73,6 +71,30 @@ func (r ProbeReport) OK() bool {
 	return len(r.Results) > 0
 }
 
+// UploadsWork reports whether every action an upload of any size needs
+// was allowed (the "upload" and "large-files" features, or the signing
+// server's signatures), whatever else was denied.
+func (r ProbeReport) UploadsWork() bool {
+	need := map[string]bool{"put-sign": true, "post-policy": true}
+	for _, f := range Features {
+		if f.ID == "upload" || f.ID == "large-files" {
+			for _, a := range f.Actions {
+				need[a] = true
+			}
+		}
+	}
+	seen := false
+	for _, res := range r.Results {
+		if need[res.Action] {
+			if res.Status != Allowed {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
+}
+
 // Missing lists the actions COS denied.
 func (r ProbeReport) Missing() []string {
 	var out []string
@@ -89,6 +111,7 @@ func (r ProbeReport) Missing() []string {
 var probeWords = map[string][2]string{ // action -> {works, missing}
 	"PutObject":               {"can upload files", "cannot upload files: PutObject is not allowed here"},
 	"HeadObject":              {"can check uploaded files", "cannot check uploaded files (HeadObject is missing): skipping identical files and recovering an upload whose last answer was lost will not work"},
+	"GetObject":               {"can read uploaded files (share links open)", "cannot read uploaded files (GetObject is missing): share links made with these credentials would not open, so CosDrop does not offer them"},
 	"ListMultipartUploads":    {"can find unfinished large uploads", "cannot find unfinished large uploads (ListMultipartUploads is missing): large uploads cannot resume after a restart"},
 	"InitiateMultipartUpload": {"can upload large files in parts", "cannot upload large files in parts (InitiateMultipartUpload is missing): files over the part size will fail"},
 	"AbortMultipartUpload":    {"can clean up cancelled large uploads", "cannot clean up cancelled large uploads (AbortMultipartUpload is missing): their parts stay in the bucket and cost storage until a lifecycle rule removes them"},
@@ -159,34 +182,73 @@ func probeSigner(ctx context.Context, sign *SignServer) ProbeReport {
 // NoSuchUpload, which means the action itself is allowed).
 const noSuchUpload = "cosdrop-probe-no-such-upload"
 
-// probeMultipart checks the multipart actions on key: initiate, send a
-// 1-byte part, list the parts, complete (against an upload that does not
-// exist, so no object is written) and abort.
+// The probe creates nothing. Test connection used to leave an object and
+// an open multipart upload behind under Tencent's sample STS grant, which
+// allows neither DeleteObject nor AbortMultipartUpload (issue 21, finding
+// 4). Each write is sent so that COS checks the permission and then
+// refuses the request for a reason of its own: COS authorizes a request
+// before it reads it, so 403 AccessDenied means the action is not allowed
+// and any other refusal means it is. The PUT carries a Content-MD5 that
+// does not match its body (400 BadDigest, https://cloud.tencent.com/document/product/436/7730),
+// the Initiate a storage class COS does not know (400
+// NotSupportedStorageClass, same table), and the multipart calls an
+// upload ID that does not exist (404 NoSuchUpload).
+
+// probeStorageClass is a storage class COS does not have.
+const probeStorageClass = "COSDROP_PROBE"
+
+// wrongMD5 is the Content-MD5 of the empty body, sent with a body that is
+// not empty.
+const wrongMD5 = "1B2M2Y8AsgTpgAmY7PhCfg=="
+
+// refusedAfterAuth turns COS's refusal of a probe request for a reason
+// other than permission (the request was authorized, then refused) into
+// nil: the action is allowed.
+func refusedAfterAuth(err error) error {
+	var e *cos.ErrorResponse
+	if errors.As(err, &e) && e.Response != nil && e.Response.StatusCode != http.StatusForbidden &&
+		e.Response.StatusCode >= 400 && e.Response.StatusCode < 500 {
+		return nil
+	}
+	return err
+}
+
+// probeMultipart checks the multipart actions on key without opening an
+// upload: initiate (refused for its storage class), send a 1-byte part,
+// list the parts, complete and abort (against an upload that does not
+// exist). Should COS ever open the upload anyway, it is aborted, or the
+// notes say where it was left.
 func probeMultipart(ctx context.Context, c *cos.Client, key string, notes *[]Message) []ProbeResult {
 	var out []ProbeResult
-	ini, _, iniErr := c.Object.InitiateMultipartUpload(ctx, key, nil)
-	out = append(out, result("InitiateMultipartUpload", iniErr))
-	uploadID := noSuchUpload
-	if iniErr == nil {
-		uploadID = ini.UploadID
-	}
-	allowedUnlessDenied := func(err error) error {
+	ini, _, iniErr := c.Object.InitiateMultipartUpload(ctx, key, &cos.InitiateMultipartUploadOptions{
+		ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{XCosStorageClass: probeStorageClass}})
+	out = append(out, result("InitiateMultipartUpload", refusedAfterAuth(iniErr)))
+	for _, call := range []struct {
+		action string
+		do     func() error
+	}{
+		{"UploadPart", func() error {
+			_, err := c.Object.UploadPart(ctx, key, noSuchUpload, 1, strings.NewReader("p"), nil)
+			return err
+		}},
+		{"ListParts", func() error { _, _, err := c.Object.ListParts(ctx, key, noSuchUpload, nil); return err }},
+		{"CompleteMultipartUpload", func() error {
+			_, _, err := c.Object.CompleteMultipartUpload(ctx, key, noSuchUpload,
+				&cos.CompleteMultipartUploadOptions{Parts: []cos.Object{{PartNumber: 1, ETag: `"0"`}}})
+			return err
+		}},
+		{"AbortMultipartUpload", func() error { _, err := c.Object.AbortMultipartUpload(ctx, key, noSuchUpload); return err }},
+	} {
+		err := call.do()
 		if notFound(err) {
-			return nil // NoSuchUpload: the action itself was permitted
+			err = nil // NoSuchUpload: the action itself was permitted
 		}
-		return err
+		out = append(out, result(call.action, err))
 	}
-	_, err := c.Object.UploadPart(ctx, key, uploadID, 1, strings.NewReader("p"), nil)
-	out = append(out, result("UploadPart", allowedUnlessDenied(err)))
-	_, _, err = c.Object.ListParts(ctx, key, uploadID, nil)
-	out = append(out, result("ListParts", allowedUnlessDenied(err)))
-	_, _, err = c.Object.CompleteMultipartUpload(ctx, key, noSuchUpload,
-		&cos.CompleteMultipartUploadOptions{Parts: []cos.Object{{PartNumber: 1, ETag: `"0"`}}})
-	out = append(out, result("CompleteMultipartUpload", allowedUnlessDenied(err)))
-	_, err = c.Object.AbortMultipartUpload(ctx, key, uploadID)
-	out = append(out, result("AbortMultipartUpload", allowedUnlessDenied(err)))
-	if iniErr == nil && err != nil {
-		*notes = append(*notes, msg(CodeProbeNoteAbortFailed, "Key", key, "UploadID", uploadID))
+	if iniErr == nil { // opened after all: remove it, or say where it is
+		if _, err := c.Object.AbortMultipartUpload(ctx, key, ini.UploadID); err != nil {
+			*notes = append(*notes, msg(CodeProbeNoteAbortFailed, "Key", key, "UploadID", ini.UploadID))
+		}
 	}
 	return out
 }
@@ -198,10 +260,15 @@ func notFound(err error) bool {
 	return errors.As(err, &e) && e.Response != nil && e.Response.StatusCode == http.StatusNotFound
 }
 
-// Probe checks, with a profile's credentials, every action an upload needs
-// under the profile's prefix: put, head, list multipart uploads, initiate,
-// upload part, list parts, complete and abort. It removes what it created (a 24-byte object and one
-// multipart upload) and reports each action in plain words. For a
+// ProbeKey is the one key Test connection names, under the profile's
+// prefix: it is never written (see the probe's requests above), and a
+// fixed name keeps a rerun from naming another.
+func ProbeKey(p Profile) string { return p.StaticPrefix() + ".cosdrop-probe" }
+
+// Probe checks, with a profile's credentials, every action CosDrop uses
+// under the profile's prefix: put, head, get, list multipart uploads,
+// initiate, upload part, list parts, complete and abort. It creates
+// nothing (see above) and reports each action in plain words. For a
 // server-signed profile, pass sign instead of prov: it asks the signing
 // server for one PUT signature and one form policy, without uploading.
 // base may be nil.
@@ -214,26 +281,15 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 		}
 		return probeSigner(ctx, sign)
 	}
-	u, err := p.BucketURL()
+	c, err := probeClient(p, prov, base)
 	if err != nil {
 		rep.Results = append(rep.Results, result("PutObject", err))
 		return rep
 	}
-	bu, err := parseURL(u)
-	if err != nil {
-		rep.Results = append(rep.Results, result("PutObject", err))
-		return rep
-	}
-	c := cos.NewClient(&cos.BaseURL{BucketURL: bu}, &http.Client{Transport: NewTransport(prov, base)})
-	c.DisableURLCheck()
-	c.Conf.RetryOpt.Count = 1
-
-	var rnd [6]byte
-	rand.Read(rnd[:])
-	key := p.StaticPrefix() + ".cosdrop-probe-" + hex.EncodeToString(rnd[:]) + ".txt"
-
-	_, putErr := c.Object.Put(ctx, key, strings.NewReader("CosDrop permission probe"), nil)
-	rep.Results = append(rep.Results, result("PutObject", putErr))
+	key := ProbeKey(p)
+	_, putErr := c.Object.Put(ctx, key, strings.NewReader("CosDrop permission probe"),
+		&cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentMD5: wrongMD5}})
+	rep.Results = append(rep.Results, result("PutObject", refusedAfterAuth(putErr)))
 	var ce *cos.ErrorResponse
 	if putErr != nil && !errors.As(putErr, &ce) {
 		// Not an answer from COS (unreachable, TLS, credential server
@@ -241,22 +297,43 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 		rep.Notes = append(rep.Notes, msg(CodeProbeNoteUnreachable))
 		return rep
 	}
-
-	_, err = c.Object.Head(ctx, key, nil)
-	if putErr != nil && notFound(err) {
-		err = nil // allowed; there is just nothing to see
-	}
-	rep.Results = append(rep.Results, result("HeadObject", err))
-
-	_, _, err = c.Bucket.ListMultipartUploads(ctx, &cos.ListMultipartUploadsOptions{Prefix: p.StaticPrefix(), MaxUploads: 1})
-	rep.Results = append(rep.Results, result("ListMultipartUploads", err))
-
-	rep.Results = append(rep.Results, probeMultipart(ctx, c, key, &rep.Notes)...)
-
-	if putErr == nil {
+	if putErr == nil { // COS took the body despite its digest: remove it
 		if _, err := c.Object.Delete(ctx, key); err != nil {
 			rep.Notes = append(rep.Notes, msg(CodeProbeNoteDeleteFailed, "Key", key, "Reason", Redact(err.Error())))
 		}
 	}
+	_, err = c.Object.Head(ctx, key, nil)
+	rep.Results = append(rep.Results, result("HeadObject", allowedIfMissing(err)))
+	_, err = c.Object.Get(ctx, key, &cos.ObjectGetOptions{Range: "bytes=0-0"})
+	rep.Results = append(rep.Results, result("GetObject", allowedIfMissing(err)))
+	_, _, err = c.Bucket.ListMultipartUploads(ctx, &cos.ListMultipartUploadsOptions{Prefix: p.StaticPrefix(), MaxUploads: 1})
+	rep.Results = append(rep.Results, result("ListMultipartUploads", err))
+	rep.Results = append(rep.Results, probeMultipart(ctx, c, key, &rep.Notes)...)
 	return rep
+}
+
+// allowedIfMissing: a 404 for the probe key (never written) means the
+// read was allowed.
+func allowedIfMissing(err error) error {
+	if notFound(err) {
+		return nil
+	}
+	return err
+}
+
+// probeClient is a COS client for the profile's bucket with prov's
+// credentials, trying each request once.
+func probeClient(p Profile, prov Provider, base http.RoundTripper) (*cos.Client, error) {
+	u, err := p.BucketURL()
+	if err != nil {
+		return nil, err
+	}
+	bu, err := parseURL(u)
+	if err != nil {
+		return nil, err
+	}
+	c := cos.NewClient(&cos.BaseURL{BucketURL: bu}, &http.Client{Transport: NewTransport(prov, base)})
+	c.DisableURLCheck()
+	c.Conf.RetryOpt.Count = 1
+	return c, nil
 }

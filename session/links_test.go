@@ -255,6 +255,24 @@ func TestShareLinkSTSCappedAtToken(t *testing.T) {
 	}
 }
 
+// Issue 20, finding 8: under Tencent's sample STS grant (no GetObject) a
+// share link answered 403 at once while CosDrop said "Valid until …".
+// Now no link is handed out: the refusal says why, in words that name the
+// missing permission.
+func TestShareLinkSampleGrantRefused(t *testing.T) {
+	srv := linkServer(t, 10*time.Minute, nil)
+	s := openProfile(t, auth.Profile{Name: "sts", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: auth.ModeSTS, CredentialURL: srv.STSURL() + "/sts"})
+	sn := uploadNamed(t, s, "report.txt", "sample grant")
+	l, err := s.Sharer().Link(context.Background(), sn, time.Hour)
+	if !errors.Is(err, ErrShareNotReadable) || l.URL != "" {
+		t.Fatalf("link %+v, err %v; want ErrShareNotReadable and no URL", l, err)
+	}
+	if txt := ShareErrText(err); !strings.Contains(txt, "GetObject") || !strings.Contains(txt, "administrator") {
+		t.Errorf("words %q", txt)
+	}
+}
+
 // A server-signed profile holds no key: without a get-sign endpoint on
 // its server (localcos's signing server, like Tencent's upload-sign
 // sample, has none) it says plainly that share links are not available.
@@ -346,7 +364,9 @@ func TestShareLinkSandbox(t *testing.T) {
 
 // Only a verified object gets a link, plain or shared.
 func TestLinkOnlyWhenVerified(t *testing.T) {
-	sh := Sharer{BucketURL: "http://127.0.0.1:1", Credentials: auth.NewStatic(auth.Credentials{SecretID: linkID, SecretKey: linkKey})}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusPartialContent) }))
+	defer srv.Close()
+	sh := Sharer{BucketURL: srv.URL, Credentials: auth.NewStatic(auth.Credentials{SecretID: linkID, SecretKey: linkKey})}
 	for _, c := range []struct {
 		s  uploader.Snapshot
 		ok bool

@@ -67,10 +67,15 @@ func credentialText(err error) string {
 // the notes. A failure that is the credential server's is worded as such.
 func ProbeText(rep auth.ProbeReport) string {
 	var b strings.Builder
-	if rep.OK() {
+	switch {
+	case rep.OK():
 		b.WriteString(T("Connection works: every permission CosDrop uses is granted.") + "\n")
-	} else {
-		b.WriteString(T("Connection problems:") + "\n")
+	case rep.UploadsWork():
+		// The sample grant's usual result: staff must read first that
+		// their uploads work (it said "Connection problems:").
+		b.WriteString(T("Uploads work. Some other features do not, with these permissions:") + "\n")
+	default:
+		b.WriteString(T("Uploads do not work with this profile:") + "\n")
 	}
 	credential := false
 	for _, r := range rep.Results {

@@ -66,13 +66,16 @@ type Sharer struct {
 	Credentials auth.Provider    // nil for server-signed profiles
 	Signer      *auth.SignServer // server-signed profiles: get-sign
 	Sandbox     bool
+	// Client opens each new link once to check it, through the profile's
+	// proxy and trusted CAs (linkClient); nil means a default client.
+	Client *http.Client
 	// Now is the clock (tests move it); nil means time.Now.
 	Now func() time.Time
 }
 
 // SharerFor is the sharer of an engine configuration.
 func SharerFor(c uploader.Config, sandbox bool) Sharer {
-	sh := Sharer{BucketURL: c.BucketURL, Sandbox: sandbox}
+	sh := Sharer{BucketURL: c.BucketURL, Sandbox: sandbox, Client: linkClient(c)}
 	if s, ok := c.Signer.(*auth.SignServer); ok && s != nil {
 		sh.Signer = s
 		return sh
@@ -161,7 +164,7 @@ func (sh Sharer) Link(ctx context.Context, s uploader.Snapshot, want time.Durati
 			}
 			return ShareLink{}, err
 		}
-		return ShareLink{URL: g.URL, ExpiresAt: g.Expires, CappedBy: CapServer}, nil
+		return sh.checked(ctx, ShareLink{URL: g.URL, ExpiresAt: g.Expires, CappedBy: CapServer})
 	}
 	if !sh.Available() {
 		return ShareLink{}, ErrShareUnavailable
@@ -191,7 +194,7 @@ func (sh Sharer) Link(ctx context.Context, s uploader.Snapshot, want time.Durati
 	if err != nil {
 		return ShareLink{}, err
 	}
-	return ShareLink{URL: u, ExpiresAt: now.Add(want), CappedBy: capped}, nil
+	return sh.checked(ctx, ShareLink{URL: u, ExpiresAt: now.Add(want), CappedBy: capped})
 }
 
 // presign signs a GET of key with c for [now, now+life], with the SDK's

@@ -56,6 +56,10 @@ func ShareErrText(err error) string {
 		return T("Share links are not available for this profile: it uploads with signatures from your organisation's server, which offers no get-sign endpoint, and CosDrop holds no key to sign with.")
 	case errors.Is(err, ErrShareUnavailable):
 		return T("Share links are not available for this profile: CosDrop holds no key to sign them with.")
+	case errors.Is(err, ErrShareNotReadable):
+		return T("No share link: COS would refuse to open it. This profile's permissions allow uploading but not reading files (GetObject), so a link signed with them does not work. Ask your administrator to allow GetObject, or to make the bucket's files public and use plain links.")
+	case errors.Is(err, ErrShareObjectGone):
+		return T("No share link: the file is no longer in the bucket.")
 	case errors.Is(err, ErrNoLinkAddress):
 		return T("This profile has no bucket address, so CosDrop cannot build a link; ask your administrator for a link template.")
 	}
