@@ -1,14 +1,14 @@
-// Command cosdrop uploads files to Tencent Cloud Object Storage (COS).
+// Package cli is CosDrop's command line: the subcommands that give the
+// engine to scripts and support staff, and the dispatch that opens the
+// window when there is no subcommand.
 //
-// With no arguments (or only file paths) it opens the desktop window. The
-// subcommands give the same engine to scripts and support staff. This file is
-// wiring only: each subcommand lives in its own cmd_*.go file and calls into
-// the ui, uploader, auth and localcos packages.
+// Each subcommand lives in its own cmd_*.go file and calls into the
+// session, uploader, auth and localcos packages. The window itself is passed
+// in by the main package (Build.Window), so this package never imports Fyne
+// and the CLI-only build (-tags nogui) links without it.
 package cli
 
 import (
-	"cosdrop/auth"
-
 	"errors"
 	"flag"
 	"fmt"
@@ -19,12 +19,48 @@ import (
 	"strings"
 )
 
-// Set at link time by the Makefile (-ldflags "-X main.version=..."); "dev"
-// marks a build made without it.
+// Set by Main from the main package's link-time values (the Makefile's
+// -ldflags "-X main.version=..."); "dev" marks a build made without them.
 var (
 	version = "dev"
 	commit  = "dev"
 )
+
+// Window opens CosDrop's window with paths added to the queue, in the
+// system tray without showing the window when background is set, and
+// returns the exit code once it closes.
+type Window func(paths []string, background bool) int
+
+// Build is what the main package tells the command line about the binary.
+type Build struct {
+	// Version and Commit are printed by "cosdrop version".
+	Version, Commit string
+	// Window opens the window; nil in the CLI-only build (-tags nogui),
+	// which then says it has none.
+	Window Window
+	// BackgroundFlag is the argument start at login passes; with a Window
+	// it is a command that starts the app in the tray.
+	BackgroundFlag string
+}
+
+// window is Build.Window, set by Main.
+var window Window
+
+// Main runs the command line on args (os.Args[1:]) and returns the
+// process's exit code.
+func Main(args []string, b Build) int {
+	if b.Version != "" {
+		version = b.Version
+	}
+	if b.Commit != "" {
+		commit = b.Commit
+	}
+	window = b.Window
+	if window != nil && b.BackgroundFlag != "" {
+		registerBackground(b.BackgroundFlag)
+	}
+	return run(args)
+}
 
 // command is one subcommand: a one-line summary for usage and the function
 // that runs it with the arguments after its name. run returns the exit code.
@@ -39,11 +75,6 @@ var commands = map[string]command{}
 
 func register(name, summary string, run func(args []string) int) {
 	commands[name] = command{summary: summary, run: run}
-}
-
-func main() {
-	auth.NoBusAutolaunch() // no D-Bus daemon started by CosDrop may outlive it
-	os.Exit(run(os.Args[1:]))
 }
 
 // run dispatches on the first argument. No argument, or arguments that look

@@ -29,7 +29,7 @@ func cliBinary(t *testing.T) string {
 			return
 		}
 		cliBin = filepath.Join(dir, "cosdrop-cli")
-		cmd := exec.Command("go", "build", "-tags", "nogui", "-o", cliBin, ".")
+		cmd := exec.Command("go", "build", "-tags", "nogui", "-o", cliBin, "..")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			cliErr = fmt.Errorf("%v\n%s", err, out)

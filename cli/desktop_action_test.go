@@ -16,7 +16,7 @@ import (
 // file ("Desktop Entry", "Desktop Action upload").
 func desktopExec(t *testing.T, group string) string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("packaging", "linux", "io.cosdrop.app.desktop"))
+	f, err := os.Open(filepath.Join("..", "packaging", "linux", "io.cosdrop.app.desktop"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,8 @@ func TestUploadActionHandsFilesToRunningWindow(t *testing.T) {
 	}
 }
 
-// Start at login runs "cosdrop --background"; with a window already
+// Start at login runs "cosdrop --background" (a command only when main
+// passes a window); with a window already
 // running it exits at once and hands nothing over (the window stays in
 // the tray, not brought to the front).
 func TestBackgroundWithWindowRunningExits(t *testing.T) {
@@ -83,8 +84,11 @@ func TestBackgroundWithWindowRunningExits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	if code := run([]string{"--background"}); code != 0 {
-		t.Fatalf("exit %d", code)
+	t.Cleanup(func() { window = nil })
+	opened := false
+	open := func([]string, bool) int { opened = true; return 0 }
+	if code := Main([]string{"--background"}, Build{Window: open, BackgroundFlag: "--background"}); code != 0 || opened {
+		t.Fatalf("exit %d, window opened: %v", code, opened)
 	}
 	select {
 	case p := <-got:
@@ -96,7 +100,7 @@ func TestBackgroundWithWindowRunningExits(t *testing.T) {
 // The Windows uninstaller removes the Run value that start at login writes
 // (autostart: HKCU\<RunKeyPath>\CosDrop), and the Send To shortcut it adds.
 func TestInstallerCleansStartAtLoginAndSendTo(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("packaging", "windows", "cosdrop.nsi"))
+	b, err := os.ReadFile(filepath.Join("..", "packaging", "windows", "cosdrop.nsi"))
 	if err != nil {
 		t.Fatal(err)
 	}

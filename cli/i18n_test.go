@@ -59,7 +59,7 @@ func cliStrings(t *testing.T) []string {
 // catalogue merges every translation file of one language.
 func catalogue(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join("assets", "translations", "*."+lang+".json"))
+	files, _ := filepath.Glob(filepath.Join("..", "assets", "translations", "*."+lang+".json"))
 	all := map[string]string{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
