@@ -8,28 +8,6 @@ import (
 	"testing"
 )
 
-// TestEngineIsGUIFree keeps the engine side free of Fyne for good: the
-// uploader, auth, localcos and session packages (and everything they pull
-// in) must build without any fyne.io package, and so must the CLI-only
-// build of the command (-tags nogui), which must also build without cgo;
-// the cli package never does.
-func TestEngineIsGUIFree(t *testing.T) {
-	for _, pkg := range []string{"../uploader", "../auth", "../localcos", "../session", ".", "-tags=nogui .."} {
-		args := append([]string{"list", "-deps"}, strings.Fields(pkg)...)
-		cmd := exec.Command("go", args...)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
-		}
-		for _, dep := range strings.Fields(string(out)) {
-			if strings.HasPrefix(dep, "fyne.io/") {
-				t.Errorf("%s depends on %s: the engine must not import Fyne", pkg, dep)
-			}
-		}
-	}
-}
-
 func TestUnknownCommandExits2(t *testing.T) {
 	if code := run([]string{"no-such-command"}); code != 2 {
 		t.Fatalf("unknown command: exit %d, want 2", code)
