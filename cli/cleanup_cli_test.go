@@ -40,7 +40,7 @@ func pollUntil(t *testing.T, cond func() bool) {
 	}
 }
 
-// TestCLICleanupLeftovers (issue 10): a removed task whose abort COS
+// TestCLICleanupLeftovers: a removed task whose abort COS
 // refused leaves its upload listed; `status` shows it in plain words with
 // the upload ID, and `cleanup` ends it once COS allows.
 func TestCLICleanupLeftovers(t *testing.T) {

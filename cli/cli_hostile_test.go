@@ -2,7 +2,7 @@
 
 package cli
 
-// Issue 14, finding 3: hostile input at the command line (file names with
+// Hostile input at the command line (file names with
 // escape sequences, missing files, what a folder holds besides files, an
 // empty folder, flags after paths) and the exit codes of signals.
 

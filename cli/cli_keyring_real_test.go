@@ -2,7 +2,7 @@
 
 package cli
 
-// Issue 4's real-keyring acceptance, through the command line: it needs a
+// The real-keyring acceptance test, through the command line: it needs a
 // Secret Service, so it runs only inside .ci/keyring-test.sh (a private
 // D-Bus session with gnome-keyring unlocked).
 

@@ -16,7 +16,7 @@ import (
 	"cosdrop/uploader"
 )
 
-// `cosdrop upload --dry-run` (issue 13): what each file would get (key,
+// `cosdrop upload --dry-run`: what each file would get (key,
 // headers, link) and what the rules leave out, from the same walk, key
 // templates and rules as the engine (uploader.Plan). It needs no
 // credentials, opens no journal and sends no request.

@@ -61,7 +61,7 @@ func runServeLocal(args []string) int {
 		return 1
 	}
 	if generated {
-		// The issue asks for the generated pair to be shown once, so the
+		// The generated pair is shown once, so the
 		// user can configure a client; it is never logged or stored.
 		fmt.Println(tr("No TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY set; generated a key pair for this run:"))
 		fmt.Printf("  TENCENTCLOUD_SECRET_ID=%s\n  TENCENTCLOUD_SECRET_KEY=%s\n", id, key)

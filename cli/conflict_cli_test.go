@@ -9,7 +9,7 @@ import (
 	"cosdrop/localcos"
 )
 
-// Issue 11: conflict policies under Tencent's sample STS policy (localcos's
+// Conflict policies under Tencent's sample STS policy (localcos's
 // default /sts grant: no HeadObject, no AbortMultipartUpload), through the
 // command line over real HTTP.
 

@@ -98,7 +98,7 @@ func damage(kind string, b []byte) []byte {
 	return b
 }
 
-// Finding 10.12: a damaged journal crashed `upload` and `status` with a Go
+// A damaged journal once crashed `upload` and `status` with a Go
 // stack trace. Now both say in plain words what is wrong, `repair` (or
 // upload --set-aside-damaged) sets the file aside keeping what can be
 // read, and uploads carry on.

@@ -28,7 +28,7 @@ func statusAcked(t *testing.T, env []string, state, name string) (int64, string,
 	return 0, "", false
 }
 
-// Soak finding F6: after a SIGKILL during a multipart upload, `cosdrop
+// Found by the soak: after a SIGKILL during a multipart upload, `cosdrop
 // status` showed "acknowledged 0" for the task although COS had
 // acknowledged parts of it.
 func TestStatusAfterKillShowsAckedParts(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"cosdrop/uploader"
 )
 
-// Finding 10.8: `cosdrop status` could not read a journal while an upload
-// ran on it ("an upload is running with the state directory ..."). Two
+// `cosdrop status` reads a journal while an upload runs on it (it once
+// said "an upload is running with the state directory ..."). Two
 // real processes: a slow `cosdrop upload` and `cosdrop status --json`,
 // which must list the running task (it asks the upload over its socket).
 func TestStatusWhileUploadRuns(t *testing.T) {
@@ -72,7 +72,7 @@ func TestSecondLaunchHandsFilesToWindow(t *testing.T) {
 	}
 }
 
-// Issue 12, finding 1 with the real binary: `cosdrop upload --profile
+// The Sandbox across launches, with the real binary: `cosdrop upload --profile
 // Sandbox` twice in the same home (the window's Sandbox journal and
 // objects), each run a new process with a new server; both upload, and
 // status then lists both files.

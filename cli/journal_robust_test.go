@@ -2,7 +2,7 @@
 
 package cli
 
-// Issue 14, journal robustness: a full disk, a read-only state directory,
+// Journal robustness: a full disk, a read-only state directory,
 // the journal removed while an upload runs, and two processes on one
 // journal. In each case the real binary says so in plain words, drops
 // nothing silently (it completes with the journal, or stops saying the

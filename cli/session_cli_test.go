@@ -9,7 +9,7 @@ import (
 	"cosdrop/localcos"
 )
 
-// Finding 10.1: `cosdrop upload --profile P` refused a valid profile whose
+// `cosdrop upload --profile P` once refused a valid profile whose
 // on_conflict is skip-identical ("--on-conflict must be overwrite, skip or
 // rename"), a flag the user never passed. The profile now goes through
 // the session layer's one mapping, the window's too.
