@@ -192,6 +192,7 @@ func signalUpload(t *testing.T, sig syscall.Signal) (int, string, string) {
 // the journal was closed cleanly: it opens read-only at once, is sound, and
 // keeps the acknowledged parts for the rerun.
 func TestCLISignalsExitCodes(t *testing.T) {
+	skipIfShort(t)
 	for _, c := range []struct {
 		sig  syscall.Signal
 		code int

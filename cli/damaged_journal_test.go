@@ -41,6 +41,16 @@ func cliBinary(t *testing.T) string {
 	return cliBin
 }
 
+// skipIfShort skips a test that runs the real binary for many seconds
+// (kills, signals, full disks, faults) under go test -short (make check);
+// make test runs it.
+func skipIfShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the real binary for many seconds; make test runs it")
+	}
+}
+
 // runBin runs the real binary with the test's environment plus env.
 func runBin(t *testing.T, env []string, args ...string) (int, string) {
 	t.Helper()
@@ -103,6 +113,7 @@ func damage(kind string, b []byte) []byte {
 // upload --set-aside-damaged) sets the file aside keeping what can be
 // read, and uploads carry on.
 func TestDamagedJournalNeverCrashes(t *testing.T) {
+	skipIfShort(t)
 	isolate(t)
 	s, _ := startCOS(t, localcos.Config{})
 	env := []string{"TENCENTCLOUD_SECRET_ID=" + cliID, "TENCENTCLOUD_SECRET_KEY=" + cliKey, "LANG=C.UTF-8", "LC_ALL=", "LANGUAGE="}

@@ -32,6 +32,7 @@ func statusAcked(t *testing.T, env []string, state, name string) (int64, string,
 // status` showed "acknowledged 0" for the task although COS had
 // acknowledged parts of it.
 func TestStatusAfterKillShowsAckedParts(t *testing.T) {
+	skipIfShort(t)
 	isolate(t)
 	s, _ := startCOS(t, localcos.Config{})
 	env := []string{"TENCENTCLOUD_SECRET_ID=" + cliID, "TENCENTCLOUD_SECRET_KEY=" + cliKey}

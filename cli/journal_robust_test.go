@@ -128,6 +128,7 @@ func plainWords(t *testing.T, out string, want ...string) {
 var journalWords = []string{"could not read or save its progress", "cannot save", "could not save", "journal"}
 
 func TestJournalDiskFull(t *testing.T) {
+	skipIfShort(t)
 	r := newRobustEnv(t)
 	src := tree(t, 1200)
 	run := func(t *testing.T, state string, limited func(args []string) (int, string)) {
@@ -287,6 +288,7 @@ func TestJournalReadOnlyStateDir(t *testing.T) {
 // would look saved and vanish at exit (the old code finished with exit 0
 // and no record). The upload stops saying so; the rerun completes.
 func TestJournalRemovedWhileRunning(t *testing.T) {
+	skipIfShort(t)
 	r := newRobustEnv(t)
 	src := tree(t, 200)
 	state := filepath.Join(t.TempDir(), "state")
@@ -329,6 +331,7 @@ func TestJournalRemovedWhileRunning(t *testing.T) {
 // Two processes on one journal: the second says another CosDrop is using
 // it and sends nothing; the first completes; the second, rerun, completes.
 func TestJournalTwoProcesses(t *testing.T) {
+	skipIfShort(t)
 	r := newRobustEnv(t)
 	src := tree(t, 60)
 	state := filepath.Join(t.TempDir(), "state")

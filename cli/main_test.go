@@ -3,7 +3,6 @@ package cli
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -44,12 +43,7 @@ func TestVersionFlagAliases(t *testing.T) {
 // The CLI-only build links statically (no cgo) and still has every
 // subcommand but the window, serve-local included.
 func TestNoGUIBuild(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "cosdrop-cli")
-	cmd := exec.Command("go", "build", "-tags", "nogui", "-o", bin, "..")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("CGO_ENABLED=0 go build -tags nogui: %v\n%s", err, out)
-	}
+	bin := cliBinary(t) // CGO_ENABLED=0 go build -tags nogui
 	out, err := exec.Command(bin, "help").CombinedOutput()
 	if err != nil {
 		t.Fatalf("cosdrop-cli help: %v\n%s", err, out)

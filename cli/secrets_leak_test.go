@@ -261,6 +261,7 @@ func assertNoSecrets(t testing.TB, secrets []string, arts []artifact) {
 // `status`, in the exported history (CSV and JSON), in any file of the
 // state or config directory, or in localcos's request log.
 func TestSecretsLeakSTSWithFaults(t *testing.T) {
+	skipIfShort(t)
 	configDir := isolate(t)
 	const loginToken = "leak-test-login-token-0123456789"
 	faults, err := localcos.ParseFaults("seed=11;reset:api=UploadPart,share=0.15,after=64KiB;503:share=0.08;" +
