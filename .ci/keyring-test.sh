@@ -15,7 +15,7 @@ log="$rt/test.log"
 dbus-run-session -- bash -c '
   set -euo pipefail
   echo -n ci-keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  go test -count=1 -tags realkeyring -run RealKeyring -v . ./auth/
+  go test -count=1 -tags realkeyring -run RealKeyring -v ./cli/ ./auth/
 ' 2>&1 | tee "$log"
 # A run in which no real-keyring test executed proves nothing: fail it.
 grep -q -- "--- PASS: TestRealKeyring" "$log" || { echo "FAIL: no real-keyring test ran"; exit 1; }

@@ -7,6 +7,6 @@
 // journals safely.
 //
 // Data flows one way: ui -> session -> uploader -> (auth, COS). This
-// package never imports fyne; TestEngineIsGUIFree in the main package
-// keeps it so.
+// package never imports fyne; the import table in internal/arch keeps it
+// so.
 package session

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cos "github.com/tencentyun/cos-go-sdk-v5"
+
+	"cosdrop/localcos"
+	"cosdrop/session"
+	"cosdrop/uploader"
+)
+
+// openUploads counts the multipart uploads open at the local server.
+func openUploads(t *testing.T, s *localcos.Server) int {
+	t.Helper()
+	u, _ := url.Parse(s.URL())
+	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: cliID, SecretKey: cliKey}})
+	res, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(res.Uploads)
+}
+
+// pollUntil fails the test unless cond holds within 30 s.
+func pollUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 30s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestCLICleanupLeftovers: a removed task whose abort COS
+// refused leaves its upload listed; `status` shows it in plain words with
+// the upload ID, and `cleanup` ends it once COS allows.
+func TestCLICleanupLeftovers(t *testing.T) {
+	isolate(t)
+	s, _ := startCOS(t, localcos.Config{})
+	t.Setenv("TENCENTCLOUD_SECRET_ID", cliID)
+	t.Setenv("TENCENTCLOUD_SECRET_KEY", cliKey)
+	stateDir := filepath.Join(t.TempDir(), "state")
+	big, _ := writeTestFile(t, t.TempDir(), "big.bin", patterned(4<<20, 5))
+
+	spec, err := session.FlagsEngine(session.Flags{Endpoint: s.URL()}, session.Overrides{StateDir: stateDir, PartSize: 1 << 20, RateLimit: 512 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Config.MaxAttempts = 1
+	e, closers, err := session.Start(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Faults().Add(localcos.Rule{Kind: localcos.Fail500, API: "AbortMultipartUpload"})
+	e.Add(big)
+	var id uploader.TaskID
+	pollUntil(t, func() bool {
+		snaps, _ := e.Changes(0)
+		for _, sn := range snaps {
+			if sn.UploadID != "" {
+				id = sn.ID
+				return true
+			}
+		}
+		return false
+	})
+	e.Remove(id)
+	pollUntil(t, func() bool { l, _ := e.Leftovers(); return len(l) == 1 && l[0].Code != "" })
+	if err := closeAll(closers); err != nil {
+		t.Fatal(err)
+	}
+
+	r := runCLI(t, "status", "--state-dir", stateDir)
+	if r.code != 0 || !strings.Contains(r.stdout, "big.bin") || !strings.Contains(r.stdout, "cosdrop cleanup") || !strings.Contains(r.stdout, "billed") {
+		t.Fatalf("status does not show the upload left open:\n%s", r.stdout)
+	}
+	r = runCLI(t, "status", "--state-dir", stateDir, "--json")
+	if !strings.Contains(r.stdout, `"event":"leftover"`) || !strings.Contains(r.stdout, `"code":"InternalError"`) {
+		t.Errorf("status --json has no leftover event:\n%s", r.stdout)
+	}
+	s.Faults().Clear()
+	r = runCLI(t, "cleanup", "--endpoint", s.URL(), "--state-dir", stateDir)
+	if r.code != 0 || !strings.Contains(r.stdout, "Removed 1") {
+		t.Fatalf("cleanup: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := openUploads(t, s); n != 0 {
+		t.Errorf("%d uploads open after cleanup", n)
+	}
+	r = runCLI(t, "status", "--state-dir", stateDir)
+	if strings.Contains(r.stdout, "cosdrop cleanup") {
+		t.Errorf("status still lists a leftover after cleanup:\n%s", r.stdout)
+	}
+}

@@ -1,0 +1,27 @@
+package cli
+
+import (
+	"errors"
+
+	"cosdrop/session"
+)
+
+// tr translates a user-visible CLI string through the same catalogues as
+// the window (session.T), so both speak the user's language, with or
+// without the window compiled in.
+func tr(s string) string { return session.T(s) }
+
+// trN translates a counted CLI string ({{.Count}} is n) with the plural
+// form the user's language gives n (session.TN).
+func trN(s string, n int) string { return session.TN(s, n) }
+
+// closeAll runs closers in order and joins their errors.
+func closeAll(cs []func() error) error {
+	var errs []error
+	for _, c := range cs {
+		if err := c(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,29 @@
+package cli
+
+import (
+	"path/filepath"
+	"testing"
+
+	"cosdrop/internal/i18ncheck"
+)
+
+// Every string the command line prints through tr (and trN, counted), and
+// every command summary (translated when usage is printed), is in the
+// English and Chinese catalogues with the same placeholders.
+func TestEveryCLIStringTranslated(t *testing.T) {
+	msgs, err := i18ncheck.Literals(".", i18ncheck.Funcs{"tr": {Arg: 0}, "trN": {Arg: 0, Plural: true}, "register": {Arg: 1}, "notYet": {Arg: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := i18ncheck.Catalogue(filepath.Join("..", "assets", "translations", "*.en.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh, err := i18ncheck.Catalogue(filepath.Join("..", "assets", "translations", "*.zh_Hans.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range i18ncheck.Problems(msgs, en, zh) {
+		t.Error(p)
+	}
+}
