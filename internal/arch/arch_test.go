@@ -42,11 +42,11 @@ var allowed = map[string]rule{
 	".": {imports: []string{"cli", "ui", "auth"}},
 
 	// front ends
-	"cli": {imports: []string{"session", "localcos"}, tests: []string{"autostart"}}, // localcos: serve-local runs it
-	"ui":  {imports: []string{"session", "assets", "autostart", "ui/internal/localefix", fyne}},
+	"cli": {imports: []string{"session", "localcos"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
+	"ui":  {imports: []string{"session", "assets", "autostart", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
 
 	// one mapping from profile or flags to a running engine, and the words
-	"session": {imports: []string{"uploader", "watch", "auth", "localcos", "assets"}}, // localcos: the Sandbox
+	"session": {imports: []string{"uploader", "watch", "auth", "localcos", "assets"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
 
 	// the engine, and the watcher that uploads through it
 	"uploader": {imports: []string{"auth", "contenttype"}},
@@ -61,9 +61,10 @@ var allowed = map[string]rule{
 	"ui/internal/localefix": {},
 
 	// tools of the tests
-	"internal/soak":     {imports: []string{"localcos", "session"}, tests: []string{"uploader"}},
-	"internal/sniwatch": {},
-	"internal/arch":     {},
+	"internal/soak":      {imports: []string{"localcos", "session"}, tests: []string{"uploader"}},
+	"internal/sniwatch":  {},
+	"internal/arch":      {},
+	"internal/i18ncheck": {}, // the one translation-coverage check
 }
 
 // exceptions are imports that break the stated flow today, each with the
