@@ -232,6 +232,9 @@ func TestLocalcosProbeSampleGrant(t *testing.T) {
 	if len(rep.Results) != 9 || len(rep.Notes) != 0 {
 		t.Errorf("%d actions probed (want 9), notes %+v", len(rep.Results), rep.Notes)
 	}
+	if rep.Public == nil || *rep.Public {
+		t.Errorf("a private bucket probed as public: %v", rep.Public)
+	}
 	var ids []string
 	for _, f := range rep.LostFeatures() {
 		ids = append(ids, f.Feature)
@@ -250,5 +253,36 @@ func TestLocalcosProbeSampleGrant(t *testing.T) {
 	ups, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
 	if err != nil || len(ups.Uploads) != 0 {
 		t.Fatalf("probe left multipart uploads behind: %+v, %v", ups, err)
+	}
+}
+
+// Issue 21, finding 2: Test connection learns whether plain links open (an
+// unsigned GET), and says so when the profile claims otherwise.
+func TestLocalcosProbePublicRead(t *testing.T) {
+	s := startLocal(t, localcos.Config{PublicRead: true})
+	prof := auth.Profile{Name: "pub", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(), Mode: auth.ModePermanent, SecretID: lcID}
+	rep := auth.Probe(context.Background(), prof, permanent(), nil, nil)
+	if rep.Public == nil || !*rep.Public || len(rep.Notes) != 1 || rep.Notes[0].Code != auth.CodeProbeNotePublicUnset {
+		t.Fatalf("public bucket, profile not public: public %v, notes %+v", rep.Public, rep.Notes)
+	}
+	prof.PublicRead = true
+	if rep = auth.Probe(context.Background(), prof, permanent(), nil, nil); len(rep.Notes) != 0 {
+		t.Errorf("public bucket, public profile: notes %+v", rep.Notes)
+	}
+	c, _ := cosClient(t, s, permanent())
+	if _, err := c.Object.Put(context.Background(), "a b.txt", strings.NewReader("hello"), nil); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(s.URL() + "/a%20b.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("unsigned GET of a public-read bucket's object: %d", resp.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodPut, s.URL()+"/x.txt", strings.NewReader("x"))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("unsigned PUT to a public-read bucket: %v %v", resp, err)
 	}
 }

@@ -123,6 +123,8 @@ const (
 	CodeProbeNoteAbortFailed   Code = "probe-note-abort-failed"
 	CodeProbeNoteDeleteFailed  Code = "probe-note-delete-failed"
 	CodeProbeNotePostOnly      Code = "probe-note-post-only"
+	CodeProbeNotePublicUnset   Code = "probe-note-public-unset"
+	CodeProbeNotePrivateBucket Code = "probe-note-private-bucket"
 )
 
 const (
@@ -215,6 +217,8 @@ var templates = map[Code]string{
 	CodeProbeNoteUnreachable:   "stopped after the first request: COS could not be reached with this profile",
 	CodeProbeNoteAbortFailed:   "could not abort the probe's multipart upload of {{.Key}}; remove it in the COS console (upload ID {{.UploadID}})",
 	CodeProbeNotePostOnly:      "the signing server offers only form (POST) uploads; CosDrop uses them",
+	CodeProbeNotePublicUnset:   "the bucket serves its files to anyone, so plain links open; tick \"Files are public\" in the profile so that Copy link gives them",
+	CodeProbeNotePrivateBucket: "the profile says its files are public, but COS refuses to serve them without a signature: plain links will answer AccessDenied; untick \"Files are public\", or make the bucket public-read",
 	CodeProbeNoteDeleteFailed:  "could not delete the probe object {{.Key}} ({{.Reason}}); it is 24 bytes, remove it in the COS console",
 
 	// Field names inside {{.Field}}: translated like any other text.

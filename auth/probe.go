@@ -59,6 +59,9 @@ type ProbeReport struct {
 	// Notes are cleanup problems and similar remarks that do not affect
 	// uploads (a probe object that could not be deleted).
 	Notes []Message
+	// Public is whether COS serves the bucket's files to anyone (a plain
+	// link opens), learnt by an unsigned GET; nil when unknown.
+	Public *bool
 }
 
 // OK reports whether every action was allowed.
@@ -309,7 +312,46 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 	_, _, err = c.Bucket.ListMultipartUploads(ctx, &cos.ListMultipartUploadsOptions{Prefix: p.StaticPrefix(), MaxUploads: 1})
 	rep.Results = append(rep.Results, result("ListMultipartUploads", err))
 	rep.Results = append(rep.Results, probeMultipart(ctx, c, key, &rep.Notes)...)
+	probePublic(ctx, &rep, p, key, base)
 	return rep
+}
+
+// probePublic asks COS, without a signature, for the probe key (never
+// written): 404 means anyone may read the bucket's files, 403 that it is
+// private. A profile that says otherwise gets a note: its plain links
+// would not open, or could.
+func probePublic(ctx context.Context, rep *ProbeReport, p Profile, key string, base http.RoundTripper) {
+	u, err := p.BucketURL()
+	if err != nil {
+		return
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(u, "/")+"/"+escapeKey(key), nil)
+	if err != nil {
+		return
+	}
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return
+	}
+	resp.Body.Close()
+	var public bool
+	switch resp.StatusCode {
+	case http.StatusNotFound:
+		public = true
+	case http.StatusForbidden:
+	default:
+		return
+	}
+	rep.Public = &public
+	switch {
+	case public && !p.PublicRead:
+		rep.Notes = append(rep.Notes, msg(CodeProbeNotePublicUnset))
+	case !public && p.PublicRead:
+		rep.Notes = append(rep.Notes, msg(CodeProbeNotePrivateBucket))
+	}
 }
 
 // allowedIfMissing: a 404 for the probe key (never written) means the

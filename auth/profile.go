@@ -68,6 +68,11 @@ type Profile struct {
 	// uploaded once they settle (`cosdrop watch`, and the window while it
 	// runs); full paths.
 	WatchFolders []string `json:"watch_folders,omitempty"`
+	// PublicRead says the bucket's files can be read by anyone (a
+	// public-read bucket, or a CDN in front of it), so plain links open.
+	// COS buckets are private by default: there a plain link answers
+	// AccessDenied, and the window offers a share link instead.
+	PublicRead bool `json:"public_read,omitempty"`
 }
 
 // SignConfig is where p's signing server answers.

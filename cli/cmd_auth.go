@@ -246,6 +246,8 @@ func profileAdd(args []string) int {
 	fs.StringVar(&p.PostPolicyURL, "post-policy-url", "", tr("signing server's post-policy URL (server-signed; default: credential URL + /post-policy)"))
 	signMethod := fs.String("sign-method", "", tr("server-signed uploads: put or post; empty lets the server decide"))
 	fs.StringVar(&p.Proxy, "proxy", "", tr("proxy: http://[user@]host:port, https://..., socks5://...; 'direct' for none; empty follows HTTPS_PROXY (the password goes to the keyring with 'cosdrop login --proxy-password')"))
+	fs.StringVar(&p.LinkTemplate, "link-template", "", tr("link template for Copy link and --links: {key} {filename} {url} {bucket} {region}"))
+	fs.BoolVar(&p.PublicRead, "public-read", false, tr("the bucket's files are public, so plain links open in a browser (COS buckets are private by default)"))
 	replace := fs.Bool("replace", false, tr("replace an existing profile with the same name"))
 	pos, code, ok := positional(fs, args, 1)
 	if !ok {
@@ -267,9 +269,9 @@ func profileAdd(args []string) int {
 	fmt.Printf(tr("Saved profile %q.")+"\n", p.Name)
 	switch p.Mode {
 	case auth.ModePermanent:
-		fmt.Printf(tr("Next: store its SecretKey with 'cosdrop login --profile %s'.")+"\n", p.Name)
+		fmt.Printf(tr("Next: store its SecretKey with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
 	default:
-		fmt.Printf(tr("If the credential server needs a login token, store it with 'cosdrop login --profile %s'.")+"\n", p.Name)
+		fmt.Printf(tr("If the credential server needs a login token, store it with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
 	}
 	return 0
 }
@@ -398,7 +400,7 @@ func profileImport(args []string) int {
 	}
 	fmt.Printf(tr("Imported profile %q.")+"\n", p.Name)
 	if p.Mode == auth.ModePermanent {
-		fmt.Printf(tr("Next: store its SecretKey with 'cosdrop login --profile %s'.")+"\n", p.Name)
+		fmt.Printf(tr("Next: store its SecretKey with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
 	}
 	return 0
 }

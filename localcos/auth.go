@@ -2,15 +2,37 @@ package localcos
 
 import (
 	"crypto/subtle"
+	"net/http"
 	"slices"
 	"strings"
 )
+
+// anonymousRead reports whether q only reads an object (GET or HEAD of a
+// key, with no sub-resource such as ?acl or ?uploadId): what a public-read
+// bucket serves to anyone (the AllUsers group's READ, per
+// https://cloud.tencent.com/document/product/436/13327). READ also lets
+// anyone list the bucket; localcos does not serve that unsigned, since
+// nothing CosDrop does lists anonymously, and stricter is not lenient.
+func anonymousRead(q *request) bool {
+	if q.key == "" || q.r.Method != http.MethodGet && q.r.Method != http.MethodHead {
+		return false
+	}
+	for k := range q.query {
+		if !strings.HasPrefix(k, "response-") {
+			return false
+		}
+	}
+	return true
+}
 
 // authenticate checks the request's signature, time window and, for
 // temporary credentials, the token's expiry and policy.
 func (s *Server) authenticate(q *request) error {
 	a, present, ok := requestAuth(q.r, q.query)
 	if !present {
+		if s.cfg.PublicRead && anonymousRead(q) {
+			return nil
+		}
 		// Buckets are private: anonymous requests are refused.
 		return errAccessDenied
 	}

@@ -41,6 +41,11 @@ type Config struct {
 	// written ("" = DataDir/localcos-ca.pem).
 	TLS    bool
 	CAFile string
+	// PublicRead makes the bucket public-read, as COS's "public read,
+	// private write" bucket ACL does: anyone may GET or HEAD an object
+	// without a signature; everything else still needs one. The Sandbox
+	// sets it, so its plain links open in a browser.
+	PublicRead bool
 	Log    io.Writer // one line per request; nil = discard. Never logs signatures/tokens.
 }
 

@@ -246,6 +246,7 @@ func (o *Opener) SandboxEngine(ov Overrides) (Engine, *localcos.Server, error) {
 	cfg := localcos.Config{
 		Faults: faults, DataDir: filepath.Join(o.DataDir, "sandbox-objects"),
 		Bucket: SandboxBucket, Region: SandboxRegion, SecretID: "AKIDsandbox" + id, SecretKey: key,
+		PublicRead: true, // the Sandbox is for trying things: its plain links open
 	}
 	srv, err := startSandboxServer(cfg, filepath.Join(o.DataDir, sandboxAddrFile))
 	if err != nil {

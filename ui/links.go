@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -91,8 +92,22 @@ func (w *mainWindow) copyLink(id uploader.TaskID) {
 		w.showNotice(why)
 		return
 	}
+	if !w.plainLinksOpen() {
+		// A plain link to a private bucket's object answers AccessDenied
+		// in a browser, and staff cannot tell (issue 21, finding 2).
+		w.showNotice(T("This bucket is private: a plain link would answer \"Access Denied\" in a browser. Share a link that works for a while instead, or ask your administrator to make the files public."))
+		w.showShare(s)
+		return
+	}
 	w.copyText(link)
 	w.flash(T("Link copied"))
+}
+
+// plainLinksOpen reports whether a plain link to an object opens for
+// anyone: the Sandbox serves its files, and a profile says whether its
+// bucket does (Files are public).
+func (w *mainWindow) plainLinksOpen() bool {
+	return w.sess != nil && (w.sess.sandbox || w.sess.profile.PublicRead)
 }
 
 // copyLinks copies the links of snaps, one per line, leaving out the
@@ -115,6 +130,10 @@ func (w *mainWindow) copyLinks(snaps []uploader.Snapshot) {
 		return
 	}
 	w.copyText(strings.Join(links, "\n"))
+	if !w.plainLinksOpen() {
+		w.flash(N("{{.Count}} links copied", len(links)) + " · " + T("they open only if the bucket's files are public"))
+		return
+	}
 	if left > 0 {
 		w.flash(N("{{.Count}} links copied", len(links)) + " · " + N("{{.Count}} files have no link (not verified)", left))
 		return
@@ -212,6 +231,19 @@ func linkRows(w *mainWindow, form *widget.Form, s uploader.Snapshot) {
 	copyB := widget.NewButtonWithIcon(T("Copy link"), theme.ContentCopyIcon(), func() { w.copyText(link); w.flash(T("Link copied")) })
 	form.Append(T("Link"), container.NewBorder(nil, nil, nil, copyB, l))
 	form.Append(T("Share"), container.NewHBox(widget.NewButtonWithIcon(T("Share link…"), theme.MailSendIcon(), func() { w.showShare(s) })))
+	if onDefaultDomain(link) {
+		d := widget.NewLabel(T("On COS's default domain, browsers download images and PDFs instead of showing them (buckets created since 2024). A custom domain in the profile's link template fixes this."))
+		d.Wrapping = fyne.TextWrapWord
+		form.Append("", d)
+	}
+}
+
+// onDefaultDomain reports whether link points at COS's default domain,
+// where buckets created since 2024-01-01 send every file as a download
+// (https://www.tencentcloud.com/document/product/436/57456).
+func onDefaultDomain(link string) bool {
+	u, err := url.Parse(link)
+	return err == nil && strings.HasSuffix(strings.ToLower(u.Hostname()), ".myqcloud.com")
 }
 
 // shareChoices are the lifetimes offered for share links.

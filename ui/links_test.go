@@ -292,3 +292,40 @@ func TestNoLinkForExcludedOrDeletedRows(t *testing.T) {
 		t.Errorf("status counts entries that were never uploads: %q", w.status.busy.Text)
 	}
 }
+
+// Issue 21, finding 2: on a private bucket (COS's default) a plain link
+// answers AccessDenied in a browser. Copy link says so and opens the share
+// dialog instead; a profile whose files are public copies the plain link.
+func TestCopyLinkOnPrivateBucketOffersShare(t *testing.T) {
+	e := newScriptEngine()
+	sess := scriptSession(e)
+	sess.sandbox, sess.name = false, "Private"
+	w := linkWindow(t, sess)
+	e.Add("/tmp/photo.jpg")
+	e.set(1, func(s *uploader.Snapshot) { s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "photo.jpg" })
+	w.tick()
+	w.app.Clipboard().SetContent("before")
+	w.copyLink(1)
+	if clip(w) != "before" {
+		t.Errorf("a private bucket's plain link was copied: %q", clip(w))
+	}
+	if !w.notice.visible() || !strings.Contains(w.notice.text.Text, "private") {
+		t.Errorf("notice %q", w.notice.text.Text)
+	}
+	if !topDialogOpen(w) {
+		t.Error("no share dialog")
+	}
+	w.closeTopDialog()
+	sess.profile.PublicRead = true
+	w.copyLink(1)
+	if !strings.HasSuffix(clip(w), "/photo.jpg") {
+		t.Errorf("public bucket: clipboard %q", clip(w))
+	}
+}
+
+// Links on COS's default domain say that browsers download files there.
+func TestDefaultDomainNote(t *testing.T) {
+	if !onDefaultDomain("https://b-1250000000.cos.ap-guangzhou.myqcloud.com/a.png") || onDefaultDomain("https://cdn.example.com/a.png") {
+		t.Error("onDefaultDomain")
+	}
+}

@@ -59,6 +59,9 @@ type profileEditor struct {
 	touched bool
 	// linkTemplate is the profile's link template (links.go).
 	linkTemplate *widget.Entry
+	// public says the bucket's files are public: Copy link gives plain
+	// links (a private bucket's answer AccessDenied).
+	public *widget.Check
 	// base is the profile as loaded: fields the form does not show
 	// (proxy, signing endpoints, link template...) are kept from it.
 	base auth.Profile
@@ -84,6 +87,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	e.endpoint = entry(T("optional: custom or accelerate domain"))
 	e.prefix = entry("uploads/{yyyy}/{mm}/")
 	e.linkTemplate = entry(T("optional, e.g. https://cdn.example.com/{key}"))
+	e.public = widget.NewCheck(T("Files are public: plain links open in a browser"), func(bool) { e.touched = true })
 	e.secretID = entry("AKID…")
 	e.secretKey = widget.NewPasswordEntry()
 	e.secretKey.SetPlaceHolder(T("kept in the system keyring; leave empty to keep the stored one"))
@@ -108,6 +112,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 		widget.NewFormItem(T("Key prefix"), e.prefix),
 		widget.NewFormItem(T("If a file exists"), e.conflict),
 		widget.NewFormItem(T("Link template"), e.linkTemplate),
+		widget.NewFormItem("", e.public),
 		widget.NewFormItem("SecretId", e.secretID),
 		widget.NewFormItem("SecretKey", e.secretKey),
 		widget.NewFormItem(T("Credential URL"), e.credURL),
@@ -137,6 +142,7 @@ func (e *profileEditor) fill(p auth.Profile) {
 	e.rules = p.Rules
 	e.name.SetText(p.Name)
 	e.linkTemplate.SetText(p.LinkTemplate)
+	e.public.SetChecked(p.PublicRead)
 	e.bucket.SetText(p.Bucket)
 	e.region.SetText(p.Region)
 	e.endpoint.SetText(p.Endpoint)
@@ -193,7 +199,7 @@ func (e *profileEditor) profile() auth.Profile {
 	p := e.base
 	p.Name, p.Bucket, p.Region = strings.TrimSpace(e.name.Text), strings.TrimSpace(e.bucket.Text), strings.TrimSpace(e.region.Text)
 	p.Endpoint, p.Prefix, p.Mode = strings.TrimSpace(e.endpoint.Text), strings.TrimSpace(e.prefix.Text), m
-	p.LinkTemplate = strings.TrimSpace(e.linkTemplate.Text)
+	p.LinkTemplate, p.PublicRead = strings.TrimSpace(e.linkTemplate.Text), e.public.Checked
 	p.OnConflict, p.SecretID, p.CredentialURL = "", "", ""
 	if m != auth.ModeServerSigned {
 		p.PutSignURL, p.PostPolicyURL, p.SignMethod = "", "", ""
