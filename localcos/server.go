@@ -46,7 +46,7 @@ type Config struct {
 	// without a signature; everything else still needs one. The Sandbox
 	// sets it, so its plain links open in a browser.
 	PublicRead bool
-	Log    io.Writer // one line per request; nil = discard. Never logs signatures/tokens.
+	Log        io.Writer // one line per request; nil = discard. Never logs signatures/tokens.
 }
 
 // Defaults used when a Config field is empty.

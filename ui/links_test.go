@@ -302,7 +302,9 @@ func TestCopyLinkOnPrivateBucketOffersShare(t *testing.T) {
 	sess.sandbox, sess.name = false, "Private"
 	w := linkWindow(t, sess)
 	e.Add("/tmp/photo.jpg")
-	e.set(1, func(s *uploader.Snapshot) { s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "photo.jpg" })
+	e.set(1, func(s *uploader.Snapshot) {
+		s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "photo.jpg"
+	})
 	w.tick()
 	w.app.Clipboard().SetContent("before")
 	w.copyLink(1)
