@@ -175,9 +175,7 @@ func (w *mainWindow) diagnostics() string {
 		if s.sandbox {
 			fmt.Fprintf(&b, "Profile: %s (local sandbox at %s)\nBucket: %s\nRegion: %s\n", s.name, s.bucketURL, cosession.SandboxBucket, cosession.SandboxRegion)
 		} else {
-			p := s.profile
-			fmt.Fprintf(&b, "Profile: %s\nMode: %s\nBucket: %s\nRegion: %s\nEndpoint: %s\nPrefix: %s\nOn conflict: %s\nSecretId: %s\nCredential URL: %s\n",
-				p.Name, p.Mode, p.Bucket, p.Region, p.Endpoint, p.Prefix, p.OnConflict, maskID(p.SecretID), p.CredentialURL)
+			diagnoseProfile(&b, s.profile)
 		}
 	}
 	t := w.status.totals
@@ -206,6 +204,23 @@ func (w *mainWindow) diagnostics() string {
 		}
 	}
 	return auth.Redact(b.String())
+}
+
+// diagnoseProfile writes the profile's lines of the diagnostics: only the
+// fields its mode uses (an STS profile showed an empty "SecretId:" line,
+// which read as a missing key), and none that is empty.
+func diagnoseProfile(b *strings.Builder, p auth.Profile) {
+	fmt.Fprintf(b, "Profile: %s\nMode: %s\nBucket: %s\nRegion: %s\n", p.Name, p.Mode, p.Bucket, p.Region)
+	for _, f := range []struct{ name, value string }{
+		{"Endpoint", p.Endpoint}, {"Prefix", p.Prefix}, {"On conflict", p.OnConflict},
+		{"SecretId", maskID(p.SecretID)}, {"Credential URL", p.CredentialURL}, {"Proxy", p.Proxy},
+		{"Link template", p.LinkTemplate},
+	} {
+		if f.value != "" {
+			fmt.Fprintf(b, "%s: %s\n", f.name, f.value)
+		}
+	}
+	fmt.Fprintf(b, "Files are public: %v\n", p.PublicRead)
 }
 
 // maskID keeps the start and end of a SecretId: enough for support to tell

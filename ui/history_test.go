@@ -107,3 +107,14 @@ func TestHistoryWindowOpens(t *testing.T) {
 		t.Fatal("no history window")
 	}
 }
+
+// Issue 21, finding 8: an STS profile's diagnostics have no empty
+// "SecretId:" line (support read it as a missing key).
+func TestDiagnosticsShowOnlyTheModesFields(t *testing.T) {
+	var b strings.Builder
+	diagnoseProfile(&b, auth.Profile{Name: "Team", Mode: auth.ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou",
+		CredentialURL: "https://sts.example.com/x"})
+	if strings.Contains(b.String(), "SecretId") || !strings.Contains(b.String(), "Credential URL: https://sts.example.com/x") {
+		t.Errorf("diagnostics:\n%s", b.String())
+	}
+}
