@@ -26,8 +26,9 @@ func (w *worker) multipart() (*result, error) {
 	defer f.Close()
 	parts := map[int]partRecord{}
 	if w.r.UploadID != "" {
-		if parts, err = w.resume(f); err != nil {
-			return nil, err
+		var res *result
+		if parts, res, err = w.resume(f); res != nil || err != nil {
+			return res, err
 		}
 	}
 	if w.r.UploadID == "" {
@@ -64,10 +65,12 @@ func partLen(r record, n int) int64 {
 // that COS still holds with the same ETag. A part whose bytes changed
 // (the file was rewritten in place, its size and mtime restored: finding
 // 10) restarts the whole upload: an object must never mix two versions.
-func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
+// A Complete an earlier run sent is settled first: a non-nil result is
+// the task's end (settle.go).
+func (w *worker) resume(f *os.File) (map[int]partRecord, *result, error) {
 	parts, err := w.e.j.loadParts(w.r.ID)
 	if err != nil {
-		return nil, fmt.Errorf("journal: %w", &localError{code: CodeJournal, err: err})
+		return nil, nil, fmt.Errorf("journal: %w", &localError{code: CodeJournal, err: err})
 	}
 	for n, p := range parts {
 		if p.Size != partLen(w.r, n) {
@@ -76,10 +79,10 @@ func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
 		}
 		crc, err := rangeCRC(f, int64(n-1)*w.r.PartSize, p.Size)
 		if err != nil {
-			return nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
+			return nil, nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
 		}
 		if crc != p.CRC64 {
-			return map[int]partRecord{}, w.reuse(w.r.Size, w.r.MTime, note(NoteRestartedFileChanged))
+			return map[int]partRecord{}, nil, w.reuse(w.r.Size, w.r.MTime, note(NoteRestartedFileChanged))
 		}
 	}
 	var listed map[int]string
@@ -89,11 +92,17 @@ func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
 			return err
 		})
 	})
+	if isNoSuchUpload(err) && w.r.CompleteSent == w.r.UploadID {
+		// Our Complete may have joined it after we stopped: settle that first.
+		if res, err := w.settleGone(parts); res != nil || err != nil {
+			return nil, res, err
+		}
+	}
 	if isNoSuchUpload(err) {
-		return map[int]partRecord{}, w.restart(false, note(NoteUploadForgotten, "upload_id", w.r.UploadID))
+		return map[int]partRecord{}, nil, w.restart(false, note(NoteUploadForgotten, "upload_id", w.r.UploadID))
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for n, p := range parts {
 		if listed[n] != p.ETag {
@@ -101,9 +110,9 @@ func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
 		}
 	}
 	if err := w.adoptListed(f, parts, listed); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return parts, nil
+	return parts, nil, nil
 }
 
 // adoptListed takes the parts COS holds that the journal does not know:
@@ -386,9 +395,16 @@ func (w *worker) complete(parts map[int]partRecord) (*result, error) {
 		list = append(list, p)
 		whole = crc64Combine(whole, p.CRC64, p.Size)
 	}
+	// Journaled before it is sent: a kill while COS joins the parts must
+	// not make the next run send the file again (settle.go).
+	if err := w.sync(report{kind: rUpload, up: &uploadInfo{completing: true}}); err != nil {
+		return nil, err
+	}
 	w.phase(Completing)
 	var res *result
-	tried := false // an earlier Complete may have taken effect (its answer lost or garbled)
+	// An earlier Complete, in this run or a killed one, may have taken
+	// effect (its answer lost or garbled).
+	tried := w.r.CompleteSent == w.r.UploadID && w.r.UploadID != ""
 	err := w.retry("complete", func(ctx context.Context) error {
 		cctx, cancel := context.WithTimeout(ctx, completeTimeout(len(list)))
 		defer cancel()

@@ -56,7 +56,11 @@ func (e *Engine) onReport(p report, st *step) {
 
 // uploadChanged records a new multipart upload, or drops the old one.
 func (e *Engine) uploadChanged(t *entry, r *record, up *uploadInfo, st *step) {
+	if up.completing {
+		r.CompleteSent = r.UploadID
+	}
 	if up.reuse {
+		r.CompleteSent = ""
 		r.Size, r.MTime, r.PartSize, r.Acked = up.size, up.mtime, up.partSize, 0
 		e.dropParts(t, st)
 		r.Note = up.note

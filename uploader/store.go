@@ -33,6 +33,10 @@ type objectStore interface {
 	abort(ctx context.Context, key, uploadID string) error
 	// head describes the object at key; Found is false on 404.
 	head(ctx context.Context, key string) (objectInfo, error)
+	// peek describes the object at key from the headers of a one-byte
+	// ranged GET: for credentials that may GetObject but not HeadObject
+	// (CAM grants them as two actions). Found is false on 404.
+	peek(ctx context.Context, key string) (objectInfo, error)
 	// listParts returns the ETag of every part COS holds, by number.
 	listParts(ctx context.Context, key, uploadID string) (map[int]string, error)
 	// listUploads returns the IDs of the multipart uploads open for exactly key.
@@ -166,6 +170,41 @@ func (s cosStore) head(ctx context.Context, key string) (objectInfo, error) {
 	size, _ := strconv.ParseInt(h.Get("Content-Length"), 10, 64)
 	crc, _ := strconv.ParseUint(h.Get("x-cos-hash-crc64ecma"), 10, 64)
 	return objectInfo{Found: true, Size: size, CRC64: crc, ETag: h.Get("ETag"), RequestID: h.Get("x-cos-request-id")}, nil
+}
+
+func (s cosStore) peek(ctx context.Context, key string) (objectInfo, error) {
+	resp, err := s.c.Object.Get(ctx, key, &cos.ObjectGetOptions{Range: "bytes=0-0"})
+	if resp != nil && resp.Body != nil {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<10))
+		resp.Body.Close()
+	}
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusNotFound {
+			return objectInfo{}, nil
+		}
+		if resp == nil || resp.StatusCode != http.StatusRequestedRangeNotSatisfiable {
+			return objectInfo{}, err
+		}
+		// An empty object has no byte 0: 416, its size in Content-Range.
+	}
+	h := resp.Header
+	size, ok := rangeTotal(h.Get("Content-Range"))
+	if !ok {
+		size, _ = strconv.ParseInt(h.Get("Content-Length"), 10, 64) // a server that ignored Range
+	}
+	crc, _ := strconv.ParseUint(h.Get("x-cos-hash-crc64ecma"), 10, 64)
+	return objectInfo{Found: true, Size: size, CRC64: crc, ETag: h.Get("ETag"), RequestID: h.Get("x-cos-request-id")}, nil
+}
+
+// rangeTotal is the object's size in a Content-Range ("bytes 0-0/1234",
+// "bytes */0"; RFC 9110 section 14.4).
+func rangeTotal(v string) (int64, bool) {
+	i := strings.LastIndexByte(v, '/')
+	if !strings.HasPrefix(v, "bytes ") || i < 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v[i+1:], 10, 64)
+	return n, err == nil && n >= 0
 }
 
 func (s cosStore) listParts(ctx context.Context, key, uploadID string) (map[int]string, error) {
