@@ -395,12 +395,13 @@ func (w *worker) complete(parts map[int]partRecord) (*result, error) {
 		list = append(list, p)
 		whole = crc64Combine(whole, p.CRC64, p.Size)
 	}
-	// Journaled before it is sent: a kill while COS joins the parts must
-	// not make the next run send the file again (settle.go).
+	w.phase(Completing)
+	// Journaled (with the state, so `cosdrop status` shows "completing")
+	// before it is sent: a kill while COS joins the parts must not make
+	// the next run send the file again (settle.go).
 	if err := w.sync(report{kind: rUpload, up: &uploadInfo{completing: true}}); err != nil {
 		return nil, err
 	}
-	w.phase(Completing)
 	var res *result
 	// An earlier Complete, in this run or a killed one, may have taken
 	// effect (its answer lost or garbled).
