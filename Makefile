@@ -110,7 +110,7 @@ bench: deps-test
 ## soak: ~10 minutes (not part of `make test`): `cosdrop upload` of 10,000 small files and 3 x 256 MiB
 ## (SOAK_LARGE_SIZE=1GiB for the full size) to serve-local under faults, SIGKILLed every 20-60 s and
 ## rerun until it exits 0; then every object is downloaded and hashed. Prints the README table.
-## SOAK_SEED, SOAK_SMALL, SOAK_BANDWIDTH and SOAK_STRICT_RESEND=1 adjust it; logs in build/soak/.
+## SOAK_SEED, SOAK_SMALL and SOAK_BANDWIDTH adjust it; a kill that costs more than the in-flight bound fails it; logs in build/soak/.
 soak: deps-test
 	go build -o $(BUILD)/soak/cosdrop .
 	SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \
