@@ -189,6 +189,13 @@ func keyringText(ke *auth.KeyringError) string {
 	return head + " " + T("Details: {{.Detail}}", map[string]any{"Detail": ke.Op + ": " + cause})
 }
 
+// StrayText words a multipart upload open on COS that this computer's
+// journal does not account for (uploader.CleanResult.Unknown).
+func StrayText(l uploader.Leftover) string {
+	args := map[string]any{"Key": l.Key, "ID": l.UploadID, "Since": l.Since.Local().Format("2006-01-02 15:04")}
+	return T("{{.Key}}: an upload open on COS since {{.Since}} (upload {{.ID}}).", args)
+}
+
 // LeftoverText words a multipart upload left open on COS: its key and
 // upload ID (what support looks for in the console), since when, and why
 // the last abort failed.

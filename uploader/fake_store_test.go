@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -350,6 +351,26 @@ func (s *fakeStore) listUploads(ctx context.Context, key string) ([]string, erro
 	}
 	slices.Sort(ids)
 	return ids, nil
+}
+
+func (s *fakeStore) listOpen(ctx context.Context, prefix string) ([]Leftover, error) {
+	f, err := s.begin(ctx, "listOpen", prefix, 0)
+	if err != nil {
+		return nil, err
+	}
+	if f != nil && f.err != nil {
+		return nil, f.err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Leftover
+	for id, u := range s.uploads {
+		if strings.HasPrefix(u.key, prefix) {
+			out = append(out, Leftover{UploadID: id, Key: u.key})
+		}
+	}
+	slices.SortFunc(out, func(a, b Leftover) int { return strings.Compare(a.UploadID, b.UploadID) })
+	return out, nil
 }
 
 func (s *fakeStore) delete(ctx context.Context, key string) (reply, error) {

@@ -32,8 +32,15 @@ func (w *worker) multipart() (*result, error) {
 		}
 	}
 	if w.r.UploadID == "" {
-		if err := w.initiate(); err != nil {
+		adopted, err := w.initiate()
+		if err != nil {
 			return nil, err
+		}
+		if adopted { // an earlier run's upload of this file: keep its parts
+			var res *result
+			if parts, res, err = w.resume(f); res != nil || err != nil {
+				return res, err
+			}
 		}
 	}
 	var missing []int
@@ -191,13 +198,20 @@ func (w *worker) reuse(size, mtime int64, n Note) error {
 // sent. Initiate is never blindly repeated (finding 11): after a failed
 // attempt (whose request may have reached COS, its answer lost or
 // garbled), the key's open uploads are listed and one that was not there
-// before the first attempt is adopted instead of starting another.
-func (w *worker) initiate() error {
+// before the first attempt is adopted instead of starting another. An
+// upload already open for the key that holds this file's parts (a lost
+// journal's: orphans.go) is adopted instead of starting one (adopted).
+func (w *worker) initiate() (adopted bool, err error) {
 	key := w.r.Key
 	before, berr := w.listUploads(key)
+	if berr == nil && len(before) > 0 {
+		if id := w.adoptable(key, before); id != "" {
+			return true, w.journalUpload(id, "")
+		}
+	}
 	var uid, reqID string
 	attempt := 0
-	err := w.retry("start upload", func(ctx context.Context) error {
+	err = w.retry("start upload", func(ctx context.Context) error {
 		return w.gated(ctx, func() error {
 			attempt++
 			if attempt > 1 && berr == nil {
@@ -222,11 +236,20 @@ func (w *worker) initiate() error {
 			// known nowhere else.
 			w.dropStrays(key, before)
 		}
-		return err
+		return false, err
 	}
+	if err := w.journalUpload(uid, reqID); err != nil {
+		w.abortNow(key, uid) // not journaled: nobody else would ever abort it
+		return false, err
+	}
+	return false, nil
+}
+
+// journalUpload makes uid the task's upload, journaled before any part is
+// sent to it.
+func (w *worker) journalUpload(uid, reqID string) error {
 	ps := choosePartSize(w.r.Size, w.e.cfg.PartSize)
 	if err := w.sync(report{kind: rUpload, up: &uploadInfo{id: uid, reqID: reqID, partSize: ps}}); err != nil {
-		w.abortNow(key, uid) // not journaled: nobody else would ever abort it
 		return err
 	}
 	w.r.UploadID, w.r.PartSize = uid, ps

@@ -75,7 +75,10 @@ func (e *Engine) uploadChanged(t *entry, r *record, up *uploadInfo, st *step) {
 	}
 	if up.id != "" {
 		r.UploadID, r.PartSize, r.Acked = up.id, up.partSize, 0
-		r.RequestIDs = append(r.RequestIDs[:0], up.reqID)
+		r.RequestIDs = r.RequestIDs[:0]
+		if up.reqID != "" { // "" for an adopted upload (orphans.go)
+			r.RequestIDs = append(r.RequestIDs, up.reqID)
+		}
 	}
 	e.persist(t, st)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 
@@ -41,6 +42,9 @@ type objectStore interface {
 	listParts(ctx context.Context, key, uploadID string) (map[int]string, error)
 	// listUploads returns the IDs of the multipart uploads open for exactly key.
 	listUploads(ctx context.Context, key string) ([]string, error)
+	// listOpen returns every multipart upload open under prefix (key, ID
+	// and when it was initiated: all COS's listing says of an upload).
+	listOpen(ctx context.Context, prefix string) ([]Leftover, error)
 	// delete removes the object at key (DeleteObject). COS answers 204
 	// whether or not the key existed, and takes no If-Match: callers that
 	// must delete only their own object HEAD first (undo.go).
@@ -242,6 +246,27 @@ func (s cosStore) listUploads(ctx context.Context, key string) ([]string, error)
 		if !res.IsTruncated || res.NextKeyMarker == "" && res.NextUploadIDMarker == "" ||
 			res.NextKeyMarker == opt.KeyMarker && res.NextUploadIDMarker == opt.UploadIDMarker {
 			return ids, nil // the last page, or one that points at itself (it would loop forever)
+		}
+		opt.KeyMarker, opt.UploadIDMarker = res.NextKeyMarker, res.NextUploadIDMarker
+	}
+	return nil, errEndlessListing
+}
+
+func (s cosStore) listOpen(ctx context.Context, prefix string) ([]Leftover, error) {
+	var out []Leftover
+	opt := &cos.ListMultipartUploadsOptions{Prefix: prefix, MaxUploads: 1000}
+	for range maxListPages * 10 {
+		res, _, err := s.c.Bucket.ListMultipartUploads(ctx, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range res.Uploads {
+			since, _ := time.Parse(time.RFC3339, u.Initiated)
+			out = append(out, Leftover{UploadID: u.UploadID, Key: u.Key, Since: since})
+		}
+		if !res.IsTruncated || res.NextKeyMarker == "" && res.NextUploadIDMarker == "" ||
+			res.NextKeyMarker == opt.KeyMarker && res.NextUploadIDMarker == opt.UploadIDMarker {
+			return out, nil
 		}
 		opt.KeyMarker, opt.UploadIDMarker = res.NextKeyMarker, res.NextUploadIDMarker
 	}
