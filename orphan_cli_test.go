@@ -19,10 +19,12 @@ import (
 
 // TestCLIZeroedJournalLeavesNothingOpen (issue 20, finding 3): an upload
 // stopped halfway, then the first 8 KiB of journal.db zeroed (both bbolt
-// meta pages: power loss, a bad sector). After `repair`, the rerun adopts
-// the upload the lost journal had started (its parts are the file's bytes)
-// instead of leaving it open on COS for good; and `cleanup` asks COS, so
-// an upload no journal knows is reported instead of "No uploads left open".
+// meta pages: power loss, a bad sector). `repair` salvages the task from
+// the data pages, and the rerun finishes the upload the journal had
+// started instead of leaving it open on COS for good (were the task lost,
+// the rerun would adopt it: uploader/orphans_test.go); and `cleanup` asks
+// COS, so an upload no journal knows is reported instead of "No uploads
+// left open".
 func TestCLIZeroedJournalLeavesNothingOpen(t *testing.T) {
 	isolate(t)
 	s, _ := startCOS(t, localcos.Config{})
@@ -51,8 +53,8 @@ func TestCLIZeroedJournalLeavesNothingOpen(t *testing.T) {
 		t.Fatalf("%d uploads open after the stop, want 1", n)
 	}
 	zeroHead(t, filepath.Join(stateDir, uploader.JournalFile), 8<<10)
-	if r := runCLI(t, "repair", "--state-dir", stateDir); r.code != 0 {
-		t.Fatalf("repair: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	if r := runCLI(t, "repair", "--state-dir", stateDir); r.code != 0 || !strings.Contains(r.stdout, "holds the 1 tasks") {
+		t.Fatalf("repair (want the one task salvaged from the data pages): exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	received := s.Stats().BytesReceived
 	r := runCLI(t, "upload", "--endpoint", s.URL(), "--state-dir", stateDir, "--part-size", "1MiB", big)
