@@ -60,7 +60,7 @@ unit:
 ## FUZZ_TARGETS fails the run, so a new parser's target cannot be forgotten.
 FUZZTIME ?= 8s
 FUZZ_TARGETS := auth:FuzzParseSTS auth:FuzzSignAnswer auth:FuzzPolicyLimits auth:FuzzParseProfileExport \
-  uploader:FuzzCOSResponse uploader:FuzzRecordCodec uploader:FuzzKeyMapping session:FuzzPrintable session:FuzzLinkTemplate
+  uploader:FuzzCOSResponse uploader:FuzzRecordCodec uploader:FuzzRawSalvage uploader:FuzzKeyMapping session:FuzzPrintable session:FuzzLinkTemplate
 fuzz:
 	@for f in $$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/^func //' | sort -u); do \
 	  case " $(FUZZ_TARGETS) " in *":$$f "*) ;; *) echo "fuzz: $$f is not in FUZZ_TARGETS (Makefile)"; exit 1;; esac; done

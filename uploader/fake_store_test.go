@@ -39,6 +39,7 @@ type fakeStore struct {
 }
 
 type fakeUpload struct {
+	since time.Time // initiated
 	key   string
 	parts map[int][]byte
 	etags map[int]string
@@ -200,7 +201,7 @@ func (s *fakeStore) initiate(ctx context.Context, key string, o writeOpts) (stri
 	s.mu.Unlock()
 	rep, err := answer(f, reply{RequestID: "req-init", Status: 200}, func() {
 		s.mu.Lock()
-		s.uploads[id] = &fakeUpload{key: key, parts: map[int][]byte{}, etags: map[int]string{}}
+		s.uploads[id] = &fakeUpload{since: time.Now(), key: key, parts: map[int][]byte{}, etags: map[int]string{}}
 		s.ctypes[key] = ctype
 		s.mu.Unlock()
 	})
@@ -366,7 +367,7 @@ func (s *fakeStore) listOpen(ctx context.Context, prefix string) ([]Leftover, er
 	var out []Leftover
 	for id, u := range s.uploads {
 		if strings.HasPrefix(u.key, prefix) {
-			out = append(out, Leftover{UploadID: id, Key: u.key})
+			out = append(out, Leftover{UploadID: id, Key: u.key, Since: u.since})
 		}
 	}
 	slices.SortFunc(out, func(a, b Leftover) int { return strings.Compare(a.UploadID, b.UploadID) })

@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -24,9 +25,11 @@ import (
 //     COS's listing (ListMultipartUploads) says only key, upload ID,
 //     initiator and time, and a metadata header set on Initiate is not in
 //     it, so an upload cannot be proven CosDrop's. One whose key a finished
-//     task of this journal uploaded to, that no task holds, is CosDrop's
-//     orphan and is aborted; the others are reported, never aborted: they
-//     may be another computer's uploads in progress.
+//     task of this journal uploaded to, initiated before that task
+//     finished, that no task holds, is CosDrop's orphan (the lost
+//     journal's upload, which the rerun did not adopt) and is aborted; the
+//     others are reported, never aborted: they may be another computer's
+//     uploads in progress.
 
 // adoptable returns an upload of before (the key's open uploads) that
 // holds this file's bytes, or "" when none does (or they cannot be read).
@@ -106,7 +109,8 @@ func (e *Engine) cleanStrays(ctx context.Context, res *CleanResult, tried map[st
 		return fmt.Errorf("list uploads: %w", err)
 	}
 	tasks, _ := e.Changes(0)
-	live, finished, pending := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	live, pending := map[string]bool{}, map[string]bool{}
+	finished := map[string]time.Time{} // key -> when a task last finished there
 	for _, s := range tasks {
 		if s.UploadID != "" {
 			live[s.UploadID] = true
@@ -117,7 +121,9 @@ func (e *Engine) cleanStrays(ctx context.Context, res *CleanResult, tried map[st
 				continue
 			}
 			if s.State == Done || s.State == Skipped || s.State == Canceled {
-				finished[k] = true
+				if s.Finished.After(finished[k]) {
+					finished[k] = s.Finished
+				}
 			} else {
 				pending[k] = true
 			}
@@ -126,8 +132,8 @@ func (e *Engine) cleanStrays(ctx context.Context, res *CleanResult, tried map[st
 	for _, u := range open {
 		switch {
 		case live[u.UploadID] || tried[u.UploadID] || pending[u.Key]:
-		case !finished[u.Key]:
-			res.Unknown = append(res.Unknown, u)
+		case u.Since.IsZero() || !u.Since.Before(finished[u.Key]):
+			res.Unknown = append(res.Unknown, u) // not ours as far as COS's list can tell
 		default:
 			if err := e.abortStray(ctx, u, res); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestFakeLostJournalAdoptsOpenUpload (issue 20, finding 3): a kill in the
@@ -50,9 +51,10 @@ func TestFakeLostJournalAdoptsOpenUpload(t *testing.T) {
 
 // TestFakeCleanupAsksCOS (issue 20, finding 3): cleanup with a journal that
 // lists no leftover still asks COS. An open upload at a key this journal
-// finished uploading is CosDrop's orphan (a lost journal's) and is
-// aborted; one at a key it never used is reported, not aborted; one a task
-// can still resume is left alone.
+// finished uploading, initiated before that, is CosDrop's orphan (a lost
+// journal's) and is aborted; one at a key it never used, or started at
+// that key after the task finished (another computer's), is reported, not
+// aborted.
 func TestFakeCleanupAsksCOS(t *testing.T) {
 	for _, denied := range []bool{false, true} {
 		v := newFakeEnv(t)
@@ -64,7 +66,9 @@ func TestFakeCleanupAsksCOS(t *testing.T) {
 			t.Fatalf("setup: %s %s", s.State, s.Key)
 		}
 		ctx := context.Background()
+		later, _, _ := v.store.initiate(ctx, "in/done.bin", writeOpts{})
 		orphan, _, _ := v.store.initiate(ctx, "in/done.bin", writeOpts{})
+		v.store.uploads[orphan].since = time.Now().Add(-time.Hour) // before the task finished
 		other, _, _ := v.store.initiate(ctx, "in/other.bin", writeOpts{})
 		v.store.initiate(ctx, "elsewhere/x.bin", writeOpts{})
 		if denied { // Tencent's sample STS grant: no AbortMultipartUpload
@@ -79,8 +83,8 @@ func TestFakeCleanupAsksCOS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Unknown) != 1 || res.Unknown[0].UploadID != other {
-			t.Errorf("denied %v: unknown %+v, want only %s (in/other.bin)", denied, res.Unknown, other)
+		if len(res.Unknown) != 2 || res.Unknown[0].UploadID != later || res.Unknown[1].UploadID != other {
+			t.Errorf("denied %v: unknown %+v, want %s (in/done.bin, started later) and %s (in/other.bin)", denied, res.Unknown, later, other)
 		}
 		switch {
 		case !denied && (res.Ended != 1 || len(res.Open) != 0):
