@@ -458,13 +458,13 @@ func (w *worker) complete(parts map[int]partRecord) (*result, error) {
 }
 
 // settle decides a Complete that did not answer cleanly by what COS
-// holds: HEAD where it is allowed (size and CRC64), else whether COS still
-// lists the upload. A nil result and error cerr means "as cerr says" (retry
+// holds: HEAD or a ranged GET where allowed (size and CRC64), else whether
+// COS still lists the upload. A nil result and error cerr means "as cerr says" (retry
 // it, or a 409 the conflict policy handles).
 func (w *worker) settle(ctx context.Context, cerr error, whole uint64, tried bool) (*result, error) {
 	w.phase(Verifying)
 	defer w.phase(Completing)
-	info, denied, herr := w.look(w.r.Key)
+	info, denied, herr := w.inspect(w.r.Key) // HEAD, else a one-byte GET
 	if denied {
 		herr = errHeadDenied
 	}
