@@ -12,14 +12,16 @@ import (
 // id) and opens a file only when one of them is sound. Zero the first
 // 8 KiB (power loss, a bad sector: issue 20) and both are gone, though
 // every data page is intact. bbolt's own repair tooling (`bbolt surgery
-// revert-meta-page`, go.etcd.io/bbolt/internal/surgeon) copies one meta
-// page over the other, so it needs one sound meta page, and it is
-// internal to bbolt besides. Writing new meta pages would need the root
+// revert-meta-page`,
+// https://github.com/etcd-io/bbolt/blob/v1.4.3/internal/surgeon/surgeon.go)
+// copies one meta page over the other, so it needs one sound meta page,
+// and it is internal to bbolt besides. Writing new meta pages would need the root
 // page of the newest transaction, which nothing left in the file names.
 //
 // So the salvage reads the pages themselves. bbolt's file format is
-// stable and documented by its source (go.etcd.io/bbolt
-// internal/common/page.go): every page starts with its id, flags, element
+// stable and documented by its source
+// (https://github.com/etcd-io/bbolt/blob/v1.4.3/internal/common/page.go
+// and inbucket.go): every page starts with its id, flags, element
 // count and overflow count; a leaf page holds elements of 16 bytes (flags,
 // position of the key relative to the element, key size, value size); a
 // bucket small enough is stored inline in its parent's leaf value, after
@@ -37,7 +39,7 @@ import (
 // the user says so. Every part is checked against COS and the file again
 // before it is trusted (resume), so an old part costs a resend at most.
 
-// Page layout constants of bbolt's file format (internal/common/page.go).
+// Page layout constants of bbolt's file format (page.go, linked above).
 const (
 	pageHeaderSize  = 16
 	leafElementSize = 16

@@ -18,12 +18,13 @@ import (
 //
 // What it may ask depends on the credentials. HeadObject first; else the
 // headers of a one-byte ranged GET (GetObject is a separate CAM action);
-// ListObjects is not used: its entries carry size and ETag but no CRC64,
-// and a multipart ETag is not an MD5 of the file (COS doc 436/7742), so
-// it could not tell this file from another of the same size. Tencent's
-// sample STS grant allows none of these (qcloud-cos-sts-sdk
-// nodejs/demo/sts-server.js: PutObject, PostObject and the multipart
-// actions only). Then the upload's disappearance after our Complete is the
+// ListObjects is not used: its entries carry size and ETag but no CRC64
+// (https://cloud.tencent.com/document/product/436/7734), and a multipart
+// ETag is not an MD5 of the file
+// (https://cloud.tencent.com/document/product/436/7742), so it could not
+// tell this file from another of the same size. Tencent's sample STS grant
+// allows none of these: PutObject, PostObject and the multipart actions
+// only (https://github.com/tencentyun/qcloud-cos-sts-sdk/blob/master/nodejs/demo/sts-server.js). Then the upload's disappearance after our Complete is the
 // only evidence: CosDrop aborts an upload only when its task is canceled or
 // removed, so the upload is taken as completed, done but NOT verified (the
 // note says why), exactly as a lost Complete answer is settled within one

@@ -201,7 +201,7 @@ func (s cosStore) peek(ctx context.Context, key string) (objectInfo, error) {
 }
 
 // rangeTotal is the object's size in a Content-Range ("bytes 0-0/1234",
-// "bytes */0"; RFC 9110 section 14.4).
+// "bytes */0"; https://www.rfc-editor.org/rfc/rfc9110#section-14.4).
 func rangeTotal(v string) (int64, bool) {
 	i := strings.LastIndexByte(v, '/')
 	if !strings.HasPrefix(v, "bytes ") || i < 0 {
