@@ -108,7 +108,7 @@ bench: deps-test
 	.ci/bench.sh
 
 ## soak: ~10 minutes (not part of `make test`): `cosdrop upload` of 10,000 small files and 3 x 256 MiB
-## (SOAK_LARGE_SIZE=1GiB for the full size) to serve-local under faults, SIGKILLed every 20-60 s and
+## (SOAK_LARGE_SIZE=1GiB for the full size) to serve-local under faults, SIGKILLed every 15-45 s and
 ## rerun until it exits 0; then every object is downloaded and hashed. Prints the README table.
 ## SOAK_SEED, SOAK_SMALL and SOAK_BANDWIDTH adjust it; a kill that costs more than the in-flight bound fails it; logs in build/soak/.
 soak: deps-test

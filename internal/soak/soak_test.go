@@ -34,7 +34,9 @@ func TestSoak(t *testing.T) {
 	cfg := Config{
 		Seed: envUint(t, "SOAK_SEED", 14), Small: int(envSize(t, "SOAK_SMALL", 10000)), MaxSmall: 16 << 10,
 		Large: 3, LargeSize: envSize(t, "SOAK_LARGE_SIZE", 256<<20), PartSize: 8 << 20, Concurrency: 4,
-		KillMin: 20 * time.Second, KillMax: 60 * time.Second, KillWindow: 8 * time.Minute, MaxKills: 30,
+		// A kill every 15-45 s: the tree goes up in about 5 minutes, and
+		// issue 20 asks for at least 8 kills (at 20-60 s seed 2718 got 7).
+		KillMin: 15 * time.Second, KillMax: 45 * time.Second, KillWindow: 8 * time.Minute, MaxKills: 30,
 		Deadline: 30 * time.Minute, MaxFailedRuns: 5, SmallRewriteEvery: 3, LargeRewriteAtKill: 3,
 		Skew: -20 * time.Minute, Faults: "bandwidth=" + envString("SOAK_BANDWIDTH", "4MiB") + ";" + faultPlan,
 		CompleteKills: 2,
