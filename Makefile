@@ -60,7 +60,7 @@ unit:
 ## FUZZ_TARGETS fails the run, so a new parser's target cannot be forgotten.
 FUZZTIME ?= 8s
 FUZZ_TARGETS := auth:FuzzParseSTS auth:FuzzSignAnswer auth:FuzzPolicyLimits auth:FuzzParseProfileExport \
-  uploader:FuzzCOSResponse uploader:FuzzRecordCodec uploader:FuzzKeyMapping session:FuzzPrintable session:FuzzLinkTemplate
+  uploader:FuzzCOSResponse uploader:FuzzRecordCodec uploader:FuzzRawSalvage uploader:FuzzKeyMapping session:FuzzPrintable session:FuzzLinkTemplate
 fuzz:
 	@for f in $$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/^func //' | sort -u); do \
 	  case " $(FUZZ_TARGETS) " in *":$$f "*) ;; *) echo "fuzz: $$f is not in FUZZ_TARGETS (Makefile)"; exit 1;; esac; done
@@ -108,9 +108,9 @@ bench: deps-test
 	.ci/bench.sh
 
 ## soak: ~10 minutes (not part of `make test`): `cosdrop upload` of 10,000 small files and 3 x 256 MiB
-## (SOAK_LARGE_SIZE=1GiB for the full size) to serve-local under faults, SIGKILLed every 20-60 s and
+## (SOAK_LARGE_SIZE=1GiB for the full size) to serve-local under faults, SIGKILLed every 15-45 s and
 ## rerun until it exits 0; then every object is downloaded and hashed. Prints the README table.
-## SOAK_SEED, SOAK_SMALL, SOAK_BANDWIDTH and SOAK_STRICT_RESEND=1 adjust it; logs in build/soak/.
+## SOAK_SEED, SOAK_SMALL and SOAK_BANDWIDTH adjust it; a kill that costs more than the in-flight bound fails it; logs in build/soak/.
 soak: deps-test
 	go build -o $(BUILD)/soak/cosdrop .
 	SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \

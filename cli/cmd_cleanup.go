@@ -60,13 +60,21 @@ func runCleanup(args []string) int {
 }
 
 func printCleanup(res uploader.CleanResult) {
-	if res.Ended == 0 && len(res.Open) == 0 {
-		fmt.Println(tr("No uploads left open on COS."))
+	if res.Ended == 0 && len(res.Open) == 0 && len(res.Unknown) == 0 {
+		fmt.Println(tr("No uploads left open on COS.")) // COS's own list was asked too
 		return
 	}
-	fmt.Printf(tr("Removed %d uploads left open on COS; %d could not be removed:")+"\n", res.Ended, len(res.Open))
+	if res.Ended > 0 || len(res.Open) > 0 {
+		fmt.Printf(tr("Removed %d uploads left open on COS; %d could not be removed:")+"\n", res.Ended, len(res.Open))
+	}
 	for _, l := range res.Open {
 		fmt.Println("  " + safe(session.LeftoverText(l)))
+	}
+	if len(res.Unknown) > 0 {
+		fmt.Printf(tr("%d other uploads are open on COS under this profile's prefix. COS's list of uploads does not say which program started them, so CosDrop left them (another computer may still be uploading); if they are abandoned, remove them in the COS console or with a lifecycle rule:")+"\n", len(res.Unknown))
+	}
+	for _, l := range res.Unknown {
+		fmt.Println("  " + safe(session.StrayText(l)))
 	}
 }
 

@@ -62,6 +62,9 @@ func SetAsideText(res uploader.SetAsideResult) string {
 	if !res.Complete {
 		out += " " + T("Some tasks could not be read; upload those files again if they are missing in COS.")
 	}
+	if res.Raw {
+		out += " " + T("Its header could not be read, so its pages were read one by one: unfinished tasks wait, paused, until you resume them, and a task removed earlier may reappear.")
+	}
 	return out
 }
 

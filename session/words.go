@@ -132,6 +132,10 @@ var noteWords = map[uploader.NoteCode]string{
 	uploader.NoteEmptyFolder:          "Nothing to upload: this folder holds no files.",
 }
 
+// stoppedDuringComplete words a Complete the next run found done but could
+// not read back (uploader/settle.go).
+const stoppedDuringComplete = "Uploaded but NOT verified: CosDrop was stopped while COS was finishing the upload. COS finished it (upload {{.upload_id}} is gone), so the file was not sent again, but these credentials allow reading neither the object's details (HeadObject) nor the object (GetObject), so it could not be checked."
+
 // NoteText words an engine note in the user's language; "" for no note.
 // An unknown code (a newer CosDrop wrote the journal) shows the code and
 // its parameters rather than nothing.
@@ -146,7 +150,11 @@ func NoteText(n uploader.Note) string {
 	if n.Code == uploader.NoteNotAFile {
 		args["kind"] = KindText(n.Args["kind"])
 	}
-	if tmpl, ok := noteWords[n.Code]; ok {
+	tmpl, ok := noteWords[n.Code]
+	if n.Code == uploader.NoteCompletedUnverified && n.Args["reason"] == uploader.ReasonStoppedDuringComplete {
+		tmpl = stoppedDuringComplete
+	}
+	if ok {
 		return T(tmpl, args)
 	}
 	keys := make([]string, 0, len(n.Args))
@@ -179,6 +187,13 @@ func keyringText(ke *auth.KeyringError) string {
 		return head
 	}
 	return head + " " + T("Details: {{.Detail}}", map[string]any{"Detail": ke.Op + ": " + cause})
+}
+
+// StrayText words a multipart upload open on COS that this computer's
+// journal does not account for (uploader.CleanResult.Unknown).
+func StrayText(l uploader.Leftover) string {
+	args := map[string]any{"Key": l.Key, "ID": l.UploadID, "Since": l.Since.Local().Format("2006-01-02 15:04")}
+	return T("{{.Key}}: an upload open on COS since {{.Since}} (upload {{.ID}}).", args)
 }
 
 // LeftoverText words a multipart upload left open on COS: its key and

@@ -37,6 +37,9 @@ const (
 const (
 	flagResolved   = 1
 	flagUnverified = 2
+	// flagCompleteSent: Complete was sent for the record's UploadID
+	// (record.CompleteSent); older versions ignore the bit.
+	flagCompleteSent = 4
 )
 
 var errBadRecord = errors.New("truncated or unknown record")
@@ -73,6 +76,9 @@ func encodeRecord(r *record) ([]byte, error) {
 	}
 	if r.Unverified {
 		flag |= flagUnverified
+	}
+	if r.CompleteSent != "" && r.CompleteSent == r.UploadID {
+		flag |= flagCompleteSent
 	}
 	b = append(b, flag)
 	b = binary.AppendVarint(b, int64(r.Created))
@@ -143,6 +149,9 @@ func decodeRecord(v []byte, r *record) error {
 	}
 	flag := d.byte()
 	r.Resolved, r.Unverified = flag&flagResolved != 0, flag&flagUnverified != 0
+	if flag&flagCompleteSent != 0 {
+		r.CompleteSent = r.UploadID
+	}
 	r.Created = stamp(d.varint())
 	r.Started = stamp(d.varint())
 	r.Finished = stamp(d.varint())

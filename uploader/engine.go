@@ -63,6 +63,9 @@ type Engine struct {
 	// sample STS policies grant no reads), so conflicts are decided by
 	// x-cos-forbid-overwrite alone and nothing asks again.
 	headDenied atomic.Bool
+	// getDenied: COS refused GetObject as well, so what a lost Complete
+	// left cannot be read at all (settle.go).
+	getDenied atomic.Bool
 	// failCommit, when set (tests), makes journal commits fail with its error.
 	failCommit atomic.Pointer[error]
 	nextBatch  atomic.Uint64

@@ -115,7 +115,7 @@ func TestFakeCompleteFailures(t *testing.T) {
 			switch {
 			case op == "complete" && n == 1:
 				return &fault{apply: true, err: errConnReset}
-			case op == "head":
+			case op == "head" || op == "get": // the sample grant: no HeadObject, no GetObject
 				return &fault{err: cosErrorResp(403, "")}
 			}
 			return nil
@@ -124,11 +124,20 @@ func TestFakeCompleteFailures(t *testing.T) {
 			switch {
 			case op == "complete" && n == 1:
 				return &fault{apply: true, err: errConnReset}
-			case op == "head":
+			case op == "head" || op == "get": // the sample grant: no HeadObject, no GetObject
 				return &fault{err: cosErrorResp(403, "")}
 			}
 			return nil
 		}, Done, "", 2, Rename, false},
+		{"lost response then 404, HEAD denied, GET allowed", func(op string, n int) *fault {
+			switch {
+			case op == "complete" && n == 1:
+				return &fault{apply: true, err: errConnReset}
+			case op == "head":
+				return &fault{err: cosErrorResp(403, "")}
+			}
+			return nil
+		}, Done, "", 1, "", true},
 		{"lost response then 409 (forbid-overwrite), HEAD allowed", func(op string, n int) *fault {
 			if op == "complete" && n == 1 {
 				return &fault{apply: true, err: errConnReset}
@@ -139,7 +148,7 @@ func TestFakeCompleteFailures(t *testing.T) {
 			switch {
 			case op == "complete":
 				return &fault{err: cosErrorResp(404, "NoSuchUpload")}
-			case op == "head":
+			case op == "head" || op == "get": // the sample grant: no HeadObject, no GetObject
 				return &fault{err: cosErrorResp(403, "")}
 			}
 			return nil

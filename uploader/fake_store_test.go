@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -32,12 +33,13 @@ type fakeStore struct {
 	ctypes  map[string]string
 	forbids map[string]int // op -> calls that carried x-cos-forbid-overwrite
 	// fault, when set, is asked before each call (op is "put",
-	// "initiate", "part", "complete", "abort", "head", "listParts",
+	// "initiate", "part", "complete", "abort", "head", "get", "listParts",
 	// "listUploads", "delete"; n is the op's 1-based call count).
 	fault func(op string, n int, part int) *fault
 }
 
 type fakeUpload struct {
+	since time.Time // initiated
 	key   string
 	parts map[int][]byte
 	etags map[int]string
@@ -199,7 +201,7 @@ func (s *fakeStore) initiate(ctx context.Context, key string, o writeOpts) (stri
 	s.mu.Unlock()
 	rep, err := answer(f, reply{RequestID: "req-init", Status: 200}, func() {
 		s.mu.Lock()
-		s.uploads[id] = &fakeUpload{key: key, parts: map[int][]byte{}, etags: map[int]string{}}
+		s.uploads[id] = &fakeUpload{since: time.Now(), key: key, parts: map[int][]byte{}, etags: map[int]string{}}
 		s.ctypes[key] = ctype
 		s.mu.Unlock()
 	})
@@ -294,6 +296,23 @@ func (s *fakeStore) head(ctx context.Context, key string) (objectInfo, error) {
 	return objectInfo{Found: true, Size: int64(len(data)), CRC64: crc64.Checksum(data, crcTable), ETag: etagOf(data), RequestID: "req-head"}, nil
 }
 
+// peek is head under its own name ("get"), so a test can deny HEAD and
+// allow GET, or deny both.
+func (s *fakeStore) peek(ctx context.Context, key string) (objectInfo, error) {
+	f, err := s.begin(ctx, "get", key, 0)
+	if err != nil {
+		return objectInfo{}, err
+	}
+	if f != nil && f.err != nil {
+		return objectInfo{}, f.err
+	}
+	data, ok := s.object(key)
+	if !ok {
+		return objectInfo{}, nil
+	}
+	return objectInfo{Found: true, Size: int64(len(data)), CRC64: crc64.Checksum(data, crcTable), ETag: etagOf(data), RequestID: "req-get"}, nil
+}
+
 func (s *fakeStore) listParts(ctx context.Context, key, uploadID string) (map[int]string, error) {
 	f, err := s.begin(ctx, "listParts", key, 0)
 	if err != nil {
@@ -333,6 +352,26 @@ func (s *fakeStore) listUploads(ctx context.Context, key string) ([]string, erro
 	}
 	slices.Sort(ids)
 	return ids, nil
+}
+
+func (s *fakeStore) listOpen(ctx context.Context, prefix string) ([]Leftover, error) {
+	f, err := s.begin(ctx, "listOpen", prefix, 0)
+	if err != nil {
+		return nil, err
+	}
+	if f != nil && f.err != nil {
+		return nil, f.err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Leftover
+	for id, u := range s.uploads {
+		if strings.HasPrefix(u.key, prefix) {
+			out = append(out, Leftover{UploadID: id, Key: u.key, Since: u.since})
+		}
+	}
+	slices.SortFunc(out, func(a, b Leftover) int { return strings.Compare(a.UploadID, b.UploadID) })
+	return out, nil
 }
 
 func (s *fakeStore) delete(ctx context.Context, key string) (reply, error) {

@@ -37,6 +37,11 @@ type record struct {
 	// Unverified: done, but COS's copy could not be checked (a Complete
 	// whose answer was lost, when HeadObject is not allowed).
 	Unverified bool `json:"unverified,omitempty"`
+	// CompleteSent is the upload whose CompleteMultipartUpload was sent
+	// (journaled before it is): a later run settles it before sending
+	// anything again (settle.go). It names the upload, so a new upload
+	// never inherits the mark.
+	CompleteSent string `json:"complete_sent,omitempty"`
 	// RelAt is where, in Path, the file's path relative to the dropped
 	// folder starts (rel, what upload rules match); 0 in records written
 	// before rules existed, read as the file's name.

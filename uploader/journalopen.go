@@ -288,6 +288,10 @@ type SetAsideResult struct {
 	Parts    int    // acknowledged parts copied
 	Lost     int    // records that could not be read
 	Complete bool   // every record was read (the damage was elsewhere)
+	// Raw: bbolt could not open the file (both meta pages damaged), so its
+	// pages were read one by one (salvage.go): unfinished tasks come back
+	// paused, and a task removed earlier may come back.
+	Raw bool
 }
 
 // SetAsideJournal moves a damaged journal in dir aside (journal.db ->
@@ -311,8 +315,8 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 		return res, err
 	}
 	defer os.Remove(tmp)
-	tasks, parts, meta, left, lost, complete := salvage(tmp)
-	res.Lost, res.Complete = lost, complete
+	tasks, parts, meta, left, lost, complete, raw := salvage(tmp)
+	res.Lost, res.Complete, res.Raw = lost, complete, raw
 	db, err := bolt.Open(p, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
 		return res, fmt.Errorf("start a fresh journal: %w", err)
@@ -338,11 +342,17 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 
 // salvage reads what it can of a damaged journal file: task records that
 // decode, parts of 12-byte keys, the meta bucket and the leftover uploads. A panic or fault
-// stops only the bucket being read.
-func salvage(p string) (tasks, parts, meta, left [][2][]byte, lost int, complete bool) {
+// stops only the bucket being read. A file bbolt cannot open is read page
+// by page (salvage.go).
+func salvage(p string) (tasks, parts, meta, left [][2][]byte, lost int, complete, raw bool) {
 	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
 	if err != nil {
-		return nil, nil, nil, nil, 0, false
+		// bbolt cannot open it (both meta pages damaged): read the pages.
+		tasks, parts, meta, left = rawSalvage(p)
+		for i := range tasks {
+			tasks[i][1] = pausedRecord(tasks[i][1])
+		}
+		return tasks, parts, meta, left, 0, false, true
 	}
 	defer db.Close()
 	complete = true
@@ -382,7 +392,7 @@ func salvage(p string) (tasks, parts, meta, left [][2][]byte, lost int, complete
 		return err == nil && utf8.Valid(v) && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && strings.IndexFunc(string(v), unicode.IsControl) < 0
 	})
 	left = read(bucketLeftovers, func(k, v []byte) bool { var l Leftover; return json.Unmarshal(v, &l) == nil })
-	return tasks, parts, meta, left, lost, complete && lost == 0
+	return tasks, parts, meta, left, lost, complete && lost == 0, false
 }
 
 func copyFile(from, to string) error {

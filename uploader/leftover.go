@@ -28,6 +28,10 @@ type Leftover struct {
 type CleanResult struct {
 	Ended int        // aborted now (or already gone from COS)
 	Open  []Leftover // still open; each Code says why
+	// Unknown are uploads open under the profile's prefix that neither the
+	// journal nor a task of it accounts for (another computer's, or a
+	// journal's that was lost): reported, never aborted (orphans.go).
+	Unknown []Leftover
 }
 
 var bucketLeftovers = []byte("leftovers")
@@ -84,14 +88,18 @@ func (e *Engine) Leftovers() ([]Leftover, error) { return leftoversIn(e.j.db) }
 // CleanLeftovers tries once more to abort every leftover upload (with the
 // usual retries for transient failures) and records the outcome: ended
 // ones leave the list, the others keep the code of why not. An upload COS
-// no longer knows counts as ended.
+// no longer knows counts as ended. Then it lists the uploads open on COS
+// under the profile's prefix: CosDrop's orphans (a lost journal's) are
+// aborted too, the ones it cannot tell are its own reported in Unknown.
 func (e *Engine) CleanLeftovers(ctx context.Context) (CleanResult, error) {
 	var res CleanResult
 	list, err := e.Leftovers()
 	if err != nil {
 		return res, err
 	}
+	tried := map[string]bool{}
 	for _, l := range list {
+		tried[l.UploadID] = true
 		err := retrier{e: e, op: "abort"}.do(ctx, nil, func(ctx context.Context) error {
 			return e.store.abort(ctx, l.Key, l.UploadID)
 		})
@@ -107,7 +115,8 @@ func (e *Engine) CleanLeftovers(ctx context.Context) (CleanResult, error) {
 		res.Open = append(res.Open, l)
 		e.inbox.put(leftoverMsg{l: l})
 	}
-	return res, nil
+	// The journal lists only what it knows: ask COS too (orphans.go).
+	return res, e.cleanStrays(ctx, &res, tried)
 }
 
 // ReadLeftovers lists the leftover uploads recorded in stateDir's journal

@@ -26,13 +26,21 @@ func (w *worker) multipart() (*result, error) {
 	defer f.Close()
 	parts := map[int]partRecord{}
 	if w.r.UploadID != "" {
-		if parts, err = w.resume(f); err != nil {
-			return nil, err
+		var res *result
+		if parts, res, err = w.resume(f); res != nil || err != nil {
+			return res, err
 		}
 	}
 	if w.r.UploadID == "" {
-		if err := w.initiate(); err != nil {
+		adopted, err := w.initiate()
+		if err != nil {
 			return nil, err
+		}
+		if adopted { // an earlier run's upload of this file: keep its parts
+			var res *result
+			if parts, res, err = w.resume(f); res != nil || err != nil {
+				return res, err
+			}
 		}
 	}
 	var missing []int
@@ -64,10 +72,12 @@ func partLen(r record, n int) int64 {
 // that COS still holds with the same ETag. A part whose bytes changed
 // (the file was rewritten in place, its size and mtime restored: finding
 // 10) restarts the whole upload: an object must never mix two versions.
-func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
+// A Complete an earlier run sent is settled first: a non-nil result is
+// the task's end (settle.go).
+func (w *worker) resume(f *os.File) (map[int]partRecord, *result, error) {
 	parts, err := w.e.j.loadParts(w.r.ID)
 	if err != nil {
-		return nil, fmt.Errorf("journal: %w", &localError{code: CodeJournal, err: err})
+		return nil, nil, fmt.Errorf("journal: %w", &localError{code: CodeJournal, err: err})
 	}
 	for n, p := range parts {
 		if p.Size != partLen(w.r, n) {
@@ -76,10 +86,10 @@ func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
 		}
 		crc, err := rangeCRC(f, int64(n-1)*w.r.PartSize, p.Size)
 		if err != nil {
-			return nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
+			return nil, nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
 		}
 		if crc != p.CRC64 {
-			return map[int]partRecord{}, w.reuse(w.r.Size, w.r.MTime, note(NoteRestartedFileChanged))
+			return map[int]partRecord{}, nil, w.reuse(w.r.Size, w.r.MTime, note(NoteRestartedFileChanged))
 		}
 	}
 	var listed map[int]string
@@ -89,11 +99,17 @@ func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
 			return err
 		})
 	})
+	if isNoSuchUpload(err) && w.r.CompleteSent == w.r.UploadID {
+		// Our Complete may have joined it after we stopped: settle that first.
+		if res, err := w.settleGone(parts); res != nil || err != nil {
+			return nil, res, err
+		}
+	}
 	if isNoSuchUpload(err) {
-		return map[int]partRecord{}, w.restart(false, note(NoteUploadForgotten, "upload_id", w.r.UploadID))
+		return map[int]partRecord{}, nil, w.restart(false, note(NoteUploadForgotten, "upload_id", w.r.UploadID))
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for n, p := range parts {
 		if listed[n] != p.ETag {
@@ -101,9 +117,9 @@ func (w *worker) resume(f *os.File) (map[int]partRecord, error) {
 		}
 	}
 	if err := w.adoptListed(f, parts, listed); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return parts, nil
+	return parts, nil, nil
 }
 
 // adoptListed takes the parts COS holds that the journal does not know:
@@ -182,13 +198,20 @@ func (w *worker) reuse(size, mtime int64, n Note) error {
 // sent. Initiate is never blindly repeated (finding 11): after a failed
 // attempt (whose request may have reached COS, its answer lost or
 // garbled), the key's open uploads are listed and one that was not there
-// before the first attempt is adopted instead of starting another.
-func (w *worker) initiate() error {
+// before the first attempt is adopted instead of starting another. An
+// upload already open for the key that holds this file's parts (a lost
+// journal's: orphans.go) is adopted instead of starting one (adopted).
+func (w *worker) initiate() (adopted bool, err error) {
 	key := w.r.Key
 	before, berr := w.listUploads(key)
+	if berr == nil && len(before) > 0 {
+		if id := w.adoptable(key, before); id != "" {
+			return true, w.journalUpload(id, "")
+		}
+	}
 	var uid, reqID string
 	attempt := 0
-	err := w.retry("start upload", func(ctx context.Context) error {
+	err = w.retry("start upload", func(ctx context.Context) error {
 		return w.gated(ctx, func() error {
 			attempt++
 			if attempt > 1 && berr == nil {
@@ -213,11 +236,20 @@ func (w *worker) initiate() error {
 			// known nowhere else.
 			w.dropStrays(key, before)
 		}
-		return err
+		return false, err
 	}
+	if err := w.journalUpload(uid, reqID); err != nil {
+		w.abortNow(key, uid) // not journaled: nobody else would ever abort it
+		return false, err
+	}
+	return false, nil
+}
+
+// journalUpload makes uid the task's upload, journaled before any part is
+// sent to it.
+func (w *worker) journalUpload(uid, reqID string) error {
 	ps := choosePartSize(w.r.Size, w.e.cfg.PartSize)
 	if err := w.sync(report{kind: rUpload, up: &uploadInfo{id: uid, reqID: reqID, partSize: ps}}); err != nil {
-		w.abortNow(key, uid) // not journaled: nobody else would ever abort it
 		return err
 	}
 	w.r.UploadID, w.r.PartSize = uid, ps
@@ -387,8 +419,16 @@ func (w *worker) complete(parts map[int]partRecord) (*result, error) {
 		whole = crc64Combine(whole, p.CRC64, p.Size)
 	}
 	w.phase(Completing)
+	// Journaled (with the state, so `cosdrop status` shows "completing")
+	// before it is sent: a kill while COS joins the parts must not make
+	// the next run send the file again (settle.go).
+	if err := w.sync(report{kind: rUpload, up: &uploadInfo{completing: true}}); err != nil {
+		return nil, err
+	}
 	var res *result
-	tried := false // an earlier Complete may have taken effect (its answer lost or garbled)
+	// An earlier Complete, in this run or a killed one, may have taken
+	// effect (its answer lost or garbled).
+	tried := w.r.CompleteSent == w.r.UploadID && w.r.UploadID != ""
 	err := w.retry("complete", func(ctx context.Context) error {
 		cctx, cancel := context.WithTimeout(ctx, completeTimeout(len(list)))
 		defer cancel()
@@ -418,13 +458,13 @@ func (w *worker) complete(parts map[int]partRecord) (*result, error) {
 }
 
 // settle decides a Complete that did not answer cleanly by what COS
-// holds: HEAD where it is allowed (size and CRC64), else whether COS still
-// lists the upload. A nil result and error cerr means "as cerr says" (retry
+// holds: HEAD or a ranged GET where allowed (size and CRC64), else whether
+// COS still lists the upload. A nil result and error cerr means "as cerr says" (retry
 // it, or a 409 the conflict policy handles).
 func (w *worker) settle(ctx context.Context, cerr error, whole uint64, tried bool) (*result, error) {
 	w.phase(Verifying)
 	defer w.phase(Completing)
-	info, denied, herr := w.look(w.r.Key)
+	info, denied, herr := w.inspect(w.r.Key) // HEAD, else a one-byte GET
 	if denied {
 		herr = errHeadDenied
 	}

@@ -88,9 +88,15 @@ const (
 	// NoteCompletedUnverified: the upload is done but not verified: the
 	// answer to Complete was lost, COS no longer lists the upload (so it
 	// completed) and the credentials do not allow HeadObject to check the
-	// object's size and CRC64. args "upload_id", "reason" ("head_denied").
+	// object's size and CRC64. args "upload_id", "reason" ("head_denied",
+	// or ReasonStoppedDuringComplete).
 	NoteCompletedUnverified NoteCode = "completed_unverified"
 )
+
+// ReasonStoppedDuringComplete is NoteCompletedUnverified's reason when
+// CosDrop stopped while Complete was in flight and the next run found the
+// upload gone, with neither HeadObject nor GetObject allowed (settle.go).
+const ReasonStoppedDuringComplete = "stopped_during_complete"
 
 // Notes of upload rules (issue 13).
 const (

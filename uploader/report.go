@@ -56,7 +56,11 @@ func (e *Engine) onReport(p report, st *step) {
 
 // uploadChanged records a new multipart upload, or drops the old one.
 func (e *Engine) uploadChanged(t *entry, r *record, up *uploadInfo, st *step) {
+	if up.completing {
+		r.CompleteSent = r.UploadID
+	}
 	if up.reuse {
+		r.CompleteSent = ""
 		r.Size, r.MTime, r.PartSize, r.Acked = up.size, up.mtime, up.partSize, 0
 		e.dropParts(t, st)
 		r.Note = up.note
@@ -71,7 +75,10 @@ func (e *Engine) uploadChanged(t *entry, r *record, up *uploadInfo, st *step) {
 	}
 	if up.id != "" {
 		r.UploadID, r.PartSize, r.Acked = up.id, up.partSize, 0
-		r.RequestIDs = append(r.RequestIDs[:0], up.reqID)
+		r.RequestIDs = r.RequestIDs[:0]
+		if up.reqID != "" { // "" for an adopted upload (orphans.go)
+			r.RequestIDs = append(r.RequestIDs, up.reqID)
+		}
 	}
 	e.persist(t, st)
 }

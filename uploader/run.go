@@ -60,6 +60,7 @@ type uploadInfo struct {
 	reuse       bool
 	size, mtime int64
 	note        Note
+	completing  bool // Complete is about to be sent (record.CompleteSent)
 }
 
 // worker is one run of one task.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 
@@ -33,10 +34,17 @@ type objectStore interface {
 	abort(ctx context.Context, key, uploadID string) error
 	// head describes the object at key; Found is false on 404.
 	head(ctx context.Context, key string) (objectInfo, error)
+	// peek describes the object at key from the headers of a one-byte
+	// ranged GET: for credentials that may GetObject but not HeadObject
+	// (CAM grants them as two actions). Found is false on 404.
+	peek(ctx context.Context, key string) (objectInfo, error)
 	// listParts returns the ETag of every part COS holds, by number.
 	listParts(ctx context.Context, key, uploadID string) (map[int]string, error)
 	// listUploads returns the IDs of the multipart uploads open for exactly key.
 	listUploads(ctx context.Context, key string) ([]string, error)
+	// listOpen returns every multipart upload open under prefix (key, ID
+	// and when it was initiated: all COS's listing says of an upload).
+	listOpen(ctx context.Context, prefix string) ([]Leftover, error)
 	// delete removes the object at key (DeleteObject). COS answers 204
 	// whether or not the key existed, and takes no If-Match: callers that
 	// must delete only their own object HEAD first (undo.go).
@@ -168,6 +176,41 @@ func (s cosStore) head(ctx context.Context, key string) (objectInfo, error) {
 	return objectInfo{Found: true, Size: size, CRC64: crc, ETag: h.Get("ETag"), RequestID: h.Get("x-cos-request-id")}, nil
 }
 
+func (s cosStore) peek(ctx context.Context, key string) (objectInfo, error) {
+	resp, err := s.c.Object.Get(ctx, key, &cos.ObjectGetOptions{Range: "bytes=0-0"})
+	if resp != nil && resp.Body != nil {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<10))
+		resp.Body.Close()
+	}
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusNotFound {
+			return objectInfo{}, nil
+		}
+		if resp == nil || resp.StatusCode != http.StatusRequestedRangeNotSatisfiable {
+			return objectInfo{}, err
+		}
+		// An empty object has no byte 0: 416, its size in Content-Range.
+	}
+	h := resp.Header
+	size, ok := rangeTotal(h.Get("Content-Range"))
+	if !ok {
+		size, _ = strconv.ParseInt(h.Get("Content-Length"), 10, 64) // a server that ignored Range
+	}
+	crc, _ := strconv.ParseUint(h.Get("x-cos-hash-crc64ecma"), 10, 64)
+	return objectInfo{Found: true, Size: size, CRC64: crc, ETag: h.Get("ETag"), RequestID: h.Get("x-cos-request-id")}, nil
+}
+
+// rangeTotal is the object's size in a Content-Range ("bytes 0-0/1234",
+// "bytes */0"; https://www.rfc-editor.org/rfc/rfc9110#section-14.4).
+func rangeTotal(v string) (int64, bool) {
+	i := strings.LastIndexByte(v, '/')
+	if !strings.HasPrefix(v, "bytes ") || i < 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v[i+1:], 10, 64)
+	return n, err == nil && n >= 0
+}
+
 func (s cosStore) listParts(ctx context.Context, key, uploadID string) (map[int]string, error) {
 	listed := map[int]string{}
 	marker := ""
@@ -203,6 +246,27 @@ func (s cosStore) listUploads(ctx context.Context, key string) ([]string, error)
 		if !res.IsTruncated || res.NextKeyMarker == "" && res.NextUploadIDMarker == "" ||
 			res.NextKeyMarker == opt.KeyMarker && res.NextUploadIDMarker == opt.UploadIDMarker {
 			return ids, nil // the last page, or one that points at itself (it would loop forever)
+		}
+		opt.KeyMarker, opt.UploadIDMarker = res.NextKeyMarker, res.NextUploadIDMarker
+	}
+	return nil, errEndlessListing
+}
+
+func (s cosStore) listOpen(ctx context.Context, prefix string) ([]Leftover, error) {
+	var out []Leftover
+	opt := &cos.ListMultipartUploadsOptions{Prefix: prefix, MaxUploads: 1000}
+	for range maxListPages * 10 {
+		res, _, err := s.c.Bucket.ListMultipartUploads(ctx, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range res.Uploads {
+			since, _ := time.Parse(time.RFC3339, u.Initiated)
+			out = append(out, Leftover{UploadID: u.UploadID, Key: u.Key, Since: since})
+		}
+		if !res.IsTruncated || res.NextKeyMarker == "" && res.NextUploadIDMarker == "" ||
+			res.NextKeyMarker == opt.KeyMarker && res.NextUploadIDMarker == opt.UploadIDMarker {
+			return out, nil
 		}
 		opt.KeyMarker, opt.UploadIDMarker = res.NextKeyMarker, res.NextUploadIDMarker
 	}

@@ -19,7 +19,7 @@ func (r *Result) Table() string {
 	b.WriteString("| measure | value |\n|---|---|\n")
 	row("files", fmt.Sprintf("%d (%s)", r.Files, mib(r.Needed)))
 	row("wall time", r.Wall.Round(time.Second).String())
-	row("runs / SIGKILLs / exits on its own", fmt.Sprintf("%d / %d / %d", len(r.Runs), r.Kills, r.FailedRuns))
+	row("runs / SIGKILLs (during Complete) / exits on its own", fmt.Sprintf("%d / %d (%d) / %d", len(r.Runs), r.Kills, r.CompleteKills, r.FailedRuns))
 	var kinds []string
 	for k := range r.Stats.Faults {
 		kinds = append(kinds, string(k))

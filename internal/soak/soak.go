@@ -35,14 +35,20 @@ type Config struct {
 	SmallRewriteEvery  int           // rewrite a small file after every Nth kill (0 never)
 	LargeRewriteAtKill int           // rewrite a large file in place after this kill (0 never)
 	Skew               time.Duration // the server's clock shift (the plan's skew=)
-	Faults             string        // serve-local --faults plan (its seed and skew are added)
-	Logf               func(format string, args ...any)
+	// CompleteKills is how many kills are aimed at a CompleteMultipartUpload
+	// in flight (issue 20: COS finishes it after the client died): until
+	// that many landed, a run is also killed as soon as `cosdrop status`
+	// shows a task "completing" (the plan stalls Complete so it can be seen).
+	CompleteKills int
+	Faults        string // serve-local --faults plan (its seed and skew are added)
+	Logf          func(format string, args ...any)
 }
 
 // runRecord is what one `cosdrop upload` run did.
 type runRecord struct {
 	n                   int
 	killed              bool
+	duringComplete      bool // killed while a task was completing
 	exit                int
 	dur                 time.Duration
 	received            int64 // PutObject/UploadPart body bytes the server read during the run and its settling
@@ -58,6 +64,7 @@ type runRecord struct {
 type Result struct {
 	Runs          []runRecord
 	Kills         int
+	CompleteKills int // kills that landed while Complete was in flight
 	FailedRuns    int // runs that exited non-zero on their own
 	Stats         localcos.Stats
 	Needed        int64 // bytes of the tree as it is at the end
@@ -207,6 +214,9 @@ func (d *driver) loop(ctx context.Context) error {
 		switch {
 		case rec.killed:
 			d.res.Kills++
+			if rec.duringComplete {
+				d.res.CompleteKills++
+			}
 			if err := d.maybeRewrite(ctx, &d.res.Runs[len(d.res.Runs)-1]); err != nil {
 				return err
 			}
@@ -247,6 +257,12 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 		delay := d.cfg.KillMin + time.Duration(d.rng.Int64N(int64(span)+1))
 		timer = time.After(delay)
 	}
+	var completing <-chan struct{}
+	if timer != nil && d.res.CompleteKills < d.cfg.CompleteKills {
+		wctx, stop := context.WithCancel(ctx)
+		defer stop()
+		completing = d.watchComplete(wctx)
+	}
 	hard := time.After(time.Until(d.start.Add(d.cfg.Deadline)) + time.Second)
 	var killAt time.Time
 	select {
@@ -258,6 +274,13 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 			return rec, err
 		}
 		rec.killed, rec.exit = true, 137
+	case <-completing:
+		killAt = time.Now()
+		if err := run.kill(); err != nil {
+			return rec, err
+		}
+		rec.killed, rec.exit, rec.duringComplete = true, 137, true
+		d.cfg.Logf("run %d: killed while Complete was in flight", n)
 	case <-hard:
 		run.kill()
 		return rec, fmt.Errorf("run %d still going at the soak's deadline", n)
@@ -281,6 +304,42 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 		n, map[bool]string{true: "killed", false: "exited " + itoa(rec.exit)}[rec.killed], rec.dur.Round(time.Millisecond),
 		mib(rec.received), mib(stAfter.BytesReceived-stBefore.BytesReceived), mib(rec.progress), mib(rec.faultWaste), mib(rec.abandoned), mib(rec.cut), mib(rec.resent), stAfter.Faults)
 	return rec, nil
+}
+
+// watchComplete polls the journal (`cosdrop status`, which reads it while
+// the upload runs) and signals once a task is "completing" that was not
+// at the first look (a task a kill left completing reads so until the
+// rerun settles it).
+func (d *driver) watchComplete(ctx context.Context) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		var stale map[uint64]bool
+		for ctx.Err() == nil {
+			tasks, err := d.cli.status(ctx, d.stateDir)
+			if err == nil {
+				now := map[uint64]bool{}
+				for _, t := range tasks {
+					if t.State == "completing" {
+						now[t.Task] = true
+					}
+				}
+				if stale == nil {
+					stale = now
+				}
+				for id := range now {
+					if !stale[id] {
+						close(ch)
+						return
+					}
+				}
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(200 * time.Millisecond): // polling interval; the run's kill timer bounds it
+			}
+		}
+	}()
+	return ch
 }
 
 // account fills rec's byte ledger. The server's log says which body bytes

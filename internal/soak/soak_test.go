@@ -19,21 +19,27 @@ import (
 )
 
 // faultPlan is every fault the soak injects, besides bandwidth: resets
-// inside part and PUT bodies, 503 SlowDown, 5 s stalls, Complete results
-// lost after COS completed (complete-drop: surely the second Complete, then
-// 30% of them), tokens dead after 20 s, and the
+// inside part and PUT bodies, 503 SlowDown, 5 s stalls, every Complete
+// held 4 s before COS joins the parts (as a large upload's is on COS; the
+// soak aims kills at it, and the server completes it after the client
+// died), Complete results lost after COS completed (complete-drop: surely
+// the second Complete, then 30% of them), tokens dead after 20 s, and the
 // server's clock 20 minutes behind (the engine corrects it from Date).
 const faultPlan = "token-life=20s;reset:api=UploadPart,share=0.03,after=512KiB;" +
 	"reset:api=PutObject,share=0.005,after=256;503:share=0.01;stall:share=0.002,delay=5s;" +
+	"stall:api=CompleteMultipartUpload,delay=4s;" +
 	"complete-drop:nth=2,times=1;complete-drop:share=0.3"
 
 func TestSoak(t *testing.T) {
 	cfg := Config{
 		Seed: envUint(t, "SOAK_SEED", 14), Small: int(envSize(t, "SOAK_SMALL", 10000)), MaxSmall: 16 << 10,
 		Large: 3, LargeSize: envSize(t, "SOAK_LARGE_SIZE", 256<<20), PartSize: 8 << 20, Concurrency: 4,
-		KillMin: 20 * time.Second, KillMax: 60 * time.Second, KillWindow: 8 * time.Minute, MaxKills: 30,
+		// A kill every 15-45 s: the tree goes up in about 5 minutes, and
+		// issue 20 asks for at least 8 kills (at 20-60 s seed 2718 got 7).
+		KillMin: 15 * time.Second, KillMax: 45 * time.Second, KillWindow: 8 * time.Minute, MaxKills: 30,
 		Deadline: 30 * time.Minute, MaxFailedRuns: 5, SmallRewriteEvery: 3, LargeRewriteAtKill: 3,
 		Skew: -20 * time.Minute, Faults: "bandwidth=" + envString("SOAK_BANDWIDTH", "4MiB") + ";" + faultPlan,
+		CompleteKills: 2,
 	}
 	runSoak(t, cfg)
 }
@@ -45,6 +51,7 @@ func TestSoakShort(t *testing.T) {
 		KillMin: 3 * time.Second, KillMax: 8 * time.Second, KillWindow: 70 * time.Second, MaxKills: 12,
 		Deadline: 4 * time.Minute, MaxFailedRuns: 3, SmallRewriteEvery: 3, LargeRewriteAtKill: 2,
 		Skew: -20 * time.Minute, Faults: "bandwidth=4MiB;" + faultPlan,
+		CompleteKills: 1,
 	}
 	runSoak(t, cfg)
 }
@@ -73,15 +80,12 @@ func runSoak(t *testing.T, cfg Config) {
 		t.Errorf("the soak killed nothing (%d runs): it proves nothing; make the tree larger or the cap lower", len(res.Runs))
 	}
 	if over := res.killLedger().over; over > 0 {
-		// The measure mixes in the engine's own reconciliation (parts it finds
-		// on the server after a restart move credit between runs), so it is
-		// reported, and fails only with SOAK_STRICT_RESEND=1.
-		msg := fmt.Sprintf("%d kills cost more than the in-flight window (%s)", over, mib(res.InFlightBound))
-		if os.Getenv("SOAK_STRICT_RESEND") == "1" {
-			t.Error(msg)
-		} else {
-			t.Log("NOTE: " + msg)
-		}
+		// The bound the table prints is the bound enforced (issue 20: a
+		// kill during Complete re-sent whole files while the soak passed).
+		t.Errorf("%d kills cost more than the in-flight window (%s = concurrency x part size)", over, mib(res.InFlightBound))
+	}
+	if res.CompleteKills == 0 && cfg.CompleteKills > 0 {
+		t.Errorf("no kill landed while Complete was in flight (%d kills): the soak did not test it", res.Kills)
 	}
 }
 
