@@ -34,7 +34,7 @@ func sessionStrings(t *testing.T) []i18ncheck.Message {
 	for _, v := range noteWords {
 		add("noteWords", v)
 	}
-	out = append(out, stoppedDuringComplete)
+	add("stoppedDuringComplete", stoppedDuringComplete)
 	return out
 }
 
