@@ -30,7 +30,7 @@ func TestAdaptiveWireGrowsOnAFarLine(t *testing.T) {
 	v, dir := wanEnv(t, 150*time.Millisecond, 12<<20, 240)
 	e := v.engine(v.config()) // Concurrency 0: adaptive
 	defer e.Close()
-	for _, s := range waitBatch(t, e, e.Add(dir), 2*time.Minute) {
+	for _, s := range waitBatch(t, e, e.Add(dir)) {
 		if s.State != Done {
 			t.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
 		}
@@ -45,7 +45,7 @@ func TestAdaptiveWireBacksOffOnSlowDown(t *testing.T) {
 	v.srv.Faults().Add(localcos.Rule{Kind: localcos.SlowDown, Share: 0.2})
 	e := v.engine(v.config())
 	defer e.Close()
-	for _, s := range waitBatch(t, e, e.Add(dir), 2*time.Minute) {
+	for _, s := range waitBatch(t, e, e.Add(dir)) {
 		if s.State != Done {
 			t.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
 		}
@@ -61,7 +61,7 @@ func TestAdaptiveWirePinnedNeverExceeded(t *testing.T) {
 	cfg.Concurrency = 3
 	e := v.engine(cfg)
 	defer e.Close()
-	for _, s := range waitBatch(t, e, e.Add(dir), 2*time.Minute) {
+	for _, s := range waitBatch(t, e, e.Add(dir)) {
 		if s.State != Done {
 			t.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
 		}
