@@ -280,8 +280,8 @@ func (a *guiApp) kill() error {
 	select {
 	case <-a.dead:
 		return nil
-	case <-time.After(30 * time.Second):
-		return fmt.Errorf("the app (pid %d) did not die within 30 s of SIGKILL", a.cmd.Process.Pid)
+	case <-time.After(waitBound):
+		return fmt.Errorf("the app (pid %d) did not die within %v of SIGKILL", a.cmd.Process.Pid, waitBound)
 	}
 }
 
