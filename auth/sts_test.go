@@ -145,17 +145,23 @@ func TestSTSForcedRefreshShared(t *testing.T) {
 	// that saw ExpiredToken together cause one request.
 	waitFor(t, "the set to age", func() bool { return time.Since(p.cur.Load().fetched) > time.Second })
 	srv.gate = make(chan struct{})
-	var wg sync.WaitGroup
+	var wg, ready sync.WaitGroup
 	for range 10 {
 		wg.Add(1)
+		ready.Add(1)
 		go func() {
 			defer wg.Done()
+			ready.Done()
 			c, err := p.Refresh(context.Background())
 			if err != nil || c.SecretID == first.SecretID || !consistent(c) {
 				t.Errorf("Refresh = %+v, %v", c, err)
 			}
 		}()
 	}
+	// The answer is held until every caller is under way: one started more
+	// than a second after it (a busy machine starts goroutines late) would
+	// rightly fetch again.
+	ready.Wait()
 	waitFor(t, "the refresh request", func() bool { return srv.requests.Load() >= 2 })
 	close(srv.gate)
 	wg.Wait()
