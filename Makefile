@@ -52,7 +52,7 @@ vet:
 staticcheck:
 	go run $(STATICCHECK) ./...
 
-## unit: -timeout above go test's default 10 minutes a package: uploader alone takes 6-7 minutes
+## unit: -timeout above go test's default 10 minutes a package: uploader alone took 6.4-7.9 minutes
 ## under -race beside other work, and a package's wall time is not what these tests check.
 unit:
 	go test -race -count=1 -timeout 30m ./...
