@@ -170,7 +170,7 @@ func TestTransportExpiredTokenRefresh(t *testing.T) {
 	p := NewSTS(sts.URL, "", nil)
 	defer p.Close()
 	first, _ := p.Credentials(context.Background())
-	waitFor(t, 5*time.Second, "the set to age", func() bool { return time.Since(p.cur.Load().fetched) > time.Second })
+	waitFor(t, "the set to age", func() bool { return time.Since(p.cur.Load().fetched) > time.Second })
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("x-cos-security-token") == first.SessionToken {
 			w.WriteHeader(http.StatusForbidden)

@@ -55,15 +55,21 @@ func newSTSServer(t *testing.T, life time.Duration) *stsServer {
 	return s
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+// waitBound is how long a wait in this package's tests lets a condition
+// take before calling the test stuck. It only ends a stuck test: under
+// -race beside other work (a second `make test`, a build) a wait that
+// merely takes long must not fail.
+const waitBound = 2 * time.Minute
+
+// waitFor polls cond until it holds, failing the test after waitBound.
+func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
+	deadline := time.Now().Add(waitBound)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
+			t.Fatalf("timed out after %s waiting for %s", waitBound, what)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond) // poll interval, bounded by the deadline
 	}
 }
 
@@ -108,7 +114,7 @@ func TestSTSSharedFetch(t *testing.T) {
 			results <- c
 		}()
 	}
-	waitFor(t, 5*time.Second, "the first request", func() bool { return srv.requests.Load() >= 1 })
+	waitFor(t, "the first request", func() bool { return srv.requests.Load() >= 1 })
 	close(srv.gate)
 	wg.Wait()
 	close(results)
@@ -137,20 +143,26 @@ func TestSTSForcedRefreshShared(t *testing.T) {
 	}
 	// Just after a fetch, a forced refresh returns that set: the workers
 	// that saw ExpiredToken together cause one request.
-	waitFor(t, 5*time.Second, "the set to age", func() bool { return time.Since(p.cur.Load().fetched) > time.Second })
+	waitFor(t, "the set to age", func() bool { return time.Since(p.cur.Load().fetched) > time.Second })
 	srv.gate = make(chan struct{})
-	var wg sync.WaitGroup
+	var wg, ready sync.WaitGroup
 	for range 10 {
 		wg.Add(1)
+		ready.Add(1)
 		go func() {
 			defer wg.Done()
+			ready.Done()
 			c, err := p.Refresh(context.Background())
 			if err != nil || c.SecretID == first.SecretID || !consistent(c) {
 				t.Errorf("Refresh = %+v, %v", c, err)
 			}
 		}()
 	}
-	waitFor(t, 5*time.Second, "the refresh request", func() bool { return srv.requests.Load() >= 2 })
+	// The answer is held until every caller is under way: one started more
+	// than a second after it (a busy machine starts goroutines late) would
+	// rightly fetch again.
+	ready.Wait()
+	waitFor(t, "the refresh request", func() bool { return srv.requests.Load() >= 2 })
 	close(srv.gate)
 	wg.Wait()
 	if n := srv.requests.Load(); n != 2 {
@@ -173,18 +185,22 @@ func TestSTSBackgroundRefresh(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
+				// Expiry is judged against the time of asking: a worker
+				// descheduled after the answer (a busy machine) must not
+				// count a set that was valid when handed out.
+				asked := time.Now()
 				c, err := p.Credentials(ctx)
 				if ctx.Err() != nil {
 					return
 				}
-				if err != nil || !consistent(c) || !time.Now().Before(c.Expiration) {
+				if err != nil || !consistent(c) || !asked.Before(c.Expiration) {
 					bad.Add(1)
 				}
 				time.Sleep(time.Millisecond)
 			}
 		}()
 	}
-	waitFor(t, 20*time.Second, "4 refreshes", func() bool { return p.Refreshes() >= 4 })
+	waitFor(t, "4 refreshes", func() bool { return p.Refreshes() >= 4 })
 	cancel()
 	wg.Wait()
 	if bad.Load() > 0 {
@@ -195,8 +211,12 @@ func TestSTSBackgroundRefresh(t *testing.T) {
 	}
 }
 
+// TestSTSCloseStopsBackground: Close disarms the refresh timer. The
+// credentials live an hour, so the timer is certainly still armed when
+// Close runs (with 1-second credentials it could fire first on a busy
+// machine, and the test then checked a different timer).
 func TestSTSCloseStopsBackground(t *testing.T) {
-	srv := newSTSServer(t, time.Second)
+	srv := newSTSServer(t, time.Hour)
 	p := NewSTS(srv.URL, "", nil)
 	if _, err := p.Credentials(context.Background()); err != nil {
 		t.Fatal(err)
@@ -285,7 +305,7 @@ func TestSTSCallerContext(t *testing.T) {
 	defer p.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		waitFor(t, 5*time.Second, "request", func() bool { return srv.requests.Load() >= 1 })
+		waitFor(t, "request", func() bool { return srv.requests.Load() >= 1 })
 		cancel()
 	}()
 	if _, err := p.Credentials(ctx); !errors.Is(err, context.Canceled) {

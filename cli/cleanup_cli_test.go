@@ -28,18 +28,6 @@ func openUploads(t *testing.T, s *localcos.Server) int {
 	return len(res.Uploads)
 }
 
-// pollUntil fails the test unless cond holds within 30 s.
-func pollUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 30s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestCLICleanupLeftovers: a removed task whose abort COS
 // refused leaves its upload listed; `status` shows it in plain words with
 // the upload ID, and `cleanup` ends it once COS allows.
@@ -51,7 +39,11 @@ func TestCLICleanupLeftovers(t *testing.T) {
 	stateDir := filepath.Join(t.TempDir(), "state")
 	big, _ := writeTestFile(t, t.TempDir(), "big.bin", patterned(4<<20, 5))
 
-	spec, err := session.FlagsEngine(session.Flags{Endpoint: s.URL()}, session.Overrides{StateDir: stateDir, PartSize: 1 << 20, RateLimit: 512 << 10})
+	// The second part waits at the server until the task is removed: the
+	// upload is still open when the test removes it, however late (a rate
+	// limit alone could let the file finish first on a busy machine).
+	s.Faults().Add(localcos.Rule{Kind: localcos.Stall, API: "UploadPart", Nth: 2, Delay: time.Hour})
+	spec, err := session.FlagsEngine(session.Flags{Endpoint: s.URL()}, session.Overrides{StateDir: stateDir, PartSize: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +55,7 @@ func TestCLICleanupLeftovers(t *testing.T) {
 	s.Faults().Add(localcos.Rule{Kind: localcos.Fail500, API: "AbortMultipartUpload"})
 	e.Add(big)
 	var id uploader.TaskID
-	pollUntil(t, func() bool {
+	pollUntil(t, "the multipart upload to start", func() bool {
 		snaps, _ := e.Changes(0)
 		for _, sn := range snaps {
 			if sn.UploadID != "" {
@@ -74,7 +66,7 @@ func TestCLICleanupLeftovers(t *testing.T) {
 		return false
 	})
 	e.Remove(id)
-	pollUntil(t, func() bool { l, _ := e.Leftovers(); return len(l) == 1 && l[0].Code != "" })
+	pollUntil(t, "the refused abort to be listed", func() bool { l, _ := e.Leftovers(); return len(l) == 1 && l[0].Code != "" })
 	if err := closeAll(closers); err != nil {
 		t.Fatal(err)
 	}

@@ -155,27 +155,25 @@ func TestCLILeftOutEntriesAreReported(t *testing.T) {
 	}
 }
 
-// signalUpload starts a slow real upload, waits until it runs, sends sig
-// and returns the exit code and output.
+// signalUpload starts a real upload, waits until it runs, sends sig and
+// returns the exit code and output. The third part stalls at the server
+// until the client gives up, so the upload is still running when the
+// signal comes however slowly this machine polls (a rate limit alone let
+// it finish first on a busy machine, and exit 0).
 func signalUpload(t *testing.T, sig syscall.Signal) (int, string, string) {
 	t.Helper()
 	isolate(t)
 	s, _ := startCOS(t, localcos.Config{})
+	s.Faults().Add(localcos.Rule{Kind: localcos.Stall, API: "UploadPart", Nth: 3, Delay: time.Hour})
 	env := []string{"TENCENTCLOUD_SECRET_ID=" + cliID, "TENCENTCLOUD_SECRET_KEY=" + cliKey}
 	file, _ := writeTestFile(t, t.TempDir(), "slow.bin", patterned(8<<20, 5))
 	state := filepath.Join(t.TempDir(), "state")
 	up, out := startBin(t, env, "upload", "--endpoint", s.URL(), "--state-dir", state, "--part-size", "1MiB",
-		"--concurrency", "1", "--limit", "1MiB", file)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if a, st, ok := statusAcked(t, env, state, "slow.bin"); ok && st == "uploading" && a > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the upload never ran")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		"--concurrency", "1", file)
+	pollUntil(t, "the upload running with a part acknowledged", func() bool {
+		a, st, ok := statusAcked(t, env, state, "slow.bin")
+		return ok && st == "uploading" && a > 0
+	})
 	if err := up.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}

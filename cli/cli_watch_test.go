@@ -88,7 +88,7 @@ func startWatchCLI(t *testing.T, args ...string) *watchRun {
 // until reads lines until cond holds for the lines seen, within a bound.
 func (r *watchRun) until(what string, cond func(seen []watchLine) bool) {
 	r.t.Helper()
-	deadline := time.After(60 * time.Second)
+	deadline := time.After(waitBound)
 	for !cond(r.seen) {
 		select {
 		case l, ok := <-r.lines:
@@ -119,7 +119,7 @@ func (r *watchRun) stop(sig syscall.Signal) int {
 			r.seen = append(r.seen, l)
 		}
 		return code
-	case <-time.After(60 * time.Second):
+	case <-time.After(waitBound):
 		r.t.Fatal("the watch did not return after its stopped line")
 	}
 	return -1
@@ -292,7 +292,7 @@ func TestCLIWatchSandboxBusy(t *testing.T) {
 		if code := <-r.code; code != 2 {
 			t.Errorf("exit %d, want 2 (line %+v)", code, l)
 		}
-	case <-time.After(60 * time.Second):
+	case <-time.After(waitBound):
 		t.Fatal("no answer")
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"cosdrop/autostart"
 	"cosdrop/session"
@@ -61,13 +60,8 @@ func TestUploadActionHandsFilesToRunningWindow(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
-	select {
-	case p := <-got:
-		if len(p) != 2 || p[0] != a || p[1] != b {
-			t.Errorf("handed over %q, want %q", p, []string{a, b})
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the running window never received the files")
+	if p := receive(t, got, "the files handed to the running window"); len(p) != 2 || p[0] != a || p[1] != b {
+		t.Errorf("handed over %q, want %q", p, []string{a, b})
 	}
 }
 

@@ -13,31 +13,31 @@ import (
 
 // `cosdrop status` reads a journal while an upload runs on it (it once
 // said "an upload is running with the state directory ..."). Two
-// real processes: a slow `cosdrop upload` and `cosdrop status --json`,
+// real processes: a held `cosdrop upload` and `cosdrop status --json`,
 // which must list the running task (it asks the upload over its socket).
+// The PUT stalls at the server after its first MiB, until the upload is
+// killed at the test's end: the upload is still running when status asks,
+// however long this machine takes to start status (a rate limit alone
+// could let it finish first).
 func TestStatusWhileUploadRuns(t *testing.T) {
 	isolate(t)
 	s, _ := startCOS(t, localcos.Config{})
+	s.Faults().Add(localcos.Rule{Kind: localcos.Stall, API: "PutObject", After: 1 << 20, Delay: time.Hour})
 	env := []string{"TENCENTCLOUD_SECRET_ID=" + cliID, "TENCENTCLOUD_SECRET_KEY=" + cliKey}
 	file, _ := writeTestFile(t, t.TempDir(), "slow.bin", patterned(4<<20, 7))
 	state := filepath.Join(t.TempDir(), "state")
-	startBin(t, env, "upload", "--endpoint", s.URL(), "--state-dir", state, "--limit", "64KiB", file)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		code, out := runBin(t, env, "status", "--json", "--state-dir", state)
-		if code == 0 && strings.Contains(out, "slow.bin") {
-			if !strings.Contains(out, `"state":"uploading"`) && !strings.Contains(out, `"state":"queued"`) {
-				t.Errorf("the running task is not shown as running: %s", out)
-			}
-			break
-		}
+	startBin(t, env, "upload", "--endpoint", s.URL(), "--state-dir", state, file)
+	var out string
+	pollUntil(t, "status listing the running upload", func() bool {
+		var code int
+		code, out = runBin(t, env, "status", "--json", "--state-dir", state)
 		if strings.Contains(out, "goroutine ") {
 			t.Fatal("status crashed")
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("status never listed the running upload; last answer %q", out)
-		}
-		time.Sleep(100 * time.Millisecond)
+		return code == 0 && strings.Contains(out, "slow.bin")
+	})
+	if !strings.Contains(out, `"state":"uploading"`) && !strings.Contains(out, `"state":"queued"`) {
+		t.Errorf("the running task is not shown as running: %s", out)
 	}
 	// The journal file itself is locked by the upload: status answered
 	// from the running process, not the file.
@@ -62,13 +62,8 @@ func TestSecondLaunchHandsFilesToWindow(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second launch: exit %d: %s", code, out)
 	}
-	select {
-	case p := <-got:
-		if len(p) != 1 || p[0] != file {
-			t.Errorf("handed over %v, want [%s]", p, file)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the window never received the file")
+	if p := receive(t, got, "the file handed to the window"); len(p) != 1 || p[0] != file {
+		t.Errorf("handed over %v, want [%s]", p, file)
 	}
 }
 

@@ -12,14 +12,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc64"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"cosdrop/localcos"
 	"cosdrop/uploader"
@@ -287,31 +288,30 @@ func TestJournalReadOnlyStateDir(t *testing.T) {
 // The journal removed while an upload runs: writes to the deleted file
 // would look saved and vanish at exit (the old code finished with exit 0
 // and no record). The upload stops saying so; the rerun completes.
+//
+// Every PUT after the third is held at a gate until the journal is gone,
+// so the upload is still running, with commits to come, when it is
+// removed. (A rate limit alone let the 200 small files finish first on a
+// busy machine.)
 func TestJournalRemovedWhileRunning(t *testing.T) {
 	skipIfShort(t)
 	r := newRobustEnv(t)
 	src := tree(t, 200)
 	state := filepath.Join(t.TempDir(), "state")
-	args := []string{"upload", "--endpoint", r.s.URL(), "--state-dir", state, "--concurrency", "2", "--limit", "16KiB", src}
+	var puts atomic.Int64
+	g := gateCOS(t, r.s, func(q *http.Request) bool { return q.Method == http.MethodPut && puts.Add(1) > 3 })
+	args := []string{"upload", "--endpoint", g.URL, "--state-dir", state, "--concurrency", "2", src}
 	cmd, out := startBin(t, r.env, args...)
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "done ") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no file finished:\n%s", out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	pollUntil(t, "a file done and both workers held", func() bool {
+		return strings.Contains(out.String(), "done ") && g.held.Load() >= 2
+	})
 	if err := os.Remove(filepath.Join(state, uploader.JournalFile)); err != nil {
 		t.Fatal(err)
 	}
+	g.release()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the upload did not stop after its journal was removed:\n%s", out.String())
-	}
+	err := receive(t, done, "the upload to stop after its journal was removed")
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
@@ -321,7 +321,7 @@ func TestJournalRemovedWhileRunning(t *testing.T) {
 		t.Fatalf("the upload exited 0 after its journal was removed (its record is lost):\n%s", out.String())
 	}
 	plainWords(t, out.String(), "deleted or replaced")
-	rerun := []string{"upload", "--endpoint", r.s.URL(), "--state-dir", state, src}
+	rerun := []string{"upload", "--endpoint", g.URL, "--state-dir", state, src}
 	if code, out := runBin(t, r.env, rerun...); code != 0 {
 		t.Fatalf("the rerun exited %d:\n%s", code, out)
 	}
@@ -330,39 +330,39 @@ func TestJournalRemovedWhileRunning(t *testing.T) {
 
 // Two processes on one journal: the second says another CosDrop is using
 // it and sends nothing; the first completes; the second, rerun, completes.
+// The first's PUT is held at a gate until the second has been refused, so
+// the first still holds the journal then, however slowly the second starts.
 func TestJournalTwoProcesses(t *testing.T) {
 	skipIfShort(t)
 	r := newRobustEnv(t)
 	src := tree(t, 60)
 	state := filepath.Join(t.TempDir(), "state")
 	slow, _ := writeTestFile(t, t.TempDir(), "slow.bin", patterned(256<<10, 9))
-	first, out1 := startBin(t, r.env, "upload", "--endpoint", r.s.URL(), "--state-dir", state, "--limit", "32KiB", slow)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, err := os.Stat(filepath.Join(state, uploader.JournalFile)); err == nil {
-			if _, err := uploader.ReadJournal(state); err != nil {
-				break // locked by the first upload
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the first upload never held its journal")
-		}
-		time.Sleep(20 * time.Millisecond)
+	g := gateCOS(t, r.s, func(q *http.Request) bool { return q.Method == http.MethodPut })
+	first, out1 := startBin(t, r.env, "upload", "--endpoint", g.URL, "--state-dir", state, slow)
+	pollUntil(t, "the first upload's PUT at the gate", func() bool { return g.held.Load() >= 1 })
+	if _, err := uploader.ReadJournal(state); err == nil {
+		t.Fatal("the journal was readable while the first upload ran: it does not hold it")
 	}
 	puts := r.s.Stats().Count("PutObject")
-	args := []string{"upload", "--endpoint", r.s.URL(), "--state-dir", state, src}
-	code, out := runBin(t, r.env, args...)
+	// The second goes straight to the server, not through the gate: were
+	// it wrongly let in, it must fail the test, not wait at the gate.
+	second := []string{"upload", "--endpoint", r.s.URL(), "--state-dir", state, src}
+	code, out := runBin(t, r.env, second...)
 	if code == 0 {
 		t.Fatalf("a second upload on the same journal exited 0:\n%s", out)
 	}
 	plainWords(t, out, "Another CosDrop")
+	g.release()
 	if err := first.Wait(); err != nil {
 		t.Fatalf("the first upload failed: %v\n%s", err, out1.String())
 	}
 	if n := r.s.Stats().Count("PutObject") - puts; n > 1 {
 		t.Errorf("%d PUTs while the second process was refused; the first has one file", n)
 	}
-	if code, out := runBin(t, r.env, args...); code != 0 {
+	// The journal belongs to the first's endpoint (the gate, open now).
+	rerun := []string{"upload", "--endpoint", g.URL, "--state-dir", state, src}
+	if code, out := runBin(t, r.env, rerun...); code != 0 {
 		t.Fatalf("the rerun exited %d:\n%s", code, out)
 	}
 	r.allUploaded(t, src)

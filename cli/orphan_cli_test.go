@@ -42,7 +42,7 @@ func TestCLIZeroedJournalLeavesNothingOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Add(big)
-	pollUntil(t, func() bool {
+	pollUntil(t, "2 MiB acknowledged before the stop", func() bool {
 		snaps, _ := e.Changes(0)
 		return len(snaps) == 1 && snaps[0].Acked >= 2<<20
 	})

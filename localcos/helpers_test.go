@@ -33,6 +33,12 @@ func startServer(t testing.TB, mod func(*Config)) *Server {
 	return s
 }
 
+// requestBound is the HTTP client timeout of this package's tests. It
+// only ends a request that is stuck: under -race beside other work (a
+// second `make test`, a build) a request that should succeed, multi-MiB
+// bodies included, must not be cut off for being slow.
+const requestBound = 2 * time.Minute
+
 // client is a cos-go-sdk-v5 client for s signed with id/key/token.
 func client(t testing.TB, s *Server, id, key, token string) *cos.Client {
 	t.Helper()
@@ -42,7 +48,7 @@ func client(t testing.TB, s *Server, id, key, token string) *cos.Client {
 	}
 	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{
 		Transport: &cos.AuthorizationTransport{SecretID: id, SecretKey: key, SessionToken: token},
-		Timeout:   30 * time.Second,
+		Timeout:   requestBound,
 	})
 	return c
 }

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 )
@@ -33,7 +32,7 @@ func TestTLSWithGeneratedCA(t *testing.T) {
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
 	defer tr.CloseIdleConnections()
 	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Timeout: 30 * time.Second,
+	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Timeout: requestBound,
 		Transport: &cos.AuthorizationTransport{SecretID: testID, SecretKey: testSecret, Transport: tr}})
 	if _, err := c.Object.Put(bg, "tls/a.txt", strings.NewReader("over TLS"), nil); err != nil {
 		t.Fatal(err)
@@ -112,7 +111,7 @@ func TestTLSResetFault(t *testing.T) {
 	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.CertPool()}}
 	defer tr.CloseIdleConnections()
 	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Timeout: 30 * time.Second,
+	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Timeout: requestBound,
 		Transport: &cos.AuthorizationTransport{SecretID: testID, SecretKey: testSecret, Transport: tr}})
 	if _, err := os.Stat(filepath.Join(s.cfg.DataDir, DefaultCAFileName)); err != nil {
 		t.Fatalf("default CA file: %v", err)

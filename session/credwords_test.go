@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
@@ -54,7 +53,7 @@ func TestUnreachableCredentialServerWording(t *testing.T) {
 func TestConnectionUnreachableCredentialServer(t *testing.T) {
 	p := auth.Profile{Name: "sts", Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
 		Mode: auth.ModeSTS, CredentialURL: "http://127.0.0.1:1/sts"}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitBound)
 	defer cancel()
 	ok, text := CheckConnection(ctx, p, auth.NewSessionStore())
 	t.Log(text)

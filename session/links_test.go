@@ -51,7 +51,7 @@ func openProfile(t *testing.T, p auth.Profile) *Session {
 		}
 	}
 	o := &Opener{DataDir: t.TempDir(), Profiles: ps, Secrets: store}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitBound)
 	defer cancel()
 	s, err := o.Open(ctx, p.Name)
 	if err != nil {

@@ -51,7 +51,7 @@ func TestConflictPolicyNames(t *testing.T) {
 func uploadOne(t *testing.T, s *Session, path string) uploader.Snapshot {
 	t.Helper()
 	b := s.Engine.Add(path)
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(waitBound)
 	for time.Now().Before(deadline) {
 		res := s.Engine.BatchResult(b)
 		n := 0
@@ -68,9 +68,9 @@ func uploadOne(t *testing.T, s *Session, path string) uploader.Snapshot {
 				}
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond) // poll interval, bounded by the deadline
 	}
-	t.Fatalf("%s did not finish", path)
+	t.Fatalf("%s did not finish within %v", path, waitBound)
 	return uploader.Snapshot{}
 }
 
@@ -180,7 +180,7 @@ func TestReopenActiveProfileAppliesChanges(t *testing.T) {
 	if err := ps.Put(p); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), waitBound)
 	defer cancel()
 	s2, err := o.Open(ctx, p.Name) // s1 still open, as in the window
 	if err != nil {

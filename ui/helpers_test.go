@@ -53,6 +53,11 @@ func newTestWindow(t *testing.T, s *session) *mainWindow {
 	win := a.NewWindow("CosDrop")
 	t.Cleanup(win.Close)
 	w := newMainWindow(a, win, Options{Version: "test"})
+	// Delayed work (a "Link copied" that clears itself, the watch dialog's
+	// refresh) never runs by itself: a timer's fyne.Do would run on the
+	// timer's goroutine under the test driver and race the test. Tests that
+	// need it replace later and run it when they choose.
+	w.later = func(time.Duration, func()) {}
 	dir := t.TempDir()
 	w.opener = &opener{dataDir: dir, profiles: auth.NewProfiles(filepath.Join(dir, "config")),
 		secrets: auth.NewSessionStore(), ask: w.askConflict, rateLimit: w.rate.Load}
@@ -76,18 +81,35 @@ func sandboxSession(t *testing.T) *session {
 	return s
 }
 
-// waitFor ticks the window until cond holds, failing after a bound.
-func waitFor(t *testing.T, w *mainWindow, what string, cond func() bool) {
+// waitBound is how long a wait in this package's tests lets a condition
+// take before calling the test stuck. It only ends a stuck test: under
+// -race beside other work (a second `make test`, a build) an upload through
+// the real engine can take far longer than alone, and must not fail.
+const waitBound = 2 * time.Minute
+
+// eventually polls cond until it holds, failing the test after waitBound.
+func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitBound)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			t.Fatalf("timed out after %v waiting for %s", waitBound, what)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond) // poll interval, bounded by the deadline
+	}
+}
+
+// waitFor ticks the window until cond holds, failing after waitBound.
+func waitFor(t *testing.T, w *mainWindow, what string, cond func() bool) {
+	t.Helper()
+	eventually(t, what, func() bool {
+		if cond() {
+			return true
+		}
 		w.ctl.flush()
 		w.tick()
-	}
+		return false
+	})
 }
 
 // writeFile creates a file of n bytes under dir.

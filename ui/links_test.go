@@ -42,19 +42,10 @@ func doneRows(t *testing.T, w *mainWindow, n int) []uploader.Snapshot {
 
 func clip(w *mainWindow) string { return w.app.Clipboard().Content() }
 
-// linkWindow is newTestWindow whose "Link copied" confirmations never
-// clear themselves: a timer's fyne.Do would run on its own goroutine
-// under the test driver, racing the next test's window.
-func linkWindow(t *testing.T, s *session) *mainWindow {
-	w := newTestWindow(t, s)
-	w.later = func(time.Duration, func()) {}
-	return w
-}
-
 // "Copy link" on a verified done row copies the profile's link for the
 // object, its key encoded as COS expects (Chinese, space, "+").
 func TestCopyLinkOnVerifiedRow(t *testing.T) {
-	w := linkWindow(t, sandboxSession(t))
+	w := newTestWindow(t, sandboxSession(t))
 	p := writeFile(t, t.TempDir(), "报告 a+b.txt", 1000)
 	w.add([]string{p})
 	s := doneRows(t, w, 1)[0]
@@ -109,7 +100,7 @@ func collectTexts(o fyne.CanvasObject, into map[string]bool) {
 // drop's links land on the clipboard, one per line; "Copy links" copies
 // those of every row shown.
 func TestCopyLinksOfDropAutomatically(t *testing.T) {
-	w := linkWindow(t, sandboxSession(t))
+	w := newTestWindow(t, sandboxSession(t))
 	w.app.Preferences().SetBool(prefAutoCopyLinks, true)
 	w.tick() // the session's first poll (its backlog) announces nothing
 	dir := t.TempDir()
@@ -141,7 +132,7 @@ func TestCopyLinksOfDropAutomatically(t *testing.T) {
 // and the reason in words.
 func TestUnverifiedRowGetsNoLink(t *testing.T) {
 	e := newScriptEngine()
-	w := linkWindow(t, scriptSession(e))
+	w := newTestWindow(t, scriptSession(e))
 	e.Add("/tmp/big.bin")
 	e.set(1, func(s *uploader.Snapshot) {
 		s.State, s.Acked, s.Verified = uploader.Done, s.Size, false
@@ -184,7 +175,7 @@ func TestShareDialogSTSProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	w := linkWindow(t, nil)
+	w := newTestWindow(t, nil)
 	w.async = func(f func()) { f() }
 	p := auth.Profile{Name: "team", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
 		Mode: auth.ModeSTS, CredentialURL: srv.STSURL() + "/sts"}
@@ -256,7 +247,7 @@ func TestProfileEditorKeepsLinkTemplate(t *testing.T) {
 // says the object was deleted.
 func TestNoLinkForExcludedOrDeletedRows(t *testing.T) {
 	e := newScriptEngine()
-	w := linkWindow(t, scriptSession(e))
+	w := newTestWindow(t, scriptSession(e))
 	e.Add("/tmp/kept.jpg", "/tmp/.DS_Store", "/tmp/undone.jpg")
 	e.set(1, func(s *uploader.Snapshot) {
 		s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "kept.jpg"
@@ -300,7 +291,7 @@ func TestCopyLinkOnPrivateBucketOffersShare(t *testing.T) {
 	e := newScriptEngine()
 	sess := scriptSession(e)
 	sess.sandbox, sess.name = false, "Private"
-	w := linkWindow(t, sess)
+	w := newTestWindow(t, sess)
 	e.Add("/tmp/photo.jpg")
 	e.set(1, func(s *uploader.Snapshot) {
 		s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "photo.jpg"

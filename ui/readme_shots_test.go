@@ -20,7 +20,7 @@ import (
 // writes them there (`make screenshots` does); without, it checks each
 // renders.
 func TestREADMEPictures(t *testing.T) {
-	w := linkWindow(t, sandboxSession(t))
+	w := newTestWindow(t, sandboxSession(t))
 	w.win.Resize(fyne.NewSize(1000, 560))
 	p := writeFile(t, t.TempDir(), "quarterly report.pdf", 3000)
 	w.add([]string{p})

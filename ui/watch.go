@@ -222,21 +222,22 @@ func (w *mainWindow) showWatchFolders() {
 	v := newWatchView(w, s)
 	d := dialog.NewCustom(T("Watch folders of {{.Name}}", map[string]any{"Name": profileLabel(s.name)}), T("Close"), v.content, w.win)
 	d.Resize(fyne.NewSize(820, 560))
-	stop := make(chan struct{})
-	go func() {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				fyne.Do(v.refresh)
-			}
+	// Refreshed once a second while open, each time on the Fyne goroutine
+	// through w.later, which tests run when they choose: a ticker
+	// goroutine's fyne.Do runs on that goroutine under Fyne's test driver
+	// and raced the test whenever it took over a second to close the
+	// dialog (a busy machine).
+	open := true
+	var again func()
+	again = func() {
+		if open {
+			v.refresh()
+			w.later(time.Second, again)
 		}
-	}()
+	}
+	w.later(time.Second, again)
 	w.present(d)
-	d.SetOnClosed(func() { close(stop) }) // Fyne chains it after present's own
+	d.SetOnClosed(func() { open = false }) // Fyne chains it after present's own
 	v.refresh()
 }
 

@@ -35,10 +35,10 @@ func TestWatchFoldersInWindow(t *testing.T) {
 	if got := w.app.Preferences().StringList(prefSandboxWatch); !slices.Equal(got, []string{dir}) {
 		t.Fatalf("Sandbox watch folders %q, want %q", got, []string{dir})
 	}
-	waitWatch(t, "the watch to start", func() bool { return len(w.watches.state(1).folders) == 1 })
+	eventually(t, "the watch to start", func() bool { return len(w.watches.state(1).folders) == 1 })
 	p := writeFile(t, dir, "shot.png", 5000)
 	var up watch.Decision
-	waitWatch(t, "the upload", func() bool {
+	eventually(t, "the upload", func() bool {
 		for _, d := range w.watches.state(50).recent {
 			if d.Code == watch.Uploaded && d.Path == p {
 				up = d
@@ -81,9 +81,9 @@ func TestWatchFoldersInWindow(t *testing.T) {
 		}
 		return false
 	}
-	waitWatch(t, "the paused watch to see the file", func() bool { return decided(watch.Waiting, late) })
+	eventually(t, "the paused watch to see the file", func() bool { return decided(watch.Waiting, late) })
 	w.watches.setPaused(false)
-	waitWatch(t, "the upload after resuming", func() bool { return decided(watch.Uploaded, late) })
+	eventually(t, "the upload after resuming", func() bool { return decided(watch.Uploaded, late) })
 
 	w.showWatchFolders()
 	if len(w.dialogs.shown) != 1 {
@@ -93,7 +93,7 @@ func TestWatchFoldersInWindow(t *testing.T) {
 
 	v.selected = 0
 	v.save(nil)
-	waitWatch(t, "the watch to stop", func() bool { st := w.watches.state(1); return len(st.folders) == 0 && st.err == nil })
+	eventually(t, "the watch to stop", func() bool { st := w.watches.state(1); return len(st.folders) == 0 && st.err == nil })
 	v.refresh()
 	if !strings.Contains(v.status.Text, "add a folder") {
 		t.Errorf("status after removing the folder: %q", v.status.Text)
@@ -121,16 +121,5 @@ func TestWatchFoldersSavedInProfile(t *testing.T) {
 	}
 	if err := w.saveWatchFolders(s, []string{"relative/dir"}); err == nil {
 		t.Error("a relative watch folder was saved")
-	}
-}
-
-func waitWatch(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond) // poll interval, bounded by the deadline
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"cosdrop/localcos"
 	"cosdrop/uploader"
 )
 
@@ -47,11 +49,14 @@ func TestDropAddsTasks(t *testing.T) {
 }
 
 // Tapping a row's pause, resume and cancel buttons changes the real
-// engine's state (the upload is slowed by localcos's bandwidth fault so
-// it is still running when tapped).
+// engine's state. Every request body (a PUT or a part) stalls at the
+// server after its first MiB until the client gives up (pause, cancel, the
+// end of the test), so the upload is still running when each button is
+// tapped, however slowly this machine runs the test (a bandwidth cap alone
+// could let it finish first).
 func TestRowButtonsDriveEngine(t *testing.T) {
 	s := sandboxSession(t)
-	s.server.Faults().SetBandwidth(64 << 10)
+	s.server.Faults().Add(localcos.Rule{Kind: localcos.Stall, After: 1 << 20, Delay: time.Hour})
 	w := newTestWindow(t, s)
 	p := writeFile(t, t.TempDir(), "big.bin", 4<<20)
 	w.add([]string{p})

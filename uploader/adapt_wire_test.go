@@ -10,12 +10,13 @@ import (
 )
 
 // The adaptive controller against localcos's fault plan over real HTTP.
-// No timing is asserted: only which way the limit moved, and that a pinned
-// limit is never exceeded.
+// No timing is asserted: the tests check that SlowDown lowers the limit and
+// that a pinned limit is never exceeded; whether the limit grows on a far
+// line is a measurement (BenchmarkAdaptiveWireFarLine).
 
 // wanEnv is a localcos whose every answer is delay late, with all bodies
 // capped at rate, and n small files to upload.
-func wanEnv(t *testing.T, delay time.Duration, rate int64, n int) (*env, string) {
+func wanEnv(t testing.TB, delay time.Duration, rate int64, n int) (*env, string) {
 	v := newEnv(t)
 	dir := filepath.Join(v.data, "small")
 	for i := range n {
@@ -26,18 +27,28 @@ func wanEnv(t *testing.T, delay time.Duration, rate int64, n int) (*env, string)
 	return v, dir
 }
 
-func TestAdaptiveWireGrowsOnAFarLine(t *testing.T) {
-	v, dir := wanEnv(t, 150*time.Millisecond, 12<<20, 240)
-	e := v.engine(v.config()) // Concurrency 0: adaptive
-	defer e.Close()
-	for _, s := range waitBatch(t, e, e.Add(dir), 2*time.Minute) {
-		if s.State != Done {
-			t.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
+// BenchmarkAdaptiveWireFarLine reports where the adaptive limit ends
+// ("limit") after 240 small files over a 150 ms line that DefaultConcurrency
+// requests in flight cannot fill; it should end above DefaultConcurrency.
+// It is a benchmark, not a test: the controller judges measured goodput, and
+// on a busy machine (the engine CPU-bound under -race beside other work)
+// more requests in flight need not bring more goodput, so the limit may
+// rightly stay. The growth itself is tested on a simulated line with a fake
+// clock (TestAdaptiveGrowsOnAFastFarLine).
+func BenchmarkAdaptiveWireFarLine(b *testing.B) {
+	limit := 0
+	for range b.N {
+		v, dir := wanEnv(b, 150*time.Millisecond, 12<<20, 240)
+		e := v.engine(v.config()) // Concurrency 0: adaptive
+		for _, s := range waitBatch(b, e, e.Add(dir)) {
+			if s.State != Done {
+				b.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
+			}
 		}
+		limit = e.adapt.Limit()
+		e.Close()
 	}
-	if got := e.adapt.Limit(); got <= DefaultConcurrency {
-		t.Fatalf("the limit stayed at %d on a 150 ms line that small files cannot fill with %d in flight", got, DefaultConcurrency)
-	}
+	b.ReportMetric(float64(limit), "limit")
 }
 
 func TestAdaptiveWireBacksOffOnSlowDown(t *testing.T) {
@@ -45,7 +56,7 @@ func TestAdaptiveWireBacksOffOnSlowDown(t *testing.T) {
 	v.srv.Faults().Add(localcos.Rule{Kind: localcos.SlowDown, Share: 0.2})
 	e := v.engine(v.config())
 	defer e.Close()
-	for _, s := range waitBatch(t, e, e.Add(dir), 2*time.Minute) {
+	for _, s := range waitBatch(t, e, e.Add(dir)) {
 		if s.State != Done {
 			t.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
 		}
@@ -61,7 +72,7 @@ func TestAdaptiveWirePinnedNeverExceeded(t *testing.T) {
 	cfg.Concurrency = 3
 	e := v.engine(cfg)
 	defer e.Close()
-	for _, s := range waitBatch(t, e, e.Add(dir), 2*time.Minute) {
+	for _, s := range waitBatch(t, e, e.Add(dir)) {
 		if s.State != Done {
 			t.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
 		}

@@ -25,7 +25,7 @@ func TestAddFilesKeysAndAdoption(t *testing.T) {
 	b := e.AddFiles(FileRef{Path: a, Rel: "Shots/sub/a.png"}, FileRef{Path: missing, Rel: "Shots/gone.png"},
 		FileRef{Path: filepath.Dir(a), Rel: "Shots/sub"})
 	got := map[string]Snapshot{}
-	for _, s := range waitBatch(t, e, b, 30*time.Second) {
+	for _, s := range waitBatch(t, e, b) {
 		got[s.Path] = s
 	}
 	if s := got[a]; s.State != Done || s.Key != "in/Shots/sub/a.png" {
@@ -41,7 +41,7 @@ func TestAddFilesKeysAndAdoption(t *testing.T) {
 	}
 	puts := v.srv.Stats().Count("PutObject")
 	b = e.AddFiles(FileRef{Path: a, Rel: "Shots/sub/a.png"})
-	if s := waitBatch(t, e, b, 30*time.Second); len(s) != 1 || s[0].State != Done || s[0].ID != got[a].ID {
+	if s := waitBatch(t, e, b); len(s) != 1 || s[0].State != Done || s[0].ID != got[a].ID {
 		t.Errorf("rerun: %+v, want the same done task", s)
 	}
 	if n := v.srv.Stats().Count("PutObject"); n != puts {
@@ -50,7 +50,7 @@ func TestAddFilesKeysAndAdoption(t *testing.T) {
 	os.WriteFile(a, []byte("a changed picture"), 0o644)
 	os.Chtimes(a, time.Now(), time.Now().Add(time.Hour))
 	b = e.AddFiles(FileRef{Path: a, Rel: "Shots/sub/a.png"})
-	if s := waitBatch(t, e, b, 30*time.Second); len(s) != 1 || s[0].State != Done || s[0].Size != int64(len("a changed picture")) {
+	if s := waitBatch(t, e, b); len(s) != 1 || s[0].State != Done || s[0].Size != int64(len("a changed picture")) {
 		t.Errorf("changed: %+v, want done with the new size", s)
 	}
 	if n := v.srv.Stats().Count("PutObject"); n != puts+1 {

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"cosdrop/localcos"
 )
 
 // TestCLIKill9RenameRerun (issue 11, "rename makes duplicates"): the real
@@ -28,6 +31,10 @@ func TestCLIKill9RenameRerun(t *testing.T) {
 	writeFile(t, p, size, 43)
 	args := []string{"upload", "--endpoint", v.srv.URL(), "--sts-url", v.srv.STSURL() + "/sts", "--state-dir", v.state,
 		"--part-size", "1MiB", "--concurrency", "2", "--on-conflict", "rename", "--json"}
+	// The 20th part waits at the server (until the kill) so the kill lands
+	// mid-file however late this test looks; the rule is gone before the
+	// reruns.
+	v.srv.Faults().Add(localcos.Rule{Kind: localcos.Stall, API: "UploadPart", Nth: 20, Delay: time.Hour})
 	cmd := exec.Command(bin, append(args, "--limit", "8MiB", p)...)
 	cmd.Env = os.Environ()
 	var out1 bytes.Buffer
@@ -40,6 +47,7 @@ func TestCLIKill9RenameRerun(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
+	v.srv.Faults().Clear()
 	if n := v.openUploads(); n != 1 {
 		t.Fatalf("%d uploads open after the kill, want 1", n)
 	}

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"cosdrop/localcos"
 )
 
 func TestCLIKill9AndRerun(t *testing.T) {
@@ -31,6 +33,10 @@ func TestCLIKill9AndRerun(t *testing.T) {
 		"--concurrency", "4", "--json"}
 	env := append(os.Environ(), "TENCENTCLOUD_SECRET_ID="+testID, "TENCENTCLOUD_SECRET_KEY="+testKey)
 
+	// The 40th part waits at the server (until the kill) so the kill lands
+	// mid-file however late this test looks; the rule is gone before the
+	// rerun.
+	v.srv.Faults().Add(localcos.Rule{Kind: localcos.Stall, API: "UploadPart", Nth: 40, Delay: time.Hour})
 	cmd := exec.Command(bin, append(args, "--limit", "100MiB", p)...)
 	cmd.Env = env
 	var out1 bytes.Buffer
@@ -43,6 +49,7 @@ func TestCLIKill9AndRerun(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
+	v.srv.Faults().Clear()
 	before := v.srv.Stats()
 	t.Logf("killed after %d parts acknowledged, %d bytes received", before.CountStatus("UploadPart", 200), before.BytesReceived)
 

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"testing"
-	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
 
@@ -77,7 +76,7 @@ func renameCrashRerun(t *testing.T, actions []string) {
 	cfg.RateLimit = 0
 	for run := 2; run <= 3; run++ {
 		e2 := v.engine(cfg)
-		snaps := waitBatch(t, e2, e2.Add(p), 2*time.Minute)
+		snaps := waitBatch(t, e2, e2.Add(p))
 		if len(snaps) != 1 || snaps[0].ID != id {
 			t.Fatalf("run %d: tasks %+v, want only task %d again", run, snaps, id)
 		}

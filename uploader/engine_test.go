@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"cosdrop/localcos"
 )
@@ -37,7 +36,7 @@ func TestTreeOfSmallAndLargeFiles(t *testing.T) {
 	e := v.engine(cfg)
 	defer e.Close()
 	b := e.Add(root)
-	snaps := waitBatch(t, e, b, 5*time.Minute)
+	snaps := waitBatch(t, e, b)
 	if len(snaps) != len(want) {
 		t.Fatalf("%d tasks, want %d", len(snaps), len(want))
 	}
@@ -162,7 +161,7 @@ func TestFaultPlan(t *testing.T) {
 	cfg.PartSize, cfg.Concurrency, cfg.MaxAttempts = 1<<20, 6, 12
 	e := v.engine(cfg)
 	defer e.Close()
-	snaps := waitBatch(t, e, e.Add(dir), 3*time.Minute)
+	snaps := waitBatch(t, e, e.Add(dir))
 	for _, s := range snaps {
 		if s.State != Done {
 			t.Errorf("%s: %s %+v", s.Path, s.State, s.LastErr)
@@ -217,7 +216,7 @@ func TestFileModifiedDuringUpload(t *testing.T) {
 	}
 	f.WriteString("appended while uploading")
 	f.Close()
-	snaps := waitBatch(t, e, b, time.Minute)
+	snaps := waitBatch(t, e, b)
 	for _, s := range snaps {
 		if s.Path == big {
 			if s.State != Failed || s.LastErr == nil || s.LastErr.Code != CodeFileChanged ||

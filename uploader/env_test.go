@@ -141,9 +141,9 @@ func mustCRC(t testing.TB, path string) uint64 {
 }
 
 // waitBatch waits until every task of batch is final and returns them.
-func waitBatch(t testing.TB, e *Engine, b BatchID, timeout time.Duration) []Snapshot {
+func waitBatch(t testing.TB, e *Engine, b BatchID) []Snapshot {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
+	deadline := time.Now().Add(waitBound)
 	for {
 		all, _ := e.Changes(0)
 		var mine []Snapshot
@@ -163,25 +163,33 @@ func waitBatch(t testing.TB, e *Engine, b BatchID, timeout time.Duration) []Snap
 					t.Logf("unfinished: %s %s %d/%d", s.Path, s.State, s.Acked, s.Size)
 				}
 			}
-			t.Fatalf("batch %d not finished within %v", b, timeout)
+			t.Fatalf("batch %d not finished within %v", b, waitBound)
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond) // poll interval, bounded by the deadline
 	}
+}
+
+// WaitBatch is waitBatch for the external test package uploader_test: it
+// waits (bounded by waitBound) until every task of batch b is final and
+// returns their snapshots.
+func WaitBatch(t testing.TB, e *Engine, b BatchID) []Snapshot {
+	t.Helper()
+	return waitBatch(t, e, b)
 }
 
 // waitState waits until task id reaches a state satisfying ok.
 func waitState(t testing.TB, e *Engine, id TaskID, ok func(Snapshot) bool) Snapshot {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(waitBound)
 	for {
 		s, found := e.Get(id)
 		if found && ok(s) {
 			return s
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("task %d: condition not met within 60s; last %+v", id, s)
+			t.Fatalf("task %d: condition not met within %v; last %+v", id, waitBound, s)
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond) // poll interval, bounded by the deadline
 	}
 }
 

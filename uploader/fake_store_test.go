@@ -97,6 +97,13 @@ func (s *fakeStore) begin(ctx context.Context, op, key string, part int) (*fault
 	return f, nil
 }
 
+// setFault replaces the fault plan; safe while calls run.
+func (v *fakeEnv) setFault(fn func(op string, n, part int) *fault) {
+	v.store.mu.Lock()
+	defer v.store.mu.Unlock()
+	v.store.fault = fn
+}
+
 // onPart is a fault plan that gives every upload of part n the fault f
 // and lets every other call through.
 func onPart(n int, f *fault) func(op string, _, part int) *fault {

@@ -21,9 +21,9 @@ func TestClearFinishedConcurrent(t *testing.T) {
 	}
 	e := v.engine(v.config())
 	defer e.Close()
-	waitBatch(t, e, e.Add(dir), time.Minute)
+	waitBatch(t, e, e.Add(dir))
 	for range 3 {
-		within(t, 5*time.Second, "4 concurrent ClearFinished", func() {
+		within(t, "4 concurrent ClearFinished", func() {
 			var wg sync.WaitGroup
 			for range 4 {
 				wg.Add(1)
@@ -71,7 +71,7 @@ func TestAskPausedAskerIsNotAnAnswer(t *testing.T) {
 	e.Pause(asker)
 	waitState(t, e, asker, func(s Snapshot) bool { return s.State == Paused })
 	e.Resume(asker)
-	for _, s := range waitBatch(t, e, b, time.Minute) {
+	for _, s := range waitBatch(t, e, b) {
 		if s.State != Done {
 			t.Errorf("%s: %s %+v (a closed question became the batch's answer)", s.Path, s.State, s.LastErr)
 		}
@@ -163,11 +163,11 @@ func TestRetryNeverWaitsForAbort(t *testing.T) {
 	p := v.file("big.bin", 3<<20, 1)
 	id := onlyTask(t, e, e.Add(p))
 	waitState(t, e, id, func(s Snapshot) bool { return s.UploadID != "" && s.Acked > 0 })
-	within(t, 2*time.Second, "Cancel", func() { e.Cancel(id) })
+	within(t, "Cancel", func() { e.Cancel(id) })
 	waitState(t, e, id, func(s Snapshot) bool { return s.State == Canceled })
 	waitFor(t, func() bool { return v.store.count("abort") == 1 })
-	within(t, 2*time.Second, "Retry during a hanging abort", func() { e.Retry(id) })
-	within(t, 2*time.Second, "Pause of another id", func() { e.Pause(id + 100) })
+	within(t, "Retry during a hanging abort", func() { e.Retry(id) })
+	within(t, "Pause of another id", func() { e.Pause(id + 100) })
 	s := waitState(t, e, id, func(s Snapshot) bool { return s.State == Done || s.State == Failed })
 	if s.State != Done {
 		t.Fatalf("retried task: %s %+v", s.State, s.LastErr)
@@ -247,7 +247,7 @@ func TestRerunFinishedFolderWritesNothing(t *testing.T) {
 	cfg := v.config()
 	cfg.ResumeExisting = true
 	e := v.engine(cfg)
-	waitBatch(t, e, e.Add(dir), time.Minute)
+	waitBatch(t, e, e.Add(dir))
 	e.Close()
 	e = v.engine(cfg)
 	defer e.Close()

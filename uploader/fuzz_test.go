@@ -79,9 +79,9 @@ func FuzzCOSResponse(f *testing.F) {
 		c.Conf.EnableCRC = false
 		c.Conf.RetryOpt = cos.RetryOptions{Count: 1}
 		s := cosStore{c: c}
-		// Generous for -race on a loaded machine: the bound catches a call
-		// that never returns (an endless listing), not a slow parse.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		// The package's wait bound: it catches a call that never returns (an
+		// endless listing), not a slow parse on a loaded machine.
+		ctx, cancel := context.WithTimeout(context.Background(), waitBound)
 		defer cancel()
 		start := time.Now()
 		var err error

@@ -72,7 +72,7 @@ func TestWalkReportsWhatIsNotAFile(t *testing.T) {
 	done := make(chan BatchID)
 	go func() { done <- e.Add(root, emptyAlone, filepath.Join(root, "pipe")) }()
 	var id BatchID
-	within(t, 10*time.Second, "Add with a FIFO named", func() { id = <-done })
+	within(t, "Add with a FIFO named", func() { id = <-done })
 	got := batchSnapshots(t, e, id)
 
 	want := map[string]string{ // path -> note kind ("" for a done file)
@@ -189,7 +189,8 @@ func TestSpeedAfterResumeUnderCap(t *testing.T) {
 	v := newFakeEnv(t)
 	path := v.file("big.bin", 6<<20, 3)
 	cfg := v.config()
-	cfg.Concurrency, cfg.RateLimit = 1, 1<<20 // slow enough to stop after two parts
+	cfg.Concurrency = 1
+	holdThirdPart(v) // the first engine stops after two parts, however late this test looks
 	e := v.engine(cfg)
 	id := e.Add(path)
 	var task TaskID
@@ -204,25 +205,28 @@ func TestSpeedAfterResumeUnderCap(t *testing.T) {
 		return false
 	})
 	e.Close()
+	v.setFault(nil)
 	cfg.RateLimit, cfg.AutoResume = capBps, true
 	e = v.engine(cfg)
 	defer e.Close()
+	// Sample every snapshot until the resumed run has had a part
+	// acknowledged (4 s at the cap), not for a fixed time: on a busy
+	// machine the resume itself (journal, ListParts, re-reading the parts)
+	// can take longer than any fixed window, which then saw no speed.
 	var top float64
-	deadline := time.Now().Add(2500 * time.Millisecond)
-	for time.Now().Before(deadline) {
-		if s, ok := e.Get(task); ok {
-			top = max(top, s.Speed, e.Totals().Speed)
+	waitFor(t, func() bool {
+		s, ok := e.Get(task)
+		top = max(top, s.Speed, e.Totals().Speed)
+		if ok && s.State.Final() {
+			t.Fatalf("the resumed task ended %s (%+v) before a part was acknowledged", s.State, s.LastErr)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if s, _ := e.Get(task); s.State != Uploading || s.Acked < 2<<20 {
-		t.Fatalf("the task is %s with %d acknowledged; the test wants it resumed and running", s.State, s.Acked)
-	}
+		return ok && s.Acked >= 3<<20
+	})
 	if top > 2*capBps {
 		t.Errorf("right after the resume the speed read %.0f KiB/s under a %d KiB/s cap", top/1024, capBps>>10)
 	}
 	if top == 0 {
-		t.Error("no speed was ever shown in 2.5 s")
+		t.Error("no speed was ever shown while a part was sent")
 	}
 }
 
@@ -234,7 +238,8 @@ func TestResumeAdoptsPartsCOSFinishedAfterAKill(t *testing.T) {
 	v := newFakeEnv(t)
 	path := v.file("big.bin", 5<<20, 7)
 	cfg := v.config()
-	cfg.Concurrency, cfg.RateLimit = 1, 1<<20
+	cfg.Concurrency = 1
+	holdThirdPart(v) // the upload is still open when the engine stops, however late this test looks
 	e := v.engine(cfg)
 	id := e.Add(path)
 	var task TaskID
@@ -274,7 +279,8 @@ func TestResumeAdoptsPartsCOSFinishedAfterAKill(t *testing.T) {
 	before := v.store.counts["part"]
 	v.store.mu.Unlock()
 
-	cfg.RateLimit, cfg.AutoResume = 0, true
+	v.setFault(nil)
+	cfg.AutoResume = true
 	e = v.engine(cfg)
 	defer e.Close()
 	s := final(t, e, task)
@@ -286,3 +292,9 @@ func TestResumeAdoptsPartsCOSFinishedAfterAKill(t *testing.T) {
 		t.Errorf("the rerun sent %d parts, want %d (part %d was already in COS)", sent, want, n)
 	}
 }
+
+// holdThirdPart makes the third part's upload wait until its engine
+// stops, so a test that stops an engine "after a part or two" finds the
+// multipart upload unfinished however slowly it polls (a rate limit alone
+// let the whole file through on a busy machine).
+func holdThirdPart(v *fakeEnv) { v.setFault(onPart(3, &fault{block: true})) }

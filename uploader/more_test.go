@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"cosdrop/auth"
 )
@@ -20,7 +19,7 @@ func TestConflictPolicies(t *testing.T) {
 	writeFile(t, p, 5000, 1)
 	cfg := v.config()
 	e := v.engine(cfg)
-	first := waitBatch(t, e, e.Add(p), 30*time.Second)
+	first := waitBatch(t, e, e.Add(p))
 	e.Close()
 	if first[0].State != Done {
 		t.Fatalf("first upload: %+v", first[0])
@@ -29,7 +28,7 @@ func TestConflictPolicies(t *testing.T) {
 	// Skip identical.
 	cfg.OnConflict = SkipIdentical
 	e = v.engine(cfg)
-	s := waitBatch(t, e, e.Add(p), 30*time.Second)[0]
+	s := waitBatch(t, e, e.Add(p))[0]
 	if s.State != Skipped || s.Key != "same.txt" {
 		t.Errorf("identical object not skipped: %s %q", s.State, s.Key)
 	}
@@ -38,7 +37,7 @@ func TestConflictPolicies(t *testing.T) {
 	// Rename.
 	cfg.OnConflict = Rename
 	e = v.engine(cfg)
-	s = waitBatch(t, e, e.Add(p), 30*time.Second)[0]
+	s = waitBatch(t, e, e.Add(p))[0]
 	if s.State != Done || s.Key != "same (1).txt" {
 		t.Errorf("rename: %s %q", s.State, s.Key)
 	}
@@ -54,11 +53,11 @@ func TestConflictPolicies(t *testing.T) {
 		return Overwrite, nil
 	}
 	e = v.engine(cfg)
-	e2 := waitBatch(t, e, e.Add(q), 30*time.Second) // no conflict: not asked
+	e2 := waitBatch(t, e, e.Add(q)) // no conflict: not asked
 	if asked.Load() != 0 || e2[0].State != Done {
 		t.Fatalf("asked %d times for a new key", asked.Load())
 	}
-	for _, s := range waitBatch(t, e, e.Add(p, q), 30*time.Second) {
+	for _, s := range waitBatch(t, e, e.Add(p, q)) {
 		if s.State != Done || strings.Contains(s.Key, "(") {
 			t.Errorf("ask->overwrite: %s %q", s.State, s.Key)
 		}
@@ -81,7 +80,7 @@ func TestDuplicateKeysAndInvalidKeysAreReported(t *testing.T) {
 	e := v.engine(v.config())
 	defer e.Close()
 	var done, dup, invalid int
-	for _, s := range waitBatch(t, e, e.Add(dir), 30*time.Second) {
+	for _, s := range waitBatch(t, e, e.Add(dir)) {
 		switch {
 		case s.State == Done:
 			done++
@@ -139,7 +138,7 @@ func TestChangeFeedAndHistory(t *testing.T) {
 	}
 	e := v.engine(v.config())
 	b := e.Add(dir)
-	waitBatch(t, e, b, 30*time.Second)
+	waitBatch(t, e, b)
 	all, cursor := e.Changes(0)
 	if len(all) != 20 {
 		t.Fatalf("Changes(0): %d tasks", len(all))

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"cosdrop/localcos"
 )
@@ -59,7 +58,7 @@ func TestRewrittenBetweenRunsLeavesNothingOpen(t *testing.T) {
 			cfg.RateLimit = 0
 			e2 := v.engine(cfg)
 			defer e2.Close()
-			snaps := waitBatch(t, e2, e2.Add(p), 2*time.Minute)
+			snaps := waitBatch(t, e2, e2.Add(p))
 			if len(snaps) != 1 || snaps[0].ID != id {
 				t.Fatalf("tasks %+v, want only task %d again", snaps, id)
 			}

@@ -98,7 +98,7 @@ func TestRulesE2EHeadersReachCOS(t *testing.T) {
 				PartSize: uploader.MinPartSize, Headers: testRules.HeadersFor, Exclude: testRules.Excluded,
 				RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond,
 			})
-			snaps := waitFinal(t, e, e.Add(small, md, large), time.Minute)
+			snaps := uploader.WaitBatch(t, e, e.Add(small, md, large))
 			for _, got := range snaps {
 				if got.State != uploader.Done {
 					t.Fatalf("%s: %s %+v", got.Path, got.State, got.LastErr)
@@ -125,7 +125,7 @@ func TestRulesE2EServerSigned(t *testing.T) {
 			signer := auth.NewSignServerConfig(auth.SignConfig{Base: s.STSURL(), Method: method}, "", nil)
 			e := newEngine(t, uploader.Config{Signer: signer, Headers: testRules.HeadersFor,
 				RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond})
-			got := waitFinal(t, e, e.Add(path), time.Minute)[0]
+			got := uploader.WaitBatch(t, e, e.Add(path))[0]
 			if got.State != uploader.Done {
 				t.Fatalf("%s %+v", got.State, got.LastErr)
 			}
@@ -161,7 +161,7 @@ func TestRulesE2EExcludeDefaults(t *testing.T) {
 		Exclude: defaults.Excluded, Headers: defaults.HeadersFor,
 		RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond,
 	})
-	snaps := waitFinal(t, e, e.Add(root), time.Minute)
+	snaps := uploader.WaitBatch(t, e, e.Add(root))
 	want := map[string]string{".git/": ".git/", ".DS_Store": ".DS_Store", "docs/~$doc.docx": "~$*", "x.tmp": "*.tmp"}
 	uploaded := map[string]bool{}
 	for _, got := range snaps {
@@ -196,7 +196,7 @@ func TestRulesE2EExcludeDefaults(t *testing.T) {
 		t.Errorf("%d PutObject requests, want 2", n)
 	}
 	// Dropped on its own, the .tmp file is uploaded.
-	got := waitFinal(t, e, e.Add(filepath.Join(root, "x.tmp")), time.Minute)[0]
+	got := uploader.WaitBatch(t, e, e.Add(filepath.Join(root, "x.tmp")))[0]
 	if got.State != uploader.Done || got.Key != "x.tmp" {
 		t.Errorf("x.tmp dropped on its own: %s key %q note %+v", got.State, got.Key, got.Note)
 	}

@@ -45,7 +45,7 @@ func TestSignedE2ENonASCIIName(t *testing.T) {
 		Signer: auth.NewSignServer(s.STSURL(), "", nil), Prefix: "ignored-in-signed-mode/",
 		RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond,
 	})
-	snaps := waitFinal(t, e, e.Add(path), time.Minute)
+	snaps := uploader.WaitBatch(t, e, e.Add(path))
 	got := snaps[0]
 	if got.State != uploader.Done {
 		t.Fatalf("state %s, error %+v", got.State, got.LastErr)
@@ -100,7 +100,7 @@ func TestSignedE2ETooLarge(t *testing.T) {
 		Signer:    auth.NewSignServer(s.STSURL(), "", nil),
 		RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond,
 	})
-	snaps := waitFinal(t, e, e.Add(big, small), time.Minute)
+	snaps := uploader.WaitBatch(t, e, e.Add(big, small))
 	if len(snaps) != 2 {
 		t.Fatalf("%d tasks, want 2", len(snaps))
 	}
@@ -150,7 +150,7 @@ func TestSignedE2EWrongLoginToken(t *testing.T) {
 		Signer:    auth.NewSignServer(s.STSURL(), "a-wrong-login-token", nil),
 		RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond,
 	})
-	got := waitFinal(t, e, e.Add(path), time.Minute)[0]
+	got := uploader.WaitBatch(t, e, e.Add(path))[0]
 	if got.State != uploader.Failed || got.LastErr == nil {
 		t.Fatalf("state %s, error %+v; want failed", got.State, got.LastErr)
 	}
@@ -188,7 +188,7 @@ func TestSignedE2EPostOnlyServer(t *testing.T) {
 	}
 	e := newEngine(t, uploader.Config{Signer: auth.NewSignServer(srv.URL, "", nil),
 		RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond})
-	got := waitFinal(t, e, e.Add(path), time.Minute)[0]
+	got := uploader.WaitBatch(t, e, e.Add(path))[0]
 	if got.State != uploader.Done || !got.Verified {
 		t.Fatalf("POST-only signing server: %s verified %v error %+v", got.State, got.Verified, got.LastErr)
 	}

@@ -24,12 +24,12 @@ func TestSignedRerunIsALookup(t *testing.T) {
 	}
 	e := newEngine(t, uploader.Config{Signer: auth.NewSignServer(s.STSURL(), "", nil), ResumeExisting: true,
 		RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond})
-	first := waitFinal(t, e, e.Add(p), time.Minute)
+	first := uploader.WaitBatch(t, e, e.Add(p))
 	if first[0].State != uploader.Done {
 		t.Fatalf("first upload: %s %+v", first[0].State, first[0].LastErr)
 	}
 	puts := s.Stats().Count("PutObject")
-	again := waitFinal(t, e, e.Add(p), time.Minute)
+	again := uploader.WaitBatch(t, e, e.Add(p))
 	if len(again) != 1 || again[0].ID != first[0].ID || again[0].Key != first[0].Key {
 		t.Errorf("rerun: %+v, want the same task %d at %q", again, first[0].ID, first[0].Key)
 	}

@@ -96,36 +96,6 @@ func writePattern(t testing.TB, path string, size int64) uint64 {
 	return crc
 }
 
-// waitFinal waits, with a bounded deadline, until every task of batch b is
-// in a final state, and returns them.
-func waitFinal(t testing.TB, e *uploader.Engine, b uploader.BatchID, timeout time.Duration) []uploader.Snapshot {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		all, _ := e.Changes(0)
-		var mine []uploader.Snapshot
-		final := true
-		for _, s := range all {
-			if s.Batch == b {
-				mine = append(mine, s)
-				final = final && s.State.Final()
-			}
-		}
-		if final && len(mine) > 0 && e.Totals().Scanning == 0 {
-			return mine
-		}
-		if time.Now().After(deadline) {
-			for _, s := range mine {
-				t.Logf("task %d %s: %s %d/%d", s.ID, s.Path, s.State, s.Acked, s.Size)
-			}
-			t.Fatalf("batch %d not final within %v", b, timeout)
-		}
-		<-tick.C
-	}
-}
-
 func newEngine(t testing.TB, cfg uploader.Config) *uploader.Engine {
 	t.Helper()
 	if cfg.StateDir == "" {
@@ -170,7 +140,7 @@ func TestSTSE2ELargeMultipart(t *testing.T) {
 	})
 	start := time.Now()
 	b := e.Add(path)
-	snaps := waitFinal(t, e, b, 5*time.Minute)
+	snaps := uploader.WaitBatch(t, e, b)
 	elapsed := time.Since(start)
 	if len(snaps) != 1 {
 		t.Fatalf("%d tasks, want 1", len(snaps))
@@ -242,7 +212,7 @@ func TestSTSE2EWrongLoginToken(t *testing.T) {
 		BucketURL: s.URL(), Credentials: sts,
 		RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond,
 	})
-	snaps := waitFinal(t, e, e.Add(path), time.Minute)
+	snaps := uploader.WaitBatch(t, e, e.Add(path))
 	got := snaps[0]
 	if got.State != uploader.Failed || got.LastErr == nil {
 		t.Fatalf("state %s, error %+v; want failed", got.State, got.LastErr)

@@ -28,7 +28,7 @@ func undoUpload(t *testing.T, s *localcos.Server, creds auth.Provider) (*uploade
 		t.Fatal(err)
 	}
 	e := newEngine(t, uploader.Config{BucketURL: s.URL(), Credentials: creds, RetryBase: time.Millisecond, RetryMax: 20 * time.Millisecond})
-	snaps := waitFinal(t, e, e.Add(p), time.Minute)
+	snaps := uploader.WaitBatch(t, e, e.Add(p))
 	if len(snaps) != 1 || snaps[0].State != uploader.Done {
 		t.Fatalf("upload: %+v", snaps)
 	}
@@ -132,7 +132,7 @@ func TestUndoE2EMultipart(t *testing.T) {
 	writePattern(t, p, 3<<20+5)
 	e := newEngine(t, uploader.Config{BucketURL: s.URL(), Credentials: auth.NewStatic(auth.Credentials{SecretID: e2eID, SecretKey: e2eKey}),
 		PartSize: uploader.MinPartSize, RetryBase: time.Millisecond, RetryMax: 20 * time.Millisecond})
-	snaps := waitFinal(t, e, e.Add(p), time.Minute)
+	snaps := uploader.WaitBatch(t, e, e.Add(p))
 	if len(snaps) != 1 || snaps[0].State != uploader.Done || !strings.HasSuffix(strings.Trim(snaps[0].ETag, `"`), "-4") {
 		t.Fatalf("upload: %+v", snaps)
 	}

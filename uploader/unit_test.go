@@ -247,14 +247,23 @@ func TestRetrierPolicy(t *testing.T) {
 	}
 }
 
+// waitBound is how long any wait in this package's tests (waitFor,
+// waitState, waitBatch, within) lets a condition take before calling the
+// test stuck. It only ends a stuck test: these tests run under -race beside
+// other work (a second `make test`, a build), and the longest legitimate
+// wait, a 200 MB rate-limited upload (TestSTSE2ELargeMultipart), takes a
+// minute or more there.
+const waitBound = 5 * time.Minute
+
+// waitFor polls cond until it holds, failing the test after waitBound.
 func waitFor(t testing.TB, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(waitBound)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 20s")
+			t.Fatalf("condition not met within %v", waitBound)
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond) // poll interval, bounded by the deadline
 	}
 }
 

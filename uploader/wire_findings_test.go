@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 )
 
 // These over-the-wire tests use only the public API, so they run against
@@ -22,22 +21,15 @@ func TestWireClearFinishedConcurrent(t *testing.T) {
 	}
 	e := v.engine(v.config())
 	defer e.Close()
-	waitBatch(t, e, e.Add(dir), time.Minute)
-	done := make(chan struct{})
-	go func() {
+	waitBatch(t, e, e.Add(dir))
+	within(t, "4 concurrent ClearFinished (deadlock)", func() {
 		var wg sync.WaitGroup
 		for range 4 {
 			wg.Add(1)
 			go func() { defer wg.Done(); e.ClearFinished() }()
 		}
 		wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("4 concurrent ClearFinished did not return within 10s (deadlock)")
-	}
+	})
 	waitFor(t, func() bool { return e.Totals().Tasks == 0 })
 }
 
@@ -48,7 +40,7 @@ func TestWireAskPausedAsker(t *testing.T) {
 	writeFile(t, a, 100, 1)
 	writeFile(t, b, 100, 2)
 	e := v.engine(v.config())
-	waitBatch(t, e, e.Add(a, b), time.Minute)
+	waitBatch(t, e, e.Add(a, b))
 	e.Close()
 	cfg := v.config()
 	cfg.OnConflict = Ask
@@ -74,7 +66,7 @@ func TestWireAskPausedAsker(t *testing.T) {
 	e.Pause(asker)
 	waitState(t, e, asker, func(s Snapshot) bool { return s.State == Paused })
 	e.Resume(asker)
-	for _, s := range waitBatch(t, e, bt, time.Minute) {
+	for _, s := range waitBatch(t, e, bt) {
 		if s.State != Done {
 			t.Errorf("%s: %s %+v", s.Path, s.State, s.LastErr)
 		}

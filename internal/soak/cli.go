@@ -127,8 +127,8 @@ func (r *uploadRun) kill() error {
 	select {
 	case <-r.exit:
 		return nil
-	case <-time.After(30 * time.Second):
-		return fmt.Errorf("cosdrop upload (pid %d) did not die within 30 s of SIGKILL", r.cmd.Process.Pid)
+	case <-time.After(waitBound):
+		return fmt.Errorf("cosdrop upload (pid %d) did not die within %v of SIGKILL", r.cmd.Process.Pid, waitBound)
 	}
 }
 

@@ -245,7 +245,7 @@ func (g *guiDriver) oneLaunch(ctx context.Context, n int) (runRecord, error) {
 	}
 	end := time.Now()
 	rec.dur = end.Sub(app.start)
-	if _, err := g.srv.settle(ctx, time.Second, time.Minute); err != nil {
+	if _, err := g.srv.settle(ctx, time.Second, waitBound); err != nil {
 		return rec, err
 	}
 	settled := time.Now()
@@ -280,8 +280,8 @@ func (a *guiApp) kill() error {
 	select {
 	case <-a.dead:
 		return nil
-	case <-time.After(30 * time.Second):
-		return fmt.Errorf("the app (pid %d) did not die within 30 s of SIGKILL", a.cmd.Process.Pid)
+	case <-time.After(waitBound):
+		return fmt.Errorf("the app (pid %d) did not die within %v of SIGKILL", a.cmd.Process.Pid, waitBound)
 	}
 }
 
@@ -308,7 +308,7 @@ func (g *guiDriver) startApp(logPath string) (*guiApp, error) {
 
 // waitWindow waits (bounded) for the app's window and returns its X id.
 func (g *guiDriver) waitWindow(ctx context.Context, app *guiApp) (string, error) {
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(waitBound)
 	for time.Now().Before(deadline) {
 		out, _ := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--pid", fmt.Sprint(app.cmd.Process.Pid), "--name", "^CosDrop$").Output()
 		if f := strings.Fields(string(out)); len(f) > 0 {
@@ -320,7 +320,7 @@ func (g *guiDriver) waitWindow(ctx context.Context, app *guiApp) (string, error)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return "", errors.New("no CosDrop window within 60 s")
+	return "", fmt.Errorf("no CosDrop window within %v", waitBound)
 }
 
 // drop drags paths onto the window in one drag (retried while the window
@@ -346,7 +346,7 @@ func (g *guiDriver) drop(ctx context.Context, app *guiApp, win string, paths []s
 	if !ok {
 		return fmt.Errorf("drop %v: %s", paths, last)
 	}
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(waitBound)
 	for time.Now().Before(deadline) {
 		n, err := g.tasksUnder(ctx, paths)
 		if err != nil {
@@ -361,7 +361,7 @@ func (g *guiDriver) drop(ctx context.Context, app *guiApp, win string, paths []s
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("the drop of %v did not reach the journal within 90 s (%d tasks before, %d wanted)", paths, before, want)
+	return fmt.Errorf("the drop of %v did not reach the journal within %v (%d tasks before, %d wanted)", paths, waitBound, before, want)
 }
 
 // tasksUnder counts the journal's tasks for paths or files under them (the

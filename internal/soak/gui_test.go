@@ -36,7 +36,9 @@ func TestGUISoakShort(t *testing.T) {
 		Seed: envUint(t, "SOAK_SEED", uint64(time.Now().UnixNano()%1000)), Small: 300, MaxSmall: 64 << 10,
 		Large: 2, LargeSize: 32 << 20, PartSize: uploader.DefaultPartSize,
 		KillMin: 4 * time.Second, KillMax: 9 * time.Second, KillWindow: 60 * time.Second, MaxKills: 8,
-		Deadline: 5 * time.Minute, LargeRewriteAtKill: 1,
+		// Deadline: 1-2 minutes alone, far more beside other work (make test
+		// on a shared machine); the bound ends a soak that is stuck.
+		Deadline: 10 * time.Minute, LargeRewriteAtKill: 1,
 		Skew: -20 * time.Minute, Faults: "bandwidth=4MiB;" + faultPlan,
 	}
 	runGUISoak(t, cfg)

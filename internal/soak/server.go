@@ -12,7 +12,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -97,17 +96,17 @@ func startServer(ctx context.Context, bin, dataDir, plan, id, key, logPath strin
 	case a := <-addrs:
 		s.endpoint, s.stsURL = a[0], a[1]
 		return s, nil
-	case <-time.After(60 * time.Second):
+	case <-time.After(waitBound):
 	case <-ctx.Done():
 	}
 	s.stop()
-	return nil, errors.New("serve-local did not print its addresses within 60 s")
+	return nil, fmt.Errorf("serve-local did not print its addresses within %v", waitBound)
 }
 
 // stats reads the server's counters from the credential listener.
 func (s *server) stats(ctx context.Context) (localcos.Stats, error) {
 	var st localcos.Stats
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, waitBound)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.stsURL+"/-/stats", nil)
 	if err != nil {

@@ -15,6 +15,14 @@ import (
 	"cosdrop/localcos"
 )
 
+// waitBound bounds each wait of the driver for something it can observe
+// (serve-local's addresses, the server settling after a run, the window,
+// a drop reaching the journal, a stats answer). It only ends a soak that
+// is stuck: make test runs the short soaks beside other work, where these
+// take far longer than alone, and a slow machine is not a soak failure.
+// (Config.Deadline is the soak's own bound on the uploads.)
+const waitBound = 3 * time.Minute
+
 // Config is one soak's shape.
 type Config struct {
 	Bin                string        // the cosdrop binary
@@ -157,7 +165,7 @@ func (st *stage) driver(c cli, stateDir string, res *Result) (*driver, error) {
 // journal in stateDir as `cosdrop status` reads it.
 func (st *stage) finish(ctx context.Context, res *Result, c cli, stateDir string) error {
 	var err error
-	if res.Stats, err = st.srv.settle(ctx, time.Second, time.Minute); err != nil {
+	if res.Stats, err = st.srv.settle(ctx, time.Second, waitBound); err != nil {
 		return err
 	}
 	st.srv.stop()
@@ -290,7 +298,7 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 	}
 	end := time.Now()
 	rec.dur = end.Sub(run.start)
-	stAfter, err := d.srv.settle(ctx, time.Second, time.Minute)
+	stAfter, err := d.srv.settle(ctx, time.Second, waitBound)
 	if err != nil {
 		return rec, err
 	}

@@ -49,7 +49,9 @@ func TestSoakShort(t *testing.T) {
 		Seed: envUint(t, "SOAK_SEED", uint64(time.Now().UnixNano()%1000)), Small: 300, MaxSmall: 64 << 10,
 		Large: 2, LargeSize: 32 << 20, PartSize: 2 << 20, Concurrency: 4,
 		KillMin: 3 * time.Second, KillMax: 8 * time.Second, KillWindow: 70 * time.Second, MaxKills: 12,
-		Deadline: 4 * time.Minute, MaxFailedRuns: 3, SmallRewriteEvery: 3, LargeRewriteAtKill: 2,
+		// Deadline: 1-2 minutes alone, far more beside other work (make test
+		// on a shared machine); the bound ends a soak that is stuck.
+		Deadline: 10 * time.Minute, MaxFailedRuns: 3, SmallRewriteEvery: 3, LargeRewriteAtKill: 2,
 		Skew: -20 * time.Minute, Faults: "bandwidth=4MiB;" + faultPlan,
 		CompleteKills: 1,
 	}
