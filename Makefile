@@ -24,7 +24,7 @@ deps-test:
 
 ## build: the release binary (Fyne's thread checks off: every goroutine uses fyne.Do).
 build: deps
-	go build -tags migrated_fynedo -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/cosdrop .
+	@.ci/build.sh $(BUILD)/cosdrop -tags migrated_fynedo -trimpath -ldflags '$(LDFLAGS)'
 
 ## cli: a static, CLI-only cosdrop (no window, no cgo) for servers and NAS boxes.
 cli:
@@ -32,10 +32,11 @@ cli:
 
 ## debug: without migrated_fynedo, so Fyne logs any UI call from the wrong goroutine.
 debug: deps
-	go build -ldflags '$(LDFLAGS)' -o $(BUILD)/cosdrop-debug .
+	@.ci/build.sh $(BUILD)/cosdrop-debug -ldflags '$(LDFLAGS)'
 
 ## run: build and open the app on the embedded Sandbox profile.
 run: build
+	@echo "Opening CosDrop on the Sandbox (a private COS on this machine: nothing leaves it)."
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
