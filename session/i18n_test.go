@@ -56,6 +56,7 @@ func sessionStrings(t *testing.T) []string {
 	for _, v := range noteWords {
 		out = append(out, v)
 	}
+	out = append(out, linkOutsideWords)
 	return out
 }
 

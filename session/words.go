@@ -132,6 +132,11 @@ var noteWords = map[uploader.NoteCode]string{
 	uploader.NoteEmptyFolder:          "Nothing to upload: this folder holds no files.",
 }
 
+// linkOutsideWords word a dropped folder's link that leads outside it
+// (NoteNotAFile, kind link_outside): it is a file, but not one the user
+// dropped.
+const linkOutsideWords = "Left out: this is a link leading outside the dropped folder, to {{.target}}. CosDrop uploads only what is inside a dropped folder; drop that file on its own to upload it."
+
 // NoteText words an engine note in the user's language; "" for no note.
 // An unknown code (a newer CosDrop wrote the journal) shows the code and
 // its parameters rather than nothing.
@@ -142,6 +147,9 @@ func NoteText(n uploader.Note) string {
 	args := make(map[string]any, len(n.Args))
 	for k, v := range n.Args {
 		args[k] = v
+	}
+	if n.Code == uploader.NoteNotAFile && n.Args["kind"] == uploader.KindLinkOutside {
+		return T(linkOutsideWords, args)
 	}
 	if n.Code == uploader.NoteNotAFile {
 		args["kind"] = KindText(n.Args["kind"])

@@ -121,6 +121,12 @@ func (w *walker) addPath(p string) {
 			w.leftOut(path, note(NoteNotAFile, "kind", kind)) // FIFOs, devices, sockets, symlinked folders
 			return nil
 		}
+		if d.Type()&(fs.ModeSymlink|fs.ModeIrregular) != 0 {
+			if target, out := LinkLeadsOutside(abs, path); out {
+				w.leftOut(path, note(NoteNotAFile, "kind", KindLinkOutside, "target", target))
+				return nil
+			}
+		}
 		rel, err := filepath.Rel(parent, path)
 		if err != nil {
 			rel = filepath.Base(path)

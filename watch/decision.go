@@ -51,6 +51,11 @@ const (
 	// FolderError: a watched folder (or one inside it) could not be read
 	// or watched; the periodic rescan tries again. Args "error".
 	FolderError Code = "folder_error"
+	// LinkOutside: a symbolic link (or a Windows junction) that leads
+	// outside the watched folder; never uploaded, so whoever may write
+	// into a shared folder cannot make it upload another file this user
+	// can read. Args "target" (where the link leads).
+	LinkOutside Code = "link_outside"
 )
 
 // Decision is one recorded reason about one file a watch saw: a line of

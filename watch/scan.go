@@ -88,7 +88,10 @@ func (w *Watcher) addTree(dir string, seen map[string]bool) {
 			w.watch(p)
 			return nil
 		}
-		fi, err := os.Stat(p) // follows symlinks to files, as the engine's walk does
+		if isLink(d.Type()) && w.leftOutLink(root, p) {
+			return nil
+		}
+		fi, err := os.Stat(p) // follows links to files inside the folder
 		if err != nil || !fi.Mode().IsRegular() {
 			return nil
 		}
@@ -118,6 +121,7 @@ func (w *Watcher) onEvent(ev fsnotify.Event) {
 	p := filepath.Clean(ev.Name)
 	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
 		delete(w.noted, p)
+		delete(w.noted, "\x01"+p)
 		if w.watched[p] {
 			delete(w.watched, p)
 			w.fsw.Remove(p) // a moved folder's watch would report its old name
@@ -136,10 +140,12 @@ func (w *Watcher) onEvent(ev fsnotify.Event) {
 		}
 		return
 	}
+	root := w.rootOf(p)
+	if root == "" || isLink(fi.Mode()) && w.leftOutLink(root, p) {
+		return
+	}
 	if fi, err = os.Stat(p); err == nil && fi.Mode().IsRegular() {
-		if root := w.rootOf(p); root != "" {
-			w.consider(root, p, fi)
-		}
+		w.consider(root, p, fi)
 	}
 }
 
@@ -209,7 +215,9 @@ func (w *Watcher) settle() {
 			}
 			continue
 		}
-		if now.Sub(f.since) >= w.o.Settle {
+		if now.Sub(f.since) >= w.o.Settle && !w.leftOutLink(f.root, p) {
+			// Checked again at hand-over: a file may have been replaced by
+			// a link while it settled.
 			ready = append(ready, p)
 		}
 	}

@@ -1,0 +1,30 @@
+package watch
+
+import (
+	"io/fs"
+
+	"cosdrop/uploader"
+)
+
+// isLink reports whether a directory entry's type is a link of some
+// kind: a symbolic link, or (Windows, Go 1.23+) a junction or other
+// reparse point, which Lstat reports as irregular.
+func isLink(m fs.FileMode) bool { return m&(fs.ModeSymlink|fs.ModeIrregular) != 0 }
+
+// leftOutLink records (once until it changes) and reports that p is a
+// link leading outside the watched folder root: anyone who may write into
+// a shared scan or team folder could otherwise plant
+// "innocent.txt -> ~/.ssh/id_rsa" and have this user's CosDrop upload the
+// key. Such a file is never considered or handed over.
+func (w *Watcher) leftOutLink(root, p string) bool {
+	target, out := uploader.LinkLeadsOutside(root, p)
+	if !out {
+		return false
+	}
+	delete(w.pending, p)
+	if w.noted[p] != LinkOutside || w.noted["\x01"+p] != Code(target) {
+		w.noted[p], w.noted["\x01"+p] = LinkOutside, Code(target)
+		w.record(Decision{Code: LinkOutside, Folder: root, Path: p, Args: map[string]string{"target": target}})
+	}
+	return true
+}
