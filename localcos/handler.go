@@ -125,6 +125,9 @@ func (s *Server) route(q *request) *apiError {
 	if len(q.key) > maxKeyLen {
 		return errKeyTooLong
 	}
+	if q.api == "PutObject" || q.api == "InitiateMultipartUpload" {
+		return checkKeyRules(q.key) // the writes that name a new object (POST: postFile)
+	}
 	return nil
 }
 

@@ -57,6 +57,9 @@ func sessionStrings(t *testing.T) []string {
 		out = append(out, v)
 	}
 	out = append(out, linkOutsideWords)
+	for _, v := range keyRuleWords {
+		out = append(out, v)
+	}
 	return out
 }
 

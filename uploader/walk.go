@@ -186,7 +186,7 @@ func (w *walker) addFile(path, rel string, relAt int, fi os.FileInfo) {
 	} else if err := checkKey(path, r.Key); err != nil {
 		r.State, r.Finished = Failed, r.Created
 		r.addError(TaskError{Op: "check key", Code: CodeInvalidKey, Message: err.Error(), Time: r.Created.Time(), Party: PartyUser,
-			Args: map[string]string{"key": r.Key}})
+			Args: map[string]string{"key": r.Key, "reason": KeyRuleOf(err)}})
 	} else if first, dup := w.seen[r.Key]; dup {
 		r.State, r.Finished = Failed, r.Created
 		r.addError(TaskError{Op: "check key", Code: CodeDuplicateKey, Time: r.Created.Time(), Party: PartyUser,
