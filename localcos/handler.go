@@ -148,6 +148,8 @@ func apiName(q *request, hasKey bool) string {
 			return "HeadBucket"
 		case m == http.MethodPost && strings.HasPrefix(strings.ToLower(q.r.Header.Get("Content-Type")), "multipart/form-data"):
 			return "PostObject"
+		case m == http.MethodPost && q.has("delete"):
+			return "DeleteMultipleObjects"
 		}
 		return "Unknown"
 	}
@@ -211,6 +213,8 @@ func (s *Server) dispatch(q *request) error {
 		return s.getObject(q)
 	case "DeleteObject":
 		return s.deleteObject(q)
+	case "DeleteMultipleObjects":
+		return s.deleteMultiple(q, body)
 	case "GetBucket":
 		return s.getBucket(q)
 	case "HeadBucket":
