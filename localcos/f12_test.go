@@ -92,9 +92,8 @@ func TestDeleteMultipleObjects(t *testing.T) {
 
 // Issue 20, finding 12: custom metadata is limited per header (2 KB) and
 // in all (4 KB), as the PUT Object document says
-// (https://cloud.tencent.com/document/product/436/7749: "x-cos-meta-*
-// ... 单个自定义元数据大小不超过2KB，总自定义元数据大小不超过4KB"); localcos
-// refused 3 KB spread over two headers.
+// (https://cloud.tencent.com/document/product/436/7749); localcos refused
+// 3 KB spread over two headers.
 func TestMetadataLimits(t *testing.T) {
 	s := startServer(t, nil)
 	c := permClient(t, s)

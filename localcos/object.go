@@ -19,10 +19,9 @@ import (
 // Limits of reference §2.10.
 const (
 	maxPutSize = 5 << 30 // simple PUT/POST and one part
-	// PUT Object (https://cloud.tencent.com/document/product/436/7749):
-	// "单个自定义元数据大小不超过2KB，总自定义元数据大小不超过4KB" — each
-	// x-cos-meta-* header (name and value) at most 2 KB, all together at
-	// most 4 KB. (An older page gives 2 KB in all; localcos follows the
+	// PUT Object (https://cloud.tencent.com/document/product/436/7749)
+	// limits each x-cos-meta-* header (name and value) to 2 KB and all of
+	// them together to 4 KB. (An older page gives 2 KB in all; localcos follows the
 	// API document, so it is never stricter than COS.)
 	maxMetaHeader = 2 << 10
 	maxMetaSize   = 4 << 10
