@@ -56,7 +56,7 @@ func sessionStrings(t *testing.T) []string {
 	for _, v := range noteWords {
 		out = append(out, v)
 	}
-	out = append(out, linkOutsideWords)
+	out = append(out, linkOutsideWords, stateFolderWords)
 	for _, v := range keyRuleWords {
 		out = append(out, v)
 	}

@@ -16,3 +16,12 @@ func TestNoteLinkOutsideWords(t *testing.T) {
 		t.Errorf("NoteText = %q", got)
 	}
 }
+
+// Issue 20, finding 16: the state folder inside a drop is worded as such.
+func TestNoteStateFolderWords(t *testing.T) {
+	reloadForTest()
+	got := NoteText(uploader.Note{Code: uploader.NoteNotAFile, Args: map[string]string{"kind": uploader.KindStateFolder}})
+	if !strings.Contains(got, "state folder") {
+		t.Errorf("NoteText = %q", got)
+	}
+}

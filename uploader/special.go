@@ -32,6 +32,9 @@ const (
 	// KindLinkOutside: a link (symbolic, or a Windows junction) inside a
 	// dropped folder leading to a file outside it; args "target".
 	KindLinkOutside = "link_outside"
+	// KindStateFolder: the state folder CosDrop runs on (its journal) lies
+	// inside a dropped folder; it is not part of the upload.
+	KindStateFolder = "state_folder"
 )
 
 // specialKind names what a non-regular entry is; "" for a regular file.

@@ -53,6 +53,8 @@ type walker struct {
 	pending []*record
 	// plan keeps every record in pending and sends none (Plan).
 	plan bool
+	// stateDir is the engine's state folder, once looked up.
+	stateDir os.FileInfo
 }
 
 // addPaths adds each path (a file, or a folder walked) until the engine
@@ -101,7 +103,7 @@ func (w *walker) addPath(p string) {
 			return nil
 		}
 		if d.IsDir() {
-			if path != abs && w.excluded(path, relIn(abs, path)+"/") {
+			if path != abs && (w.isStateDir(path, d) || w.excluded(path, relIn(abs, path)+"/")) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -134,6 +136,26 @@ func (w *walker) addPath(p string) {
 		w.addFile(path, filepath.ToSlash(rel), len(path)-len(in), info)
 		return nil
 	})
+}
+
+// isStateDir records and reports that the folder at path is the state
+// folder this engine runs on: its journal is in use and is no file the
+// user meant to upload (issue 20, finding 16). Compared by identity, so
+// another spelling of the path (a link, "..") is recognised too.
+func (w *walker) isStateDir(path string, d fs.DirEntry) bool {
+	if w.stateDir == nil {
+		fi, err := os.Stat(w.e.cfg.StateDir)
+		if err != nil {
+			return false
+		}
+		w.stateDir = fi
+	}
+	fi, err := d.Info()
+	if err != nil || !os.SameFile(fi, w.stateDir) {
+		return false
+	}
+	w.leftOut(path, note(NoteNotAFile, "kind", KindStateFolder))
+	return true
 }
 
 func (w *walker) newRecord(path string) *record {
