@@ -108,6 +108,7 @@ var watchWords = map[watch.Code]string{
 	watch.EventsLost:         "file-system events were lost ({{.error}}): every folder was checked again",
 	watch.FolderError:        "cannot watch this folder: {{.error}} (tried again at the next check)",
 	watch.LinkOutside:        "left out: a link leading outside the watched folder, to {{.target}}",
+	watch.FolderGone:         "the watched folder was deleted or moved away: watching resumes if it comes back",
 }
 
 // Sentences of the watch besides the decisions (in watch.<lang>.json).

@@ -56,6 +56,9 @@ const (
 	// into a shared folder cannot make it upload another file this user
 	// can read. Args "target" (where the link leads).
 	LinkOutside Code = "link_outside"
+	// FolderGone: the watched folder itself was deleted or moved away.
+	// Recorded once; the rescan watches it again if it comes back.
+	FolderGone Code = "folder_gone"
 )
 
 // Decision is one recorded reason about one file a watch saw: a line of

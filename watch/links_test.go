@@ -53,3 +53,26 @@ func TestLinkOutsideLeftOut(t *testing.T) {
 		t.Errorf("bucket holds %v, want only Shots/real.txt and Shots/alias.txt", keys)
 	}
 }
+
+// TestWatchedFolderDeletedRecorded (issue 20, finding 17): deleting a
+// watched folder was not recorded. It is, at once (from the event), once;
+// and a folder that comes back is watched again.
+func TestWatchedFolderDeletedRecorded(t *testing.T) {
+	h := newHarness(t)
+	h.start(nil)
+	if err := os.RemoveAll(h.dir); err != nil {
+		t.Fatal(err)
+	}
+	h.wait("the folder_gone decision", func() bool { return h.count(FolderGone, h.dir) == 1 })
+	h.doRescan()
+	h.doRescan()
+	if n := h.count(FolderGone, h.dir); n != 1 {
+		t.Errorf("%d folder_gone decisions, want 1", n)
+	}
+	if n := h.count(FolderError, h.dir); n != 0 {
+		t.Errorf("the deleted folder was also recorded as a folder error %d times", n)
+	}
+	writeFile(t, filepath.Join(h.dir, "back.txt"), []byte("back"))
+	h.doRescan()
+	h.until("the file in the folder that came back", func() bool { return h.count(Uploaded, filepath.Join(h.dir, "back.txt")) == 1 })
+}

@@ -49,11 +49,15 @@ func (w *Watcher) rescan() {
 		if err == nil && !fi.IsDir() {
 			err = &fs.PathError{Op: "watch", Path: root, Err: errors.New("not a folder")}
 		}
+		if errors.Is(err, fs.ErrNotExist) {
+			w.folderGone(root)
+			continue
+		}
 		if err != nil {
 			w.noteFolder(root, err)
 			continue
 		}
-		if w.noted[root] == FolderError {
+		if w.noted[root] == FolderError || w.noted[root] == FolderGone {
 			delete(w.noted, root)
 			delete(w.noted, "\x00"+root)
 		}
@@ -125,6 +129,11 @@ func (w *Watcher) onEvent(ev fsnotify.Event) {
 		if w.watched[p] {
 			delete(w.watched, p)
 			w.fsw.Remove(p) // a moved folder's watch would report its old name
+		}
+		if slices.Contains(w.roots, p) {
+			if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+				w.folderGone(p)
+			}
 		}
 		return // a pending file that went is recorded as gone when it settles
 	}
@@ -248,4 +257,16 @@ func (w *Watcher) settle() {
 		w.inflight[p] = &submission{fileState: w.pending[p], batch: batch, at: at}
 		delete(w.pending, p)
 	}
+}
+
+// folderGone records once that the watched folder root was deleted or
+// moved away (a support question: "why did the uploads stop?"); the
+// rescan keeps looking for it and watches it again when it is back.
+func (w *Watcher) folderGone(root string) {
+	if w.noted[root] == FolderGone {
+		return
+	}
+	delete(w.noted, "\x00"+root)
+	w.noted[root] = FolderGone
+	w.record(Decision{Code: FolderGone, Folder: root, Path: root})
 }
