@@ -11,12 +11,14 @@ const (
 	CodeWatchFolderRelative  Code = "watch-folder-relative"
 	CodeWatchFolderDuplicate Code = "watch-folder-duplicate"
 	CodeWatchFolderSameName  Code = "watch-folder-same-name"
+	CodeWatchFolderUnsafe    Code = "watch-folder-unsafe"
 )
 
 func init() {
 	templates[CodeWatchFolderRelative] = "watch folder {{.Value}} must be a full path (starting at / or a drive letter)"
 	templates[CodeWatchFolderDuplicate] = "watch folder {{.Value}} is listed twice"
 	templates[CodeWatchFolderSameName] = "watch folders {{.Value}} and {{.Other}} have the same name, so their files would get the same object keys"
+	templates[CodeWatchFolderUnsafe] = "watch folder {{.Value}} may not be watched: it is a system folder, a whole home folder or a place where keys are kept, and every file in it would be uploaded. Choose a folder made for the files to upload"
 }
 
 // checkWatchFolders validates a profile's watch folders: full paths (a
@@ -30,6 +32,9 @@ func checkWatchFolders(dirs []string) error {
 	for _, d := range dirs {
 		if !filepath.IsAbs(d) || strings.ContainsFunc(d, unicode.IsControl) {
 			return profileErr("watch-folders", CodeWatchFolderRelative, "Value", quote(d))
+		}
+		if unsafeWatchFolder(d) != "" {
+			return profileErr("watch-folders", CodeWatchFolderUnsafe, "Value", quote(d))
 		}
 		c := filepath.Clean(d)
 		if seen[c] {
