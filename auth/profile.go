@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -68,6 +69,11 @@ type Profile struct {
 	// uploaded once they settle (`cosdrop watch`, and the window while it
 	// runs); full paths.
 	WatchFolders []string `json:"watch_folders,omitempty"`
+	// ProposedWatchFolders are watch folders a profile file brought in:
+	// never watched until the user confirms each (ConfirmWatchFolder), as
+	// a forged profile file could otherwise start uploading a folder the
+	// moment it is imported.
+	ProposedWatchFolders []string `json:"proposed_watch_folders,omitempty"`
 }
 
 // SignConfig is where p's signing server answers.
@@ -128,7 +134,7 @@ func (p Profile) Validate() error {
 	if err := p.Rules.Validate(); err != nil {
 		return err
 	}
-	if err := checkWatchFolders(p.WatchFolders); err != nil {
+	if err := checkWatchFolders(append(slices.Clip(p.WatchFolders), p.ProposedWatchFolders...)); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {

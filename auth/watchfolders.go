@@ -2,6 +2,7 @@ package auth
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -47,4 +48,31 @@ func checkWatchFolders(dirs []string) error {
 		names[filepath.Base(c)] = d
 	}
 	return nil
+}
+
+// proposeWatchFolders makes an imported profile's watch folders proposals:
+// none is watched until the user confirms it.
+func (p *Profile) proposeWatchFolders() {
+	for _, d := range p.WatchFolders {
+		if !slices.Contains(p.ProposedWatchFolders, d) {
+			p.ProposedWatchFolders = append(p.ProposedWatchFolders, d)
+		}
+	}
+	p.WatchFolders = nil
+}
+
+// ConfirmWatchFolder settles the proposed folder dir: watched when yes,
+// dropped otherwise. A folder not proposed is left alone.
+func (p *Profile) ConfirmWatchFolder(dir string, yes bool) {
+	i := slices.Index(p.ProposedWatchFolders, dir)
+	if i < 0 {
+		return
+	}
+	p.ProposedWatchFolders = slices.Delete(slices.Clone(p.ProposedWatchFolders), i, i+1)
+	if len(p.ProposedWatchFolders) == 0 {
+		p.ProposedWatchFolders = nil
+	}
+	if yes && !slices.Contains(p.WatchFolders, dir) {
+		p.WatchFolders = append(slices.Clip(p.WatchFolders), dir)
+	}
 }
