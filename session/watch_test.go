@@ -14,7 +14,7 @@ import (
 func TestWatchWordsTranslated(t *testing.T) {
 	en, zh := loadFile(t, "watch.en.json"), loadFile(t, "watch.zh_Hans.json")
 	codes := []watch.Code{watch.Waiting, watch.Temporary, watch.Excluded, watch.StillOpen, watch.Gone, watch.Uploaded, watch.UploadedUnverified,
-		watch.Identical, watch.Exists, watch.Unchanged, watch.Failed, watch.EventsLost, watch.FolderError, watch.LinkOutside, watch.FolderGone}
+		watch.Identical, watch.Exists, watch.Unchanged, watch.Failed, watch.EventsLost, watch.FolderError, watch.LinkOutside, watch.FolderGone, watch.StateFolder}
 	if len(watchWords) != len(codes) {
 		t.Errorf("%d worded codes, %d codes", len(watchWords), len(codes))
 	}

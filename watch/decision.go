@@ -59,6 +59,9 @@ const (
 	// FolderGone: the watched folder itself was deleted or moved away.
 	// Recorded once; the rescan watches it again if it comes back.
 	FolderGone Code = "folder_gone"
+	// StateFolder: the watch's own state folder (its journal and this
+	// log) lies inside the watched folder; it is left out.
+	StateFolder Code = "state_folder"
 )
 
 // Decision is one recorded reason about one file a watch saw: a line of

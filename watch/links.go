@@ -2,6 +2,7 @@ package watch
 
 import (
 	"io/fs"
+	"os"
 
 	"cosdrop/uploader"
 )
@@ -25,6 +26,29 @@ func (w *Watcher) leftOutLink(root, p string) bool {
 	if w.noted[p] != LinkOutside || w.noted["\x01"+p] != Code(target) {
 		w.noted[p], w.noted["\x01"+p] = LinkOutside, Code(target)
 		w.record(Decision{Code: LinkOutside, Folder: root, Path: p, Args: map[string]string{"target": target}})
+	}
+	return true
+}
+
+// isStateDir records (once) and reports that the folder p is the watch's
+// own state folder: its journal and decision log change with every
+// upload, so watching it would upload them again and again. Compared by
+// identity, so another spelling of the path is recognised too.
+func (w *Watcher) isStateDir(root, p string, d fs.DirEntry) bool {
+	if w.o.StateDir == "" {
+		return false
+	}
+	st, err := os.Stat(w.o.StateDir)
+	if err != nil {
+		return false
+	}
+	fi, err := d.Info()
+	if err != nil || !os.SameFile(fi, st) {
+		return false
+	}
+	if w.noted[p] != StateFolder {
+		w.noted[p] = StateFolder
+		w.record(Decision{Code: StateFolder, Folder: root, Path: p})
 	}
 	return true
 }

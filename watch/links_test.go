@@ -76,3 +76,27 @@ func TestWatchedFolderDeletedRecorded(t *testing.T) {
 	h.doRescan()
 	h.until("the file in the folder that came back", func() bool { return h.count(Uploaded, filepath.Join(h.dir, "back.txt")) == 1 })
 }
+
+// TestStateDirInsideWatchedFolderLeftOut (issue 20, finding 16): the
+// watch's own state folder (its journal, changing at every upload) inside
+// the watched folder is left out with a decision, never uploaded.
+func TestStateDirInsideWatchedFolderLeftOut(t *testing.T) {
+	h := newHarness(t)
+	h.state = filepath.Join(h.dir, ".state")
+	if err := os.MkdirAll(h.state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(h.dir, "a.txt")
+	writeFile(t, good, []byte("a"))
+	h.start(func(o *Options) { o.StateDir = h.state })
+	h.until("the file", func() bool { return h.count(Uploaded, good) == 1 })
+	h.doRescan()
+	if n := h.count(StateFolder, h.state); n != 1 {
+		t.Errorf("%d state_folder decisions for %s, want 1", n, h.state)
+	}
+	for k := range h.objects() {
+		if k != "Shots/a.txt" {
+			t.Errorf("uploaded %s", k)
+		}
+	}
+}

@@ -86,7 +86,7 @@ func (w *Watcher) addTree(dir string, seen map[string]bool) {
 			return nil
 		}
 		if d.IsDir() {
-			if p != root && w.skip(root, p, inRoot(root, p)+"/", true) {
+			if p != root && (w.isStateDir(root, p, d) || w.skip(root, p, inRoot(root, p)+"/", true)) {
 				return filepath.SkipDir
 			}
 			w.watch(p)
