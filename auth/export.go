@@ -100,6 +100,9 @@ func ParseProfileExport(b []byte) (Profile, error) {
 	if err := doc.Profile.Validate(); err != nil {
 		return Profile{}, fmt.Errorf("profile file: %w", err)
 	}
+	// Watch folders from a file are proposals: the user confirms each
+	// before anything is watched (issue 20, finding 5).
+	doc.Profile.proposeWatchFolders()
 	return doc.Profile, nil
 }
 

@@ -82,7 +82,19 @@ type fetcher struct {
 	client  *http.Client
 	timeout time.Duration
 	token   *loginToken
+
+	// silent is the last timeout and when it ended: a server that accepted
+	// and never answered is not asked again for silentHold, so other files
+	// and retries get the answer at once instead of another full wait.
+	mu          sync.Mutex
+	silent      *ServerError
+	silentUntil time.Time
 }
+
+// silentHold is how long a server that timed out is taken to be silent:
+// long enough that a batch of files (or a retry loop) pays one wait, short
+// enough that Retry a little later asks the server again.
+const silentHold = 30 * time.Second
 
 func newFetcher(server string, client *http.Client, token *loginToken) *fetcher {
 	if client == nil {
@@ -120,8 +132,28 @@ func (f *fetcher) get(ctx context.Context, rawURL string) ([]byte, time.Time, er
 // when no login token is stored for the profile: log in first.
 var ErrNoLoginToken = errors.New("no login token stored")
 
-// do performs one bounded GET.
+// do performs one bounded GET, unless the server was silent just now.
 func (f *fetcher) do(ctx context.Context, rawURL, tok string) ([]byte, time.Time, error) {
+	f.mu.Lock()
+	silent := f.silent
+	if silent != nil && time.Now().After(f.silentUntil) {
+		silent, f.silent = nil, nil
+	}
+	f.mu.Unlock()
+	if silent != nil {
+		return nil, time.Time{}, silent
+	}
+	body, date, err := f.request(ctx, rawURL, tok)
+	if se, ok := AsServerError(err); ok && se.Kind == KindTimeout {
+		f.mu.Lock()
+		f.silent, f.silentUntil = se, time.Now().Add(silentHold)
+		f.mu.Unlock()
+	}
+	return body, date, err
+}
+
+// request performs one bounded GET.
+func (f *fetcher) request(ctx context.Context, rawURL, tok string) ([]byte, time.Time, error) {
 	host := hostOf(rawURL)
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
@@ -178,7 +210,10 @@ func (f *fetcher) netError(parent context.Context, host string, err error) error
 	var hostErr x509.HostnameError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
-		se.Kind, se.Detail = KindTimeout, "no answer within "+f.timeout.String()
+		// One full wait is the budget for a server that accepts and never
+		// answers (issue 20, finding 14): 8 tries of 15 s each cost over
+		// two minutes before the user heard anything. Not retried.
+		se.Kind, se.Detail, se.Temporary = KindTimeout, "no answer within "+f.timeout.String(), false
 	case errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &hostErr):
 		// A certificate does not fix itself: trying again will not help.
 		se.Temporary, se.Detail = false, "TLS certificate not trusted"

@@ -233,7 +233,7 @@ var templates = map[Code]string{
 // (ServerError.Message).
 var serverWords = map[ServerErrorKind]string{
 	KindUnreachable:  "SERVER {{.Host}} cannot be reached: {{.Detail}}. CosDrop tries again on its own.",
-	KindTimeout:      "SERVER {{.Host}} accepted the connection but did not answer in time. CosDrop tries again on its own.",
+	KindTimeout:      "SERVER {{.Host}} accepted the connection but gave no answer within 15 seconds, so CosDrop stopped waiting. It may be overloaded or down: try again later, or ask your administrator.",
 	KindHTTPStatus:   "SERVER {{.Host}} answered HTTP {{.Status}} {{.Detail}}; check the URL in the profile, or ask your administrator.",
 	KindUnauthorized: "SERVER {{.Host}} refused the login token (HTTP {{.Status}}) {{.Detail}}; log in again with 'cosdrop login'.",
 	KindHTML:         "SERVER {{.Host}} answered an HTML page, not JSON: the URL in the profile points to a web page (a login portal?), not to the server.",

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -68,6 +69,11 @@ type Profile struct {
 	// uploaded once they settle (`cosdrop watch`, and the window while it
 	// runs); full paths.
 	WatchFolders []string `json:"watch_folders,omitempty"`
+	// ProposedWatchFolders are watch folders a profile file brought in:
+	// never watched until the user confirms each (ConfirmWatchFolder), as
+	// a forged profile file could otherwise start uploading a folder the
+	// moment it is imported.
+	ProposedWatchFolders []string `json:"proposed_watch_folders,omitempty"`
 	// PublicRead says the bucket's files can be read by anyone (a
 	// public-read bucket, or a CDN in front of it), so plain links open.
 	// COS buckets are private by default: there a plain link answers
@@ -133,7 +139,7 @@ func (p Profile) Validate() error {
 	if err := p.Rules.Validate(); err != nil {
 		return err
 	}
-	if err := checkWatchFolders(p.WatchFolders); err != nil {
+	if err := checkWatchFolders(append(slices.Clip(p.WatchFolders), p.ProposedWatchFolders...)); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {

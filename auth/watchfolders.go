@@ -2,6 +2,7 @@ package auth
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -11,12 +12,14 @@ const (
 	CodeWatchFolderRelative  Code = "watch-folder-relative"
 	CodeWatchFolderDuplicate Code = "watch-folder-duplicate"
 	CodeWatchFolderSameName  Code = "watch-folder-same-name"
+	CodeWatchFolderUnsafe    Code = "watch-folder-unsafe"
 )
 
 func init() {
 	templates[CodeWatchFolderRelative] = "watch folder {{.Value}} must be a full path (starting at / or a drive letter)"
 	templates[CodeWatchFolderDuplicate] = "watch folder {{.Value}} is listed twice"
 	templates[CodeWatchFolderSameName] = "watch folders {{.Value}} and {{.Other}} have the same name, so their files would get the same object keys"
+	templates[CodeWatchFolderUnsafe] = "watch folder {{.Value}} may not be watched: it is a system folder, a whole home folder or a place where keys are kept, and every file in it would be uploaded. Choose a folder made for the files to upload"
 }
 
 // checkWatchFolders validates a profile's watch folders: full paths (a
@@ -31,6 +34,9 @@ func checkWatchFolders(dirs []string) error {
 		if !filepath.IsAbs(d) || strings.ContainsFunc(d, unicode.IsControl) {
 			return profileErr("watch-folders", CodeWatchFolderRelative, "Value", quote(d))
 		}
+		if unsafeWatchFolder(d) != "" {
+			return profileErr("watch-folders", CodeWatchFolderUnsafe, "Value", quote(d))
+		}
 		c := filepath.Clean(d)
 		if seen[c] {
 			return profileErr("watch-folders", CodeWatchFolderDuplicate, "Value", quote(d))
@@ -42,4 +48,31 @@ func checkWatchFolders(dirs []string) error {
 		names[filepath.Base(c)] = d
 	}
 	return nil
+}
+
+// proposeWatchFolders makes an imported profile's watch folders proposals:
+// none is watched until the user confirms it.
+func (p *Profile) proposeWatchFolders() {
+	for _, d := range p.WatchFolders {
+		if !slices.Contains(p.ProposedWatchFolders, d) {
+			p.ProposedWatchFolders = append(p.ProposedWatchFolders, d)
+		}
+	}
+	p.WatchFolders = nil
+}
+
+// ConfirmWatchFolder settles the proposed folder dir: watched when yes,
+// dropped otherwise. A folder not proposed is left alone.
+func (p *Profile) ConfirmWatchFolder(dir string, yes bool) {
+	i := slices.Index(p.ProposedWatchFolders, dir)
+	if i < 0 {
+		return
+	}
+	p.ProposedWatchFolders = slices.Delete(slices.Clone(p.ProposedWatchFolders), i, i+1)
+	if len(p.ProposedWatchFolders) == 0 {
+		p.ProposedWatchFolders = nil
+	}
+	if yes && !slices.Contains(p.WatchFolders, dir) {
+		p.WatchFolders = append(slices.Clip(p.WatchFolders), dir)
+	}
 }

@@ -10,7 +10,7 @@ import (
 
 // TestWatchFoldersValidate: full paths pass; relative, empty, control
 // characters and duplicates are refused with the field named, and the
-// folders survive an export and import.
+// folders survive an export and import (as proposals).
 func TestWatchFoldersValidate(t *testing.T) {
 	abs := filepath.Join(t.TempDir(), "Scans")
 	p := permProfile()
@@ -43,7 +43,8 @@ func TestWatchFoldersValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(back.WatchFolders, p.WatchFolders) {
-		t.Errorf("export/import: watch folders %q, want %q", back.WatchFolders, p.WatchFolders)
+	// An import proposes its watch folders (issue 20, finding 5).
+	if !slices.Equal(back.ProposedWatchFolders, p.WatchFolders) || len(back.WatchFolders) != 0 {
+		t.Errorf("export/import: watch folders %q, proposed %q; want %q proposed", back.WatchFolders, back.ProposedWatchFolders, p.WatchFolders)
 	}
 }

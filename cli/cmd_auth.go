@@ -399,6 +399,9 @@ func profileImport(args []string) int {
 		return explain(tr("Cannot save the profile"), err)
 	}
 	fmt.Printf(tr("Imported profile %q.")+"\n", p.Name)
+	for _, d := range p.ProposedWatchFolders { // issue 20, finding 5: proposed, never watched unasked
+		fmt.Printf(tr("Proposed watch folder, not watched until you confirm it in the window (or name it to 'cosdrop watch'): %s")+"\n", session.Printable(d))
+	}
 	if p.Mode == auth.ModePermanent {
 		fmt.Printf(tr("Next: store its SecretKey with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
 	}

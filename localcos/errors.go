@@ -69,9 +69,10 @@ var (
 	errBadSHA1 = errorf(http.StatusBadRequest, "InvalidSHA1Digest", "The x-cos-content-sha1 you specified does not match the content.")
 	// errKeyTooLong: doc 436/7730 "KeyTooLong Key 过长" (reference §9).
 	errKeyTooLong = errorf(http.StatusBadRequest, "KeyTooLong", "Your key is too long.")
-	// errMetadataTooLarge: COS has no MetadataTooLarge code; the 2 KB limit
-	// of doc 7749 is a request parameter error, InvalidArgument.
-	errMetadataTooLarge = errorf(http.StatusBadRequest, "InvalidArgument", "Your metadata headers exceed the maximum allowed metadata size (2 KB).")
+	// errMetadataTooLarge: COS has no MetadataTooLarge code; the limits of
+	// doc 7749 (2 KB per header, 4 KB in all) are a request parameter
+	// error, InvalidArgument.
+	errMetadataTooLarge = errorf(http.StatusBadRequest, "InvalidArgument", "Your metadata headers exceed the maximum allowed metadata size (2 KB per header, 4 KB in all).")
 	// errStorageClass: doc 436/7730 "NotSupportedStorageClass 指定的存储类型不支持".
 	errStorageClass = errorf(http.StatusBadRequest, "NotSupportedStorageClass", "The storage class you specified is not supported.")
 	// errFileExists answers a write with x-cos-forbid-overwrite: true to a

@@ -125,6 +125,9 @@ func (s *Server) route(q *request) *apiError {
 	if len(q.key) > maxKeyLen {
 		return errKeyTooLong
 	}
+	if q.api == "PutObject" || q.api == "InitiateMultipartUpload" {
+		return checkKeyRules(q.key) // the writes that name a new object (POST: postFile)
+	}
 	return nil
 }
 
@@ -145,6 +148,8 @@ func apiName(q *request, hasKey bool) string {
 			return "HeadBucket"
 		case m == http.MethodPost && strings.HasPrefix(strings.ToLower(q.r.Header.Get("Content-Type")), "multipart/form-data"):
 			return "PostObject"
+		case m == http.MethodPost && q.has("delete"):
+			return "DeleteMultipleObjects"
 		}
 		return "Unknown"
 	}
@@ -208,6 +213,8 @@ func (s *Server) dispatch(q *request) error {
 		return s.getObject(q)
 	case "DeleteObject":
 		return s.deleteObject(q)
+	case "DeleteMultipleObjects":
+		return s.deleteMultiple(q, body)
 	case "GetBucket":
 		return s.getBucket(q)
 	case "HeadBucket":

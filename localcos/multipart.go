@@ -585,7 +585,11 @@ func (s *Server) listUploads(q *request) error {
 		if delim != "" {
 			if i := strings.Index(u.Key[len(prefix):], delim); i >= 0 {
 				cp := u.Key[:len(prefix)+i+len(delim)]
-				if seenPrefix[cp] {
+				// A key marker that is a common prefix (the last page
+				// ended on it) skips every key under it, as S3's
+				// ListMultipartUploads does; otherwise the next page
+				// would answer the same prefix again, for ever.
+				if seenPrefix[cp] || cp == keyMarker {
 					continue
 				}
 				if count == maxN {

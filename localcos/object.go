@@ -18,8 +18,13 @@ import (
 
 // Limits of reference §2.10.
 const (
-	maxPutSize  = 5 << 30 // simple PUT/POST and one part
-	maxMetaSize = 2 << 10 // all x-cos-meta-* together
+	maxPutSize = 5 << 30 // simple PUT/POST and one part
+	// PUT Object (https://cloud.tencent.com/document/product/436/7749)
+	// limits each x-cos-meta-* header (name and value) to 2 KB and all of
+	// them together to 4 KB. (An older page gives 2 KB in all; localcos follows the
+	// API document, so it is never stricter than COS.)
+	maxMetaHeader = 2 << 10
+	maxMetaSize   = 4 << 10
 )
 
 // storedHeaders are request headers kept with an object and returned by
@@ -52,9 +57,14 @@ func objectHeaders(h http.Header, key string) (objectMeta, *apiError) {
 				m.Meta = map[string][]string{}
 			}
 			m.Meta[k] = vs
+			one := 0
 			for _, v := range vs {
-				size += len(k) + len(v)
+				one += len(k) + len(v)
 			}
+			if one > maxMetaHeader {
+				return m, errMetadataTooLarge
+			}
+			size += one
 		}
 	}
 	if size > maxMetaSize {

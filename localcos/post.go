@@ -69,6 +69,9 @@ func (s *Server) postFile(q *request, body *bodyReader, form postForm, filename 
 	if len(key) > maxKeyLen {
 		return errKeyTooLong
 	}
+	if err := checkKeyRules(key); err != nil {
+		return err
+	}
 	q.key = key
 	_, minLen, maxLen, err := s.authenticatePost(q, form)
 	if err != nil {

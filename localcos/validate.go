@@ -78,3 +78,20 @@ func sha1Header(h http.Header) (string, *apiError) {
 	}
 	return v, nil
 }
+
+// checkKeyRules refuses the object keys COS's naming rules forbid
+// (https://cloud.tencent.com/document/product/436/13324, 命名规范): a key
+// may not start with "/" or "\\", and may not hold the ASCII controls CAN,
+// EM, SUB and ESC (24-27); CR and LF are refused as well (the checks of
+// issue 20 against COS). Other characters are allowed, so localcos is
+// no stricter than COS. UNVERIFIED: the error code; COS publishes none
+// for this rule, and a request parameter error is InvalidArgument.
+func checkKeyRules(key string) *apiError {
+	if strings.HasPrefix(key, "/") || strings.HasPrefix(key, "\\") {
+		return errInvalidArgument("The object key must not start with '/' or '\\'.")
+	}
+	if strings.ContainsAny(key, "\r\n\x18\x19\x1a\x1b") {
+		return errInvalidArgument("The object key contains a character COS does not allow (CR, LF, CAN, EM, SUB or ESC).")
+	}
+	return nil
+}

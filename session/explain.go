@@ -83,6 +83,9 @@ func Explain(e uploader.TaskError) string {
 	if e.Code == "AccessDenied" && strings.Contains(strings.ToLower(msg), "expired") {
 		return T("The upload's signature expired before COS received it. CosDrop signs again and retries; if this persists, check the computer's clock.")
 	}
+	if text, ok := keyRuleWords[e.Args["reason"]]; ok && e.Code == uploader.CodeInvalidKey {
+		return T(text, map[string]any{"Key": Printable(e.Args["key"])})
+	}
 	if text, ok := explanations[e.Code]; ok {
 		return T(text)
 	}
@@ -179,4 +182,18 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// keyRuleWords word each rule an object key breaks (uploader.Key*), from
+// COS's naming rules (https://cloud.tencent.com/document/product/436/13324)
+// and CosDrop's own; each says what to rename.
+var keyRuleWords = map[string]string{
+	uploader.KeyEmpty:            "The file has no name COS could store.",
+	uploader.KeyNotUTF8:          "The destination name {{.Key}} is not valid text (UTF-8), which COS requires. Rename the file.",
+	uploader.KeyTooLong:          "The destination name {{.Key}} is longer than the 850 bytes COS allows. Shorten the file or folder names, or the key prefix.",
+	uploader.KeyLeadingSlash:     "COS does not allow a destination name to start with \"/\" ({{.Key}}). Change the key prefix.",
+	uploader.KeyLeadingBackslash: "COS does not allow a destination name to start with \"\\\" ({{.Key}}). Rename the file or change the key prefix.",
+	uploader.KeyTrailingSlash:    "The destination name {{.Key}} ends with \"/\", which COS shows as a folder. Change the key prefix.",
+	uploader.KeyControl:          "The destination name {{.Key}} holds a control character (such as a line break or ESC), which COS does not allow or no one could read back. Rename the file.",
+	uploader.KeyDotSegment:       "The destination name {{.Key}} has a \".\" or \"..\" folder, which other tools would turn into another path. Rename the folder or change the key prefix.",
 }

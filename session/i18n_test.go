@@ -35,6 +35,11 @@ func sessionStrings(t *testing.T) []i18ncheck.Message {
 		add("noteWords", v)
 	}
 	add("stoppedDuringComplete", stoppedDuringComplete)
+	add("linkOutsideWords", linkOutsideWords)
+	add("stateFolderWords", stateFolderWords)
+	for _, v := range keyRuleWords {
+		add("keyRuleWords", v)
+	}
 	return out
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -21,8 +22,8 @@ import (
 // well under a second instead of waiting for a journal it cannot open
 // (bbolt allows one process at a time). The window also listens on a
 // socket in the data directory and takes files from a second launch
-// (single instance). Sockets live in directories only the user can enter
-// (0700) and are themselves 0600; Go's "unix" network works on Linux,
+// (single instance). Sockets are themselves 0600, and a socket whose path
+// is too long lives in the user's private folder (fallbackDir); Go's "unix" network works on Linux,
 // macOS and Windows 10+.
 
 // ipcTimeout bounds a whole request on a local socket.
@@ -102,8 +103,8 @@ func fromWire(in []wireTask) []uploader.Snapshot {
 
 // StatusSocket is the socket path of the process running on the journal in
 // stateDir: in the state directory itself, or, when that path is too long
-// for a unix socket (~100 bytes), in a private directory under the OS temp
-// dir named by a hash of stateDir.
+// for a unix socket (~100 bytes), in the user's private fallback folder
+// (fallbackDir) named by a hash of stateDir.
 func StatusSocket(stateDir string) string { return socketPath(stateDir, "status.sock") }
 
 // WindowSocket is the socket path of the window running on dataDir.
@@ -119,7 +120,86 @@ func socketPath(dir, name string) string {
 		return p
 	}
 	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(os.TempDir(), fmt.Sprintf("cosdrop-%d", os.Getuid()), hex.EncodeToString(sum[:8])+"-"+name)
+	return filepath.Join(fallbackDir(), hex.EncodeToString(sum[:8])+"-"+name)
+}
+
+// fallbackDir holds the sockets whose own path is too long. Its name is
+// predictable, so another local user could create it first and listen
+// there (issue 20, finding 6): $XDG_RUNTIME_DIR, the user's own runtime
+// folder (https://specifications.freedesktop.org/basedir-spec/latest/),
+// is used where it exists; otherwise a folder in the shared temp dir that
+// checkPrivateDir must find to be the user's own, 0700, and no link.
+func fallbackDir() string {
+	if run := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(run) {
+		if fi, err := os.Lstat(run); err == nil && privateDirProblem(fi, os.Getuid(), 0o022) == "" {
+			return filepath.Join(run, "cosdrop")
+		}
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("cosdrop-%d", os.Getuid()))
+}
+
+// UnsafeSocketDirError: the folder for a local socket is not this user's
+// private folder, so CosDrop neither listens nor connects there.
+type UnsafeSocketDirError struct {
+	Dir    string
+	Reason string // privateDirProblem's words
+}
+
+func (e *UnsafeSocketDirError) Error() string {
+	return T("CosDrop does not use the folder {{.Dir}} for its local socket: {{.Reason}}. Another user of this computer could take over its messages. Remove that folder, or set XDG_RUNTIME_DIR to your own private folder.",
+		map[string]any{"Dir": e.Dir, "Reason": e.Reason})
+}
+
+// checkSocketDir makes sure the folder of socket path may be used: the
+// fallback folder must be the user's own (create: make it first when
+// missing); a socket next to the journal or in the data directory lives
+// in a folder the user chose, and is itself 0600.
+func checkSocketDir(path string, create bool) error {
+	dir := filepath.Dir(path)
+	if dir != fallbackDir() {
+		if create {
+			return os.MkdirAll(dir, 0o700)
+		}
+		return nil
+	}
+	fi, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) && create {
+		if err = os.Mkdir(dir, 0o700); err == nil || errors.Is(err, fs.ErrExist) {
+			fi, err = os.Lstat(dir) // whoever made it, it is checked as it is now
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if why := privateDirProblem(fi, os.Getuid(), 0o077); why != "" {
+		return &UnsafeSocketDirError{Dir: dir, Reason: why}
+	}
+	return nil
+}
+
+// privateDirProblem words why fi (from Lstat) is not a private folder of
+// the user uid: a link, not a folder, another owner, or permission bits
+// in forbidden set; "" when it is private. Where the system has no owner
+// and mode bits (Windows: the per-user temp folder's ACL protects it),
+// only the link and folder checks apply.
+func privateDirProblem(fi fs.FileInfo, uid int, forbidden fs.FileMode) string {
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return T("it is a link")
+	case !fi.IsDir():
+		return T("it is not a folder")
+	}
+	owner, ok := fileOwner(fi)
+	if !ok {
+		return ""
+	}
+	if owner != uid {
+		return T("it belongs to another user")
+	}
+	if perm := fi.Mode().Perm(); perm&forbidden != 0 {
+		return T("others may use it (mode {{.Mode}}, not 0700)", map[string]any{"Mode": fmt.Sprintf("%04o", perm)})
+	}
+	return ""
 }
 
 // listener serves one socket until closed.
@@ -134,7 +214,7 @@ type listener struct {
 // process that died is removed; one that answers belongs to a live
 // process, and listen fails.
 func listen(path string, handle func(request) reply) (*listener, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := checkSocketDir(path, true); err != nil {
 		return nil, err
 	}
 	if c, err := net.DialTimeout("unix", path, 200*time.Millisecond); err == nil {
@@ -188,6 +268,9 @@ func (s *listener) Close() error {
 
 // call sends one request to the socket at path and reads the reply.
 func call(path string, req request) (reply, error) {
+	if err := checkSocketDir(path, false); err != nil {
+		return reply{}, err
+	}
 	c, err := net.DialTimeout("unix", path, 500*time.Millisecond)
 	if err != nil {
 		return reply{}, err

@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"html"
 	"path"
 	"strings"
 
@@ -82,9 +83,14 @@ func (l Linker) ObjectURL(key string) string {
 }
 
 // Link renders the template for key. {key} is the encoded key (for
-// custom domains: "https://cdn.example.com/{key}"); {filename} is the
-// key's last segment as it is, not encoded, for text such as Markdown's
-// alt text ("![{filename}]({url})"); {url} is ObjectURL.
+// custom domains: "https://cdn.example.com/{key}"); {url} is ObjectURL;
+// {filename} is the key's last segment. Every value is escaped for the
+// template's kind (auth.LinkKindOf), so a file named
+// "<img src=x onerror=…>.png" stays text: percent-encoded in a plain link,
+// HTML-escaped in HTML, backslash-escaped in Markdown (whose URLs also get
+// "(" and ")" encoded, which would end the link). C1 and bidi controls in
+// a file name are shown as visible escapes, never passed on: a link is
+// printed, copied and pasted where they would reorder or rewrite text.
 func (l Linker) Link(key string) (string, error) {
 	t := l.Template
 	if t == "" {
@@ -94,14 +100,37 @@ func (l Linker) Link(key string) (string, error) {
 	if u == "" && strings.Contains(t, "{url}") {
 		return "", ErrNoLinkAddress
 	}
-	r := strings.NewReplacer(
-		"{key}", EncodeKey(strings.TrimPrefix(key, "/")),
-		"{filename}", path.Base("/"+key),
-		"{url}", u,
-		"{bucket}", l.Bucket,
-		"{region}", l.Region,
-	)
+	enc := EncodeKey(strings.TrimPrefix(key, "/"))
+	name := Printable(path.Base("/" + key))
+	kind := auth.LinkKindOf(t)
+	switch kind {
+	case auth.LinkURL:
+		name = EncodeKey(path.Base("/" + key))
+	case auth.LinkHTML:
+		name, enc, u = html.EscapeString(name), html.EscapeString(enc), html.EscapeString(u)
+	case auth.LinkMarkdown:
+		name, enc, u = markdownText(name), mdURL.Replace(enc), mdURL.Replace(u)
+	}
+	r := strings.NewReplacer("{key}", enc, "{filename}", name, "{url}", u, "{bucket}", l.Bucket, "{region}", l.Region)
 	return r.Replace(t), nil
+}
+
+// mdURL encodes the parentheses EncodeKey keeps: in a Markdown link's
+// destination an unbalanced ")" ends the link.
+var mdURL = strings.NewReplacer("(", "%28", ")", "%29")
+
+// markdownText backslash-escapes the ASCII punctuation Markdown reads as
+// syntax (CommonMark lets any ASCII punctuation be escaped), and "<" and
+// ">" so no HTML tag can start: the file name stays text.
+func markdownText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune("\\`*_{}[]()<>!~&", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Linker is the session's linker: its profile's template and bucket (the

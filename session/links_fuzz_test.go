@@ -2,6 +2,7 @@ package session
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -14,7 +15,10 @@ import (
 // COS expects (it decodes back to the key, keeps '/', and leaves no byte
 // a URL would misread: space, '?', '#', '%' unescaped, control
 // characters); a template without placeholders renders as itself (the
-// empty one means {url}).
+// empty one means {url}). Issue 20, finding 7: the link holds no control
+// or bidi character, makes no scheme but http(s), and the key cannot add
+// markup: an HTML template's output has exactly the template's "<" and
+// ">", a Markdown one's exactly its unescaped "<", "[", "](" and ")".
 func FuzzLinkTemplate(f *testing.F) {
 	for _, s := range [][2]string{
 		{"{url}", "报告 2026/a+b.txt"},
@@ -23,6 +27,9 @@ func FuzzLinkTemplate(f *testing.F) {
 		{"<a href=\"{url}\">{filename}</a> {bucket} {region}", "x"},
 		{"{key}{key}", "%2F/%%"},
 		{"plain", "k"},
+		{"<a href='{url}'>{filename}</a>", "<img src=x onerror=alert(1)>'.png"},
+		{"[{filename}]({url})", "a](javascript:x)\u202e\u009b.png"},
+		{"https://cdn.example.com/{filename}", "javascript:x"},
 	} {
 		f.Add(s[0], s[1])
 	}
@@ -50,5 +57,42 @@ func FuzzLinkTemplate(f *testing.F) {
 		if tmpl != "" && !strings.Contains(tmpl, "{") && got != tmpl {
 			t.Fatalf("template without placeholders %q rendered as %q", tmpl, got)
 		}
+		checkLinkSafe(t, tmpl, key, got)
 	})
 }
+
+// checkLinkSafe holds FuzzLinkTemplate's safety properties for one link.
+func checkLinkSafe(t *testing.T, tmpl, key, got string) {
+	t.Helper()
+	if strings.ContainsFunc(got, auth.UnsafeLinkRune) {
+		t.Fatalf("Link(%q) with %q = %q holds a control or bidi character", key, tmpl, got)
+	}
+	for _, m := range fuzzSchemeRE.FindAllStringSubmatch(got, -1) {
+		// Plain links only: in HTML and Markdown a name is text, which
+		// the structure checks below keep out of the links.
+		if s := strings.ToLower(m[1]); auth.LinkKindOf(tmpl) == auth.LinkURL && s != "http" && s != "https" {
+			t.Fatalf("Link(%q) with %q = %q makes a %s: link", key, tmpl, got, s)
+		}
+	}
+	switch auth.LinkKindOf(tmpl) {
+	case auth.LinkHTML:
+		for _, c := range []string{"<", ">", `"`, "'"} {
+			if strings.Count(got, c) != strings.Count(tmpl, c) {
+				t.Fatalf("HTML: Link(%q) with %q = %q adds %s", key, tmpl, got, c)
+			}
+		}
+	case auth.LinkMarkdown:
+		unescaped := func(s string) string {
+			return strings.NewReplacer(`\\`, "", `\<`, "", `\>`, "", `\[`, "", `\]`, "", `\(`, "", `\)`, "").Replace(s)
+		}
+		g, w := unescaped(got), unescaped(tmpl)
+		for _, c := range []string{"<", "[", "](", ")"} {
+			if strings.Count(g, c) != strings.Count(w, c) {
+				t.Fatalf("Markdown: Link(%q) with %q = %q adds %s", key, tmpl, got, c)
+			}
+		}
+	}
+}
+
+// fuzzSchemeRE is what a browser could take for a URL scheme.
+var fuzzSchemeRE = regexp.MustCompile(`(?i)([a-z][a-z0-9+.\-]*):[^\s]`)

@@ -89,3 +89,13 @@ func journalAccessText(ae *uploader.JournalAccessError) string {
 	return T("CosDrop cannot write its upload list in {{.Dir}} ({{.Reason}}), so nothing was uploaded. Make the folder writable (it may be read-only or belong to another user), or choose another folder with --state-dir.",
 		map[string]any{"Dir": ae.Dir, "Reason": ae.Reason()})
 }
+
+// notAJournalText words a journal path that is not a regular file.
+func notAJournalText(e *uploader.NotAJournalError) string {
+	what := KindText(e.Kind)
+	if e.Kind == "folder" {
+		what = T("a folder")
+	}
+	return T("The upload list {{.Path}} is not a regular file but {{.What}}, so CosDrop cannot read or write it. Move it away, or choose another folder with --state-dir.",
+		map[string]any{"Path": Printable(e.Path), "What": what})
+}

@@ -74,7 +74,7 @@ func StartWatch(spec Engine, folders []string, o WatchOptions) (*Watching, error
 		return nil, err
 	}
 	w, err := watch.Start(watch.Options{Folders: folders, Engine: e, Settle: o.Settle, Rescan: o.Rescan,
-		Exclude: o.Exclude, Log: log, OnDecision: o.OnDecision})
+		Exclude: o.Exclude, Log: log, OnDecision: o.OnDecision, StateDir: spec.Config.StateDir})
 	if err != nil {
 		log.Close()
 		closeAll(closers)
@@ -107,6 +107,9 @@ var watchWords = map[watch.Code]string{
 	watch.Failed:             "failed: {{.reason}} (tried again at the next check)",
 	watch.EventsLost:         "file-system events were lost ({{.error}}): every folder was checked again",
 	watch.FolderError:        "cannot watch this folder: {{.error}} (tried again at the next check)",
+	watch.LinkOutside:        "left out: a link leading outside the watched folder, to {{.target}}",
+	watch.FolderGone:         "the watched folder was deleted or moved away: watching resumes if it comes back",
+	watch.StateFolder:        "left out: this is CosDrop's own state folder (its upload list and this log)",
 }
 
 // Sentences of the watch besides the decisions (in watch.<lang>.json).

@@ -13,7 +13,7 @@ import (
 // (watch.<lang>.json), with the same placeholders.
 func TestWatchWordsTranslated(t *testing.T) {
 	codes := []watch.Code{watch.Waiting, watch.Temporary, watch.Excluded, watch.StillOpen, watch.Gone, watch.Uploaded, watch.UploadedUnverified,
-		watch.Identical, watch.Exists, watch.Unchanged, watch.Failed, watch.EventsLost, watch.FolderError}
+		watch.Identical, watch.Exists, watch.Unchanged, watch.Failed, watch.EventsLost, watch.FolderError, watch.LinkOutside, watch.FolderGone, watch.StateFolder}
 	if len(watchWords) != len(codes) {
 		t.Errorf("%d worded codes, %d codes", len(watchWords), len(codes))
 	}

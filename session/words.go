@@ -55,6 +55,10 @@ func ErrText(err error) string {
 	if errors.As(err, &ae) {
 		return journalAccessText(ae)
 	}
+	var nj *uploader.NotAJournalError
+	if errors.As(err, &nj) {
+		return notAJournalText(nj)
+	}
 	msg := auth.Redact(err.Error())
 	if bj := (*uploader.BusyJournalError)(nil); errors.As(err, &bj) {
 		// Only a path, no secret: unredacted (a long path with digits
@@ -136,6 +140,15 @@ var noteWords = map[uploader.NoteCode]string{
 // not read back (uploader/settle.go).
 const stoppedDuringComplete = "Uploaded but NOT verified: CosDrop was stopped while COS was finishing the upload. COS finished it (upload {{.upload_id}} is gone), so the file was not sent again, but these credentials allow reading neither the object's details (HeadObject) nor the object (GetObject), so it could not be checked."
 
+// linkOutsideWords word a dropped folder's link that leads outside it
+// (NoteNotAFile, kind link_outside): it is a file, but not one the user
+// dropped.
+const linkOutsideWords = "Left out: this is a link leading outside the dropped folder, to {{.target}}. CosDrop uploads only what is inside a dropped folder; drop that file on its own to upload it."
+
+// stateFolderWords word the state folder found inside a dropped folder
+// (NoteNotAFile, kind state_folder).
+const stateFolderWords = "Left out: this is CosDrop's own state folder (its upload list, in use), not part of what was dropped."
+
 // NoteText words an engine note in the user's language; "" for no note.
 // An unknown code (a newer CosDrop wrote the journal) shows the code and
 // its parameters rather than nothing.
@@ -146,6 +159,12 @@ func NoteText(n uploader.Note) string {
 	args := make(map[string]any, len(n.Args))
 	for k, v := range n.Args {
 		args[k] = v
+	}
+	if n.Code == uploader.NoteNotAFile && n.Args["kind"] == uploader.KindLinkOutside {
+		return T(linkOutsideWords, args)
+	}
+	if n.Code == uploader.NoteNotAFile && n.Args["kind"] == uploader.KindStateFolder {
+		return T(stateFolderWords)
 	}
 	if n.Code == uploader.NoteNotAFile {
 		args["kind"] = KindText(n.Args["kind"])

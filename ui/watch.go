@@ -64,6 +64,7 @@ func (w *mainWindow) watchFolders(s *session) []string {
 // followWatch (re)starts the watch for s in the background and says so
 // above the list if it cannot run.
 func (w *mainWindow) followWatch(s *session) {
+	w.askProposedWatch(s)
 	folders := w.watchFolders(s)
 	dataDir := ""
 	if w.opener != nil {
@@ -184,6 +185,38 @@ type watchState struct {
 	err     error
 	recent  []watch.Decision
 	logPath string
+}
+
+// askProposedWatch asks about the first watch folder an imported profile
+// proposes (auth.Profile.ProposedWatchFolders): nothing there is watched
+// until the user says yes, since a profile file anyone could forge would
+// otherwise start uploading a folder as soon as it is active. The answer
+// is saved, and saving asks about the next one (saveWatchFolders ->
+// followWatch), so each folder gets its own question.
+func (w *mainWindow) askProposedWatch(s *session) {
+	if s.sandbox || w.opener == nil || w.opener.profiles == nil || w.asking {
+		return
+	}
+	p, err := w.opener.profiles.Get(s.name)
+	if err != nil || len(p.ProposedWatchFolders) == 0 {
+		return
+	}
+	dir := p.ProposedWatchFolders[0]
+	w.asking = true
+	msg := T("The profile {{.Profile}} proposes to watch the folder {{.Folder}}. Every new or changed file in it would be uploaded to COS without asking. Watch this folder?",
+		map[string]any{"Profile": s.name, "Folder": dir})
+	d := dialog.NewConfirm(T("Watch this folder?"), msg, func(yes bool) {
+		w.asking = false
+		p.ConfirmWatchFolder(dir, yes)
+		if err := w.opener.profiles.Put(p); err != nil {
+			dialog.ShowError(errors.New(errText(err)), w.win)
+			return
+		}
+		w.followWatch(s) // the next proposal, and the watch with this folder
+	}, w.win)
+	d.SetConfirmText(T("Watch it"))
+	d.SetDismissText(T("Do not watch"))
+	d.Show()
 }
 
 // saveWatchFolders stores s's watch folders (the profile file, or the

@@ -41,6 +41,7 @@ type mainWindow struct {
 
 	ctl      *serial
 	sess     *session
+	asking   bool // a proposed watch folder's question is open (watch.go)
 	cur      atomic.Pointer[engineRef]
 	applying atomic.Bool
 

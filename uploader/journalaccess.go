@@ -70,3 +70,31 @@ func (j *journal) check() error {
 	}
 	return nil
 }
+
+// NotAJournalError: the journal's path is not a regular file (a folder, a
+// named pipe, a device). bbolt would wait for ever on a named pipe opened
+// for reading and report a folder or /dev/zero in its own terms, so the
+// path is checked before it is opened (issue 20, finding 15).
+type NotAJournalError struct {
+	Path string
+	Kind string // folder, fifo, device, socket, other (KindText's words)
+}
+
+func (e *NotAJournalError) Error() string {
+	return fmt.Sprintf("the journal %s is not a regular file (%s)", e.Path, e.Kind)
+}
+
+// checkJournalFile refuses a journal path that exists and is not a
+// regular file (a link to one is followed, as bbolt would). A missing file
+// is no error here: the callers create it or say there is none.
+func checkJournalFile(p string) error {
+	fi, err := os.Stat(p)
+	if err != nil || fi.Mode().IsRegular() {
+		return nil
+	}
+	kind := specialKind(fi, false)
+	if fi.IsDir() {
+		kind = "folder"
+	}
+	return &NotAJournalError{Path: p, Kind: kind}
+}

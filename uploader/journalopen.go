@@ -176,6 +176,9 @@ func JournalBucket(dir string) (string, error) {
 // page of the journal's buckets and decodes every record, so damage shows
 // here, in plain words, not later as a crash mid-upload.
 func safeOpen(p string, opts *bolt.Options, verify bool) (*bolt.DB, error) {
+	if err := checkJournalFile(p); err != nil {
+		return nil, err
+	}
 	var db *bolt.DB
 	err := guard(p, func() error {
 		var err error

@@ -47,26 +47,31 @@ func expandKey(tmpl, relpath string, t time.Time) string {
 // name, or nil. The message names the file, because that is what the user
 // recognises.
 func checkKey(name, key string) error {
+	bad := func(rule, format string, a ...any) error {
+		return &KeyRuleError{Rule: rule, Msg: name + ": " + fmt.Sprintf(format, a...)}
+	}
 	switch {
 	case key == "":
-		return fmt.Errorf("%s: the object key is empty", name)
+		return bad(KeyEmpty, "the object key is empty")
 	case !utf8.ValidString(key):
-		return fmt.Errorf("%s: the object key is not valid UTF-8", name)
+		return bad(KeyNotUTF8, "the object key is not valid UTF-8")
 	case len(key) > MaxKeyBytes:
-		return fmt.Errorf("%s: the object key is %d bytes long; COS allows at most %d", name, len(key), MaxKeyBytes)
+		return bad(KeyTooLong, "the object key is %d bytes long; COS allows at most %d", len(key), MaxKeyBytes)
 	case strings.HasPrefix(key, "/"):
-		return fmt.Errorf("%s: the object key %q starts with \"/\"", name, key)
+		return bad(KeyLeadingSlash, "the object key %q starts with \"/\"", key)
+	case strings.HasPrefix(key, "\\"):
+		return bad(KeyLeadingBackslash, "the object key %q starts with \"\\\"", key)
 	case strings.HasSuffix(key, "/"):
-		return fmt.Errorf("%s: the object key %q ends with \"/\", which would make it a folder marker", name, key)
+		return bad(KeyTrailingSlash, "the object key %q ends with \"/\", which would make it a folder marker", key)
 	}
 	for _, r := range key {
 		if unicode.IsControl(r) {
-			return fmt.Errorf("%s: the object key %q contains a control character (%U)", name, key, r)
+			return bad(KeyControl, "the object key %q contains a control character (%U)", key, r)
 		}
 	}
 	for _, seg := range strings.Split(key, "/") {
 		if seg == ".." || seg == "." {
-			return fmt.Errorf("%s: the object key %q contains a %q segment", name, key, seg)
+			return bad(KeyDotSegment, "the object key %q contains a %q segment", key, seg)
 		}
 	}
 	return nil

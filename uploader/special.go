@@ -3,6 +3,8 @@ package uploader
 import (
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // Notes and codes for what a dropped folder holds besides files (issue 14,
@@ -27,6 +29,12 @@ const (
 	KindDevice          = "device"
 	KindSocket          = "socket"
 	KindOther           = "other"
+	// KindLinkOutside: a link (symbolic, or a Windows junction) inside a
+	// dropped folder leading to a file outside it; args "target".
+	KindLinkOutside = "link_outside"
+	// KindStateFolder: the state folder CosDrop runs on (its journal) lies
+	// inside a dropped folder; it is not part of the upload.
+	KindStateFolder = "state_folder"
 )
 
 // specialKind names what a non-regular entry is; "" for a regular file.
@@ -68,4 +76,29 @@ func sizeLies(path string, size int64) bool {
 	var b [1]byte
 	n, _ := f.Read(b[:])
 	return n > 0
+}
+
+// LinkLeadsOutside reports where p really leads when that is outside the
+// folder root, both resolved (so a folder that is itself reached through a
+// link still holds its own files). On Windows the resolution follows
+// junctions too. A folder's content may come from others (a shared or
+// team folder, an unpacked archive): without this check, a link planted as
+// "photo.jpg -> ~/.ssh/id_rsa" would make CosDrop upload any file its user
+// can read. A path that cannot be resolved (a dangling link) is not
+// outside: there is no file to upload. Hard links cannot be told apart
+// from files and are uploaded.
+func LinkLeadsOutside(root, p string) (target string, outside bool) {
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", false
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		realRoot = root
+	}
+	rel, err := filepath.Rel(realRoot, real)
+	if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+		return "", false
+	}
+	return real, true
 }

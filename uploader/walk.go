@@ -53,6 +53,8 @@ type walker struct {
 	pending []*record
 	// plan keeps every record in pending and sends none (Plan).
 	plan bool
+	// stateDir is the engine's state folder, once looked up.
+	stateDir os.FileInfo
 }
 
 // addPaths adds each path (a file, or a folder walked) until the engine
@@ -101,7 +103,7 @@ func (w *walker) addPath(p string) {
 			return nil
 		}
 		if d.IsDir() {
-			if path != abs && w.excluded(path, relIn(abs, path)+"/") {
+			if path != abs && (w.isStateDir(path, d) || w.excluded(path, relIn(abs, path)+"/")) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -121,6 +123,12 @@ func (w *walker) addPath(p string) {
 			w.leftOut(path, note(NoteNotAFile, "kind", kind)) // FIFOs, devices, sockets, symlinked folders
 			return nil
 		}
+		if d.Type()&(fs.ModeSymlink|fs.ModeIrregular) != 0 {
+			if target, out := LinkLeadsOutside(abs, path); out {
+				w.leftOut(path, note(NoteNotAFile, "kind", KindLinkOutside, "target", target))
+				return nil
+			}
+		}
 		rel, err := filepath.Rel(parent, path)
 		if err != nil {
 			rel = filepath.Base(path)
@@ -128,6 +136,26 @@ func (w *walker) addPath(p string) {
 		w.addFile(path, filepath.ToSlash(rel), len(path)-len(in), info)
 		return nil
 	})
+}
+
+// isStateDir records and reports that the folder at path is the state
+// folder this engine runs on: its journal is in use and is no file the
+// user meant to upload (issue 20, finding 16). Compared by identity, so
+// another spelling of the path (a link, "..") is recognised too.
+func (w *walker) isStateDir(path string, d fs.DirEntry) bool {
+	if w.stateDir == nil {
+		fi, err := os.Stat(w.e.cfg.StateDir)
+		if err != nil {
+			return false
+		}
+		w.stateDir = fi
+	}
+	fi, err := d.Info()
+	if err != nil || !os.SameFile(fi, w.stateDir) {
+		return false
+	}
+	w.leftOut(path, note(NoteNotAFile, "kind", KindStateFolder))
+	return true
 }
 
 func (w *walker) newRecord(path string) *record {
@@ -180,7 +208,7 @@ func (w *walker) addFile(path, rel string, relAt int, fi os.FileInfo) {
 	} else if err := checkKey(path, r.Key); err != nil {
 		r.State, r.Finished = Failed, r.Created
 		r.addError(TaskError{Op: "check key", Code: CodeInvalidKey, Message: err.Error(), Time: r.Created.Time(), Party: PartyUser,
-			Args: map[string]string{"key": r.Key}})
+			Args: map[string]string{"key": r.Key, "reason": KeyRuleOf(err)}})
 	} else if first, dup := w.seen[r.Key]; dup {
 		r.State, r.Finished = Failed, r.Created
 		r.addError(TaskError{Op: "check key", Code: CodeDuplicateKey, Time: r.Created.Time(), Party: PartyUser,

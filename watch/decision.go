@@ -51,6 +51,17 @@ const (
 	// FolderError: a watched folder (or one inside it) could not be read
 	// or watched; the periodic rescan tries again. Args "error".
 	FolderError Code = "folder_error"
+	// LinkOutside: a symbolic link (or a Windows junction) that leads
+	// outside the watched folder; never uploaded, so whoever may write
+	// into a shared folder cannot make it upload another file this user
+	// can read. Args "target" (where the link leads).
+	LinkOutside Code = "link_outside"
+	// FolderGone: the watched folder itself was deleted or moved away.
+	// Recorded once; the rescan watches it again if it comes back.
+	FolderGone Code = "folder_gone"
+	// StateFolder: the watch's own state folder (its journal and this
+	// log) lies inside the watched folder; it is left out.
+	StateFolder Code = "state_folder"
 )
 
 // Decision is one recorded reason about one file a watch saw: a line of

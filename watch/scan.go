@@ -49,11 +49,15 @@ func (w *Watcher) rescan() {
 		if err == nil && !fi.IsDir() {
 			err = &fs.PathError{Op: "watch", Path: root, Err: errors.New("not a folder")}
 		}
+		if errors.Is(err, fs.ErrNotExist) {
+			w.folderGone(root)
+			continue
+		}
 		if err != nil {
 			w.noteFolder(root, err)
 			continue
 		}
-		if w.noted[root] == FolderError {
+		if w.noted[root] == FolderError || w.noted[root] == FolderGone {
 			delete(w.noted, root)
 			delete(w.noted, "\x00"+root)
 		}
@@ -82,13 +86,16 @@ func (w *Watcher) addTree(dir string, seen map[string]bool) {
 			return nil
 		}
 		if d.IsDir() {
-			if p != root && w.skip(root, p, inRoot(root, p)+"/", true) {
+			if p != root && (w.isStateDir(root, p, d) || w.skip(root, p, inRoot(root, p)+"/", true)) {
 				return filepath.SkipDir
 			}
 			w.watch(p)
 			return nil
 		}
-		fi, err := os.Stat(p) // follows symlinks to files, as the engine's walk does
+		if isLink(d.Type()) && w.leftOutLink(root, p) {
+			return nil
+		}
+		fi, err := os.Stat(p) // follows links to files inside the folder
 		if err != nil || !fi.Mode().IsRegular() {
 			return nil
 		}
@@ -118,9 +125,15 @@ func (w *Watcher) onEvent(ev fsnotify.Event) {
 	p := filepath.Clean(ev.Name)
 	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
 		delete(w.noted, p)
+		delete(w.noted, "\x01"+p)
 		if w.watched[p] {
 			delete(w.watched, p)
 			w.fsw.Remove(p) // a moved folder's watch would report its old name
+		}
+		if slices.Contains(w.roots, p) {
+			if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+				w.folderGone(p)
+			}
 		}
 		return // a pending file that went is recorded as gone when it settles
 	}
@@ -136,10 +149,12 @@ func (w *Watcher) onEvent(ev fsnotify.Event) {
 		}
 		return
 	}
+	root := w.rootOf(p)
+	if root == "" || isLink(fi.Mode()) && w.leftOutLink(root, p) {
+		return
+	}
 	if fi, err = os.Stat(p); err == nil && fi.Mode().IsRegular() {
-		if root := w.rootOf(p); root != "" {
-			w.consider(root, p, fi)
-		}
+		w.consider(root, p, fi)
 	}
 }
 
@@ -209,7 +224,9 @@ func (w *Watcher) settle() {
 			}
 			continue
 		}
-		if now.Sub(f.since) >= w.o.Settle {
+		if now.Sub(f.since) >= w.o.Settle && !w.leftOutLink(f.root, p) {
+			// Checked again at hand-over: a file may have been replaced by
+			// a link while it settled.
 			ready = append(ready, p)
 		}
 	}
@@ -240,4 +257,16 @@ func (w *Watcher) settle() {
 		w.inflight[p] = &submission{fileState: w.pending[p], batch: batch, at: at}
 		delete(w.pending, p)
 	}
+}
+
+// folderGone records once that the watched folder root was deleted or
+// moved away (a support question: "why did the uploads stop?"); the
+// rescan keeps looking for it and watches it again when it is back.
+func (w *Watcher) folderGone(root string) {
+	if w.noted[root] == FolderGone {
+		return
+	}
+	delete(w.noted, "\x00"+root)
+	w.noted[root] = FolderGone
+	w.record(Decision{Code: FolderGone, Folder: root, Path: root})
 }

@@ -69,6 +69,9 @@ type Options struct {
 	Exclude func(rel string) (pattern string, ok bool)
 	// Log records every decision; nil records none.
 	Log *Log
+	// StateDir is the engine's state folder: left out when it lies inside
+	// a watched folder (its journal changes with every upload).
+	StateDir string
 	// OnDecision is called with every decision, from the watch's
 	// goroutine; it must not block (the CLI prints a line).
 	OnDecision func(Decision)
