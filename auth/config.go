@@ -68,6 +68,13 @@ func (ps *Profiles) path() (string, error) {
 	return filepath.Join(ps.Dir, profilesFile), nil
 }
 
+// File is the path of the profile list's file ("" without a Dir): the
+// window watches it for profiles the command line adds.
+func (ps *Profiles) File() string {
+	p, _ := ps.path()
+	return p
+}
+
 // List returns every profile, sorted by name. A missing file is an empty
 // list.
 func (ps *Profiles) List() ([]Profile, error) {

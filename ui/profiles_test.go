@@ -285,3 +285,20 @@ func TestProfileMessagesTranslated(t *testing.T) {
 		}
 	}
 }
+
+// Issue 21, finding 7: a profile the command line adds while the window
+// runs reaches the switcher without a restart.
+func TestProfileAddedOutsideAppears(t *testing.T) {
+	w := newTestWindow(t, scriptSession(newScriptEngine()))
+	w.async = func(f func()) { f() }
+	last := stampOf(w.opener.profiles.File())
+	p := auth.Profile{Name: "Added by the CLI", Mode: auth.ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou",
+		CredentialURL: "https://sts.example.com/x"}
+	if err := w.opener.profiles.Put(p); err != nil {
+		t.Fatal(err)
+	}
+	w.profilesChanged(&last) // one look, as the watcher takes every 2 s
+	if !slices.Contains(w.bar.names, p.Name) {
+		t.Fatalf("switcher %v lacks %q", w.bar.names, p.Name)
+	}
+}

@@ -95,6 +95,7 @@ func (w *mainWindow) start() {
 	w.open(w.opts.Paths)
 	w.stopTick = make(chan struct{})
 	go w.runTicker(w.stopTick)
+	go w.watchProfiles(w.stopTick) // profilewatch.go
 	w.switchTo(w.app.Preferences().StringWithFallback(prefProfile, SandboxName))
 }
 
