@@ -43,6 +43,9 @@ type queueView struct {
 	view     []uploader.TaskID // Fyne goroutine only
 	rows     map[uploader.TaskID]*taskRow
 	selected uploader.TaskID
+	// revealAfter, when set, is the highest task ID before a drop: the
+	// next new row order scrolls to the drop's first row (reveal).
+	revealAfter uploader.TaskID
 
 	// Counters for tests and the benchmark.
 	updateItems int // UpdateItem calls (full row binds)
@@ -104,6 +107,7 @@ func (q *queueView) apply(u update) {
 		if u.refiltered {
 			q.list.ScrollToTop()
 		}
+		q.reveal()
 		if q.selected != 0 {
 			if i := indexOf(q.view, q.selected); i >= 0 {
 				q.list.Select(i)
@@ -122,6 +126,32 @@ func (q *queueView) apply(u update) {
 		if s, ok := q.model.get(id); ok {
 			r.set(s)
 			q.rowSets++
+		}
+	}
+}
+
+// expectDrop remembers where the rows of a drop about to be added start:
+// after every task the list holds now. A drop into a 10,000-row list
+// landed at the bottom, out of sight (issue 21, finding 7).
+func (q *queueView) expectDrop() {
+	var top uploader.TaskID
+	for _, id := range q.view {
+		top = max(top, id)
+	}
+	q.revealAfter = top + 1 // nonzero even on an empty list
+}
+
+// reveal scrolls to the first row of the drop expectDrop announced, once
+// it is in the list.
+func (q *queueView) reveal() {
+	if q.revealAfter == 0 {
+		return
+	}
+	for i, id := range q.view {
+		if id >= q.revealAfter {
+			q.list.ScrollTo(i)
+			q.revealAfter = 0
+			return
 		}
 	}
 }

@@ -187,6 +187,7 @@ func (w *mainWindow) add(paths []string) {
 		return
 	}
 	paths = append([]string(nil), paths...)
+	w.queue.expectDrop()
 	w.call(func(e Engine) { e.Add(paths...) })
 }
 

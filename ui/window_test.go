@@ -340,3 +340,23 @@ func TestRemoveAndClearFinished(t *testing.T) {
 		t.Errorf("status counts %d tasks", w.status.totals.Tasks)
 	}
 }
+
+// Issue 21, finding 7: a drop into a long list lands at the bottom; the
+// list scrolls to its first row.
+func TestNewDropScrollsIntoView(t *testing.T) {
+	e := newScriptEngine()
+	w := newTestWindow(t, scriptSession(e))
+	for i := range 500 {
+		e.Add(fmt.Sprintf("/old/%d.txt", i))
+	}
+	w.tick()
+	if w.queue.list.GetScrollOffset() != 0 {
+		t.Fatalf("offset %v before the drop", w.queue.list.GetScrollOffset())
+	}
+	w.add([]string{"/new/report.pdf"})
+	w.ctl.flush()
+	w.tick()
+	if w.queue.list.GetScrollOffset() == 0 {
+		t.Error("the new drop's row is out of sight")
+	}
+}
