@@ -138,7 +138,11 @@ func (r *taskRow) DoubleTapped(*fyne.PointEvent) {
 func (r *taskRow) set(s uploader.Snapshot) {
 	r.id = s.ID
 	name := filepath.Base(s.Path)
-	r.icon.SetResource(fileIcon(name))
+	if isFolderEntry(s) {
+		r.icon.SetResource(theme.FolderIcon())
+	} else {
+		r.icon.SetResource(fileIcon(name))
+	}
 	setText(r.name, name)
 	setText(r.dest, destFolder(s.Key))
 	setText(r.size, humanBytes(s.Size))
@@ -158,13 +162,21 @@ func (r *taskRow) set(s uploader.Snapshot) {
 		r.status.Refresh()
 	}
 	detail := rowDetail(s)
-	if s.State == uploader.Failed {
+	switch {
+	case s.State == uploader.Failed:
 		setText(r.note, detail)
 		setText(r.speed, "")
 		r.note.Show()
 		r.bar.Hide()
 		r.speedBox.Hide()
-	} else {
+	case leftOut(s):
+		// Nothing was sent: a full bar read as an upload (issue 21,
+		// finding 8).
+		setText(r.speed, detail)
+		r.note.Hide()
+		r.bar.Hide()
+		r.speedBox.Show()
+	default:
 		setText(r.speed, detail)
 		r.note.Hide()
 		r.bar.Show()
@@ -175,6 +187,29 @@ func (r *taskRow) set(s uploader.Snapshot) {
 		r.showButtons(s.State)
 	}
 	showLinkButton(r.linkB, s)
+}
+
+// leftOut reports whether s is an entry of a drop that was never uploaded
+// (excluded, not a file, an empty folder), as opposed to a file skipped
+// because COS already held it.
+func leftOut(s uploader.Snapshot) bool {
+	return s.State == uploader.Skipped && s.Note.Code != uploader.NoteSkippedIdentical && s.Note.Code != uploader.NoteSkippedUncompared
+}
+
+// isFolderEntry reports whether s stands for a folder: an excluded one
+// (its rule matched "name/"), an empty one, or one CosDrop would not
+// enter (a link to a folder, its own state folder).
+func isFolderEntry(s uploader.Snapshot) bool {
+	switch s.Note.Code {
+	case uploader.NoteEmptyFolder:
+		return true
+	case uploader.NoteExcluded:
+		return strings.HasSuffix(s.Note.Args["rel"], "/")
+	case uploader.NoteNotAFile:
+		k := s.Note.Args["kind"]
+		return k == uploader.KindSymlinkedFolder || k == uploader.KindStateFolder
+	}
+	return false
 }
 
 // destFolder is the folder part of a key, as the row's destination column

@@ -42,7 +42,9 @@ func TestRowRendersEachState(t *testing.T) {
 			s.LastErr = &uploader.TaskError{Code: "SignatureDoesNotMatch", HTTPStatus: 403, RequestID: "NjQ1"}
 		},
 		"canceled": func(s *uploader.Snapshot) { s.State = uploader.Canceled; s.Acked = 1 << 20 },
-		"skipped":  func(s *uploader.Snapshot) { s.State = uploader.Skipped },
+		"skipped": func(s *uploader.Snapshot) {
+			s.State, s.Note = uploader.Skipped, uploader.Note{Code: uploader.NoteSkippedIdentical}
+		},
 	}
 	for name, f := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -119,4 +121,20 @@ func TestCompactListFitsTwelveRows(t *testing.T) {
 		t.Fatalf("%d rows of %.0f px fit in the %.0f px list; want 12 or more", fit, rowH, listH)
 	}
 	t.Logf("%d rows of %.0f px in %.0f px", fit, rowH, listH)
+}
+
+// Issue 21, finding 8: an entry that was never uploaded (an excluded
+// folder) shows no progress bar, and a folder's icon.
+func TestLeftOutFolderRow(t *testing.T) {
+	test.NewTempApp(t)
+	row := newTaskRow(nopActions{})
+	test.NewTempWindow(t, row)
+	row.set(uploader.Snapshot{ID: 1, Path: "/home/li/project/node_modules", State: uploader.Skipped,
+		Note: uploader.Note{Code: uploader.NoteExcluded, Args: map[string]string{"pattern": "node_modules/", "rel": "node_modules/"}}})
+	if row.bar.Visible() {
+		t.Error("an excluded folder shows a progress bar")
+	}
+	if row.icon.Resource != theme.FolderIcon() {
+		t.Errorf("icon %v, want the folder icon", row.icon.Resource)
+	}
 }
