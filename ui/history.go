@@ -135,6 +135,7 @@ func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
 		return
 	}
 	place := w.place()
+	place.Words = w.receiptWords()
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, parent)

@@ -6,14 +6,30 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 
 	cosession "cosdrop/session"
 )
 
 // receiptPlace says where a receipt's uploads went: a receipt without the
-// bucket and region does not prove where a file is.
+// bucket and region does not prove where a file is. Words holds each
+// task's note and link by its ID (as the engine's export writes it): why
+// an entry was left out or skipped, and the link a verified upload has
+// (the CSV had neither, issue 21, finding 8).
 type receiptPlace struct {
 	Profile, Bucket, Region string
+	Words                   map[string][2]string // id -> {note, link}
+}
+
+// receiptWords is the note and link of every task the window holds, for
+// the receipt (read on the Fyne goroutine, written out on another).
+func (w *mainWindow) receiptWords() map[string][2]string {
+	out := map[string][2]string{}
+	for _, s := range w.model.all() {
+		link, _ := w.linkOf(s)
+		out[strconv.FormatUint(uint64(s.ID), 10)] = [2]string{cosession.NoteText(s.Note), link}
+	}
+	return out
 }
 
 // place is where the current session uploads.
@@ -52,10 +68,15 @@ func writeReceipt(out io.Writer, format string, p receiptPlace, export func(io.W
 		cw := csv.NewWriter(out)
 		for i, r := range rows {
 			head := []string{p.Profile, p.Bucket, p.Region}
-			if i == 0 {
-				head = []string{"profile", "bucket", "region"}
+			var tail []string
+			switch {
+			case i == 0:
+				head, tail = []string{"profile", "bucket", "region"}, []string{"note", "link"}
+			case len(r) > 0:
+				words := p.Words[r[0]]
+				tail = words[:]
 			}
-			if err := cw.Write(append(head, r...)); err != nil {
+			if err := cw.Write(append(append(head, r...), tail...)); err != nil {
 				return err
 			}
 		}
@@ -70,6 +91,8 @@ func writeReceipt(out io.Writer, format string, p receiptPlace, export func(io.W
 		}
 		for _, e := range entries {
 			e["profile"], e["bucket"], e["region"] = p.Profile, p.Bucket, p.Region
+			words := p.Words[fmt.Sprint(e["id"])]
+			e["note"], e["link"] = words[0], words[1]
 		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")

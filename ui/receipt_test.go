@@ -25,7 +25,8 @@ func TestReceiptsAndDiagnostics(t *testing.T) {
 		_, err := out.Write([]byte(`[{"id":1,"path":"/d/报告.pdf","crc64":"123"}]`))
 		return err
 	}
-	p := receiptPlace{Profile: "Marketing", Bucket: "photos-1250000000", Region: "ap-shanghai"}
+	p := receiptPlace{Profile: "Marketing", Bucket: "photos-1250000000", Region: "ap-shanghai",
+		Words: map[string][2]string{"1": {"Excluded by the rule *.tmp", "https://cdn.example.com/uploads/报告.pdf"}}}
 	var csvOut bytes.Buffer
 	if err := writeReceipt(&csvOut, "csv", p, fake); err != nil {
 		t.Fatal(err)
@@ -34,7 +35,8 @@ func TestReceiptsAndDiagnostics(t *testing.T) {
 	if !strings.HasPrefix(got, "\ufeff") {
 		t.Errorf("CSV receipt has no UTF-8 BOM: %q", got[:min(10, len(got))])
 	}
-	if !strings.Contains(got, "profile,bucket,region,id,path") || !strings.Contains(got, "Marketing,photos-1250000000,ap-shanghai,1,/d/报告.pdf") {
+	if !strings.Contains(got, "profile,bucket,region,id,path,key,size,state,note,link") ||
+		!strings.Contains(got, "Marketing,photos-1250000000,ap-shanghai,1,/d/报告.pdf,uploads/报告.pdf,10,done,Excluded by the rule *.tmp,https://cdn.example.com/uploads/报告.pdf") {
 		t.Errorf("CSV receipt lacks where the upload went:\n%s", got)
 	}
 	var jsonOut bytes.Buffer
@@ -45,7 +47,8 @@ func TestReceiptsAndDiagnostics(t *testing.T) {
 	if err := json.Unmarshal(jsonOut.Bytes(), &entries); err != nil || len(entries) != 1 {
 		t.Fatalf("JSON receipt: %v %s", err, jsonOut.String())
 	}
-	if entries[0]["bucket"] != p.Bucket || entries[0]["region"] != p.Region || entries[0]["profile"] != p.Profile || entries[0]["crc64"] != "123" {
+	if entries[0]["bucket"] != p.Bucket || entries[0]["region"] != p.Region || entries[0]["profile"] != p.Profile || entries[0]["crc64"] != "123" ||
+		entries[0]["note"] != "Excluded by the rule *.tmp" || entries[0]["link"] != "https://cdn.example.com/uploads/报告.pdf" {
 		t.Errorf("JSON receipt entry %v", entries[0])
 	}
 
