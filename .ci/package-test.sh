@@ -57,6 +57,14 @@ upload_action() { # "Upload with CosDrop": a desktop action run on the selected 
     grep -qxF 'Name=Upload with CosDrop' <<<"$group" || { echo "$1: no 'Upload with CosDrop' action running 'cosdrop %F'"; return 1; }
 }
 check "desktop file has the 'Upload with CosDrop' action (cosdrop %F)" upload_action packaging/linux/io.cosdrop.app.desktop
+check "Dolphin's service menu has the 'Upload with CosDrop' action (cosdrop %F)" upload_action packaging/linux/io.cosdrop.upload.servicemenu.desktop
+nemo_action() { # Nemo's action: its one group, a name, the command on the selection
+  local f=$1
+  [ "$(grep -c '^\[' "$f")" = 1 ] && grep -qxF '[Nemo Action]' "$f" && grep -qxF 'Name=Upload with CosDrop' "$f" &&
+    grep -qxF 'Exec=cosdrop %F' "$f" && grep -qxF 'Selection=notnone' "$f" && grep -qxF 'Extensions=any;' "$f" ||
+    { echo "$f: not a Nemo action running 'cosdrop %F' on any selection"; return 1; }
+}
+check "Nemo's action runs 'cosdrop %F' on the selection" nemo_action packaging/linux/io.cosdrop.upload.nemo_action
 sendto() { # the installer adds Explorer's "Send to > CosDrop" and its uninstaller removes it
   local nsi=packaging/windows/cosdrop.nsi
   grep -qF 'CreateShortcut "$SENDTO\${APPNAME}.lnk" "$INSTDIR\cosdrop.exe"' "$nsi" &&
@@ -117,6 +125,8 @@ check "installed 'cosdrop version' says $PKG_VERSION" grep -qF "cosdrop $PKG_VER
 check "installed desktop file validates" desktop-file-validate /usr/share/applications/io.cosdrop.app.desktop
 check "installed desktop file offers 'Upload with CosDrop' on selected files" \
   upload_action /usr/share/applications/io.cosdrop.app.desktop
+check "installed Dolphin service menu" upload_action /usr/share/kio/servicemenus/io.cosdrop.upload.desktop
+check "installed Nemo action" nemo_action /usr/share/nemo/actions/io.cosdrop.upload.nemo_action
 # dpkg triggers (shared-mime-info, desktop-file-utils) must have picked the files up:
 # this is what makes double-clicking a *.cosdrop file open CosDrop.
 check "MIME database maps *.cosdrop to application/x-cosdrop-profile" \
