@@ -27,6 +27,7 @@ func wanEnv(t *testing.T, delay time.Duration, rate int64, n int) (*env, string)
 }
 
 func TestAdaptiveWireGrowsOnAFarLine(t *testing.T) {
+	skipIfShort(t)
 	v, dir := wanEnv(t, 150*time.Millisecond, 12<<20, 240)
 	e := v.engine(v.config()) // Concurrency 0: adaptive
 	defer e.Close()
@@ -41,6 +42,7 @@ func TestAdaptiveWireGrowsOnAFarLine(t *testing.T) {
 }
 
 func TestAdaptiveWireBacksOffOnSlowDown(t *testing.T) {
+	skipIfShort(t)
 	v, dir := wanEnv(t, 5*time.Millisecond, 64<<20, 200)
 	v.srv.Faults().Add(localcos.Rule{Kind: localcos.SlowDown, Share: 0.2})
 	e := v.engine(v.config())
@@ -56,6 +58,7 @@ func TestAdaptiveWireBacksOffOnSlowDown(t *testing.T) {
 }
 
 func TestAdaptiveWirePinnedNeverExceeded(t *testing.T) {
+	skipIfShort(t)
 	v, dir := wanEnv(t, 40*time.Millisecond, 12<<20, 120)
 	cfg := v.config()
 	cfg.Concurrency = 3

@@ -15,6 +15,7 @@ import (
 
 // TestWireClearFinishedConcurrent (finding 2) against localcos.
 func TestWireClearFinishedConcurrent(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	dir := filepath.Join(v.data, "many")
 	for i := range 200 {
@@ -85,6 +86,7 @@ func TestWireAskPausedAsker(t *testing.T) {
 // mid-multipart, rewrite the file in place at the same size, restore its
 // mtime, rerun: COS must hold the new file, not old parts plus new ones.
 func TestWireRewrittenInPlace(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	p := filepath.Join(v.data, "big.bin")
 	writeFile(t, p, 10<<20, 1)
@@ -121,6 +123,7 @@ func TestWireRewrittenInPlace(t *testing.T) {
 // TestWireProgressNeverBackwards (finding 9) against localcos: pausing a
 // multipart upload moves neither its progress nor the total back.
 func TestWireProgressNeverBackwards(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	p := filepath.Join(v.data, "big.bin")
 	writeFile(t, p, 24<<20, 3)
