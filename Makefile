@@ -48,7 +48,7 @@ test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-s
 ## ignores cached test results.
 CHECK_FLAGS ?=
 check: fmt-check vet
-	go test -short -parallel 4 $(CHECK_FLAGS) ./...
+	go test -short -p 4 -parallel 4 $(CHECK_FLAGS) ./...
 	@echo "make check: passed"
 
 fmt-check:
