@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test gui-soak gui-soak-short screenshots bench soak soak-short clean
+.PHONY: run build cli debug deps deps-test test check fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test gui-soak gui-soak-short screenshots bench soak soak-short clean
 
 deps:
 	@.ci/deps.sh build
@@ -42,6 +42,15 @@ run: build
 ## test: every check CI runs.
 test: deps-test fmt-check vet staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test gui-soak-short soak-short
 	@echo "make test: all checks passed"
+
+## check: the inner loop, about a minute warm: gofmt, go vet, and every package's fast tests (the import
+## table of internal/arch included). -short leaves out the tests that drive the wire, the real binary or a
+## retrying engine for many seconds; `make test` runs everything. Installs nothing. CHECK_FLAGS=-count=1
+## ignores cached test results.
+CHECK_FLAGS ?=
+check: fmt-check vet
+	go test -short -p 4 -parallel 4 $(CHECK_FLAGS) ./...
+	@echo "make check: passed"
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \

@@ -209,8 +209,17 @@ func TestCLIE2EUploadStatusExitCodes(t *testing.T) {
 	configDir := isolate(t)
 	s, _ := startCOS(t, localcos.Config{})
 	stateDir := filepath.Join(t.TempDir(), "state")
+	checkProfileCommands(t, configDir, s)
+	src, want, upload, big := checkUploadJSON(t, s, stateDir)
+	checkStatusJSON(t, stateDir, want)
+	checkRerunSendsNothing(t, s, append(upload, filepath.Join(src, "相册 2024"), big))
+	checkFailingBatch(t, s, src, upload)
+}
 
-	// Profile management through the CLI; the file holds no secret.
+// checkProfileCommands adds, lists and reads back a profile through the
+// CLI; the file holds no secret.
+func checkProfileCommands(t *testing.T, configDir string, s *localcos.Server) {
+	t.Helper()
 	r := runCLI(t, "profile", "add", "local", "--bucket", cliBucket, "--region", cliRegion,
 		"--endpoint", s.URL(), "--mode", "permanent", "--secret-id", cliID, "--prefix", "cli/")
 	if r.code != 0 {
@@ -227,10 +236,15 @@ func TestCLIE2EUploadStatusExitCodes(t *testing.T) {
 		t.Fatalf("profiles.json: %s", prof)
 	}
 
-	// Upload with the environment's key: a nested Unicode folder and a
-	// file big enough for multipart at 1 MiB parts.
-	src := t.TempDir()
-	want := map[string]uint64{} // key -> CRC64
+}
+
+// checkUploadJSON uploads with the environment's key: a nested Unicode
+// folder and a file big enough for multipart at 1 MiB parts. It returns
+// the source folder, each key's CRC64, the upload command and the big file.
+func checkUploadJSON(t *testing.T, s *localcos.Server, stateDir string) (src string, want map[string]uint64, upload []string, big string) {
+	t.Helper()
+	src = t.TempDir()
+	want = map[string]uint64{} // key -> CRC64
 	_, c1 := writeTestFile(t, src, "相册 2024/a.txt", []byte("first file"))
 	want["cli/相册 2024/a.txt"] = c1
 	_, c2 := writeTestFile(t, src, "相册 2024/子目录/b 文件.txt", patterned(200<<10, 3))
@@ -240,9 +254,9 @@ func TestCLIE2EUploadStatusExitCodes(t *testing.T) {
 
 	t.Setenv("TENCENTCLOUD_SECRET_ID", cliID)
 	t.Setenv("TENCENTCLOUD_SECRET_KEY", cliKey)
-	upload := []string{"upload", "--endpoint", s.URL(), "--bucket", cliBucket, "--region", cliRegion,
+	upload = []string{"upload", "--endpoint", s.URL(), "--bucket", cliBucket, "--region", cliRegion,
 		"--prefix", "cli/", "--part-size", "1MiB", "--state-dir", stateDir}
-	r = runCLI(t, append(append(upload, "--json"), filepath.Join(src, "相册 2024"), big)...)
+	r := runCLI(t, append(append(upload, "--json"), filepath.Join(src, "相册 2024"), big)...)
 	if r.code != 0 {
 		t.Fatalf("upload: exit %d", r.code)
 	}
@@ -275,8 +289,14 @@ func TestCLIE2EUploadStatusExitCodes(t *testing.T) {
 		t.Errorf("big.bin was not uploaded in parts: %v", s.Stats().Requests)
 	}
 
-	// status --json: every task of the journal, done, with its CRC64.
-	r = runCLI(t, "status", "--state-dir", stateDir, "--json")
+	return src, want, upload, big
+}
+
+// checkStatusJSON: status --json lists every task of the journal, done,
+// with its CRC64.
+func checkStatusJSON(t *testing.T, stateDir string, want map[string]uint64) {
+	t.Helper()
+	r := runCLI(t, "status", "--state-dir", stateDir, "--json")
 	if r.code != 0 {
 		t.Fatalf("status: exit %d", r.code)
 	}
@@ -291,10 +311,14 @@ func TestCLIE2EUploadStatusExitCodes(t *testing.T) {
 		}
 	}
 
-	// Rerunning the same command resumes: everything is already done, so
-	// nothing is sent again and it exits 0.
+}
+
+// checkRerunSendsNothing: rerunning the same command resumes; everything
+// is already done, so nothing is sent again and it exits 0.
+func checkRerunSendsNothing(t *testing.T, s *localcos.Server, rerun []string) {
+	t.Helper()
 	before := s.Stats()
-	r = runCLI(t, append(upload, filepath.Join(src, "相册 2024"), big)...)
+	r := runCLI(t, rerun...)
 	if r.code != 0 {
 		t.Errorf("rerun: exit %d", r.code)
 	}
@@ -305,12 +329,17 @@ func TestCLIE2EUploadStatusExitCodes(t *testing.T) {
 		}
 	}
 
-	// One good file, one missing, one whose name makes an invalid key:
-	// the good one is uploaded, the command exits 1 and says why the others failed.
+}
+
+// checkFailingBatch: one good file, one missing, one whose name makes an
+// invalid key; the good one is uploaded, the command exits 1 and says why
+// the others failed.
+func checkFailingBatch(t *testing.T, s *localcos.Server, src string, upload []string) {
+	t.Helper()
 	good, _ := writeTestFile(t, src, "ok/good.txt", []byte("good"))
 	bad, _ := writeTestFile(t, src, "ok/bad\x01name.txt", []byte("control character"))
 	missing := filepath.Join(src, "ok", "does-not-exist.txt")
-	r = runCLI(t, append(upload, good, bad, missing)...)
+	r := runCLI(t, append(upload, good, bad, missing)...)
 	if r.code == 0 || r.code == 2 {
 		t.Fatalf("upload with two failing files: exit %d, want 1", r.code)
 	}

@@ -87,26 +87,7 @@ func TestRealKeyringCLILoginUploadLogout(t *testing.T) {
 		}
 	}
 
-	if r = cli("logout", "--profile", profile); r.code != 0 {
-		t.Fatalf("logout: exit %d", r.code)
-	}
-	if _, err := auth.NewKeyring().Get(ctx, auth.SecretKeyAccount(profile)); !errors.Is(err, auth.ErrNotFound) {
-		t.Fatalf("after logout the keyring read gives %v; want ErrNotFound", err)
-	}
-	before := s.Stats().Count("PutObject")
-	r = cli("upload", "--profile", profile, "--state-dir", stateDir, f3)
-	if r.code == 0 {
-		t.Fatal("upload after logout succeeded")
-	}
-	if !strings.Contains(r.stderr, "no SecretKey stored") || !strings.Contains(r.stderr, "cosdrop login --profile "+profile) {
-		t.Errorf("upload after logout: stderr %q; want a plain message naming the missing SecretKey and the login command", r.stderr)
-	}
-	if s.Stats().Count("PutObject") != before {
-		t.Error("upload after logout sent a request")
-	}
-	if r = cli("status", "--state-dir", stateDir, "--json"); r.code != 0 {
-		t.Errorf("status: exit %d", r.code)
-	}
+	checkAfterLogout(t, s, cli, profile, stateDir, f3)
 
 	arts = append(arts, dirArtifacts(t, configDir)...)
 	arts = append(arts, dirArtifacts(t, stateDir)...)
@@ -124,4 +105,31 @@ func TestRealKeyringCLILoginUploadLogout(t *testing.T) {
 		t.Fatalf("only %d signed requests seen through the tap", len(secrets)-1)
 	}
 	assertNoSecrets(t, dedupe(secrets), arts)
+}
+
+// checkAfterLogout: logout empties the keyring, and an upload then fails
+// in plain words naming the login command, without sending a request.
+func checkAfterLogout(t *testing.T, s *localcos.Server, cli func(...string) cliResult, profile, stateDir, file string) {
+	t.Helper()
+	ctx := context.Background()
+	if r := cli("logout", "--profile", profile); r.code != 0 {
+		t.Fatalf("logout: exit %d", r.code)
+	}
+	if _, err := auth.NewKeyring().Get(ctx, auth.SecretKeyAccount(profile)); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("after logout the keyring read gives %v; want ErrNotFound", err)
+	}
+	before := s.Stats().Count("PutObject")
+	r := cli("upload", "--profile", profile, "--state-dir", stateDir, file)
+	if r.code == 0 {
+		t.Fatal("upload after logout succeeded")
+	}
+	if !strings.Contains(r.stderr, "no SecretKey stored") || !strings.Contains(r.stderr, "cosdrop login --profile "+profile) {
+		t.Errorf("upload after logout: stderr %q; want a plain message naming the missing SecretKey and the login command", r.stderr)
+	}
+	if s.Stats().Count("PutObject") != before {
+		t.Error("upload after logout sent a request")
+	}
+	if r = cli("status", "--state-dir", stateDir, "--json"); r.code != 0 {
+		t.Errorf("status: exit %d", r.code)
+	}
 }

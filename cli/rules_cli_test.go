@@ -72,6 +72,23 @@ func TestCLIRulesDryRunAndUpload(t *testing.T) {
 	stateDir := filepath.Join(t.TempDir(), "state")
 	before := requestCount(s)
 
+	checkDryRunText(t, s, stateDir, src)
+	checkDryRunJSON(t, s, stateDir, src)
+	if n := requestCount(s) - before; n != 0 {
+		t.Errorf("the dry runs sent %d requests to COS", n)
+	}
+	if _, err := os.Stat(stateDir); !os.IsNotExist(err) {
+		entries, _ := os.ReadDir(stateDir)
+		t.Errorf("the dry run created the state dir (%v): %v", err, entries)
+	}
+
+	checkRulesReachCOS(t, s, stateDir, src)
+}
+
+// checkDryRunText: the dry run prints each file's key, headers and link,
+// and each excluded file with its pattern.
+func checkDryRunText(t *testing.T, s *localcos.Server, stateDir, src string) {
+	t.Helper()
 	r := runCLI(t, "upload", "--profile", "team", "--state-dir", stateDir, "--dry-run", src)
 	if r.code != 0 {
 		t.Fatalf("dry run: exit %d", r.code)
@@ -91,6 +108,12 @@ func TestCLIRulesDryRunAndUpload(t *testing.T) {
 	if !strings.Contains(r.stderr, "Nothing was uploaded or recorded") {
 		t.Errorf("dry run summary: %q", r.stderr)
 	}
+}
+
+// checkDryRunJSON: --json gives would-upload and excluded events, and
+// --link-template shapes the links.
+func checkDryRunJSON(t *testing.T, s *localcos.Server, stateDir, src string) {
+	t.Helper()
 	rj := runCLI(t, "upload", "--profile", "team", "--state-dir", stateDir, "--dry-run", "--json", "--exclude", "*.md", src)
 	var upload, excluded int
 	for _, line := range strings.Split(strings.TrimSpace(rj.stdout), "\n") {
@@ -118,17 +141,15 @@ func TestCLIRulesDryRunAndUpload(t *testing.T) {
 	if !strings.Contains(rl.stdout, `"link":"![`) || !strings.Contains(rl.stdout, "https://cdn.example.com/") {
 		t.Errorf("--dry-run with --link-template does not print the templated link:\n%s", rl.stdout)
 	}
-	if n := requestCount(s) - before; n != 0 {
-		t.Errorf("the dry runs sent %d requests to COS", n)
-	}
-	if _, err := os.Stat(stateDir); !os.IsNotExist(err) {
-		entries, _ := os.ReadDir(stateDir)
-		t.Errorf("the dry run created the state dir (%v): %v", err, entries)
-	}
+}
 
+// checkRulesReachCOS: the real upload skips the excluded files with a
+// note and stores the rules' headers on COS.
+func checkRulesReachCOS(t *testing.T, s *localcos.Server, stateDir, src string) {
+	t.Helper()
 	t.Setenv("TENCENTCLOUD_SECRET_ID", cliID)
 	t.Setenv("TENCENTCLOUD_SECRET_KEY", cliKey)
-	r = runCLI(t, "upload", "--profile", "team", "--state-dir", stateDir, "--json", src)
+	r := runCLI(t, "upload", "--profile", "team", "--state-dir", stateDir, "--json", src)
 	if r.code != 0 {
 		t.Fatalf("upload: exit %d", r.code)
 	}

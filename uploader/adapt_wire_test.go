@@ -52,6 +52,7 @@ func BenchmarkAdaptiveWireFarLine(b *testing.B) {
 }
 
 func TestAdaptiveWireBacksOffOnSlowDown(t *testing.T) {
+	skipIfShort(t)
 	v, dir := wanEnv(t, 5*time.Millisecond, 64<<20, 200)
 	v.srv.Faults().Add(localcos.Rule{Kind: localcos.SlowDown, Share: 0.2})
 	e := v.engine(v.config())
@@ -67,6 +68,7 @@ func TestAdaptiveWireBacksOffOnSlowDown(t *testing.T) {
 }
 
 func TestAdaptiveWirePinnedNeverExceeded(t *testing.T) {
+	skipIfShort(t)
 	v, dir := wanEnv(t, 40*time.Millisecond, 12<<20, 120)
 	cfg := v.config()
 	cfg.Concurrency = 3

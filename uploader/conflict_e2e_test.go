@@ -55,6 +55,7 @@ func (v *env) put(key string, data []byte) {
 // no multipart upload left open), and rerunning it once finished adds no
 // "big (2).bin".
 func TestSampleSTSRenameCrashRerun(t *testing.T) {
+	t.Parallel()
 	t.Run("sample grant", func(t *testing.T) { renameCrashRerun(t, nil) })
 	t.Run("broad grant", func(t *testing.T) { renameCrashRerun(t, localcos.BroadActions) })
 }
@@ -115,6 +116,7 @@ func renameCrashRerun(t *testing.T, actions []string) {
 // in the task's errors for a visible cleanup. Under the broad grant it is
 // aborted.
 func TestSampleSTSConflictAtComplete(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name    string
 		actions []string
@@ -214,6 +216,7 @@ func TestSampleSTSLostComplete(t *testing.T) {
 // does not allow AbortMultipartUpload: the task says the fragments remain
 // and why (AbortDenied), and names the upload for cleanup.
 func TestSampleSTSCancelAbortDenied(t *testing.T) {
+	t.Parallel()
 	v, cfg := newSampleEnv(t, nil, nil)
 	p := filepath.Join(v.data, "cancel.bin")
 	writeFile(t, p, 6<<20, 24)

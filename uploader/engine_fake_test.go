@@ -87,6 +87,7 @@ func TestFakeUploadForgottenOnResume(t *testing.T) {
 
 // TestFakeCompleteFailures: every way Complete goes wrong.
 func TestFakeCompleteFailures(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name      string
 		fault     func(op string, n int) *fault
@@ -258,6 +259,7 @@ func TestFakeJournalFailureFailsTask(t *testing.T) {
 // rewrite the file in place at the same size, restore its mtime, rerun:
 // the object must be the new file, never old parts plus new ones.
 func TestFakeRewrittenInPlaceNeverMixes(t *testing.T) {
+	t.Parallel()
 	v := newFakeEnv(t)
 	v.store.fault = func(op string, n, part int) *fault {
 		if op == "part" && part >= 6 {

@@ -13,6 +13,8 @@ import (
 // TestTreeOfSmallAndLargeFiles is the first acceptance test: 1,000 small
 // files and three large ones in nested Unicode folders, all verified.
 func TestTreeOfSmallAndLargeFiles(t *testing.T) {
+	t.Parallel()
+	skipIfShort(t)
 	v := newEnv(t)
 	root := filepath.Join(v.data, "照片 Photos")
 	want := map[string]string{} // key -> local path
@@ -70,6 +72,7 @@ func TestTreeOfSmallAndLargeFiles(t *testing.T) {
 
 // TestPauseResumeSendsOnlyMissingParts pauses a multipart upload midway.
 func TestPauseResumeSendsOnlyMissingParts(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	const size, partSize, conc = 24 << 20, 1 << 20, 4
 	p := filepath.Join(v.data, "big.bin")
@@ -104,6 +107,7 @@ func TestPauseResumeSendsOnlyMissingParts(t *testing.T) {
 // TestRestartAfterCrashResendsNothingAcknowledged stops the engine as kill
 // -9 would and starts a new one on the same journal.
 func TestRestartAfterCrashResendsNothingAcknowledged(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	const size, partSize, conc = 24 << 20, 1 << 20, 4
 	p := filepath.Join(v.data, "crash.bin")
@@ -143,6 +147,7 @@ func TestRestartAfterCrashResendsNothingAcknowledged(t *testing.T) {
 
 // TestFaultPlan: resets, 503s and one lost Complete; everything arrives once.
 func TestFaultPlan(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	v.srv.Faults().Add(localcos.Rule{Kind: localcos.Reset, Share: 0.10, After: 1024}).
 		Add(localcos.Rule{Kind: localcos.SlowDown, Share: 0.05}).
@@ -187,6 +192,7 @@ func TestFaultPlan(t *testing.T) {
 // TestFileModifiedDuringUpload: that task fails plainly, the others finish,
 // and a retry starts it afresh.
 func TestFileModifiedDuringUpload(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	dir := filepath.Join(v.data, "mod")
 	big := filepath.Join(dir, "changing.bin")

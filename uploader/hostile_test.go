@@ -185,6 +185,7 @@ func TestErrorMessagesRedactedBeforeCut(t *testing.T) {
 // millisecond of the burst is chance, so the regression test is
 // TestSpeedRightAfterStartStaysNearTheCap, which places the ticks.)
 func TestSpeedAfterResumeUnderCap(t *testing.T) {
+	skipIfShort(t)
 	const capBps = 256 << 10
 	v := newFakeEnv(t)
 	path := v.file("big.bin", 6<<20, 3)
@@ -235,6 +236,7 @@ func TestSpeedAfterResumeUnderCap(t *testing.T) {
 // the rerun sent it again. On resume a listed part whose ETag is the MD5
 // of the file's bytes there is adopted (journaled, not sent again).
 func TestResumeAdoptsPartsCOSFinishedAfterAKill(t *testing.T) {
+	t.Parallel()
 	v := newFakeEnv(t)
 	path := v.file("big.bin", 5<<20, 7)
 	cfg := v.config()

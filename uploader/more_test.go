@@ -107,6 +107,7 @@ func TestDuplicateKeysAndInvalidKeysAreReported(t *testing.T) {
 }
 
 func TestCancelAbortsMultipartUpload(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	p := filepath.Join(v.data, "cancel.bin")
 	writeFile(t, p, 16<<20, 5)

@@ -11,6 +11,7 @@ import (
 // Each ends where it should, with no upload left open by cancel or remove,
 // and a paused one resumes to a verified object.
 func TestControlRacesEveryState(t *testing.T) {
+	t.Parallel()
 	type phase struct {
 		name    string
 		block   func(op string, n, part int) *fault

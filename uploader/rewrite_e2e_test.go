@@ -16,6 +16,7 @@ import (
 // must end with the object equal to the file as it is now, one task, and
 // no multipart upload open, under either grant.
 func TestRewrittenBetweenRunsLeavesNothingOpen(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		actions  []string

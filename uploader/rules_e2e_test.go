@@ -74,6 +74,7 @@ func checkRuleHeaders(t *testing.T, h http.Header, name string) {
 // stored with every header the rules name. On main, HEAD showed no
 // Cache-Control: the regression test of issue 13's rules.
 func TestRulesE2EHeadersReachCOS(t *testing.T) {
+	t.Parallel()
 	s := e2eServer(t, localcos.Config{})
 	dir := t.TempDir()
 	small := filepath.Join(dir, "note.txt")

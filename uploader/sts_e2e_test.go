@@ -115,6 +115,7 @@ func newEngine(t testing.TB, cfg uploader.Config) *uploader.Engine {
 // span several credential lifetimes. The upload completes and verifies,
 // the credentials were refreshed several times, and no part was refused.
 func TestSTSE2ELargeMultipart(t *testing.T) {
+	t.Parallel() // ~25 s of wall clock at a capped rate, on its own server
 	if testing.Short() {
 		t.Skip("200 MB upload; skipped with -short")
 	}

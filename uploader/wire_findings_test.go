@@ -14,6 +14,7 @@ import (
 
 // TestWireClearFinishedConcurrent (finding 2) against localcos.
 func TestWireClearFinishedConcurrent(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	dir := filepath.Join(v.data, "many")
 	for i := range 200 {
@@ -77,6 +78,7 @@ func TestWireAskPausedAsker(t *testing.T) {
 // mid-multipart, rewrite the file in place at the same size, restore its
 // mtime, rerun: COS must hold the new file, not old parts plus new ones.
 func TestWireRewrittenInPlace(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	p := filepath.Join(v.data, "big.bin")
 	writeFile(t, p, 10<<20, 1)
@@ -113,6 +115,7 @@ func TestWireRewrittenInPlace(t *testing.T) {
 // TestWireProgressNeverBackwards (finding 9) against localcos: pausing a
 // multipart upload moves neither its progress nor the total back.
 func TestWireProgressNeverBackwards(t *testing.T) {
+	t.Parallel()
 	v := newEnv(t)
 	p := filepath.Join(v.data, "big.bin")
 	writeFile(t, p, 24<<20, 3)
