@@ -47,7 +47,7 @@ func (w *walker) addRefs(files []FileRef) {
 		if err != nil {
 			abs = f.Path
 		}
-		fi, err := os.Stat(abs)
+		fi, err := os.Stat(osPath(abs))
 		switch {
 		case err != nil:
 			w.failed(abs, "read file", CodeFileMissing, fmt.Sprintf("cannot read %s: %v", abs, err))

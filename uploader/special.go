@@ -60,7 +60,7 @@ func sizeLies(path string, size int64) bool {
 	if size != 0 {
 		return false
 	}
-	f, err := os.Open(path)
+	f, err := os.Open(osPath(path))
 	if err != nil {
 		return false // the upload's own open reports it
 	}
