@@ -15,7 +15,7 @@ import (
 func skipPOSIXOnly(t *testing.T, what string) {
 	t.Helper()
 	if runtime.GOOS == "windows" {
-		t.Skipf("%s exist on Linux and macOS only; their POSIX paths are not absolute on Windows", what)
+		t.Skipf("%s are not used on Windows (its backend is the Run key, TestRunKeyRealRegistry); their POSIX paths are not absolute there", what)
 	}
 }
 
