@@ -39,8 +39,18 @@ up2() { # the same command again: every file recognised, nothing re-sent
 }
 status() { run status --profile Sandbox --json >"$work/status.json" 2>&1 || run status --json >"$work/status.json"; grep -q 'big 100MB.bin' "$work/status.json"; }
 
+appdata() { # no COSDROP_DATA_DIR: the journal and the Sandbox go to %LOCALAPPDATA%\cosdrop, as README says
+  local local_dir
+  local_dir=$(ls -d "$WINEPREFIX"/drive_c/users/*/AppData/Local | grep -v /Public/ | head -n1)
+  rm -rf "$local_dir/cosdrop"
+  COSDROP_DATA_DIR= run upload --profile Sandbox --json "$(winpath "$work/in/folder/f1.txt")" >"$work/appdata.json" &&
+    grep -q '"verified":true' "$work/appdata.json" && [ -d "$local_dir/cosdrop" ] &&
+    [ -n "$(find "$local_dir/cosdrop" -name 'journal.db' -print -quit)" ]
+}
+
 check "cosdrop.exe version" run version
 check "upload a 100 MB file in parts and $nfiles small files to the Sandbox, all verified" up1
 check "rerun of the same upload sends nothing" up2
 check "cosdrop.exe status lists the uploads" status
+check "without COSDROP_DATA_DIR the journal is under %LOCALAPPDATA%\\cosdrop" appdata
 echo "cli $pass $fail"
