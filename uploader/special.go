@@ -1,9 +1,6 @@
 package uploader
 
-import (
-	"io/fs"
-	"os"
-)
+import "io/fs"
 
 // Notes and codes for what a dropped folder holds besides files (issue 14,
 // finding 3): nothing inside a drop is left out without a word.
@@ -60,7 +57,7 @@ func sizeLies(path string, size int64) bool {
 	if size != 0 {
 		return false
 	}
-	f, err := os.Open(osPath(path))
+	f, err := openLocal(path)
 	if err != nil {
 		return false // the upload's own open reports it
 	}

@@ -48,6 +48,11 @@ func TestWindowsDrivePathKeys(t *testing.T) {
 	if got := planKeys(t, filepath.Join(root, "2024", "Trip", "a.jpg")); got["a.jpg"] != "up/a.jpg" {
 		t.Errorf("a file dropped alone: %v", got)
 	}
+	// Errors name the path as the user knows it, not the \?\ form osPath opens.
+	missing := filepath.Join(root, "missing.jpg")
+	if got := planKeys(t, missing)["missing.jpg"]; !strings.Contains(got, missing) || strings.Contains(got, `\?\`) {
+		t.Errorf("a missing file: %q", got)
+	}
 }
 
 // Paths longer than MAX_PATH (260) work: Go adds the \\?\ prefix itself
