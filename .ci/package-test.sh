@@ -5,8 +5,9 @@
 # double-clicking a *.cosdrop file is wired to it, and `dpkg -r` removes every
 # file it installed. The fyne tarball installs with its own Makefile. The
 # Windows .exe is a 64-bit GUI PE with icon, manifest and version resource,
-# and the installer is a valid PE that carries exactly that .exe.
-# Windows binaries are inspected, not run: see packaging/PACKAGING.md (wine).
+# and the installer is a 64-bit PE that carries exactly that .exe; under
+# wine64 it installs silently, the installed .exe runs, and the uninstaller
+# removes everything (.ci/wine-installer-test.sh).
 #
 # Environment (set by packaging.mk): PKG_VERSION PKG_VERSION4 DEB TARBALL
 # WIN_EXE WIN_SETUP OUT. Needs root or sudo for dpkg.
@@ -185,7 +186,8 @@ python3 packaging/windows/pecheck.py "$WIN_EXE" --icon --version "$PKG_VERSION" 
 echo "== Windows installer: $WIN_SETUP ($(stat -c %s "$WIN_SETUP") bytes)"
 setup_file=$(file -b "$WIN_SETUP")
 echo "     file: $setup_file"
-check "file(1): PE GUI, Nullsoft installer" grep -q '^PE32 executable (GUI).*Nullsoft Installer' <<<"$setup_file"
+check "file(1): PE32+ GUI x86-64 (a 64-bit NSIS installer)" grep -q '^PE32+ executable (GUI) x86-64' <<<"$setup_file"
+check "7z: a 64-bit NSIS 3 installer" bash -c '7z l "$1" | grep -q "^SubType = NSIS-3 Unicode 64-bit"' _ "$WIN_SETUP"
 check "installer PE: GUI subsystem, icon, version $PKG_VERSION ($PKG_VERSION4)" \
   python3 packaging/windows/pecheck.py "$WIN_SETUP" --gui --icon --version "$PKG_VERSION" --fixed "$PKG_VERSION4"
 payload() { # the installer carries the very .exe checked above, plus an uninstaller
@@ -194,6 +196,9 @@ payload() { # the installer carries the very .exe checked above, plus an uninsta
   cmp "$tmp/nsis/cosdrop.exe" "$WIN_EXE"
 }
 check "installer payload: cosdrop.exe identical to $WIN_EXE, uninstall.exe written" payload
+
+check "installer round trip under wine64: silent install, cosdrop.exe runs, silent uninstall leaves nothing" \
+  .ci/wine-installer-test.sh "$WIN_SETUP"
 
 echo "package-test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

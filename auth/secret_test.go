@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,9 @@ func TestKeyringUnavailable(t *testing.T) {
 		`exec: "dbus-launch": executable file not found in $PATH`:    "Secret Service",
 		`failed to unlock correct collection '/org/freedesktop/...'`: "unlock your keyring",
 	} {
+		if runtime.GOOS == "windows" && fix == "Secret Service" {
+			fix = "Windows Credential Manager" // Windows has no Secret Service to name
+		}
 		keyring.MockInitWithError(errors.New(cause))
 		_, err := NewKeyring().Get(context.Background(), SecretKeyAccount("p"))
 		if !errors.Is(err, ErrKeyringUnavailable) {

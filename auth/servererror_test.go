@@ -68,7 +68,15 @@ func answer(t *testing.T, status int, contentType, body string) string {
 		w.WriteHeader(status)
 		fmt.Fprint(w, body)
 	}))
-	t.Cleanup(srv.Close)
+	// The 10 MB answer's handler may still be writing when the client has
+	// stopped reading and closed: on Linux and Windows the close resets the
+	// connection and the write fails, but under Wine the write can block for
+	// good, and srv.Close would wait for it. Closing the connections first
+	// ends it everywhere.
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
 	return srv.URL
 }
 

@@ -4,9 +4,20 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
+
+// skipPOSIXOnly skips a test of the Linux or macOS backend on Windows: they
+// take POSIX paths ("/opt/cosdrop"), which are not absolute on Windows, and
+// never run there; Windows's own backend is the Run key (TestRunKeyBackend).
+func skipPOSIXOnly(t *testing.T, what string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skipf("%s are not used on Windows (its backend is the Run key, TestRunKeyRealRegistry); their POSIX paths are not absolute there", what)
+	}
+}
 
 func testApp(exe string) App {
 	return App{ID: "io.cosdrop.app", Name: "CosDrop", Exe: exe, Args: []string{"--background"}, Comment: "Upload files to COS"}
@@ -16,6 +27,7 @@ func testApp(exe string) App {
 // Exec; enabling again changes nothing; disable removes it; disabling
 // again is no error.
 func TestXDGEnableDisableIdempotent(t *testing.T) {
+	skipPOSIXOnly(t, "XDG autostart entries")
 	cfg := t.TempDir()
 	s := forOS("linux", testApp("/opt/Cos Drop/bin/cosdrop"), Dirs{ConfigHome: cfg})
 	if on, err := s.IsEnabled(); err != nil || on {
@@ -69,6 +81,7 @@ func TestXDGEnableDisableIdempotent(t *testing.T) {
 }
 
 func TestXDGPathDefaults(t *testing.T) {
+	skipPOSIXOnly(t, "XDG autostart paths")
 	t.Setenv("XDG_CONFIG_HOME", "")
 	if got, want := XDGPath(Dirs{Home: "/home/ann"}, "io.cosdrop.app"), "/home/ann/.config/autostart/io.cosdrop.app.desktop"; got != want {
 		t.Errorf("%q, want %q", got, want)
@@ -110,6 +123,7 @@ func TestExecLineQuoting(t *testing.T) {
 // argument (a path with spaces needs no quotes), at
 // ~/Library/LaunchAgents/<id>.plist; enable/disable are idempotent.
 func TestLaunchAgent(t *testing.T) {
+	skipPOSIXOnly(t, "LaunchAgents")
 	home := t.TempDir()
 	a := testApp("/Applications/Cos Drop & Co.app/Contents/MacOS/cosdrop")
 	s := forOS("darwin", a, Dirs{Home: home})

@@ -242,13 +242,3 @@ func (st *store) commitMultipart(id string, parts []partInfo, m objectMeta, noOv
 	}
 	return st.removeUpload(id)
 }
-
-// syncDir makes a directory's entries durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}

@@ -25,7 +25,7 @@ func (noTasks) Leftovers() ([]uploader.Leftover, error) { return nil, nil }
 // task list (paths, keys) nor hand files to the window.
 func TestIPCSocketsOwnerOnly(t *testing.T) {
 	if runtime.GOOS == "windows" {
-		t.Fatal("this test checks Unix permissions; Windows sockets rely on the profile directory's ACL")
+		t.Skip("this test checks Unix permission bits; Windows sockets rely on the profile directory's ACL, which no test checks yet")
 	}
 	state := filepath.Join(t.TempDir(), "state")
 	if err := os.MkdirAll(state, 0o755); err != nil { // a state dir a user made readable

@@ -249,6 +249,7 @@ func TestDamagedJournalSetAsideInSession(t *testing.T) {
 // journal file is locked (ReadJournal cannot open it), yet Status answers
 // from the running engine over its socket.
 func TestStatusWhileSessionRuns(t *testing.T) {
+	needUnixSockets(t)
 	o := &Opener{DataDir: t.TempDir()}
 	s, err := o.OpenSandbox()
 	if err != nil {
@@ -277,6 +278,7 @@ func TestStatusWhileSessionRuns(t *testing.T) {
 
 // A socket file left by a process that died does not stop the next one.
 func TestStaleSocketIsReplaced(t *testing.T) {
+	needUnixSockets(t)
 	dir := t.TempDir()
 	l, err := net.Listen("unix", StatusSocket(dir))
 	if err != nil {

@@ -2,7 +2,6 @@ package uploader
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 )
@@ -47,7 +46,7 @@ func (w *walker) addRefs(files []FileRef) {
 		if err != nil {
 			abs = f.Path
 		}
-		fi, err := os.Stat(abs)
+		fi, err := statLocal(abs)
 		switch {
 		case err != nil:
 			w.failed(abs, "read file", CodeFileMissing, fmt.Sprintf("cannot read %s: %v", abs, err))

@@ -19,7 +19,7 @@ import (
 // journaled upload after checking it), send the missing parts in parallel
 // under the global gate, then complete and verify the whole-object CRC64.
 func (w *worker) multipart() (*result, error) {
-	f, err := os.Open(w.r.Path)
+	f, err := openLocal(w.r.Path)
 	if err != nil {
 		return nil, fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
 	}

@@ -88,7 +88,7 @@ func checkFile(f *os.File, r *record) error {
 		return fileChanged()
 	}
 	// An open handle keeps a deleted or replaced file readable; check the path too.
-	pi, err := os.Stat(r.Path)
+	pi, err := statLocal(r.Path)
 	if err != nil {
 		return &localError{code: CodeFileMissing, err: fmt.Errorf("%s is gone: %w", r.Path, err)}
 	}

@@ -118,7 +118,7 @@ func (w *worker) gated(ctx context.Context, fn func() error) error {
 // process runs the task to its end: a result, or an error the loop turns
 // into paused, canceled or failed.
 func (w *worker) process() (*result, error) {
-	fi, err := os.Stat(w.r.Path)
+	fi, err := statLocal(w.r.Path)
 	if err != nil {
 		return nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: fmt.Errorf("cannot read %s: %w", w.r.Path, err)})
 	}
@@ -179,7 +179,7 @@ func (w *worker) sendFile() (*result, error) {
 // putObject sends a small file in one PUT and verifies its CRC64.
 func (w *worker) putObject() (*result, error) {
 	r := &w.r
-	f, err := os.Open(r.Path)
+	f, err := openLocal(r.Path)
 	if err != nil {
 		return nil, fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
 	}
@@ -262,7 +262,7 @@ func checkCRC(rep reply, local uint64, op string) error {
 }
 
 func fileCRC(path string) (uint64, error) {
-	f, err := os.Open(path)
+	f, err := openLocal(path)
 	if err != nil {
 		return 0, err
 	}

@@ -27,7 +27,7 @@ type PutSigner interface {
 // port: the request carries the signing server's signature, not ours.
 func (w *worker) signedPut() (*result, error) {
 	r := &w.r
-	f, err := os.Open(r.Path)
+	f, err := openLocal(r.Path)
 	if err != nil {
 		return nil, fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
 	}

@@ -2,7 +2,6 @@ package uploader
 
 import (
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -68,7 +67,7 @@ func sizeLies(path string, size int64) bool {
 	if size != 0 {
 		return false
 	}
-	f, err := os.Open(path)
+	f, err := openLocal(path)
 	if err != nil {
 		return false // the upload's own open reports it
 	}

@@ -73,7 +73,7 @@ func (w *walker) addPath(p string) {
 	if err != nil {
 		abs = p
 	}
-	fi, err := os.Stat(abs)
+	fi, err := statLocal(abs)
 	if err != nil {
 		w.failed(abs, "read file", CodeFileMissing, fmt.Sprintf("cannot read %s: %v", abs, err))
 		return
@@ -114,7 +114,7 @@ func (w *walker) addPath(p string) {
 		if w.excluded(path, in) {
 			return nil
 		}
-		info, err := os.Stat(path) // follows symlinks to files
+		info, err := statLocal(path) // follows symlinks to files
 		if err != nil {
 			w.failed(path, "read file", CodeFileMissing, fmt.Sprintf("cannot read %s: %v", path, err))
 			return nil

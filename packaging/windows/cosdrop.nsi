@@ -11,7 +11,10 @@
 ; Exit codes: 0 installed; 1 cancelled or failed; 2 setup aborted (bad /PROFILE, not 64-bit);
 ;   3 installed, but the profile import failed.
 
-Unicode true
+; A 64-bit installer (NSIS's amd64-unicode stubs and plugins): what 64-bit
+; Windows should get, and what runs under wine64 in `make test-package`
+; (.ci/wine-installer-test.sh); a 32-bit setup needs 32-bit Wine.
+Target amd64-unicode
 ManifestDPIAware true
 
 !ifndef VERSION | VERSION4 | EXE | ICON | OUTFILE
