@@ -292,6 +292,7 @@ func TestCopyLinkOnPrivateBucketOffersShare(t *testing.T) {
 	sess := scriptSession(e)
 	sess.sandbox, sess.name = false, "Private"
 	w := newTestWindow(t, sess)
+	w.async = func(f func()) { f() } // the share view's signing, on the test goroutine
 	e.Add("/tmp/photo.jpg")
 	e.set(1, func(s *uploader.Snapshot) {
 		s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "photo.jpg"
