@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -11,8 +12,12 @@ import (
 // watch folders (ProposedWatchFolders); none is watched until the user
 // confirms it (ConfirmWatchFolder), and a declined one is dropped.
 func TestImportedWatchFoldersAreProposed(t *testing.T) {
+	scans, inbox, system := "/home/ana/Scans", "/srv/inbox", "/etc"
+	if runtime.GOOS == "windows" {
+		scans, inbox, system = `C:\Users\ana\Scans`, `D:\inbox`, `C:\Windows`
+	}
 	p := permProfile()
-	p.WatchFolders = []string{"/home/ana/Scans", "/srv/inbox"}
+	p.WatchFolders = []string{scans, inbox}
 	var buf bytes.Buffer
 	if err := ExportProfile(&buf, p); err != nil {
 		t.Fatal(err)
@@ -24,17 +29,17 @@ func TestImportedWatchFoldersAreProposed(t *testing.T) {
 	if len(got.WatchFolders) != 0 || !slices.Equal(got.ProposedWatchFolders, p.WatchFolders) {
 		t.Fatalf("imported: watch %q, proposed %q; want none watched, both proposed", got.WatchFolders, got.ProposedWatchFolders)
 	}
-	got.ConfirmWatchFolder("/home/ana/Scans", true)
-	got.ConfirmWatchFolder("/srv/inbox", false)
-	if !slices.Equal(got.WatchFolders, []string{"/home/ana/Scans"}) || len(got.ProposedWatchFolders) != 0 {
+	got.ConfirmWatchFolder(scans, true)
+	got.ConfirmWatchFolder(inbox, false)
+	if !slices.Equal(got.WatchFolders, []string{scans}) || len(got.ProposedWatchFolders) != 0 {
 		t.Errorf("after confirming one and declining one: watch %q, proposed %q", got.WatchFolders, got.ProposedWatchFolders)
 	}
 	if err := got.Validate(); err != nil {
 		t.Error(err)
 	}
 	bad := permProfile()
-	bad.ProposedWatchFolders = []string{"/etc"}
+	bad.ProposedWatchFolders = []string{system}
 	if err := bad.Validate(); err == nil {
-		t.Error("a proposed /etc passed validation")
+		t.Errorf("a proposed %s passed validation", system)
 	}
 }
