@@ -289,24 +289,19 @@ func (s *fakeStore) abort(ctx context.Context, key, uploadID string) error {
 }
 
 func (s *fakeStore) head(ctx context.Context, key string) (objectInfo, error) {
-	f, err := s.begin(ctx, "head", key, 0)
-	if err != nil {
-		return objectInfo{}, err
-	}
-	if f != nil && f.err != nil {
-		return objectInfo{}, f.err
-	}
-	data, ok := s.object(key)
-	if !ok {
-		return objectInfo{}, nil
-	}
-	return objectInfo{Found: true, Size: int64(len(data)), CRC64: crc64.Checksum(data, crcTable), ETag: etagOf(data), RequestID: "req-head"}, nil
+	return s.describe(ctx, "head", key)
 }
 
 // peek is head under its own name ("get"), so a test can deny HEAD and
 // allow GET, or deny both.
 func (s *fakeStore) peek(ctx context.Context, key string) (objectInfo, error) {
-	f, err := s.begin(ctx, "get", key, 0)
+	return s.describe(ctx, "get", key)
+}
+
+// describe answers a HEAD or a ranged GET (op) of key: what COS says of
+// the object, or the fault planned for op.
+func (s *fakeStore) describe(ctx context.Context, op, key string) (objectInfo, error) {
+	f, err := s.begin(ctx, op, key, 0)
 	if err != nil {
 		return objectInfo{}, err
 	}
@@ -317,7 +312,7 @@ func (s *fakeStore) peek(ctx context.Context, key string) (objectInfo, error) {
 	if !ok {
 		return objectInfo{}, nil
 	}
-	return objectInfo{Found: true, Size: int64(len(data)), CRC64: crc64.Checksum(data, crcTable), ETag: etagOf(data), RequestID: "req-get"}, nil
+	return objectInfo{Found: true, Size: int64(len(data)), CRC64: crc64.Checksum(data, crcTable), ETag: etagOf(data), RequestID: "req-" + op}, nil
 }
 
 func (s *fakeStore) listParts(ctx context.Context, key, uploadID string) (map[int]string, error) {
