@@ -56,6 +56,7 @@ func TestCLIZeroedJournalLeavesNothingOpen(t *testing.T) {
 	if r := runCLI(t, "repair", "--state-dir", stateDir); r.code != 0 || !strings.Contains(r.stdout, "holds the 1 tasks") {
 		t.Fatalf("repair (want the one task salvaged from the data pages): exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	held := heldPartBytes(t, s)
 	received := s.Stats().BytesReceived
 	r := runCLI(t, "upload", "--endpoint", s.URL(), "--state-dir", stateDir, "--part-size", "1MiB", big)
 	if r.code != 0 {
@@ -64,8 +65,11 @@ func TestCLIZeroedJournalLeavesNothingOpen(t *testing.T) {
 	if n := openUploads(t, s); n != 0 {
 		t.Errorf("%d uploads left open on COS after the rerun", n)
 	}
-	if sent := s.Stats().BytesReceived - received; sent > 2<<20 {
-		t.Errorf("the rerun sent %d bytes: the parts COS held were sent again", sent)
+	// What COS held is not sent again: the rest of the file, and the
+	// Complete request's few hundred bytes of XML. (How much COS held at
+	// the stop depends on how fast this machine ran; the bound follows it.)
+	if sent, want := s.Stats().BytesReceived-received, 4<<20-held+16<<10; sent > want || held == 0 {
+		t.Errorf("the rerun sent %d bytes with %d of the file's held by COS (at most %d): the parts COS held were sent again", sent, held, want)
 	}
 
 	// An upload no journal accounts for, under the prefix: reported.
@@ -91,4 +95,24 @@ func zeroHead(t *testing.T, p string, n int) {
 	if _, err := f.WriteAt(bytes.Repeat([]byte{0}, n), 0); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// heldPartBytes is the size of every part of the one upload open on s.
+func heldPartBytes(t *testing.T, s *localcos.Server) int64 {
+	t.Helper()
+	u, _ := url.Parse(s.URL())
+	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: cliID, SecretKey: cliKey}})
+	ups, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
+	if err != nil || len(ups.Uploads) != 1 {
+		t.Fatalf("open uploads: %+v, %v", ups, err)
+	}
+	parts, _, err := c.Object.ListParts(context.Background(), ups.Uploads[0].Key, ups.Uploads[0].UploadID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, p := range parts.Parts {
+		n += p.Size
+	}
+	return n
 }

@@ -71,6 +71,7 @@ type background struct {
 	status, show, pause, resume, loginOn, quitItem *fyne.MenuItem
 	shown                                          string // the status line the tray shows
 	lastRefresh                                    time.Time
+	now                                            func() time.Time // the clock of the once-a-second refresh; tests hold it
 	refreshLater                                   bool // a refresh is scheduled
 	loginChecks                                    []*widget.Check
 	loginBusy                                      bool
@@ -79,7 +80,7 @@ type background struct {
 
 // newBackground sets up (but does not show) the tray for w.
 func newBackground(w *mainWindow) *background {
-	b := &background{w: w, probe: trayHostPresent, wait: trayWaitAtLogin}
+	b := &background{w: w, probe: trayHostPresent, wait: trayWaitAtLogin, now: time.Now}
 	if d, ok := w.app.(desktop.App); ok {
 		b.host = d
 	}
@@ -183,7 +184,7 @@ func (b *background) install() {
 	b.host.SetSystemTrayIcon(fyne.NewStaticResource("cosdrop.png", assets.Icon))
 	b.fill(b.w.status.totals)
 	b.host.SetSystemTrayMenu(b.menu)
-	b.lastRefresh = time.Now()
+	b.lastRefresh = b.now()
 }
 
 // fill sets the menu's items from t; it reports whether anything changed.
@@ -205,7 +206,7 @@ func (b *background) update(t uploader.Totals) {
 	if !b.installed {
 		return
 	}
-	wait := trayRefreshEvery - time.Since(b.lastRefresh)
+	wait := trayRefreshEvery - b.now().Sub(b.lastRefresh)
 	if wait > 0 {
 		if !b.refreshLater {
 			b.refreshLater = true
@@ -218,7 +219,7 @@ func (b *background) update(t uploader.Totals) {
 	}
 	if b.fill(t) {
 		b.host.SetSystemTrayMenu(b.menu)
-		b.lastRefresh = time.Now()
+		b.lastRefresh = b.now()
 	}
 }
 

@@ -81,6 +81,10 @@ func newTrayWindowBus(t *testing.T, e Engine, hostUp, bus bool, opts Options) *t
 	b.host = tw.tray
 	b.probe = func(context.Context) (bool, bool) { return tw.hostUp, bus || tw.hostUp }
 	b.wait = 0
+	// A held clock: "within a second" is the fake later's, never the
+	// machine's speed (a busy machine took over a second to tick once).
+	held := time.Now()
+	b.now = func() time.Time { return held }
 	st := autostart.New(autostart.App{ID: AppID, Name: "CosDrop", Exe: "/opt/Cos Drop/cosdrop", Args: []string{BackgroundFlag}})
 	st.Dirs = autostart.Dirs{ConfigHome: tw.cfg, Home: t.TempDir()}
 	b.login = st
