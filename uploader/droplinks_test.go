@@ -12,6 +12,7 @@ import (
 // it leads; a link to a file inside the folder, and a link dropped on its
 // own (the user chose it), are uploaded.
 func TestDropLeavesOutLinksLeadingOutside(t *testing.T) {
+	skipUnderWine(t, "Wine 8 makes a symbolic link as a link of the Unix file system below it, which Windows programs (and Go's os package) do not see as a Windows link (a reparse point)")
 	v := newFakeEnv(t)
 	root := filepath.Join(v.data, "drop")
 	secretDir := filepath.Join(v.data, "secret")

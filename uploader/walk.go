@@ -151,7 +151,7 @@ func (w *walker) isStateDir(path string, d fs.DirEntry) bool {
 		w.stateDir = fi
 	}
 	fi, err := d.Info()
-	if err != nil || !os.SameFile(fi, w.stateDir) {
+	if !SamePath(path, w.e.cfg.StateDir) && (err != nil || !os.SameFile(fi, w.stateDir)) {
 		return false
 	}
 	w.leftOut(path, note(NoteNotAFile, "kind", KindStateFolder))

@@ -43,7 +43,7 @@ func (w *Watcher) isStateDir(root, p string, d fs.DirEntry) bool {
 		return false
 	}
 	fi, err := d.Info()
-	if err != nil || !os.SameFile(fi, st) {
+	if !uploader.SamePath(p, w.o.StateDir) && (err != nil || !os.SameFile(fi, st)) {
 		return false
 	}
 	if w.noted[p] != StateFolder {

@@ -11,6 +11,7 @@ import (
 // is never uploaded, found by the first scan or by an event, and a
 // decision says so; a link to a file inside the folder is uploaded.
 func TestLinkOutsideLeftOut(t *testing.T) {
+	skipUnderWine(t, "Wine 8 makes a symbolic link as a link of the Unix file system below it, which Windows programs (and Go's os package) do not see as a Windows link (a reparse point)")
 	h := newHarness(t)
 	secretDir := t.TempDir()
 	secret := filepath.Join(secretDir, "id_rsa")
@@ -58,6 +59,7 @@ func TestLinkOutsideLeftOut(t *testing.T) {
 // watched folder was not recorded. It is, at once (from the event), once;
 // and a folder that comes back is watched again.
 func TestWatchedFolderDeletedRecorded(t *testing.T) {
+	skipUnderWine(t, "the deletion of the watched folder itself reached the watcher by no event within the bound (seen with Wine 8)")
 	h := newHarness(t)
 	h.start(nil)
 	if err := os.RemoveAll(h.dir); err != nil {
