@@ -28,12 +28,13 @@ func init() {
 }
 
 const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH..."
+	"[--concurrency N] [--part-size SIZE] [--limit RATE | --bwlimit SPEC] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH..."
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
 	concurrency                                       int
 	partSize, limit, onConflict, stateDir             string
+	bwlimit                                           string // --bwlimit: a rate or a timetable (cmd_bwlimit.go)
 	json, setAside                                    bool
 	links                                             bool      // --links: print each verified file's link (cmd_links.go)
 	linkTemplate                                      string    // --link-template: overrides the profile's
@@ -74,6 +75,7 @@ func runUpload(args []string) int {
 	fs.StringVar(&f.linkTemplate, "link-template", "", tr("link template for --links: {key} {filename} {url} {bucket} {region}"))
 	fs.Var(&f.exclude, "exclude", tr("leave out files of dropped folders matching this pattern (repeatable; adds to the profile's rules)"))
 	fs.BoolVar(&f.noDefaultExcludes, "no-default-excludes", false, tr("do not leave out .git, .DS_Store, Office lock files and other default excludes"))
+	fs.StringVar(&f.bwlimit, "bwlimit", "", tr("bandwidth limit or timetable, e.g. 2MiB/s or \"mon-fri 08:00-19:00 2MiB/s; otherwise unlimited\" (default: the profile's bandwidth_schedule, else none)"))
 	fs.BoolVar(&f.dryRun, "dry-run", false, tr("print each file's key, headers and link, and what is excluded; upload and record nothing"))
 	paths, code, ok := parseInterspersed(fs, args)
 	if !ok {
@@ -116,6 +118,7 @@ func runUpload(args []string) int {
 	}
 	ctx, stop, sigCode := interruptContext()
 	defer stop()
+	followBandwidth(ctx, f, spec, e)
 	out := newUploadOutput(f.json)
 	out.links = links
 	out.sigCode = sigCode
@@ -152,6 +155,9 @@ func uploadConfig(f uploadFlags) (session.Engine, error) {
 			return session.Engine{}, fmt.Errorf(tr("--limit %q must be a rate such as 10MiB or 500KB"), f.limit)
 		}
 		o.RateLimit = n
+	}
+	if err := bwlimitOverride(f, &o); err != nil {
+		return session.Engine{}, err
 	}
 	if f.concurrency < 0 || f.concurrency > 256 {
 		return session.Engine{}, errors.New(tr("--concurrency must be between 0 (found while uploading) and 256"))
