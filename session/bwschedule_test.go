@@ -89,3 +89,36 @@ func TestParseBandwidthScheduleWorded(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// The profile's timetable is the engine's unless the caller set a limit
+// (the CLI's --limit or --bwlimit, the window's own choice).
+func TestProfileEngineTakesProfileSchedule(t *testing.T) {
+	o, _, p := profileHome(t)
+	p.BandwidthSchedule = "2MiB/s"
+	ctx := context.Background()
+	spec, err := ProfileEngine(ctx, p, o.Secrets, t.TempDir(), Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAll(spec.Closers)
+	if spec.Schedule == nil || spec.Config.RateLimit != 2<<20 {
+		t.Errorf("profile's timetable: schedule %v, limit %d", spec.Schedule, spec.Config.RateLimit)
+	}
+	spec, err = ProfileEngine(ctx, p, o.Secrets, t.TempDir(), Overrides{RateLimit: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAll(spec.Closers)
+	if spec.Schedule != nil || spec.Config.RateLimit != 1<<20 {
+		t.Errorf("--limit: schedule %v, limit %d", spec.Schedule, spec.Config.RateLimit)
+	}
+	mine, _ := ParseBandwidthSchedule("unlimited")
+	spec, err = ProfileEngine(ctx, p, o.Secrets, t.TempDir(), Overrides{Schedule: &mine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAll(spec.Closers)
+	if spec.Schedule != &mine || spec.Config.RateLimit != 0 {
+		t.Errorf("--bwlimit unlimited: schedule %v, limit %d", spec.Schedule, spec.Config.RateLimit)
+	}
+}

@@ -30,7 +30,7 @@ type Overrides struct {
 	// window's settings); it wins over RateLimit and the profile's
 	// bandwidth_schedule. Engine.Schedule says what the caller follows.
 	Schedule *BandwidthSchedule
-	StateDir    string // journal directory; "" = the caller's default for the profile
+	StateDir string // journal directory; "" = the caller's default for the profile
 	// AskConflict answers the "ask" policy; nil means nobody can be asked
 	// (a script), and "ask" becomes "rename": never overwrite silently.
 	AskConflict func(ctx context.Context, c []uploader.Conflict) (uploader.ConflictPolicy, error)
