@@ -62,6 +62,7 @@ func (f *uploadFlags) register(fs *flag.FlagSet, profileHelp string) {
 	fs.IntVar(&f.concurrency, "concurrency", 0, tr("requests in flight at once (default: found while uploading)"))
 	fs.StringVar(&f.partSize, "part-size", "", tr("multipart part size, e.g. 16MiB (default: automatic)"))
 	fs.StringVar(&f.limit, "limit", "", tr("bandwidth limit, e.g. 10MiB (per second; default: none)"))
+	fs.StringVar(&f.bwlimit, "bwlimit", "", tr("bandwidth limit or timetable, e.g. 2MiB/s or \"mon-fri 08:00-19:00 2MiB/s; otherwise unlimited\" (default: the profile's bandwidth_schedule, else none)"))
 	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip-identical (or skip), rename or ask"))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
 	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
@@ -75,7 +76,6 @@ func runUpload(args []string) int {
 	fs.StringVar(&f.linkTemplate, "link-template", "", tr("link template for --links: {key} {filename} {url} {bucket} {region}"))
 	fs.Var(&f.exclude, "exclude", tr("leave out files of dropped folders matching this pattern (repeatable; adds to the profile's rules)"))
 	fs.BoolVar(&f.noDefaultExcludes, "no-default-excludes", false, tr("do not leave out .git, .DS_Store, Office lock files and other default excludes"))
-	fs.StringVar(&f.bwlimit, "bwlimit", "", tr("bandwidth limit or timetable, e.g. 2MiB/s or \"mon-fri 08:00-19:00 2MiB/s; otherwise unlimited\" (default: the profile's bandwidth_schedule, else none)"))
 	fs.BoolVar(&f.dryRun, "dry-run", false, tr("print each file's key, headers and link, and what is excluded; upload and record nothing"))
 	paths, code, ok := parseInterspersed(fs, args)
 	if !ok {

@@ -99,6 +99,7 @@ func (w *mainWindow) followBandwidth(now time.Time, force bool) (string, bool) {
 	if lim := s.LimitAt(now); force || lim != w.rate.Load() {
 		w.rate.Store(lim) // also what the next engine opened starts with
 		w.call(func(e Engine) { e.SetRateLimit(lim) })
+		go w.watches.setRate(lim) // it may be starting, holding its lock: not on the ticker
 	}
 	text := limitText(*s, w.bw.fromProfile.Load(), now)
 	if old := w.bw.shown.Load(); !force && old != nil && *old == text {
@@ -153,4 +154,16 @@ func sameDay(a, b time.Time) bool {
 // dayName is a weekday's name in the user's language.
 func dayName(d time.Weekday) string {
 	return [...]string{T("Sunday"), T("Monday"), T("Tuesday"), T("Wednesday"), T("Thursday"), T("Friday"), T("Saturday")}[d]
+}
+
+// setRate gives the watch folders' engine the window's limit. Each engine
+// applies it to its own connections, so while both upload the app may
+// send up to twice the limit.
+func (r *watchRunner) setRate(bps int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rate = bps
+	if r.cur != nil {
+		r.cur.Engine.SetRateLimit(bps)
+	}
 }
