@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/auth"
 )
 
 // rateEngine records the limits the window applies.
@@ -216,5 +218,25 @@ func TestOldRatePreferenceKept(t *testing.T) {
 	w.refreshSchedule()
 	if got := e.last(t, w); got != 5<<20 || w.bar.limit.SelectedIndex() != 3 {
 		t.Errorf("limit %d, toolbar %q", got, w.bar.limit.Selected)
+	}
+}
+
+// The profile editor carries the admin's timetable, refuses a bad one in
+// words, and keeps it in the profile it saves.
+func TestProfileEditorTimetable(t *testing.T) {
+	setLocale("en")
+	p := &auth.Profile{Name: "Office", Mode: auth.ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou",
+		CredentialURL: "https://sts.example.com/", BandwidthSchedule: "mon-fri 08:00-19:00 2MiB/s"}
+	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), p)
+	if e.schedule.Text != p.BandwidthSchedule {
+		t.Fatalf("editor shows %q", e.schedule.Text)
+	}
+	e.schedule.SetText("office hours 2MiB/s")
+	if e.problem.Text == "" || !strings.Contains(e.problem.Text, "office") {
+		t.Errorf("bad timetable not refused: %q", e.problem.Text)
+	}
+	e.schedule.SetText("  weekdays   09:00-17:00 1MiB/s ")
+	if got := e.profile().BandwidthSchedule; got != "weekdays 09:00-17:00 1MiB/s" || e.problem.Text != "" {
+		t.Errorf("saved %q, problem %q", got, e.problem.Text)
 	}
 }
