@@ -193,3 +193,22 @@ func FuzzParseBandwidthSchedule(f *testing.F) {
 		}
 	})
 }
+
+// A profile file an admin hands out carries the timetable; a bad one is
+// refused on import, naming the entry.
+func TestImportBandwidthSchedule(t *testing.T) {
+	doc := func(sched string) []byte {
+		return []byte(`{"format": "cosdrop-profile", "version": 1, "profile": {"name": "Office", "mode": "sts",
+			"bucket": "b-1250000000", "region": "ap-guangzhou", "credential_url": "https://sts.example.com/",
+			"bandwidth_schedule": "` + sched + `"}}`)
+	}
+	p, err := ParseProfileExport(doc("mon-fri 08:00-19:00 2MiB/s; otherwise unlimited"))
+	if err != nil || p.BandwidthSchedule != "mon-fri 08:00-19:00 2MiB/s; otherwise unlimited" {
+		t.Fatalf("import: %q, %v", p.BandwidthSchedule, err)
+	}
+	_, err = ParseProfileExport(doc("mon-fri 8am-7pm 2MiB/s"))
+	var pe *ProfileError
+	if !errors.As(err, &pe) || pe.Field != "bandwidth-schedule" {
+		t.Fatalf("bad timetable imported: %v", err)
+	}
+}
