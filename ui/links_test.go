@@ -292,6 +292,9 @@ func TestCopyLinkOnPrivateBucketOffersShare(t *testing.T) {
 	sess := scriptSession(e)
 	sess.sandbox, sess.name = false, "Private"
 	w := newTestWindow(t, sess)
+	// The share dialog checks its cap off the Fyne goroutine; under the
+	// test driver its fyne.Do would run there and race this goroutine.
+	w.async = func(f func()) { f() }
 	e.Add("/tmp/photo.jpg")
 	e.set(1, func(s *uploader.Snapshot) {
 		s.State, s.Acked, s.Verified, s.Key = uploader.Done, s.Size, true, "photo.jpg"
