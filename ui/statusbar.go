@@ -75,11 +75,15 @@ func (s *statusBar) set(t uploader.Totals) {
 // setLimit shows the speed limit in force ("" hides it).
 func (s *statusBar) setLimit(text string) {
 	setText(s.limit, text)
+	if (text == "") == s.limit.Hidden {
+		return
+	}
 	if text == "" {
 		s.limit.Hide()
 	} else {
 		s.limit.Show()
 	}
+	s.content.Refresh() // lay the bar out again: the label came or went
 }
 
 // setBusy shows a short message about something in progress ("" hides it).

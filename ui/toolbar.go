@@ -86,9 +86,9 @@ func newToolbar(w *mainWindow) *toolbar {
 		labels = append(labels, c.label)
 	}
 	// The last choice stands for a limit the list does not hold (a
-	// timetable, 3MiB/s): it shows while one is in force and opens
+	// timetable, 3MiB/s; its words fit the select's 190 pixels): it shows while one is in force and opens
 	// Settings, where it is written.
-	labels = append(labels, T("Timetable or other limit…"))
+	labels = append(labels, T("Timetable or other…"))
 	b.limit = newSafeSelect(w.win, labels, func(string) {
 		i := b.limit.SelectedIndex()
 		if b.quiet || i < 0 {
