@@ -86,7 +86,7 @@ unit:
 ## Their seed corpora (f.Add and testdata/fuzz/) also run in `unit`. A Fuzz function missing from
 ## FUZZ_TARGETS fails the run, so a new parser's target cannot be forgotten.
 FUZZTIME ?= 8s
-FUZZ_TARGETS := auth:FuzzParseSTS auth:FuzzSignAnswer auth:FuzzPolicyLimits auth:FuzzParseProfileExport \
+FUZZ_TARGETS := auth:FuzzParseSTS auth:FuzzParseBandwidthSchedule auth:FuzzSignAnswer auth:FuzzPolicyLimits auth:FuzzParseProfileExport \
   uploader:FuzzCOSResponse uploader:FuzzRecordCodec uploader:FuzzRawSalvage uploader:FuzzKeyMapping session:FuzzPrintable session:FuzzLinkTemplate
 fuzz:
 	@for f in $$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/^func //' | sort -u); do \

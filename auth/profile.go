@@ -74,6 +74,10 @@ type Profile struct {
 	// a forged profile file could otherwise start uploading a folder the
 	// moment it is imported.
 	ProposedWatchFolders []string `json:"proposed_watch_folders,omitempty"`
+	// BandwidthSchedule is the app-wide upload limit the admin sets, as a
+	// timetable ("mon-fri 08:00-19:00 2MiB/s; otherwise unlimited", see
+	// auth/bwschedule.go); "" leaves the limit to the user.
+	BandwidthSchedule string `json:"bandwidth_schedule,omitempty"`
 	// PublicRead says the bucket's files can be read by anyone (a
 	// public-read bucket, or a CDN in front of it), so plain links open.
 	// COS buckets are private by default: there a plain link answers
@@ -140,6 +144,9 @@ func (p Profile) Validate() error {
 		return err
 	}
 	if err := checkWatchFolders(append(slices.Clip(p.WatchFolders), p.ProposedWatchFolders...)); err != nil {
+		return err
+	}
+	if err := checkBandwidthSchedule(p.BandwidthSchedule); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {

@@ -247,6 +247,7 @@ func profileAdd(args []string) int {
 	signMethod := fs.String("sign-method", "", tr("server-signed uploads: put or post; empty lets the server decide"))
 	fs.StringVar(&p.Proxy, "proxy", "", tr("proxy: http://[user@]host:port, https://..., socks5://...; 'direct' for none; empty follows HTTPS_PROXY (the password goes to the keyring with 'cosdrop login --proxy-password')"))
 	fs.StringVar(&p.LinkTemplate, "link-template", "", tr("link template for Copy link and --links: {key} {filename} {url} {bucket} {region}"))
+	fs.StringVar(&p.BandwidthSchedule, "bandwidth-schedule", "", tr("upload limit timetable handed out with the profile, e.g. \"mon-fri 08:00-19:00 2MiB/s; otherwise unlimited\""))
 	fs.BoolVar(&p.PublicRead, "public-read", false, tr("the bucket's files are public, so plain links open in a browser (COS buckets are private by default)"))
 	replace := fs.Bool("replace", false, tr("replace an existing profile with the same name"))
 	pos, code, ok := positional(fs, args, 1)

@@ -28,12 +28,13 @@ func init() {
 }
 
 const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH..."
+	"[--concurrency N] [--part-size SIZE] [--limit RATE | --bwlimit SPEC] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH..."
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
 	concurrency                                       int
 	partSize, limit, onConflict, stateDir             string
+	bwlimit                                           string // --bwlimit: a rate or a timetable (cmd_bwlimit.go)
 	json, setAside                                    bool
 	links                                             bool      // --links: print each verified file's link (cmd_links.go)
 	linkTemplate                                      string    // --link-template: overrides the profile's
@@ -61,6 +62,7 @@ func (f *uploadFlags) register(fs *flag.FlagSet, profileHelp string) {
 	fs.IntVar(&f.concurrency, "concurrency", 0, tr("requests in flight at once (default: found while uploading)"))
 	fs.StringVar(&f.partSize, "part-size", "", tr("multipart part size, e.g. 16MiB (default: automatic)"))
 	fs.StringVar(&f.limit, "limit", "", tr("bandwidth limit, e.g. 10MiB (per second; default: none)"))
+	fs.StringVar(&f.bwlimit, "bwlimit", "", tr("bandwidth limit or timetable, e.g. 2MiB/s or \"mon-fri 08:00-19:00 2MiB/s; otherwise unlimited\" (default: the profile's bandwidth_schedule, else none)"))
 	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip-identical (or skip), rename or ask"))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
 	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
@@ -116,6 +118,7 @@ func runUpload(args []string) int {
 	}
 	ctx, stop, sigCode := interruptContext()
 	defer stop()
+	followBandwidth(ctx, f, spec, e)
 	out := newUploadOutput(f.json)
 	out.links = links
 	out.sigCode = sigCode
@@ -152,6 +155,9 @@ func uploadConfig(f uploadFlags) (session.Engine, error) {
 			return session.Engine{}, fmt.Errorf(tr("--limit %q must be a rate such as 10MiB or 500KB"), f.limit)
 		}
 		o.RateLimit = n
+	}
+	if err := bwlimitOverride(f, &o); err != nil {
+		return session.Engine{}, err
 	}
 	if f.concurrency < 0 || f.concurrency > 256 {
 		return session.Engine{}, errors.New(tr("--concurrency must be between 0 (found while uploading) and 256"))

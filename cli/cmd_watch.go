@@ -80,6 +80,7 @@ func runWatch(args []string) int {
 		return 1
 	}
 	out.started(w.Watcher.Folders(), spec.Config.StateDir, w.Log.Path())
+	followBandwidth(ctx, f.uploadFlags, spec, w.Engine) // cmd_bwlimit.go: --bwlimit or the profile's timetable
 	<-ctx.Done()
 	if err := w.Close(); err != nil {
 		errLine(err)

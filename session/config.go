@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"cosdrop/auth"
 	"cosdrop/uploader"
@@ -25,7 +26,11 @@ type Overrides struct {
 	Concurrency int
 	PartSize    int64
 	RateLimit   int64
-	StateDir    string // journal directory; "" = the caller's default for the profile
+	// Schedule, when set, is the limit's timetable (--bwlimit, the
+	// window's settings); it wins over RateLimit and the profile's
+	// bandwidth_schedule. Engine.Schedule says what the caller follows.
+	Schedule *BandwidthSchedule
+	StateDir string // journal directory; "" = the caller's default for the profile
 	// AskConflict answers the "ask" policy; nil means nobody can be asked
 	// (a script), and "ask" becomes "rename": never overwrite silently.
 	AskConflict func(ctx context.Context, c []uploader.Conflict) (uploader.ConflictPolicy, error)
@@ -46,6 +51,10 @@ type Overrides struct {
 type Engine struct {
 	Config  uploader.Config
 	Closers []func() error
+	// Schedule is the bandwidth timetable in force (the caller's, else the
+	// profile's), nil for a fixed limit. Config.RateLimit holds its limit
+	// at the start; the caller runs FollowSchedule for the changes.
+	Schedule *BandwidthSchedule
 }
 
 // ConflictPolicy maps a conflict policy name, as a profile file or the
@@ -118,11 +127,14 @@ func ProfileEngine(ctx context.Context, p auth.Profile, store auth.SecretStore, 
 	if o.Rules == nil {
 		o.Rules = p.Rules
 	}
+	if ps, ok, err := ProfileSchedule(p); o.Schedule == nil && o.RateLimit == 0 && ok && err == nil {
+		o.Schedule = &ps // the admin's timetable, unless the caller set a limit
+	}
 	if err := applyOverrides(&cfg, o, stateDir); err != nil {
 		closeAll(closers)
 		return Engine{}, err
 	}
-	return Engine{Config: cfg, Closers: closers}, nil
+	return Engine{Config: cfg, Closers: closers, Schedule: o.Schedule}, nil
 }
 
 // Flags are the CLI's ad-hoc destination, when no profile is named.
@@ -172,7 +184,7 @@ func FlagsEngine(f Flags, o Overrides) (Engine, error) {
 	if cfg.StateDir == "" {
 		cfg.StateDir = filepath.Join(uploader.DefaultStateDir(), EndpointStateName(cfg.BucketURL))
 	}
-	return Engine{Config: cfg, Closers: closers}, nil
+	return Engine{Config: cfg, Closers: closers, Schedule: o.Schedule}, nil
 }
 
 // applyOverrides fills cfg from o; stateDir is the default journal
@@ -196,6 +208,9 @@ func applyOverrides(cfg *uploader.Config, o Overrides, stateDir string) error {
 	}
 	cfg.PartSize = o.PartSize
 	cfg.RateLimit = o.RateLimit
+	if o.Schedule != nil {
+		cfg.RateLimit = o.Schedule.LimitAt(time.Now())
+	}
 	cfg.AutoResume = o.AutoResume
 	cfg.ResumeExisting = o.ResumeExisting
 	cfg.StateDir = o.StateDir

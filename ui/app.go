@@ -72,7 +72,7 @@ func Run(opts Options) error {
 		ask:       w.askConflict,
 		rateLimit: w.rate.Load,
 	}
-	w.rate.Store(int64(a.Preferences().Int(prefRate)))
+	w.refreshSchedule()                        // bandwidth.go: the first engine starts under the user's limit
 	win.SetCloseIntercept(w.bg.closeRequested) // tray.go: keep running in the background or quit
 	win.SetMaster()
 	win.Resize(w.savedWindowSize())

@@ -59,6 +59,9 @@ type profileEditor struct {
 	touched bool
 	// linkTemplate is the profile's link template (links.go).
 	linkTemplate *widget.Entry
+	// schedule is the admin's bandwidth timetable (bandwidth.go), handed
+	// out with the profile.
+	schedule *widget.Entry
 	// public says the bucket's files are public: Copy link gives plain
 	// links (a private bucket's answer AccessDenied).
 	public *widget.Check
@@ -87,6 +90,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 	e.endpoint = entry(T("optional: custom or accelerate domain"))
 	e.prefix = entry("uploads/{yyyy}/{mm}/")
 	e.linkTemplate = entry(T("optional, e.g. https://cdn.example.com/{key}"))
+	e.schedule = entry(T("optional, e.g. mon-fri 08:00-19:00 2MiB/s; otherwise unlimited"))
 	e.public = widget.NewCheck(T("Files are public: plain links open in a browser"), func(bool) { e.touched = true })
 	e.secretID = entry("AKID…")
 	e.secretKey = widget.NewPasswordEntry()
@@ -113,6 +117,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 		widget.NewFormItem(T("If a file exists"), e.conflict),
 		widget.NewFormItem(T("Link template"), e.linkTemplate),
 		widget.NewFormItem("", e.public),
+		widget.NewFormItem(T("Bandwidth timetable"), e.schedule),
 		widget.NewFormItem("SecretId", e.secretID),
 		widget.NewFormItem("SecretKey", e.secretKey),
 		widget.NewFormItem(T("Credential URL"), e.credURL),
@@ -142,6 +147,7 @@ func (e *profileEditor) fill(p auth.Profile) {
 	e.rules = p.Rules
 	e.name.SetText(p.Name)
 	e.linkTemplate.SetText(p.LinkTemplate)
+	e.schedule.SetText(p.BandwidthSchedule)
 	e.public.SetChecked(p.PublicRead)
 	e.bucket.SetText(p.Bucket)
 	e.region.SetText(p.Region)
@@ -200,6 +206,7 @@ func (e *profileEditor) profile() auth.Profile {
 	p.Name, p.Bucket, p.Region = strings.TrimSpace(e.name.Text), strings.TrimSpace(e.bucket.Text), strings.TrimSpace(e.region.Text)
 	p.Endpoint, p.Prefix, p.Mode = strings.TrimSpace(e.endpoint.Text), strings.TrimSpace(e.prefix.Text), m
 	p.LinkTemplate, p.PublicRead = strings.TrimSpace(e.linkTemplate.Text), e.public.Checked
+	p.BandwidthSchedule = strings.Join(strings.Fields(e.schedule.Text), " ")
 	p.OnConflict, p.SecretID, p.CredentialURL = "", "", ""
 	if m != auth.ModeServerSigned {
 		p.PutSignURL, p.PostPolicyURL, p.SignMethod = "", "", ""

@@ -17,7 +17,7 @@ type windowShortcut struct {
 func (w *mainWindow) windowShortcuts() []windowShortcut {
 	return []windowShortcut{
 		{&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, w.addFilesDialog},
-		{&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}, w.showSettings},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}, w.showAppSettings}, // settings.go
 	}
 }
 

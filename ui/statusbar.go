@@ -18,16 +18,18 @@ type statusBar struct {
 	summary *widget.Label
 	failed  *widget.Button
 	busy    *widget.Label
+	limit   *widget.Label // the speed limit in force and its next change (bandwidth.go)
 	totals  uploader.Totals
 }
 
 func newStatusBar(w *mainWindow) *statusBar {
-	s := &statusBar{summary: widget.NewLabel(T("Nothing to upload yet")), busy: widget.NewLabel("")}
+	s := &statusBar{summary: widget.NewLabel(T("Nothing to upload yet")), busy: widget.NewLabel(""), limit: widget.NewLabel("")}
 	s.failed = widget.NewButtonWithIcon("", theme.ErrorIcon(), func() { w.bar.setFilter(FilterFailed) })
 	s.failed.Importance = widget.DangerImportance
 	s.failed.Hide()
 	s.busy.Hide()
-	s.content = container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(s.busy, s.failed), s.summary)
+	s.limit.Hide()
+	s.content = container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(s.busy, s.limit, s.failed), s.summary)
 	return s
 }
 
@@ -68,6 +70,20 @@ func (s *statusBar) set(t uploader.Totals) {
 	} else {
 		s.failed.Hide()
 	}
+}
+
+// setLimit shows the speed limit in force ("" hides it).
+func (s *statusBar) setLimit(text string) {
+	setText(s.limit, text)
+	if (text == "") == s.limit.Hidden {
+		return
+	}
+	if text == "" {
+		s.limit.Hide()
+	} else {
+		s.limit.Show()
+	}
+	s.content.Refresh() // lay the bar out again: the label came or went
 }
 
 // setBusy shows a short message about something in progress ("" hides it).

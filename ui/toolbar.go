@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"cosdrop/auth"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -59,7 +61,7 @@ func newToolbar(w *mainWindow) *toolbar {
 	history := newTipButton(theme.HistoryIcon(), T("History"), w.showHistory)
 	copyLinks := newTipButton(theme.ContentCopyIcon(), T("Copy the links of the finished files shown"), w.copyShownLinks) // links.go
 	watchFolders := newTipButton(theme.VisibilityIcon(), T("Watch folders"), w.showWatchFolders)
-	settings := newTipButton(theme.SettingsIcon(), T("Profiles and settings (Ctrl+,)"), w.showSettings)
+	settings := newTipButton(theme.SettingsIcon(), T("Settings (Ctrl+,)"), w.showAppSettings) // settings.go
 
 	names := filterNames()
 	b.filter = newSafeSelect(w.win, names, func(string) { b.applyFilter() })
@@ -79,24 +81,28 @@ func newToolbar(w *mainWindow) *toolbar {
 	b.profile.PlaceHolder = T("Profile")
 
 	choices := limitChoices()
-	labels := make([]string, len(choices))
-	for i, c := range choices {
-		labels[i] = c.label
+	labels := make([]string, 0, len(choices)+1)
+	for _, c := range choices {
+		labels = append(labels, c.label)
 	}
+	// The last choice stands for a limit the list does not hold (a
+	// timetable, 3MiB/s; its words fit the select's 190 pixels): it shows while one is in force and opens
+	// Settings, where it is written.
+	labels = append(labels, T("Timetable or other…"))
 	b.limit = newSafeSelect(w.win, labels, func(string) {
 		i := b.limit.SelectedIndex()
-		if i < 0 {
+		if b.quiet || i < 0 {
+			return
+		}
+		if i == len(choices) {
+			w.showAppSettings()
 			return
 		}
 		w.setRateLimit(choices[i].bps)
 	})
-	saved := w.app.Preferences().Int(prefRate)
-	b.limit.SetSelectedIndex(0)
-	for i, c := range choices {
-		if int(c.bps) == saved {
-			b.limit.SetSelectedIndex(i)
-		}
-	}
+	b.quiet = true
+	b.limit.SetSelectedIndex(0) // refreshSchedule shows the limit in force
+	b.quiet = false
 
 	row1 := container.NewBorder(nil, nil,
 		container.NewHBox(addFiles, addFolder, widget.NewSeparator(), pauseAll, resumeAll, retry, clearDone),
@@ -140,11 +146,28 @@ func (b *toolbar) setProfiles(names []string) {
 	b.profile.SetSelected(cur)
 }
 
-// setRateLimit applies a bandwidth limit at once and remembers it.
+// setRateLimit makes a fixed limit the user's own (bandwidth.go), at once
+// and for the next start; "No speed limit" is a choice too, and wins over
+// the profile's timetable.
 func (w *mainWindow) setRateLimit(bps int64) {
-	w.rate.Store(bps)
-	w.app.Preferences().SetInt(prefRate, int(bps))
-	w.call(func(e Engine) { e.SetRateLimit(bps) })
+	_ = w.setUserSchedule(auth.FormatRate(bps)) // a formatted rate always parses
+}
+
+// showSchedule shows the limit in force in the limit choice: the matching
+// fixed limit, else the last choice ("Timetable or other limit…").
+func (b *toolbar) showSchedule(s auth.BandwidthSchedule) {
+	choices := limitChoices()
+	i := len(choices)
+	if lim, constant := s.Constant(); constant {
+		for j, c := range choices {
+			if c.bps == lim {
+				i = j
+			}
+		}
+	}
+	b.quiet = true
+	defer func() { b.quiet = false }()
+	b.limit.SetSelectedIndex(i)
 }
 
 // fixedWidth gives o a fixed width at its natural height, so a select

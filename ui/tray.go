@@ -290,6 +290,10 @@ func (b *background) closeRequested() {
 		present, _ := b.probe(ctx)
 		cancel()
 		fyne.Do(func() {
+			if present && b.w.app.Preferences().Bool(prefKeepRunning) {
+				b.hide() // settings.go: the user chose not to be asked
+				return
+			}
 			if present {
 				b.askBackground(uploads, watching)
 			} else {

@@ -42,7 +42,8 @@ type watchRunner struct {
 	// folder just added): it is dropped.
 	gen     atomic.Uint64
 	applied uint64
-	paused  bool // "pause all": kept across restarts of the watch
+	paused  bool  // "pause all": kept across restarts of the watch
+	rate    int64 // the window's speed limit in force, for the watch's own engine (bandwidth.go)
 }
 
 // folders returns the watch folders of s: its profile's (read again, so
@@ -110,6 +111,7 @@ func (r *watchRunner) follow(gen uint64, s *session, folders []string, dataDir s
 		return err
 	}
 	r.cur = wt
+	wt.Engine.SetRateLimit(r.rate) // the session's copy may predate a boundary
 	if r.paused {
 		wt.Watcher.SetPaused(true)
 	}

@@ -51,9 +51,10 @@ type mainWindow struct {
 	events  *os.File // COSDROP_TEST_EVENTS: one line per finished task
 
 	stopTick chan struct{}
-	watches  watchRunner // the active profile's watch folders (ui/watch.go)
-	pending  []string    // paths given before the first session opened
-	rate     atomic.Int64
+	watches  watchRunner  // the active profile's watch folders (ui/watch.go)
+	pending  []string     // paths given before the first session opened
+	rate     atomic.Int64 // the speed limit in force (bandwidth.go)
+	bw       bandwidth
 	conflict conflictMemory
 	quitting bool
 	dialogs  dialogStack // open dialogs over the main window, newest last (dialogs.go)
@@ -161,6 +162,7 @@ func (w *mainWindow) useSession(s *session) {
 		go func() { w.watches.release(old); _ = old.close() }() // the watch uses the session's credentials
 	}
 	w.followWatch(s)
+	w.refreshSchedule() // bandwidth.go: the profile may carry a timetable
 	if len(w.pending) > 0 {
 		w.add(w.pending)
 		w.pending = nil
@@ -215,6 +217,9 @@ func (w *mainWindow) runTicker(stop chan struct{}) {
 		case <-t.C:
 		}
 		w.poll()
+		if text, changed := w.followBandwidth(bandwidthNow(), false); changed {
+			fyne.Do(func() { w.status.setLimit(text) })
+		}
 		if !w.model.hasPending() || !w.applying.CompareAndSwap(false, true) {
 			continue
 		}
