@@ -72,7 +72,7 @@ type background struct {
 	shown                                          string // the status line the tray shows
 	lastRefresh                                    time.Time
 	now                                            func() time.Time // the clock of the once-a-second refresh; tests hold it
-	refreshLater                                   bool // a refresh is scheduled
+	refreshLater                                   bool             // a refresh is scheduled
 	loginChecks                                    []*widget.Check
 	loginBusy                                      bool
 	loginState                                     bool // start at login is on
