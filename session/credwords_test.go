@@ -149,3 +149,20 @@ func TestLockedKeyring(t *testing.T) {
 		t.Errorf("worded %q", text)
 	}
 }
+
+// TestTypeRefusedNamesCondition (issue 20 finding 10): a file refused by
+// the POST policy's Content-Type condition is worded as that condition
+// (the accepted type and the file's type), never as a missing permission;
+// a literal "*" is explained.
+func TestTypeRefusedNamesCondition(t *testing.T) {
+	se := &auth.ServerError{Server: "sign", Kind: auth.KindTypeRefused, PolicyType: "image/*", PolicyPrefix: true, FileType: "text/plain"}
+	got := ErrText(fmt.Errorf("upload: %w", se))
+	for _, want := range []string{"signing server's policy", `"image/*"`, "text/plain", `"image/"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q: %q", want, got)
+		}
+	}
+	if strings.Contains(strings.ToLower(got), "permission") {
+		t.Errorf("blames a permission: %q", got)
+	}
+}
