@@ -166,3 +166,21 @@ func TestTypeRefusedNamesCondition(t *testing.T) {
 		t.Errorf("blames a permission: %q", got)
 	}
 }
+
+// TestMultipartStepRefusedNamesContentTypeCondition (issue 20 finding
+// 13): a 403 on a part, the listing or Complete, after Initiate was
+// allowed, is worded as the credential policy's content-type condition
+// blocking multipart uploads, with the administrator's fix.
+func TestMultipartStepRefusedNamesContentTypeCondition(t *testing.T) {
+	for _, op := range []string{"upload part 2", "list parts", "complete"} {
+		got := Explain(uploader.TaskError{Op: op, Code: "AccessDenied", HTTPStatus: 403})
+		for _, want := range []string{op, "cos:content-type", "string_like_if_exist", "multipart"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: missing %q: %q", op, want, got)
+			}
+		}
+	}
+	if got := Explain(uploader.TaskError{Op: "put", Code: "AccessDenied", HTTPStatus: 403}); strings.Contains(got, "cos:content-type") {
+		t.Errorf("a simple upload's refusal: %q", got)
+	}
+}
