@@ -184,3 +184,13 @@ func TestMultipartStepRefusedNamesContentTypeCondition(t *testing.T) {
 		t.Errorf("a simple upload's refusal: %q", got)
 	}
 }
+
+// TestExplainTypeRefusedFromArgs: the engine's typed form of the same
+// refusal (Args from uploader's serverFailure) gets the same words.
+func TestExplainTypeRefusedFromArgs(t *testing.T) {
+	got := Explain(uploader.TaskError{Code: uploader.CodeCredentialServer, Args: map[string]string{
+		"server": "sign", "kind": string(auth.KindTypeRefused), "policy_type": "image/*", "policy_prefix": "true", "file_type": "text/plain"}})
+	if !strings.Contains(got, `"image/*"`) || !strings.Contains(got, "text/plain") {
+		t.Errorf("%q", got)
+	}
+}

@@ -71,7 +71,8 @@ func Explain(e uploader.TaskError) string {
 		// The engine's typed form of an auth.ServerError: its kind and
 		// status are in Args, so the words need no message parsing.
 		status, _ := strconv.Atoi(e.Args["status"])
-		return ServerErrorText(&auth.ServerError{Server: e.Args["server"], Kind: auth.ServerErrorKind(e.Args["kind"]), Status: status, Detail: msg})
+		return ServerErrorText(&auth.ServerError{Server: e.Args["server"], Kind: auth.ServerErrorKind(e.Args["kind"]), Status: status, Detail: msg,
+			PolicyType: e.Args["policy_type"], PolicyPrefix: e.Args["policy_prefix"] == "true", FileType: e.Args["file_type"]})
 	}
 	if text, ok := credentialFailure(msg); ok {
 		return text // journals written before errors carried a party
