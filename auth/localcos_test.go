@@ -286,3 +286,26 @@ func TestLocalcosProbePublicRead(t *testing.T) {
 		t.Errorf("unsigned PUT to a public-read bucket: %v %v", resp, err)
 	}
 }
+
+// TestLocalcosProbeVersioning (issue 20 finding 9): Test connection learns
+// whether the bucket keeps versions, where the credentials allow, and says
+// what that means for conflict safety: COS ignores x-cos-forbid-overwrite
+// on a versioned bucket (PUT Object,
+// https://cloud.tencent.com/document/product/436/7749).
+func TestLocalcosProbeVersioning(t *testing.T) {
+	for _, versioned := range []bool{false, true} {
+		s := startLocal(t, localcos.Config{Versioning: versioned})
+		prof := auth.Profile{Name: "v", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(), Mode: auth.ModePermanent, SecretID: lcID}
+		rep := auth.Probe(context.Background(), prof, permanent(), nil, nil)
+		if rep.Versioned == nil || *rep.Versioned != versioned {
+			t.Fatalf("versioned=%v: probe says %v", versioned, rep.Versioned)
+		}
+		noted := slices.ContainsFunc(rep.Notes, func(m auth.Message) bool { return m.Code == auth.CodeProbeNoteVersioned })
+		if noted != versioned {
+			t.Fatalf("versioned=%v: notes %+v", versioned, rep.Notes)
+		}
+		if versioned && !strings.Contains(rep.Notes[len(rep.Notes)-1].String(), "x-cos-forbid-overwrite") {
+			t.Errorf("note does not name the header: %q", rep.Notes[len(rep.Notes)-1].String())
+		}
+	}
+}

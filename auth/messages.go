@@ -125,6 +125,7 @@ const (
 	CodeProbeNotePostOnly      Code = "probe-note-post-only"
 	CodeProbeNotePublicUnset   Code = "probe-note-public-unset"
 	CodeProbeNotePrivateBucket Code = "probe-note-private-bucket"
+	CodeProbeNoteVersioned     Code = "probe-note-versioned"
 )
 
 const (
@@ -219,6 +220,7 @@ var templates = map[Code]string{
 	CodeProbeNotePostOnly:      "the signing server offers only form (POST) uploads; CosDrop uses them",
 	CodeProbeNotePublicUnset:   "the bucket serves its files to anyone, so plain links open; tick \"Files are public\" in the profile so that Copy link gives them",
 	CodeProbeNotePrivateBucket: "the profile says its files are public, but COS refuses to serve them without a signature: plain links will answer AccessDenied; untick \"Files are public\", or make the bucket public-read",
+	CodeProbeNoteVersioned:     "versioning is on for this bucket, and COS ignores CosDrop's guard against replacing an object (x-cos-forbid-overwrite) on such buckets: Rename, Skip and Ask do not apply there, so an upload to a name that exists (from this computer or another) replaces the object; COS keeps the older version, so nothing is lost",
 	CodeProbeNoteDeleteFailed:  "could not delete the probe object {{.Key}} ({{.Reason}}); it is 24 bytes, remove it in the COS console",
 
 	// Field names inside {{.Field}}: translated like any other text.

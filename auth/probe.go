@@ -62,6 +62,10 @@ type ProbeReport struct {
 	// Public is whether COS serves the bucket's files to anyone (a plain
 	// link opens), learnt by an unsigned GET; nil when unknown.
 	Public *bool
+	// Versioned is whether the bucket has versioning enabled (GET Bucket
+	// versioning); nil when the credentials may not read it (Tencent's
+	// sample grants do not allow GetBucketVersioning).
+	Versioned *bool
 }
 
 // OK reports whether every action was allowed.
@@ -313,7 +317,29 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 	rep.Results = append(rep.Results, result("ListMultipartUploads", err))
 	rep.Results = append(rep.Results, probeMultipart(ctx, c, key, &rep.Notes)...)
 	probePublic(ctx, &rep, p, key, base)
+	probeVersioning(ctx, &rep, c)
 	return rep
+}
+
+// probeVersioning learns whether the bucket keeps versions, where the
+// credentials allow. It matters for conflict safety: COS honours
+// x-cos-forbid-overwrite only on buckets whose versioning is off (PUT
+// Object, https://cloud.tencent.com/document/product/436/7749; Initiate
+// Multipart Upload, https://cloud.tencent.com/document/product/436/7746),
+// so on a versioned bucket a racing upload of the same name replaces the
+// object (the older one is kept as a version). Suspended buckets are
+// treated as versioned: the documents honour the header only where
+// versioning was never turned on.
+func probeVersioning(ctx context.Context, rep *ProbeReport, c *cos.Client) {
+	v, _, err := c.Bucket.GetVersioning(ctx)
+	if err != nil || v == nil {
+		return
+	}
+	versioned := v.Status != ""
+	rep.Versioned = &versioned
+	if versioned {
+		rep.Notes = append(rep.Notes, msg(CodeProbeNoteVersioned))
+	}
 }
 
 // probePublic asks COS, without a signature, for the probe key (never

@@ -39,6 +39,13 @@ type ServerError struct {
 	Detail    string          // short, redacted detail for support (never the body)
 	Temporary bool            // worth another try later (unreachable, timeout, 5xx, 429)
 	Err       error           // the underlying error, if any (redacted text)
+
+	// For KindTypeRefused: the Content-Type the policy's condition names
+	// (PolicyPrefix: the type must start with it) and the file's type, so
+	// the words can name the condition rather than a missing permission.
+	PolicyType   string
+	PolicyPrefix bool
+	FileType     string
 }
 
 func (e *ServerError) Error() string {

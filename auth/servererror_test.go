@@ -270,3 +270,28 @@ func TestJSONServedAsHTML(t *testing.T) {
 		t.Fatalf("JSON as text/html: %+v, %v", c, err)
 	}
 }
+
+// TestPolicyStarIsLiteral (issue 20 finding 10): Tencent's cos-demo
+// post-policy-limit writes ["starts-with","$Content-Type","image/*"]. COS's
+// POST Object document defines starts-with as a plain prefix with no
+// wildcard, and localcos compares it literally, so the pre-check must
+// refuse image/png too instead of sending a file COS answers 403, and the
+// error must carry the condition for the words.
+func TestPolicyStarIsLiteral(t *testing.T) {
+	policy := `{"conditions":[["starts-with","$Content-Type","image/*"]]}`
+	pp := SignedPost{Policy: base64.StdEncoding.EncodeToString([]byte(policy))}
+	lim, ok := pp.Limits()
+	if !ok {
+		t.Fatal("policy not read")
+	}
+	for _, ct := range []string{"image/png", "text/plain"} {
+		err := lim.Check(10, ct)
+		se, isSE := AsServerError(err)
+		if !isSE || se.Kind != KindTypeRefused || se.PolicyType != "image/*" || !se.PolicyPrefix || se.FileType != ct {
+			t.Fatalf("%s under image/*: %+v", ct, err)
+		}
+	}
+	if err := lim.Check(10, "image/*x"); err != nil {
+		t.Fatalf("a type that starts with the literal prefix: %v", err)
+	}
+}

@@ -63,9 +63,14 @@ func (pp SignedPost) Limits() (lim PolicyLimits, ok bool) {
 			if op == "eq" {
 				lim.TypeEquals = append(lim.TypeEquals, val)
 			} else {
-				// Tencent's sample writes "image/*"; read it as the prefix
-				// the administrator meant.
-				lim.TypePrefixes = append(lim.TypePrefixes, strings.TrimSuffix(val, "*"))
+				// Kept literally, "*" included: COS's POST Object document
+				// (https://cloud.tencent.com/document/product/436/14690)
+				// defines starts-with as a plain prefix and names no
+				// wildcard, so Tencent's cos-demo post-policy-limit
+				// condition "image/*" admits only types that really begin
+				// with "image/*". Reading it as "image/" would send files
+				// COS refuses (and localcos refuses them the same way).
+				lim.TypePrefixes = append(lim.TypePrefixes, val)
 			}
 		}
 	}
@@ -83,13 +88,15 @@ func (l PolicyLimits) Check(size int64, contentType string) error {
 	for _, t := range l.TypeEquals {
 		if contentType != t {
 			return &ServerError{Server: ServerSign, Kind: KindTypeRefused,
-				Detail: fmt.Sprintf("the policy allows only %s; the file is %s", t, contentType)}
+				Detail:     fmt.Sprintf("the policy allows only %s; the file is %s", t, contentType),
+				PolicyType: t, FileType: contentType}
 		}
 	}
 	for _, p := range l.TypePrefixes {
 		if !strings.HasPrefix(contentType, p) {
 			return &ServerError{Server: ServerSign, Kind: KindTypeRefused,
-				Detail: fmt.Sprintf("the policy allows only %s*; the file is %s", p, contentType)}
+				Detail:     fmt.Sprintf("the policy allows only types starting with %q; the file is %s", p, contentType),
+				PolicyType: p, PolicyPrefix: true, FileType: contentType}
 		}
 	}
 	return nil

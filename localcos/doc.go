@@ -32,7 +32,12 @@
 //   - x-cos-forbid-overwrite: true on PUT, POST (form field or header),
 //     Initiate and Complete answers 409 FileAlreadyExists when the key
 //     exists; the check and the publish are atomic, so of racing writers
-//     exactly one wins (errors.go, storage.go).
+//     exactly one wins (errors.go, storage.go). That is more than real
+//     COS was seen to give racing writers of one new key
+//     (apache/opendal#7526), so no CosDrop promise may rest on it. With
+//     Config.Versioning the header is ignored, as COS ignores it on
+//     versioned buckets (doc 7749, doc 7746), and GET /?versioning
+//     answers Enabled.
 //   - GET /sts grants exactly the sample servers' actions (SampleActions:
 //     no HeadObject, no AbortMultipartUpload, no GetObject) unless the
 //     request carries a CAM policy (policy.go) or Config.STSActions says
@@ -40,7 +45,9 @@
 //     the policy: actions, qcs::cos resources, allow/deny, and the
 //     conditions the samples use (string_like cos:content-type,
 //     numeric_less_than_equal cos:content-length, ...). Refusals are 403
-//     AccessDenied.
+//     AccessDenied. cos:content-type is read from every request, so
+//     without _if_exist it refuses UploadPart, ListParts and Complete
+//     (doc 436/71306).
 //   - Content-Type is stored as sent, else inferred from the key's suffix
 //     (mime.go); POST takes it from the form field, never the file part.
 //   - Complete: part numbers must ascend (InvalidPartOrder) and run from 1

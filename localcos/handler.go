@@ -142,6 +142,8 @@ func apiName(q *request, hasKey bool) string {
 		switch {
 		case m == http.MethodGet && q.has("uploads"):
 			return "ListMultipartUploads"
+		case m == http.MethodGet && q.has("versioning"):
+			return "GetBucketVersioning"
 		case m == http.MethodGet:
 			return "GetBucket"
 		case m == http.MethodHead:
@@ -232,6 +234,8 @@ func (s *Server) dispatch(q *request) error {
 		return s.abortUpload(q)
 	case "ListMultipartUploads":
 		return s.listUploads(q)
+	case "GetBucketVersioning":
+		return s.getVersioning(q)
 	}
 	return errMethodNotAllowed
 }

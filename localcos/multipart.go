@@ -112,7 +112,7 @@ func (s *Server) initiateUpload(q *request) error {
 	// x-cos-forbid-overwrite on Initiate (doc 436/7746; apache/opendal#8043:
 	// "Tencent documents x-cos-forbid-overwrite as a supported header on
 	// InitiateMultipartUpload"): refused at once when the key exists.
-	if forbidOverwrite(q.r.Header.Get("x-cos-forbid-overwrite")) && s.store.exists(q.key) {
+	if s.forbids(q.r.Header.Get("x-cos-forbid-overwrite")) && s.store.exists(q.key) {
 		return errFileExists
 	}
 	u := uploadInfo{Key: q.key, UploadID: newUploadID(q.now), Initiated: q.now.UTC(), Meta: m}
@@ -337,7 +337,7 @@ func (s *Server) completeUpload(q *request, body *bodyReader, act faultAction) e
 	if err := xml.Unmarshal(raw, &req); err != nil || len(req.Parts) == 0 {
 		return errMalformedXML
 	}
-	noOverwrite := forbidOverwrite(q.r.Header.Get("x-cos-forbid-overwrite"))
+	noOverwrite := s.forbids(q.r.Header.Get("x-cos-forbid-overwrite"))
 	unlock := s.store.lockUpload(u.UploadID)
 	defer unlock()
 	stored, err := s.store.parts(u.UploadID)

@@ -172,7 +172,7 @@ func (s *Server) putObject(q *request, body *bodyReader) error {
 	}
 	m.Key, m.Size, m.ETag, m.CRC64, m.LastModified = q.key, rc.size, rc.etag(), rc.crc, q.now.UTC()
 	// x-cos-forbid-overwrite on PUT (doc 7749; reference §9).
-	if err := s.store.commitObject(rc, m, forbidOverwrite(q.r.Header.Get("x-cos-forbid-overwrite"))); err != nil {
+	if err := s.store.commitObject(rc, m, s.forbids(q.r.Header.Get("x-cos-forbid-overwrite"))); err != nil {
 		return err
 	}
 	h := q.w.Header()

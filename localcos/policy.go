@@ -135,7 +135,7 @@ func parsePolicy(raw string) (*Policy, error) {
 				return nil, fmt.Errorf("statement %d: condition operator %q is not supported by localcos", i, op)
 			}
 			for k := range kv {
-				if _, ok := conditionApplies[k]; !ok {
+				if _, ok := conditionApplies[k]; !ok && k != anyContentType {
 					return nil, fmt.Errorf("statement %d: condition key %q is not supported by localcos", i, k)
 				}
 			}
@@ -220,20 +220,36 @@ type requestContext struct {
 // it (doc 436/46205 as quoted by the condition-key guide
 // 条件键说明及使用示例): cos:content-length restricts "PutObject and
 // PostObject upload requests" (the .NET sample of cos-demo: the size limit
-// "只对简单上传生效", only for simple uploads); cos:content-type,
-// x-cos-storage-class and x-cos-acl restrict uploads; x-cos-forbid-overwrite
-// also Complete (apache/opendal#8043 quoting the CAM key list); cos:prefix
-// the listings. On a request that does not carry a key, a condition on it
-// is not evaluated, so the samples' content conditions do not break their
-// own multipart grant. UNVERIFIED: that InitiateMultipartUpload carries
-// cos:content-type, and that POST's value is the Content-Type form field.
+// "只对简单上传生效", only for simple uploads); x-cos-storage-class and
+// x-cos-acl restrict uploads; x-cos-forbid-overwrite also Complete
+// (apache/opendal#8043 quoting the CAM key list); cos:prefix the listings.
+// cos:content-type is in anyContentType instead: it is read from any
+// request. On a request that does not carry a listed key, a condition on
+// it is not evaluated. UNVERIFIED: that POST's value is the Content-Type
+// form field.
 var conditionApplies = map[string][]string{
 	"cos:content-length":         {"PutObject", "PostObject"},
-	"cos:content-type":           {"PutObject", "PostObject", "InitiateMultipartUpload"},
 	"cos:x-cos-storage-class":    {"PutObject", "PostObject", "InitiateMultipartUpload"},
 	"cos:x-cos-acl":              {"PutObject", "PostObject", "InitiateMultipartUpload"},
 	"cos:x-cos-forbid-overwrite": {"PutObject", "PostObject", "InitiateMultipartUpload", "CompleteMultipartUpload"},
 	"cos:prefix":                 {"GetBucket", "ListMultipartUploads"},
+}
+
+// anyContentType: COS's condition-key document
+// (https://cloud.tencent.com/document/product/436/71306; intl
+// https://www.tencentcloud.com/document/product/436/46206) gives
+// cos:content-type no list of requests ("applies widely": the Content-Type
+// request header), and says an operator without _if_exist is false when
+// the request lacks the header, so an allow statement does not grant it.
+// Under `string_like cos:content-type image/*` next to the multipart
+// actions, UploadPart and ListParts (no header) and Complete
+// (application/xml) are therefore refused; Tencent's samples write
+// string_like_if_exist and list application/xml for that reason
+// (tencentyun/cos-demo .NET upload-sign sample).
+const anyContentType = "cos:content-type"
+
+func applies(key, api string) bool {
+	return key == anyContentType || slices.Contains(conditionApplies[key], api)
 }
 
 // conditionValues collects the condition keys of one request that applies
@@ -253,8 +269,12 @@ func conditionValues(api string, h http.Header, form postForm, contentLength int
 		}
 		return vs[0], true
 	}
-	for key, apis := range conditionApplies {
-		if !slices.Contains(apis, api) {
+	keys := []string{anyContentType}
+	for key := range conditionApplies {
+		keys = append(keys, key)
+	}
+	for _, key := range keys {
+		if !applies(key, api) {
 			continue
 		}
 		switch key {
@@ -318,7 +338,7 @@ func (st Statement) conditionsHold(api string, values map[string]string) bool {
 		ifExist := strings.HasSuffix(op, "_if_exist")
 		base := strings.TrimSuffix(op, "_if_exist")
 		for key, raw := range kv {
-			if !slices.Contains(conditionApplies[key], api) {
+			if !applies(key, api) {
 				continue // the request does not carry this key
 			}
 			got, present := values[key]

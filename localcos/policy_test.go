@@ -156,3 +156,45 @@ func TestGlobMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestSTSContentTypeConditionOnMultipart (issue 20 finding 13): COS's
+// condition-key document (https://cloud.tencent.com/document/product/436/71306,
+// intl https://www.tencentcloud.com/document/product/436/46206) says
+// cos:content-type is read from the Content-Type header of any request, and
+// that an operator without _if_exist evaluates to false when the request
+// lacks the header, so an allow statement does not grant it. A grant of the
+// multipart actions under string_like image/* therefore lets Initiate
+// through (it carries image/png) and refuses the parts, the listing and
+// Complete (application/xml). Tencent's samples write string_like_if_exist
+// and list application/xml for that reason.
+func TestSTSContentTypeConditionOnMultipart(t *testing.T) {
+	s := startServer(t, nil)
+	grant := func(cond string) *cos.Client {
+		pol := UploadPolicy(s.Region(), s.Bucket(), "mp/", nil).JSON()
+		pol = strings.Replace(pol, `"resource"`, `"condition":`+cond+`,"resource"`, 1)
+		return stsClient(t, s, "?policy="+url.QueryEscape(pol))
+	}
+	png := &cos.InitiateMultipartUploadOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentType: "image/png"}}
+
+	c := grant(`{"string_like":{"cos:content-type":"image/*"}}`)
+	init, _, err := c.Object.InitiateMultipartUpload(bg, "mp/a.png", png)
+	if err != nil {
+		t.Fatalf("Initiate carries image/png: %v", err)
+	}
+	_, err = c.Object.UploadPart(bg, "mp/a.png", init.UploadID, 1, bytes.NewReader([]byte("x")), nil)
+	cosErr(t, err, 403, "AccessDenied")
+	_, _, err = c.Object.ListParts(bg, "mp/a.png", init.UploadID, nil)
+	cosErr(t, err, 403, "AccessDenied")
+	_, _, err = c.Object.CompleteMultipartUpload(bg, "mp/a.png", init.UploadID, &cos.CompleteMultipartUploadOptions{Parts: []cos.Object{{PartNumber: 1, ETag: `"x"`}}})
+	cosErr(t, err, 403, "AccessDenied")
+
+	// The samples' form: absent header passes, Complete's application/xml listed.
+	c = grant(`{"string_like_if_exist":{"cos:content-type":["image/*","application/xml","application/octet-stream"]}}`)
+	id, opt := uploadParts(t, c, "mp/b.png", png, patterned(1<<20), []byte("tail"))
+	if _, _, err := c.Object.ListParts(bg, "mp/b.png", id, nil); err != nil {
+		t.Fatalf("ListParts under _if_exist: %v", err)
+	}
+	if _, _, err := c.Object.CompleteMultipartUpload(bg, "mp/b.png", id, opt); err != nil {
+		t.Fatalf("Complete under _if_exist with application/xml: %v", err)
+	}
+}

@@ -115,7 +115,7 @@ func (s *Server) postFile(q *request, body *bodyReader, form postForm, filename 
 	// x-cos-forbid-overwrite on POST, as a form field (the POST form carries
 	// what PUT sends as headers, doc 436/14690) or a header
 	// (tencentyun/cos-wx-sdk-v5#84).
-	noOverwrite := forbidOverwrite(form["x-cos-forbid-overwrite"]) || forbidOverwrite(q.r.Header.Get("x-cos-forbid-overwrite"))
+	noOverwrite := s.forbids(form["x-cos-forbid-overwrite"]) || s.forbids(q.r.Header.Get("x-cos-forbid-overwrite"))
 	if err := s.store.commitObject(rc, m, noOverwrite); err != nil {
 		return err
 	}

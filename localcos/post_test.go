@@ -145,3 +145,33 @@ func TestPostObjectPermanentKey(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPostPolicyStarIsLiteral (issue 20 finding 10): cos-demo's
+// post-policy-limit writes ["starts-with","$Content-Type","image/*"]. COS's
+// POST Object document (https://cloud.tencent.com/document/product/436/14690)
+// defines starts-with as a prefix and names no wildcard, so localcos
+// compares the value literally: image/png does not start with "image/*".
+// CosDrop's pre-check (auth.PolicyLimits) reads it the same way.
+func TestPostPolicyStarIsLiteral(t *testing.T) {
+	s := startServer(t, nil)
+	keyTime := "1700000000;4000000000"
+	for _, tc := range []struct {
+		prefix, ctype string
+		status        int
+	}{{"image/*", "image/png", 403}, {"image/", "image/png", 204}} {
+		policy := `{"expiration":"2096-01-01T00:00:00.000Z","conditions":[{"q-sign-algorithm":"sha1"},{"q-ak":"` + testID +
+			`"},{"q-sign-time":"` + keyTime + `"},["starts-with","$Content-Type","` + tc.prefix + `"]]}`
+		sig := hmacSHA1Hex(signKey(testSecret, keyTime), sha1Hex(policy))
+		fields := [][2]string{{"key", "a.png"}, {"Content-Type", tc.ctype}, {"policy", base64Std(policy)}, {"q-sign-algorithm", "sha1"},
+			{"q-ak", testID}, {"q-key-time", keyTime}, {"q-signature", sig}}
+		body, ctype := browserForm(t, fields, "a.png", []byte("png"))
+		resp, err := http.Post(s.URL()+"/", ctype, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Fatalf("starts-with %q, %s: status %d, want %d", tc.prefix, tc.ctype, resp.StatusCode, tc.status)
+		}
+	}
+}

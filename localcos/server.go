@@ -46,6 +46,16 @@ type Config struct {
 	// without a signature; everything else still needs one. The Sandbox
 	// sets it, so its plain links open in a browser.
 	PublicRead bool
+	// Versioning makes the bucket one with versioning enabled, as far as
+	// CosDrop can tell: GET /?versioning answers Enabled, and
+	// x-cos-forbid-overwrite is ignored on PUT, POST, Initiate and
+	// Complete, because COS honours it only on buckets whose versioning
+	// is off (PUT Object, https://cloud.tencent.com/document/product/436/7749;
+	// Initiate Multipart Upload,
+	// https://cloud.tencent.com/document/product/436/7746). Older versions
+	// are not kept: localcos stores only the newest, so it models the
+	// overwrite a versioned bucket allows, not the history it keeps.
+	Versioning bool
 	Log        io.Writer // one line per request; nil = discard. Never logs signatures/tokens.
 }
 

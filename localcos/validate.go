@@ -33,6 +33,11 @@ var objectACLs = map[string]bool{
 // "false" or absent allows it).
 func forbidOverwrite(v string) bool { return strings.EqualFold(strings.TrimSpace(v), "true") }
 
+// forbids is forbidOverwrite for this server's bucket: on a bucket with
+// versioning enabled (Config.Versioning) COS ignores the header, so the
+// write goes through and the object is replaced (doc 7749, doc 7746).
+func (s *Server) forbids(v string) bool { return !s.cfg.Versioning && forbidOverwrite(v) }
+
 // validMetaName reports whether the part of an x-cos-meta-* name after the
 // prefix is allowed: doc 7749 "仅支持 -、数字、字母" (letters, digits and '-').
 func validMetaName(suffix string) bool {

@@ -149,3 +149,21 @@ func bucketOwner(bucket string) owner { return owner{ID: appID(bucket), DisplayN
 func initiator(bucket string) owner {
 	return owner{ID: "qcs::cam::uin/" + appID(bucket) + ":uin/" + appID(bucket), DisplayName: appID(bucket)}
 }
+
+// versioningConfiguration is GET Bucket versioning's answer
+// (https://cloud.tencent.com/document/product/436/19888): Status Enabled
+// on a versioned bucket, no Status on one whose versioning was never
+// enabled.
+type versioningConfiguration struct {
+	XMLName xml.Name `xml:"VersioningConfiguration"`
+	Status  string   `xml:"Status,omitempty"`
+}
+
+// getVersioning answers GET /?versioning from Config.Versioning.
+func (s *Server) getVersioning(q *request) error {
+	v := versioningConfiguration{}
+	if s.cfg.Versioning {
+		v.Status = "Enabled"
+	}
+	return q.writeXML(v)
+}

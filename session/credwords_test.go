@@ -149,3 +149,48 @@ func TestLockedKeyring(t *testing.T) {
 		t.Errorf("worded %q", text)
 	}
 }
+
+// TestTypeRefusedNamesCondition (issue 20 finding 10): a file refused by
+// the POST policy's Content-Type condition is worded as that condition
+// (the accepted type and the file's type), never as a missing permission;
+// a literal "*" is explained.
+func TestTypeRefusedNamesCondition(t *testing.T) {
+	se := &auth.ServerError{Server: "sign", Kind: auth.KindTypeRefused, PolicyType: "image/*", PolicyPrefix: true, FileType: "text/plain"}
+	got := ErrText(fmt.Errorf("upload: %w", se))
+	for _, want := range []string{"signing server's policy", `"image/*"`, "text/plain", `"image/"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q: %q", want, got)
+		}
+	}
+	if strings.Contains(strings.ToLower(got), "permission") {
+		t.Errorf("blames a permission: %q", got)
+	}
+}
+
+// TestMultipartStepRefusedNamesContentTypeCondition (issue 20 finding
+// 13): a 403 on a part, the listing or Complete, after Initiate was
+// allowed, is worded as the credential policy's content-type condition
+// blocking multipart uploads, with the administrator's fix.
+func TestMultipartStepRefusedNamesContentTypeCondition(t *testing.T) {
+	for _, op := range []string{"upload part 2", "list parts", "complete"} {
+		got := Explain(uploader.TaskError{Op: op, Code: "AccessDenied", HTTPStatus: 403})
+		for _, want := range []string{op, "cos:content-type", "string_like_if_exist", "multipart"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: missing %q: %q", op, want, got)
+			}
+		}
+	}
+	if got := Explain(uploader.TaskError{Op: "put", Code: "AccessDenied", HTTPStatus: 403}); strings.Contains(got, "cos:content-type") {
+		t.Errorf("a simple upload's refusal: %q", got)
+	}
+}
+
+// TestExplainTypeRefusedFromArgs: the engine's typed form of the same
+// refusal (Args from uploader's serverFailure) gets the same words.
+func TestExplainTypeRefusedFromArgs(t *testing.T) {
+	got := Explain(uploader.TaskError{Code: uploader.CodeCredentialServer, Args: map[string]string{
+		"server": "sign", "kind": string(auth.KindTypeRefused), "policy_type": "image/*", "policy_prefix": "true", "file_type": "text/plain"}})
+	if !strings.Contains(got, `"image/*"`) || !strings.Contains(got, "text/plain") {
+		t.Errorf("%q", got)
+	}
+}

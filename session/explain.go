@@ -71,7 +71,8 @@ func Explain(e uploader.TaskError) string {
 		// The engine's typed form of an auth.ServerError: its kind and
 		// status are in Args, so the words need no message parsing.
 		status, _ := strconv.Atoi(e.Args["status"])
-		return ServerErrorText(&auth.ServerError{Server: e.Args["server"], Kind: auth.ServerErrorKind(e.Args["kind"]), Status: status, Detail: msg})
+		return ServerErrorText(&auth.ServerError{Server: e.Args["server"], Kind: auth.ServerErrorKind(e.Args["kind"]), Status: status, Detail: msg,
+			PolicyType: e.Args["policy_type"], PolicyPrefix: e.Args["policy_prefix"] == "true", FileType: e.Args["file_type"]})
 	}
 	if text, ok := credentialFailure(msg); ok {
 		return text // journals written before errors carried a party
@@ -82,6 +83,10 @@ func Explain(e uploader.TaskError) string {
 	}
 	if e.Code == "AccessDenied" && strings.Contains(strings.ToLower(msg), "expired") {
 		return T("The upload's signature expired before COS received it. CosDrop signs again and retries; if this persists, check the computer's clock.")
+	}
+	if e.Code == "AccessDenied" && multipartStep(e.Op) {
+		return T("COS allowed this large file's upload to start but refused a later step ({{.Op}}). Large files go in parts, and the parts and the final step do not carry the file's type, so a credential policy that requires a file type (a cos:content-type condition such as string_like image/*) blocks multipart uploads. Ask your administrator to write that condition as string_like_if_exist and to allow application/xml, or to put it only on PutObject, PostObject and InitiateMultipartUpload; if the policy has no such condition, the credentials lack this step's permission.",
+			map[string]any{"Op": e.Op})
 	}
 	if text, ok := keyRuleWords[e.Args["reason"]]; ok && e.Code == uploader.CodeInvalidKey {
 		return T(text, map[string]any{"Key": Printable(e.Args["key"])})
@@ -104,6 +109,17 @@ func Explain(e uploader.TaskError) string {
 		return T("Something went wrong ({{.Code}}).", map[string]any{"Code": firstNonEmpty(e.Code, e.Op)})
 	}
 	return T("Something went wrong: {{.Message}}", map[string]any{"Message": msg})
+}
+
+// multipartStep reports the engine's operations that follow a granted
+// InitiateMultipartUpload ("upload part 3", "list parts", "complete"). COS
+// evaluates a cos:content-type condition without _if_exist as false on
+// them (condition-key document,
+// https://cloud.tencent.com/document/product/436/71306), so a refusal
+// there, after Initiate was allowed, is the signature of such a grant
+// (issue 20 finding 13).
+func multipartStep(op string) bool {
+	return strings.HasPrefix(op, "upload part") || op == "list parts" || op == "complete"
 }
 
 // partyOf is who is at fault for e, from its code. (When the engine

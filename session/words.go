@@ -101,6 +101,9 @@ func ServerErrorText(se *auth.ServerError) string {
 	if se.Server == "sign" {
 		server = T("signing server")
 	}
+	if se.Kind == auth.KindTypeRefused && se.PolicyType != "" {
+		return typeRefusedText(server, se)
+	}
 	tmpl, ok := serverWords[se.Kind]
 	if !ok {
 		tmpl = "The {{.Server}} failed. Ask your administrator to check it."
@@ -108,6 +111,30 @@ func ServerErrorText(se *auth.ServerError) string {
 	out := T(tmpl, map[string]any{"Server": server, "Status": se.Status})
 	if d := strings.TrimSpace(se.Detail); d != "" {
 		out += " " + T("Details: {{.Detail}}", map[string]any{"Detail": auth.Redact(d)})
+	}
+	return out
+}
+
+// typeRefusedText names the policy's Content-Type condition and the
+// file's type (issue 20 finding 10): the upload is refused by a condition
+// the administrator wrote, not for want of a permission. A "*" in a
+// starts-with value is literal in COS's POST policy (POST Object document,
+// https://cloud.tencent.com/document/product/436/14690, defines no
+// wildcard), so the administrator is told how to write the prefix.
+func typeRefusedText(server string, se *auth.ServerError) string {
+	args := map[string]any{"Server": server, "Policy": se.PolicyType, "Type": se.FileType}
+	if se.FileType == "" {
+		args["Type"] = T("of no declared type")
+	}
+	var out string
+	if se.PolicyPrefix {
+		out = T("The {{.Server}}'s policy accepts only files whose type starts with \"{{.Policy}}\"; this file is {{.Type}}. Ask your administrator which file types may be uploaded.", args)
+	} else {
+		out = T("The {{.Server}}'s policy accepts only files of type {{.Policy}}; this file is {{.Type}}. Ask your administrator which file types may be uploaded.", args)
+	}
+	if se.PolicyPrefix && strings.Contains(se.PolicyType, "*") {
+		fixed := strings.TrimRight(se.PolicyType, "*")
+		out += " " + T("COS reads \"*\" in a POST policy literally, not as a wildcard, so this condition admits almost nothing; the administrator should write \"{{.Fixed}}\" instead.", map[string]any{"Fixed": fixed})
 	}
 	return out
 }

@@ -150,6 +150,13 @@ func serverFailure(se *auth.ServerError) failure {
 	if se.Kind == auth.KindUnauthorized {
 		f.code = CodeUnauthorized
 	}
+	if se.PolicyType != "" {
+		// The policy's Content-Type condition, so the words can name it
+		// rather than a permission (issue 20 finding 10).
+		f.args["policy_type"] = se.PolicyType
+		f.args["file_type"] = se.FileType
+		f.args["policy_prefix"] = strconv.FormatBool(se.PolicyPrefix)
+	}
 	if se.Temporary {
 		f.verdict = retry
 	}
