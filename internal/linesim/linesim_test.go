@@ -183,8 +183,10 @@ func TestSharedUpstreamCapacity(t *testing.T) {
 	clk := newFakeClock()
 	addr, accepted := target(t)
 	l := start(t, Config{Target: addr, Upstream: 1000, Clock: clk})
-	a, b := dial(t, l), dial(t, l)
-	sa, sb := <-accepted, <-accepted
+	a := dial(t, l)
+	sa := <-accepted // one at a time, so that sa is a's
+	b := dial(t, l)
+	sb := <-accepted
 	a.Write(make([]byte, 500))
 	clk.waitSleepers(t, 1) // a's 500 bytes take 0.5 s of the line
 	b.Write(make([]byte, 500))
