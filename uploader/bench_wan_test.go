@@ -94,6 +94,9 @@ func runWAN(b *testing.B, c wanCell, run func(b *testing.B, v *env, line *linesi
 	run(b, v, line, dir, c)
 	d := time.Since(start)
 	b.StopTimer()
+	if os.Getenv("COSDROP_WAN_DEBUG") != "" {
+		b.Logf("%s: %v, %+v", c, d, line.Stats())
+	}
 	line.Close()
 	v.srv.Close()
 	os.RemoveAll(v.data)
