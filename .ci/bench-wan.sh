@@ -4,7 +4,7 @@
 # one) through internal/linesim, a simulated line (TCP proxy: half the round
 # trip each way per chunk, one shared upstream capacity, a round trip per new
 # connection), to localcos. Medians of 3 interleaved runs per cell, as link
-# efficiency = payload bytes / line capacity / wall time. About 4 minutes.
+# efficiency = payload bytes / line capacity / wall time. About 3-6 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp)
@@ -12,8 +12,8 @@ trap 'rm -f "$out"' EXIT
 start=$(date +%s)
 go test -run '^$' -bench '^BenchmarkWAN$' -benchtime 1x -timeout 60m ./uploader/ | tee "$out"
 
-metric() { # metric CELL UNIT
-	awk -v n="BenchmarkWAN/$1" -v u="$2" '$1 ~ "^"n"(-[0-9]+)?$" { for (i = 2; i < NF; i++) if ($(i+1) == u) print $i }' "$out" | head -1
+metric() { # metric CELL UNIT, two decimals
+	awk -v n="BenchmarkWAN/$1" -v u="$2" '$1 ~ "^"n"(-[0-9]+)?$" { for (i = 2; i < NF; i++) if ($(i+1) == u) printf "%.2f\n", $i }' "$out" | head -1
 }
 goal() {
 	case "$1" in
