@@ -43,31 +43,4 @@ echo "| peak RSS, 2 GiB file | $(metric BenchmarkCLI/rss-2GiB MiB-peak-RSS) MiB 
 echo "| peak RSS, 100,000-file queue | $(metric BenchmarkCLI/rss-100k-files MiB-peak-RSS) MiB | | |"
 echo "| heap per queued task | $(metric BenchmarkQueueMemory B/task) B | | < 1024 B |"
 
-# The WAN table: the same workloads over a simulated far link (localcos
-# answers every request late and caps all bodies at the line rate), as a
-# fraction of the line's capacity. Goals from the performance issue.
-echo
-echo "WAN: fraction of the line's capacity (300 x 32 KiB files; one 64 MiB file, 16 MiB at 1 MiB/s)"
-go test -run '^$' -bench 'WAN' -benchtime 1x -timeout 60m ./uploader/ | tee "$out"
-cap_of() { metric "BenchmarkWAN/$1" capacity; }
-goal() { # goal LINE WORKLOAD -> the goal text, or empty
-	case "$1/$2" in
-	40ms-12MiB/small) echo ">= 0.8" ;; 40ms-12MiB/large) echo ">= 0.9" ;;
-	200ms-1MiB/small | 200ms-1MiB/large) echo ">= 0.8" ;;
-	esac
-}
-echo
-echo "| line (answer delay, rate) | workload | cosdrop | SDK defaults | SDK tuned (8 threads / 8 files) | goal |"
-echo "|---|---|---|---|---|---|"
-for line in 5ms-12MiB 40ms-12MiB 200ms-12MiB 5ms-1MiB 40ms-1MiB 200ms-1MiB; do
-	for w in small large; do
-		ours=$(cap_of "$line/$w/cosdrop")
-		g=$(goal "$line" "$w")
-		verdict=""
-		if [ -n "$g" ]; then
-			verdict=$(awk -v v="$ours" -v g="${g#>= }" 'BEGIN { print (v >= g) ? "met" : "**missed**" }')
-			g="$g: $verdict"
-		fi
-		echo "| $line | $w | $ours | $(cap_of "$line/$w/sdk-default") | $(cap_of "$line/$w/sdk-tuned") | $g |"
-	done
-done
+# The WAN table (over a simulated line) is `make bench-wan` (.ci/bench-wan.sh).

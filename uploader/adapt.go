@@ -16,9 +16,18 @@ import (
 // and AIMD's backing off. An epoch lasts at least adaptEpochMin and at
 // least two average request times, so that it sees the effect of the
 // current limit; its goodput is the bytes COS acknowledged per second.
-//   - Slow start: while goodput grows by more than adaptGain, the limit
-//     doubles; the first epoch without such growth ends slow start and
-//     falls back to the last limit that paid.
+//   - Slow start: every request that completes adds one to the limit, as
+//     TCP's slow start adds to its window per ACK, up to twice the limit
+//     the epoch started with. The limit thus doubles per round trip, not
+//     per epoch (an epoch is at least two request times): on a 200 ms line
+//     with small files the climb from 8 to the ~80 requests in flight that
+//     the bandwidth-delay product asks for takes four round trips instead
+//     of eight, and a batch of 300 small files lasts about a second on that
+//     line, so a slower climb ends after the batch does (issue 22, measured
+//     with `make bench-wan`). An epoch whose goodput grew by more than
+//     adaptGain keeps the limit; the first epoch without such growth ends
+//     slow start and falls back to the limit the last paying epoch started
+//     with.
 //   - Holding: the limit stays; the held goodput is tracked. Every
 //     adaptReprobe epochs the controller probes, alternately up and down,
 //     by an eighth of the limit. A probe up is kept (and repeated) only if
@@ -49,12 +58,13 @@ type adaptive struct {
 	busy  time.Duration
 	slow  bool // a SlowDown arrived in this epoch
 
-	slowStart bool
-	held      float64 // goodput at heldLimit
-	heldLimit int     // the last limit that paid
-	probe     int     // +1 probing up, -1 probing down, 0 holding
-	lastProbe int     // direction of the last probe, to alternate
-	quiet     int     // epochs held since the last probe
+	slowStart  bool
+	epochLimit int     // the limit when the epoch started: slow start grows to twice it
+	held       float64 // goodput at heldLimit
+	heldLimit  int     // the last limit that paid
+	probe      int     // +1 probing up, -1 probing down, 0 holding
+	lastProbe  int     // direction of the last probe, to alternate
+	quiet      int     // epochs held since the last probe
 }
 
 // Tuning of the controller; see adaptive's godoc.
@@ -79,6 +89,7 @@ func newAdaptive(initial int, pinned bool, onChange func(int)) *adaptive {
 		a.min, a.max = initial, initial
 	}
 	a.limit = min(max(a.limit, a.min), a.max)
+	a.epochLimit = a.limit
 	return a
 }
 
@@ -103,7 +114,12 @@ func (a *adaptive) observe(now time.Time, bytes int64, took time.Duration, slowD
 	a.reqs++
 	a.busy += took
 	a.slow = a.slow || slowDown
+	grew := a.slowStart && !slowDown && bytes > 0 && a.limit < min(2*max(a.epochLimit, 1), a.max)
+	if grew {
+		a.limit++
+	}
 	changed, limit := a.maybeEndEpoch(now)
+	changed = changed || grew
 	a.mu.Unlock()
 	if changed && a.onChange != nil {
 		a.onChange(limit)
@@ -151,8 +167,8 @@ func (a *adaptive) maybeEndEpoch(now time.Time) (bool, int) {
 // slowStep doubles the limit while goodput keeps growing.
 func (a *adaptive) slowStep(rate float64) {
 	if rate > a.held*adaptGain {
-		a.held, a.heldLimit = rate, a.limit
-		a.limit *= 2
+		// The limit already grew during the epoch, one per completion.
+		a.held, a.heldLimit = rate, a.epochLimit
 		return
 	}
 	a.slowStart = false
@@ -221,6 +237,7 @@ func (a *adaptive) cut(now time.Time, factor float64) (bool, int) {
 
 func (a *adaptive) resetEpoch(now time.Time) {
 	a.start, a.bytes, a.reqs, a.busy, a.slow = now, 0, 0, 0, false
+	a.epochLimit = a.limit
 }
 
 // pin fixes the limit at n (n > 0) or hands it back to the controller
@@ -235,7 +252,7 @@ func (a *adaptive) pin(n int) int {
 	a.pinned, a.min, a.max = false, adaptMinLimit, adaptMaxLimit
 	a.limit = min(max(a.limit, a.min), a.max)
 	a.slowStart, a.probe, a.quiet, a.held, a.heldLimit = true, 0, 0, 0, a.limit
-	a.start = time.Time{}
+	a.start, a.epochLimit = time.Time{}, a.limit
 	return a.limit
 }
 

@@ -49,7 +49,7 @@ var allowed = map[string]rule{
 	"session": {imports: []string{"uploader", "watch", "auth", "localcos", "assets"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
 
 	// the engine, and the watcher that uploads through it
-	"uploader": {imports: []string{"auth", "contenttype"}},
+	"uploader": {imports: []string{"auth", "contenttype"}, tests: []string{"internal/linesim"}}, // linesim: `make bench-wan`
 	"watch":    {imports: []string{"uploader"}, tests: []string{"auth"}},
 
 	// leaves
@@ -63,6 +63,7 @@ var allowed = map[string]rule{
 	// tools of the tests
 	"internal/soak":      {imports: []string{"localcos", "session"}, tests: []string{"uploader"}},
 	"internal/sniwatch":  {},
+	"internal/linesim":   {},
 	"internal/arch":      {},
 	"internal/i18ncheck": {}, // the one translation-coverage check
 	"internal/workflows": {}, // the GitHub Actions files, checked

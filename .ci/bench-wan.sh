@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `make bench-wan`: CosDrop's defaults and the Go SDK's tuned peer (64
+# goroutines of PutFromFile for small files, Object.Upload defaults for a big
+# one) through internal/linesim, a simulated line (TCP proxy: half the round
+# trip each way per chunk, one shared upstream capacity, a round trip per new
+# connection), to localcos. Medians of 3 interleaved runs per cell, as link
+# efficiency = payload bytes / line capacity / wall time. About 3-6 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+start=$(date +%s)
+go test -run '^$' -bench '^BenchmarkWAN$' -benchtime 1x -timeout 60m ./uploader/ | tee "$out"
+
+metric() { # metric CELL UNIT, two decimals
+	awk -v n="BenchmarkWAN/$1" -v u="$2" '$1 ~ "^"n"(-[0-9]+)?$" { for (i = 2; i < NF; i++) if ($(i+1) == u) printf "%.2f\n", $i }' "$out" | head -1
+}
+goal() {
+	case "$1" in
+	40ms-12MiB/small) echo ">= 0.8" ;; 200ms-12MiB/small) echo ">= 0.6" ;;
+	esac
+}
+echo
+echo "| line (RTT / upstream) | work | CosDrop defaults | Go SDK tuned peer | CosDrop / peer | goal |"
+echo "|---|---|---|---|---|---|"
+for cell in 40ms-12MiB/small 40ms-12MiB/large 200ms-12MiB/small 200ms-12MiB/large 200ms-1MiB/small; do
+	ours=$(metric "$cell" cosdrop-eff)
+	peer=$(metric "$cell" sdk-eff)
+	range_of() { echo "$(metric "$cell" "$1-min")-$(metric "$cell" "$1-max")"; }
+	work="300 x 32 KiB"
+	[ "${cell##*/}" = large ] && work="64 MiB"
+	g=$(goal "$cell")
+	if [ -n "$g" ]; then
+		g="$g: $(awk -v v="$ours" -v g="${g#>= }" 'BEGIN { print (v >= g) ? "met" : "**missed**" }')"
+	fi
+	ratio=$(awk -v a="$ours" -v b="$peer" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+	echo "| ${cell%%/*} | $work | $ours ($(range_of cosdrop)) | $peer ($(range_of sdk)) | $ratio | $g |"
+done
+echo
+echo "medians of 3 interleaved runs (min-max in brackets); bench-wan took $(( $(date +%s) - start )) s"
