@@ -32,7 +32,7 @@ func (w *worker) multipart() (*result, error) {
 		}
 	}
 	if w.r.UploadID == "" {
-		adopted, err := w.initiate()
+		adopted, err := w.initiate(true)
 		if err != nil {
 			return nil, err
 		}
@@ -42,6 +42,17 @@ func (w *worker) multipart() (*result, error) {
 				return res, err
 			}
 		}
+		if w.r.UploadID == "" {
+			// The adopted upload could not be resumed (its parts hold other
+			// bytes): the resume dropped it, so start one of our own, never
+			// adopting the same upload again.
+			if _, err := w.initiate(false); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if parts == nil {
+		parts = map[int]partRecord{}
 	}
 	var missing []int
 	for n := 1; n <= w.r.parts(); n++ {
@@ -200,11 +211,12 @@ func (w *worker) reuse(size, mtime int64, n Note) error {
 // garbled), the key's open uploads are listed and one that was not there
 // before the first attempt is adopted instead of starting another. An
 // upload already open for the key that holds this file's parts (a lost
-// journal's: orphans.go) is adopted instead of starting one (adopted).
-func (w *worker) initiate() (adopted bool, err error) {
+// journal's: orphans.go) is adopted instead of starting one (adopted),
+// when mayAdopt.
+func (w *worker) initiate(mayAdopt bool) (adopted bool, err error) {
 	key := w.r.Key
 	before, berr := w.listUploads(key)
-	if berr == nil && len(before) > 0 {
+	if mayAdopt && berr == nil && len(before) > 0 {
 		if id := w.adoptable(key, before); id != "" {
 			return true, w.journalUpload(id, "")
 		}

@@ -98,3 +98,40 @@ func TestFakeCleanupAsksCOS(t *testing.T) {
 		e.Close()
 	}
 }
+
+// An adopted upload that is gone by the time its parts are listed (another
+// program completed or aborted it in between) is dropped, and the file goes
+// up in an upload of its own. The resume's restart left the task with no
+// upload and no part size, and the engine divided by zero (seen once under
+// load in make test).
+func TestFakeAdoptedUploadVanishes(t *testing.T) {
+	v := newFakeEnv(t)
+	v.store.fault = onPart(3, &fault{block: true})
+	cfg := v.config()
+	cfg.Concurrency = 1
+	e := v.engine(cfg)
+	p := v.file("big.bin", 4<<20, 9)
+	id := onlyTask(t, e, e.Add(p))
+	waitState(t, e, id, func(s Snapshot) bool { return s.Acked >= 2<<20 })
+	e.crash()
+	if err := os.Remove(filepath.Join(v.state, JournalFile)); err != nil {
+		t.Fatal(err)
+	}
+	v.store.mu.Lock()
+	lists := v.store.counts["listParts"]
+	v.store.fault = func(op string, n, _ int) *fault {
+		if op == "listParts" && n == lists+2 { // the adoption's look succeeds; the resume's finds it gone
+			return &fault{err: cosErrorResp(404, "NoSuchUpload")}
+		}
+		return nil
+	}
+	v.store.mu.Unlock()
+
+	e2 := v.engine(cfg)
+	defer e2.Close()
+	s := final(t, e2, onlyTask(t, e2, e2.Add(p)))
+	if s.State != Done {
+		t.Fatalf("rerun: %s %+v", s.State, s.LastErr)
+	}
+	v.verified("big.bin", p)
+}
