@@ -13,6 +13,7 @@ import (
 func TestLinkTemplateOnlyHTTP(t *testing.T) {
 	for tmpl, code := range map[string]Code{
 		"javascript:alert(1)//{key}":                     CodeLinkScheme,
+		"A{url}":                                         CodeLinkScheme, // "Ahttps://…" (make fuzz)
 		"JavaScript:alert('{filename}')":                 CodeLinkScheme,
 		"data:text/html,{key}":                           CodeLinkScheme,
 		"{key}":                                          CodeLinkScheme,

@@ -103,6 +103,10 @@ func LinkKindOf(t string) LinkKind {
 	return LinkURL
 }
 
+// placeholderSample fills a template's placeholders with values of their
+// shape, for the scheme check.
+var placeholderSample = strings.NewReplacer("{url}", "https://h/k", "{key}", "k", "{filename}", "k", "{bucket}", "b", "{region}", "r")
+
 var (
 	// schemeRE finds what a browser or Markdown renderer could take for a
 	// URL scheme: a word then ":" then no space ("javascript:x",
@@ -119,7 +123,10 @@ var (
 // position starts with {url}, http:// or https:// (never a bare {key},
 // which a page would resolve against itself).
 func httpOnly(t string) bool {
-	for _, m := range schemeRE.FindAllStringSubmatch(t, -1) {
+	// Schemes are read from the template with its placeholders filled, so
+	// text glued to one counts: "A{url}" makes "Ahttps://…", an "ahttps:"
+	// link (make fuzz found it).
+	for _, m := range schemeRE.FindAllStringSubmatch(placeholderSample.Replace(t), -1) {
 		if s := strings.ToLower(m[1]); s != "http" && s != "https" {
 			return false
 		}
