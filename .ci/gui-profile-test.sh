@@ -5,7 +5,7 @@
 # finished task with the words its row shows, one per notice and per
 # Test connection result). Each phase would have caught a finding:
 #   active    - an STS profile on `cosdrop serve-local` is the active one;
-#               Ctrl+, opens its editor, the key prefix is changed and
+#               Ctrl+Shift+, opens its editor, the key prefix is changed and
 #               saved, a file is dropped: it must arrive under the new
 #               prefix (finding 3: saving the active profile said "the
 #               state directory ... is in use by another CosDrop process",
@@ -42,9 +42,10 @@ make_active() {
   printf '{"profile":"%s"}' "$2" >"$1/.config/fyne/io.cosdrop.app/preferences.json"
 }
 
-# open_editor: Ctrl+, opens the active profile's editor; sets editor.
+# open_editor: Ctrl+Shift+, opens the active profile's editor (Ctrl+, opens
+# Settings); sets editor.
 open_editor() {
-  xdotool key --window "$win" ctrl+comma
+  xdotool key --window "$win" ctrl+shift+comma
   editor=""
   for _ in $(seq 1 $((100 * ${WAIT_SCALE:-6}))); do
     editor=$(xdotool search --onlyvisible --name '^CosDrop profile$' 2>/dev/null | head -1 || true)

@@ -41,9 +41,9 @@ shoot() { # LANGCODE LOCALE
   import -window "$win" "$out/$code-details.png"
   xdotool key --window "$win" Escape
   sleep 0.3
-  # The profile editor (Ctrl+,) opens in its own window.
+  # The profile editor (Ctrl+Shift+,) opens in its own window.
   xdotool mousemove --window "$win" 500 400 click 1
-  xdotool key --window "$win" ctrl+comma
+  xdotool key --window "$win" ctrl+shift+comma
   editor=""
   for _ in $(seq 1 50); do
     editor=$(xdotool search --onlyvisible --name 'CosDrop.+' 2>/dev/null | grep -v "^$win\$" | head -1 || true)

@@ -78,6 +78,10 @@ func TestShortcutsWorkWhileSearchHasFocus(t *testing.T) {
 	}
 	w.closeTopDialog()
 	c.Overlays().Remove(c.Overlays().Top())
+	if n := len(w.windowShortcuts()); n != 3 || w.windowShortcuts()[2].shortcut.ShortcutName() ==
+		w.windowShortcuts()[1].shortcut.ShortcutName() {
+		t.Errorf("Ctrl+Shift+, (the profile editor) is not its own shortcut")
+	}
 
 	// With nothing focused the canvas takes the shortcut.
 	c.Unfocus()
