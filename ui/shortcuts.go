@@ -19,7 +19,7 @@ type windowShortcut struct {
 func (w *mainWindow) windowShortcuts() []windowShortcut {
 	return []windowShortcut{
 		{&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, w.addFilesDialog},
-		{&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}, w.showAppSettings}, // settings.go
+		{&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}, w.showAppSettings},                      // settings.go
 		{&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, w.showSettings}, // profiles.go
 	}
 }
