@@ -14,18 +14,7 @@ import (
 // upload it finds open for the key, whose parts are the file's bytes: no
 // second upload, only the missing parts sent, nothing left open on COS.
 func TestFakeLostJournalAdoptsOpenUpload(t *testing.T) {
-	v := newFakeEnv(t)
-	v.store.fault = onPart(3, &fault{block: true})
-	cfg := v.config()
-	cfg.Concurrency = 1
-	e := v.engine(cfg)
-	p := v.file("big.bin", 4<<20, 9)
-	id := onlyTask(t, e, e.Add(p))
-	waitState(t, e, id, func(s Snapshot) bool { return s.Acked >= 2<<20 })
-	e.crash()
-	if err := os.Remove(filepath.Join(v.state, JournalFile)); err != nil {
-		t.Fatal(err)
-	}
+	v, cfg, p := lostJournalMidUpload(t)
 	v.store.mu.Lock()
 	v.store.fault = nil
 	parts, inits := v.store.counts["part"], v.store.counts["initiate"]
@@ -105,18 +94,7 @@ func TestFakeCleanupAsksCOS(t *testing.T) {
 // upload and no part size, and the engine divided by zero (seen once under
 // load in make test).
 func TestFakeAdoptedUploadVanishes(t *testing.T) {
-	v := newFakeEnv(t)
-	v.store.fault = onPart(3, &fault{block: true})
-	cfg := v.config()
-	cfg.Concurrency = 1
-	e := v.engine(cfg)
-	p := v.file("big.bin", 4<<20, 9)
-	id := onlyTask(t, e, e.Add(p))
-	waitState(t, e, id, func(s Snapshot) bool { return s.Acked >= 2<<20 })
-	e.crash()
-	if err := os.Remove(filepath.Join(v.state, JournalFile)); err != nil {
-		t.Fatal(err)
-	}
+	v, cfg, p := lostJournalMidUpload(t)
 	v.store.mu.Lock()
 	lists := v.store.counts["listParts"]
 	v.store.fault = func(op string, n, _ int) *fault {
@@ -134,4 +112,27 @@ func TestFakeAdoptedUploadVanishes(t *testing.T) {
 		t.Fatalf("rerun: %s %+v", s.State, s.LastErr)
 	}
 	v.verified("big.bin", p)
+}
+
+// lostJournalMidUpload crashes an engine halfway through a 4 MiB upload
+// (two of its 1 MiB parts on the fake COS, the third held) and removes its
+// journal, as a lost journal leaves things: the upload open, nothing
+// recording it. It returns the environment, the engine configuration to
+// rerun with and the file's path; the held part stays held until the
+// caller replaces the fault plan.
+func lostJournalMidUpload(t *testing.T) (*fakeEnv, Config, string) {
+	t.Helper()
+	v := newFakeEnv(t)
+	v.store.fault = onPart(3, &fault{block: true})
+	cfg := v.config()
+	cfg.Concurrency = 1
+	e := v.engine(cfg)
+	p := v.file("big.bin", 4<<20, 9)
+	id := onlyTask(t, e, e.Add(p))
+	waitState(t, e, id, func(s Snapshot) bool { return s.Acked >= 2<<20 })
+	e.crash()
+	if err := os.Remove(filepath.Join(v.state, JournalFile)); err != nil {
+		t.Fatal(err)
+	}
+	return v, cfg, p
 }
