@@ -3,6 +3,7 @@ package uploader
 import (
 	"errors"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -121,6 +122,12 @@ func TestFakeCompleteFailures(t *testing.T) {
 			}
 			return nil
 		}, Done, "", 2, "", false},
+		// CI saw this: the list that settles the lost Complete met a 503
+		// (or an expired token) once, and the task failed NoSuchUpload.
+		{"lost response then 404, HEAD denied, list answers 503 once",
+			listFailsOnceAfterLostComplete(cosErrorResp(503, "ServiceUnavailable")), Done, "", 2, "", false},
+		{"lost response then 404, HEAD denied, token expired at the list",
+			listFailsOnceAfterLostComplete(cosErrorResp(400, "ExpiredToken")), Done, "", 2, "", false},
 		{"lost response then 409 (forbid-overwrite), HEAD denied", func(op string, n int) *fault {
 			switch {
 			case op == "complete" && n == 1:
@@ -407,5 +414,25 @@ func TestFakeContentType(t *testing.T) {
 		if got := v.store.ctypes[key]; got != ct {
 			t.Errorf("%s sent as %q, want %q", key, got, ct)
 		}
+	}
+}
+
+// listFailsOnceAfterLostComplete is the sample grant (no HEAD, no GET) with
+// Complete's first answer lost; the list of open uploads that settles the
+// second Complete's NoSuchUpload fails once with err.
+func listFailsOnceAfterLostComplete(err error) func(op string, n int) *fault {
+	var completes, listFails atomic.Int32
+	return func(op string, n int) *fault {
+		switch {
+		case op == "complete":
+			if completes.Add(1) == 1 {
+				return &fault{apply: true, err: errConnReset}
+			}
+		case op == "head" || op == "get":
+			return &fault{err: cosErrorResp(403, "")}
+		case op == "listUploads" && completes.Load() >= 2 && listFails.Add(1) == 1:
+			return &fault{err: err}
+		}
+		return nil
 	}
 }

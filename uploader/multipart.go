@@ -485,7 +485,10 @@ func (w *worker) settle(ctx context.Context, cerr error, whole uint64, tried boo
 		if info.CRC64 == whole && exists {
 			// Our lost Complete, or another client's identical object:
 			// ours only if our upload is gone.
-			if open, lerr := w.uploadOpen(ctx); lerr != nil || open {
+			switch open, lerr := w.uploadOpen(ctx); {
+			case lerr != nil && classify(lerr) == retry:
+				return nil, lerr // still unknown: Complete is asked again
+			case lerr != nil || open:
 				return nil, cerr
 			}
 		}
@@ -509,6 +512,8 @@ func (w *worker) settle(ctx context.Context, cerr error, whole uint64, tried boo
 		// that Complete joined it: done, but it cannot be checked.
 		open, lerr := w.uploadOpen(ctx)
 		switch {
+		case lerr != nil && classify(lerr) == retry:
+			return nil, lerr // still unknown: Complete is asked again
 		case lerr != nil:
 			return nil, cerr
 		case !open:
@@ -528,12 +533,17 @@ func (w *worker) settle(ctx context.Context, cerr error, whole uint64, tried boo
 var errHeadDenied = errors.New("HeadObject is not allowed")
 
 // uploadOpen reports whether COS still lists the task's multipart upload.
+// It retries (and refreshes an expired token) like any request: a lost
+// Complete is settled by this answer alone under the sample grant, and a
+// 503 here once failed the task NoSuchUpload in CI.
 func (w *worker) uploadOpen(ctx context.Context) (bool, error) {
 	var ids []string
-	err := w.gated(ctx, func() error {
-		var err error
-		ids, err = w.e.store.listUploads(ctx, w.r.Key)
-		return err
+	err := retrier{e: w.e, op: "list uploads"}.do(ctx, nil, func(ctx context.Context) error {
+		return w.gated(ctx, func() error {
+			var err error
+			ids, err = w.e.store.listUploads(ctx, w.r.Key)
+			return err
+		})
 	})
 	return slices.Contains(ids, w.r.UploadID), err
 }
