@@ -74,6 +74,9 @@ type Profile struct {
 	// a forged profile file could otherwise start uploading a folder the
 	// moment it is imported.
 	ProposedWatchFolders []string `json:"proposed_watch_folders,omitempty"`
+	// PasteName names a pasted image's key under the prefix (auth/pastename.go);
+	// "" is DefaultPasteName.
+	PasteName string `json:"paste_name,omitempty"`
 	// BandwidthSchedule is the app-wide upload limit the admin sets, as a
 	// timetable ("mon-fri 08:00-19:00 2MiB/s; otherwise unlimited", see
 	// auth/bwschedule.go); "" leaves the limit to the user.
@@ -147,6 +150,9 @@ func (p Profile) Validate() error {
 		return err
 	}
 	if err := checkBandwidthSchedule(p.BandwidthSchedule); err != nil {
+		return err
+	}
+	if err := checkPasteName(p.PasteName); err != nil {
 		return err
 	}
 	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {

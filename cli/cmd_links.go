@@ -20,6 +20,7 @@ import (
 // (or --link-template's). A nil *uploadLinks prints nothing.
 type uploadLinks struct {
 	linker session.Linker
+	copied []string // the links given, for --clipboard to copy back
 }
 
 // newUploadLinks is the link printer the flags ask for: nil without
@@ -62,6 +63,7 @@ func (l *uploadLinks) link(s uploader.Snapshot) (link, why string) {
 	if err != nil {
 		return "", session.ShareErrText(err)
 	}
+	l.copied = append(l.copied, u)
 	return u, ""
 }
 

@@ -28,7 +28,7 @@ func init() {
 }
 
 const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE | --bwlimit SPEC] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH..."
+	"[--concurrency N] [--part-size SIZE] [--limit RATE | --bwlimit SPEC] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH... | --clipboard"
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
@@ -40,6 +40,7 @@ type uploadFlags struct {
 	linkTemplate                                      string    // --link-template: overrides the profile's
 	exclude                                           multiFlag // cmd_dryrun.go
 	noDefaultExcludes, dryRun                         bool
+	clipboard                                         bool // --clipboard: upload what the clipboard holds (cmd_paste.go)
 }
 
 // destFlags registers the flags that say where and with what credentials
@@ -77,17 +78,17 @@ func runUpload(args []string) int {
 	fs.Var(&f.exclude, "exclude", tr("leave out files of dropped folders matching this pattern (repeatable; adds to the profile's rules)"))
 	fs.BoolVar(&f.noDefaultExcludes, "no-default-excludes", false, tr("do not leave out .git, .DS_Store, Office lock files and other default excludes"))
 	fs.BoolVar(&f.dryRun, "dry-run", false, tr("print each file's key, headers and link, and what is excluded; upload and record nothing"))
+	fs.BoolVar(&f.clipboard, "clipboard", false, tr("upload what the clipboard holds (a screenshot, copied files, or their paths) and copy the links back"))
 	paths, code, ok := parseInterspersed(fs, args)
 	if !ok {
 		return code
 	}
-	if len(paths) == 0 {
-		fmt.Fprintln(os.Stderr, tr("Name at least one file or folder to upload."))
-		fs.Usage()
-		return 2
-	}
-	if f.dryRun {
+	if f.dryRun && !f.clipboard && len(paths) > 0 {
 		return runDryRun(f, paths)
+	}
+	add, code, ok := uploadInput(&f, fs, paths)
+	if !ok {
+		return code
 	}
 	spec, err := uploadConfig(f)
 	if err != nil {
@@ -124,8 +125,11 @@ func runUpload(args []string) int {
 	out.sigCode = sigCode
 	events := e.Events()
 	_, cursor := e.Changes(math.MaxUint64) // the feed's present: only what this run changes
-	batch := e.Add(paths...)
+	batch := add(e)
 	code = watchBatch(ctx, e, batch, cursor, events, out)
+	if f.clipboard {
+		copyLinks(links.copied)
+	}
 	if err := closeAll(closers); err != nil {
 		fmt.Fprintln(os.Stderr, tr("Error:"), safe(err.Error()))
 		if code == 0 {
