@@ -9,16 +9,16 @@ import (
 	"time"
 
 	"cosdrop/auth"
-	"cosdrop/clip"
+	"cosdrop/clipboard"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
-// readClipboard is clip.Read; a test replaces it (no display there).
-var readClipboard = clip.Read
+// readClipboard is clipboard.Read; a test replaces it (no display there).
+var readClipboard = clipboard.Read
 
-// writeClipboard is clip.WriteText; a test replaces it.
-var writeClipboard = clip.WriteText
+// writeClipboard is clipboard.WriteText; a test replaces it.
+var writeClipboard = clipboard.WriteText
 
 // clipboardAdd reads the clipboard for `upload --clipboard` and returns
 // what adds its content to the engine: a pasted image saved under the
@@ -30,15 +30,15 @@ func clipboardAdd(f uploadFlags) (func(e *uploader.Engine) uploader.BatchID, err
 		return nil, err
 	}
 	switch c.Kind {
-	case clip.Image:
+	case clipboard.Image:
 		ref, err := session.PastedImage(c.PNG, pasteName(f), session.PastedDir(), time.Now())
 		if err != nil {
 			return nil, err
 		}
 		return func(e *uploader.Engine) uploader.BatchID { return e.AddFiles(ref) }, nil
-	case clip.Files, clip.Text:
+	case clipboard.Files, clipboard.Text:
 		paths := c.Paths
-		if c.Kind == clip.Text {
+		if c.Kind == clipboard.Text {
 			if paths, err = session.PastedPaths(c.Text); err != nil {
 				return nil, err
 			}
@@ -66,7 +66,7 @@ func clipboardErrText(err error) string {
 	if w := session.PasteWords(err); w != "" {
 		return w
 	}
-	if errors.Is(err, clip.ErrUnavailable) {
+	if errors.Is(err, clipboard.ErrUnavailable) {
 		return tr("The clipboard cannot be read here (no desktop session, or a build without a window). Save the image or name the files instead.")
 	}
 	return tr("The clipboard could not be read:") + " " + safe(err.Error())

@@ -11,17 +11,17 @@ import (
 	"testing"
 	"time"
 
-	"cosdrop/clip"
+	"cosdrop/clipboard"
 	"cosdrop/localcos"
 )
 
 // fakeClipboard replaces the system clipboard for one test: reads give c,
 // writes are recorded.
-func fakeClipboard(t *testing.T, c clip.Content) *[]string {
+func fakeClipboard(t *testing.T, c clipboard.Content) *[]string {
 	t.Helper()
 	var written []string
 	oldR, oldW := readClipboard, writeClipboard
-	readClipboard = func() (clip.Content, error) { return c, nil }
+	readClipboard = func() (clipboard.Content, error) { return c, nil }
 	writeClipboard = func(s string) error { written = append(written, s); return nil }
 	t.Cleanup(func() { readClipboard, writeClipboard = oldR, oldW })
 	return &written
@@ -57,7 +57,7 @@ func TestUploadClipboardImage(t *testing.T) {
 	isolate(t)
 	s, _ := startCOS(t, localcos.Config{})
 	pic := screenshotPNG(t)
-	written := fakeClipboard(t, clip.Content{Kind: clip.Image, PNG: pic})
+	written := fakeClipboard(t, clipboard.Content{Kind: clipboard.Image, PNG: pic})
 	before := time.Now()
 	r := runCLI(t, pasteArgs(t, s)...)
 	if r.code != 0 {
@@ -93,7 +93,7 @@ func TestUploadClipboardPaths(t *testing.T) {
 	a, _ := writeTestFile(t, src, "报告 a.txt", []byte("a"))
 	b, _ := writeTestFile(t, src, "b.txt", []byte("bb"))
 	uri := "file://" + filepath.ToSlash(strings.ReplaceAll(a, " ", "%20"))
-	fakeClipboard(t, clip.Content{Kind: clip.Text, Text: "copy\n" + uri + "\n\"" + b + "\"\n"})
+	fakeClipboard(t, clipboard.Content{Kind: clipboard.Text, Text: "copy\n" + uri + "\n\"" + b + "\"\n"})
 	if r := runCLI(t, pasteArgs(t, s)...); r.code != 0 {
 		t.Fatalf("exit %d", r.code)
 	}
@@ -102,7 +102,7 @@ func TestUploadClipboardPaths(t *testing.T) {
 			t.Errorf("%q was not uploaded", key)
 		}
 	}
-	written := fakeClipboard(t, clip.Content{Kind: clip.Text, Text: "meeting at 10\n" + b})
+	written := fakeClipboard(t, clipboard.Content{Kind: clipboard.Text, Text: "meeting at 10\n" + b})
 	r := runCLI(t, pasteArgs(t, s)...)
 	if r.code != 1 || !strings.Contains(r.stderr, "meeting at 10") || !strings.Contains(r.stderr, "not a file on this computer") {
 		t.Errorf("text that names no file: exit %d, stderr %q; want 1 and the line named", r.code, r.stderr)
@@ -110,7 +110,7 @@ func TestUploadClipboardPaths(t *testing.T) {
 	if len(*written) != 0 {
 		t.Errorf("clipboard written %q after a refused paste", *written)
 	}
-	fakeClipboard(t, clip.Content{})
+	fakeClipboard(t, clipboard.Content{})
 	if r := runCLI(t, pasteArgs(t, s)...); r.code != 1 || !strings.Contains(r.stderr, "nothing to upload") {
 		t.Errorf("empty clipboard: exit %d, stderr %q", r.code, r.stderr)
 	}

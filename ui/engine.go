@@ -17,6 +17,7 @@ import (
 // ticker goroutine, never from the Fyne goroutine.
 type Engine interface {
 	Add(paths ...string) uploader.BatchID
+	AddFiles(files ...uploader.FileRef) uploader.BatchID
 	Pause(ids ...uploader.TaskID)
 	Resume(ids ...uploader.TaskID)
 	Cancel(ids ...uploader.TaskID)

@@ -175,3 +175,11 @@ func (e *scriptEngine) ExportHistory(w io.Writer, format string) error {
 	return err
 }
 func (e *scriptEngine) Close() error { return nil }
+
+func (e *scriptEngine) AddFiles(files ...uploader.FileRef) uploader.BatchID {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.Path
+	}
+	return e.Add(paths...)
+}

@@ -177,16 +177,18 @@ func (w *mainWindow) copyShownLinks() {
 }
 
 // autoCopyLinks copies the links of each drop that just finished, when
-// the user asked for it.
+// the user asked for it, and of each paste (paste.go).
 func (w *mainWindow) autoCopyLinks(finished []batchResult) {
-	if len(finished) == 0 || !w.app.Preferences().Bool(prefAutoCopyLinks) {
-		return
-	}
+	auto := w.app.Preferences().Bool(prefAutoCopyLinks)
 	var snaps []uploader.Snapshot
 	for _, b := range finished {
-		snaps = append(snaps, w.batchSnaps(b.Batch)...)
+		if w.pasted.take(b.Batch) || auto {
+			snaps = append(snaps, w.batchSnaps(b.Batch)...)
+		}
 	}
-	w.copyLinks(snaps)
+	if len(snaps) > 0 {
+		w.copyLinks(snaps)
+	}
 }
 
 // rowMenu is a row's context menu.

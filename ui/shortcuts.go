@@ -13,12 +13,14 @@ type windowShortcut struct {
 }
 
 // windowShortcuts are the main window's shortcuts: Ctrl/Cmd+O adds files,
+// Ctrl/Cmd+V uploads the clipboard,
 // Ctrl/Cmd+, opens Settings, Ctrl/Cmd+Shift+, the active profile's editor
 // (what Ctrl/Cmd+, opened before Settings existed: the real-window tests
 // and keyboard users reach the editor in one step).
 func (w *mainWindow) windowShortcuts() []windowShortcut {
 	return []windowShortcut{
 		{&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}, w.addFilesDialog},
+		{&fyne.ShortcutPaste{}, w.pasteClipboard}, // paste.go
 		{&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}, w.showAppSettings},                      // settings.go
 		{&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}, w.showSettings}, // profiles.go
 	}

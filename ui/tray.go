@@ -166,6 +166,7 @@ func (b *background) install() {
 	b.status = fyne.NewMenuItem("", nil)
 	b.status.Disabled = true
 	b.show = fyne.NewMenuItem(T("Show window"), b.showWindow)
+	paste := fyne.NewMenuItem(T("Upload clipboard"), b.w.pasteClipboard)
 	b.pause = fyne.NewMenuItem(T("Pause all"), func() {
 		b.w.call(func(e Engine) { e.PauseAll() })
 		go b.w.watches.setPaused(true) // watch.go: its own engine, off the Fyne goroutine
@@ -178,7 +179,7 @@ func (b *background) install() {
 	b.loginOn.Disabled = b.login == nil
 	b.quitItem = fyne.NewMenuItem(T("Quit"), b.w.quit)
 	b.quitItem.IsQuit = true
-	b.menu = fyne.NewMenu("CosDrop", b.status, fyne.NewMenuItemSeparator(), b.show, b.pause, b.resume,
+	b.menu = fyne.NewMenu("CosDrop", b.status, fyne.NewMenuItemSeparator(), b.show, paste, b.pause, b.resume,
 		fyne.NewMenuItemSeparator(), b.loginOn, fyne.NewMenuItemSeparator(), b.quitItem)
 	b.installed = true
 	b.host.SetSystemTrayIcon(fyne.NewStaticResource("cosdrop.png", assets.Icon))

@@ -68,6 +68,8 @@ type mainWindow struct {
 	// run it when they choose.
 	later func(time.Duration, func())
 	bg    *background // tray.go: the system tray and background mode
+	// pasted are the drops a paste made (paste.go): their links are copied.
+	pasted pasteBatches
 }
 
 func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {

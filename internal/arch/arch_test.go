@@ -42,8 +42,8 @@ var allowed = map[string]rule{
 	".": {imports: []string{"cli", "ui", "auth"}},
 
 	// front ends
-	"cli": {imports: []string{"session", "localcos", "clip"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
-	"ui":  {imports: []string{"session", "assets", "autostart", "clip", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
+	"cli": {imports: []string{"session", "localcos", "clipboard"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
+	"ui":  {imports: []string{"session", "assets", "autostart", "clipboard", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
 
 	// one mapping from profile or flags to a running engine, and the words
 	"session": {imports: []string{"uploader", "watch", "auth", "localcos", "assets"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
@@ -58,7 +58,7 @@ var allowed = map[string]rule{
 	"localcos":              {},
 	"assets":                {},
 	"autostart":             {},
-	"clip":                  {}, // the system clipboard (paste to upload)
+	"clipboard":             {}, // the system clipboard (paste to upload)
 	"ui/internal/localefix": {},
 
 	// tools of the tests

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package clip
+package clipboard
 
 // readDroppedFiles: on X11 and macOS, files copied in a file manager are
 // also offered as text (their paths or file:// URIs), which the caller

@@ -1,4 +1,4 @@
-// Package clip reads and writes the system clipboard for paste to upload:
+// Package clipboard reads and writes the system clipboard for paste to upload:
 // an image (a screenshot), files copied in a file manager, or text.
 //
 // Fyne's clipboard carries text only, so images come through
@@ -9,14 +9,14 @@
 // CF_HDROP, which hdrop_windows.go reads itself. A build without cgo on
 // Linux or macOS (the CLI-only `make cli`) has no clipboard: Read and
 // WriteText return ErrUnavailable.
-package clip
+package clipboard
 
 import (
 	"errors"
 	"fmt"
 	"sync"
 
-	"golang.design/x/clipboard"
+	xclipboard "golang.design/x/clipboard"
 )
 
 // Kind says what the clipboard holds.
@@ -53,7 +53,7 @@ var (
 
 func ready() error {
 	initOnce.Do(func() {
-		if err := clipboard.Init(); err != nil {
+		if err := xclipboard.Init(); err != nil {
 			initErr = fmt.Errorf("%w: %v", ErrUnavailable, err)
 		}
 	})
@@ -68,10 +68,10 @@ func Read() (Content, error) {
 	if err := ready(); err != nil {
 		return Content{}, err
 	}
-	if b := clipboard.Read(clipboard.FmtImage); len(b) > 0 {
+	if b := xclipboard.Read(xclipboard.FmtImage); len(b) > 0 {
 		return Content{Kind: Image, PNG: b}, nil
 	}
-	if b := clipboard.Read(clipboard.FmtText); len(b) > 0 {
+	if b := xclipboard.Read(xclipboard.FmtText); len(b) > 0 {
 		return Content{Kind: Text, Text: string(b)}, nil
 	}
 	return Content{}, nil
@@ -85,6 +85,6 @@ func WriteText(s string) error {
 	if err := ready(); err != nil {
 		return err
 	}
-	clipboard.Write(clipboard.FmtText, []byte(s))
+	xclipboard.Write(xclipboard.FmtText, []byte(s))
 	return nil
 }
