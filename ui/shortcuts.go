@@ -66,9 +66,9 @@ func newShortcutEntry(window func(fyne.Shortcut) bool) *shortcutEntry {
 }
 
 // TypedShortcut gives the window's shortcuts to the window, the rest to
-// the Entry.
+// the Entry; Ctrl/Cmd+V stays the Entry's (it pastes text into it).
 func (e *shortcutEntry) TypedShortcut(s fyne.Shortcut) {
-	if e.window != nil && e.window(s) {
+	if _, paste := s.(*fyne.ShortcutPaste); !paste && e.window != nil && e.window(s) {
 		return
 	}
 	e.Entry.TypedShortcut(s)

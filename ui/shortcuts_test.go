@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/clipboard"
 )
 
 // pressShortcut delivers s the way Fyne's desktop driver does
@@ -78,9 +80,21 @@ func TestShortcutsWorkWhileSearchHasFocus(t *testing.T) {
 	}
 	w.closeTopDialog()
 	c.Overlays().Remove(c.Overlays().Top())
-	if n := len(w.windowShortcuts()); n != 3 || w.windowShortcuts()[2].shortcut.ShortcutName() ==
-		w.windowShortcuts()[1].shortcut.ShortcutName() {
+	if n := len(w.windowShortcuts()); n != 4 || w.windowShortcuts()[3].shortcut.ShortcutName() ==
+		w.windowShortcuts()[2].shortcut.ShortcutName() {
 		t.Errorf("Ctrl+Shift+, (the profile editor) is not its own shortcut")
+	}
+
+	// Ctrl+V in the search box pastes text there; it uploads nothing.
+	c.Focus(w.bar.search)
+	w.app.Clipboard().SetContent("dog")
+	pasted := false
+	old := readClipboard
+	readClipboard = func() (clipboard.Content, error) { pasted = true; return clipboard.Content{}, nil }
+	defer func() { readClipboard = old }()
+	pressShortcut(c, &fyne.ShortcutPaste{Clipboard: w.app.Clipboard()})
+	if pasted || !strings.Contains(w.bar.search.Text, "dog") {
+		t.Errorf("Ctrl+V in the search box: upload read the clipboard %v, search text %q", pasted, w.bar.search.Text)
 	}
 
 	// With nothing focused the canvas takes the shortcut.
