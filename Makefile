@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test gui-soak gui-soak-short screenshots bench bench-wan soak soak-short test-windows test-windows-short clean
+.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test tray-test gui-soak gui-soak-short screenshots bench bench-wan soak soak-short test-windows test-windows-short clean
 
 deps:
 	@.ci/deps.sh build
@@ -40,7 +40,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet vet-windows vet-darwin staticcheck unit test-windows-short fuzz kill-test keyring-test gui-smoke gui-drop-test gui-test gui-relaunch-test tray-test gui-soak-short soak-short
+test: deps-test fmt-check vet vet-windows vet-darwin staticcheck unit test-windows-short fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test tray-test gui-soak-short soak-short
 	@echo "make test: all checks passed"
 
 ## check: the inner loop, about a minute warm: gofmt, go vet, and every package's fast tests (the import
@@ -120,6 +120,11 @@ tray-test: debug deps-test
 ## gui-drop-test: a real X11 drag-and-drop of two files onto the window; both must upload.
 gui-drop-test: debug deps-test
 	.ci/gui-drop-test.sh $(BUILD)/cosdrop-debug $(BUILD)/drop
+
+## gui-paste-test: a PNG put on the X clipboard by xclip, pasted with Ctrl+V into the real window,
+## uploaded to the Sandbox; its link lands on the X clipboard and serves the same bytes.
+gui-paste-test: debug deps-test
+	.ci/gui-paste-test.sh $(BUILD)/cosdrop-debug $(BUILD)/paste
 
 ## gui-test: the real window under Xvfb: dropdowns opened while uploads run, keyboard-only use,
 ## Chinese; saving the active profile, an unreachable credential server; plus the CJK glyph

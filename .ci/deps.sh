@@ -9,7 +9,7 @@ set -euo pipefail
 
 build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev xorg-dev libgl1-mesa-dri)
-test_pkgs=(xvfb xdotool x11-utils imagemagick dbus dbus-x11 gnome-keyring python3 python3-xlib curl fonts-wqy-microhei)
+test_pkgs=(xvfb xdotool xclip x11-utils imagemagick dbus dbus-x11 gnome-keyring python3 python3-xlib curl fonts-wqy-microhei)
 package_pkgs=(gcc-mingw-w64-x86-64 nsis appstream desktop-file-utils file p7zip-full shared-mime-info)
 
 want=("${build_pkgs[@]}")

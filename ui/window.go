@@ -160,6 +160,7 @@ func (w *mainWindow) useSession(s *session) {
 	}
 	w.bar.showProfile(s.name)
 	w.app.Preferences().SetString(prefProfile, s.name)
+	w.testEvent("session", s.name) // real-window tests wait for the profile to be in use
 	if old != nil {
 		go func() { w.watches.release(old); _ = old.close() }() // the watch uses the session's credentials
 	}
