@@ -18,7 +18,7 @@ import (
 
 	"golang.org/x/term"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -168,8 +168,8 @@ func uploadConfig(f uploadFlags) (session.Engine, error) {
 	if f.endpoint != "" || f.bucket != "" || f.region != "" {
 		return session.Engine{}, errors.New(tr("use either --profile or --endpoint/--bucket/--region, not both"))
 	}
-	p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
-	if errors.Is(err, auth.ErrNoProfile) && f.profile == session.SandboxName {
+	p, err := profile.NewProfiles(profile.ConfigDir()).Get(f.profile)
+	if errors.Is(err, profile.ErrNoProfile) && f.profile == session.SandboxName {
 		// The window's built-in Sandbox: the same local bucket and journal.
 		if o.OnConflict == "" {
 			o.OnConflict = "rename"

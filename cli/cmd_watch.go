@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/session"
 	"cosdrop/uploader"
 	"cosdrop/watch"
@@ -103,7 +103,7 @@ func watchFolders(f watchFlags, named []string) ([]string, error) {
 		}
 		return named, nil
 	}
-	p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
+	p, err := profile.NewProfiles(profile.ConfigDir()).Get(f.profile)
 	if err != nil {
 		return nil, err
 	}

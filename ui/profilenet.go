@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // signMethods are the signing methods a server-signed profile may name, in
@@ -61,7 +62,7 @@ func (f *netFields) items() []*widget.FormItem {
 
 // fill shows p's settings (the proxy password stays empty: secrets are
 // never read back).
-func (f *netFields) fill(p auth.Profile) {
+func (f *netFields) fill(p profile.Profile) {
 	f.proxy.SetText(p.Proxy)
 	f.putSignURL.SetText(p.PutSignURL)
 	f.postPolicyURL.SetText(p.PostPolicyURL)
@@ -74,8 +75,8 @@ func (f *netFields) fill(p auth.Profile) {
 }
 
 // setMode enables the signing fields for server-signed profiles only.
-func (f *netFields) setMode(m auth.Mode) {
-	if m == auth.ModeServerSigned {
+func (f *netFields) setMode(m profile.Mode) {
+	if m == profile.ModeServerSigned {
 		f.putSignURL.Enable()
 		f.postPolicyURL.Enable()
 		f.signMethod.Enable()
@@ -87,9 +88,9 @@ func (f *netFields) setMode(m auth.Mode) {
 }
 
 // apply copies the fields into p.
-func (f *netFields) apply(p *auth.Profile) {
+func (f *netFields) apply(p *profile.Profile) {
 	p.Proxy = strings.TrimSpace(f.proxy.Text)
-	if p.Mode != auth.ModeServerSigned {
+	if p.Mode != profile.ModeServerSigned {
 		return
 	}
 	p.PutSignURL = strings.TrimSpace(f.putSignURL.Text)
@@ -120,7 +121,7 @@ func (f *netFields) updateProxyPassword() {
 
 // secrets adds the typed proxy password (for a proxy that names a user)
 // to out, under the profile's keyring account.
-func (f *netFields) secrets(p auth.Profile, out map[string]string) {
+func (f *netFields) secrets(p profile.Profile, out map[string]string) {
 	if f.proxyPassword.Text != "" && proxyUser(p.Proxy) != "" {
 		out[auth.ProxyAccount(p.Name)] = f.proxyPassword.Text
 	}

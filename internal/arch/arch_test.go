@@ -42,18 +42,29 @@ var allowed = map[string]rule{
 	".": {imports: []string{"cli", "ui", "auth"}},
 
 	// front ends
-	"cli": {imports: []string{"session", "localcos"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
-	"ui":  {imports: []string{"session", "assets", "autostart", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
+	// Both read and edit the profile document (profile), whose mode and
+	// policy tables give their choices, flags and words.
+	"cli": {imports: []string{"session", "profile", "localcos"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
+	"ui":  {imports: []string{"session", "profile", "assets", "autostart", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
 
 	// one mapping from profile or flags to a running engine, and the words
-	"session": {imports: []string{"uploader", "watch", "auth", "localcos", "assets"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
+	"session": {imports: []string{"uploader", "watch", "profile", "auth", "localcos", "assets"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
 
 	// the engine, and the watcher that uploads through it
-	"uploader": {imports: []string{"auth", "contenttype"}, tests: []string{"internal/linesim"}}, // linesim: `make bench-wan`
+	// The engine learns a profile's rules as func values (Config.Exclude,
+	// Config.Headers), never from profile; its rule tests build a
+	// profile's rules to check them end to end.
+	"uploader": {imports: []string{"auth", "contenttype"}, tests: []string{"internal/linesim", "profile"}}, // linesim: `make bench-wan`
 	"watch":    {imports: []string{"uploader"}, tests: []string{"auth"}},
 
+	// The document an admin hands out, with its mode and policy tables.
+	// It imports auth (how each mode signs, the keyring accounts, the
+	// message codes); auth never imports it, except in the probe's tests
+	// against localcos, which probe a profile.
+	"profile": {imports: []string{"auth"}, tests: []string{"assets"}},
+
 	// leaves
-	"auth":                  {imports: []string{"contenttype"}, tests: []string{"assets"}},
+	"auth":                  {imports: []string{"contenttype"}, tests: []string{"assets", "profile"}},
 	"contenttype":           {},
 	"localcos":              {},
 	"assets":                {},

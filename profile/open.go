@@ -1,7 +1,8 @@
-package auth
+package profile
 
 import (
 	"context"
+	"cosdrop/auth"
 	"errors"
 	"fmt"
 	"net/http"
@@ -30,7 +31,7 @@ const (
 //     the server refuses a request without one (HTTP 401/403). A server
 //     that needs no token never causes a keyring read, so a locked or
 //     absent keyring is no error for it.
-func Open(ctx context.Context, p Profile, store SecretStore, client *http.Client) (Provider, *SignServer, error) {
+func Open(ctx context.Context, p Profile, store auth.SecretStore, client *http.Client) (auth.Provider, *auth.SignServer, error) {
 	if err := p.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("profile %q: %w", p.Name, err)
 	}
@@ -40,7 +41,7 @@ func Open(ctx context.Context, p Profile, store SecretStore, client *http.Client
 		if err != nil {
 			return nil, nil, err
 		}
-		return NewStatic(Credentials{SecretID: p.SecretID, SecretKey: key}), nil, nil
+		return auth.NewStatic(auth.Credentials{SecretID: p.SecretID, SecretKey: key}), nil, nil
 	case ModeSTS, ModeServerSigned:
 		if client == nil {
 			t, err := p.Transport(ctx, store)
@@ -49,34 +50,32 @@ func Open(ctx context.Context, p Profile, store SecretStore, client *http.Client
 			}
 			client = &http.Client{Transport: t}
 		}
-		tok := &loginToken{load: func(ctx context.Context) (string, error) {
-			return store.Get(ctx, LoginTokenAccount(p.Name))
-		}}
+		account := auth.LoginTokenAccount(p.Name)
 		if p.Mode == ModeSTS {
-			return newSTS(p.CredentialURL, tok, client), nil, nil
+			return auth.NewSTSFromStore(p.CredentialURL, store, account, client), nil, nil
 		}
-		return nil, newSignServer(p.SignConfig(), tok, client), nil
+		return nil, auth.NewSignServerFromStore(p.SignConfig(), store, account, client), nil
 	}
 	return nil, nil, fmt.Errorf("profile %q: unknown mode %q", p.Name, p.Mode)
 }
 
 // permanentKey is the SecretKey of a permanent-key profile: from the
 // environment when set there, else from the store.
-func permanentKey(ctx context.Context, p Profile, store SecretStore) (string, error) {
+func permanentKey(ctx context.Context, p Profile, store auth.SecretStore) (string, error) {
 	if key := os.Getenv(EnvSecretKey); key != "" {
 		if id := os.Getenv(EnvSecretID); id != "" && id != p.SecretID {
-			return "", &ProfileError{Field: "secret-id", Message: msg(CodeEnvKeyMismatch, "EnvID", quote(id), "Profile", quote(p.Name), "ProfileID", quote(p.SecretID))}
+			return "", &Error{Field: "secret-id", Message: msg(CodeEnvKeyMismatch, "EnvID", quote(id), "Profile", quote(p.Name), "ProfileID", quote(p.SecretID))}
 		}
-		AddSecret(key)
+		auth.AddSecret(key)
 		return key, nil
 	}
-	key, err := store.Get(ctx, SecretKeyAccount(p.Name))
-	if errors.Is(err, ErrNotFound) {
-		return "", &ProfileError{Field: "secret-key", Message: msg(CodeNoSecretKey, "Profile", p.Name), Err: err}
+	key, err := store.Get(ctx, auth.SecretKeyAccount(p.Name))
+	if errors.Is(err, auth.ErrNotFound) {
+		return "", &Error{Field: "secret-key", Message: msg(CodeNoSecretKey, "Profile", p.Name), Err: err}
 	}
 	if err != nil {
 		return "", fmt.Errorf("profile %q: %w", p.Name, err)
 	}
-	AddSecret(key) // whatever the store, Redact knows it from now on
+	auth.AddSecret(key) // whatever the store, Redact knows it from now on
 	return key, nil
 }

@@ -1,6 +1,7 @@
-package auth
+package profile
 
 import (
+	"cosdrop/auth"
 	"errors"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // in plain text, Markdown or HTML, are refused, as are U+009B (a
 // one-character CSI) and U+202E (right-to-left override).
 func TestLinkTemplateOnlyHTTP(t *testing.T) {
-	for tmpl, code := range map[string]Code{
+	for tmpl, code := range map[string]auth.Code{
 		"javascript:alert(1)//{key}":                     CodeLinkScheme,
 		"A{url}":                                         CodeLinkScheme, // "Ahttps://…" (make fuzz)
 		"JavaScript:alert('{filename}')":                 CodeLinkScheme,
@@ -29,7 +30,7 @@ func TestLinkTemplateOnlyHTTP(t *testing.T) {
 	} {
 		p := permProfile()
 		p.LinkTemplate = tmpl
-		var pe *ProfileError
+		var pe *Error
 		err := p.Validate()
 		if !errors.As(err, &pe) || pe.Code != code {
 			t.Errorf("%q: %v, want code %s", tmpl, err, code)

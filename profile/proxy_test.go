@@ -1,8 +1,9 @@
-package auth
+package profile
 
 import (
 	"bufio"
 	"context"
+	"cosdrop/auth"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
@@ -176,7 +177,7 @@ func TestProfileProxy(t *testing.T) {
 	var socksConnects atomic.Int64
 	socks := socks5Server(t, &socksConnects)
 
-	store := NewSessionStore()
+	store := auth.NewSessionStore()
 	ctx := context.Background()
 	get := func(p Profile, u string) (string, error) {
 		tr, err := p.Transport(ctx, store)
@@ -204,11 +205,11 @@ func TestProfileProxy(t *testing.T) {
 	hostOnly := func(s string) string { return s[strings.Index(s, "://")+3:] }
 
 	// The user is named, the password is not stored yet: said plainly.
-	var pe *ProfileError
+	var pe *Error
 	if _, err := get(withProxy("http://"+proxyUser+"@"+hostOnly(httpProxy.URL)), target.URL); !errors.As(err, &pe) || pe.Code != CodeProxyNoPassword {
 		t.Fatalf("no stored password: %v", err)
 	}
-	store.Set(ctx, ProxyAccount(stsProfile().Name), proxyPass)
+	store.Set(ctx, auth.ProxyAccount(stsProfile().Name), proxyPass)
 
 	for _, c := range []struct {
 		proxy, target, want string

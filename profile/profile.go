@@ -1,8 +1,7 @@
-package auth
+package profile
 
 import (
-	"fmt"
-	"net"
+	"cosdrop/auth"
 	"net/url"
 	"regexp"
 	"slices"
@@ -53,7 +52,7 @@ type Profile struct {
 	PostPolicyURL string `json:"post_policy_url,omitempty"`
 	// SignMethod forces PUT or POST uploads; empty asks put-sign first and
 	// uses POST when the server offers only post-policy.
-	SignMethod SignMethod `json:"sign_method,omitempty"`
+	SignMethod auth.SignMethod `json:"sign_method,omitempty"`
 	// Proxy is the profile's proxy: http://, https:// or socks5://
 	// host:port, with at most a user name (the password lives in the
 	// keyring, ProxyAccount); "direct" for none; empty to follow the
@@ -63,7 +62,7 @@ type Profile struct {
 	// an uploaded file (auth.LinkPlaceholders); empty means {url}.
 	LinkTemplate string `json:"link_template,omitempty"`
 	// Rules are the upload rules (headers, storage class, excludes); nil
-	// means the defaults (auth/rules.go).
+	// means the defaults (profile/rules.go).
 	Rules *Rules `json:"rules,omitempty"`
 	// WatchFolders are local folders whose new and changed files are
 	// uploaded once they settle (`cosdrop watch`, and the window while it
@@ -76,7 +75,7 @@ type Profile struct {
 	ProposedWatchFolders []string `json:"proposed_watch_folders,omitempty"`
 	// BandwidthSchedule is the app-wide upload limit the admin sets, as a
 	// timetable ("mon-fri 08:00-19:00 2MiB/s; otherwise unlimited", see
-	// auth/bwschedule.go); "" leaves the limit to the user.
+	// profile/bwschedule.go); "" leaves the limit to the user.
 	BandwidthSchedule string `json:"bandwidth_schedule,omitempty"`
 	// PublicRead says the bucket's files can be read by anyone (a
 	// public-read bucket, or a CDN in front of it), so plain links open.
@@ -86,8 +85,8 @@ type Profile struct {
 }
 
 // SignConfig is where p's signing server answers.
-func (p Profile) SignConfig() SignConfig {
-	return SignConfig{Base: p.CredentialURL, PutSignURL: p.PutSignURL, PostPolicyURL: p.PostPolicyURL, Method: p.SignMethod}
+func (p Profile) SignConfig() auth.SignConfig {
+	return auth.SignConfig{Base: p.CredentialURL, PutSignURL: p.PutSignURL, PostPolicyURL: p.PostPolicyURL, Method: p.SignMethod}
 }
 
 var (
@@ -185,7 +184,7 @@ func (p Profile) validateServerURLs() error {
 		return profileErr("credential-url", CodeCredentialURLMissing, "Mode", string(p.Mode))
 	}
 	for _, u := range []struct {
-		field Code
+		field auth.Code
 		val   string
 	}{{fieldCredentialURL, p.CredentialURL}, {fieldPutSignURL, p.PutSignURL}, {fieldPostPolicyURL, p.PostPolicyURL}} {
 		if u.val == "" {
@@ -196,12 +195,12 @@ func (p Profile) validateServerURLs() error {
 		}
 	}
 	switch p.SignMethod {
-	case SignAuto, SignPut, SignPost:
+	case auth.SignAuto, auth.SignPut, auth.SignPost:
 	default:
 		return profileErr("sign-method", CodeSignMethodUnknown, "Value", quote(string(p.SignMethod)))
 	}
-	if p.SignMethod == SignPut && p.PutSignURL == "" && p.CredentialURL == "" ||
-		p.SignMethod == SignPost && p.PostPolicyURL == "" && p.CredentialURL == "" {
+	if p.SignMethod == auth.SignPut && p.PutSignURL == "" && p.CredentialURL == "" ||
+		p.SignMethod == auth.SignPost && p.PostPolicyURL == "" && p.CredentialURL == "" {
 		return profileErr("credential-url", CodeCredentialURLMissing, "Mode", string(p.Mode))
 	}
 	return nil
@@ -234,7 +233,7 @@ func ValidateName(name string) error {
 // for browsers, never sent to a server), and no query parameter named or
 // shaped like a secret (q-signature, token, sign, x-cos-security-token,
 // a long key-like value). An endpoint takes no query at all.
-func checkURL(field Code, raw string, credential bool) error {
+func checkURL(field auth.Code, raw string, credential bool) error {
 	f := string(field)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
@@ -255,7 +254,7 @@ func checkURL(field Code, raw string, credential bool) error {
 	for k, vals := range q {
 		secret := looksSecretParam(k)
 		for _, v := range vals {
-			secret = secret || looksLikeSecret(v) && len(v) >= 20
+			secret = secret || auth.LooksLikeSecret(v) && len(v) >= 20
 		}
 		if secret {
 			return profileErr(f, CodeURLSecretQuery, "Field", f, "Param", k)
@@ -264,7 +263,7 @@ func checkURL(field Code, raw string, credential bool) error {
 	if !credential && (u.RawQuery != "" || u.ForceQuery) || qerr != nil {
 		return profileErr(f, CodeURLQuery, "Field", f)
 	}
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !auth.IsLoopback(u.Hostname()) {
 		return profileErr(f, CodeURLPlainHTTP, "Field", f, "Value", quote(raw))
 	}
 	return nil
@@ -284,17 +283,6 @@ func looksSecretParam(name string) bool {
 		return true
 	}
 	return false
-}
-
-// IsLoopback reports whether host (without port) is this machine: an
-// address in 127.0.0.0/8, ::1, or exactly "localhost". Other names under
-// .localhost are not trusted: a resolver may send them anywhere.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func checkPrefix(t string) error {
@@ -351,12 +339,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func parseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("bucket URL %q: %w", raw, err)
-	}
-	return u, nil
 }

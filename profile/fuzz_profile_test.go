@@ -1,7 +1,8 @@
-package auth
+package profile
 
 import (
 	"bytes"
+	"cosdrop/auth"
 	"net/url"
 	"reflect"
 	"strings"
@@ -50,7 +51,7 @@ func FuzzParseProfileExport(f *testing.F) {
 			if pw, set := u.User.Password(); set || pw != "" {
 				t.Fatalf("imported a URL with a password: %q", raw)
 			}
-			if raw != p.Proxy && raw != p.Endpoint && u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+			if raw != p.Proxy && raw != p.Endpoint && u.Scheme == "http" && !auth.IsLoopback(u.Hostname()) {
 				t.Fatalf("imported a plain-http credential URL to another host: %q", raw)
 			}
 			for name := range u.Query() {
