@@ -77,7 +77,7 @@ func runLogin(args []string) int {
 		}
 		return explain(tr("Cannot read profiles"), err)
 	}
-	account, what := auth.SecretKeyAccount(p.Name), tr("SecretKey")
+	var account, what string
 	switch {
 	case *proxyPW:
 		if *secretID != "" {
@@ -87,11 +87,13 @@ func runLogin(args []string) int {
 			return fail(tr("The proxy of profile %q names no user, so it needs no password."), p.Name)
 		}
 		account, what = auth.ProxyAccount(p.Name), tr("proxy password")
-	case p.Mode != profile.ModePermanent:
+	case !p.Spec().Uses(profile.FieldSecretID):
 		if *secretID != "" {
 			return fail(tr("--secret-id is only for permanent-key profiles; %q uses %s."), p.Name, p.Mode)
 		}
-		account, what = auth.LoginTokenAccount(p.Name), tr("login token")
+		fallthrough
+	default:
+		account, what = p.Spec().Secret.Account(p.Name), tr(p.Spec().Secret.Word)
 	}
 	if *secretID != "" && *secretID != p.SecretID {
 		p.SecretID = *secretID
@@ -164,8 +166,8 @@ func deleteSecrets(name string) (removed int, err error) {
 	return auth.DeleteSecrets(ctx, secretStore, name)
 }
 
-const profileSynopsis = `add|list|remove|export|import|test ...
-  add NAME --bucket B --region R --mode permanent|sts|server-signed [--secret-id ID] [--credential-url URL] [--endpoint URL] [--prefix T] [--on-conflict P]
+var profileSynopsis = `add|list|remove|export|import|test ...
+  add NAME --bucket B --region R --mode ` + strings.Join(profile.ModeNames(), "|") + ` [--secret-id ID] [--credential-url URL] [--endpoint URL] [--prefix T] [--on-conflict P]
       [--proxy URL] [--put-sign-url URL] [--post-policy-url URL] [--sign-method put|post]
   list
   remove NAME
@@ -232,15 +234,15 @@ func positional(fs *flag.FlagSet, args []string, n int) (pos []string, code int,
 }
 
 func profileAdd(args []string) int {
-	fs := newFlagSet("profile add", "NAME --bucket B --region R --mode permanent|sts|server-signed [flags]")
+	fs := newFlagSet("profile add", "NAME --bucket B --region R --mode "+strings.Join(profile.ModeNames(), "|")+" [flags]")
 	var p profile.Profile
 	var mode string
 	fs.StringVar(&p.Bucket, "bucket", "", tr("bucket with APPID, e.g. examplebucket-1250000000"))
 	fs.StringVar(&p.Region, "region", "", tr("region, e.g. ap-guangzhou"))
 	fs.StringVar(&p.Endpoint, "endpoint", "", tr("custom endpoint URL (custom domain, accelerate domain or a local server)"))
 	fs.StringVar(&p.Prefix, "prefix", "", tr("key prefix template: {date} {yyyy} {mm} {dd} {filename} {relpath}"))
-	fs.StringVar(&p.OnConflict, "on-conflict", "", tr("when the object exists: overwrite, skip-identical, rename or ask"))
-	fs.StringVar(&mode, "mode", "", tr("credential mode: permanent, sts or server-signed"))
+	fs.StringVar(&p.OnConflict, "on-conflict", "", trChoices("when the object exists: {{.Choices}}", profile.PolicyNames(true)))
+	fs.StringVar(&mode, "mode", "", trChoices("credential mode: {{.Choices}}", profile.ModeNames()))
 	fs.StringVar(&p.SecretID, "secret-id", "", tr("SecretId (permanent mode; the SecretKey goes to the keyring with 'cosdrop login')"))
 	fs.StringVar(&p.CredentialURL, "credential-url", "", tr("credential server URL (sts and server-signed modes)"))
 	fs.StringVar(&p.PutSignURL, "put-sign-url", "", tr("signing server's put-sign URL (server-signed; default: credential URL + /put-sign)"))
@@ -269,12 +271,7 @@ func profileAdd(args []string) int {
 		return explain(tr("Cannot save the profile"), err)
 	}
 	fmt.Printf(tr("Saved profile %q.")+"\n", p.Name)
-	switch p.Mode {
-	case profile.ModePermanent:
-		fmt.Printf(tr("Next: store its SecretKey with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
-	default:
-		fmt.Printf(tr("If the credential server needs a login token, store it with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
-	}
+	fmt.Printf(tr(p.Spec().Secret.Next)+"\n", shellQuote(p.Name))
 	return 0
 }
 
@@ -404,8 +401,8 @@ func profileImport(args []string) int {
 	for _, d := range p.ProposedWatchFolders { // issue 20, finding 5: proposed, never watched unasked
 		fmt.Printf(tr("Proposed watch folder, not watched until you confirm it in the window (or name it to 'cosdrop watch'): %s")+"\n", session.Printable(d))
 	}
-	if p.Mode == profile.ModePermanent {
-		fmt.Printf(tr("Next: store its SecretKey with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
+	if spec := p.Spec(); !spec.Secret.Optional {
+		fmt.Printf(tr(spec.Secret.Next)+"\n", shellQuote(p.Name))
 	}
 	return 0
 }

@@ -66,7 +66,7 @@ func dryRunConfig(f uploadFlags) (dryRunPlan, error) {
 		}
 		plan.bucketURL, _ = p.BucketURL()
 		plan.linker = session.NewLinker(p, plan.bucketURL, f.linkTemplate)
-		if p.Mode == profile.ModeServerSigned {
+		if p.Spec().Signs == profile.SignsByServer {
 			plan.cfg.Signer = dryRunSigner{}
 		}
 	case f.endpoint != "":

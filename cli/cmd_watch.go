@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -23,8 +24,8 @@ func init() {
 	register("watch", "Upload new and changed files of folders as they settle, until stopped", runWatch)
 }
 
-const watchSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename] " +
+var watchSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
+	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict " + strings.Join(profile.PolicyNames(false), "|") + "] " +
 	"[--settle 3s] [--rescan 1m] [--state-dir DIR] [--json] [--set-aside-damaged] [DIR...]"
 
 type watchFlags struct {

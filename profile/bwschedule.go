@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"cosdrop/auth"
 	"fmt"
 	"regexp"
 	"slices"
@@ -9,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"cosdrop/auth"
 )
 
 // A bandwidth schedule is the app-wide upload limit as a timetable, in the

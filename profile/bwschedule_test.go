@@ -1,11 +1,12 @@
 package profile
 
 import (
-	"cosdrop/auth"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"cosdrop/auth"
 )
 
 // monday is a fixed Monday 00:00 UTC: the tests never read the wall clock.

@@ -2,11 +2,12 @@ package profile
 
 import (
 	"bytes"
-	"cosdrop/auth"
 	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 // FuzzParseProfileExport: any profile file an admin (or an attacker) hands

@@ -1,10 +1,11 @@
 package profile
 
 import (
-	"cosdrop/auth"
 	"errors"
 	"strings"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 // Issue 20, finding 7: a link template makes http(s) links only, and

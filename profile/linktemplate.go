@@ -1,10 +1,11 @@
 package profile
 
 import (
-	"cosdrop/auth"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"cosdrop/auth"
 )
 
 // LinkPlaceholders are the placeholders a profile's link template may

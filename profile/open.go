@@ -2,11 +2,12 @@ package profile
 
 import (
 	"context"
-	"cosdrop/auth"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
+
+	"cosdrop/auth"
 )
 
 // Environment variables a permanent-key profile reads on a machine
@@ -35,28 +36,52 @@ func Open(ctx context.Context, p Profile, store auth.SecretStore, client *http.C
 	if err := p.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("profile %q: %w", p.Name, err)
 	}
-	switch p.Mode {
-	case ModePermanent:
+	open, ok := openers[p.Spec().Signs]
+	if !ok {
+		return nil, nil, fmt.Errorf("profile %q: mode %q has no way of signing", p.Name, p.Mode)
+	}
+	return open(ctx, p, store, client)
+}
+
+// opener builds the signer of one way of signing for a valid profile.
+type opener func(ctx context.Context, p Profile, store auth.SecretStore, client *http.Client) (auth.Provider, *auth.SignServer, error)
+
+// openers build the signer of each way of signing (ModeSpec.Signs).
+var openers = map[Signing]opener{
+	SignsWithKey: func(ctx context.Context, p Profile, store auth.SecretStore, _ *http.Client) (auth.Provider, *auth.SignServer, error) {
 		key, err := permanentKey(ctx, p, store)
 		if err != nil {
 			return nil, nil, err
 		}
 		return auth.NewStatic(auth.Credentials{SecretID: p.SecretID, SecretKey: key}), nil, nil
-	case ModeSTS, ModeServerSigned:
-		if client == nil {
-			t, err := p.Transport(ctx, store)
-			if err != nil {
-				return nil, nil, err
-			}
-			client = &http.Client{Transport: t}
+	},
+	SignsWithTemporaryKeys: func(ctx context.Context, p Profile, store auth.SecretStore, client *http.Client) (auth.Provider, *auth.SignServer, error) {
+		client, err := serverClient(ctx, p, store, client)
+		if err != nil {
+			return nil, nil, err
 		}
-		account := auth.LoginTokenAccount(p.Name)
-		if p.Mode == ModeSTS {
-			return auth.NewSTSFromStore(p.CredentialURL, store, account, client), nil, nil
+		return auth.NewSTSFromStore(p.CredentialURL, store, p.Spec().Secret.Account(p.Name), client), nil, nil
+	},
+	SignsByServer: func(ctx context.Context, p Profile, store auth.SecretStore, client *http.Client) (auth.Provider, *auth.SignServer, error) {
+		client, err := serverClient(ctx, p, store, client)
+		if err != nil {
+			return nil, nil, err
 		}
-		return nil, auth.NewSignServerFromStore(p.SignConfig(), store, account, client), nil
+		return nil, auth.NewSignServerFromStore(p.SignConfig(), store, p.Spec().Secret.Account(p.Name), client), nil
+	},
+}
+
+// serverClient is client, or when nil one that reaches the credential or
+// signing server through p's proxy.
+func serverClient(ctx context.Context, p Profile, store auth.SecretStore, client *http.Client) (*http.Client, error) {
+	if client != nil {
+		return client, nil
 	}
-	return nil, nil, fmt.Errorf("profile %q: unknown mode %q", p.Name, p.Mode)
+	t, err := p.Transport(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Client{Transport: t}, nil
 }
 
 // permanentKey is the SecretKey of a permanent-key profile: from the
@@ -69,7 +94,7 @@ func permanentKey(ctx context.Context, p Profile, store auth.SecretStore) (strin
 		auth.AddSecret(key)
 		return key, nil
 	}
-	key, err := store.Get(ctx, auth.SecretKeyAccount(p.Name))
+	key, err := store.Get(ctx, p.Spec().Secret.Account(p.Name))
 	if errors.Is(err, auth.ErrNotFound) {
 		return "", &Error{Field: "secret-key", Message: msg(CodeNoSecretKey, "Profile", p.Name), Err: err}
 	}

@@ -1,32 +1,15 @@
 package profile
 
 import (
-	"cosdrop/auth"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"cosdrop/auth"
 )
-
-// Mode is how a profile obtains the right to upload.
-type Mode string
-
-// The credential modes of issue 4.
-const (
-	// ModePermanent: SecretId in the profile, SecretKey in the OS keyring.
-	ModePermanent Mode = "permanent"
-	// ModeSTS: temporary credentials from the organisation's credential URL.
-	ModeSTS Mode = "sts"
-	// ModeServerSigned: the organisation's server signs each upload and
-	// picks its key; the app never holds a SecretKey at all.
-	ModeServerSigned Mode = "server-signed"
-)
-
-// Conflict policies a profile may name. They mirror the uploader's
-// ConflictPolicy; auth keeps them as strings so it does not import it.
-var conflictPolicies = []string{"overwrite", "skip-identical", "rename", "ask"}
 
 // Profile is what a user picks in the app: where files go and how the app
 // proves it may put them there. A Profile never holds a secret: SecretID is
@@ -108,16 +91,16 @@ func (p Profile) Validate() error {
 	if err := ValidateName(p.Name); err != nil {
 		return err
 	}
-	switch p.Mode {
-	case ModePermanent, ModeSTS, ModeServerSigned:
-	case "":
-		return profileErr("mode", CodeModeMissing)
-	default:
-		return profileErr("mode", CodeModeUnknown, "Value", quote(string(p.Mode)))
+	spec, known := ModeOf(p.Mode)
+	switch {
+	case p.Mode == "":
+		return profileErr("mode", CodeModeMissing, "Choices", strings.Join(ModeNames(), ", "))
+	case !known:
+		return profileErr("mode", CodeModeUnknown, "Value", quote(string(p.Mode)), "Choices", strings.Join(ModeNames(), ", "))
 	}
 	// Server-signed uploads go wherever the server says; bucket and region
 	// are then only informative and may be empty.
-	if p.Mode != ModeServerSigned || p.Bucket != "" || p.Region != "" {
+	if spec.Signs != SignsByServer || p.Bucket != "" || p.Region != "" {
 		if !bucketRE.MatchString(p.Bucket) {
 			return profileErr("bucket", CodeBucketInvalid, "Value", quote(p.Bucket))
 		}
@@ -148,39 +131,43 @@ func (p Profile) Validate() error {
 	if err := checkBandwidthSchedule(p.BandwidthSchedule); err != nil {
 		return err
 	}
-	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {
-		return profileErr("on-conflict", CodeConflictUnknown, "Value", quote(p.OnConflict), "Choices", strings.Join(conflictPolicies, ", "))
+	if p.OnConflict != "" && !isPolicyName(p.OnConflict) {
+		return profileErr("on-conflict", CodeConflictUnknown, "Value", quote(p.OnConflict), "Choices", strings.Join(PolicyNames(true), ", "))
 	}
-	switch p.Mode {
-	case ModePermanent:
-		if !secretIDRE.MatchString(p.SecretID) {
-			if p.SecretID == "" {
-				return profileErr("secret-id", CodeSecretIDMissing)
-			}
-			return profileErr("secret-id", CodeSecretIDInvalid, "Value", quote(p.SecretID))
-		}
-		if p.CredentialURL != "" {
-			return profileErr("credential-url", CodeCredentialURLUnused)
-		}
-	case ModeSTS, ModeServerSigned:
-		if p.SecretID != "" {
-			return profileErr("secret-id", CodeSecretIDUnused, "Mode", string(p.Mode))
-		}
-	}
-	return p.validateServerURLs()
+	return p.validateFields(spec)
 }
 
-// validateServerURLs checks the credential and signing server URLs of
-// p's mode.
-func (p Profile) validateServerURLs() error {
-	signing := p.PutSignURL != "" || p.PostPolicyURL != "" || p.SignMethod != ""
-	if p.Mode != ModeServerSigned && signing {
-		return profileErr("sign", CodeSignSettingsUnused)
+// isPolicyName reports whether name is a policy's name, not an alias: a
+// profile file spells policies one way.
+func isPolicyName(name string) bool {
+	for _, s := range Policies {
+		if s.Name == name {
+			return true
+		}
 	}
-	if p.Mode == ModePermanent {
+	return false
+}
+
+// validateFields checks the credential fields against what p's mode uses
+// (spec.Fields): each it uses is there and well formed, none it does not
+// use is set.
+func (p Profile) validateFields(spec ModeSpec) error {
+	switch {
+	case spec.Uses(FieldSecretID) && p.SecretID == "":
+		return profileErr("secret-id", CodeSecretIDMissing)
+	case spec.Uses(FieldSecretID) && !secretIDRE.MatchString(p.SecretID):
+		return profileErr("secret-id", CodeSecretIDInvalid, "Value", quote(p.SecretID))
+	case !spec.Uses(FieldSecretID) && p.SecretID != "":
+		return profileErr("secret-id", CodeSecretIDUnused, "Mode", string(p.Mode))
+	case !spec.Uses(FieldCredentialURL) && p.CredentialURL != "":
+		return profileErr("credential-url", CodeCredentialURLUnused)
+	case !spec.Uses(FieldSign) && (p.PutSignURL != "" || p.PostPolicyURL != "" || p.SignMethod != ""):
+		return profileErr("sign", CodeSignSettingsUnused)
+	case !spec.Uses(FieldCredentialURL):
 		return nil
 	}
-	if p.CredentialURL == "" && (p.Mode == ModeSTS || p.PutSignURL == "" && p.PostPolicyURL == "") {
+	// The signing server's own URLs stand in for the base URL.
+	if p.CredentialURL == "" && (!spec.Uses(FieldSign) || p.PutSignURL == "" && p.PostPolicyURL == "") {
 		return profileErr("credential-url", CodeCredentialURLMissing, "Mode", string(p.Mode))
 	}
 	for _, u := range []struct {

@@ -2,7 +2,6 @@ package profile
 
 import (
 	"bytes"
-	"cosdrop/auth"
 	"encoding/json"
 	"errors"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 func permProfile() Profile {

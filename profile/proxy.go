@@ -2,12 +2,13 @@ package profile
 
 import (
 	"context"
-	"cosdrop/auth"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"cosdrop/auth"
 )
 
 // ProxyDirect as a profile's Proxy means: no proxy, whatever the

@@ -3,7 +3,6 @@ package profile
 import (
 	"bufio"
 	"context"
-	"cosdrop/auth"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
@@ -19,6 +18,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 const proxyUser, proxyPass = "alice", "Proxy-Pass-0123456789"

@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"cosdrop/auth"
 	"mime"
 	"net/url"
 	"path"
@@ -10,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"cosdrop/auth"
 )
 
 // Rules are a profile's upload rules (issue 13): the headers each object

@@ -2,11 +2,12 @@ package profile
 
 import (
 	"bytes"
-	"cosdrop/auth"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 func TestRulesDefaultExcludes(t *testing.T) {

@@ -1,11 +1,12 @@
 package profile
 
 import (
-	"cosdrop/auth"
 	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
+
+	"cosdrop/auth"
 )
 
 // Watch folder validation codes (Error.Code, field "watch-folders").

@@ -2,11 +2,12 @@ package profile
 
 import (
 	"bytes"
-	"cosdrop/auth"
 	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 // TestWatchFoldersValidate: full paths pass; relative, empty, control

@@ -35,7 +35,7 @@ func CheckConnection(ctx context.Context, p profile.Profile, store auth.SecretSt
 // modes). Checking it before COS keeps its failures from being reported
 // as COS being unreachable.
 func CheckCredentialServer(ctx context.Context, p profile.Profile, prov auth.Provider) string {
-	if p.Mode != profile.ModeSTS || prov == nil {
+	if p.Spec().Signs != profile.SignsWithTemporaryKeys || prov == nil {
 		return ""
 	}
 	if _, err := prov.Credentials(ctx); err != nil {

@@ -57,9 +57,7 @@ func StartWatch(spec Engine, folders []string, o WatchOptions) (*Watching, error
 		names[name] = f
 	}
 	spec.Config.ResumeExisting, spec.Config.AutoResume = true, true
-	if spec.Config.OnConflict == uploader.Ask {
-		spec.Config.OnConflict = uploader.Rename // nobody is there to ask: never overwrite silently
-	}
+	spec.Config.OnConflict = unattended(spec.Config.OnConflict) // nobody is there to ask: never overwrite silently
 	spec.Config.AskConflict = nil
 	if o.Exclude == nil {
 		o.Exclude = spec.Config.Exclude // the profile's rules (and the default excludes), as for a dropped folder

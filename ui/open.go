@@ -2,10 +2,10 @@ package ui
 
 import (
 	"context"
-
-	"fyne.io/fyne/v2"
 	"strings"
 	"sync"
+
+	"fyne.io/fyne/v2"
 
 	"cosdrop/auth"
 	"cosdrop/localcos"

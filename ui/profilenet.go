@@ -74,23 +74,21 @@ func (f *netFields) fill(p profile.Profile) {
 	}
 }
 
-// setMode enables the signing fields for server-signed profiles only.
-func (f *netFields) setMode(m profile.Mode) {
-	if m == profile.ModeServerSigned {
-		f.putSignURL.Enable()
-		f.postPolicyURL.Enable()
+// setMode enables the signing fields for the modes that use them
+// (profile.FieldSign).
+func (f *netFields) setMode(spec profile.ModeSpec) {
+	enable(spec.Uses(profile.FieldSign), f.putSignURL, f.postPolicyURL)
+	if spec.Uses(profile.FieldSign) {
 		f.signMethod.Enable()
-		return
+	} else {
+		f.signMethod.Disable()
 	}
-	f.putSignURL.Disable()
-	f.postPolicyURL.Disable()
-	f.signMethod.Disable()
 }
 
 // apply copies the fields into p.
 func (f *netFields) apply(p *profile.Profile) {
 	p.Proxy = strings.TrimSpace(f.proxy.Text)
-	if p.Mode != profile.ModeServerSigned {
+	if !p.Spec().Uses(profile.FieldSign) {
 		return
 	}
 	p.PutSignURL = strings.TrimSpace(f.putSignURL.Text)

@@ -23,16 +23,23 @@ import (
 // profileExt names profile files: dropping one on the window imports it.
 const profileExt = profile.ProfileFileExt
 
-var modes = []profile.Mode{profile.ModePermanent, profile.ModeSTS, profile.ModeServerSigned}
-
+// modeNames are the credential modes' words, in profile.Modes order.
 func modeNames() []string {
-	return []string{T("Permanent key (SecretId and SecretKey)"), T("Temporary keys from your organisation (STS)"), T("Your organisation's server signs each upload")}
+	out := make([]string, len(profile.Modes))
+	for i, m := range profile.Modes {
+		out[i] = T(m.Label)
+	}
+	return out
 }
 
-var conflictValues = []string{"overwrite", "skip-identical", "rename", "ask"}
-
+// conflictNames are the conflict policies' words, in profile.Policies
+// order.
 func conflictNames() []string {
-	return []string{T("Replace existing files"), T("Skip identical files"), T("Keep both (add a number)"), T("Ask each time")}
+	out := make([]string, len(profile.Policies))
+	for i, c := range profile.Policies {
+		out[i] = T(c.Label)
+	}
+	return out
 }
 
 // profileEditor edits one profile. The SecretKey and login token fields
@@ -157,14 +164,14 @@ func (e *profileEditor) fill(p profile.Profile) {
 	e.secretID.SetText(p.SecretID)
 	e.credURL.SetText(p.CredentialURL)
 	e.net.fill(p)
-	for i, m := range modes {
-		if m == p.Mode {
+	for i, m := range profile.Modes {
+		if m.Mode == p.Mode {
 			e.mode.SetSelected(modeNames()[i])
 		}
 	}
 	e.conflict.SetSelectedIndex(0)
-	for i, c := range conflictValues {
-		if c == p.OnConflict {
+	for i, c := range profile.Policies {
+		if c.Name == p.OnConflict {
 			e.conflict.SetSelectedIndex(i)
 		}
 	}
@@ -179,45 +186,47 @@ func (e *profileEditor) modeIndex() int {
 	return 0
 }
 
+// enable enables the entries when on, else disables them.
+func enable(on bool, entries ...*widget.Entry) {
+	for _, x := range entries {
+		if on {
+			x.Enable()
+		} else {
+			x.Disable()
+		}
+	}
+}
+
 // modeChanged shows only the fields the chosen sign-in mode uses.
 func (e *profileEditor) modeChanged() {
-	perm := modes[e.modeIndex()] == profile.ModePermanent
-	e.net.setMode(modes[e.modeIndex()])
-	for _, x := range []*widget.Entry{e.secretID, e.secretKey} {
-		if perm {
-			x.Enable()
-		} else {
-			x.Disable()
-		}
-	}
-	for _, x := range []*widget.Entry{e.credURL, e.token} {
-		if perm {
-			x.Disable()
-		} else {
-			x.Enable()
-		}
-	}
+	spec := profile.Modes[e.modeIndex()]
+	e.net.setMode(spec)
+	// The SecretKey goes with its SecretId, a login token with the
+	// server's URL.
+	enable(spec.Uses(profile.FieldSecretID), e.secretID, e.secretKey)
+	enable(spec.Uses(profile.FieldCredentialURL), e.credURL, e.token)
 	e.validate()
 }
 
 // profile is the profile the fields describe (no secrets: Profile has none).
 func (e *profileEditor) profile() profile.Profile {
-	m := modes[e.modeIndex()]
+	spec := profile.Modes[e.modeIndex()]
 	p := e.base
 	p.Name, p.Bucket, p.Region = strings.TrimSpace(e.name.Text), strings.TrimSpace(e.bucket.Text), strings.TrimSpace(e.region.Text)
-	p.Endpoint, p.Prefix, p.Mode = strings.TrimSpace(e.endpoint.Text), strings.TrimSpace(e.prefix.Text), m
+	p.Endpoint, p.Prefix, p.Mode = strings.TrimSpace(e.endpoint.Text), strings.TrimSpace(e.prefix.Text), spec.Mode
 	p.LinkTemplate, p.PublicRead = strings.TrimSpace(e.linkTemplate.Text), e.public.Checked
 	p.BandwidthSchedule = strings.Join(strings.Fields(e.schedule.Text), " ")
 	p.OnConflict, p.SecretID, p.CredentialURL = "", "", ""
-	if m != profile.ModeServerSigned {
+	if !spec.Uses(profile.FieldSign) {
 		p.PutSignURL, p.PostPolicyURL, p.SignMethod = "", "", ""
 	}
 	if i := e.conflict.SelectedIndex(); i >= 0 {
-		p.OnConflict = conflictValues[i]
+		p.OnConflict = profile.Policies[i].Name
 	}
-	if m == profile.ModePermanent {
+	if spec.Uses(profile.FieldSecretID) {
 		p.SecretID = strings.TrimSpace(e.secretID.Text)
-	} else {
+	}
+	if spec.Uses(profile.FieldCredentialURL) {
 		p.CredentialURL = strings.TrimSpace(e.credURL.Text)
 	}
 	e.net.apply(&p)
@@ -255,11 +264,13 @@ func (e *profileEditor) validate() error {
 // secretsToStore returns the keyring accounts and values the form holds.
 func (e *profileEditor) secretsToStore(p profile.Profile) map[string]string {
 	out := map[string]string{}
-	if p.Mode == profile.ModePermanent && e.secretKey.Text != "" {
-		out[auth.SecretKeyAccount(p.Name)] = e.secretKey.Text
+	spec := p.Spec()
+	secret := e.token.Text
+	if spec.Uses(profile.FieldSecretID) {
+		secret = e.secretKey.Text
 	}
-	if p.Mode != profile.ModePermanent && e.token.Text != "" {
-		out[auth.LoginTokenAccount(p.Name)] = e.token.Text
+	if secret != "" {
+		out[spec.Secret.Account(p.Name)] = secret
 	}
 	e.net.secrets(p, out)
 	return out

@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"cosdrop/profile"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/profile"
 )
 
 // toolbar holds the queue-wide actions, the filter and search, the profile
