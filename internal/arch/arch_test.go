@@ -61,7 +61,7 @@ var allowed = map[string]rule{
 	// It imports auth (how each mode signs, the keyring accounts, the
 	// message codes); auth never imports it, except in the probe's tests
 	// against localcos, which probe a profile.
-	"profile": {imports: []string{"auth"}, tests: []string{"assets"}},
+	"profile": {imports: []string{"auth"}, tests: []string{"assets", "internal/i18ncheck"}},
 
 	// leaves
 	"auth":                  {imports: []string{"contenttype"}, tests: []string{"assets", "profile"}},
