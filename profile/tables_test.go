@@ -33,14 +33,15 @@ func wordProblems(t *testing.T, words map[string]string) []string {
 		t.Fatal(err)
 	}
 	var msgs []i18ncheck.Message
+	var out []string
 	for where, text := range words {
 		if text == "" {
-			msgs = append(msgs, i18ncheck.Message{Text: "(no words)", Where: where})
+			out = append(out, where+": no words (a translation key, in English and Chinese)")
 			continue
 		}
 		msgs = append(msgs, i18ncheck.Message{Text: text, Where: where})
 	}
-	return i18ncheck.Problems(msgs, en, zh)
+	return append(out, i18ncheck.Problems(msgs, en, zh)...)
 }
 
 // permissionProblem says why the probe cannot word permission a, or "".
