@@ -86,16 +86,16 @@ var allowed = map[string]rule{
 var exceptions = map[string]string{
 	// The window skips the session layer: engine types (task snapshots,
 	// states, the change feed) are read straight from uploader in 21 files,
-	// and the profile editor edits auth.Profile. Removed by the ui split
-	// and the profile package (README: the window by responsibility).
+	// and the profile editor writes to the keyring itself. Removed by the
+	// ui split (README: the window by responsibility).
 	"ui -> uploader": "21 ui files read engine snapshots and states directly",
-	"ui -> auth":     "profile editor, rules view and probe words use auth.Profile directly",
+	"ui -> auth":     "the profile editor writes secrets to the keyring (auth.SecretStore, ProxyAccount) and lists sign methods",
 	"ui -> watch":    "the watch-folders window lists watch decisions (ui/watch.go)",
 	"ui -> localcos": "ui/open.go holds the Sandbox's *localcos.Server",
 
 	// The command line skips the session layer the same way.
 	"cli -> uploader": "commands print engine snapshots and parse engine options",
-	"cli -> auth":     "login, logout and profile commands edit profiles and the keyring",
+	"cli -> auth":     "login and logout store and delete keyring secrets; profile test prints the probe's results",
 	"cli -> watch":    "cosdrop watch prints watch decisions (cli/cmd_watch.go)",
 
 	// A test of the engine reaching up a layer: the undo end-to-end test
