@@ -140,21 +140,25 @@ type Config struct {
 // $XDG_DATA_HOME/cosdrop (~/.local/share/cosdrop) on Linux,
 // ~/Library/Application Support/cosdrop on macOS, %LocalAppData%\cosdrop on
 // Windows.
-func DefaultStateDir() string {
-	switch runtime.GOOS {
+func DefaultStateDir() string { return stateDirFor(runtime.GOOS, os.Getenv, os.UserHomeDir) }
+
+// stateDirFor is DefaultStateDir for goos, so each system's rule is tested
+// on any machine (macOS's has never run on a Mac: packaging/PACKAGING.md).
+func stateDirFor(goos string, getenv func(string) string, home func() (string, error)) string {
+	switch goos {
 	case "windows":
-		if d := os.Getenv("LocalAppData"); d != "" {
+		if d := getenv("LocalAppData"); d != "" {
 			return filepath.Join(d, "cosdrop")
 		}
 	case "darwin":
-		if h, err := os.UserHomeDir(); err == nil {
+		if h, err := home(); err == nil {
 			return filepath.Join(h, "Library", "Application Support", "cosdrop")
 		}
 	default:
-		if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		if d := getenv("XDG_DATA_HOME"); d != "" {
 			return filepath.Join(d, "cosdrop")
 		}
-		if h, err := os.UserHomeDir(); err == nil {
+		if h, err := home(); err == nil {
 			return filepath.Join(h, ".local", "share", "cosdrop")
 		}
 	}
