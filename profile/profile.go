@@ -42,7 +42,7 @@ type Profile struct {
 	// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
 	Proxy string `json:"proxy,omitempty"`
 	// LinkTemplate is the link "Copy link" and `upload --links` give for
-	// an uploaded file (auth.LinkPlaceholders); empty means {url}.
+	// an uploaded file (LinkPlaceholders); empty means {url}.
 	LinkTemplate string `json:"link_template,omitempty"`
 	// Rules are the upload rules (headers, storage class, excludes); nil
 	// means the defaults (profile/rules.go).

@@ -20,7 +20,7 @@ func WatchStateName(profile string) string { return "watch-" + safeName(profile)
 
 // WatchOptions are a watch's settings besides its engine and folders.
 type WatchOptions struct {
-	// Exclude is the exclude rule (auth.Rules.Excluded); nil means the
+	// Exclude is the exclude rule (profile.Rules.Excluded); nil means the
 	// engine's (the profile's rules and the default excludes). Temporary
 	// names are always skipped.
 	Exclude func(rel string) (pattern string, ok bool)
