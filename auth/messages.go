@@ -23,6 +23,8 @@ const (
 	CodeKeyringKeychain  Code = "keyring-keychain"
 	CodeKeyringCredMan   Code = "keyring-credman"
 	CodeKeyringNone      Code = "keyring-none"
+	CodeEnvKeyMismatch   Code = "env-key-mismatch"
+	CodeNoSecretKey      Code = "no-secret-key"
 )
 
 // Secret store codes (Error.Code).
@@ -83,6 +85,8 @@ var templates = map[Code]string{
 	CodeKeyringKeychain:  "Fix: unlock the login keychain in Keychain Access. Or keep the key for this session only (it is forgotten when CosDrop quits).",
 	CodeKeyringCredMan:   "Fix: make sure Windows Credential Manager is available for your account. Or keep the key for this session only (it is forgotten when CosDrop quits).",
 	CodeKeyringNone:      "Fix: this system has no supported keyring. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeEnvKeyMismatch:   "TENCENTCLOUD_SECRET_ID in the environment ({{.EnvID}}) is not the SecretId of profile {{.Profile}} ({{.ProfileID}}); unset it or fix the profile",
+	CodeNoSecretKey:      "profile {{.Profile}} has no SecretKey stored: run 'cosdrop login --profile {{.Profile}}', or on a machine without a keyring set TENCENTCLOUD_SECRET_KEY in the environment",
 
 	CodeEmptySecret: "refusing to store an empty secret",
 

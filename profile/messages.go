@@ -52,12 +52,6 @@ const (
 	CodeRulesMetaTooLarge auth.Code = "rules-meta-too-large"
 )
 
-// Codes of a permanent key read for a profile (Open).
-const (
-	CodeEnvKeyMismatch auth.Code = "env-key-mismatch"
-	CodeNoSecretKey    auth.Code = "no-secret-key"
-)
-
 // Profile list codes (Error.Code).
 const (
 	CodeConfigNoDir    auth.Code = "config-no-dir"
@@ -124,8 +118,6 @@ var templates = map[auth.Code]string{
 	CodeRulesMetaName:        "upload rules: the metadata name {{.Value}} may contain only letters, digits and '-' (COS refuses others, even '_')",
 	CodeRulesMetaValue:       "upload rules: the metadata {{.Name}} has a value that is not plain ASCII text; COS sends metadata as HTTP headers",
 	CodeRulesMetaTooLarge:    "upload rules: the metadata take {{.Bytes}} bytes when every pattern matches; COS allows {{.Max}} bytes per file",
-	CodeEnvKeyMismatch:       "TENCENTCLOUD_SECRET_ID in the environment ({{.EnvID}}) is not the SecretId of profile {{.Profile}} ({{.ProfileID}}); unset it or fix the profile",
-	CodeNoSecretKey:          "profile {{.Profile}} has no SecretKey stored: run 'cosdrop login --profile {{.Profile}}', or on a machine without a keyring set TENCENTCLOUD_SECRET_KEY in the environment",
 	CodeConfigNoDir:          "no configuration directory: $HOME is not set (set {{.Env}})",
 	CodeProfilesRead:         "cannot read the profile list {{.Path}}: {{.Reason}}",
 	CodeProfilesBroken:       "the profile list {{.Path}} is damaged: {{.Reason}} (fix or remove the file)",

@@ -89,14 +89,14 @@ func serverClient(ctx context.Context, p Profile, store auth.SecretStore, client
 func permanentKey(ctx context.Context, p Profile, store auth.SecretStore) (string, error) {
 	if key := os.Getenv(EnvSecretKey); key != "" {
 		if id := os.Getenv(EnvSecretID); id != "" && id != p.SecretID {
-			return "", &Error{Field: "secret-id", Message: msg(CodeEnvKeyMismatch, "EnvID", quote(id), "Profile", quote(p.Name), "ProfileID", quote(p.SecretID))}
+			return "", &Error{Field: "secret-id", Message: msg(auth.CodeEnvKeyMismatch, "EnvID", quote(id), "Profile", quote(p.Name), "ProfileID", quote(p.SecretID))}
 		}
 		auth.AddSecret(key)
 		return key, nil
 	}
 	key, err := store.Get(ctx, p.Spec().Secret.Account(p.Name))
 	if errors.Is(err, auth.ErrNotFound) {
-		return "", &Error{Field: "secret-key", Message: msg(CodeNoSecretKey, "Profile", p.Name), Err: err}
+		return "", &Error{Field: "secret-key", Message: msg(auth.CodeNoSecretKey, "Profile", p.Name), Err: err}
 	}
 	if err != nil {
 		return "", fmt.Errorf("profile %q: %w", p.Name, err)

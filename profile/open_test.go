@@ -42,7 +42,7 @@ func TestOpenPermanentFromEnvironment(t *testing.T) {
 	}
 	t.Setenv(EnvSecretID, "AKIDsomeoneelse0001")
 	var pe *Error
-	if _, _, err := Open(ctx, p, locked, nil); !errors.As(err, &pe) || pe.Code != CodeEnvKeyMismatch {
+	if _, _, err := Open(ctx, p, locked, nil); !errors.As(err, &pe) || pe.Code != auth.CodeEnvKeyMismatch {
 		t.Fatalf("mismatched SecretId: %v", err)
 	}
 	t.Setenv(EnvSecretID, p.SecretID)
