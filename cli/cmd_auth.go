@@ -77,6 +77,9 @@ func runLogin(args []string) int {
 		}
 		return explain(tr("Cannot read profiles"), err)
 	}
+	if _, known := profile.ModeOf(p.Mode); !known {
+		return explain(tr("The profile is not valid"), p.Validate()) // a hand-edited profiles.json
+	}
 	var account, what string
 	switch {
 	case *proxyPW:
