@@ -21,7 +21,7 @@ func signMethodNames() []string {
 // netFields are the profile editor's proxy and signing-server fields. The
 // proxy's password goes to the keyring (auth.ProxyAccount), never into the
 // profile; the signing fields are for server-signed profiles only, so
-// they are disabled in the other modes (auth's validation refuses them
+// they are disabled in the other modes (profile's validation refuses them
 // there).
 type netFields struct {
 	proxy, proxyPassword      *widget.Entry
