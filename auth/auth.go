@@ -1,8 +1,10 @@
-// Package auth turns a CosDrop profile into credentials for COS requests:
-// profiles on disk (never with a secret), secrets in the OS keyring,
-// temporary STS credentials refreshed in the background, and per-file
-// signatures from the organisation's own server. It imports nothing from
-// Fyne and nothing from the uploader.
+// Package auth is CosDrop's credential machinery: secrets in the OS
+// keyring, temporary STS credentials refreshed in the background, per-file
+// signatures from the organisation's own server, request signing, the
+// redaction of secrets from every text, and the permission probe. It
+// knows nothing of profiles: the profile package, which imports it, says
+// which of these a profile uses (its mode table) and what to probe
+// (ProbeTarget). It imports nothing from Fyne, the uploader or profile.
 package auth
 
 import (

@@ -85,8 +85,8 @@ func (s *recordingStore) Delete(context.Context, string) error      { return s.e
 
 var lockedKeyring = &KeyringError{Op: "read", Cause: errors.New("failed to unlock correct collection '/org/freedesktop/secrets/collection/login'")}
 
-// TestOpenNoKeyringWithoutToken (issue 11, issue 12 finding 4): STS and
-// server-signed profiles whose servers need no login token never read the
+// TestOpenNoKeyringWithoutToken: STS and
+// server-signed clients whose servers need no login token never read the
 // keyring, so a locked one is no error; a server that needs a token gets
 // it read once, and a locked keyring then says so.
 func TestOpenNoKeyringWithoutToken(t *testing.T) {
@@ -96,17 +96,11 @@ func TestOpenNoKeyringWithoutToken(t *testing.T) {
 	signer := newSampleSigner(t, cos)
 	locked := &recordingStore{err: lockedKeyring}
 
-	prov, _, err := Open(ctx, Profile{Name: "sts", Mode: ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou", CredentialURL: open.URL}, locked, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	prov := NewSTSFromStore(open.URL, locked, LoginTokenAccount("sts"), nil)
 	if _, err := prov.Credentials(ctx); err != nil {
 		t.Fatalf("STS without token, keyring locked: %v", err)
 	}
-	_, sign, err := Open(ctx, Profile{Name: "signed", Mode: ModeServerSigned, CredentialURL: signer.URL}, locked, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sign := NewSignServerFromStore(SignConfig{Base: signer.URL}, locked, LoginTokenAccount("signed"), nil)
 	if _, err := sign.Sign(ctx, "a.jpg", 10); err != nil {
 		t.Fatalf("server-signed without token, keyring locked: %v", err)
 	}
@@ -116,9 +110,11 @@ func TestOpenNoKeyringWithoutToken(t *testing.T) {
 
 	guarded := newSTSServer(t, time.Hour)
 	guarded.token = "LOGIN-TOKEN-abc123"
-	prof := Profile{Name: "guarded", Mode: ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou", CredentialURL: guarded.URL}
+	open2 := func(store SecretStore) *STS {
+		return NewSTSFromStore(guarded.URL, store, LoginTokenAccount("guarded"), nil)
+	}
 	store := &recordingStore{secrets: map[string]string{LoginTokenAccount("guarded"): "LOGIN-TOKEN-abc123"}}
-	prov, _, _ = Open(ctx, prof, store, nil)
+	prov = open2(store)
 	if _, err := prov.Credentials(ctx); err != nil {
 		t.Fatalf("token read on demand: %v", err)
 	}
@@ -129,44 +125,12 @@ func TestOpenNoKeyringWithoutToken(t *testing.T) {
 		t.Errorf("login token read %d times, want once", n)
 	}
 
-	prov, _, _ = Open(ctx, prof, &recordingStore{}, nil)
+	prov = open2(&recordingStore{})
 	if _, err := prov.Credentials(ctx); !errors.Is(err, ErrNoLoginToken) || !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("server needs a token, none stored: %v", err)
 	}
-	prov, _, _ = Open(ctx, prof, &recordingStore{err: lockedKeyring}, nil)
+	prov = open2(&recordingStore{err: lockedKeyring})
 	if _, err := prov.Credentials(ctx); !errors.Is(err, ErrKeyringUnavailable) || !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("server needs a token, keyring locked: %v", err)
-	}
-}
-
-// TestOpenPermanentFromEnvironment: the headless way for permanent keys.
-func TestOpenPermanentFromEnvironment(t *testing.T) {
-	ctx := context.Background()
-	p := permProfile()
-	locked := &recordingStore{err: lockedKeyring}
-	t.Setenv(EnvSecretKey, "EnvSecretKeyValue0123456789")
-	t.Setenv(EnvSecretID, "")
-	prov, _, err := Open(ctx, p, locked, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c, _ := prov.Credentials(ctx); c.SecretID != p.SecretID || c.SecretKey != "EnvSecretKeyValue0123456789" {
-		t.Fatalf("credentials %+v", c)
-	}
-	if locked.reads.Load() != 0 {
-		t.Fatal("keyring read although the key is in the environment")
-	}
-	t.Setenv(EnvSecretID, "AKIDsomeoneelse0001")
-	var pe *ProfileError
-	if _, _, err := Open(ctx, p, locked, nil); !errors.As(err, &pe) || pe.Code != CodeEnvKeyMismatch {
-		t.Fatalf("mismatched SecretId: %v", err)
-	}
-	t.Setenv(EnvSecretID, p.SecretID)
-	if _, _, err := Open(ctx, p, locked, nil); err != nil {
-		t.Fatalf("matching SecretId: %v", err)
-	}
-	t.Setenv(EnvSecretKey, "")
-	if _, _, err := Open(ctx, p, locked, nil); !errors.Is(err, ErrKeyringUnavailable) {
-		t.Fatalf("no environment, keyring locked: %v", err)
 	}
 }

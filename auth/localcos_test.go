@@ -19,6 +19,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 )
 
 const (
@@ -144,9 +145,9 @@ func TestLocalcosServerSigned(t *testing.T) {
 
 func TestLocalcosProbe(t *testing.T) {
 	s := startLocal(t, localcos.Config{})
-	prof := auth.Profile{Name: "local", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
-		Mode: auth.ModePermanent, SecretID: lcID, Prefix: "team/{yyyy}/"}
-	rep := auth.Probe(context.Background(), prof, permanent(), nil, nil)
+	prof := profile.Profile{Name: "local", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
+		Mode: profile.ModePermanent, SecretID: lcID, Prefix: "team/{yyyy}/"}
+	rep := auth.Probe(context.Background(), prof.ProbeTarget(), permanent(), nil, nil)
 	if !rep.OK() || len(rep.Results) != 9 || len(rep.Notes) != 0 || len(rep.LostFeatures()) != 0 {
 		t.Fatalf("permanent key probe: %+v", rep)
 	}
@@ -164,8 +165,8 @@ func TestLocalcosProbe(t *testing.T) {
 	// the report says so in words.
 	sts := auth.NewSTS(s.STSURL()+"/sts?prefix=other/", "", nil)
 	defer sts.Close()
-	prof.Mode, prof.SecretID, prof.CredentialURL = auth.ModeSTS, "", s.STSURL()+"/sts?prefix=other/"
-	rep = auth.Probe(context.Background(), prof, sts, nil, nil)
+	prof.Mode, prof.SecretID, prof.CredentialURL = profile.ModeSTS, "", s.STSURL()+"/sts?prefix=other/"
+	rep = auth.Probe(context.Background(), prof.ProbeTarget(), sts, nil, nil)
 	if rep.OK() || !contains(rep.Missing(), "PutObject") {
 		t.Fatalf("prefix-limited probe: %+v", rep)
 	}
@@ -176,8 +177,8 @@ func TestLocalcosProbe(t *testing.T) {
 	}
 
 	// Server-signed: the probe asks for signatures only.
-	signed := auth.Profile{Name: "signed", Mode: auth.ModeServerSigned, CredentialURL: s.STSURL()}
-	rep = auth.Probe(context.Background(), signed, nil, auth.NewSignServer(s.STSURL(), "", nil), nil)
+	signed := profile.Profile{Name: "signed", Mode: profile.ModeServerSigned, CredentialURL: s.STSURL()}
+	rep = auth.Probe(context.Background(), signed.ProbeTarget(), nil, auth.NewSignServer(s.STSURL(), "", nil), nil)
 	if !rep.OK() || len(rep.Results) != 2 {
 		t.Fatalf("server-signed probe: %+v", rep)
 	}
@@ -220,11 +221,11 @@ func TestLocalcosProbeSampleGrant(t *testing.T) {
 	s := startLocal(t, localcos.Config{})
 	sts := auth.NewSTS(s.STSURL()+"/sts", "", nil)
 	defer sts.Close()
-	prof := auth.Profile{Name: "sample", Mode: auth.ModeSTS, Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
+	prof := profile.Profile{Name: "sample", Mode: profile.ModeSTS, Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
 		CredentialURL: s.STSURL() + "/sts", Prefix: "team/"}
 	var rep auth.ProbeReport
 	for range 2 {
-		rep = auth.Probe(context.Background(), prof, sts, nil, nil)
+		rep = auth.Probe(context.Background(), prof.ProbeTarget(), sts, nil, nil)
 	}
 	if got, want := rep.Missing(), []string{"HeadObject", "GetObject", "AbortMultipartUpload"}; !slices.Equal(got, want) {
 		t.Fatalf("missing %v, want %v; results %+v", got, want, rep.Results)
@@ -260,13 +261,13 @@ func TestLocalcosProbeSampleGrant(t *testing.T) {
 // unsigned GET), and says so when the profile claims otherwise.
 func TestLocalcosProbePublicRead(t *testing.T) {
 	s := startLocal(t, localcos.Config{PublicRead: true})
-	prof := auth.Profile{Name: "pub", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(), Mode: auth.ModePermanent, SecretID: lcID}
-	rep := auth.Probe(context.Background(), prof, permanent(), nil, nil)
+	prof := profile.Profile{Name: "pub", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(), Mode: profile.ModePermanent, SecretID: lcID}
+	rep := auth.Probe(context.Background(), prof.ProbeTarget(), permanent(), nil, nil)
 	if rep.Public == nil || !*rep.Public || len(rep.Notes) != 1 || rep.Notes[0].Code != auth.CodeProbeNotePublicUnset {
 		t.Fatalf("public bucket, profile not public: public %v, notes %+v", rep.Public, rep.Notes)
 	}
 	prof.PublicRead = true
-	if rep = auth.Probe(context.Background(), prof, permanent(), nil, nil); len(rep.Notes) != 0 {
+	if rep = auth.Probe(context.Background(), prof.ProbeTarget(), permanent(), nil, nil); len(rep.Notes) != 0 {
 		t.Errorf("public bucket, public profile: notes %+v", rep.Notes)
 	}
 	c, _ := cosClient(t, s, permanent())
@@ -295,8 +296,8 @@ func TestLocalcosProbePublicRead(t *testing.T) {
 func TestLocalcosProbeVersioning(t *testing.T) {
 	for _, versioned := range []bool{false, true} {
 		s := startLocal(t, localcos.Config{Versioning: versioned})
-		prof := auth.Profile{Name: "v", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(), Mode: auth.ModePermanent, SecretID: lcID}
-		rep := auth.Probe(context.Background(), prof, permanent(), nil, nil)
+		prof := profile.Profile{Name: "v", Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(), Mode: profile.ModePermanent, SecretID: lcID}
+		rep := auth.Probe(context.Background(), prof.ProbeTarget(), permanent(), nil, nil)
 		if rep.Versioned == nil || *rep.Versioned != versioned {
 			t.Fatalf("versioned=%v: probe says %v", versioned, rep.Versioned)
 		}

@@ -3,7 +3,9 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
@@ -43,7 +45,7 @@ type ProbeResult struct {
 // Detail (a bad bucket name) is translated too.
 func (r ProbeResult) Localize(tr Translator) string {
 	s := r.Message.Localize(tr)
-	var pe *ProfileError
+	var pe interface{ Localize(Translator) string }
 	switch {
 	case errors.As(r.Err, &pe):
 		s += ": " + pe.Localize(tr)
@@ -267,10 +269,27 @@ func notFound(err error) bool {
 	return errors.As(err, &e) && e.Response != nil && e.Response.StatusCode == http.StatusNotFound
 }
 
-// ProbeKey is the one key Test connection names, under the profile's
-// prefix: it is never written (see the probe's requests above), and a
-// fixed name keeps a rerun from naming another.
-func ProbeKey(p Profile) string { return p.StaticPrefix() + ".cosdrop-probe" }
+// ProbeTarget is what the probe needs of a profile: where its bucket
+// answers, the prefix every upload shares, what the profile says of
+// public reads, and whether a signing server, not COS credentials, is to
+// be asked.
+type ProbeTarget struct {
+	// BucketURL is the bucket's endpoint; when it is empty BucketErr says
+	// why (a profile problem, worded by its Localize).
+	BucketURL string
+	BucketErr error
+	// Prefix is the key prefix every upload of the profile shares.
+	Prefix string
+	// PublicRead is what the profile claims: plain links open.
+	PublicRead bool
+	// ServerSigned asks the signing server for signatures instead.
+	ServerSigned bool
+}
+
+// Key is the one key Test connection names, under the profile's prefix:
+// it is never written (see the probe's requests above), and a fixed name
+// keeps a rerun from naming another.
+func (t ProbeTarget) Key() string { return t.Prefix + ".cosdrop-probe" }
 
 // Probe checks, with a profile's credentials, every action CosDrop uses
 // under the profile's prefix: put, head, get, list multipart uploads,
@@ -279,9 +298,9 @@ func ProbeKey(p Profile) string { return p.StaticPrefix() + ".cosdrop-probe" }
 // server-signed profile, pass sign instead of prov: it asks the signing
 // server for one PUT signature and one form policy, without uploading.
 // base may be nil.
-func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base http.RoundTripper) ProbeReport {
+func Probe(ctx context.Context, p ProbeTarget, prov Provider, sign *SignServer, base http.RoundTripper) ProbeReport {
 	var rep ProbeReport
-	if p.Mode == ModeServerSigned || prov == nil {
+	if p.ServerSigned || prov == nil {
 		if sign == nil {
 			rep.Notes = append(rep.Notes, msg(CodeProbeNoteNoCredentials))
 			return rep
@@ -293,7 +312,7 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 		rep.Results = append(rep.Results, result("PutObject", err))
 		return rep
 	}
-	key := ProbeKey(p)
+	key := p.Key()
 	_, putErr := c.Object.Put(ctx, key, strings.NewReader("CosDrop permission probe"),
 		&cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentMD5: wrongMD5}})
 	rep.Results = append(rep.Results, result("PutObject", refusedAfterAuth(putErr)))
@@ -313,7 +332,7 @@ func Probe(ctx context.Context, p Profile, prov Provider, sign *SignServer, base
 	rep.Results = append(rep.Results, result("HeadObject", allowedIfMissing(err)))
 	_, err = c.Object.Get(ctx, key, &cos.ObjectGetOptions{Range: "bytes=0-0"})
 	rep.Results = append(rep.Results, result("GetObject", allowedIfMissing(err)))
-	_, _, err = c.Bucket.ListMultipartUploads(ctx, &cos.ListMultipartUploadsOptions{Prefix: p.StaticPrefix(), MaxUploads: 1})
+	_, _, err = c.Bucket.ListMultipartUploads(ctx, &cos.ListMultipartUploadsOptions{Prefix: p.Prefix, MaxUploads: 1})
 	rep.Results = append(rep.Results, result("ListMultipartUploads", err))
 	rep.Results = append(rep.Results, probeMultipart(ctx, c, key, &rep.Notes)...)
 	probePublic(ctx, &rep, p, key, base)
@@ -346,12 +365,11 @@ func probeVersioning(ctx context.Context, rep *ProbeReport, c *cos.Client) {
 // written): 404 means anyone may read the bucket's files, 403 that it is
 // private. A profile that says otherwise gets a note: its plain links
 // would not open, or could.
-func probePublic(ctx context.Context, rep *ProbeReport, p Profile, key string, base http.RoundTripper) {
-	u, err := p.BucketURL()
-	if err != nil {
+func probePublic(ctx context.Context, rep *ProbeReport, p ProbeTarget, key string, base http.RoundTripper) {
+	if p.BucketURL == "" {
 		return
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(u, "/")+"/"+escapeKey(key), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(p.BucketURL, "/")+"/"+escapeKey(key), nil)
 	if err != nil {
 		return
 	}
@@ -391,14 +409,13 @@ func allowedIfMissing(err error) error {
 
 // probeClient is a COS client for the profile's bucket with prov's
 // credentials, trying each request once.
-func probeClient(p Profile, prov Provider, base http.RoundTripper) (*cos.Client, error) {
-	u, err := p.BucketURL()
-	if err != nil {
-		return nil, err
+func probeClient(p ProbeTarget, prov Provider, base http.RoundTripper) (*cos.Client, error) {
+	if p.BucketURL == "" {
+		return nil, p.BucketErr
 	}
-	bu, err := parseURL(u)
+	bu, err := url.Parse(p.BucketURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bucket URL %q: %w", p.BucketURL, err)
 	}
 	c := cos.NewClient(&cos.BaseURL{BucketURL: bu}, &http.Client{Transport: NewTransport(prov, base)})
 	c.DisableURLCheck()

@@ -94,7 +94,7 @@ func Redact(s string) string {
 // redactShape replaces the runs re finds that look like a secret.
 func redactShape(s string, re *regexp.Regexp) string {
 	return re.ReplaceAllStringFunc(s, func(run string) string {
-		if looksLikeSecret(run) {
+		if LooksLikeSecret(run) {
 			return redacted
 		}
 		return run
@@ -116,9 +116,9 @@ func redactDetail(s string) string {
 	return cut(redactShape(Redact(s), wordSecretRE))
 }
 
-// looksLikeSecret reports whether a long run mixes upper case, lower case
+// LooksLikeSecret reports whether a long run mixes upper case, lower case
 // and digits, as base64 secrets do (hex request and upload IDs do not).
-func looksLikeSecret(run string) bool {
+func LooksLikeSecret(run string) bool {
 	var upper, lower, digit bool
 	for _, r := range run {
 		switch {

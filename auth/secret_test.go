@@ -166,29 +166,3 @@ func TestLayeredFallback(t *testing.T) {
 		t.Fatalf("Delete of nothing: %v", err)
 	}
 }
-
-func TestOpen(t *testing.T) {
-	ctx := context.Background()
-	store := NewSessionStore()
-	p := permProfile()
-	if _, _, err := Open(ctx, p, store, nil); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "cosdrop login --profile office") {
-		t.Fatalf("Open without key: %v", err)
-	}
-	store.Set(ctx, SecretKeyAccount(p.Name), "SECRETKEYEXAMPLE")
-	prov, sign, err := Open(ctx, p, store, nil)
-	if err != nil || sign != nil {
-		t.Fatal(err)
-	}
-	c, _ := prov.Credentials(ctx)
-	if c.SecretID != p.SecretID || c.SecretKey != "SECRETKEYEXAMPLE" || c.SessionToken != "" {
-		t.Fatalf("creds %+v", c)
-	}
-	prov, sign, err = Open(ctx, stsProfile(), store, nil)
-	if _, ok := prov.(*STS); !ok || sign != nil || err != nil {
-		t.Fatalf("sts: %T %v %v", prov, sign, err)
-	}
-	prov, sign, err = Open(ctx, Profile{Name: "s", Mode: ModeServerSigned, CredentialURL: "https://sign.example.com"}, store, nil)
-	if prov != nil || sign == nil || err != nil {
-		t.Fatalf("server-signed: %v %v %v", prov, sign, err)
-	}
-}

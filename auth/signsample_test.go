@@ -360,12 +360,8 @@ func TestSignedDefinitiveRefusal(t *testing.T) {
 func TestSignServerConfiguredURLs(t *testing.T) {
 	cos := newSampleCOS(t)
 	signer := newSampleSigner(t, cos)
-	p := Profile{Name: "s", Mode: ModeServerSigned, SignMethod: SignPost,
-		PostPolicyURL: signer.URL + "/custom/post-policy?team=a"}
-	if err := p.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	s := NewSignServerConfig(p.SignConfig(), "", nil)
+	cfg := SignConfig{Method: SignPost, PostPolicyURL: signer.URL + "/custom/post-policy?team=a"}
+	s := NewSignServerConfig(cfg, "", nil)
 	if _, err := s.UploadFile(context.Background(), writeFile(t, "c.gif", 10), MethodPut, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +375,7 @@ func TestSignServerConfiguredURLs(t *testing.T) {
 func TestProbePostOnlySigner(t *testing.T) {
 	signer := newSampleSigner(t, newSampleCOS(t))
 	signer.postOnly = true
-	p := Profile{Name: "s", Mode: ModeServerSigned, CredentialURL: signer.URL}
+	p := ProbeTarget{ServerSigned: true}
 	rep := Probe(context.Background(), p, nil, NewSignServer(signer.URL, "", nil), nil)
 	if !rep.OK() || len(rep.Results) != 1 || rep.Results[0].Action != "post-policy" || len(rep.Notes) != 1 || rep.Notes[0].Code != CodeProbeNotePostOnly {
 		t.Fatalf("POST-only probe: %+v", rep)

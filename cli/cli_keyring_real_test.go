@@ -16,6 +16,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 )
 
 // withStdin runs fn with the process's standard input (and the CLI's
@@ -70,7 +71,7 @@ func TestRealKeyringCLILoginUploadLogout(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("login: exit %d", r.code)
 	}
-	if p, err := auth.NewProfiles("").Get(profile); err != nil || p.SecretID != cliID {
+	if p, err := profile.NewProfiles("").Get(profile); err != nil || p.SecretID != cliID {
 		t.Fatalf("after login --secret-id the profile has SecretId %q (err %v), want %q", p.SecretID, err, cliID)
 	}
 	ctx := context.Background()

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // `profile add` takes the proxy and the signing server's settings, as the
@@ -26,7 +27,7 @@ func TestCLIProfileAddProxyAndSigning(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("profile add: exit %d, stderr %q", r.code, r.stderr)
 	}
-	p, err := auth.NewProfiles(configDir).Get("signed")
+	p, err := profile.NewProfiles(configDir).Get("signed")
 	if err != nil {
 		t.Fatal(err)
 	}

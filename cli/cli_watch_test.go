@@ -14,6 +14,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -231,9 +232,9 @@ func TestCLIWatchProfileFolders(t *testing.T) {
 	s, _ := startCOS(t, localcos.Config{STSActions: localcos.BroadActions})
 	dir := filepath.Join(t.TempDir(), "Scans")
 	file, _ := writeTestFile(t, dir, "a.txt", []byte("already in COS"))
-	p := auth.Profile{Name: "office", Endpoint: s.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModeSTS, CredentialURL: s.STSURL() + "/sts", OnConflict: "skip-identical", WatchFolders: []string{dir}}
-	if err := auth.NewProfiles(configDir).Put(p); err != nil {
+	p := profile.Profile{Name: "office", Endpoint: s.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModeSTS, CredentialURL: s.STSURL() + "/sts", OnConflict: "skip-identical", WatchFolders: []string{dir}}
+	if err := profile.NewProfiles(configDir).Put(p); err != nil {
 		t.Fatal(err)
 	}
 	if r := runCLI(t, "upload", "--profile", "office", dir); r.code != 0 {

@@ -17,11 +17,12 @@ import (
 	"golang.org/x/term"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/session"
 )
 
 // The login, logout and profile subcommands. Profiles live in
-// auth.ConfigDir() ($COSDROP_CONFIG_DIR overrides it, for tests and
+// profile.ConfigDir() ($COSDROP_CONFIG_DIR overrides it, for tests and
 // portable installs); secrets go to the OS keyring only.
 
 func init() {
@@ -68,15 +69,18 @@ func runLogin(args []string) int {
 		fs.Usage()
 		return 2
 	}
-	profiles := auth.NewProfiles("")
+	profiles := profile.NewProfiles("")
 	p, err := profiles.Get(*name)
 	if err != nil {
-		if errors.Is(err, auth.ErrNoProfile) {
+		if errors.Is(err, profile.ErrNoProfile) {
 			return fail(tr("There is no profile %q. Create it first with 'cosdrop profile add'."), *name)
 		}
 		return explain(tr("Cannot read profiles"), err)
 	}
-	account, what := auth.SecretKeyAccount(p.Name), tr("SecretKey")
+	if _, known := profile.ModeOf(p.Mode); !known {
+		return explain(tr("The profile is not valid"), p.Validate()) // a hand-edited profiles.json
+	}
+	var account, what string
 	switch {
 	case *proxyPW:
 		if *secretID != "" {
@@ -86,11 +90,13 @@ func runLogin(args []string) int {
 			return fail(tr("The proxy of profile %q names no user, so it needs no password."), p.Name)
 		}
 		account, what = auth.ProxyAccount(p.Name), tr("proxy password")
-	case p.Mode != auth.ModePermanent:
+	case !p.Spec().Uses(profile.FieldSecretID):
 		if *secretID != "" {
 			return fail(tr("--secret-id is only for permanent-key profiles; %q uses %s."), p.Name, p.Mode)
 		}
-		account, what = auth.LoginTokenAccount(p.Name), tr("login token")
+		fallthrough
+	default:
+		account, what = p.Spec().Secret.Account(p.Name), tr(p.Spec().Secret.Word)
 	}
 	if *secretID != "" && *secretID != p.SecretID {
 		p.SecretID = *secretID
@@ -163,8 +169,8 @@ func deleteSecrets(name string) (removed int, err error) {
 	return auth.DeleteSecrets(ctx, secretStore, name)
 }
 
-const profileSynopsis = `add|list|remove|export|import|test ...
-  add NAME --bucket B --region R --mode permanent|sts|server-signed [--secret-id ID] [--credential-url URL] [--endpoint URL] [--prefix T] [--on-conflict P]
+var profileSynopsis = `add|list|remove|export|import|test ...
+  add NAME --bucket B --region R --mode ` + strings.Join(profile.ModeNames(), "|") + ` [--secret-id ID] [--credential-url URL] [--endpoint URL] [--prefix T] [--on-conflict P]
       [--proxy URL] [--put-sign-url URL] [--post-policy-url URL] [--sign-method put|post]
   list
   remove NAME
@@ -231,15 +237,15 @@ func positional(fs *flag.FlagSet, args []string, n int) (pos []string, code int,
 }
 
 func profileAdd(args []string) int {
-	fs := newFlagSet("profile add", "NAME --bucket B --region R --mode permanent|sts|server-signed [flags]")
-	var p auth.Profile
+	fs := newFlagSet("profile add", "NAME --bucket B --region R --mode "+strings.Join(profile.ModeNames(), "|")+" [flags]")
+	var p profile.Profile
 	var mode string
 	fs.StringVar(&p.Bucket, "bucket", "", tr("bucket with APPID, e.g. examplebucket-1250000000"))
 	fs.StringVar(&p.Region, "region", "", tr("region, e.g. ap-guangzhou"))
 	fs.StringVar(&p.Endpoint, "endpoint", "", tr("custom endpoint URL (custom domain, accelerate domain or a local server)"))
 	fs.StringVar(&p.Prefix, "prefix", "", tr("key prefix template: {date} {yyyy} {mm} {dd} {filename} {relpath}"))
-	fs.StringVar(&p.OnConflict, "on-conflict", "", tr("when the object exists: overwrite, skip-identical, rename or ask"))
-	fs.StringVar(&mode, "mode", "", tr("credential mode: permanent, sts or server-signed"))
+	fs.StringVar(&p.OnConflict, "on-conflict", "", trChoices("when the object exists: {{.Choices}}", profile.PolicyNames(true)))
+	fs.StringVar(&mode, "mode", "", trChoices("credential mode: {{.Choices}}", profile.ModeNames()))
 	fs.StringVar(&p.SecretID, "secret-id", "", tr("SecretId (permanent mode; the SecretKey goes to the keyring with 'cosdrop login')"))
 	fs.StringVar(&p.CredentialURL, "credential-url", "", tr("credential server URL (sts and server-signed modes)"))
 	fs.StringVar(&p.PutSignURL, "put-sign-url", "", tr("signing server's put-sign URL (server-signed; default: credential URL + /put-sign)"))
@@ -254,11 +260,11 @@ func profileAdd(args []string) int {
 	if !ok {
 		return code
 	}
-	p.Name, p.Mode, p.SignMethod = pos[0], auth.Mode(mode), auth.SignMethod(*signMethod)
+	p.Name, p.Mode, p.SignMethod = pos[0], profile.Mode(mode), auth.SignMethod(*signMethod)
 	if err := p.Validate(); err != nil {
 		return explain(tr("The profile is not valid"), err)
 	}
-	profiles := auth.NewProfiles("")
+	profiles := profile.NewProfiles("")
 	if !*replace {
 		if _, err := profiles.Get(p.Name); err == nil {
 			return fail(tr("A profile named %q already exists; use --replace to overwrite it."), p.Name)
@@ -268,12 +274,7 @@ func profileAdd(args []string) int {
 		return explain(tr("Cannot save the profile"), err)
 	}
 	fmt.Printf(tr("Saved profile %q.")+"\n", p.Name)
-	switch p.Mode {
-	case auth.ModePermanent:
-		fmt.Printf(tr("Next: store its SecretKey with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
-	default:
-		fmt.Printf(tr("If the credential server needs a login token, store it with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
-	}
+	fmt.Printf(tr(p.Spec().Secret.Next)+"\n", shellQuote(p.Name))
 	return 0
 }
 
@@ -286,7 +287,7 @@ func profileList(args []string) int {
 		fs.Usage()
 		return 2
 	}
-	list, err := auth.NewProfiles("").List()
+	list, err := profile.NewProfiles("").List()
 	if err != nil {
 		return explain(tr("Cannot read profiles"), err)
 	}
@@ -314,8 +315,8 @@ func profileRemove(args []string) int {
 		return code
 	}
 	name := pos[0]
-	if err := auth.NewProfiles("").Remove(name); err != nil {
-		if errors.Is(err, auth.ErrNoProfile) {
+	if err := profile.NewProfiles("").Remove(name); err != nil {
+		if errors.Is(err, profile.ErrNoProfile) {
 			return fail(tr("There is no profile %q."), name)
 		}
 		return explain(tr("Cannot remove the profile"), err)
@@ -333,25 +334,25 @@ func profileExport(args []string) int {
 	if !ok {
 		return code
 	}
-	p, err := auth.NewProfiles("").Get(pos[0])
+	p, err := profile.NewProfiles("").Get(pos[0])
 	if err != nil {
 		return explain(tr("Cannot export the profile"), err)
 	}
 	var sb strings.Builder
-	if err := auth.ExportProfile(&sb, p); err != nil {
+	if err := profile.ExportProfile(&sb, p); err != nil {
 		return explain(tr("Cannot export the profile"), err)
 	}
 	if pos[1] == "-" {
 		fmt.Print(sb.String())
 		return 0
 	}
-	if ext := filepath.Ext(pos[1]); !strings.EqualFold(ext, auth.ProfileFileExt) {
+	if ext := filepath.Ext(pos[1]); !strings.EqualFold(ext, profile.ProfileFileExt) {
 		// The extension is what makes a double click import the file
 		// (issue 21, finding 1): marketing.json becomes marketing.cosdrop.
 		if strings.EqualFold(ext, ".json") {
 			pos[1] = strings.TrimSuffix(pos[1], ext)
 		}
-		pos[1] += auth.ProfileFileExt
+		pos[1] += profile.ProfileFileExt
 	}
 	// The export holds no secret, so ordinary permissions are right: the
 	// admin means to share it.
@@ -380,7 +381,7 @@ func profileImport(args []string) int {
 	if err != nil {
 		return explain(tr("Cannot read the profile file"), err)
 	}
-	p, err := auth.ParseProfileExport(b)
+	p, err := profile.ParseProfileExport(b)
 	if err != nil {
 		return explain(tr("Refusing to import"), err)
 	}
@@ -390,7 +391,7 @@ func profileImport(args []string) int {
 			return explain(tr("The profile is not valid"), err)
 		}
 	}
-	profiles := auth.NewProfiles("")
+	profiles := profile.NewProfiles("")
 	if !*replace {
 		if _, err := profiles.Get(p.Name); err == nil {
 			return fail(tr("A profile named %q already exists; use --replace to overwrite it or --name to import it under another name."), p.Name)
@@ -403,8 +404,8 @@ func profileImport(args []string) int {
 	for _, d := range p.ProposedWatchFolders { // issue 20, finding 5: proposed, never watched unasked
 		fmt.Printf(tr("Proposed watch folder, not watched until you confirm it in the window (or name it to 'cosdrop watch'): %s")+"\n", session.Printable(d))
 	}
-	if p.Mode == auth.ModePermanent {
-		fmt.Printf(tr("Next: store its SecretKey with 'cosdrop login --profile %s'.")+"\n", shellQuote(p.Name))
+	if spec := p.Spec(); !spec.Secret.Optional {
+		fmt.Printf(tr(spec.Secret.Next)+"\n", shellQuote(p.Name))
 	}
 	return 0
 }
@@ -415,13 +416,13 @@ func profileTest(args []string) int {
 	if !ok {
 		return code
 	}
-	p, err := auth.NewProfiles("").Get(pos[0])
+	p, err := profile.NewProfiles("").Get(pos[0])
 	if err != nil {
 		return explain(tr("Cannot test the profile"), err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	prov, sign, err := auth.Open(ctx, p, secretStore, nil)
+	prov, sign, err := profile.Open(ctx, p, secretStore, nil)
 	if err != nil {
 		return explain(tr("Cannot test the profile"), err)
 	}
@@ -433,7 +434,7 @@ func profileTest(args []string) int {
 		fmt.Println(safe(problem))
 		return 1
 	}
-	rep := auth.Probe(ctx, p, prov, sign, nil)
+	rep := profile.Probe(ctx, p, prov, sign, nil)
 	for _, r := range rep.Results {
 		mark := "OK  "
 		if r.Status != auth.Allowed {

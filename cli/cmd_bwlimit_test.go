@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/session"
 )
 
@@ -39,7 +39,7 @@ func TestCLIBandwidthScheduleFlags(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("profile add: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if p, err := auth.NewProfiles(configDir).Get("office"); err != nil || p.BandwidthSchedule != spec {
+	if p, err := profile.NewProfiles(configDir).Get("office"); err != nil || p.BandwidthSchedule != spec {
 		t.Fatalf("stored %q, %v", p.BandwidthSchedule, err)
 	}
 	r = runCLI(t, "profile", "add", "bad", "--mode", "sts", "--bucket", "b-1250000000", "--region", "ap-guangzhou",

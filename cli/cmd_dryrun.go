@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -52,8 +53,8 @@ func dryRunConfig(f uploadFlags) (dryRunPlan, error) {
 	case f.profile != "" && (f.endpoint != "" || f.bucket != "" || f.region != ""):
 		return plan, errors.New(tr("use either --profile or --endpoint/--bucket/--region, not both"))
 	case f.profile != "":
-		p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
-		if errors.Is(err, auth.ErrNoProfile) && f.profile == session.SandboxName {
+		p, err := profile.NewProfiles(profile.ConfigDir()).Get(f.profile)
+		if errors.Is(err, profile.ErrNoProfile) && f.profile == session.SandboxName {
 			break // the window's Sandbox: default rules, a local bucket
 		}
 		if err != nil {
@@ -65,13 +66,13 @@ func dryRunConfig(f uploadFlags) (dryRunPlan, error) {
 		}
 		plan.bucketURL, _ = p.BucketURL()
 		plan.linker = session.NewLinker(p, plan.bucketURL, f.linkTemplate)
-		if p.Mode == auth.ModeServerSigned {
+		if p.Spec().Signs == profile.SignsByServer {
 			plan.cfg.Signer = dryRunSigner{}
 		}
 	case f.endpoint != "":
 		plan.bucketURL = strings.TrimRight(f.endpoint, "/")
 	case f.bucket != "" && f.region != "":
-		u, err := (auth.Profile{Bucket: f.bucket, Region: f.region}).BucketURL()
+		u, err := (profile.Profile{Bucket: f.bucket, Region: f.region}).BucketURL()
 		if err != nil {
 			return plan, err
 		}
@@ -80,7 +81,7 @@ func dryRunConfig(f uploadFlags) (dryRunPlan, error) {
 		return plan, errors.New(tr("say where to upload: --profile P, or --endpoint URL, or --bucket B --region R"))
 	}
 	if plan.linker.BucketURL == "" {
-		plan.linker = session.NewLinker(auth.Profile{Bucket: f.bucket, Region: f.region}, plan.bucketURL, f.linkTemplate)
+		plan.linker = session.NewLinker(profile.Profile{Bucket: f.bucket, Region: f.region}, plan.bucketURL, f.linkTemplate)
 	}
 	rules, err := session.EffectiveRules(o)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -31,19 +31,19 @@ func newUploadLinks(f uploadFlags, spec session.Engine) (*uploadLinks, error) {
 		return nil, nil
 	}
 	if f.linkTemplate != "" {
-		if err := auth.CheckLinkTemplate(f.linkTemplate); err != nil {
+		if err := profile.CheckLinkTemplate(f.linkTemplate); err != nil {
 			return nil, fmt.Errorf("--link-template: %w", err)
 		}
 	}
-	p := auth.Profile{Bucket: f.bucket, Region: f.region}
+	p := profile.Profile{Bucket: f.bucket, Region: f.region}
 	if f.profile == session.SandboxName {
-		p = auth.Profile{Bucket: session.SandboxBucket, Region: session.SandboxRegion}
+		p = profile.Profile{Bucket: session.SandboxBucket, Region: session.SandboxRegion}
 	}
 	if f.profile != "" {
-		got, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
+		got, err := profile.NewProfiles(profile.ConfigDir()).Get(f.profile)
 		if err == nil {
 			p = got
-		} else if !errors.Is(err, auth.ErrNoProfile) || f.profile != session.SandboxName {
+		} else if !errors.Is(err, profile.ErrNoProfile) || f.profile != session.SandboxName {
 			return nil, err
 		}
 	}

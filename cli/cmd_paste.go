@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/clipboard"
 	"cosdrop/session"
 	"cosdrop/uploader"
@@ -54,7 +54,7 @@ func pasteName(f uploadFlags) string {
 	if f.profile == "" || f.profile == session.SandboxName {
 		return ""
 	}
-	p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
+	p, err := profile.NewProfiles(profile.ConfigDir()).Get(f.profile)
 	if err != nil {
 		return ""
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"strings"
 
 	"cosdrop/session"
 )
@@ -14,6 +15,12 @@ func tr(s string) string { return session.T(s) }
 // trN translates a counted CLI string ({{.Count}} is n) with the plural
 // form the user's language gives n (session.TN).
 func trN(s string, n int) string { return session.TN(s, n) }
+
+// trChoices translates a CLI string whose {{.Choices}} lists values
+// from one of profile's tables (modes, conflict policies).
+func trChoices(s string, choices []string) string {
+	return session.T(s, map[string]any{"Choices": strings.Join(choices, ", ")})
+}
 
 // closeAll runs closers in order and joins their errors.
 func closeAll(cs []func() error) error {

@@ -18,7 +18,7 @@ import (
 
 	"golang.org/x/term"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -27,8 +27,8 @@ func init() {
 	register("upload", "Upload files and folders", runUpload)
 }
 
-const uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE | --bwlimit SPEC] [--on-conflict overwrite|skip-identical|rename|ask] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH... | --clipboard"
+var uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
+	"[--concurrency N] [--part-size SIZE] [--limit RATE | --bwlimit SPEC] [--on-conflict " + strings.Join(profile.PolicyNames(true), "|") + "] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH... | --clipboard"
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
@@ -64,7 +64,7 @@ func (f *uploadFlags) register(fs *flag.FlagSet, profileHelp string) {
 	fs.StringVar(&f.partSize, "part-size", "", tr("multipart part size, e.g. 16MiB (default: automatic)"))
 	fs.StringVar(&f.limit, "limit", "", tr("bandwidth limit, e.g. 10MiB (per second; default: none)"))
 	fs.StringVar(&f.bwlimit, "bwlimit", "", tr("bandwidth limit or timetable, e.g. 2MiB/s or \"mon-fri 08:00-19:00 2MiB/s; otherwise unlimited\" (default: the profile's bandwidth_schedule, else none)"))
-	fs.StringVar(&f.onConflict, "on-conflict", "", tr("when the key exists: overwrite, skip-identical (or skip), rename or ask"))
+	fs.StringVar(&f.onConflict, "on-conflict", "", trChoices("when the object exists: {{.Choices}}", profile.PolicyNames(true)))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
 	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
 }
@@ -172,8 +172,8 @@ func uploadConfig(f uploadFlags) (session.Engine, error) {
 	if f.endpoint != "" || f.bucket != "" || f.region != "" {
 		return session.Engine{}, errors.New(tr("use either --profile or --endpoint/--bucket/--region, not both"))
 	}
-	p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
-	if errors.Is(err, auth.ErrNoProfile) && f.profile == session.SandboxName {
+	p, err := profile.NewProfiles(profile.ConfigDir()).Get(f.profile)
+	if errors.Is(err, profile.ErrNoProfile) && f.profile == session.SandboxName {
 		// The window's built-in Sandbox: the same local bucket and journal.
 		if o.OnConflict == "" {
 			o.OnConflict = "rename"

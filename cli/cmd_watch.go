@@ -9,11 +9,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/session"
 	"cosdrop/uploader"
 	"cosdrop/watch"
@@ -23,8 +24,8 @@ func init() {
 	register("watch", "Upload new and changed files of folders as they settle, until stopped", runWatch)
 }
 
-const watchSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict overwrite|skip-identical|rename] " +
+var watchSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
+	"[--concurrency N] [--part-size SIZE] [--limit RATE] [--on-conflict " + strings.Join(profile.PolicyNames(false), "|") + "] " +
 	"[--settle 3s] [--rescan 1m] [--state-dir DIR] [--json] [--set-aside-damaged] [DIR...]"
 
 type watchFlags struct {
@@ -103,7 +104,7 @@ func watchFolders(f watchFlags, named []string) ([]string, error) {
 		}
 		return named, nil
 	}
-	p, err := auth.NewProfiles(auth.ConfigDir()).Get(f.profile)
+	p, err := profile.NewProfiles(profile.ConfigDir()).Get(f.profile)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 )
 
 // `cosdrop upload --profile P` once refused a valid profile whose
@@ -19,9 +20,9 @@ func TestCLIUploadProfileSkipIdentical(t *testing.T) {
 	secretStore = auth.NewSessionStore() // no login token: localcos's STS needs none
 	t.Cleanup(func() { secretStore = old })
 	s, _ := startCOS(t, localcos.Config{})
-	p := auth.Profile{Name: "office", Endpoint: s.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModeSTS, CredentialURL: s.STSURL() + "/sts", OnConflict: "skip-identical"}
-	if err := auth.NewProfiles(configDir).Put(p); err != nil {
+	p := profile.Profile{Name: "office", Endpoint: s.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModeSTS, CredentialURL: s.STSURL() + "/sts", OnConflict: "skip-identical"}
+	if err := profile.NewProfiles(configDir).Put(p); err != nil {
 		t.Fatal(err)
 	}
 	src := t.TempDir()

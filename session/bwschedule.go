@@ -4,23 +4,23 @@ import (
 	"context"
 	"time"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // BandwidthSchedule is the app-wide upload limit as a timetable; the
-// grammar is in auth/bwschedule.go (auth parses it because a profile file
-// carries one and is validated there, below this layer).
-type BandwidthSchedule = auth.BandwidthSchedule
+// grammar is in profile/bwschedule.go (profile parses it because a
+// profile file carries one and is validated there, below this layer).
+type BandwidthSchedule = profile.BandwidthSchedule
 
 // ParseBandwidthSchedule reads a timetable such as
 // "mon-fri 08:00-19:00 2MiB/s; otherwise unlimited"; ErrText words its
 // error in the user's language.
 func ParseBandwidthSchedule(spec string) (BandwidthSchedule, error) {
-	return auth.ParseBandwidthSchedule(spec)
+	return profile.ParseBandwidthSchedule(spec)
 }
 
 // FormatRate writes a rate as the schedule grammar reads it ("2MiB/s").
-func FormatRate(bps int64) string { return auth.FormatRate(bps) }
+func FormatRate(bps int64) string { return profile.FormatRate(bps) }
 
 // Clock is the time a schedule follower reads and waits on; tests pass a
 // fake one, so no test waits on the wall clock.
@@ -68,10 +68,10 @@ func FollowSchedule(ctx context.Context, s BandwidthSchedule, clk Clock, apply f
 
 // ProfileSchedule is the timetable p's admin set, if any (Validate has
 // already refused a bad one, so an error here means a hand-edited file).
-func ProfileSchedule(p auth.Profile) (BandwidthSchedule, bool, error) {
+func ProfileSchedule(p profile.Profile) (BandwidthSchedule, bool, error) {
 	if p.BandwidthSchedule == "" {
 		return BandwidthSchedule{}, false, nil
 	}
-	s, err := auth.ParseBandwidthSchedule(p.BandwidthSchedule)
+	s, err := profile.ParseBandwidthSchedule(p.BandwidthSchedule)
 	return s, err == nil, err
 }

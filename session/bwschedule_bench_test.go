@@ -17,6 +17,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 )
 
 // fastClock runs a timetable 60 times faster than the wall clock: one
@@ -72,8 +73,8 @@ func BenchmarkScheduleSwitchMidUpload(b *testing.B) {
 	}
 	b.Cleanup(func() { srv.Close() })
 	var wire atomic.Int64
-	p := auth.Profile{Name: "bench", Endpoint: countingCOS(b, srv.URL(), &wire), Bucket: localcos.DefaultBucket,
-		Region: localcos.DefaultRegion, Mode: auth.ModePermanent, SecretID: id,
+	p := profile.Profile{Name: "bench", Endpoint: countingCOS(b, srv.URL(), &wire), Bucket: localcos.DefaultBucket,
+		Region: localcos.DefaultRegion, Mode: profile.ModePermanent, SecretID: id,
 		BandwidthSchedule: "00:03-00:06 4MiB/s; otherwise 1MiB/s"}
 	store := auth.NewSessionStore()
 	if err := store.Set(context.Background(), auth.SecretKeyAccount(p.Name), key); err != nil {
@@ -89,7 +90,7 @@ func BenchmarkScheduleSwitchMidUpload(b *testing.B) {
 	}
 }
 
-func runScheduleSwitch(b *testing.B, p auth.Profile, store auth.SecretStore, file string, wire *atomic.Int64, run int) {
+func runScheduleSwitch(b *testing.B, p profile.Profile, store auth.SecretStore, file string, wire *atomic.Int64, run int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	spec, err := ProfileEngine(ctx, p, store, filepath.Join(b.TempDir(), fmt.Sprint(run)), Overrides{Concurrency: 4, PartSize: 1 << 20})

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -41,7 +42,7 @@ type Overrides struct {
 	// Rules are the upload rules (nil: the profile's, or the defaults);
 	// Exclude and NoDefaultExcludes add to them (the CLI's --exclude and
 	// --no-default-excludes). See session/rules.go.
-	Rules             *auth.Rules
+	Rules             *profile.Rules
 	Exclude           []string
 	NoDefaultExcludes bool
 }
@@ -63,21 +64,28 @@ type Engine struct {
 // because it had its own. canAsk is false for scripts: "ask" then becomes
 // Rename, never a silent overwrite.
 func ConflictPolicy(name string, canAsk bool) (uploader.ConflictPolicy, error) {
-	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "", "overwrite":
-		return uploader.Overwrite, nil
-	case "skip", "skip-identical":
-		return uploader.SkipIdentical, nil
-	case "rename":
-		return uploader.Rename, nil
-	case "ask":
-		if canAsk {
-			return uploader.Ask, nil
-		}
-		return uploader.Rename, nil
+	spec, ok := profile.PolicyOf(strings.ToLower(strings.TrimSpace(name)))
+	if !ok {
+		return uploader.Overwrite, errors.New(T("the conflict policy must be one of {{.Choices}}, not {{.Value}}",
+			map[string]any{"Choices": strings.Join(profile.PolicyNames(true), ", "), "Value": fmt.Sprintf("%q", name)}))
 	}
-	return uploader.Overwrite, errors.New(T("the conflict policy must be overwrite, skip-identical, rename or ask, not {{.Value}}",
-		map[string]any{"Value": fmt.Sprintf("%q", name)}))
+	if spec.Asks && !canAsk {
+		spec, _ = profile.PolicyOf(spec.Unattended)
+	}
+	return uploader.ConflictPolicy(spec.Engine), nil
+}
+
+// unattended is the engine policy to use instead of p where nobody can
+// answer (a watch folder): the table's Unattended for a policy that asks,
+// else p.
+func unattended(p uploader.ConflictPolicy) uploader.ConflictPolicy {
+	for _, s := range profile.Policies {
+		if s.Asks && uploader.ConflictPolicy(s.Engine) == p {
+			u, _ := profile.PolicyOf(s.Unattended)
+			return uploader.ConflictPolicy(u.Engine)
+		}
+	}
+	return p
 }
 
 // ProfileEngine turns a profile into an engine configuration: its
@@ -85,13 +93,13 @@ func ConflictPolicy(name string, canAsk bool) (uploader.ConflictPolicy, error) {
 // conflict policy, with o on top. It is the one profile-to-engine mapping,
 // used by `cosdrop upload --profile` and the window alike. stateDir is the
 // journal directory unless o.StateDir is set.
-func ProfileEngine(ctx context.Context, p auth.Profile, store auth.SecretStore, stateDir string, o Overrides) (Engine, error) {
-	prov, signer, err := auth.Open(ctx, p, store, nil)
-	if err != nil && p.Mode != auth.ModePermanent && errors.Is(err, auth.ErrKeyringUnavailable) {
+func ProfileEngine(ctx context.Context, p profile.Profile, store auth.SecretStore, stateDir string, o Overrides) (Engine, error) {
+	prov, signer, err := profile.Open(ctx, p, store, nil)
+	if err != nil && p.Spec().Secret.Optional && errors.Is(err, auth.ErrKeyringUnavailable) {
 		// A locked or missing keyring must not block a credential server
 		// that needs no login token (many do not): go on without one. If
 		// the server wants one, its refusal is worded as such.
-		prov, signer, err = auth.Open(ctx, p, noTokenStore{store}, nil)
+		prov, signer, err = profile.Open(ctx, p, noTokenStore{store}, nil)
 	}
 	if err != nil {
 		return Engine{}, err
@@ -157,7 +165,7 @@ func FlagsEngine(f Flags, o Overrides) (Engine, error) {
 		cfg.BucketURL = strings.TrimRight(f.Endpoint, "/")
 	case f.Bucket != "" && f.Region != "":
 		var err error
-		if cfg.BucketURL, err = (auth.Profile{Bucket: f.Bucket, Region: f.Region}).BucketURL(); err != nil {
+		if cfg.BucketURL, err = (profile.Profile{Bucket: f.Bucket, Region: f.Region}).BucketURL(); err != nil {
 			return Engine{}, err
 		}
 	default:

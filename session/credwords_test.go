@@ -10,6 +10,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -26,9 +27,9 @@ func TestUnreachableCredentialServerWording(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	ps := auth.NewProfiles(filepath.Join(t.TempDir(), "config"))
-	p := auth.Profile{Name: "sts", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModeSTS, CredentialURL: "http://127.0.0.1:1/sts"}
+	ps := profile.NewProfiles(filepath.Join(t.TempDir(), "config"))
+	p := profile.Profile{Name: "sts", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModeSTS, CredentialURL: "http://127.0.0.1:1/sts"}
 	if err := ps.Put(p); err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +56,8 @@ func TestUnreachableCredentialServerWording(t *testing.T) {
 // Test connection with an unreachable credential server names that
 // server in plain words first; Go's "dial tcp" comes only as detail.
 func TestConnectionUnreachableCredentialServer(t *testing.T) {
-	p := auth.Profile{Name: "sts", Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModeSTS, CredentialURL: "http://127.0.0.1:1/sts"}
+	p := profile.Profile{Name: "sts", Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModeSTS, CredentialURL: "http://127.0.0.1:1/sts"}
 	ctx, cancel := context.WithTimeout(context.Background(), waitBound)
 	defer cancel()
 	ok, text := CheckConnection(ctx, p, auth.NewSessionStore())
@@ -134,15 +135,15 @@ func (lockedStore) Delete(context.Context, string) error      { return errors.Ne
 // keyring text. It now opens without a login token; a permanent-key
 // profile (whose SecretKey is in the keyring) fails in plain words.
 func TestLockedKeyring(t *testing.T) {
-	sts := auth.Profile{Name: "sts", Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModeSTS, CredentialURL: "http://127.0.0.1:1/sts"}
+	sts := profile.Profile{Name: "sts", Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModeSTS, CredentialURL: "http://127.0.0.1:1/sts"}
 	spec, err := ProfileEngine(context.Background(), sts, lockedStore{}, t.TempDir(), Overrides{})
 	if err != nil {
 		t.Fatalf("STS profile with a locked keyring: %v", err)
 	}
 	closeAll(spec.Closers)
-	perm := auth.Profile{Name: "perm", Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModePermanent, SecretID: "AKIDpermanent0001"}
+	perm := profile.Profile{Name: "perm", Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModePermanent, SecretID: "AKIDpermanent0001"}
 	_, err = ProfileEngine(context.Background(), perm, lockedStore{}, t.TempDir(), Overrides{})
 	text := ErrText(err)
 	if !strings.HasPrefix(text, "The system keyring is locked") || strings.Contains(text, "session only") {

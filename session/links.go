@@ -6,7 +6,7 @@ import (
 	"path"
 	"strings"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // EncodeKey percent-encodes an object key for a URL path the way
@@ -39,7 +39,7 @@ func EncodeKey(key string) string {
 var ErrNoLinkAddress = errors.New("this profile has no bucket address for links")
 
 // Linker renders the links of one profile's objects from its link
-// template (auth.LinkPlaceholders). It holds no secret: a link is an
+// template (profile.LinkPlaceholders). It holds no secret: a link is an
 // address, never a signature (share links are Sharer's).
 type Linker struct {
 	// Template is the profile's link template; empty means "{url}".
@@ -54,8 +54,8 @@ type Linker struct {
 // NewLinker is the linker of profile p whose bucket answers at bucketURL
 // (the session's; p.BucketURL() when empty). A non-empty override (the
 // CLI's --link-template) replaces the profile's template; the caller has
-// checked it with auth.CheckLinkTemplate.
-func NewLinker(p auth.Profile, bucketURL, override string) Linker {
+// checked it with profile.CheckLinkTemplate.
+func NewLinker(p profile.Profile, bucketURL, override string) Linker {
 	if bucketURL == "" {
 		bucketURL, _ = p.BucketURL()
 	}
@@ -69,7 +69,7 @@ func NewLinker(p auth.Profile, bucketURL, override string) Linker {
 // ProfileLink is the link profile p gives the object key: its link
 // template applied, or the bucket's public URL. `cosdrop upload
 // --dry-run` shows it for each file.
-func ProfileLink(p auth.Profile, key string) (string, error) {
+func ProfileLink(p profile.Profile, key string) (string, error) {
 	return NewLinker(p, "", "").Link(key)
 }
 
@@ -85,7 +85,7 @@ func (l Linker) ObjectURL(key string) string {
 // Link renders the template for key. {key} is the encoded key (for
 // custom domains: "https://cdn.example.com/{key}"); {url} is ObjectURL;
 // {filename} is the key's last segment. Every value is escaped for the
-// template's kind (auth.LinkKindOf), so a file named
+// template's kind (profile.LinkKindOf), so a file named
 // "<img src=x onerror=…>.png" stays text: percent-encoded in a plain link,
 // HTML-escaped in HTML, backslash-escaped in Markdown (whose URLs also get
 // "(" and ")" encoded, which would end the link). C1 and bidi controls in
@@ -102,13 +102,13 @@ func (l Linker) Link(key string) (string, error) {
 	}
 	enc := EncodeKey(strings.TrimPrefix(key, "/"))
 	name := Printable(path.Base("/" + key))
-	kind := auth.LinkKindOf(t)
+	kind := profile.LinkKindOf(t)
 	switch kind {
-	case auth.LinkURL:
+	case profile.LinkURL:
 		name = EncodeKey(path.Base("/" + key))
-	case auth.LinkHTML:
+	case profile.LinkHTML:
 		name, enc, u = html.EscapeString(name), html.EscapeString(enc), html.EscapeString(u)
-	case auth.LinkMarkdown:
+	case profile.LinkMarkdown:
 		name, enc, u = markdownText(name), mdURL.Replace(enc), mdURL.Replace(u)
 	}
 	r := strings.NewReplacer("{key}", enc, "{filename}", name, "{url}", u, "{bucket}", l.Bucket, "{region}", l.Region)
@@ -138,7 +138,7 @@ func markdownText(s string) string {
 func (s *Session) Linker() Linker {
 	p := s.Profile
 	if s.Sandbox {
-		p = auth.Profile{Bucket: SandboxBucket, Region: SandboxRegion}
+		p = profile.Profile{Bucket: SandboxBucket, Region: SandboxRegion}
 	}
 	return NewLinker(p, s.BucketURL, "")
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // FuzzLinkTemplate (issue 14): any template the profile check accepts,
@@ -37,7 +37,7 @@ func FuzzLinkTemplate(f *testing.F) {
 		if !utf8.ValidString(key) || key == "" {
 			return
 		}
-		p := auth.Profile{Name: "p", Mode: auth.ModePermanent, SecretID: "AKIDexample0001", Bucket: "examplebucket-1250000000",
+		p := profile.Profile{Name: "p", Mode: profile.ModePermanent, SecretID: "AKIDexample0001", Bucket: "examplebucket-1250000000",
 			Region: "ap-guangzhou", LinkTemplate: tmpl}
 		if p.Validate() != nil {
 			return
@@ -64,24 +64,24 @@ func FuzzLinkTemplate(f *testing.F) {
 // checkLinkSafe holds FuzzLinkTemplate's safety properties for one link.
 func checkLinkSafe(t *testing.T, tmpl, key, got string) {
 	t.Helper()
-	if strings.ContainsFunc(got, auth.UnsafeLinkRune) {
+	if strings.ContainsFunc(got, profile.UnsafeLinkRune) {
 		t.Fatalf("Link(%q) with %q = %q holds a control or bidi character", key, tmpl, got)
 	}
 	for _, m := range fuzzSchemeRE.FindAllStringSubmatch(got, -1) {
 		// Plain links only: in HTML and Markdown a name is text, which
 		// the structure checks below keep out of the links.
-		if s := strings.ToLower(m[1]); auth.LinkKindOf(tmpl) == auth.LinkURL && s != "http" && s != "https" {
+		if s := strings.ToLower(m[1]); profile.LinkKindOf(tmpl) == profile.LinkURL && s != "http" && s != "https" {
 			t.Fatalf("Link(%q) with %q = %q makes a %s: link", key, tmpl, got, s)
 		}
 	}
-	switch auth.LinkKindOf(tmpl) {
-	case auth.LinkHTML:
+	switch profile.LinkKindOf(tmpl) {
+	case profile.LinkHTML:
 		for _, c := range []string{"<", ">", `"`, "'"} {
 			if strings.Count(got, c) != strings.Count(tmpl, c) {
 				t.Fatalf("HTML: Link(%q) with %q = %q adds %s", key, tmpl, got, c)
 			}
 		}
-	case auth.LinkMarkdown:
+	case profile.LinkMarkdown:
 		unescaped := func(s string) string {
 			return strings.NewReplacer(`\\`, "", `\<`, "", `\>`, "", `\[`, "", `\]`, "", `\(`, "", `\)`, "").Replace(s)
 		}

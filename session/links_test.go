@@ -19,6 +19,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -39,14 +40,14 @@ func linkServer(t *testing.T, life time.Duration, actions []string) *localcos.Se
 
 // openProfile saves p (with the permanent key in a memory store) and
 // opens it.
-func openProfile(t *testing.T, p auth.Profile) *Session {
+func openProfile(t *testing.T, p profile.Profile) *Session {
 	t.Helper()
-	ps := auth.NewProfiles(filepath.Join(t.TempDir(), "config"))
+	ps := profile.NewProfiles(filepath.Join(t.TempDir(), "config"))
 	if err := ps.Put(p); err != nil {
 		t.Fatal(err)
 	}
 	store := auth.NewSessionStore()
-	if p.Mode == auth.ModePermanent {
+	if p.Mode == profile.ModePermanent {
 		if err := store.Set(context.Background(), auth.SecretKeyAccount(p.Name), linkKey); err != nil {
 			t.Fatal(err)
 		}
@@ -119,8 +120,8 @@ var tricky = []string{"报告 2026.txt", "a+b c.txt", "100% sure.txt", "what?.tx
 // {region} render as documented.
 func TestLinkTemplateEncodingOverHTTP(t *testing.T) {
 	srv := linkServer(t, 0, nil)
-	p := auth.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModePermanent, SecretID: linkID, Prefix: "shared/{yyyy}/"}
+	p := profile.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModePermanent, SecretID: linkID, Prefix: "shared/{yyyy}/"}
 	s := openProfile(t, p)
 	for i, name := range tricky {
 		if runtime.GOOS == "windows" && strings.ContainsAny(name, `<>:"/\|?*`) {
@@ -159,14 +160,14 @@ func TestLinkTemplateEncodingOverHTTP(t *testing.T) {
 		t.Errorf("EncodeKey = %q", got)
 	}
 	// The default COS address when no endpoint is set.
-	def := auth.Profile{Bucket: "photos-1250000000", Region: "ap-shanghai"}
+	def := profile.Profile{Bucket: "photos-1250000000", Region: "ap-shanghai"}
 	if got, _ := ProfileLink(def, "a b.jpg"); got != "https://photos-1250000000.cos.ap-shanghai.myqcloud.com/a%20b.jpg" {
 		t.Errorf("ProfileLink = %q", got)
 	}
-	if _, err := NewLinker(auth.Profile{Mode: auth.ModeServerSigned}, "", "").Link("k"); !errors.Is(err, ErrNoLinkAddress) {
+	if _, err := NewLinker(profile.Profile{Mode: profile.ModeServerSigned}, "", "").Link("k"); !errors.Is(err, ErrNoLinkAddress) {
 		t.Errorf("no address: %v", err)
 	}
-	if got, _ := NewLinker(auth.Profile{Mode: auth.ModeServerSigned}, "", "https://cdn.example.com/{key}").Link("a b"); got != "https://cdn.example.com/a%20b" {
+	if got, _ := NewLinker(profile.Profile{Mode: profile.ModeServerSigned}, "", "https://cdn.example.com/{key}").Link("a b"); got != "https://cdn.example.com/a%20b" {
 		t.Errorf("server-signed with a template: %q", got)
 	}
 }
@@ -175,8 +176,8 @@ func TestLinkTemplateEncodingOverHTTP(t *testing.T) {
 // expiry and not after; asking for more than 7 days gives 7 days.
 func TestShareLinkPermanent(t *testing.T) {
 	srv := linkServer(t, 0, nil)
-	s := openProfile(t, auth.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModePermanent, SecretID: linkID})
+	s := openProfile(t, profile.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModePermanent, SecretID: linkID})
 	sn := uploadNamed(t, s, "报告 a+b.txt", "hello share")
 	sh := s.Sharer()
 	ctx := context.Background()
@@ -221,8 +222,8 @@ func TestShareLinkPermanent(t *testing.T) {
 func TestShareLinkSTSCappedAtToken(t *testing.T) {
 	actions := append(append([]string(nil), localcos.BroadActions...), "name/cos:GetObject")
 	srv := linkServer(t, 10*time.Minute, actions)
-	s := openProfile(t, auth.Profile{Name: "sts", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModeSTS, CredentialURL: srv.STSURL() + "/sts"})
+	s := openProfile(t, profile.Profile{Name: "sts", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModeSTS, CredentialURL: srv.STSURL() + "/sts"})
 	if !s.CanPresign {
 		t.Fatal("an STS profile offers no share link")
 	}
@@ -265,8 +266,8 @@ func TestShareLinkSTSCappedAtToken(t *testing.T) {
 // missing permission.
 func TestShareLinkSampleGrantRefused(t *testing.T) {
 	srv := linkServer(t, 10*time.Minute, nil)
-	s := openProfile(t, auth.Profile{Name: "sts", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModeSTS, CredentialURL: srv.STSURL() + "/sts"})
+	s := openProfile(t, profile.Profile{Name: "sts", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModeSTS, CredentialURL: srv.STSURL() + "/sts"})
 	sn := uploadNamed(t, s, "report.txt", "sample grant")
 	l, err := s.Sharer().Link(context.Background(), sn, time.Hour)
 	if !errors.Is(err, ErrShareNotReadable) || l.URL != "" {
@@ -282,8 +283,8 @@ func TestShareLinkSampleGrantRefused(t *testing.T) {
 // sample, has none) it says plainly that share links are not available.
 func TestShareLinkServerSignedWithoutGetSign(t *testing.T) {
 	srv := linkServer(t, 0, nil)
-	s := openProfile(t, auth.Profile{Name: "signed", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModeServerSigned, CredentialURL: srv.STSURL()})
+	s := openProfile(t, profile.Profile{Name: "signed", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModeServerSigned, CredentialURL: srv.STSURL()})
 	sn := uploadNamed(t, s, "photo.jpg", "signed upload")
 	if !sn.Verified {
 		t.Fatalf("not verified: %+v", sn)
@@ -305,8 +306,8 @@ func TestShareLinkServerSignedWithoutGetSign(t *testing.T) {
 // server's, read from the signature, and the link opens the object.
 func TestShareLinkServerSignedGetSign(t *testing.T) {
 	srv := linkServer(t, 0, nil)
-	s := openProfile(t, auth.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModePermanent, SecretID: linkID})
+	s := openProfile(t, profile.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModePermanent, SecretID: linkID})
 	sn := uploadNamed(t, s, "季度 报告+1.txt", "server signed share")
 	bu, _ := url.Parse(srv.URL())
 	client := cos.NewClient(&cos.BaseURL{BucketURL: bu}, nil)

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // Issue 20, finding 7: {filename} is escaped for the kind of template it
@@ -47,5 +47,5 @@ func TestLinkEscapedPerTemplateKind(t *testing.T) {
 			t.Errorf("%s: %q carries a control or bidi character", tmpl, got)
 		}
 	}
-	_ = auth.LinkPlaceholders
+	_ = profile.LinkPlaceholders
 }

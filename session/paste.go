@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -81,7 +81,7 @@ func PastedImage(png []byte, template, dir string, now time.Time) (uploader.File
 		return uploader.FileRef{}, &PasteError{err: errPasteNotPNG}
 	}
 	pruneOld(dir, now)
-	rel := auth.RenderPasteName(template, now)
+	rel := profile.RenderPasteName(template, now)
 	base := strings.TrimSuffix(rel, path.Ext(rel))
 	for n := 2; ; n++ {
 		p := filepath.Join(dir, filepath.FromSlash(rel))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // CheckConnection is the profile editor's "Test connection": it asks the
@@ -14,8 +15,8 @@ import (
 // tried at all; then it runs auth's permission probe against COS. ok is
 // true when every permission CosDrop uses is granted. store holds the
 // secrets as typed (the caller layers them over the keyring).
-func CheckConnection(ctx context.Context, p auth.Profile, store auth.SecretStore) (ok bool, text string) {
-	prov, sign, err := auth.Open(ctx, p, store, nil)
+func CheckConnection(ctx context.Context, p profile.Profile, store auth.SecretStore) (ok bool, text string) {
+	prov, sign, err := profile.Open(ctx, p, store, nil)
 	if err != nil {
 		return false, T("Could not connect: {{.Err}}", map[string]any{"Err": ErrText(err)})
 	}
@@ -25,7 +26,7 @@ func CheckConnection(ctx context.Context, p auth.Profile, store auth.SecretStore
 	if problem := CheckCredentialServer(ctx, p, prov); problem != "" {
 		return false, problem
 	}
-	rep := auth.Probe(ctx, p, prov, sign, nil)
+	rep := profile.Probe(ctx, p, prov, sign, nil)
 	return rep.OK(), ProbeText(rep)
 }
 
@@ -33,8 +34,8 @@ func CheckConnection(ctx context.Context, p auth.Profile, store auth.SecretStore
 // credentials and words a failure ("" when it answered, or for other
 // modes). Checking it before COS keeps its failures from being reported
 // as COS being unreachable.
-func CheckCredentialServer(ctx context.Context, p auth.Profile, prov auth.Provider) string {
-	if p.Mode != auth.ModeSTS || prov == nil {
+func CheckCredentialServer(ctx context.Context, p profile.Profile, prov auth.Provider) string {
+	if p.Spec().Signs != profile.SignsWithTemporaryKeys || prov == nil {
 		return ""
 	}
 	if _, err := prov.Credentials(ctx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // Issue 21, finding 4: under Tencent's sample STS grant, Test connection
@@ -14,7 +15,7 @@ import (
 // the COS console: it left nothing behind.
 func TestCheckConnectionSampleGrantHeadline(t *testing.T) {
 	srv := linkServer(t, 0, nil)
-	p := auth.Profile{Name: "sample", Mode: auth.ModeSTS, Bucket: srv.Bucket(), Region: srv.Region(), Endpoint: srv.URL(),
+	p := profile.Profile{Name: "sample", Mode: profile.ModeSTS, Bucket: srv.Bucket(), Region: srv.Region(), Endpoint: srv.URL(),
 		CredentialURL: srv.STSURL() + "/sts", Prefix: "team/"}
 	ok, text := CheckConnection(context.Background(), p, auth.NewSessionStore())
 	if ok {

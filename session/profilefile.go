@@ -4,7 +4,7 @@ import (
 	"io"
 	"os"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // maxProfileFile bounds what IsProfileFile reads: a profile file is a few
@@ -12,7 +12,7 @@ import (
 const maxProfileFile = 64 << 10
 
 // IsProfileFile reports whether the regular file at path is a CosDrop
-// profile file by its content, whatever its name (auth.IsProfileExport).
+// profile file by its content, whatever its name (profile.IsProfileExport).
 // The window asks before uploading one that is dropped: an admin's
 // marketing.json went to the bucket as an ordinary file.
 func IsProfileFile(path string) bool {
@@ -26,5 +26,5 @@ func IsProfileFile(path string) bool {
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxProfileFile+1))
-	return err == nil && auth.IsProfileExport(b)
+	return err == nil && profile.IsProfileExport(b)
 }

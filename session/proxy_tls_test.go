@@ -12,6 +12,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -68,8 +69,8 @@ func TestProfileProxyOverTLSToLocalcos(t *testing.T) {
 		t.Fatalf("localcos with TLS serves %s", srv.URL())
 	}
 	proxy, targets := connectProxy(t)
-	p := auth.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModePermanent, SecretID: id, Proxy: "http://" + proxy}
+	p := profile.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModePermanent, SecretID: id, Proxy: "http://" + proxy}
 	store := auth.NewSessionStore()
 	if err := store.Set(context.Background(), auth.SecretKeyAccount(p.Name), key); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,7 @@ package session
 import (
 	"slices"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -11,11 +11,11 @@ import (
 // o.Rules (the profile's) with the CLI's --exclude patterns added and
 // --no-default-excludes applied. The result is validated like a profile's
 // rules; nil when nothing is set (the defaults).
-func EffectiveRules(o Overrides) (*auth.Rules, error) {
+func EffectiveRules(o Overrides) (*profile.Rules, error) {
 	if len(o.Exclude) == 0 && !o.NoDefaultExcludes {
 		return o.Rules, o.Rules.Validate()
 	}
-	r := &auth.Rules{}
+	r := &profile.Rules{}
 	if o.Rules != nil {
 		c := *o.Rules
 		c.Exclude = slices.Clone(c.Exclude)

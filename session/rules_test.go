@@ -6,15 +6,16 @@ import (
 	"testing"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // The profile's rules reach the engine configuration (the one
 // profile-to-engine mapping), and the CLI's --exclude and
 // --no-default-excludes apply on top.
 func TestProfileRulesReachEngine(t *testing.T) {
-	p := auth.Profile{Name: "r", Mode: auth.ModeSTS, Bucket: "examplebucket-1250000000", Region: "ap-guangzhou",
-		CredentialURL: "http://127.0.0.1:9/sts", Rules: &auth.Rules{CacheControl: "max-age=60", StorageClass: "ARCHIVE",
-			Patterns: []auth.PatternRule{{Pattern: "*.md", ContentType: "text/markdown"}}, Exclude: []string{"*.bak"}}}
+	p := profile.Profile{Name: "r", Mode: profile.ModeSTS, Bucket: "examplebucket-1250000000", Region: "ap-guangzhou",
+		CredentialURL: "http://127.0.0.1:9/sts", Rules: &profile.Rules{CacheControl: "max-age=60", StorageClass: "ARCHIVE",
+			Patterns: []profile.PatternRule{{Pattern: "*.md", ContentType: "text/markdown"}}, Exclude: []string{"*.bak"}}}
 	spec, err := ProfileEngine(context.Background(), p, auth.NewSessionStore(), t.TempDir(), Overrides{})
 	if err != nil {
 		t.Fatal(err)
@@ -49,8 +50,8 @@ func TestProfileRulesReachEngine(t *testing.T) {
 	}
 
 	_, err = ProfileEngine(context.Background(), p, auth.NewSessionStore(), t.TempDir(), Overrides{Exclude: []string{"[a-"}})
-	var pe *auth.ProfileError
-	if !errors.As(err, &pe) || pe.Code != auth.CodeRulesPattern {
+	var pe *profile.Error
+	if !errors.As(err, &pe) || pe.Code != profile.CodeRulesPattern {
 		t.Errorf("--exclude with a broken pattern: %v", err)
 	}
 }

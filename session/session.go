@@ -15,6 +15,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -41,7 +42,7 @@ const (
 // status socket). Close it exactly once; further calls return nil.
 type Session struct {
 	Name       string
-	Profile    auth.Profile // zero for the Sandbox
+	Profile    profile.Profile // zero for the Sandbox
 	Sandbox    bool
 	Engine     *uploader.Engine
 	Config     uploader.Config
@@ -103,7 +104,7 @@ func Start(spec Engine) (*uploader.Engine, []func() error, error) {
 // out of its own journal.
 type Opener struct {
 	DataDir   string
-	Profiles  *auth.Profiles
+	Profiles  *profile.Profiles
 	Secrets   auth.SecretStore
 	Ask       func(ctx context.Context, c []uploader.Conflict) (uploader.ConflictPolicy, error)
 	RateLimit func() int64 // current speed limit; nil = none

@@ -11,6 +11,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -36,7 +37,7 @@ func TestConflictPolicyNames(t *testing.T) {
 	}
 	// Every policy a profile may name is accepted by the mapping.
 	for _, name := range []string{"overwrite", "skip-identical", "rename", "ask"} {
-		p := auth.Profile{Name: "p", Bucket: "b-1250000000", Region: "ap-guangzhou", Mode: auth.ModeSTS,
+		p := profile.Profile{Name: "p", Bucket: "b-1250000000", Region: "ap-guangzhou", Mode: profile.ModeSTS,
 			CredentialURL: "https://sts.example.com", OnConflict: name}
 		if err := p.Validate(); err != nil {
 			t.Fatalf("profile with %q: %v", name, err)
@@ -143,7 +144,7 @@ func TestSandboxOpensTwiceInSameHome(t *testing.T) {
 
 // profileHome is a permanent-key profile against a local COS, with its
 // key in a memory store.
-func profileHome(t *testing.T) (*Opener, *auth.Profiles, auth.Profile) {
+func profileHome(t *testing.T) (*Opener, *profile.Profiles, profile.Profile) {
 	t.Helper()
 	const id, key = "AKIDsessiontest0001", "sessionTestSecretKey0123456789ab"
 	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: id, SecretKey: key})
@@ -151,9 +152,9 @@ func profileHome(t *testing.T) (*Opener, *auth.Profiles, auth.Profile) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	ps := auth.NewProfiles(filepath.Join(t.TempDir(), "config"))
-	p := auth.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModePermanent, SecretID: id}
+	ps := profile.NewProfiles(filepath.Join(t.TempDir(), "config"))
+	p := profile.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModePermanent, SecretID: id}
 	if err := ps.Put(p); err != nil {
 		t.Fatal(err)
 	}

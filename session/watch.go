@@ -20,7 +20,7 @@ func WatchStateName(profile string) string { return "watch-" + safeName(profile)
 
 // WatchOptions are a watch's settings besides its engine and folders.
 type WatchOptions struct {
-	// Exclude is the exclude rule (auth.Rules.Excluded); nil means the
+	// Exclude is the exclude rule (profile.Rules.Excluded); nil means the
 	// engine's (the profile's rules and the default excludes). Temporary
 	// names are always skipped.
 	Exclude func(rel string) (pattern string, ok bool)
@@ -57,9 +57,7 @@ func StartWatch(spec Engine, folders []string, o WatchOptions) (*Watching, error
 		names[name] = f
 	}
 	spec.Config.ResumeExisting, spec.Config.AutoResume = true, true
-	if spec.Config.OnConflict == uploader.Ask {
-		spec.Config.OnConflict = uploader.Rename // nobody is there to ask: never overwrite silently
-	}
+	spec.Config.OnConflict = unattended(spec.Config.OnConflict) // nobody is there to ask: never overwrite silently
 	spec.Config.AskConflict = nil
 	if o.Exclude == nil {
 		o.Exclude = spec.Config.Exclude // the profile's rules (and the default excludes), as for a dropped folder

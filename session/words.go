@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -27,7 +28,7 @@ func ErrText(err error) string {
 	if err == nil {
 		return ""
 	}
-	var pe *auth.ProfileError
+	var pe *profile.Error
 	if errors.As(err, &pe) {
 		return pe.Localize(AuthTr)
 	}

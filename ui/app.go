@@ -17,6 +17,7 @@ import (
 
 	"cosdrop/assets"
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // AppID is the stable application ID: it names the preferences folder and
@@ -67,7 +68,7 @@ func Run(opts Options) error {
 	}
 	w.opener = &opener{
 		dataDir:   opts.DataDir,
-		profiles:  auth.NewProfiles(""),
+		profiles:  profile.NewProfiles(""),
 		secrets:   auth.NewLayered(),
 		ask:       w.askConflict,
 		rateLimit: w.rate.Load,

@@ -5,7 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // The window's speed limit (issue 24, item 3). The user's own limit, set
@@ -26,7 +26,7 @@ var bandwidthNow = time.Now
 // bandwidth is the timetable in force. Its fields are atomics: the
 // ticker goroutine reads them, the Fyne goroutine replaces them.
 type bandwidth struct {
-	sched       atomic.Pointer[auth.BandwidthSchedule]
+	sched       atomic.Pointer[profile.BandwidthSchedule]
 	fromProfile atomic.Bool
 	shown       atomic.Pointer[string] // the status text last reported
 }
@@ -39,7 +39,7 @@ func (w *mainWindow) userSchedule() string {
 		return s
 	}
 	if n := p.Int(prefRate); n > 0 {
-		return auth.FormatRate(int64(n))
+		return profile.FormatRate(int64(n))
 	}
 	return ""
 }
@@ -49,7 +49,7 @@ func (w *mainWindow) userSchedule() string {
 func (w *mainWindow) setUserSchedule(spec string) error {
 	spec = strings.Join(strings.Fields(spec), " ")
 	if spec != "" {
-		if _, err := auth.ParseBandwidthSchedule(spec); err != nil {
+		if _, err := profile.ParseBandwidthSchedule(spec); err != nil {
 			return err
 		}
 	}
@@ -62,18 +62,18 @@ func (w *mainWindow) setUserSchedule(spec string) error {
 
 // effectiveSchedule is the user's limit, else the profile's timetable,
 // else none; fromProfile says it is the profile's.
-func (w *mainWindow) effectiveSchedule() (s auth.BandwidthSchedule, fromProfile bool) {
+func (w *mainWindow) effectiveSchedule() (s profile.BandwidthSchedule, fromProfile bool) {
 	if spec := w.userSchedule(); spec != "" {
-		if s, err := auth.ParseBandwidthSchedule(spec); err == nil {
+		if s, err := profile.ParseBandwidthSchedule(spec); err == nil {
 			return s, false
 		}
 	}
 	if w.sess != nil && w.sess.profile.BandwidthSchedule != "" {
-		if s, err := auth.ParseBandwidthSchedule(w.sess.profile.BandwidthSchedule); err == nil {
+		if s, err := profile.ParseBandwidthSchedule(w.sess.profile.BandwidthSchedule); err == nil {
 			return s, true
 		}
 	}
-	return auth.BandwidthSchedule{}, false
+	return profile.BandwidthSchedule{}, false
 }
 
 // refreshSchedule puts the effective limit in force at once and shows it
@@ -112,7 +112,7 @@ func (w *mainWindow) followBandwidth(now time.Time, force bool) (string, bool) {
 // limitText is the status bar's words for the limit in force at now:
 // "Limit 2 MiB/s until 19:00", "No limit until Monday 08:00", or "" when
 // there is no limit and none is coming.
-func limitText(s auth.BandwidthSchedule, fromProfile bool, now time.Time) string {
+func limitText(s profile.BandwidthSchedule, fromProfile bool, now time.Time) string {
 	lim := s.LimitAt(now)
 	next, _, changes := s.NextChange(now)
 	var text string

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -52,12 +53,16 @@ func (w *mainWindow) askConflict(ctx context.Context, cs []uploader.Conflict) (u
 	}
 }
 
-// conflictChoices are the answers in dialog order.
-func conflictChoices() []string {
-	return []string{T("Replace them"), T("Skip files that are identical"), T("Keep both (add a number)"), T("Don't upload them")}
+// conflictChoices are the answers in dialog order: each policy that asks
+// nobody (profile.Policies), then "don't upload" (policy "").
+func conflictChoices() (words []string, policies []uploader.ConflictPolicy) {
+	for _, c := range profile.Policies {
+		if !c.Asks {
+			words, policies = append(words, T(c.Answer)), append(policies, uploader.ConflictPolicy(c.Engine))
+		}
+	}
+	return append(words, T("Don't upload them")), append(policies, "")
 }
-
-var conflictPolicies = []uploader.ConflictPolicy{uploader.Overwrite, uploader.SkipIdentical, uploader.Rename, ""}
 
 func (w *mainWindow) showConflict(cs []uploader.Conflict, answer chan<- uploader.ConflictPolicy) {
 	var names []string
@@ -71,17 +76,18 @@ func (w *mainWindow) showConflict(cs []uploader.Conflict, answer chan<- uploader
 	msg := widget.NewLabel(N("{{.Count}} files already exist in the bucket:", len(cs)) +
 		"\n" + strings.Join(names, "\n"))
 	msg.Wrapping = fyne.TextWrapWord
-	choice := widget.NewRadioGroup(conflictChoices(), nil)
-	choice.SetSelected(conflictChoices()[1])
+	words, policies := conflictChoices()
+	choice := widget.NewRadioGroup(words, nil)
+	choice.SetSelected(words[1])
 	all := widget.NewCheck(T("Apply to all uploads until CosDrop is closed"), nil)
 	d := dialog.NewCustomConfirm(T("Some files already exist"), T("Continue"), T("Cancel"),
 		widget.NewForm(widget.NewFormItem("", msg), widget.NewFormItem("", choice), widget.NewFormItem("", all)),
 		func(ok bool) {
 			p := uploader.ConflictPolicy("")
 			if ok {
-				for i, c := range conflictChoices() {
+				for i, c := range words {
 					if c == choice.Selected {
-						p = conflictPolicies[i]
+						p = policies[i]
 					}
 				}
 			}

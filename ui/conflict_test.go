@@ -39,7 +39,8 @@ func TestConflictDialogApplyToAll(t *testing.T) {
 	if radio == nil || check == nil || cont == nil {
 		t.Fatalf("dialog lacks its controls: radio %v check %v continue %v", radio != nil, check != nil, cont != nil)
 	}
-	radio.SetSelected(conflictChoices()[2]) // keep both
+	words, _ := conflictChoices()
+	radio.SetSelected(words[2]) // keep both
 	check.SetChecked(true)
 	test.Tap(cont)
 	if got := <-answer; got != uploader.Rename {

@@ -14,6 +14,7 @@ import (
 
 	"cosdrop/assets"
 	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -59,7 +60,7 @@ func newTestWindow(t *testing.T, s *session) *mainWindow {
 	// need it replace later and run it when they choose.
 	w.later = func(time.Duration, func()) {}
 	dir := t.TempDir()
-	w.opener = &opener{dataDir: dir, profiles: auth.NewProfiles(filepath.Join(dir, "config")),
+	w.opener = &opener{dataDir: dir, profiles: profile.NewProfiles(filepath.Join(dir, "config")),
 		secrets: auth.NewSessionStore(), ask: w.askConflict, rateLimit: w.rate.Load}
 	t.Cleanup(w.ctl.close)
 	win.Resize(fyne.NewSize(1000, 600))

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 	cosession "cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -210,7 +211,7 @@ func (w *mainWindow) diagnostics() string {
 // diagnoseProfile writes the profile's lines of the diagnostics: only the
 // fields its mode uses (an STS profile showed an empty "SecretId:" line,
 // which read as a missing key), and none that is empty.
-func diagnoseProfile(b *strings.Builder, p auth.Profile) {
+func diagnoseProfile(b *strings.Builder, p profile.Profile) {
 	fmt.Fprintf(b, "Profile: %s\nMode: %s\nBucket: %s\nRegion: %s\n", p.Name, p.Mode, p.Bucket, p.Region)
 	for _, f := range []struct{ name, value string }{
 		{"Endpoint", p.Endpoint}, {"Prefix", p.Prefix}, {"On conflict", p.OnConflict},

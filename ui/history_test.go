@@ -7,7 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -59,7 +59,7 @@ func TestDiagnosticsAreRedacted(t *testing.T) {
 	s := scriptSession(e)
 	s.sandbox = false
 	s.name = "Team"
-	s.profile = auth.Profile{Name: "Team", Mode: auth.ModePermanent, Bucket: "team-1250000000", Region: "ap-beijing",
+	s.profile = profile.Profile{Name: "Team", Mode: profile.ModePermanent, Bucket: "team-1250000000", Region: "ap-beijing",
 		SecretID: "AKIDabcdefghijklmnopqrstuvwxyz0123"}
 	w := newTestWindow(t, s)
 	e.Add("/d/a.txt")
@@ -112,7 +112,7 @@ func TestHistoryWindowOpens(t *testing.T) {
 // "SecretId:" line (support read it as a missing key).
 func TestDiagnosticsShowOnlyTheModesFields(t *testing.T) {
 	var b strings.Builder
-	diagnoseProfile(&b, auth.Profile{Name: "Team", Mode: auth.ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou",
+	diagnoseProfile(&b, profile.Profile{Name: "Team", Mode: profile.ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou",
 		CredentialURL: "https://sts.example.com/x"})
 	if strings.Contains(b.String(), "SecretId") || !strings.Contains(b.String(), "Credential URL: https://sts.example.com/x") {
 		t.Errorf("diagnostics:\n%s", b.String())

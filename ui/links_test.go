@@ -16,6 +16,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -177,8 +178,8 @@ func TestShareDialogSTSProfile(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 	w := newTestWindow(t, nil)
 	w.async = func(f func()) { f() }
-	p := auth.Profile{Name: "team", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModeSTS, CredentialURL: srv.STSURL() + "/sts"}
+	p := profile.Profile{Name: "team", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModeSTS, CredentialURL: srv.STSURL() + "/sts"}
 	if err := w.opener.profiles.Put(p); err != nil {
 		t.Fatal(err)
 	}
@@ -222,10 +223,10 @@ func TestShareDialogSTSProfile(t *testing.T) {
 // dropped by a save before: the form rebuilt the profile from its fields).
 func TestProfileEditorKeepsLinkTemplate(t *testing.T) {
 	test.NewTempApp(t)
-	p := auth.Profile{Name: "cdn", Bucket: "photos-1250000000", Region: "ap-shanghai", Mode: auth.ModeSTS,
+	p := profile.Profile{Name: "cdn", Bucket: "photos-1250000000", Region: "ap-shanghai", Mode: profile.ModeSTS,
 		CredentialURL: "https://sts.example.com/sts", Proxy: "http://proxy.example.com:3128",
 		LinkTemplate: "https://cdn.example.com/{key}"}
-	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), &p)
+	e := newProfileEditor(profile.NewProfiles(t.TempDir()), auth.NewSessionStore(), &p)
 	if e.linkTemplate.Text != p.LinkTemplate {
 		t.Fatalf("link template field %q", e.linkTemplate.Text)
 	}

@@ -2,13 +2,14 @@ package ui
 
 import (
 	"context"
-
-	"fyne.io/fyne/v2"
 	"strings"
 	"sync"
 
+	"fyne.io/fyne/v2"
+
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	cosession "cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -27,7 +28,7 @@ const SandboxFaultsEnv = cosession.SandboxFaultsEnv
 // engine (then s is nil).
 type session struct {
 	name       string
-	profile    auth.Profile // zero for the Sandbox
+	profile    profile.Profile // zero for the Sandbox
 	sandbox    bool
 	engine     Engine
 	bucketURL  string
@@ -67,7 +68,7 @@ func (s *session) objectURL(key string) string {
 // opening may read the keyring, start a server or open a journal.
 type opener struct {
 	dataDir   string
-	profiles  *auth.Profiles
+	profiles  *profile.Profiles
 	secrets   auth.SecretStore
 	ask       func(ctx context.Context, c []uploader.Conflict) (uploader.ConflictPolicy, error)
 	rateLimit func() int64

@@ -9,6 +9,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	cosession "cosdrop/session"
 )
 
@@ -24,8 +25,8 @@ func TestSaveActiveProfileApplies(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 	w := newTestWindow(t, nil)
 	w.async = func(f func()) { f() }
-	p := auth.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
-		Mode: auth.ModePermanent, SecretID: id}
+	p := profile.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
+		Mode: profile.ModePermanent, SecretID: id}
 	if err := w.opener.profiles.Put(p); err != nil {
 		t.Fatal(err)
 	}

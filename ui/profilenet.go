@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // signMethods are the signing methods a server-signed profile may name, in
@@ -20,7 +21,7 @@ func signMethodNames() []string {
 // netFields are the profile editor's proxy and signing-server fields. The
 // proxy's password goes to the keyring (auth.ProxyAccount), never into the
 // profile; the signing fields are for server-signed profiles only, so
-// they are disabled in the other modes (auth's validation refuses them
+// they are disabled in the other modes (profile's validation refuses them
 // there).
 type netFields struct {
 	proxy, proxyPassword      *widget.Entry
@@ -61,7 +62,7 @@ func (f *netFields) items() []*widget.FormItem {
 
 // fill shows p's settings (the proxy password stays empty: secrets are
 // never read back).
-func (f *netFields) fill(p auth.Profile) {
+func (f *netFields) fill(p profile.Profile) {
 	f.proxy.SetText(p.Proxy)
 	f.putSignURL.SetText(p.PutSignURL)
 	f.postPolicyURL.SetText(p.PostPolicyURL)
@@ -73,23 +74,21 @@ func (f *netFields) fill(p auth.Profile) {
 	}
 }
 
-// setMode enables the signing fields for server-signed profiles only.
-func (f *netFields) setMode(m auth.Mode) {
-	if m == auth.ModeServerSigned {
-		f.putSignURL.Enable()
-		f.postPolicyURL.Enable()
+// setMode enables the signing fields for the modes that use them
+// (profile.FieldSign).
+func (f *netFields) setMode(spec profile.ModeSpec) {
+	enable(spec.Uses(profile.FieldSign), f.putSignURL, f.postPolicyURL)
+	if spec.Uses(profile.FieldSign) {
 		f.signMethod.Enable()
-		return
+	} else {
+		f.signMethod.Disable()
 	}
-	f.putSignURL.Disable()
-	f.postPolicyURL.Disable()
-	f.signMethod.Disable()
 }
 
 // apply copies the fields into p.
-func (f *netFields) apply(p *auth.Profile) {
+func (f *netFields) apply(p *profile.Profile) {
 	p.Proxy = strings.TrimSpace(f.proxy.Text)
-	if p.Mode != auth.ModeServerSigned {
+	if !p.Spec().Uses(profile.FieldSign) {
 		return
 	}
 	p.PutSignURL = strings.TrimSpace(f.putSignURL.Text)
@@ -120,7 +119,7 @@ func (f *netFields) updateProxyPassword() {
 
 // secrets adds the typed proxy password (for a proxy that names a user)
 // to out, under the profile's keyring account.
-func (f *netFields) secrets(p auth.Profile, out map[string]string) {
+func (f *netFields) secrets(p profile.Profile, out map[string]string) {
 	if f.proxyPassword.Text != "" && proxyUser(p.Proxy) != "" {
 		out[auth.ProxyAccount(p.Name)] = f.proxyPassword.Text
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // Editing a server-signed profile with a proxy shows and keeps its proxy
@@ -18,13 +19,13 @@ import (
 // saving the profile silently dropped them.
 func TestProfileEditorKeepsProxyAndSigningFields(t *testing.T) {
 	test.NewTempApp(t)
-	p := auth.Profile{Name: "Signed", Mode: auth.ModeServerSigned, CredentialURL: "https://sign.example.com/cos",
+	p := profile.Profile{Name: "Signed", Mode: profile.ModeServerSigned, CredentialURL: "https://sign.example.com/cos",
 		PutSignURL: "https://sign.example.com/custom/put", PostPolicyURL: "https://sign.example.com/custom/post",
 		SignMethod: auth.SignPost, Proxy: "http://alice@proxy.example.com:3128", OnConflict: "overwrite"}
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), &p)
+	e := newProfileEditor(profile.NewProfiles(t.TempDir()), auth.NewSessionStore(), &p)
 	if e.net.proxy.Text != p.Proxy || e.net.putSignURL.Text != p.PutSignURL || e.net.postPolicyURL.Text != p.PostPolicyURL ||
 		e.net.signMethod.Selected != signMethodNames()[2] {
 		t.Fatalf("fields: proxy %q put %q post %q method %q", e.net.proxy.Text, e.net.putSignURL.Text,
@@ -49,7 +50,7 @@ func TestProfileEditorKeepsProxyAndSigningFields(t *testing.T) {
 // The new fields are checked as the user types, with auth's words.
 func TestProfileEditorValidatesProxyAndSigning(t *testing.T) {
 	test.NewTempApp(t)
-	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), nil)
+	e := newProfileEditor(profile.NewProfiles(t.TempDir()), auth.NewSessionStore(), nil)
 	e.save, e.test = newTipButtonForTest(), newTipButtonForTest()
 	test.Type(e.name, "Team")
 	e.mode.SetSelected(modeNames()[2])
@@ -92,7 +93,7 @@ func TestProfileEditorStoresProxyPasswordInKeyring(t *testing.T) {
 	test.NewTempApp(t)
 	dir := t.TempDir()
 	store := auth.NewSessionStore()
-	e := newProfileEditor(auth.NewProfiles(dir), store, nil)
+	e := newProfileEditor(profile.NewProfiles(dir), store, nil)
 	const pw = "proxyPassw0rd-9f8e7d6c"
 	test.Type(e.name, "Office")
 	e.mode.SetSelected(modeNames()[1])

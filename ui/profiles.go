@@ -16,29 +16,37 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 	cosession "cosdrop/session"
 )
 
 // profileExt names profile files: dropping one on the window imports it.
-const profileExt = auth.ProfileFileExt
+const profileExt = profile.ProfileFileExt
 
-var modes = []auth.Mode{auth.ModePermanent, auth.ModeSTS, auth.ModeServerSigned}
-
+// modeNames are the credential modes' words, in profile.Modes order.
 func modeNames() []string {
-	return []string{T("Permanent key (SecretId and SecretKey)"), T("Temporary keys from your organisation (STS)"), T("Your organisation's server signs each upload")}
+	out := make([]string, len(profile.Modes))
+	for i, m := range profile.Modes {
+		out[i] = T(m.Label)
+	}
+	return out
 }
 
-var conflictValues = []string{"overwrite", "skip-identical", "rename", "ask"}
-
+// conflictNames are the conflict policies' words, in profile.Policies
+// order.
 func conflictNames() []string {
-	return []string{T("Replace existing files"), T("Skip identical files"), T("Keep both (add a number)"), T("Ask each time")}
+	out := make([]string, len(profile.Policies))
+	for i, c := range profile.Policies {
+		out[i] = T(c.Label)
+	}
+	return out
 }
 
 // profileEditor edits one profile. The SecretKey and login token fields
 // write to the SecretStore (the OS keyring); the profile file never sees
-// them, and auth.Profile has no field that could carry them.
+// them, and profile.Profile has no field that could carry them.
 type profileEditor struct {
-	profiles *auth.Profiles
+	profiles *profile.Profiles
 	secrets  auth.SecretStore
 	original string // name being edited; "" for a new profile
 
@@ -67,13 +75,13 @@ type profileEditor struct {
 	public *widget.Check
 	// base is the profile as loaded: fields the form does not show
 	// (proxy, signing endpoints, link template...) are kept from it.
-	base auth.Profile
+	base profile.Profile
 	// rules are the profile's upload rules, kept as they came (the
 	// editor shows them read-only: ui/rules.go).
-	rules *auth.Rules
+	rules *profile.Rules
 }
 
-func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth.Profile) *profileEditor {
+func newProfileEditor(profiles *profile.Profiles, secrets auth.SecretStore, p *profile.Profile) *profileEditor {
 	e := &profileEditor{profiles: profiles, secrets: secrets}
 	entry := func(ph string) *widget.Entry {
 		x := widget.NewEntry()
@@ -142,7 +150,7 @@ func newProfileEditor(profiles *auth.Profiles, secrets auth.SecretStore, p *auth
 }
 
 // fill shows p in the fields (secrets stay empty: they are never read back).
-func (e *profileEditor) fill(p auth.Profile) {
+func (e *profileEditor) fill(p profile.Profile) {
 	e.base = p
 	e.rules = p.Rules
 	e.name.SetText(p.Name)
@@ -156,14 +164,14 @@ func (e *profileEditor) fill(p auth.Profile) {
 	e.secretID.SetText(p.SecretID)
 	e.credURL.SetText(p.CredentialURL)
 	e.net.fill(p)
-	for i, m := range modes {
-		if m == p.Mode {
+	for i, m := range profile.Modes {
+		if m.Mode == p.Mode {
 			e.mode.SetSelected(modeNames()[i])
 		}
 	}
 	e.conflict.SetSelectedIndex(0)
-	for i, c := range conflictValues {
-		if c == p.OnConflict {
+	for i, c := range profile.Policies {
+		if c.Name == p.OnConflict {
 			e.conflict.SetSelectedIndex(i)
 		}
 	}
@@ -178,45 +186,47 @@ func (e *profileEditor) modeIndex() int {
 	return 0
 }
 
+// enable enables the entries when on, else disables them.
+func enable(on bool, entries ...*widget.Entry) {
+	for _, x := range entries {
+		if on {
+			x.Enable()
+		} else {
+			x.Disable()
+		}
+	}
+}
+
 // modeChanged shows only the fields the chosen sign-in mode uses.
 func (e *profileEditor) modeChanged() {
-	perm := modes[e.modeIndex()] == auth.ModePermanent
-	e.net.setMode(modes[e.modeIndex()])
-	for _, x := range []*widget.Entry{e.secretID, e.secretKey} {
-		if perm {
-			x.Enable()
-		} else {
-			x.Disable()
-		}
-	}
-	for _, x := range []*widget.Entry{e.credURL, e.token} {
-		if perm {
-			x.Disable()
-		} else {
-			x.Enable()
-		}
-	}
+	spec := profile.Modes[e.modeIndex()]
+	e.net.setMode(spec)
+	// The SecretKey goes with its SecretId, a login token with the
+	// server's URL.
+	enable(spec.Uses(profile.FieldSecretID), e.secretID, e.secretKey)
+	enable(spec.Uses(profile.FieldCredentialURL), e.credURL, e.token)
 	e.validate()
 }
 
 // profile is the profile the fields describe (no secrets: Profile has none).
-func (e *profileEditor) profile() auth.Profile {
-	m := modes[e.modeIndex()]
+func (e *profileEditor) profile() profile.Profile {
+	spec := profile.Modes[e.modeIndex()]
 	p := e.base
 	p.Name, p.Bucket, p.Region = strings.TrimSpace(e.name.Text), strings.TrimSpace(e.bucket.Text), strings.TrimSpace(e.region.Text)
-	p.Endpoint, p.Prefix, p.Mode = strings.TrimSpace(e.endpoint.Text), strings.TrimSpace(e.prefix.Text), m
+	p.Endpoint, p.Prefix, p.Mode = strings.TrimSpace(e.endpoint.Text), strings.TrimSpace(e.prefix.Text), spec.Mode
 	p.LinkTemplate, p.PublicRead = strings.TrimSpace(e.linkTemplate.Text), e.public.Checked
 	p.BandwidthSchedule = strings.Join(strings.Fields(e.schedule.Text), " ")
 	p.OnConflict, p.SecretID, p.CredentialURL = "", "", ""
-	if m != auth.ModeServerSigned {
+	if !spec.Uses(profile.FieldSign) {
 		p.PutSignURL, p.PostPolicyURL, p.SignMethod = "", "", ""
 	}
 	if i := e.conflict.SelectedIndex(); i >= 0 {
-		p.OnConflict = conflictValues[i]
+		p.OnConflict = profile.Policies[i].Name
 	}
-	if m == auth.ModePermanent {
+	if spec.Uses(profile.FieldSecretID) {
 		p.SecretID = strings.TrimSpace(e.secretID.Text)
-	} else {
+	}
+	if spec.Uses(profile.FieldCredentialURL) {
 		p.CredentialURL = strings.TrimSpace(e.credURL.Text)
 	}
 	e.net.apply(&p)
@@ -252,13 +262,15 @@ func (e *profileEditor) validate() error {
 }
 
 // secretsToStore returns the keyring accounts and values the form holds.
-func (e *profileEditor) secretsToStore(p auth.Profile) map[string]string {
+func (e *profileEditor) secretsToStore(p profile.Profile) map[string]string {
 	out := map[string]string{}
-	if p.Mode == auth.ModePermanent && e.secretKey.Text != "" {
-		out[auth.SecretKeyAccount(p.Name)] = e.secretKey.Text
+	spec := p.Spec()
+	secret := e.token.Text
+	if spec.Uses(profile.FieldSecretID) {
+		secret = e.secretKey.Text
 	}
-	if p.Mode != auth.ModePermanent && e.token.Text != "" {
-		out[auth.LoginTokenAccount(p.Name)] = e.token.Text
+	if secret != "" {
+		out[spec.Secret.Account(p.Name)] = secret
 	}
 	e.net.secrets(p, out)
 	return out
@@ -267,7 +279,7 @@ func (e *profileEditor) secretsToStore(p auth.Profile) map[string]string {
 // store saves the profile and its secrets. It blocks on the keyring: run
 // it off the Fyne goroutine. The secret goes to the store first, so a
 // profile is never saved pointing at a secret that failed to save.
-func (e *profileEditor) store(ctx context.Context, p auth.Profile, secrets map[string]string) error {
+func (e *profileEditor) store(ctx context.Context, p profile.Profile, secrets map[string]string) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -302,7 +314,7 @@ func (s testStore) Set(ctx context.Context, a, v string) error { return s.next.S
 func (s testStore) Delete(ctx context.Context, a string) error { return s.next.Delete(ctx, a) }
 
 // probe runs auth's permission probe with the typed values.
-func (e *profileEditor) probe(ctx context.Context, p auth.Profile, secrets map[string]string) string {
+func (e *profileEditor) probe(ctx context.Context, p profile.Profile, secrets map[string]string) string {
 	// The session's check asks the credential server before COS, so its
 	// failures are never reported as COS being unreachable.
 	_, text := cosession.CheckConnection(ctx, p, testStore{typed: secrets, next: e.secrets})
@@ -314,7 +326,7 @@ func (e *profileEditor) probe(ctx context.Context, p auth.Profile, secrets map[s
 // the keyring: run it off the Fyne goroutine. A profile already gone from
 // the file still has its secrets removed.
 func (e *profileEditor) remove(ctx context.Context) error {
-	if err := e.profiles.Remove(e.original); err != nil && !errors.Is(err, auth.ErrNoProfile) {
+	if err := e.profiles.Remove(e.original); err != nil && !errors.Is(err, profile.ErrNoProfile) {
 		return err
 	}
 	if _, err := auth.DeleteSecrets(ctx, e.secrets, e.original); err != nil {
@@ -361,7 +373,7 @@ func (w *mainWindow) confirmDelete(e *profileEditor) {
 // showProfileEditor opens the editor in its own window (nil: a new
 // profile). saved says p is a stored profile, which the editor can then
 // delete (an imported file is not yet).
-func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEditor {
+func (w *mainWindow) showProfileEditor(p *profile.Profile, saved bool) *profileEditor {
 	win := w.app.NewWindow(T("CosDrop profile"))
 	e := newProfileEditor(w.opener.profiles, w.opener.secrets, p)
 	e.win = win
@@ -452,13 +464,13 @@ func (w *mainWindow) refreshProfiles() {
 func (w *mainWindow) importProfileFile(path string) {
 	w.async(func() {
 		f, err := os.Open(path)
-		var p auth.Profile
+		var p profile.Profile
 		if err == nil {
 			var b []byte
 			b, err = io.ReadAll(io.LimitReader(f, 1<<20))
 			_ = f.Close()
 			if err == nil {
-				p, err = auth.ParseProfileExport(b)
+				p, err = profile.ParseProfileExport(b)
 			}
 		}
 		fyne.Do(func() {
@@ -486,7 +498,7 @@ func (w *mainWindow) importProfileDialog(parent fyne.Window) {
 	d.Show()
 }
 
-func (w *mainWindow) exportProfileDialog(parent fyne.Window, p auth.Profile) {
+func (w *mainWindow) exportProfileDialog(parent fyne.Window, p profile.Profile) {
 	if err := p.Validate(); err != nil {
 		dialog.ShowError(errors.New(errText(err)), parent)
 		return
@@ -496,7 +508,7 @@ func (w *mainWindow) exportProfileDialog(parent fyne.Window, p auth.Profile) {
 			return
 		}
 		go func() {
-			err := auth.ExportProfile(wc, p)
+			err := profile.ExportProfile(wc, p)
 			if cerr := wc.Close(); err == nil {
 				err = cerr
 			}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // The SecretKey typed into the editor goes to the secret store and never
@@ -21,7 +22,7 @@ import (
 func TestProfileEditorNeverWritesSecretToConfig(t *testing.T) {
 	test.NewTempApp(t)
 	dir := t.TempDir()
-	profiles := auth.NewProfiles(dir)
+	profiles := profile.NewProfiles(dir)
 	store := auth.NewSessionStore()
 	e := newProfileEditor(profiles, store, nil)
 	const secret = "s3cr3tKeyValue0123456789abcdefXYZ"
@@ -63,7 +64,7 @@ func TestProfileEditorNeverWritesSecretToConfig(t *testing.T) {
 // Inline validation names the problem as the user types, and blocks saving.
 func TestProfileEditorValidatesInline(t *testing.T) {
 	test.NewTempApp(t)
-	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), nil)
+	e := newProfileEditor(profile.NewProfiles(t.TempDir()), auth.NewSessionStore(), nil)
 	e.save, e.test = newTipButtonForTest(), newTipButtonForTest()
 	test.Type(e.name, "x")
 	test.Type(e.bucket, "NotABucket")
@@ -87,9 +88,9 @@ func writeProfileFile(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := auth.Profile{Name: "Team", Mode: auth.ModeSTS, Bucket: "team-1250000000", Region: "ap-beijing",
+	p := profile.Profile{Name: "Team", Mode: profile.ModeSTS, Bucket: "team-1250000000", Region: "ap-beijing",
 		CredentialURL: "https://sts.example.com/cosdrop"}
-	if err := auth.ExportProfile(f, p); err != nil {
+	if err := profile.ExportProfile(f, p); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -196,9 +197,9 @@ func TestProfileEditorDeletes(t *testing.T) {
 	w.async = func(f func()) { f() }
 	ctx := context.Background()
 	ps, store := w.opener.profiles, w.opener.secrets
-	p := auth.Profile{Name: "Team", Mode: auth.ModePermanent, Bucket: "team-1250000000", Region: "ap-beijing", SecretID: "AKIDexample1234567890"}
-	other := auth.Profile{Name: "Other", Mode: auth.ModeSTS, Bucket: "other-1250000000", Region: "ap-beijing", CredentialURL: "https://sts.example.com/x"}
-	for _, x := range []auth.Profile{p, other} {
+	p := profile.Profile{Name: "Team", Mode: profile.ModePermanent, Bucket: "team-1250000000", Region: "ap-beijing", SecretID: "AKIDexample1234567890"}
+	other := profile.Profile{Name: "Other", Mode: profile.ModeSTS, Bucket: "other-1250000000", Region: "ap-beijing", CredentialURL: "https://sts.example.com/x"}
+	for _, x := range []profile.Profile{p, other} {
 		if err := ps.Put(x); err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +231,7 @@ func TestProfileEditorDeletes(t *testing.T) {
 	}
 	test.Tap(e.del)
 	test.Tap(dialogButton(t, e.win, "Delete"))
-	if _, err := ps.Get("Team"); !errors.Is(err, auth.ErrNoProfile) {
+	if _, err := ps.Get("Team"); !errors.Is(err, profile.ErrNoProfile) {
 		t.Fatalf("profile still there: %v", err)
 	}
 	for _, acct := range []string{auth.SecretKeyAccount("Team"), auth.LoginTokenAccount("Team")} {
@@ -261,7 +262,7 @@ func TestProfileMessagesTranslated(t *testing.T) {
 	test.NewTempApp(t)
 	setLocale("zh_CN.UTF-8")
 	defer setLocale("en_US.UTF-8")
-	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), nil)
+	e := newProfileEditor(profile.NewProfiles(t.TempDir()), auth.NewSessionStore(), nil)
 	test.Type(e.name, "x")
 	test.Type(e.bucket, "NotABucket")
 	if want := `存储桶 "NotABucket" 的格式不是`; !strings.Contains(e.problem.Text, want) {
@@ -292,7 +293,7 @@ func TestProfileAddedOutsideAppears(t *testing.T) {
 	w := newTestWindow(t, scriptSession(newScriptEngine()))
 	w.async = func(f func()) { f() }
 	last := stampOf(w.opener.profiles.File())
-	p := auth.Profile{Name: "Added by the CLI", Mode: auth.ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou",
+	p := profile.Profile{Name: "Added by the CLI", Mode: profile.ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou",
 		CredentialURL: "https://sts.example.com/x"}
 	if err := w.opener.profiles.Put(p); err != nil {
 		t.Fatal(err)

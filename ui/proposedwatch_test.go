@@ -7,7 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // Issue 20, finding 5: the watch folders an imported profile brings are
@@ -16,7 +16,7 @@ import (
 func TestProposedWatchFoldersAskedOneByOne(t *testing.T) {
 	w := newTestWindow(t, nil)
 	a, b := filepath.Join(t.TempDir(), "Scans"), filepath.Join(t.TempDir(), "Inbox")
-	p := auth.Profile{Name: "office", Bucket: "examplebucket-1250000000", Region: "ap-guangzhou", Mode: auth.ModeSTS,
+	p := profile.Profile{Name: "office", Bucket: "examplebucket-1250000000", Region: "ap-guangzhou", Mode: profile.ModeSTS,
 		CredentialURL: "https://sts.example.com/sts", ProposedWatchFolders: []string{a, b}}
 	if err := w.opener.profiles.Put(p); err != nil {
 		t.Fatal(err)

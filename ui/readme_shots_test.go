@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // TestREADMEPictures renders, through Fyne's software painter, the
@@ -58,9 +58,9 @@ func TestREADMEPictures(t *testing.T) {
 	w.showShare(s)
 	shot("en-share.png")
 	closeTop()
-	rules := &auth.Rules{CacheControl: "max-age=86400", ContentDisposition: "inline", StorageClass: "STANDARD",
+	rules := &profile.Rules{CacheControl: "max-age=86400", ContentDisposition: "inline", StorageClass: "STANDARD",
 		Meta: map[string]string{"department": "marketing"}, Exclude: []string{"node_modules/", "*.bak"},
-		Patterns: []auth.PatternRule{{Pattern: "*.md", ContentType: "text/markdown; charset=utf-8"},
+		Patterns: []profile.PatternRule{{Pattern: "*.md", ContentType: "text/markdown; charset=utf-8"},
 			{Pattern: "downloads/**", ContentDisposition: "attachment", CacheControl: "no-cache"},
 			{Pattern: "raw/**/*.tif", StorageClass: "ARCHIVE"}}}
 	d := dialog.NewCustom(T("Upload rules"), T("Close"), container.NewVScroll(rulesView(rules)), w.win)

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -39,7 +39,7 @@ func rulesButton(e *profileEditor) *widget.Button {
 }
 
 // rulesView is a read-only description of r (nil: the defaults).
-func rulesView(r *auth.Rules) fyne.CanvasObject {
+func rulesView(r *profile.Rules) fyne.CanvasObject {
 	form := widget.NewForm()
 	add := func(label, value string) {
 		v := widget.NewLabel(value)
@@ -91,7 +91,7 @@ func metaText(m map[string]string) string {
 }
 
 // patternText lists what one pattern rule sets.
-func patternText(p auth.PatternRule) string {
+func patternText(p profile.PatternRule) string {
 	var lines []string
 	if p.ContentType != "" {
 		lines = append(lines, "Content-Type: "+p.ContentType)
@@ -112,8 +112,8 @@ func patternText(p auth.PatternRule) string {
 }
 
 // excludeText says which names a dropped folder leaves out.
-func excludeText(r *auth.Rules) string {
-	defaults := strings.Join(auth.DefaultExcludes, "  ")
+func excludeText(r *profile.Rules) string {
+	defaults := strings.Join(profile.DefaultExcludes, "  ")
 	switch {
 	case r == nil || len(r.Exclude) == 0 && !r.NoDefaultExcludes:
 		return T("The defaults: {{.List}}", map[string]any{"List": defaults})

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -40,10 +41,10 @@ func ruleTexts(o fyne.CanvasObject) string {
 	return b.String()
 }
 
-var uiRules = &auth.Rules{
+var uiRules = &profile.Rules{
 	CacheControl: "max-age=86400", ContentDisposition: "attachment", StorageClass: "STANDARD_IA",
 	Meta:     map[string]string{"dept": "hr"},
-	Patterns: []auth.PatternRule{{Pattern: "*.md", ContentType: "text/markdown"}},
+	Patterns: []profile.PatternRule{{Pattern: "*.md", ContentType: "text/markdown"}},
 	Exclude:  []string{"*.bak"},
 }
 
@@ -69,8 +70,8 @@ func TestRulesViewShowsRules(t *testing.T) {
 // rules an administrator put in the file.
 func TestProfileEditorKeepsRules(t *testing.T) {
 	test.NewTempApp(t)
-	profiles := auth.NewProfiles(t.TempDir())
-	p := auth.Profile{Name: "team", Mode: auth.ModePermanent, Bucket: "photos-1250000000", Region: "ap-shanghai",
+	profiles := profile.NewProfiles(t.TempDir())
+	p := profile.Profile{Name: "team", Mode: profile.ModePermanent, Bucket: "photos-1250000000", Region: "ap-shanghai",
 		SecretID: "AKIDexample1234567890", Rules: uiRules}
 	e := newProfileEditor(profiles, auth.NewSessionStore(), &p)
 	test.Type(e.prefix, "x/")
@@ -106,9 +107,9 @@ func TestExcludedRowSaysExcluded(t *testing.T) {
 // profile being edited.
 func TestProfileEditorShowsRulesDialog(t *testing.T) {
 	a := test.NewTempApp(t)
-	p := auth.Profile{Name: "team", Mode: auth.ModePermanent, Bucket: "photos-1250000000", Region: "ap-shanghai",
+	p := profile.Profile{Name: "team", Mode: profile.ModePermanent, Bucket: "photos-1250000000", Region: "ap-shanghai",
 		SecretID: "AKIDexample1234567890", Rules: uiRules}
-	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), &p)
+	e := newProfileEditor(profile.NewProfiles(t.TempDir()), auth.NewSessionStore(), &p)
 	e.win = a.NewWindow("editor")
 	e.win.SetContent(e.content)
 	e.win.Resize(fyne.NewSize(640, 800))

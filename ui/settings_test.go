@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // rateEngine records the limits the window applies.
@@ -225,9 +226,9 @@ func TestOldRatePreferenceKept(t *testing.T) {
 // words, and keeps it in the profile it saves.
 func TestProfileEditorTimetable(t *testing.T) {
 	setLocale("en")
-	p := &auth.Profile{Name: "Office", Mode: auth.ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou",
+	p := &profile.Profile{Name: "Office", Mode: profile.ModeSTS, Bucket: "b-1250000000", Region: "ap-guangzhou",
 		CredentialURL: "https://sts.example.com/", BandwidthSchedule: "mon-fri 08:00-19:00 2MiB/s"}
-	e := newProfileEditor(auth.NewProfiles(t.TempDir()), auth.NewSessionStore(), p)
+	e := newProfileEditor(profile.NewProfiles(t.TempDir()), auth.NewSessionStore(), p)
 	if e.schedule.Text != p.BandwidthSchedule {
 		t.Fatalf("editor shows %q", e.schedule.Text)
 	}

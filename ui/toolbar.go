@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"cosdrop/auth"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"cosdrop/profile"
 )
 
 // toolbar holds the queue-wide actions, the filter and search, the profile
@@ -150,12 +150,12 @@ func (b *toolbar) setProfiles(names []string) {
 // and for the next start; "No speed limit" is a choice too, and wins over
 // the profile's timetable.
 func (w *mainWindow) setRateLimit(bps int64) {
-	_ = w.setUserSchedule(auth.FormatRate(bps)) // a formatted rate always parses
+	_ = w.setUserSchedule(profile.FormatRate(bps)) // a formatted rate always parses
 }
 
 // showSchedule shows the limit in force in the limit choice: the matching
 // fixed limit, else the last choice ("Timetable or other limit…").
-func (b *toolbar) showSchedule(s auth.BandwidthSchedule) {
+func (b *toolbar) showSchedule(s profile.BandwidthSchedule) {
 	choices := limitChoices()
 	i := len(choices)
 	if lim, constant := s.Constant(); constant {

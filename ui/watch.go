@@ -190,7 +190,7 @@ type watchState struct {
 }
 
 // askProposedWatch asks about the first watch folder an imported profile
-// proposes (auth.Profile.ProposedWatchFolders): nothing there is watched
+// proposes (profile.Profile.ProposedWatchFolders): nothing there is watched
 // until the user says yes, since a profile file anyone could forge would
 // otherwise start uploading a folder as soon as it is active. The answer
 // is saved, and saving asks about the next one (saveWatchFolders ->

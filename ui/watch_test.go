@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"cosdrop/auth"
+	"cosdrop/profile"
 	"cosdrop/watch"
 )
 
@@ -105,7 +105,7 @@ func TestWatchFoldersInWindow(t *testing.T) {
 // exports carry them.
 func TestWatchFoldersSavedInProfile(t *testing.T) {
 	w := newTestWindow(t, nil)
-	p := auth.Profile{Name: "office", Bucket: "examplebucket-1250000000", Region: "ap-guangzhou", Mode: auth.ModeSTS,
+	p := profile.Profile{Name: "office", Bucket: "examplebucket-1250000000", Region: "ap-guangzhou", Mode: profile.ModeSTS,
 		CredentialURL: "https://sts.example.com/sts"}
 	if err := w.opener.profiles.Put(p); err != nil {
 		t.Fatal(err)

@@ -122,12 +122,12 @@ type Config struct {
 	Now func() time.Time
 	// Exclude says whether a file (or, with a trailing slash, a folder)
 	// at rel inside a dropped folder is left out, and by which pattern
-	// (a profile's rules: (*auth.Rules).Excluded). rel is the slash path
+	// (a profile's rules: (*profile.Rules).Excluded). rel is the slash path
 	// relative to the dropped folder. A file dropped on its own is never
 	// excluded: the user asked for it. nil excludes nothing.
 	Exclude func(rel string) (pattern string, ok bool)
 	// Headers are the headers an object gets from the profile's rules
-	// ((*auth.Rules).HeadersFor), by rel as for Exclude (a file dropped
+	// ((*profile.Rules).HeadersFor), by rel as for Exclude (a file dropped
 	// on its own: its name). nil adds none.
 	Headers func(rel string) auth.ObjectHeaders
 
@@ -167,7 +167,7 @@ func stateDirFor(goos string, getenv func(string) string, home func() (string, e
 
 func (c *Config) setDefaults() {
 	if s, ok := c.Signer.(*auth.SignServer); ok && s == nil {
-		c.Signer = nil // a nil *SignServer from auth.Open is "no signer"
+		c.Signer = nil // a nil *SignServer from profile.Open is "no signer"
 	}
 	if c.Concurrency <= 0 {
 		c.Concurrency, c.autoConcurrency = DefaultConcurrency, true

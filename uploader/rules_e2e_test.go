@@ -20,6 +20,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -36,12 +37,12 @@ func e2eHeaders(t testing.TB, s *localcos.Server, key string) http.Header {
 }
 
 // testRules set every header kind; *.md also gets its own type.
-var testRules = &auth.Rules{
+var testRules = &profile.Rules{
 	CacheControl:       "max-age=86400, public",
 	ContentDisposition: "attachment",
 	StorageClass:       "STANDARD_IA",
 	Meta:               map[string]string{"team": "design", "Source": "cosdrop"},
-	Patterns:           []auth.PatternRule{{Pattern: "*.md", ContentType: "text/markdown; charset=utf-8", CacheControl: "no-cache"}},
+	Patterns:           []profile.PatternRule{{Pattern: "*.md", ContentType: "text/markdown; charset=utf-8", CacheControl: "no-cache"}},
 }
 
 // checkRuleHeaders asserts that COS holds the headers testRules give name.
@@ -57,7 +58,7 @@ func checkRuleHeaders(t *testing.T, h http.Header, name string) {
 	for k, want := range map[string]string{
 		"Content-Type":        wantType,
 		"Cache-Control":       wantCache,
-		"Content-Disposition": auth.Disposition("attachment", name),
+		"Content-Disposition": profile.Disposition("attachment", name),
 		"x-cos-storage-class": "STANDARD_IA",
 		"x-cos-meta-team":     "design",
 		"x-cos-meta-source":   "cosdrop",
@@ -156,7 +157,7 @@ func TestRulesE2EExcludeDefaults(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var defaults *auth.Rules // a profile without rules: the default excludes
+	var defaults *profile.Rules // a profile without rules: the default excludes
 	e := newEngine(t, uploader.Config{
 		BucketURL: s.URL(), Credentials: auth.NewStatic(auth.Credentials{SecretID: e2eID, SecretKey: e2eKey}),
 		Exclude: defaults.Excluded, Headers: defaults.HeadersFor,

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"cosdrop/auth"
+	"cosdrop/profile"
 )
 
 // TestCodecRelAt: the journal keeps where the rules' relative path starts,
@@ -53,8 +54,8 @@ func TestPlan(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o700)
 		os.WriteFile(p, []byte(rel), 0o600)
 	}
-	rules := &auth.Rules{CacheControl: "no-cache", Exclude: []string{"node_modules/"},
-		Patterns: []auth.PatternRule{{Pattern: "*.md", ContentType: "text/markdown"}}}
+	rules := &profile.Rules{CacheControl: "no-cache", Exclude: []string{"node_modules/"},
+		Patterns: []profile.PatternRule{{Pattern: "*.md", ContentType: "text/markdown"}}}
 	cfg := Config{Prefix: "up/", Exclude: rules.Excluded, Headers: rules.HeadersFor, StateDir: filepath.Join(dir, "state")}
 	got := map[string]Planned{}
 	for _, p := range Plan(context.Background(), cfg, root) {

@@ -205,7 +205,7 @@ func TestLostEventsRescanFinds(t *testing.T) {
 func TestSkippedNamesRecorded(t *testing.T) {
 	h := newHarness(t)
 	exclude := func(rel string) (string, bool) {
-		switch rel { // paths inside the watched folder, as auth.Rules.Excluded takes them
+		switch rel { // paths inside the watched folder, as profile.Rules.Excluded takes them
 		case ".git/":
 			return ".git/", true
 		case ".DS_Store":

@@ -64,7 +64,7 @@ type Options struct {
 	Rescan time.Duration
 	// Exclude reports whether a file's slash path inside its watched
 	// folder ("sub/name"; a folder with a trailing "/") is excluded, and
-	// by which pattern (the profile's rules: auth.Rules.Excluded, which
+	// by which pattern (the profile's rules: profile.Rules.Excluded, which
 	// matches paths inside a dropped or watched folder).
 	Exclude func(rel string) (pattern string, ok bool)
 	// Log records every decision; nil records none.

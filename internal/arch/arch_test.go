@@ -42,18 +42,29 @@ var allowed = map[string]rule{
 	".": {imports: []string{"cli", "ui", "auth"}},
 
 	// front ends
-	"cli": {imports: []string{"session", "localcos", "clipboard"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
-	"ui":  {imports: []string{"session", "assets", "autostart", "clipboard", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
+	// Both read and edit the profile document (profile), whose mode and
+	// policy tables give their choices, flags and words.
+	"cli": {imports: []string{"session", "profile", "localcos", "clipboard"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
+	"ui":  {imports: []string{"session", "profile", "assets", "autostart", "clipboard", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
 
 	// one mapping from profile or flags to a running engine, and the words
-	"session": {imports: []string{"uploader", "watch", "auth", "localcos", "assets"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
+	"session": {imports: []string{"uploader", "watch", "profile", "auth", "localcos", "assets"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
 
 	// the engine, and the watcher that uploads through it
-	"uploader": {imports: []string{"auth", "contenttype"}, tests: []string{"internal/linesim"}}, // linesim: `make bench-wan`
+	// The engine learns a profile's rules as func values (Config.Exclude,
+	// Config.Headers), never from profile; its rule tests build a
+	// profile's rules to check them end to end.
+	"uploader": {imports: []string{"auth", "contenttype"}, tests: []string{"internal/linesim", "profile"}}, // linesim: `make bench-wan`
 	"watch":    {imports: []string{"uploader"}, tests: []string{"auth"}},
 
+	// The document an admin hands out, with its mode and policy tables.
+	// It imports auth (how each mode signs, the keyring accounts, the
+	// message codes); auth never imports it, except in the probe's tests
+	// against localcos, which probe a profile.
+	"profile": {imports: []string{"auth"}, tests: []string{"assets", "internal/i18ncheck"}},
+
 	// leaves
-	"auth":                  {imports: []string{"contenttype"}, tests: []string{"assets"}},
+	"auth":                  {imports: []string{"contenttype"}, tests: []string{"assets", "profile"}},
 	"contenttype":           {},
 	"localcos":              {},
 	"assets":                {},
@@ -76,16 +87,16 @@ var allowed = map[string]rule{
 var exceptions = map[string]string{
 	// The window skips the session layer: engine types (task snapshots,
 	// states, the change feed) are read straight from uploader in 21 files,
-	// and the profile editor edits auth.Profile. Removed by the ui split
-	// and the profile package (README: the window by responsibility).
+	// and the profile editor writes to the keyring itself. Removed by the
+	// ui split (README: the window by responsibility).
 	"ui -> uploader": "21 ui files read engine snapshots and states directly",
-	"ui -> auth":     "profile editor, rules view and probe words use auth.Profile directly",
+	"ui -> auth":     "the profile editor writes secrets to the keyring (auth.SecretStore, ProxyAccount) and lists sign methods",
 	"ui -> watch":    "the watch-folders window lists watch decisions (ui/watch.go)",
 	"ui -> localcos": "ui/open.go holds the Sandbox's *localcos.Server",
 
 	// The command line skips the session layer the same way.
 	"cli -> uploader": "commands print engine snapshots and parse engine options",
-	"cli -> auth":     "login, logout and profile commands edit profiles and the keyring",
+	"cli -> auth":     "login and logout store and delete keyring secrets; profile test prints the probe's results",
 	"cli -> watch":    "cosdrop watch prints watch decisions (cli/cmd_watch.go)",
 
 	// A test of the engine reaching up a layer: the undo end-to-end test

@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 // TestWatchFoldersValidate: full paths pass; relative, empty, control
@@ -20,7 +22,7 @@ func TestWatchFoldersValidate(t *testing.T) {
 	}
 	for _, c := range []struct {
 		dirs []string
-		code Code
+		code auth.Code
 	}{
 		{[]string{"Scans"}, CodeWatchFolderRelative},
 		{[]string{""}, CodeWatchFolderRelative},
@@ -29,7 +31,7 @@ func TestWatchFoldersValidate(t *testing.T) {
 		{[]string{abs, filepath.Join(abs, "..", "..", "Scans")}, CodeWatchFolderSameName},
 	} {
 		p.WatchFolders = c.dirs
-		var pe *ProfileError
+		var pe *Error
 		if err := p.Validate(); !errors.As(err, &pe) || pe.Code != c.code || pe.Field != "watch-folders" {
 			t.Errorf("%q: got %v, want %s on watch-folders", c.dirs, err, c.code)
 		}

@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 // FuzzParseProfileExport: any profile file an admin (or an attacker) hands
@@ -50,7 +52,7 @@ func FuzzParseProfileExport(f *testing.F) {
 			if pw, set := u.User.Password(); set || pw != "" {
 				t.Fatalf("imported a URL with a password: %q", raw)
 			}
-			if raw != p.Proxy && raw != p.Endpoint && u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+			if raw != p.Proxy && raw != p.Endpoint && u.Scheme == "http" && !auth.IsLoopback(u.Hostname()) {
 				t.Fatalf("imported a plain-http credential URL to another host: %q", raw)
 			}
 			for name := range u.Query() {

@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 func permProfile() Profile {
@@ -308,7 +310,7 @@ func TestProfileRefusesSecretURLs(t *testing.T) {
 		"localhost": true, "LOCALHOST": true, "127.0.0.1": true, "127.8.9.10": true, "::1": true,
 		"evil.localhost": false, "localhost.evil.com": false, "10.0.0.1": false, "::ffff:8.8.8.8": false, "": false,
 	} {
-		if IsLoopback(host) != want {
+		if auth.IsLoopback(host) != want {
 			t.Errorf("IsLoopback(%q) = %v", host, !want)
 		}
 	}
@@ -323,7 +325,7 @@ func TestProfileRefusesSecretURLs(t *testing.T) {
 // file, and the file holds no secret.
 func TestExportImportSigningAndProxy(t *testing.T) {
 	p := Profile{Name: "signed", Mode: ModeServerSigned, CredentialURL: "https://sign.example.com/api",
-		PostPolicyURL: "https://sign.example.com/api/post-policy-limit", SignMethod: SignPost, Proxy: "socks5://alice@10.0.0.1:1080"}
+		PostPolicyURL: "https://sign.example.com/api/post-policy-limit", SignMethod: auth.SignPost, Proxy: "socks5://alice@10.0.0.1:1080"}
 	var b bytes.Buffer
 	if err := ExportProfile(&b, p); err != nil {
 		t.Fatal(err)
@@ -333,9 +335,9 @@ func TestExportImportSigningAndProxy(t *testing.T) {
 		t.Fatalf("round trip: %+v, %v", got, err)
 	}
 	for _, bad := range []Profile{
-		{Name: "x", Mode: ModeSTS, CredentialURL: "https://sts.example.com", Bucket: "b-1250000000", Region: "ap-guangzhou", SignMethod: SignPut},
+		{Name: "x", Mode: ModeSTS, CredentialURL: "https://sts.example.com", Bucket: "b-1250000000", Region: "ap-guangzhou", SignMethod: auth.SignPut},
 		{Name: "x", Mode: ModeServerSigned, CredentialURL: "https://s.example.com", SignMethod: "form"},
-		{Name: "x", Mode: ModeServerSigned, SignMethod: SignPost, PutSignURL: "https://s.example.com/put-sign"},
+		{Name: "x", Mode: ModeServerSigned, SignMethod: auth.SignPost, PutSignURL: "https://s.example.com/put-sign"},
 	} {
 		if err := bad.Validate(); err == nil {
 			t.Errorf("%+v accepted", bad)

@@ -1,18 +1,20 @@
-package auth
+package profile
 
 import (
 	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
+
+	"cosdrop/auth"
 )
 
-// Watch folder validation codes (ProfileError.Code, field "watch-folders").
+// Watch folder validation codes (Error.Code, field "watch-folders").
 const (
-	CodeWatchFolderRelative  Code = "watch-folder-relative"
-	CodeWatchFolderDuplicate Code = "watch-folder-duplicate"
-	CodeWatchFolderSameName  Code = "watch-folder-same-name"
-	CodeWatchFolderUnsafe    Code = "watch-folder-unsafe"
+	CodeWatchFolderRelative  auth.Code = "watch-folder-relative"
+	CodeWatchFolderDuplicate auth.Code = "watch-folder-duplicate"
+	CodeWatchFolderSameName  auth.Code = "watch-folder-same-name"
+	CodeWatchFolderUnsafe    auth.Code = "watch-folder-unsafe"
 )
 
 func init() {

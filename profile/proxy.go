@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"context"
@@ -7,15 +7,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"cosdrop/auth"
 )
 
 // ProxyDirect as a profile's Proxy means: no proxy, whatever the
 // environment says.
 const ProxyDirect = "direct"
-
-// ProxyAccount names the keyring item holding the password of the user
-// named in a profile's proxy URL. The profile file never holds it.
-func ProxyAccount(profile string) string { return "profile:" + profile + ":proxy-password" }
 
 // proxySchemes are the proxies CosDrop supports: HTTP proxies (plain, or
 // TLS to the proxy) tunnel HTTPS with CONNECT and forward plain HTTP;
@@ -47,7 +45,7 @@ func checkProxy(raw string) error {
 // HTTP_PROXY, NO_PROXY, as http.ProxyFromEnvironment reads them) when the
 // profile names none. When the proxy URL names a user, the password is
 // read from store (ProxyAccount) now, once; no keyring is read otherwise.
-func (p Profile) ProxyFunc(ctx context.Context, store SecretStore) (func(*http.Request) (*url.URL, error), error) {
+func (p Profile) ProxyFunc(ctx context.Context, store auth.SecretStore) (func(*http.Request) (*url.URL, error), error) {
 	switch p.Proxy {
 	case "":
 		return http.ProxyFromEnvironment, nil
@@ -59,14 +57,14 @@ func (p Profile) ProxyFunc(ctx context.Context, store SecretStore) (func(*http.R
 	}
 	u, _ := url.Parse(p.Proxy)
 	if u.User != nil && u.User.Username() != "" {
-		pw, err := store.Get(ctx, ProxyAccount(p.Name))
+		pw, err := store.Get(ctx, auth.ProxyAccount(p.Name))
 		switch {
-		case errors.Is(err, ErrNotFound):
-			return nil, &ProfileError{Field: "proxy", Message: msg(CodeProxyNoPassword, "Profile", p.Name, "User", u.User.Username()), Err: err}
+		case errors.Is(err, auth.ErrNotFound):
+			return nil, &Error{Field: "proxy", Message: msg(CodeProxyNoPassword, "Profile", p.Name, "User", u.User.Username()), Err: err}
 		case err != nil:
 			return nil, fmt.Errorf("proxy password of profile %q: %w", p.Name, err)
 		}
-		AddSecret(pw)
+		auth.AddSecret(pw)
 		u.User = url.UserPassword(u.User.Username(), pw)
 	}
 	return http.ProxyURL(u), nil
@@ -74,7 +72,7 @@ func (p Profile) ProxyFunc(ctx context.Context, store SecretStore) (func(*http.R
 
 // Transport is a clone of http.DefaultTransport that goes through p's
 // proxy (see ProxyFunc).
-func (p Profile) Transport(ctx context.Context, store SecretStore) (*http.Transport, error) {
+func (p Profile) Transport(ctx context.Context, store auth.SecretStore) (*http.Transport, error) {
 	proxy, err := p.ProxyFunc(ctx, store)
 	if err != nil {
 		return nil, err

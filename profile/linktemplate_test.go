@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"encoding/json"
@@ -36,7 +36,7 @@ func TestLinkTemplateValidation(t *testing.T) {
 	}
 	p := permProfile()
 	p.LinkTemplate = "{nope}"
-	var pe *ProfileError
+	var pe *Error
 	if !errors.As(p.Validate(), &pe) || pe.Code != CodeLinkPlaceholder || pe.Field != "link-template" {
 		t.Fatalf("code: %+v", pe)
 	}

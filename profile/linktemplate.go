@@ -1,9 +1,11 @@
-package auth
+package profile
 
 import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"cosdrop/auth"
 )
 
 // LinkPlaceholders are the placeholders a profile's link template may
@@ -15,13 +17,13 @@ var LinkPlaceholders = []string{"{key}", "{filename}", "{url}", "{bucket}", "{re
 // maxLinkTemplate bounds a link template: it is one line a person pastes.
 const maxLinkTemplate = 1024
 
-// Link template codes (ProfileError.Code).
+// Link template codes (Error.Code).
 const (
-	CodeLinkPlaceholder Code = "link-placeholder"
-	CodeLinkTooLong     Code = "link-too-long"
-	CodeLinkControl     Code = "link-control"
-	CodeLinkNoObject    Code = "link-no-object"
-	CodeLinkScheme      Code = "link-scheme"
+	CodeLinkPlaceholder auth.Code = "link-placeholder"
+	CodeLinkTooLong     auth.Code = "link-too-long"
+	CodeLinkControl     auth.Code = "link-control"
+	CodeLinkNoObject    auth.Code = "link-no-object"
+	CodeLinkScheme      auth.Code = "link-scheme"
 )
 
 func init() {

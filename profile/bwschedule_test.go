@@ -1,10 +1,12 @@
-package auth
+package profile
 
 import (
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"cosdrop/auth"
 )
 
 // monday is a fixed Monday 00:00 UTC: the tests never read the wall clock.
@@ -96,7 +98,7 @@ func TestBandwidthScheduleDST(t *testing.T) {
 }
 
 func TestBandwidthScheduleErrors(t *testing.T) {
-	for spec, code := range map[string]Code{
+	for spec, code := range map[string]auth.Code{
 		"2MiB/s; otherwise 1MiB/s":  CodeScheduleDefault,
 		"08:00-19:00":               CodeScheduleEntry,
 		"mon-fri":                   CodeScheduleEntry,
@@ -113,7 +115,7 @@ func TestBandwidthScheduleErrors(t *testing.T) {
 		"mon 08:00-09:00 1M 2M 3M ": CodeScheduleEntry,
 	} {
 		_, err := ParseBandwidthSchedule(spec)
-		var pe *ProfileError
+		var pe *Error
 		if !errors.As(err, &pe) || pe.Message.Code != code || pe.Field != "bandwidth-schedule" {
 			t.Errorf("%.30q: %v, want %s", spec, err, code)
 		}
@@ -164,7 +166,7 @@ func FuzzParseBandwidthSchedule(f *testing.F) {
 	f.Fuzz(func(t *testing.T, spec string, minute uint16) {
 		s, err := ParseBandwidthSchedule(spec)
 		if err != nil {
-			var pe *ProfileError
+			var pe *Error
 			if !errors.As(err, &pe) {
 				t.Fatalf("%q: unworded error %v", spec, err)
 			}
@@ -208,7 +210,7 @@ func TestImportBandwidthSchedule(t *testing.T) {
 		t.Fatalf("import: %q, %v", p.BandwidthSchedule, err)
 	}
 	_, err = ParseProfileExport(doc("mon-fri 8am-7pm 2MiB/s"))
-	var pe *ProfileError
+	var pe *Error
 	if !errors.As(err, &pe) || pe.Field != "bandwidth-schedule" {
 		t.Fatalf("bad timetable imported: %v", err)
 	}

@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 func TestRulesDefaultExcludes(t *testing.T) {
@@ -77,7 +79,7 @@ func TestRulesHeadersFor(t *testing.T) {
 		},
 	}
 	h := r.HeadersFor("notes/readme.md")
-	want := ObjectHeaders{ContentType: "text/markdown; charset=utf-8", CacheControl: "max-age=3600",
+	want := auth.ObjectHeaders{ContentType: "text/markdown; charset=utf-8", CacheControl: "max-age=3600",
 		ContentDisposition: `inline; filename="readme.md"`, StorageClass: "STANDARD_IA",
 		Meta: map[string]string{"team": "design", "source": "cosdrop"}}
 	if !reflect.DeepEqual(h, want) {
@@ -105,7 +107,7 @@ func TestRulesValidate(t *testing.T) {
 	big := strings.Repeat("v", 1100)
 	for _, c := range []struct {
 		rules Rules
-		code  Code
+		code  auth.Code
 		words string
 	}{
 		{Rules{StorageClass: "GLACIER"}, CodeRulesStorageClass, `the storage class "GLACIER" is not one COS offers: choose STANDARD, STANDARD_IA, ARCHIVE`},
@@ -123,7 +125,7 @@ func TestRulesValidate(t *testing.T) {
 		r := c.rules
 		p.Rules = &r
 		err := p.Validate()
-		var pe *ProfileError
+		var pe *Error
 		if !errors.As(err, &pe) || pe.Code != c.code || pe.Field != "rules" {
 			t.Errorf("%+v: err %v, want code %s", c.rules, err, c.code)
 			continue
@@ -165,31 +167,5 @@ func TestRulesExportImportRoundTrip(t *testing.T) {
 	bad := strings.Replace(buf.String(), "STANDARD_IA", "GLACIER", 1)
 	if _, err := ParseProfileExport([]byte(bad)); err == nil || !strings.Contains(err.Error(), "GLACIER") {
 		t.Errorf("a file with an unknown storage class imported: %v", err)
-	}
-}
-
-// A signed PUT whose signature lists a header the rules want to set keeps
-// the signature intact and names the header instead of dropping it
-// silently; a POST form takes every header as a field.
-func TestApplyHeadersSigned(t *testing.T) {
-	h := ObjectHeaders{ContentType: "text/markdown", CacheControl: "no-cache", StorageClass: "ARCHIVE", Meta: map[string]string{"team": "x"}}
-	up := SignedUpload{Method: MethodPut, ContentType: "text/plain", Put: SignedPut{ContentType: "text/plain",
-		Authorization: "q-sign-algorithm=sha1&q-ak=AKIDx&q-sign-time=1;2&q-key-time=1;2&q-header-list=cache-control;content-type;host&q-url-param-list=&q-signature=ab"}}
-	notSent, err := up.ApplyHeaders(h, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(notSent, ",") != "Cache-Control,Content-Type" {
-		t.Errorf("not sent %v, want Cache-Control and Content-Type", notSent)
-	}
-	if up.Put.ContentType != "text/plain" || up.Put.Extra.Get("Cache-Control") != "" || up.Put.Extra.Get("x-cos-storage-class") != "ARCHIVE" || up.Put.Extra.Get("x-cos-meta-team") != "x" {
-		t.Errorf("put after ApplyHeaders: %+v", up.Put)
-	}
-	post := SignedUpload{Method: MethodPost}
-	if notSent, err := post.ApplyHeaders(h, 10); err != nil || len(notSent) != 0 {
-		t.Fatalf("post: %v %v", notSent, err)
-	}
-	if post.Post.ContentType != "text/markdown" || post.Post.Extra.Get("Cache-Control") != "no-cache" {
-		t.Errorf("post after ApplyHeaders: %+v", post.Post)
 	}
 }

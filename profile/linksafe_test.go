@@ -1,9 +1,11 @@
-package auth
+package profile
 
 import (
 	"errors"
 	"strings"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 // Issue 20, finding 7: a link template makes http(s) links only, and
@@ -11,7 +13,7 @@ import (
 // in plain text, Markdown or HTML, are refused, as are U+009B (a
 // one-character CSI) and U+202E (right-to-left override).
 func TestLinkTemplateOnlyHTTP(t *testing.T) {
-	for tmpl, code := range map[string]Code{
+	for tmpl, code := range map[string]auth.Code{
 		"javascript:alert(1)//{key}":                     CodeLinkScheme,
 		"A{url}":                                         CodeLinkScheme, // "Ahttps://…" (make fuzz)
 		"JavaScript:alert('{filename}')":                 CodeLinkScheme,
@@ -29,7 +31,7 @@ func TestLinkTemplateOnlyHTTP(t *testing.T) {
 	} {
 		p := permProfile()
 		p.LinkTemplate = tmpl
-		var pe *ProfileError
+		var pe *Error
 		err := p.Validate()
 		if !errors.As(err, &pe) || pe.Code != code {
 			t.Errorf("%q: %v, want code %s", tmpl, err, code)

@@ -1,33 +1,15 @@
-package auth
+package profile
 
 import (
-	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"cosdrop/auth"
 )
-
-// Mode is how a profile obtains the right to upload.
-type Mode string
-
-// The credential modes of issue 4.
-const (
-	// ModePermanent: SecretId in the profile, SecretKey in the OS keyring.
-	ModePermanent Mode = "permanent"
-	// ModeSTS: temporary credentials from the organisation's credential URL.
-	ModeSTS Mode = "sts"
-	// ModeServerSigned: the organisation's server signs each upload and
-	// picks its key; the app never holds a SecretKey at all.
-	ModeServerSigned Mode = "server-signed"
-)
-
-// Conflict policies a profile may name. They mirror the uploader's
-// ConflictPolicy; auth keeps them as strings so it does not import it.
-var conflictPolicies = []string{"overwrite", "skip-identical", "rename", "ask"}
 
 // Profile is what a user picks in the app: where files go and how the app
 // proves it may put them there. A Profile never holds a secret: SecretID is
@@ -53,17 +35,17 @@ type Profile struct {
 	PostPolicyURL string `json:"post_policy_url,omitempty"`
 	// SignMethod forces PUT or POST uploads; empty asks put-sign first and
 	// uses POST when the server offers only post-policy.
-	SignMethod SignMethod `json:"sign_method,omitempty"`
+	SignMethod auth.SignMethod `json:"sign_method,omitempty"`
 	// Proxy is the profile's proxy: http://, https:// or socks5://
 	// host:port, with at most a user name (the password lives in the
 	// keyring, ProxyAccount); "direct" for none; empty to follow the
 	// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
 	Proxy string `json:"proxy,omitempty"`
 	// LinkTemplate is the link "Copy link" and `upload --links` give for
-	// an uploaded file (auth.LinkPlaceholders); empty means {url}.
+	// an uploaded file (LinkPlaceholders); empty means {url}.
 	LinkTemplate string `json:"link_template,omitempty"`
 	// Rules are the upload rules (headers, storage class, excludes); nil
-	// means the defaults (auth/rules.go).
+	// means the defaults (profile/rules.go).
 	Rules *Rules `json:"rules,omitempty"`
 	// WatchFolders are local folders whose new and changed files are
 	// uploaded once they settle (`cosdrop watch`, and the window while it
@@ -79,7 +61,7 @@ type Profile struct {
 	PasteName string `json:"paste_name,omitempty"`
 	// BandwidthSchedule is the app-wide upload limit the admin sets, as a
 	// timetable ("mon-fri 08:00-19:00 2MiB/s; otherwise unlimited", see
-	// auth/bwschedule.go); "" leaves the limit to the user.
+	// profile/bwschedule.go); "" leaves the limit to the user.
 	BandwidthSchedule string `json:"bandwidth_schedule,omitempty"`
 	// PublicRead says the bucket's files can be read by anyone (a
 	// public-read bucket, or a CDN in front of it), so plain links open.
@@ -89,8 +71,8 @@ type Profile struct {
 }
 
 // SignConfig is where p's signing server answers.
-func (p Profile) SignConfig() SignConfig {
-	return SignConfig{Base: p.CredentialURL, PutSignURL: p.PutSignURL, PostPolicyURL: p.PostPolicyURL, Method: p.SignMethod}
+func (p Profile) SignConfig() auth.SignConfig {
+	return auth.SignConfig{Base: p.CredentialURL, PutSignURL: p.PutSignURL, PostPolicyURL: p.PostPolicyURL, Method: p.SignMethod}
 }
 
 var (
@@ -112,16 +94,16 @@ func (p Profile) Validate() error {
 	if err := ValidateName(p.Name); err != nil {
 		return err
 	}
-	switch p.Mode {
-	case ModePermanent, ModeSTS, ModeServerSigned:
-	case "":
-		return profileErr("mode", CodeModeMissing)
-	default:
-		return profileErr("mode", CodeModeUnknown, "Value", quote(string(p.Mode)))
+	spec, known := ModeOf(p.Mode)
+	switch {
+	case p.Mode == "":
+		return profileErr("mode", CodeModeMissing, "Choices", strings.Join(ModeNames(), ", "))
+	case !known:
+		return profileErr("mode", CodeModeUnknown, "Value", quote(string(p.Mode)), "Choices", strings.Join(ModeNames(), ", "))
 	}
 	// Server-signed uploads go wherever the server says; bucket and region
 	// are then only informative and may be empty.
-	if p.Mode != ModeServerSigned || p.Bucket != "" || p.Region != "" {
+	if spec.Signs != SignsByServer || p.Bucket != "" || p.Region != "" {
 		if !bucketRE.MatchString(p.Bucket) {
 			return profileErr("bucket", CodeBucketInvalid, "Value", quote(p.Bucket))
 		}
@@ -155,43 +137,47 @@ func (p Profile) Validate() error {
 	if err := checkPasteName(p.PasteName); err != nil {
 		return err
 	}
-	if p.OnConflict != "" && !contains(conflictPolicies, p.OnConflict) {
-		return profileErr("on-conflict", CodeConflictUnknown, "Value", quote(p.OnConflict), "Choices", strings.Join(conflictPolicies, ", "))
+	if p.OnConflict != "" && !isPolicyName(p.OnConflict) {
+		return profileErr("on-conflict", CodeConflictUnknown, "Value", quote(p.OnConflict), "Choices", strings.Join(PolicyNames(true), ", "))
 	}
-	switch p.Mode {
-	case ModePermanent:
-		if !secretIDRE.MatchString(p.SecretID) {
-			if p.SecretID == "" {
-				return profileErr("secret-id", CodeSecretIDMissing)
-			}
-			return profileErr("secret-id", CodeSecretIDInvalid, "Value", quote(p.SecretID))
-		}
-		if p.CredentialURL != "" {
-			return profileErr("credential-url", CodeCredentialURLUnused)
-		}
-	case ModeSTS, ModeServerSigned:
-		if p.SecretID != "" {
-			return profileErr("secret-id", CodeSecretIDUnused, "Mode", string(p.Mode))
-		}
-	}
-	return p.validateServerURLs()
+	return p.validateFields(spec)
 }
 
-// validateServerURLs checks the credential and signing server URLs of
-// p's mode.
-func (p Profile) validateServerURLs() error {
-	signing := p.PutSignURL != "" || p.PostPolicyURL != "" || p.SignMethod != ""
-	if p.Mode != ModeServerSigned && signing {
-		return profileErr("sign", CodeSignSettingsUnused)
+// isPolicyName reports whether name is a policy's name, not an alias: a
+// profile file spells policies one way.
+func isPolicyName(name string) bool {
+	for _, s := range Policies {
+		if s.Name == name {
+			return true
+		}
 	}
-	if p.Mode == ModePermanent {
+	return false
+}
+
+// validateFields checks the credential fields against what p's mode uses
+// (spec.Fields): each it uses is there and well formed, none it does not
+// use is set.
+func (p Profile) validateFields(spec ModeSpec) error {
+	switch {
+	case spec.Uses(FieldSecretID) && p.SecretID == "":
+		return profileErr("secret-id", CodeSecretIDMissing)
+	case spec.Uses(FieldSecretID) && !secretIDRE.MatchString(p.SecretID):
+		return profileErr("secret-id", CodeSecretIDInvalid, "Value", quote(p.SecretID))
+	case !spec.Uses(FieldSecretID) && p.SecretID != "":
+		return profileErr("secret-id", CodeSecretIDUnused, "Mode", string(p.Mode))
+	case !spec.Uses(FieldCredentialURL) && p.CredentialURL != "":
+		return profileErr("credential-url", CodeCredentialURLUnused)
+	case !spec.Uses(FieldSign) && (p.PutSignURL != "" || p.PostPolicyURL != "" || p.SignMethod != ""):
+		return profileErr("sign", CodeSignSettingsUnused)
+	case !spec.Uses(FieldCredentialURL):
 		return nil
 	}
-	if p.CredentialURL == "" && (p.Mode == ModeSTS || p.PutSignURL == "" && p.PostPolicyURL == "") {
+	// The signing server's own URLs stand in for the base URL.
+	if p.CredentialURL == "" && (!spec.Uses(FieldSign) || p.PutSignURL == "" && p.PostPolicyURL == "") {
 		return profileErr("credential-url", CodeCredentialURLMissing, "Mode", string(p.Mode))
 	}
 	for _, u := range []struct {
-		field Code
+		field auth.Code
 		val   string
 	}{{fieldCredentialURL, p.CredentialURL}, {fieldPutSignURL, p.PutSignURL}, {fieldPostPolicyURL, p.PostPolicyURL}} {
 		if u.val == "" {
@@ -202,12 +188,12 @@ func (p Profile) validateServerURLs() error {
 		}
 	}
 	switch p.SignMethod {
-	case SignAuto, SignPut, SignPost:
+	case auth.SignAuto, auth.SignPut, auth.SignPost:
 	default:
 		return profileErr("sign-method", CodeSignMethodUnknown, "Value", quote(string(p.SignMethod)))
 	}
-	if p.SignMethod == SignPut && p.PutSignURL == "" && p.CredentialURL == "" ||
-		p.SignMethod == SignPost && p.PostPolicyURL == "" && p.CredentialURL == "" {
+	if p.SignMethod == auth.SignPut && p.PutSignURL == "" && p.CredentialURL == "" ||
+		p.SignMethod == auth.SignPost && p.PostPolicyURL == "" && p.CredentialURL == "" {
 		return profileErr("credential-url", CodeCredentialURLMissing, "Mode", string(p.Mode))
 	}
 	return nil
@@ -240,7 +226,7 @@ func ValidateName(name string) error {
 // for browsers, never sent to a server), and no query parameter named or
 // shaped like a secret (q-signature, token, sign, x-cos-security-token,
 // a long key-like value). An endpoint takes no query at all.
-func checkURL(field Code, raw string, credential bool) error {
+func checkURL(field auth.Code, raw string, credential bool) error {
 	f := string(field)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
@@ -261,7 +247,7 @@ func checkURL(field Code, raw string, credential bool) error {
 	for k, vals := range q {
 		secret := looksSecretParam(k)
 		for _, v := range vals {
-			secret = secret || looksLikeSecret(v) && len(v) >= 20
+			secret = secret || auth.LooksLikeSecret(v) && len(v) >= 20
 		}
 		if secret {
 			return profileErr(f, CodeURLSecretQuery, "Field", f, "Param", k)
@@ -270,7 +256,7 @@ func checkURL(field Code, raw string, credential bool) error {
 	if !credential && (u.RawQuery != "" || u.ForceQuery) || qerr != nil {
 		return profileErr(f, CodeURLQuery, "Field", f)
 	}
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !auth.IsLoopback(u.Hostname()) {
 		return profileErr(f, CodeURLPlainHTTP, "Field", f, "Value", quote(raw))
 	}
 	return nil
@@ -290,17 +276,6 @@ func looksSecretParam(name string) bool {
 		return true
 	}
 	return false
-}
-
-// IsLoopback reports whether host (without port) is this machine: an
-// address in 127.0.0.0/8, ::1, or exactly "localhost". Other names under
-// .localhost are not trusted: a resolver may send them anywhere.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func checkPrefix(t string) error {
@@ -357,12 +332,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func parseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("bucket URL %q: %w", raw, err)
-	}
-	return u, nil
 }

@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"errors"
@@ -22,7 +22,7 @@ func TestWatchFolderRefusesSystemAndSecretLocations(t *testing.T) {
 		}
 		p := permProfile()
 		p.WatchFolders = []string{d}
-		var pe *ProfileError
+		var pe *Error
 		if err := p.Validate(); !errors.As(err, &pe) || pe.Code != CodeWatchFolderUnsafe {
 			t.Errorf("%q: %v, want %s", d, err, CodeWatchFolderUnsafe)
 		}

@@ -1,10 +1,12 @@
-package auth
+package profile
 
 import (
 	"path"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"cosdrop/auth"
 )
 
 // DefaultPasteName is the name a pasted image gets under the profile's
@@ -17,9 +19,9 @@ var PastePlaceholders = []string{"{date}", "{yyyy}", "{mm}", "{dd}", "{time}"}
 
 // Paste name codes (ProfileError.Code).
 const (
-	CodePastePlaceholder Code = "paste-placeholder"
-	CodePastePath        Code = "paste-path"
-	CodePasteNotPNG      Code = "paste-not-png"
+	CodePastePlaceholder auth.Code = "paste-placeholder"
+	CodePastePath        auth.Code = "paste-path"
+	CodePasteNotPNG      auth.Code = "paste-not-png"
 )
 
 func init() {

@@ -1,8 +1,7 @@
-package auth
+package profile
 
 import (
 	"mime"
-	"net/http"
 	"net/url"
 	"path"
 	"slices"
@@ -10,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"cosdrop/auth"
 )
 
 // Rules are a profile's upload rules (issue 13): the headers each object
@@ -87,44 +88,6 @@ var Dispositions = []string{"inline", "attachment"}
 // names and values (doc 436/7749: 2 KB).
 const MaxMetaBytes = 2 << 10
 
-// metaPrefix is what COS user metadata header names start with.
-const metaPrefix = "x-cos-meta-"
-
-// ObjectHeaders are the headers rules give one object. An empty
-// ContentType means "from the file name" (contenttype.ForName).
-type ObjectHeaders struct {
-	ContentType        string            `json:"content_type,omitempty"`
-	CacheControl       string            `json:"cache_control,omitempty"`
-	ContentDisposition string            `json:"content_disposition,omitempty"`
-	StorageClass       string            `json:"storage_class,omitempty"`
-	Meta               map[string]string `json:"meta,omitempty"` // names without x-cos-meta-
-}
-
-// IsZero reports whether h adds nothing to an upload.
-func (h ObjectHeaders) IsZero() bool {
-	return h.ContentType == "" && h.CacheControl == "" && h.ContentDisposition == "" && h.StorageClass == "" && len(h.Meta) == 0
-}
-
-// Header is h as request headers, without Content-Type (the caller sets
-// it, from ContentType or the file name): Cache-Control,
-// Content-Disposition, x-cos-storage-class and x-cos-meta-*.
-func (h ObjectHeaders) Header() http.Header {
-	out := http.Header{}
-	if h.CacheControl != "" {
-		out.Set("Cache-Control", h.CacheControl)
-	}
-	if h.ContentDisposition != "" {
-		out.Set("Content-Disposition", h.ContentDisposition)
-	}
-	if h.StorageClass != "" {
-		out.Set("X-Cos-Storage-Class", h.StorageClass)
-	}
-	for k, v := range h.Meta {
-		out.Set(metaPrefix+k, v)
-	}
-	return out
-}
-
 // Excluded reports whether a file (or, with a trailing slash, a folder)
 // at rel inside a dropped or watched folder is left out, and by which
 // pattern.
@@ -195,8 +158,8 @@ func headerMatch(pattern, rel string) bool {
 }
 
 // HeadersFor is what the rules give the file at rel (see Rules).
-func (r *Rules) HeadersFor(rel string) ObjectHeaders {
-	var h ObjectHeaders
+func (r *Rules) HeadersFor(rel string) auth.ObjectHeaders {
+	var h auth.ObjectHeaders
 	if r == nil {
 		return h
 	}
@@ -246,7 +209,7 @@ func addMeta(dst, src map[string]string) map[string]string {
 // lower case (doc 436/7749: upper-case letters are turned to lower case).
 func metaName(k string) string {
 	k = strings.ToLower(k)
-	return strings.TrimPrefix(k, metaPrefix)
+	return strings.TrimPrefix(k, auth.MetaPrefix)
 }
 
 // Disposition is a Content-Disposition of kind ("inline" or
@@ -347,7 +310,7 @@ func checkMeta(m map[string]string) (int, error) {
 		if v := m[k]; !printableASCII(v) && v != "" {
 			return 0, profileErr("rules", CodeRulesMetaValue, "Name", quote(k))
 		}
-		size += len(metaPrefix) + len(n) + len(m[k])
+		size += len(auth.MetaPrefix) + len(n) + len(m[k])
 	}
 	return size, nil
 }

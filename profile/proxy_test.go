@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"bufio"
@@ -18,6 +18,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"cosdrop/auth"
 )
 
 const proxyUser, proxyPass = "alice", "Proxy-Pass-0123456789"
@@ -176,7 +178,7 @@ func TestProfileProxy(t *testing.T) {
 	var socksConnects atomic.Int64
 	socks := socks5Server(t, &socksConnects)
 
-	store := NewSessionStore()
+	store := auth.NewSessionStore()
 	ctx := context.Background()
 	get := func(p Profile, u string) (string, error) {
 		tr, err := p.Transport(ctx, store)
@@ -204,11 +206,11 @@ func TestProfileProxy(t *testing.T) {
 	hostOnly := func(s string) string { return s[strings.Index(s, "://")+3:] }
 
 	// The user is named, the password is not stored yet: said plainly.
-	var pe *ProfileError
+	var pe *Error
 	if _, err := get(withProxy("http://"+proxyUser+"@"+hostOnly(httpProxy.URL)), target.URL); !errors.As(err, &pe) || pe.Code != CodeProxyNoPassword {
 		t.Fatalf("no stored password: %v", err)
 	}
-	store.Set(ctx, ProxyAccount(stsProfile().Name), proxyPass)
+	store.Set(ctx, auth.ProxyAccount(stsProfile().Name), proxyPass)
 
 	for _, c := range []struct {
 		proxy, target, want string

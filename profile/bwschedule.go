@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"cosdrop/auth"
 )
 
 // A bandwidth schedule is the app-wide upload limit as a timetable, in the
@@ -34,14 +36,14 @@ import (
 // the computer's local wall clock, so a limit set for office hours follows
 // daylight saving time.
 
-// Bandwidth schedule codes (ProfileError.Field "bandwidth-schedule").
+// Bandwidth schedule codes (Error.Field "bandwidth-schedule").
 const (
-	CodeScheduleTooLong  Code = "schedule-too-long"
-	CodeScheduleEntry    Code = "schedule-entry"
-	CodeScheduleRate     Code = "schedule-rate"
-	CodeScheduleTime     Code = "schedule-time"
-	CodeScheduleDefault  Code = "schedule-default"
-	CodeScheduleTooSmall Code = "schedule-too-small"
+	CodeScheduleTooLong  auth.Code = "schedule-too-long"
+	CodeScheduleEntry    auth.Code = "schedule-entry"
+	CodeScheduleRate     auth.Code = "schedule-rate"
+	CodeScheduleTime     auth.Code = "schedule-time"
+	CodeScheduleDefault  auth.Code = "schedule-default"
+	CodeScheduleTooSmall auth.Code = "schedule-too-small"
 )
 
 func init() {
@@ -87,7 +89,7 @@ var (
 )
 
 // ParseBandwidthSchedule reads a schedule (see the grammar above). "" is
-// unlimited. Errors are *ProfileError for the field "bandwidth-schedule".
+// unlimited. Errors are *Error for the field "bandwidth-schedule".
 func ParseBandwidthSchedule(spec string) (BandwidthSchedule, error) {
 	if len(spec) > maxScheduleLen {
 		return BandwidthSchedule{}, profileErr("bandwidth-schedule", CodeScheduleTooLong, "Max", maxScheduleLen)

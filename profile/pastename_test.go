@@ -1,14 +1,16 @@
-package auth
+package profile
 
 import (
 	"errors"
 	"testing"
 	"time"
+
+	"cosdrop/auth"
 )
 
 // TestPasteName: the paste name a profile may set, and how it is filled.
 func TestPasteName(t *testing.T) {
-	for tmpl, code := range map[string]Code{
+	for tmpl, code := range map[string]auth.Code{
 		"":                                "",
 		"{date}/{time}-screenshot.png":    "",
 		"shots/{yyyy}{mm}{dd}-{time}.PNG": "",
@@ -22,7 +24,7 @@ func TestPasteName(t *testing.T) {
 		"a\n{time}.png":                   CodePastePath,
 	} {
 		err := checkPasteName(tmpl)
-		var pe *ProfileError
+		var pe *Error
 		switch {
 		case code == "" && err != nil:
 			t.Errorf("%q: %v, want accepted", tmpl, err)
