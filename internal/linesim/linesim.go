@@ -228,12 +228,14 @@ func (l *Line) pipe(dst, src net.Conn, b *bucket, count *atomic.Int64) {
 	}()
 	for c := range wire {
 		l.clock.SleepUntil(c.at)
+		// Counted as it arrives, before the far end can read it: a reader
+		// that has the bytes must find them in Stats.
+		count.Add(int64(len(c.data)))
 		if _, err := dst.Write(c.data); err != nil {
 			for range wire { // let the reader finish
 			}
 			return
 		}
-		count.Add(int64(len(c.data)))
 	}
 	if tc, ok := dst.(*net.TCPConn); ok {
 		tc.CloseWrite() // pass the end on, as a FIN would

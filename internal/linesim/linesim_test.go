@@ -113,7 +113,12 @@ func start(t *testing.T, cfg Config) *Line {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { l.Close() })
+	t.Cleanup(func() {
+		if c, ok := cfg.Clock.(*fakeClock); ok {
+			c.Advance(time.Hour) // a failed test leaves chunks asleep: Close waits for them
+		}
+		l.Close()
+	})
 	return l
 }
 
