@@ -1,14 +1,10 @@
 package uploader
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // ReadJournal returns every task recorded in stateDir's journal, without
@@ -18,29 +14,22 @@ import (
 // damaged journal never panics: the tasks that can be read are returned
 // with a *DamagedJournalError.
 func ReadJournal(stateDir string) ([]Snapshot, error) {
-	db, p, err := openReadOnly(stateDir)
+	j, p, err := openReadOnly(stateDir)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
+	defer j.close()
 	var out []Snapshot
 	var bad []string
 	err = guard(p, func() error {
-		return db.View(func(tx *bolt.Tx) error {
-			b := tx.Bucket(bucketTasks)
-			if b == nil {
+		return j.eachTask(false, func(r *record, berr error) error {
+			if berr != nil {
+				bad = append(bad, berr.Error())
 				return nil
 			}
-			return b.ForEach(func(k, v []byte) error {
-				r := new(record)
-				if err := decodeRecord(v, r); err != nil {
-					bad = append(bad, fmt.Sprintf("task %x: %v", k, err))
-					return nil
-				}
-				t := &task{rec: *r}
-				out = append(out, t.snapshotLocked())
-				return nil
-			})
+			t := &task{rec: *r}
+			out = append(out, t.snapshotLocked())
+			return nil
 		})
 	})
 	if err == nil && len(bad) > 0 {
@@ -52,14 +41,14 @@ func ReadJournal(stateDir string) ([]Snapshot, error) {
 // openReadOnly opens stateDir's journal for reading without starting an
 // engine; it fails with *NoJournalError when there is none and with
 // *BusyJournalError while a process holds it.
-func openReadOnly(stateDir string) (*bolt.DB, string, error) {
+func openReadOnly(stateDir string) (*journal, string, error) {
 	p := filepath.Join(stateDir, JournalFile)
 	if _, err := os.Stat(p); err != nil {
 		return nil, p, &NoJournalError{Dir: stateDir}
 	}
-	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
-	if errors.Is(err, berrors.ErrTimeout) {
+	j, err := safeOpen(p, true, time.Second, false)
+	if isBusy(err) {
 		return nil, p, &BusyJournalError{Dir: stateDir}
 	}
-	return db, p, err
+	return j, p, err
 }
