@@ -64,7 +64,7 @@ var errNoRecord = errors.New("the journal has no record of this task")
 // loadTasks calls fn for every record in ID order; a record that does not
 // decode ends the load with an error naming it.
 func (j *journal) loadTasks(fn func(*record)) error {
-	return j.eachTask(false, func(r *record, bad error) error {
+	return j.eachTask(func(r *record, bad error) error {
 		if bad != nil {
 			return fmt.Errorf("journal %w", bad)
 		}

@@ -223,29 +223,40 @@ func (j *journal) parts(id TaskID) (map[int]partRecord, error) {
 	return parts, err
 }
 
-// eachTask calls fn for every task record in ID order, decoded into r,
-// which fn may keep only when reuse is false. A record that does not
-// decode comes with bad set (naming its key) and r nil; an error fn
-// returns ends the walk.
-func (j *journal) eachTask(reuse bool, fn func(r *record, bad error) error) error {
+// eachTask calls fn for every task record in ID order, a new record each
+// time. A record that does not decode comes with bad set (naming its key)
+// and r nil; an error fn returns ends the walk.
+func (j *journal) eachTask(fn func(r *record, bad error) error) error {
 	return j.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketTasks)
 		if b == nil {
 			return nil
 		}
-		var r *record
 		return b.ForEach(func(k, v []byte) error {
-			if r == nil || !reuse {
-				r = new(record)
-			} else {
-				*r = record{}
-			}
+			r := new(record)
 			if err := decodeRecord(v, r); err != nil {
 				return fn(nil, fmt.Errorf("task %x: %w", k, err))
 			}
 			return fn(r, nil)
 		})
 	})
+}
+
+// taskCount is the number of task records, counted by their keys
+// without decoding any record.
+func (j *journal) taskCount() (n int, err error) {
+	err = j.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketTasks)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 // leftovers lists the journal's leftover uploads in key order.

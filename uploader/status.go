@@ -7,35 +7,53 @@ import (
 	"time"
 )
 
-// ReadJournal returns every task recorded in stateDir's journal, without
-// starting an engine (for `cosdrop status` when no CosDrop runs on it).
-// It fails with *BusyJournalError when a process holds the journal open
-// (ask that process instead: the session layer's status socket). A
-// damaged journal never panics: the tasks that can be read are returned
-// with a *DamagedJournalError.
+// ReadJournal returns every task recorded in stateDir's journal, as
+// EachTask walks them: all at once, for callers that want a list.
 func ReadJournal(stateDir string) ([]Snapshot, error) {
+	var out []Snapshot
+	err := EachTask(stateDir, func(int) {}, func(s Snapshot) error {
+		out = append(out, s)
+		return nil
+	})
+	return out, err
+}
+
+// EachTask reads the tasks recorded in stateDir's journal without starting
+// an engine (for `cosdrop status` when no CosDrop runs on it): it calls
+// count once with the number of records, then fn with each task in ID
+// order, one at a time, so a journal of any size is read in the memory of
+// one task (the file itself is mapped, not copied). An error fn returns
+// ends the walk and is returned. It fails with *BusyJournalError when a
+// process holds the journal open (ask that process instead: the session
+// layer's status socket). A damaged journal never panics: the tasks that
+// can be read are walked, then a *DamagedJournalError says what could not.
+func EachTask(stateDir string, count func(n int), fn func(Snapshot) error) error {
 	j, p, err := openReadOnly(stateDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer j.close()
-	var out []Snapshot
-	var bad []string
+	bad, first := 0, ""
 	err = guard(p, func() error {
-		return j.eachTask(false, func(r *record, berr error) error {
+		n, err := j.taskCount()
+		if err != nil {
+			return err
+		}
+		count(n)
+		return j.eachTask(func(r *record, berr error) error {
 			if berr != nil {
-				bad = append(bad, berr.Error())
+				if bad++; bad == 1 {
+					first = berr.Error()
+				}
 				return nil
 			}
-			t := &task{rec: *r}
-			out = append(out, t.snapshotLocked())
-			return nil
+			return fn(snapshotOf(r, 0, nil))
 		})
 	})
-	if err == nil && len(bad) > 0 {
-		err = &DamagedJournalError{Path: p, Reason: fmt.Sprintf("%d unreadable records (first: %s)", len(bad), bad[0])}
+	if err == nil && bad > 0 {
+		err = &DamagedJournalError{Path: p, Reason: fmt.Sprintf("%d unreadable records (first: %s)", bad, first)}
 	}
-	return out, err
+	return err
 }
 
 // openReadOnly opens stateDir's journal for reading without starting an
