@@ -1,12 +1,7 @@
 package arch
 
 import (
-	"go/parser"
-	"go/token"
-	"io/fs"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -22,41 +17,16 @@ var doors = map[string]string{
 // Each door package is imported by its one file and by no other non-test
 // file (a test may build a damaged journal with bbolt itself).
 func TestOneDoorPerStore(t *testing.T) {
-	root := moduleRoot(t)
 	users := map[string][]string{}
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			n := d.Name()
-			if p != root && (strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") || n == "build" || n == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, p, nil, parser.ImportsOnly)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		for _, im := range f.Imports {
-			ip, _ := strconv.Unquote(im.Path.Value)
+	walkGo(t, moduleRoot(t), func(rel string, test bool, imports []string) {
+		for _, ip := range imports {
 			for door := range doors {
-				if ip == door || strings.HasPrefix(ip, door+"/") {
-					users[door] = append(users[door], filepath.ToSlash(rel))
+				if !test && (ip == door || strings.HasPrefix(ip, door+"/")) {
+					users[door] = append(users[door], rel)
 				}
 			}
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for door, file := range doors {
 		var others []string
 		found := false
