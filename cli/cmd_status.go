@@ -58,7 +58,7 @@ func runStatus(args []string) int {
 // they are read, one at a time; false when an error was printed.
 func statusOf(out *bufio.Writer, dir string, asJSON bool) bool {
 	enc := json.NewEncoder(out)
-	words := statusWords{}
+	words := newStatusWords()
 	started := false
 	count := func(n int) {
 		started = true
@@ -97,32 +97,35 @@ func statusOf(out *bufio.Writer, dir string, asJSON bool) bool {
 // statusWords are the translated words of a status listing, each looked
 // up once: a lookup matches the user's language anew, which took a third
 // of a 100,000-line listing's time.
-type statusWords map[string]string
+type statusWords struct {
+	states                          map[uploader.State]string
+	deleted, unverified, requestIDs string
+}
 
-func (w statusWords) tr(s string) string {
-	t, ok := w[s]
-	if !ok {
-		t = tr(s)
-		w[s] = t
-	}
-	return t
+func newStatusWords() *statusWords {
+	return &statusWords{states: map[uploader.State]string{},
+		deleted: tr("deleted from COS"), unverified: tr("done, NOT verified"), requestIDs: tr("request IDs")}
 }
 
 // line is one task's entry in `cosdrop status`.
-func (w statusWords) line(s uploader.Snapshot) string {
-	state := w.tr(string(s.State))
+func (w *statusWords) line(s uploader.Snapshot) string {
+	state, ok := w.states[s.State]
+	if !ok {
+		state = tr(string(s.State))
+		w.states[s.State] = state
+	}
 	switch {
 	case s.Note.Code == uploader.NoteDeleted:
-		state = w.tr("deleted from COS")
+		state = w.deleted
 	case s.State == uploader.Done && !s.Verified:
-		state = w.tr("done, NOT verified")
+		state = w.unverified
 	}
 	line := fmt.Sprintf("  %-10s %s %10s  %s -> %s", state, pctCell(s), humanBytes(s.Size), safe(s.Path), safe(s.Key))
 	if s.LastErr != nil && s.State == uploader.Failed {
 		line += "\n             " + errText(s.LastErr)
 	}
 	if len(s.RequestIDs) > 0 {
-		line += "\n             " + w.tr("request IDs") + ": " + safe(strings.Join(s.RequestIDs, ", "))
+		line += "\n             " + w.requestIDs + ": " + safe(strings.Join(s.RequestIDs, ", "))
 	}
 	return line
 }
