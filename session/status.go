@@ -29,7 +29,7 @@ func Status(dir string, count func(n int), fn func(uploader.Snapshot) error) err
 	if err == nil {
 		// The tasks read fine; say so too if the rest of the file (the
 		// freelist an upload would write through) is damaged.
-		if cerr := uploader.CheckJournal(dir); IsDamaged(cerr) {
+		if cerr := uploader.CheckJournalSpace(dir); IsDamaged(cerr) {
 			err = cerr
 		}
 	}

@@ -312,13 +312,14 @@ func (j *journal) boundBucket() (out string, err error) {
 	return out, err
 }
 
-// verify reads every key and value of every bucket and decodes each task
-// record: the pages a later load or update touches. Then, with every page
-// known to be readable, bbolt's own consistency check (with check)
-// compares the tree with the freelist: a damaged freelist that lists pages
-// in use would make the next write overwrite live tasks. The cost is two
-// passes over the file, like the engine's own load.
-func (j *journal) verify(check bool) error {
+// verify reads every key and value of every bucket and (with decode)
+// decodes each task record: the pages a later load or update touches.
+// Then, with every page known to be readable, bbolt's own consistency
+// check (with check) compares the tree with the freelist: a damaged
+// freelist that lists pages in use would make the next write overwrite
+// live tasks. The cost is two passes over the file, like the engine's own
+// load.
+func (j *journal) verify(decode, check bool) error {
 	err := j.db.View(func(tx *bolt.Tx) error {
 		// bbolt grows the file before it writes past its end, so a file
 		// shorter than the size its own meta page records was cut short
@@ -333,7 +334,7 @@ func (j *journal) verify(check bool) error {
 				switch {
 				case string(name) == string(bucketTasks) && len(k) != 8:
 					return &DamagedJournalError{Reason: fmt.Sprintf("task key %x has %d bytes", k, len(k))}
-				case string(name) == string(bucketTasks):
+				case string(name) == string(bucketTasks) && decode:
 					if err := decodeRecord(v, &r); err != nil {
 						return &DamagedJournalError{Reason: fmt.Sprintf("task %x: %v", k, err)}
 					}
