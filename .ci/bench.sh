@@ -4,12 +4,13 @@
 # cos-go-sdk-v5 Object.Upload at its defaults and with ThreadPoolSize equal
 # to ours vs curl -T (one presigned PUT). 2,000 x 64 KiB files: cosdrop vs a
 # sequential SDK PutFromFile loop. Peak RSS of `cosdrop upload` for a 2 GiB
-# file and a 100,000-file queue, and heap per queued task.
+# file and a 100,000-file queue, and heap per queued task. `cosdrop status`
+# on journals of 10,000 and 100,000 finished tasks: time and peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-go test -tags clikill -run '^$' -bench 'LargeFile|SmallFiles|QueueMemory|CLI' -benchtime 1x -timeout 60m ./uploader/ | tee "$out"
+go test -tags clikill -run '^$' -bench 'LargeFile|SmallFiles|QueueMemory|CLI|Status' -benchtime 1x -timeout 60m ./uploader/ | tee "$out"
 
 metric() { # metric BENCH-NAME-PREFIX UNIT
 	awk -v n="$1" -v u="$2" '$1 ~ "^"n"(-[0-9]+)?$" { for (i = 2; i < NF; i++) if ($(i+1) == u) print $i }' "$out" | head -1
@@ -42,5 +43,8 @@ echo "| 2,000 x 64 KiB, SDK PutFromFile loop | ${seq} MB/s, ${seqf} files/s$(cor
 echo "| peak RSS, 2 GiB file | $(metric BenchmarkCLI/rss-2GiB MiB-peak-RSS) MiB | | < 150 MiB |"
 echo "| peak RSS, 100,000-file queue | $(metric BenchmarkCLI/rss-100k-files MiB-peak-RSS) MiB | | |"
 echo "| heap per queued task | $(metric BenchmarkQueueMemory B/task) B | | < 1024 B |"
+echo "| cosdrop status, 10,000 tasks | $(metric BenchmarkStatus/cli-10k ms) ms ($(metric BenchmarkStatus/cli-10k ms-CPU) ms CPU), $(metric BenchmarkStatus/cli-10k MiB-peak-RSS) MiB peak RSS | | |"
+echo "| cosdrop status, 100,000 tasks | $(metric BenchmarkStatus/cli-100k ms) ms ($(metric BenchmarkStatus/cli-100k ms-CPU) ms CPU), $(metric BenchmarkStatus/cli-100k MiB-peak-RSS) MiB peak RSS | | < 1 s, < the upload's peak RSS |"
+echo "| status walk, heap allocated per task | $(metric BenchmarkStatus/walk-100k B/op | awk '{ printf "%.0f", $1 / 100000 }') B | | |"
 
 # The WAN table (over a simulated line) is `make bench-wan` (.ci/bench-wan.sh).

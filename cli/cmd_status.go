@@ -1,11 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 
 	"cosdrop/session"
@@ -42,55 +42,92 @@ func runStatus(args []string) int {
 		fmt.Println(tr("No uploads recorded yet."))
 		return 0
 	}
+	// Buffered: a line per write(2) made printing most of the time of a
+	// 100,000-task status. Flushed before anything else writes.
+	out := bufio.NewWriterSize(os.Stdout, 64<<10)
 	code := 0
-	enc := json.NewEncoder(os.Stdout)
 	for _, dir := range dirs {
-		snaps, err := session.Status(dir)
-		if err != nil && len(snaps) == 0 {
-			errLine(err)
+		if !statusOf(out, dir, *asJSON) {
 			code = 1
-			continue
 		}
-		sort.Slice(snaps, func(i, j int) bool { return snaps[i].ID < snaps[j].ID })
-		if !*asJSON {
-			fmt.Printf("%s (%s)\n", safe(dir), trN("{{.Count}} tasks", len(snaps)))
+	}
+	return code
+}
+
+// statusOf prints the tasks and leftover uploads of the journal in dir as
+// they are read, one at a time; false when an error was printed.
+func statusOf(out *bufio.Writer, dir string, asJSON bool) bool {
+	enc := json.NewEncoder(out)
+	words := newStatusWords()
+	started := false
+	count := func(n int) {
+		started = true
+		if !asJSON {
+			fmt.Fprintf(out, "%s (%s)\n", safe(dir), trN("{{.Count}} tasks", n))
 		}
-		for _, s := range snaps {
-			if *asJSON {
-				enc.Encode(snapEvent("task", s))
-				continue
-			}
-			state := tr(string(s.State))
-			switch {
-			case s.Note.Code == uploader.NoteDeleted:
-				state = tr("deleted from COS")
-			case s.State == uploader.Done && !s.Verified:
-				state = tr("done, NOT verified")
-			}
-			line := fmt.Sprintf("  %-10s %s %10s  %s -> %s", state, pctCell(s), humanBytes(s.Size), safe(s.Path), safe(s.Key))
-			if s.LastErr != nil && s.State == uploader.Failed {
-				line += "\n             " + errText(s.LastErr)
-			}
-			if len(s.RequestIDs) > 0 {
-				line += "\n             " + tr("request IDs") + ": " + safe(strings.Join(s.RequestIDs, ", "))
-			}
-			fmt.Println(line)
+	}
+	err := session.Status(dir, count, func(s uploader.Snapshot) error {
+		if asJSON {
+			return enc.Encode(snapEvent("task", s))
 		}
-		if *asJSON {
+		_, err := fmt.Fprintln(out, words.line(s))
+		return err
+	})
+	if started {
+		if asJSON {
 			if left, lerr := session.Leftovers(dir); lerr == nil {
 				for _, l := range left {
 					enc.Encode(map[string]any{"event": "leftover", "key": l.Key, "upload_id": l.UploadID, "code": l.Code, "since": l.Since})
 				}
 			}
-		} else {
+		}
+		out.Flush()
+		if !asJSON {
 			printLeftovers(dir)
 		}
-		if err != nil { // a damaged journal: what could be read is above
-			errLine(err)
-			code = 1
-		}
 	}
-	return code
+	out.Flush()
+	if err != nil { // a damaged journal: what could be read is above
+		errLine(err)
+		return false
+	}
+	return true
+}
+
+// statusWords are the translated words of a status listing, each looked
+// up once: a lookup matches the user's language anew, which took a third
+// of a 100,000-line listing's time.
+type statusWords struct {
+	states                          map[uploader.State]string
+	deleted, unverified, requestIDs string
+}
+
+func newStatusWords() *statusWords {
+	return &statusWords{states: map[uploader.State]string{},
+		deleted: tr("deleted from COS"), unverified: tr("done, NOT verified"), requestIDs: tr("request IDs")}
+}
+
+// line is one task's entry in `cosdrop status`.
+func (w *statusWords) line(s uploader.Snapshot) string {
+	state, ok := w.states[s.State]
+	if !ok {
+		state = tr(string(s.State))
+		w.states[s.State] = state
+	}
+	switch {
+	case s.Note.Code == uploader.NoteDeleted:
+		state = w.deleted
+	case s.State == uploader.Done && !s.Verified:
+		state = w.unverified
+	}
+	line := fmt.Sprintf("  %-10s %s %10s  %s -> %s", state, pctCell(s), humanBytes(s.Size), safe(s.Path), safe(s.Key))
+	if s.LastErr != nil && s.State == uploader.Failed {
+		line += "\n             " + errText(s.LastErr)
+	}
+	if len(s.RequestIDs) > 0 {
+		line += "\n             " + w.requestIDs + ": " + safe(strings.Join(s.RequestIDs, ", "))
+	}
+	return line
 }
 
 // runRepair sets damaged journals aside (all of them, or the one in

@@ -262,7 +262,7 @@ func TestStatusWhileSessionRuns(t *testing.T) {
 	if _, err := uploader.ReadJournal(s.StateDir()); err == nil {
 		t.Fatal("the journal file was readable while in use; this test proves nothing")
 	}
-	tasks, err := Status(s.StateDir())
+	tasks, err := statusList(t, s.StateDir())
 	if err != nil || len(tasks) != 1 || tasks[0].Path != f || tasks[0].State != uploader.Done {
 		t.Fatalf("live status: %+v, %v", tasks, err)
 	}
@@ -271,7 +271,7 @@ func TestStatusWhileSessionRuns(t *testing.T) {
 	if _, ok := LiveStatus(s.StateDir()); ok {
 		t.Error("a closed session still answers")
 	}
-	tasks, err = Status(s.StateDir())
+	tasks, err = statusList(t, s.StateDir())
 	if err != nil || len(tasks) != 1 {
 		t.Fatalf("status from the file: %d tasks, %v", len(tasks), err)
 	}

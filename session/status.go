@@ -1,24 +1,39 @@
 package session
 
-import "cosdrop/uploader"
+import (
+	"cmp"
+	"slices"
 
-// Status returns the tasks of the journal in dir: from the CosDrop
-// process running on it (its status socket) when there is one, else read
-// from the file. A damaged journal gives what could be read and an error
-// saying so.
-func Status(dir string) ([]uploader.Snapshot, error) {
+	"cosdrop/uploader"
+)
+
+// Status reads the tasks of the journal in dir: it calls count once with
+// how many there are, then fn with each in ID order. They come from the
+// CosDrop process running on it (its status socket) when there is one,
+// else from the file one at a time, so `cosdrop status` prints a journal
+// of any size without holding it (uploader.EachTask). A damaged journal
+// gives what could be read and then an error saying so; an error fn
+// returns ends the walk.
+func Status(dir string, count func(n int), fn func(uploader.Snapshot) error) error {
 	if tasks, ok := LiveStatus(dir); ok {
-		return tasks, nil
+		slices.SortFunc(tasks, func(a, b uploader.Snapshot) int { return cmp.Compare(a.ID, b.ID) })
+		count(len(tasks))
+		for _, s := range tasks {
+			if err := fn(s); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	snaps, err := uploader.ReadJournal(dir)
+	err := uploader.EachTask(dir, count, fn)
 	if err == nil {
 		// The tasks read fine; say so too if the rest of the file (the
 		// freelist an upload would write through) is damaged.
-		if cerr := uploader.CheckJournal(dir); IsDamaged(cerr) {
+		if cerr := uploader.CheckJournalSpace(dir); IsDamaged(cerr) {
 			err = cerr
 		}
 	}
-	return snaps, err
+	return err
 }
 
 // Leftovers lists the multipart uploads the journal in dir knows are

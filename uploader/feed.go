@@ -3,7 +3,6 @@ package uploader
 import (
 	"cmp"
 
-	bolt "go.etcd.io/bbolt"
 	"math"
 	"slices"
 	"sort"
@@ -105,11 +104,11 @@ func (e *Engine) Changes(since uint64) ([]Snapshot, uint64) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	var out []Snapshot
-	e.view(func(tx *bolt.Tx) {
+	e.view(func(rd journalReader) {
 		if since == 0 || since < e.log.floor {
 			out = make([]Snapshot, 0, len(e.tasks))
 			for _, t := range e.tasks {
-				out = append(out, e.snapshot(t, tx))
+				out = append(out, e.snapshot(t, rd))
 			}
 			slices.SortFunc(out, func(a, b Snapshot) int { return cmp.Compare(a.Version, b.Version) })
 			return
@@ -120,7 +119,7 @@ func (e *Engine) Changes(since uint64) ([]Snapshot, uint64) {
 				return
 			}
 			if t := e.tasks[c.id]; t != nil && t.version == c.version { // else a later entry reports it
-				out = append(out, e.snapshot(t, tx))
+				out = append(out, e.snapshot(t, rd))
 			}
 		})
 	})

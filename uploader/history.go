@@ -15,7 +15,6 @@ import (
 	"time"
 
 	cos "github.com/tencentyun/cos-go-sdk-v5"
-	bolt "go.etcd.io/bbolt"
 )
 
 // HistoryEntry is one task in an export: what a receipt needs.
@@ -44,9 +43,9 @@ type HistoryEntry struct {
 func (e *Engine) History() []HistoryEntry {
 	e.mu.RLock()
 	out := make([]HistoryEntry, 0, len(e.tasks))
-	e.view(func(tx *bolt.Tx) {
+	e.view(func(rd journalReader) {
 		for _, t := range e.tasks {
-			out = append(out, historyOf(e.snapshot(t, tx)))
+			out = append(out, historyOf(e.snapshot(t, rd)))
 		}
 	})
 	e.mu.RUnlock()

@@ -1,12 +1,8 @@
 package uploader
 
 import (
-	"encoding/binary"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"os"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // record is the durable part of a task: everything a restart needs. It is
@@ -59,88 +55,20 @@ type partRecord struct {
 	CRC64  uint64 `json:"crc64"`
 }
 
-var (
-	bucketTasks = []byte("tasks")
-	bucketParts = []byte("parts")
-	bucketMeta  = []byte("meta")
-	metaBucket  = []byte("bucket_url")
-)
-
 // maxErrors bounds the error list each task keeps, so a flapping network
 // cannot grow the journal without limit.
 const maxErrors = 20
 
-// journal is the engine's bbolt database. Only the engine loop writes it,
-// one transaction per loop step (see Engine.commit), so a step's changes
-// share one fsync; workers and ReadJournal only read.
-type journal struct {
-	db    *bolt.DB
-	path  string      // the file, to notice it removed or replaced (journalaccess.go)
-	ident os.FileInfo // what the file was when opened
-}
+var errNoRecord = errors.New("the journal has no record of this task")
 
-func (j *journal) close() error { return j.db.Close() }
-
-func idKey(id TaskID) []byte {
-	var k [8]byte
-	binary.BigEndian.PutUint64(k[:], uint64(id))
-	return k[:]
-}
-
-func partKey(id TaskID, n int) []byte {
-	var k [12]byte
-	binary.BigEndian.PutUint64(k[:8], uint64(id))
-	binary.BigEndian.PutUint32(k[8:], uint32(n))
-	return k[:]
-}
-
-func putRecord(tx *bolt.Tx, r *record) error {
-	b, err := encodeRecord(r)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketTasks).Put(idKey(r.ID), b)
-}
-
-func deleteParts(tx *bolt.Tx, id TaskID) error {
-	c := tx.Bucket(bucketParts).Cursor()
-	prefix := idKey(id)
-	for k, _ := c.Seek(prefix); len(k) == 12 && string(k[:8]) == string(prefix); k, _ = c.Seek(prefix) {
-		if err := c.Delete(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// loadParts returns the acknowledged parts of a task by number.
-func (j *journal) loadParts(id TaskID) (map[int]partRecord, error) {
-	parts := map[int]partRecord{}
-	err := j.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketParts).Cursor()
-		prefix := idKey(id)
-		for k, v := c.Seek(prefix); len(k) == 12 && string(k[:8]) == string(prefix); k, v = c.Next() {
-			var p partRecord
-			if err := json.Unmarshal(v, &p); err != nil {
-				return fmt.Errorf("journal part %x: %w", k, err)
-			}
-			parts[p.Number] = p
-		}
-		return nil
-	})
-	return parts, err
-}
-
-// loadTasks calls fn for every record in ID order.
+// loadTasks calls fn for every record in ID order; a record that does not
+// decode ends the load with an error naming it.
 func (j *journal) loadTasks(fn func(*record)) error {
-	return j.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTasks).ForEach(func(k, v []byte) error {
-			r := new(record)
-			if err := decodeRecord(v, r); err != nil {
-				return fmt.Errorf("journal task %x: %w", k, err)
-			}
-			fn(r)
-			return nil
-		})
+	return j.eachTask(func(r *record, bad error) error {
+		if bad != nil {
+			return fmt.Errorf("journal %w", bad)
+		}
+		fn(r)
+		return nil
 	})
 }

@@ -13,9 +13,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // JournalFile is the journal's file name inside a state directory.
@@ -76,41 +73,24 @@ func openJournal(dir, bucketURL string) (*journal, error) {
 		return nil, fmt.Errorf("create state directory: %w", err)
 	}
 	p := filepath.Join(dir, JournalFile)
-	db, err := safeOpen(p, &bolt.Options{Timeout: 2 * time.Second}, true)
-	if errors.Is(err, berrors.ErrTimeout) {
+	j, err := safeOpen(p, false, 2*time.Second, true)
+	if isBusy(err) {
 		return nil, &BusyJournalError{Dir: dir}
 	}
 	if err != nil {
 		return nil, err
 	}
-	err = guard(p, func() error {
-		return db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketTasks, bucketParts, bucketMeta} {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-					return err
-				}
-			}
-			m := tx.Bucket(bucketMeta)
-			if old := m.Get(metaBucket); old != nil && string(old) != bucketURL && bucketURL != "" {
-				return &JournalBucketError{Dir: dir, Have: string(old), Want: bucketURL}
-			}
-			if bucketURL != "" && string(m.Get(metaBucket)) != bucketURL {
-				return m.Put(metaBucket, []byte(bucketURL))
-			}
-			return nil
-		})
-	})
+	err = guard(p, func() error { return j.bind(dir, bucketURL, false) })
 	if err == nil {
 		// A freelist that passed the check can still hand out a page in
 		// use: read the tree once more after the first write, so the
 		// engine's load never meets a page it cannot read.
-		err = guard(p, func() error { return verifyJournal(db, false) })
+		err = guard(p, func() error { return j.verify(true, false) })
 	}
 	if err != nil {
-		db.Close()
+		j.close()
 		return nil, err
 	}
-	j := &journal{db: db}
 	j.identify(p)
 	return j, nil
 }
@@ -124,23 +104,15 @@ func RebindJournal(dir, bucketURL string) error {
 	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	db, err := safeOpen(p, &bolt.Options{Timeout: 2 * time.Second}, false)
-	if errors.Is(err, berrors.ErrTimeout) {
+	j, err := safeOpen(p, false, 2*time.Second, false)
+	if isBusy(err) {
 		return &BusyJournalError{Dir: dir}
 	}
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	return guard(p, func() error {
-		return db.Update(func(tx *bolt.Tx) error {
-			m, err := tx.CreateBucketIfNotExists(bucketMeta)
-			if err != nil {
-				return err
-			}
-			return m.Put(metaBucket, []byte(bucketURL))
-		})
-	})
+	defer j.close()
+	return guard(p, func() error { return j.bind(dir, bucketURL, true) })
 }
 
 // JournalBucket is the bucket URL the journal in dir is bound to ("" when
@@ -150,120 +122,53 @@ func JournalBucket(dir string) (string, error) {
 	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
 		return "", nil
 	}
-	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
-	if errors.Is(err, berrors.ErrTimeout) {
+	j, err := safeOpen(p, true, time.Second, false)
+	if isBusy(err) {
 		return "", &BusyJournalError{Dir: dir}
 	}
 	if err != nil {
 		return "", err
 	}
-	defer db.Close()
+	defer j.close()
 	var out string
 	err = guard(p, func() error {
-		return db.View(func(tx *bolt.Tx) error {
-			if m := tx.Bucket(bucketMeta); m != nil {
-				out = string(m.Get(metaBucket))
-			}
-			return nil
-		})
+		var err error
+		out, err = j.boundBucket()
+		return err
 	})
 	return out, err
 }
 
-// safeOpen opens a bbolt file, turning bbolt's panics and memory faults
-// on a damaged file (e.g. "invalid freelist page: 0" on a file truncated
-// to half) into *DamagedJournalError. With verify it then reads every
-// page of the journal's buckets and decodes every record, so damage shows
-// here, in plain words, not later as a crash mid-upload.
-func safeOpen(p string, opts *bolt.Options, verify bool) (*bolt.DB, error) {
+// safeOpen opens journal file p, turning bbolt's panics and memory
+// faults on a damaged file (e.g. "invalid freelist page: 0" on a file
+// truncated to half) into *DamagedJournalError. With verify it then reads
+// every page of the journal's buckets and decodes every record, so damage
+// shows here, in plain words, not later as a crash mid-upload.
+func safeOpen(p string, readOnly bool, timeout time.Duration, verify bool) (*journal, error) {
 	if err := checkJournalFile(p); err != nil {
 		return nil, err
 	}
-	var db *bolt.DB
+	var j *journal
 	err := guard(p, func() error {
 		var err error
-		db, err = bolt.Open(p, 0o600, opts)
-		if err != nil {
-			if errors.Is(err, berrors.ErrTimeout) {
-				return err
-			}
-			if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrVersionMismatch) {
-				return &DamagedJournalError{Path: p, Reason: err.Error()}
-			}
-			if accessProblem(err) {
-				// Not damage: a read-only disk (EROFS) was reported as a
-				// damaged journal, inviting a needless repair.
-				return &JournalAccessError{Dir: filepath.Dir(p), Err: err}
-			}
-			if fi, serr := os.Stat(p); serr == nil && fi.Size() > 0 {
-				return &DamagedJournalError{Path: p, Reason: err.Error()}
-			}
-			return fmt.Errorf("open journal %s: %w", p, err)
+		if j, err = openDB(p, readOnly, timeout); err != nil {
+			return err
 		}
 		if verify {
 			// bbolt loads a read-only file's freelist lazily, inside
 			// Check's own goroutine, where a panic cannot be recovered:
 			// only a writable open (freelist loaded here) gets Check.
-			return verifyJournal(db, !opts.ReadOnly)
+			return j.verify(true, !readOnly)
 		}
 		return nil
 	})
 	if err != nil {
-		var de *DamagedJournalError
-		if errors.As(err, &de) && de.Path == "" {
-			de.Path = p
-		}
-		if db != nil {
-			db.Close()
+		if j != nil {
+			j.close()
 		}
 		return nil, err
 	}
-	return db, nil
-}
-
-// verifyJournal reads every key and value of every bucket and decodes
-// each task record: the pages a later load or update touches. Then, with
-// every page known to be readable, bbolt's own consistency check compares
-// the tree with the freelist: a damaged freelist that lists pages in use
-// would make the next write overwrite live tasks. The cost is two passes
-// over the file, like the engine's own load.
-func verifyJournal(db *bolt.DB, check bool) error {
-	err := db.View(func(tx *bolt.Tx) error {
-		// bbolt grows the file before it writes past its end, so a file
-		// shorter than the size its own meta page records was cut short
-		// (a copy or a disk that lost its tail): pages the freelist and
-		// the next writes rely on are gone.
-		if fi, err := os.Stat(db.Path()); err == nil && fi.Size() < tx.Size() {
-			return &DamagedJournalError{Reason: fmt.Sprintf("the file is truncated: %d bytes of %d", fi.Size(), tx.Size())}
-		}
-		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
-			var r record
-			return b.ForEach(func(k, v []byte) error {
-				switch {
-				case string(name) == string(bucketTasks) && len(k) != 8:
-					return &DamagedJournalError{Reason: fmt.Sprintf("task key %x has %d bytes", k, len(k))}
-				case string(name) == string(bucketTasks):
-					if err := decodeRecord(v, &r); err != nil {
-						return &DamagedJournalError{Reason: fmt.Sprintf("task %x: %v", k, err)}
-					}
-				case string(name) == string(bucketParts) && len(k) != 12:
-					return &DamagedJournalError{Reason: fmt.Sprintf("part key %x has %d bytes", k, len(k))}
-				}
-				return nil
-			})
-		})
-	})
-	if err != nil || !check {
-		return err
-	}
-	return db.View(func(tx *bolt.Tx) error {
-		for cerr := range tx.Check() {
-			if err == nil {
-				err = &DamagedJournalError{Reason: cerr.Error()}
-			}
-		}
-		return err
-	})
+	return j, nil
 }
 
 // guard runs fn, turning a panic or a memory fault (a damaged page read
@@ -320,25 +225,12 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 	defer os.Remove(tmp)
 	tasks, parts, meta, left, lost, complete, raw := salvage(tmp)
 	res.Lost, res.Complete, res.Raw = lost, complete, raw
-	db, err := bolt.Open(p, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	j, err := openDB(p, false, 2*time.Second)
 	if err != nil {
 		return res, fmt.Errorf("start a fresh journal: %w", err)
 	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
-		for name, kvs := range map[string][][2][]byte{string(bucketTasks): tasks, string(bucketParts): parts, string(bucketMeta): meta, string(bucketLeftovers): left} {
-			b, err := tx.CreateBucketIfNotExists([]byte(name))
-			if err != nil {
-				return err
-			}
-			for _, kv := range kvs {
-				if err := b.Put(kv[0], kv[1]); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	defer j.close()
+	err = j.restore(map[string][][2][]byte{string(bucketTasks): tasks, string(bucketParts): parts, string(bucketMeta): meta, string(bucketLeftovers): left})
 	res.Tasks, res.Parts = len(tasks), len(parts)
 	return res, err
 }
@@ -348,7 +240,7 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 // stops only the bucket being read. A file bbolt cannot open is read page
 // by page (salvage.go).
 func salvage(p string) (tasks, parts, meta, left [][2][]byte, lost int, complete, raw bool) {
-	db, err := safeOpen(p, &bolt.Options{ReadOnly: true, Timeout: time.Second}, false)
+	j, err := safeOpen(p, true, time.Second, false)
 	if err != nil {
 		// bbolt cannot open it (both meta pages damaged): read the pages.
 		tasks, parts, meta, left = rawSalvage(p)
@@ -357,24 +249,16 @@ func salvage(p string) (tasks, parts, meta, left [][2][]byte, lost int, complete
 		}
 		return tasks, parts, meta, left, 0, false, true
 	}
-	defer db.Close()
+	defer j.close()
 	complete = true
 	read := func(name []byte, keep func(k, v []byte) bool) (out [][2][]byte) {
 		err := guard(p, func() error {
-			return db.View(func(tx *bolt.Tx) error {
-				b := tx.Bucket(name)
-				if b == nil {
-					return nil
+			return j.scanBucket(name, func(k, v []byte) {
+				if !keep(k, v) {
+					lost++
+					return
 				}
-				c := b.Cursor()
-				for k, v := c.First(); k != nil; k, v = c.Next() {
-					if !keep(k, v) {
-						lost++
-						continue
-					}
-					out = append(out, [2][]byte{append([]byte(nil), k...), append([]byte(nil), v...)})
-				}
-				return nil
+				out = append(out, [2][]byte{append([]byte(nil), k...), append([]byte(nil), v...)})
 			})
 		})
 		if err != nil {
@@ -420,17 +304,29 @@ func copyFile(from, to string) error {
 // (bbolt checks the freelist only then), so it reports *BusyJournalError
 // when a process holds it, *DamagedJournalError if any of it is damaged,
 // nil when it is sound.
-func CheckJournal(dir string) error {
+func CheckJournal(dir string) error { return checkJournal(dir, true) }
+
+// CheckJournalSpace is CheckJournal for a caller that has just read every
+// task record (EachTask, which reports one that does not decode): it
+// checks the rest (the file's length, the keys, bbolt's comparison of the
+// tree with the freelist) without decoding the records a second time.
+func CheckJournalSpace(dir string) error { return checkJournal(dir, false) }
+
+func checkJournal(dir string, decode bool) error {
 	p := filepath.Join(dir, JournalFile)
 	if _, err := os.Stat(p); err != nil {
 		return &NoJournalError{Dir: dir}
 	}
-	db, err := safeOpen(p, &bolt.Options{Timeout: time.Second}, true)
-	if errors.Is(err, berrors.ErrTimeout) {
+	j, err := safeOpen(p, false, time.Second, false)
+	if isBusy(err) {
 		return &BusyJournalError{Dir: dir}
 	}
 	if err != nil {
 		return err
 	}
-	return db.Close()
+	if err := guard(p, func() error { return j.verify(decode, true) }); err != nil {
+		j.close()
+		return err
+	}
+	return j.close()
 }

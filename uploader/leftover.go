@@ -2,13 +2,9 @@ package uploader
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Leftover is a multipart upload CosDrop started and has not been able to
@@ -34,8 +30,6 @@ type CleanResult struct {
 	Unknown []Leftover
 }
 
-var bucketLeftovers = []byte("leftovers")
-
 // leftoverMsg records (or, with ended, clears) a leftover in the loop's
 // next journal transaction.
 type leftoverMsg struct {
@@ -44,24 +38,15 @@ type leftoverMsg struct {
 }
 
 // leftoverOp is the journal operation of a leftoverMsg.
-func leftoverOp(m leftoverMsg) func(*bolt.Tx) error {
-	return func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bucketLeftovers)
-		if err != nil {
-			return err
-		}
+func leftoverOp(m leftoverMsg) func(journalWriter) error {
+	return func(w journalWriter) error {
 		if m.ended {
-			return b.Delete([]byte(m.l.UploadID))
+			return w.endLeftover(m.l.UploadID)
 		}
-		var old Leftover
-		if v := b.Get([]byte(m.l.UploadID)); v != nil && json.Unmarshal(v, &old) == nil && !old.Since.IsZero() {
+		if old, ok := w.leftover(m.l.UploadID); ok && !old.Since.IsZero() {
 			m.l.Since = old.Since // how long it has been open, not when last tried
 		}
-		v, err := json.Marshal(m.l)
-		if err != nil {
-			return err
-		}
-		return b.Put([]byte(m.l.UploadID), v)
+		return w.saveLeftover(m.l)
 	}
 }
 
@@ -83,7 +68,7 @@ func abortCode(err error) string {
 
 // Leftovers lists the multipart uploads this journal knows are still open
 // on COS, oldest first.
-func (e *Engine) Leftovers() ([]Leftover, error) { return leftoversIn(e.j.db) }
+func (e *Engine) Leftovers() ([]Leftover, error) { return oldestFirst(e.j.leftovers()) }
 
 // CleanLeftovers tries once more to abort every leftover upload (with the
 // usual retries for transient failures) and records the outcome: ended
@@ -123,37 +108,22 @@ func (e *Engine) CleanLeftovers(ctx context.Context) (CleanResult, error) {
 // without starting an engine (for `cosdrop status`); like ReadJournal it
 // fails with *BusyJournalError while a process holds the journal.
 func ReadLeftovers(stateDir string) ([]Leftover, error) {
-	db, p, err := openReadOnly(stateDir)
+	j, p, err := openReadOnly(stateDir)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
+	defer j.close()
 	var out []Leftover
 	err = guard(p, func() error {
 		var err error
-		out, err = leftoversIn(db)
+		out, err = oldestFirst(j.leftovers())
 		return err
 	})
 	return out, err
 }
 
-// leftoversIn reads db's leftover list, oldest first.
-func leftoversIn(db *bolt.DB) ([]Leftover, error) {
-	var out []Leftover
-	err := db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketLeftovers)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
-			var l Leftover
-			if err := json.Unmarshal(v, &l); err != nil {
-				return fmt.Errorf("journal leftover %q: %w", k, err)
-			}
-			out = append(out, l)
-			return nil
-		})
-	})
+// oldestFirst sorts a leftover list by when each upload was first noted.
+func oldestFirst(out []Leftover, err error) ([]Leftover, error) {
 	slices.SortFunc(out, func(a, b Leftover) int { return a.Since.Compare(b.Since) })
 	return out, err
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"sync"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // inbox is the loop's unbounded FIFO of messages: a sender (a control call,
@@ -78,7 +76,7 @@ type step struct {
 // jop is one journal operation of a step besides the records.
 type jop struct {
 	t  *entry
-	fn func(*bolt.Tx) error
+	fn func(journalWriter) error
 }
 
 type stepReply struct {
@@ -235,12 +233,7 @@ func (e *Engine) apply(t *entry, r *record, eff effects, st *step) {
 		t.gone = true
 		st.dropped = append(st.dropped, t)
 		id := r.ID
-		st.ops = append(st.ops, jop{t, func(tx *bolt.Tx) error {
-			if err := deleteParts(tx, id); err != nil {
-				return err
-			}
-			return tx.Bucket(bucketTasks).Delete(idKey(id))
-		}})
+		st.ops = append(st.ops, jop{t, func(w journalWriter) error { return w.deleteTask(id) }})
 	}
 	if eff&effRun != 0 {
 		e.startRun(t, r)
@@ -249,7 +242,7 @@ func (e *Engine) apply(t *entry, r *record, eff effects, st *step) {
 
 func (e *Engine) dropParts(t *entry, st *step) {
 	id := e.full(t).ID
-	st.ops = append(st.ops, jop{t, func(tx *bolt.Tx) error { return deleteParts(tx, id) }})
+	st.ops = append(st.ops, jop{t, func(w journalWriter) error { return w.dropParts(id) }})
 }
 
 // refusedKey reports a task whose key itself is refused.
@@ -392,13 +385,9 @@ func (e *Engine) writeStep(st *step) error {
 	if err := e.j.check(); err != nil {
 		return err
 	}
-	return e.j.db.Update(func(tx *bolt.Tx) error {
-		// Task IDs only grow, so records are appended: fill pages (bbolt
-		// splits them half full by default, doubling the mapped file).
-		tx.Bucket(bucketTasks).FillPercent = 0.9
-		tx.Bucket(bucketParts).FillPercent = 0.9
+	return e.j.commit(func(w journalWriter) error {
 		for _, op := range st.ops {
-			if err := op.fn(tx); err != nil {
+			if err := op.fn(w); err != nil {
 				return err
 			}
 		}
@@ -406,7 +395,7 @@ func (e *Engine) writeStep(st *step) error {
 			if t.gone {
 				continue
 			}
-			if err := putRecord(tx, t.staged); err != nil {
+			if err := w.saveTask(t.staged); err != nil {
 				return err
 			}
 		}

@@ -86,7 +86,7 @@ func partLen(r record, n int) int64 {
 // A Complete an earlier run sent is settled first: a non-nil result is
 // the task's end (settle.go).
 func (w *worker) resume(f *os.File) (map[int]partRecord, *result, error) {
-	parts, err := w.e.j.loadParts(w.r.ID)
+	parts, err := w.e.j.parts(w.r.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", &localError{code: CodeJournal, err: err})
 	}

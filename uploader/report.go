@@ -3,8 +3,6 @@ package uploader
 import (
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // onReport applies a worker's report to its task (loop). A report from a
@@ -46,7 +44,7 @@ func (e *Engine) onReport(p report, st *step) {
 		st.replies = append(st.replies, stepReply{t, p.reply})
 	case rPart:
 		id, part := r.ID, p.part
-		st.ops = append(st.ops, jop{t, func(tx *bolt.Tx) error { return putPart(tx, id, part) }})
+		st.ops = append(st.ops, jop{t, func(w journalWriter) error { return w.savePart(id, part) }})
 		r.Acked = min(r.Acked+part.Size, r.Size)
 		e.persist(t, st)
 	case rEnd:

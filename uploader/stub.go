@@ -2,8 +2,6 @@ package uploader
 
 import (
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // full returns t's whole record for the loop: staged, published, or read
@@ -15,12 +13,7 @@ func (e *Engine) full(t *entry) *record {
 	if t.rec != nil {
 		return t.rec
 	}
-	var r *record
-	err := e.j.db.View(func(tx *bolt.Tx) error {
-		var err error
-		r, err = getRecord(tx, t.id)
-		return err
-	})
+	r, err := e.j.task(t.id)
 	return fromStub(t, r, err)
 }
 
@@ -37,28 +30,28 @@ func fromStub(t *entry, r *record, err error) *record {
 	return r
 }
 
-// snapshot is t's Snapshot for a reader holding Engine.mu (read); tx, when
-// not nil, is a read transaction to take a stub's record from.
-func (e *Engine) snapshot(t *entry, tx *bolt.Tx) Snapshot {
+// snapshot is t's Snapshot for a reader holding Engine.mu (read); rd, when
+// not nil, is a read view of the journal to take a stub's record from.
+func (e *Engine) snapshot(t *entry, rd journalReader) Snapshot {
 	if t.rec != nil {
 		return snapshotOf(t.rec, t.version, t.run)
 	}
-	if tx == nil {
+	if rd == nil {
 		var s Snapshot
-		err := e.j.db.View(func(tx *bolt.Tx) error { s = e.snapshot(t, tx); return nil })
+		err := e.j.view(func(rd journalReader) { s = e.snapshot(t, rd) })
 		if err != nil {
 			return snapshotOf(fromStub(t, nil, err), t.version, nil)
 		}
 		return s
 	}
-	r, err := getRecord(tx, t.id)
+	r, err := rd.task(t.id)
 	return snapshotOf(fromStub(t, r, err), t.version, nil)
 }
 
-// view runs fn with one read transaction of the journal (nil if the
-// journal cannot be read: stubs then say so in their errors).
-func (e *Engine) view(fn func(tx *bolt.Tx)) {
-	if err := e.j.db.View(func(tx *bolt.Tx) error { fn(tx); return nil }); err != nil {
+// view runs fn with one read view of the journal (nil if the journal
+// cannot be read: stubs then say so in their errors).
+func (e *Engine) view(fn func(rd journalReader)) {
+	if err := e.j.view(fn); err != nil {
 		fn(nil)
 	}
 }

@@ -8,14 +8,6 @@ import (
 	"time"
 )
 
-// task is a journaled record with its Snapshot view (ReadJournal).
-type task struct {
-	rec record
-}
-
-// snapshotLocked is the record's Snapshot.
-func (t *task) snapshotLocked() Snapshot { return snapshotOf(&t.rec, 0, nil) }
-
 // entry is the engine's view of one task. Only the engine loop writes it:
 // the published fields under Engine.mu (readers take the read lock), the
 // loop-only ones without a lock because nobody else reads them.

@@ -136,6 +136,29 @@ func moduleRoot(t *testing.T) string {
 func scan(t *testing.T, root string) (pkgs map[string]bool, edges map[string]*edge) {
 	t.Helper()
 	pkgs, edges = map[string]bool{}, map[string]*edge{}
+	walkGo(t, root, func(rel string, test bool, imports []string) {
+		dir := path.Dir(rel)
+		pkgs[dir] = true
+		for _, ip := range imports {
+			to, ours := target(ip)
+			if !ours || (test && to == dir) {
+				continue
+			}
+			e := edge{from: dir, to: to, test: test}
+			if edges[e.name()] == nil {
+				edges[e.name()] = &e
+			}
+			edges[e.name()].files = append(edges[e.name()].files, rel)
+		}
+	})
+	return pkgs, edges
+}
+
+// walkGo calls fn with every .go file under root (its slash-separated path
+// from root), whether it is a test file, and the import paths it names,
+// whatever its build tags or GOOS.
+func walkGo(t *testing.T, root string, fn func(rel string, test bool, imports []string)) {
+	t.Helper()
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -156,27 +179,17 @@ func scan(t *testing.T, root string) (pkgs map[string]bool, edges map[string]*ed
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		dir := filepath.ToSlash(filepath.Dir(rel))
-		pkgs[dir] = true
-		test := strings.HasSuffix(p, "_test.go")
+		var imports []string
 		for _, im := range f.Imports {
 			ip, _ := strconv.Unquote(im.Path.Value)
-			to, ours := target(ip)
-			if !ours || (test && to == dir) {
-				continue
-			}
-			e := edge{from: dir, to: to, test: test}
-			if edges[e.name()] == nil {
-				edges[e.name()] = &e
-			}
-			edges[e.name()].files = append(edges[e.name()].files, rel)
+			imports = append(imports, ip)
 		}
+		fn(filepath.ToSlash(rel), strings.HasSuffix(p, "_test.go"), imports)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pkgs, edges
 }
 
 // target names an import path as the table does; ours is false for the
