@@ -185,12 +185,12 @@ var templates = map[Code]string{
 	CodeRulesMetaTooLarge: "upload rules: the metadata take {{.Bytes}} bytes when every pattern matches; COS allows {{.Max}} bytes per file",
 
 	CodeKeyringNoBus:     "Fix: this session has no D-Bus session bus (a server, a cron job or an SSH login), so it has no keyring. For a permanent-key profile set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the environment; STS and server-signed profiles need the keyring only for a login token.",
-	CodeKeyringTimeout:   "Fix: the keyring did not answer in time; unlock it (or restart your desktop session) and try again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringLocked:    "Fix: unlock your keyring (it is locked) and try again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringNoService: "Fix: CosDrop needs a Secret Service (GNOME Keyring or KWallet) running in your desktop session with a D-Bus session bus; install and start gnome-keyring, then log in again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringKeychain:  "Fix: unlock the login keychain in Keychain Access. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringCredMan:   "Fix: make sure Windows Credential Manager is available for your account. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringNone:      "Fix: this system has no supported keyring. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringTimeout:   "Fix: the keyring did not answer in time; unlock it (or restart your desktop session) and try again.",
+	CodeKeyringLocked:    "Fix: unlock your keyring (it is locked) and try again.",
+	CodeKeyringNoService: "Fix: CosDrop needs a Secret Service (GNOME Keyring or KWallet) running in your desktop session with a D-Bus session bus; install and start gnome-keyring, then log in again.",
+	CodeKeyringKeychain:  "Fix: unlock the login keychain in Keychain Access.",
+	CodeKeyringCredMan:   "Fix: make sure Windows Credential Manager is available for your account.",
+	CodeKeyringNone:      "Fix: this system has no supported keyring.",
 	CodeEnvKeyMismatch:   "TENCENTCLOUD_SECRET_ID in the environment ({{.EnvID}}) is not the SecretId of profile {{.Profile}} ({{.ProfileID}}); unset it or fix the profile",
 	CodeNoSecretKey:      "profile {{.Profile}} has no SecretKey stored: run 'cosdrop login --profile {{.Profile}}', or on a machine without a keyring set TENCENTCLOUD_SECRET_KEY in the environment",
 
