@@ -85,9 +85,6 @@ const (
 // Upload codes of the server-signed path (Error.Code).
 const (
 	CodeFileTooLarge  Code = "file-too-large-single"
-	CodeNotRegular    Code = "file-not-regular"
-	CodeFileChanged   Code = "file-changed-while-uploading"
-	CodeCRCMismatch   Code = "crc64-mismatch"
 	CodeUploadAddress Code = "sign-upload-address"
 )
 
@@ -201,9 +198,6 @@ var templates = map[Code]string{
 	CodeEmptySecret:    "refusing to store an empty secret",
 
 	CodeFileTooLarge:  "the file is {{.GB}} GB and a server-signed profile uploads each file in one request, which COS limits to 5 GB; ask your administrator for an STS profile (which uploads in parts) or split the file",
-	CodeNotRegular:    "{{.Path}} is not a regular file",
-	CodeFileChanged:   "sent {{.Sent}} bytes, expected {{.Size}}: the file changed while uploading",
-	CodeCRCMismatch:   "COS stored CRC64 {{.Got}} but the bytes sent have {{.Want}}: the data was corrupted in transit; upload it again (request {{.RequestID}})",
 	CodeUploadAddress: "the signing server sent an upload address that is not usable or not https ({{.Host}}); only https is allowed except for this computer",
 
 	CodeImportTooLarge: "profile file is larger than {{.KB}} KB; it is not a CosDrop profile",
