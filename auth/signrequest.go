@@ -17,7 +17,7 @@ import (
 )
 
 // MaxSingleUpload is the most COS accepts in one PUT or POST request
-// (5 GB; reference §2.10).
+// (5 GB; https://cloud.tencent.com/document/product/436/14518).
 const MaxSingleUpload int64 = 5 << 30
 
 // ErrTooLarge is matched (errors.Is) when a file is too big for a
