@@ -19,6 +19,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 )
 
 const (
@@ -28,14 +29,8 @@ const (
 
 func startLocal(t *testing.T, cfg localcos.Config) *localcos.Server {
 	t.Helper()
-	cfg.Addr, cfg.STSAddr = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.DataDir, cfg.SecretID, cfg.SecretKey = t.TempDir(), lcID, lcKey
-	s, err := localcos.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	cfg.SecretID, cfg.SecretKey = lcID, lcKey
+	return localcostest.Start(t, cfg)
 }
 
 func cosClient(t *testing.T, s *localcos.Server, p auth.Provider) (*cos.Client, *auth.Transport) {

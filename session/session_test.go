@@ -11,6 +11,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
@@ -146,11 +147,7 @@ func TestSandboxOpensTwiceInSameHome(t *testing.T) {
 func profileHome(t *testing.T) (*Opener, *auth.Profiles, auth.Profile) {
 	t.Helper()
 	const id, key = "AKIDsessiontest0001", "sessionTestSecretKey0123456789ab"
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: id, SecretKey: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := localcostest.Start(t, localcos.Config{SecretID: id, SecretKey: key})
 	ps := auth.NewProfiles(filepath.Join(t.TempDir(), "config"))
 	p := auth.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
 		Mode: auth.ModePermanent, SecretID: id}

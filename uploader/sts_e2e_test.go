@@ -22,6 +22,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
@@ -34,22 +35,15 @@ const (
 // and key fields are filled in.
 func e2eServer(t testing.TB, cfg localcos.Config) *localcos.Server {
 	t.Helper()
-	cfg.Addr, cfg.STSAddr = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.DataDir, cfg.SecretID, cfg.SecretKey = t.TempDir(), e2eID, e2eKey
-	s, err := localcos.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	cfg.SecretID, cfg.SecretKey = e2eID, e2eKey
+	return localcostest.Start(t, cfg)
 }
 
 // e2eHead HEADs key with the permanent key (the STS and signing policies do
 // not grant reads) and returns what COS reports.
 func e2eHead(t testing.TB, s *localcos.Server, key string) (size int64, crc uint64) {
 	t.Helper()
-	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: e2eID, SecretKey: e2eKey}})
+	c := localcostest.Client(s, e2eID, e2eKey)
 	resp, err := c.Object.Head(context.Background(), key, nil)
 	if err != nil {
 		t.Fatalf("HEAD %q: %v", key, err)
