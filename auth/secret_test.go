@@ -51,8 +51,9 @@ func TestKeyringMock(t *testing.T) {
 	}
 }
 
-// TestKeyringUnavailable is the no-keyring path: the causes build-notes.md
-// lists come back as ErrKeyringUnavailable with the cause and a fix.
+// TestKeyringUnavailable is the no-keyring path: the causes seen on
+// desktops and servers (no dbus-launch, a locked collection) come back as
+// ErrKeyringUnavailable with the cause and a fix.
 func TestKeyringUnavailable(t *testing.T) {
 	mockBus(t)
 	defer keyring.MockInit()

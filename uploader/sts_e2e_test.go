@@ -26,16 +26,13 @@ import (
 	"cosdrop/uploader"
 )
 
-const (
-	e2eID  = "AKIDE2ETEST0000000001"
-	e2eKey = "E2ETestSecretKey0123456789abcdef"
-)
+// e2eID and e2eKey are the permanent key of every e2eServer.
+const e2eID, e2eKey = localcostest.SecretID, localcostest.SecretKey
 
-// e2eServer starts localcos with a credential server; cfg's listener, data
-// and key fields are filled in.
+// e2eServer starts localcos (and its credential server) with localcostest's
+// key pair.
 func e2eServer(t testing.TB, cfg localcos.Config) *localcos.Server {
 	t.Helper()
-	cfg.SecretID, cfg.SecretKey = e2eID, e2eKey
 	return localcostest.Start(t, cfg)
 }
 
