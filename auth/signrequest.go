@@ -24,20 +24,15 @@ const MaxSingleUpload int64 = 5 << 30
 // server-signed upload, which is always a single request.
 var ErrTooLarge = errors.New("file too large for a single upload")
 
-// CheckSingleUpload returns the plain-words refusal (matching ErrTooLarge)
-// when size bytes cannot go up in one request, else nil. The uploader's
-// server-signed mode calls it before asking the signing server for anything,
-// so both server-signed paths refuse with the same words.
+// CheckSingleUpload returns the plain-words refusal with the way out
+// (matching ErrTooLarge) when size bytes cannot go up in one request, else
+// nil. Sign and the uploader's server-signed mode call it before asking the
+// signing server for anything.
 func CheckSingleUpload(size int64) error {
 	if size > MaxSingleUpload {
-		return tooLarge(size)
+		return &Error{Message: msg(CodeFileTooLarge, "GB", fmt.Sprintf("%.2f", float64(size)/(1<<30))), Err: ErrTooLarge}
 	}
 	return nil
-}
-
-// tooLarge is the plain-words refusal, with the way out.
-func tooLarge(size int64) error {
-	return &Error{Message: msg(CodeFileTooLarge, "GB", fmt.Sprintf("%.2f", float64(size)/(1<<30))), Err: ErrTooLarge}
 }
 
 // UploadMethod is the server-signed flavour Sign chose.
