@@ -63,7 +63,7 @@ args=(-test.count=1 -test.v -test.timeout=15m)
 # watch's 1,000 files at once (a 60 s bound that a loaded machine under Wine
 # can miss). `make test-windows` runs them.
 declare -A short_skip=(
-  [uploader]='^(TestTreeOfSmallAndLargeFiles|TestNoPerFileGoroutines|TestAdaptiveWire.*|TestFaultPlan|TestWireClearFinishedConcurrent)$'
+  [uploader]='^(TestTreeOfSmallAndLargeFiles|TestNoPerFileGoroutines|TestAdaptiveWire.*|TestFaultPlan)$'
   [watch]='^TestThousandFilesAtOnce$'
 )
 failed=()

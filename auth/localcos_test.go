@@ -20,6 +20,7 @@ import (
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/profile"
+	"cosdrop/localcos/localcostest"
 )
 
 const (
@@ -29,14 +30,8 @@ const (
 
 func startLocal(t *testing.T, cfg localcos.Config) *localcos.Server {
 	t.Helper()
-	cfg.Addr, cfg.STSAddr = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.DataDir, cfg.SecretID, cfg.SecretKey = t.TempDir(), lcID, lcKey
-	s, err := localcos.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	cfg.SecretID, cfg.SecretKey = lcID, lcKey
+	return localcostest.Start(t, cfg)
 }
 
 func cosClient(t *testing.T, s *localcos.Server, p auth.Provider) (*cos.Client, *auth.Transport) {
@@ -111,34 +106,45 @@ func TestLocalcosWrongLoginToken(t *testing.T) {
 	}
 }
 
-// TestLocalcosServerSigned uploads a file with a non-ASCII name by PUT and
-// by POST form, then reads both objects back with the permanent key.
+// TestLocalcosServerSigned signs an upload of a file with a non-ASCII name
+// as a PUT and as a POST form, sends the request NewRequest builds (as the
+// engine's uploader/signed.go does), then reads both objects back with the
+// permanent key.
 func TestLocalcosServerSigned(t *testing.T) {
 	s := startLocal(t, localcos.Config{})
-	sign := auth.NewSignServer(s.STSURL(), "", nil)
 	c, _ := cosClient(t, s, permanent())
 	content := bytes.Repeat([]byte("文件内容 CosDrop\n"), 50000)
 	path := filepath.Join(t.TempDir(), "报告 (1) #2 📄.txt")
 	if err := os.WriteFile(path, content, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []auth.UploadMethod{auth.MethodPut, auth.MethodPost} {
-		var last int64
-		res, err := sign.UploadFile(context.Background(), path, m, func(n int64) { last = n })
+	ctx := context.Background()
+	for _, m := range []auth.SignMethod{auth.SignPut, auth.SignPost} {
+		sign := auth.NewSignServerConfig(auth.SignConfig{Base: s.STSURL(), Method: m}, "", nil)
+		up, err := sign.Sign(ctx, path, int64(len(content)))
 		if err != nil {
-			t.Fatalf("method %d: %v", m, err)
+			t.Fatalf("%s: sign: %v", m, err)
 		}
-		if last != int64(len(content)) || res.Size != int64(len(content)) || !strings.HasSuffix(res.Key, ".txt") {
-			t.Errorf("method %d: progress %d, result %+v", m, last, res)
-		}
-		resp, err := c.Object.Get(context.Background(), res.Key, nil)
+		req, err := up.NewRequest(ctx, bytes.NewReader(content), int64(len(content)))
 		if err != nil {
-			t.Fatalf("method %d: get %s: %v", m, res.Key, err)
+			t.Fatalf("%s: %v", m, err)
 		}
-		got, _ := io.ReadAll(resp.Body)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode/100 != 2 {
+			t.Fatalf("%s: upload: %v %v", m, resp, err)
+		}
 		resp.Body.Close()
+		if !strings.HasSuffix(up.Key, ".txt") {
+			t.Errorf("%s: key %q", m, up.Key)
+		}
+		obj, err := c.Object.Get(ctx, up.Key, nil)
+		if err != nil {
+			t.Fatalf("%s: get %s: %v", m, up.Key, err)
+		}
+		got, _ := io.ReadAll(obj.Body)
+		obj.Body.Close()
 		if !bytes.Equal(got, content) {
-			t.Errorf("method %d: stored object differs", m)
+			t.Errorf("%s: stored object differs", m)
 		}
 	}
 }

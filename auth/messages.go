@@ -35,9 +35,6 @@ const (
 // Upload codes of the server-signed path (Error.Code).
 const (
 	CodeFileTooLarge  Code = "file-too-large-single"
-	CodeNotRegular    Code = "file-not-regular"
-	CodeFileChanged   Code = "file-changed-while-uploading"
-	CodeCRCMismatch   Code = "crc64-mismatch"
 	CodeUploadAddress Code = "sign-upload-address"
 )
 
@@ -79,21 +76,18 @@ const (
 // stray space or control character stays visible.
 var templates = map[Code]string{
 	CodeKeyringNoBus:     "Fix: this session has no D-Bus session bus (a server, a cron job or an SSH login), so it has no keyring. For a permanent-key profile set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the environment; STS and server-signed profiles need the keyring only for a login token.",
-	CodeKeyringTimeout:   "Fix: the keyring did not answer in time; unlock it (or restart your desktop session) and try again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringLocked:    "Fix: unlock your keyring (it is locked) and try again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringNoService: "Fix: CosDrop needs a Secret Service (GNOME Keyring or KWallet) running in your desktop session with a D-Bus session bus; install and start gnome-keyring, then log in again. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringKeychain:  "Fix: unlock the login keychain in Keychain Access. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringCredMan:   "Fix: make sure Windows Credential Manager is available for your account. Or keep the key for this session only (it is forgotten when CosDrop quits).",
-	CodeKeyringNone:      "Fix: this system has no supported keyring. Or keep the key for this session only (it is forgotten when CosDrop quits).",
+	CodeKeyringTimeout:   "Fix: the keyring did not answer in time; unlock it (or restart your desktop session) and try again.",
+	CodeKeyringLocked:    "Fix: unlock your keyring (it is locked) and try again.",
+	CodeKeyringNoService: "Fix: CosDrop needs a Secret Service (GNOME Keyring or KWallet) running in your desktop session with a D-Bus session bus; install and start gnome-keyring, then log in again.",
+	CodeKeyringKeychain:  "Fix: unlock the login keychain in Keychain Access.",
+	CodeKeyringCredMan:   "Fix: make sure Windows Credential Manager is available for your account.",
+	CodeKeyringNone:      "Fix: this system has no supported keyring.",
 	CodeEnvKeyMismatch:   "TENCENTCLOUD_SECRET_ID in the environment ({{.EnvID}}) is not the SecretId of profile {{.Profile}} ({{.ProfileID}}); unset it or fix the profile",
 	CodeNoSecretKey:      "profile {{.Profile}} has no SecretKey stored: run 'cosdrop login --profile {{.Profile}}', or on a machine without a keyring set TENCENTCLOUD_SECRET_KEY in the environment",
 
 	CodeEmptySecret: "refusing to store an empty secret",
 
 	CodeFileTooLarge:  "the file is {{.GB}} GB and a server-signed profile uploads each file in one request, which COS limits to 5 GB; ask your administrator for an STS profile (which uploads in parts) or split the file",
-	CodeNotRegular:    "{{.Path}} is not a regular file",
-	CodeFileChanged:   "sent {{.Sent}} bytes, expected {{.Size}}: the file changed while uploading",
-	CodeCRCMismatch:   "COS stored CRC64 {{.Got}} but the bytes sent have {{.Want}}: the data was corrupted in transit; upload it again (request {{.RequestID}})",
 	CodeUploadAddress: "the signing server sent an upload address that is not usable or not https ({{.Host}}); only https is allowed except for this computer",
 
 	CodeProbeFailed:            "{{.Action}} did not work",

@@ -10,7 +10,7 @@ import (
 // upload of size bytes and returns the names of those it cannot send.
 //
 // A signed PUT carries them as headers. COS checks only the headers a
-// signature lists in q-header-list (reference §1; Tencent's cos-demo signs
+// signature lists in q-header-list (https://cloud.tencent.com/document/product/436/7778; Tencent's cos-demo signs
 // "host" alone), so an unlisted header may be added; a listed one was
 // signed with a value CosDrop does not know, so changing or adding it
 // would break the signature: it is left out and named in notSent, for the

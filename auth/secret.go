@@ -44,28 +44,65 @@ func (e *KeyringError) Error() string {
 // Unwrap exposes both the sentinel and the cause.
 func (e *KeyringError) Unwrap() []error { return []error{ErrKeyringUnavailable, e.Cause} }
 
-// Message is the fix for the user, as a stable code.
-func (e *KeyringError) Message() Message { return msg(keyringFixCode(e.Cause)) }
+// Message is the fix for the user, as a stable code (English in Error, for
+// logs; the window and the CLI word the Kind themselves).
+func (e *KeyringError) Message() Message { return msg(keyringFixCode(e.Kind())) }
 
-// keyringFixCode turns the known causes (build-notes.md) into what the
-// user can do about them.
-func keyringFixCode(cause error) Code {
+// KeyringKind says why the keyring could not be used. It is the one
+// classification of keyring failures: auth's English fix and the words
+// session shows both switch on it.
+type KeyringKind int
+
+// The kinds of keyring failure.
+const (
+	// KeyringUnusable: no keyring service answers on this system (none
+	// installed or running), or it failed for a reason not listed below.
+	KeyringUnusable KeyringKind = iota
+	// KeyringNoBus: no D-Bus session bus (a server, a cron job, an SSH
+	// login), so no Secret Service can be reached.
+	KeyringNoBus
+	// KeyringTimeout: the keyring did not answer in time.
+	KeyringTimeout
+	// KeyringLocked: the keyring is locked.
+	KeyringLocked
+)
+
+// Kind classifies the cause by go-keyring's error and its text (the
+// Secret Service over D-Bus says "locked" or "unlock"; a hung service is
+// cut off by Keyring's timeout, which says "did not answer").
+func (e *KeyringError) Kind() KeyringKind {
 	text := ""
-	if cause != nil {
-		text = cause.Error()
+	if e.Cause != nil {
+		text = strings.ToLower(e.Cause.Error())
 	}
 	switch {
-	case errors.Is(cause, ErrNoSessionBus):
-		return CodeKeyringNoBus
-	case errors.Is(cause, context.DeadlineExceeded) || strings.Contains(text, "did not answer"):
-		return CodeKeyringTimeout
+	case errors.Is(e.Cause, ErrNoSessionBus):
+		return KeyringNoBus
+	case errors.Is(e.Cause, context.DeadlineExceeded) || strings.Contains(text, "did not answer") || strings.Contains(text, "deadline"):
+		return KeyringTimeout
 	case strings.Contains(text, "unlock"), strings.Contains(text, "locked"):
+		return KeyringLocked
+	}
+	return KeyringUnusable
+}
+
+// keyringFixCode is what the user can do about a kind of failure; for an
+// unusable keyring that depends on the system.
+func keyringFixCode(k KeyringKind) Code {
+	switch k {
+	case KeyringNoBus:
+		return CodeKeyringNoBus
+	case KeyringTimeout:
+		return CodeKeyringTimeout
+	case KeyringLocked:
 		return CodeKeyringLocked
-	case runtime.GOOS == "linux" || runtime.GOOS == "freebsd" || runtime.GOOS == "openbsd":
+	}
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd":
 		return CodeKeyringNoService
-	case runtime.GOOS == "darwin":
+	case "darwin":
 		return CodeKeyringKeychain
-	case runtime.GOOS == "windows":
+	case "windows":
 		return CodeKeyringCredMan
 	}
 	return CodeKeyringNone
@@ -182,9 +219,9 @@ func (k *Keyring) call(ctx context.Context, op string, fn func() error) error {
 	}
 }
 
-// SessionStore keeps secrets in memory only, for the current run: the
-// fallback a user can choose when no keyring is available. Nothing is ever
-// written anywhere.
+// SessionStore keeps secrets in memory only, for the current run; nothing
+// is ever written anywhere. Tests use it as a keyring, and Layered reads
+// it before the OS keyring.
 type SessionStore struct {
 	mu sync.Mutex
 	m  map[string]string
@@ -227,15 +264,12 @@ func (s *SessionStore) Delete(_ context.Context, account string) error {
 	return nil
 }
 
-// Layered reads from Session first, then Keyring, and writes to Keyring
-// unless UseSession is set: the GUI starts with the keyring and flips to the
-// session store when the user accepts "keep for this session only".
+// Layered reads from Session first, then Keyring, and writes to Keyring:
+// a secret put in Session by its owner (a test, a one-off login) shadows the
+// stored one for this run.
 type Layered struct {
 	Keyring SecretStore
 	Session *SessionStore
-
-	mu         sync.Mutex
-	useSession bool
 }
 
 // NewLayered returns the default store: the OS keyring with an in-memory
@@ -244,35 +278,16 @@ func NewLayered() *Layered {
 	return &Layered{Keyring: NewKeyring(), Session: NewSessionStore()}
 }
 
-// UseSessionOnly makes later Sets go to memory only.
-func (l *Layered) UseSessionOnly() {
-	l.mu.Lock()
-	l.useSession = true
-	l.mu.Unlock()
-}
-
-func (l *Layered) sessionOnly() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.useSession
-}
-
 // Get implements SecretStore.
 func (l *Layered) Get(ctx context.Context, account string) (string, error) {
 	if v, err := l.Session.Get(ctx, account); err == nil {
 		return v, nil
-	}
-	if l.sessionOnly() {
-		return "", ErrNotFound
 	}
 	return l.Keyring.Get(ctx, account)
 }
 
 // Set implements SecretStore.
 func (l *Layered) Set(ctx context.Context, account, secret string) error {
-	if l.sessionOnly() {
-		return l.Session.Set(ctx, account, secret)
-	}
 	return l.Keyring.Set(ctx, account, secret)
 }
 
@@ -280,9 +295,6 @@ func (l *Layered) Set(ctx context.Context, account, secret string) error {
 // and reports ErrNotFound only when neither held it.
 func (l *Layered) Delete(ctx context.Context, account string) error {
 	errS := l.Session.Delete(ctx, account)
-	if l.sessionOnly() {
-		return errS
-	}
 	errK := l.Keyring.Delete(ctx, account)
 	if errK == nil || (errors.Is(errK, ErrNotFound) && errS == nil) {
 		return nil

@@ -66,7 +66,7 @@ type SignedPut struct {
 }
 
 // SignedPost is the answer of GET post-policy: the form fields of a POST
-// Object upload to Host with key Key (reference §1.5).
+// Object upload to Host with key Key (https://cloud.tencent.com/document/product/436/14690).
 type SignedPost struct {
 	Host          string
 	Key           string

@@ -2,16 +2,13 @@ package cli
 
 import (
 	"context"
-	"net/http"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	cos "github.com/tencentyun/cos-go-sdk-v5"
-
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -19,8 +16,7 @@ import (
 // openUploads counts the multipart uploads open at the local server.
 func openUploads(t *testing.T, s *localcos.Server) int {
 	t.Helper()
-	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: cliID, SecretKey: cliKey}})
+	c := localcostest.Client(s, cliID, cliKey)
 	res, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"hash/crc64"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,9 +19,8 @@ import (
 	"sync"
 	"testing"
 
-	cos "github.com/tencentyun/cos-go-sdk-v5"
-
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 )
 
 const (
@@ -56,14 +54,8 @@ func (s *syncBuffer) String() string {
 func startCOS(t testing.TB, cfg localcos.Config) (*localcos.Server, *syncBuffer) {
 	t.Helper()
 	log := &syncBuffer{}
-	cfg.Addr, cfg.STSAddr = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.DataDir, cfg.SecretID, cfg.SecretKey, cfg.Log = t.TempDir(), cliID, cliKey, log
-	s, err := localcos.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s, log
+	cfg.SecretID, cfg.SecretKey, cfg.Log = cliID, cliKey, log
+	return localcostest.Start(t, cfg), log
 }
 
 // isolate points every directory CosDrop could write to into the test's
@@ -162,8 +154,7 @@ func jsonLines(t testing.TB, out string) []cliEvent {
 // headObject returns the size and CRC64 COS holds for key (permanent key).
 func headObject(t testing.TB, s *localcos.Server, key string) (size int64, crc uint64, found bool) {
 	t.Helper()
-	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: cliID, SecretKey: cliKey}})
+	c := localcostest.Client(s, cliID, cliKey)
 	resp, err := c.Object.Head(context.Background(), key, nil)
 	if err != nil {
 		if resp != nil && resp.StatusCode == http.StatusNotFound {

@@ -9,7 +9,6 @@ package cli
 import (
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -177,11 +176,7 @@ func signalUpload(t *testing.T, sig syscall.Signal) (int, string, string) {
 	if err := up.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
-	err := up.Wait()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	}
+	code, _ := exitCode(up.Wait())
 	t.Logf("exit %d after %v:\n%s", code, sig, out.String())
 	return code, state, out.String()
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -56,15 +57,33 @@ func runBin(t *testing.T, env []string, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(cliBinary(t), args...)
 	cmd.Env = append(os.Environ(), env...)
+	return runCmd(t, cmd)
+}
+
+// runCmd runs cmd and returns its exit code and output.
+func runCmd(t *testing.T, cmd *exec.Cmd) (int, string) {
+	t.Helper()
 	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
+	code, ok := exitCode(err)
+	if !ok {
 		t.Fatal(err)
 	}
-	t.Logf("cosdrop %s -> exit %d\n%s", strings.Join(args, " "), code, out)
+	t.Logf("%s -> exit %d\n%s", strings.Join(cmd.Args, " "), code, out)
 	return code, string(out)
+}
+
+// exitCode is the status a finished command exited with (0 for a nil
+// error, -1 when a signal ended it); ok is false when err is not an exit
+// at all (the command did not run).
+func exitCode(err error) (code int, ok bool) {
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, true
+	case errors.As(err, &ee):
+		return ee.ExitCode(), true
+	}
+	return 0, false
 }
 
 // startBin starts the real binary with env added, its output (stdout and

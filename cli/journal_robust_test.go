@@ -109,6 +109,16 @@ func (r robustEnv) allUploaded(t *testing.T, dir string) {
 }
 
 // plainWords fails unless out names the journal in words and shows no crash.
+// rerunUploadsAll runs the upload args again, after the fault is gone: it
+// must exit 0 with every file of src in the bucket.
+func (r robustEnv) rerunUploadsAll(t *testing.T, src string, args ...string) {
+	t.Helper()
+	if code, out := runBin(t, r.env, args...); code != 0 {
+		t.Fatalf("the rerun exited %d:\n%s", code, out)
+	}
+	r.allUploaded(t, src)
+}
+
 func plainWords(t *testing.T, out string, want ...string) {
 	t.Helper()
 	for _, bad := range []string{"goroutine ", "panic:", "fatal error:", "[signal "} {
@@ -140,10 +150,7 @@ func TestJournalDiskFull(t *testing.T) {
 		}
 		plainWords(t, out, journalWords...)
 		// Fixed (room again): the rerun completes.
-		if code, out := runBin(t, r.env, args...); code != 0 {
-			t.Fatalf("the rerun after the disk was freed exited %d:\n%s", code, out)
-		}
-		r.allUploaded(t, src)
+		r.rerunUploadsAll(t, src, args...)
 	}
 	t.Run("rlimit", func(t *testing.T) {
 		// RLIMIT_FSIZE in the child: every write past 96 KiB fails with
@@ -193,18 +200,11 @@ func runSelf(t *testing.T, env []string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("(limited) -> exit %d\n%s", code, out)
+	code, out := runCmd(t, cmd)
 	if code == 99 {
 		t.Fatalf("the RLIMIT_FSIZE helper failed: %s", out)
 	}
-	return code, string(out)
+	return code, out
 }
 
 func crcOfBytes(b []byte) uint64 { return crc64.Checksum(b, crc64.MakeTable(crc64.ECMA)) }
@@ -226,20 +226,6 @@ func asNobody(t *testing.T, cmd *exec.Cmd, dirs ...string) string {
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	return "user nobody (root ignores permissions)"
-}
-
-// runCmd runs cmd and returns its exit code and output.
-func runCmd(t *testing.T, cmd *exec.Cmd) (int, string) {
-	t.Helper()
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%s -> exit %d\n%s", strings.Join(cmd.Args, " "), code, out)
-	return code, string(out)
 }
 
 // A read-only state directory (a journal from an earlier, interrupted run
@@ -279,10 +265,7 @@ func TestJournalReadOnlyStateDir(t *testing.T) {
 	}
 	os.Chmod(state, 0o700)
 	os.Chmod(filepath.Join(state, uploader.JournalFile), 0o600)
-	if code, out := runBin(t, r.env, args...); code != 0 {
-		t.Fatalf("the rerun after the fix exited %d:\n%s", code, out)
-	}
-	r.allUploaded(t, src)
+	r.rerunUploadsAll(t, src, args...)
 }
 
 // The journal removed while an upload runs: writes to the deleted file
@@ -311,21 +294,13 @@ func TestJournalRemovedWhileRunning(t *testing.T) {
 	g.release()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	err := receive(t, done, "the upload to stop after its journal was removed")
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	}
+	code, _ := exitCode(receive(t, done, "the upload to stop after its journal was removed"))
 	t.Logf("exit %d", code)
 	if code == 0 {
 		t.Fatalf("the upload exited 0 after its journal was removed (its record is lost):\n%s", out.String())
 	}
 	plainWords(t, out.String(), "deleted or replaced")
-	rerun := []string{"upload", "--endpoint", g.URL, "--state-dir", state, src}
-	if code, out := runBin(t, r.env, rerun...); code != 0 {
-		t.Fatalf("the rerun exited %d:\n%s", code, out)
-	}
-	r.allUploaded(t, src)
+	r.rerunUploadsAll(t, src, "upload", "--endpoint", g.URL, "--state-dir", state, src)
 }
 
 // Two processes on one journal: the second says another CosDrop is using
@@ -361,11 +336,7 @@ func TestJournalTwoProcesses(t *testing.T) {
 		t.Errorf("%d PUTs while the second process was refused; the first has one file", n)
 	}
 	// The journal belongs to the first's endpoint (the gate, open now).
-	rerun := []string{"upload", "--endpoint", g.URL, "--state-dir", state, src}
-	if code, out := runBin(t, r.env, rerun...); code != 0 {
-		t.Fatalf("the rerun exited %d:\n%s", code, out)
-	}
-	r.allUploaded(t, src)
+	r.rerunUploadsAll(t, src, "upload", "--endpoint", g.URL, "--state-dir", state, src)
 }
 
 // A journal on a disk that became read-only (EROFS) was reported as a

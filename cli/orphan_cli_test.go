@@ -3,16 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	cos "github.com/tencentyun/cos-go-sdk-v5"
-
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -73,8 +70,7 @@ func TestCLIZeroedJournalLeavesNothingOpen(t *testing.T) {
 	}
 
 	// An upload no journal accounts for, under the prefix: reported.
-	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: cliID, SecretKey: cliKey}})
+	c := localcostest.Client(s, cliID, cliKey)
 	if _, _, err := c.Object.InitiateMultipartUpload(context.Background(), "someone-else.bin", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +96,7 @@ func zeroHead(t *testing.T, p string, n int) {
 // heldPartBytes is the size of every part of the one upload open on s.
 func heldPartBytes(t *testing.T, s *localcos.Server) int64 {
 	t.Helper()
-	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: cliID, SecretKey: cliKey}})
+	c := localcostest.Client(s, cliID, cliKey)
 	ups, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
 	if err != nil || len(ups.Uploads) != 1 {
 		t.Fatalf("open uploads: %+v, %v", ups, err)

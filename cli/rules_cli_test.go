@@ -3,16 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	cos "github.com/tencentyun/cos-go-sdk-v5"
-
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 )
 
 // teamProfile is a profile file an administrator hands out, with rules.
@@ -165,8 +162,7 @@ func checkRulesReachCOS(t *testing.T, s *localcos.Server, stateDir, src string) 
 	if notes != 4 || !strings.Contains(r.stdout, `"note_code":"excluded"`) {
 		t.Errorf("%d skipped events, want 4 excluded with their note", notes)
 	}
-	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: cliID, SecretKey: cliKey}})
+	c := localcostest.Client(s, cliID, cliKey)
 	resp, err := c.Object.Head(context.Background(), "team/site/downloads/报告.pdf", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 // connection.
 var errInjectedReset = errors.New("localcos: connection reset by fault plan")
 
-// Traffic limits of x-cos-traffic-limit, in bit/s (reference §3).
+// Traffic limits of x-cos-traffic-limit, in bit/s (https://cloud.tencent.com/document/product/436/7749).
 const (
 	minTrafficLimit = 819200
 	maxTrafficLimit = 838860800

@@ -4,13 +4,15 @@
 // Tencent's STS guides. It backs CosDrop's tests, the Sandbox profile and
 // `cosdrop serve-local`.
 //
-// The wire behaviour follows ../shared/reference/cos-protocol.md: signatures
+// The wire behaviour follows COS's API documents
+// (https://cloud.tencent.com/document/product/436/7751 and the pages it
+// links) and the Go SDK (https://github.com/tencentyun/cos-go-sdk-v5): signatures
 // are verified from the client's own q-header-list/q-url-param-list over the
 // decoded path (sign.go), every response has Date and x-cos-request-id,
 // errors carry the <Error> document, uploads answer x-cos-hash-crc64ecma and
 // MD5 ETags, Complete validates parts and may answer 200 early with
-// whitespace keep-alives. Where the reference marks a behaviour UNVERIFIED
-// the S3 behaviour is used and the code says so.
+// whitespace keep-alives. Where no document or SDK settles a behaviour the
+// S3 behaviour is used and the code marks it UNVERIFIED.
 //
 // Buckets are addressed by Host (<bucket>.cos.<region>.<anything>); any
 // other host (an IP, localhost) reaches the configured default bucket, with
@@ -74,7 +76,7 @@
 //     a bad token is 403 AccessDenied here.
 //   - NoSuchUpload is 404 (current table; an older one also lists it under
 //     400). A second Complete after success is 404 NoSuchUpload
-//     (tencentyun/cos-java-sdk-v5#96, reference §9).
+//     (https://github.com/tencentyun/cos-java-sdk-v5/issues/96).
 //
 // Still UNVERIFIED, and marked so in the code: the RequestTimeTooSkewed
 // rule, a q-sign-time start in the future, multi-valued signed headers,

@@ -6,7 +6,7 @@ import (
 )
 
 // apiError is a COS error: the HTTP status plus the Code and Message that go
-// into the <Error> body (reference §2.9).
+// into the <Error> body (https://cloud.tencent.com/document/product/436/7730).
 type apiError struct {
 	Status  int
 	Code    string
@@ -32,7 +32,7 @@ var (
 	errTimeTooSkewed      = errorf(http.StatusForbidden, "RequestTimeTooSkewed", "The difference between the request time and the server's time is too large.")
 	errExpiredToken       = errorf(http.StatusForbidden, "ExpiredToken", "The provided token has expired.")
 	// errInvalidToken answers a forged, altered or foreign session token.
-	// COS has no InvalidToken code (doc 436/7730; reference §9): a bad
+	// COS has no InvalidToken code (doc 436/7730): a bad
 	// token is refused like a bad signature, 403 AccessDenied
 	// ("签名或者权限不正确，拒绝访问").
 	errInvalidToken     = errorf(http.StatusForbidden, "AccessDenied", "The security token you provided is invalid.")
@@ -61,13 +61,13 @@ var (
 	errIncompleteBody = errorf(http.StatusBadRequest, "ImcompleteBody", "The actual content length of the request is inconsistent with the specified Content-Length.")
 	errInvalidDigest  = errorf(http.StatusBadRequest, "InvalidDigest", "The Content-MD5 you specified is not valid.")
 	// errBadDigest: doc 436/7730 "BadDigest 提供的 Content-MD5 值与服务端收到的文件
-	// MD5 值不一致" (resolves reference §8), as in the real response quoted
-	// in rclone/rclone#8483.
+	// MD5 值不一致", as in the real response quoted in
+	// https://github.com/rclone/rclone/issues/8483.
 	errBadDigest = errorf(http.StatusBadRequest, "BadDigest", "The Content-MD5 you specified is not match.")
 	// errBadSHA1: doc 436/7730 "InvalidSHA1Digest 请求内容 SHA1 校验不合法", for
 	// an x-cos-content-sha1 that is malformed or does not match the body.
 	errBadSHA1 = errorf(http.StatusBadRequest, "InvalidSHA1Digest", "The x-cos-content-sha1 you specified does not match the content.")
-	// errKeyTooLong: doc 436/7730 "KeyTooLong Key 过长" (reference §9).
+	// errKeyTooLong: doc 436/7730 "KeyTooLong Key 过长".
 	errKeyTooLong = errorf(http.StatusBadRequest, "KeyTooLong", "Your key is too long.")
 	// errMetadataTooLarge: COS has no MetadataTooLarge code; the limits of
 	// doc 7749 (2 KB per header, 4 KB in all) are a request parameter
@@ -87,7 +87,7 @@ func errInvalidArgument(msg string) *apiError {
 	return errorf(http.StatusBadRequest, "InvalidArgument", msg)
 }
 
-// errorBody is the <Error> document of reference §2.9.
+// errorBody is the <Error> document of https://cloud.tencent.com/document/product/436/7730.
 type errorBody struct {
 	XMLName   xml.Name `xml:"Error"`
 	Code      string   `xml:"Code"`

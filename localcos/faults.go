@@ -31,7 +31,7 @@ const (
 	Stall FaultKind = "stall"
 	// CompleteError answers CompleteMultipartUpload with 200 and chunked
 	// whitespace, then an <Error> body, and does not complete: the COS
-	// "200 then error" gotcha of reference §2.4.
+	// "200 then error" of https://cloud.tencent.com/document/product/436/7742.
 	CompleteError FaultKind = "complete-error"
 	// CompleteDrop completes the upload, then drops the connection before
 	// the result (after the early 200 and its first space, as COS sends

@@ -20,7 +20,7 @@ var virtualHost = regexp.MustCompile(`^([a-z0-9][a-z0-9-]*-[0-9]+)\.cos\.([a-z0-
 
 func bucketRoot(dataDir, bucket string) string { return filepath.Join(dataDir, bucket) }
 
-// maxKeyLen is COS's limit on object keys, in bytes (reference §2.10).
+// maxKeyLen is COS's limit on object keys, in bytes (https://cloud.tencent.com/document/product/436/13324).
 const maxKeyLen = 850
 
 // request is the state of one COS request as it moves through the handler.

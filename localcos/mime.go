@@ -7,7 +7,7 @@ import (
 
 // COS stores the Content-Type an upload sends. When a PUT or an Initiate
 // sends none, COS infers it from the key's suffix (a Tencent maintainer in
-// tencentyun/cos-js-sdk-v5#40; reference §9); a POST takes it from the
+// https://github.com/tencentyun/cos-js-sdk-v5/issues/40); a POST takes it from the
 // Content-Type form field only (doc 436/14690), never from the file part.
 // localcos keeps its own small table, independent of CosDrop's, so that a
 // mistake in the client's table cannot make a test pass; it does not use

@@ -22,7 +22,7 @@ import (
 // Multipart state lives in uploads/<uploadId>/: upload.json describes the
 // upload, part-NNNNN files hold the parts with the same footer as objects.
 
-// Multipart limits (reference §2.10).
+// Multipart limits (https://cloud.tencent.com/document/product/436/14518).
 const (
 	maxParts    = 10000
 	minPartSize = 1 << 20
@@ -348,7 +348,8 @@ func (s *Server) completeUpload(q *request, body *bodyReader, act faultAction) e
 	if aerr != nil {
 		return aerr
 	}
-	// x-cos-forbid-overwrite on Complete (reference §9; apache/opendal#8043):
+	// x-cos-forbid-overwrite on Complete (https://cloud.tencent.com/document/product/436/7749;
+	// https://github.com/apache/opendal/issues/8043):
 	// refused before the 200 when the key exists already; a writer that
 	// wins meanwhile is caught by the commit (an <Error> in the 200).
 	if noOverwrite && s.store.exists(u.Key) {
@@ -511,7 +512,7 @@ func appendPart(dst *os.File, path string, size int64) error {
 }
 
 // multipartETag is an opaque "<32 hex>-N": COS's is not the S3 formula
-// (reference §2.4), so clients must not rely on it; we use md5 of the part
+// (https://cloud.tencent.com/document/product/436/7742), so clients must not rely on it; we use md5 of the part
 // ETags for determinism.
 func multipartETag(parts []partInfo) string {
 	var sb strings.Builder

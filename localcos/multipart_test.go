@@ -44,7 +44,8 @@ func TestUploadMultipartCRCVectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Whole-object CRC of the reference §3 vector.
+	// Whole-object CRC of the 3 MiB + 5 B file: Go's crc64 (ECMA table, as
+	// https://cloud.tencent.com/document/product/436/65433 specifies) of the whole file.
 	if got := resp.Header.Get("x-cos-hash-crc64ecma"); got != "5146012454610688221" {
 		t.Fatalf("complete crc %s", got)
 	}

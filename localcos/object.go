@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// Limits of reference §2.10.
+// Limits of https://cloud.tencent.com/document/product/436/14518.
 const (
 	maxPutSize = 5 << 30 // simple PUT/POST and one part
 	// PUT Object (https://cloud.tencent.com/document/product/436/7749)
@@ -171,7 +171,7 @@ func (s *Server) putObject(q *request, body *bodyReader) error {
 		return err
 	}
 	m.Key, m.Size, m.ETag, m.CRC64, m.LastModified = q.key, rc.size, rc.etag(), rc.crc, q.now.UTC()
-	// x-cos-forbid-overwrite on PUT (doc 7749; reference §9).
+	// x-cos-forbid-overwrite on PUT (https://cloud.tencent.com/document/product/436/7749).
 	if err := s.store.commitObject(rc, m, s.forbids(q.r.Header.Get("x-cos-forbid-overwrite"))); err != nil {
 		return err
 	}

@@ -10,16 +10,17 @@ import (
 	"strings"
 )
 
-// A CAM policy as STS's GetFederationToken takes it (reference §4; doc
+// A CAM policy as STS's GetFederationToken takes it (doc
 // 436/31923 "COS API 授权策略使用指引"): version "2.0", statements with effect
 // allow/deny, "name/cos:<API>" actions, qcs::cos resources and conditions.
 // Temporary credentials carry their policy in the session token and every
 // request made with them is checked against it.
 
 // SampleActions is exactly what Tencent's sample STS servers grant for
-// uploads: qcloud-cos-sts-sdk nodejs/demo/sts-server.js and cos-js-sdk-v5
-// server/sts.js (allowActions: PutObject, the multipart set; PostObject in
-// the current revisions, reference §9). No HeadObject, no
+// uploads: nodejs/demo/sts-server.js of
+// https://github.com/tencentyun/qcloud-cos-sts-sdk and server/sts.js of
+// https://github.com/tencentyun/cos-js-sdk-v5 (allowActions: PutObject, the multipart set; PostObject in
+// the current revisions). No HeadObject, no
 // AbortMultipartUpload, no GetObject: CosDrop must work under it.
 var SampleActions = []string{
 	"name/cos:PutObject", "name/cos:PostObject", "name/cos:InitiateMultipartUpload",

@@ -14,7 +14,8 @@ import (
 	"time"
 )
 
-// POST Object: a browser form upload signed by a policy (reference §1.5).
+// POST Object: a browser form upload signed by a policy
+// (https://cloud.tencent.com/document/product/436/14690).
 
 const (
 	maxFormField  = 64 << 10 // bytes of one non-file field

@@ -12,9 +12,10 @@ import (
 	"time"
 )
 
-// This file checks request signatures exactly as reference §1.1 and §1.4
-// describe, written from the reference and not from the SDK, so that a bug
-// shared by the SDK and this server cannot make a test pass.
+// This file checks request signatures as COS's signature document
+// describes them (https://cloud.tencent.com/document/product/436/7778),
+// written from that document and not from the SDK, so that a bug shared by
+// the SDK and this server cannot make a test pass.
 
 // authFields are the q-* fields of an Authorization header or presigned URL.
 type authFields struct {
@@ -236,11 +237,14 @@ func signedHeaders(r *http.Request) map[string][]string {
 	return h
 }
 
-// maxSkew is the clock difference COS tolerates (reference §1.4 step 5).
+// maxSkew is the clock difference COS tolerates: 15 minutes, as on S3
+// (RequestTimeTooSkewed is in COS's error codes,
+// https://cloud.tencent.com/document/product/436/7730; the figure is
+// UNVERIFIED, see checkTime).
 const maxSkew = 15 * time.Minute
 
 // checkTime applies the validity rules to a verified signature at server
-// time now. UNVERIFIED (reference §8): COS's exact skew rule is unknown; we
+// time now. UNVERIFIED: no COS document states the exact skew rule; we
 // answer RequestTimeTooSkewed when the signature starts more than 15 minutes
 // in the server's future or a Date/x-cos-date header is more than 15 minutes
 // off, like S3, and never for a start in the past (the JS SDK legitimately

@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// The vectors of reference §1.2, checked against this package's own
-// verifier functions.
+// The PUT and GET examples of COS's signature document
+// (https://cloud.tencent.com/document/product/436/7778), checked against
+// this package's own verifier functions.
 func TestSignatureVectors(t *testing.T) {
 	const host = "examplebucket-1250000000.cos.ap-beijing.myqcloud.com"
 	cases := []struct {
@@ -95,7 +96,8 @@ func TestSignatureVectors(t *testing.T) {
 	}
 }
 
-// Vector C of reference §1.2 (the SDK's own unit test).
+// The vector of the Go SDK's own unit test (TestNewAuthorization in
+// https://github.com/tencentyun/cos-go-sdk-v5/blob/master/auth_test.go).
 func TestSignatureVectorC(t *testing.T) {
 	hs := "put\n/testfile2\n\nhost=testbucket-125000000.cos.ap-guangzhou.myqcloud.com&x-cos-content-sha1=db8ac1c259eb89d4a131b253bacfca5f319d54f2&x-cos-stroage-class=nearline\n"
 	r := &http.Request{Method: "PUT", URL: &url.URL{Path: "/testfile2"}, Host: "testbucket-125000000.cos.ap-guangzhou.myqcloud.com",
@@ -115,7 +117,7 @@ func TestSignatureVectorC(t *testing.T) {
 	}
 }
 
-// The POST Object vector of reference §1.5.
+// The example of the POST Object document (https://cloud.tencent.com/document/product/436/14690).
 func TestPostSignatureVector(t *testing.T) {
 	const secret, keyTime = "BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz", "1567150692;1567157892"
 	sk := signKey(secret, keyTime)

@@ -12,7 +12,9 @@ import (
 )
 
 // The credential server mimics the sample servers of Tencent's guides
-// (reference §4): /sts hands out temporary credentials, /put-sign signs one
+// (https://github.com/tencentyun/qcloud-cos-sts-sdk nodejs/demo/sts-server.js,
+// https://github.com/tencentyun/cos-demo server/upload-sign): /sts hands
+// out temporary credentials, /put-sign signs one
 // PUT for a key it picks, /post-policy signs a browser form upload.
 
 // stsResponse is the Node/Python sample server's JSON shape.
@@ -113,7 +115,8 @@ func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request) int {
 	life := s.cfg.STSLifetime
 	if v := r.Form.Get("duration"); v != "" {
 		n, err := strconv.Atoi(v)
-		// 7200 s: GetFederationToken's maximum for a root account (reference §4).
+		// 7200 s: GetFederationToken's maximum for a root account (DurationSeconds in
+		// https://github.com/TencentCloud/tencentcloud-sdk-go/blob/master/tencentcloud/sts/v20180813/models.go).
 		if err != nil || n < 1 || n > 7200 {
 			return jsonError(w, http.StatusBadRequest, "InvalidParameter", "duration must be 1..7200 seconds")
 		}

@@ -9,7 +9,7 @@ import (
 // Object, 436/7746 Initiate Multipart Upload, 436/14690 POST Object).
 
 // storageClasses is the documented list of x-cos-storage-class values (doc
-// 7749, reference §9); anything else is 400 NotSupportedStorageClass (doc
+// 436/7749); anything else is 400 NotSupportedStorageClass (doc
 // 436/7730). UNVERIFIED: whether COS accepts other letter cases; the SDK
 // and the docs write them upper-case, and so must clients here.
 var storageClasses = map[string]bool{

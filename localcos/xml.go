@@ -9,7 +9,9 @@ import (
 	"time"
 )
 
-// XML documents of reference §2. Field order follows COS's examples.
+// XML documents of COS's API (PUT Object https://cloud.tencent.com/document/product/436/7749, the multipart
+// calls https://cloud.tencent.com/document/product/436/7746, https://cloud.tencent.com/document/product/436/7747, https://cloud.tencent.com/document/product/436/7742,
+// https://cloud.tencent.com/document/product/436/7736). Field order follows COS's examples.
 
 type owner struct {
 	ID          string `xml:"ID"`

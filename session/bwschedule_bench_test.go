@@ -18,6 +18,7 @@ import (
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/profile"
+	"cosdrop/localcos/localcostest"
 )
 
 // fastClock runs a timetable 60 times faster than the wall clock: one
@@ -67,11 +68,7 @@ func (c countWriter) Write(p []byte) (int, error) { c.n.Add(int64(len(p))); retu
 // Run: go test -run '^$' -bench ScheduleSwitch -benchtime 1x ./session/
 func BenchmarkScheduleSwitchMidUpload(b *testing.B) {
 	const id, key = "AKIDschedulebench001", "scheduleBenchSecretKey0123456789"
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: b.TempDir(), SecretID: id, SecretKey: key})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { srv.Close() })
+	srv := localcostest.Start(b, localcos.Config{SecretID: id, SecretKey: key})
 	var wire atomic.Int64
 	p := profile.Profile{Name: "bench", Endpoint: countingCOS(b, srv.URL(), &wire), Bucket: localcos.DefaultBucket,
 		Region: localcos.DefaultRegion, Mode: profile.ModePermanent, SecretID: id,

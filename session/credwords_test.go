@@ -11,6 +11,7 @@ import (
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/profile"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
@@ -22,11 +23,7 @@ func TestUnreachableCredentialServerWording(t *testing.T) {
 	if testing.Short() {
 		t.Skip("retries an unreachable credential server for about 20 s")
 	}
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: "AKIDx0000000001", SecretKey: "k0123456789abcdef0123456789abcde"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := localcostest.Start(t, localcos.Config{SecretID: "AKIDx0000000001", SecretKey: "k0123456789abcdef0123456789abcde"})
 	ps := profile.NewProfiles(filepath.Join(t.TempDir(), "config"))
 	p := profile.Profile{Name: "sts", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
 		Mode: profile.ModeSTS, CredentialURL: "http://127.0.0.1:1/sts"}

@@ -20,6 +20,7 @@ import (
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/profile"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
@@ -29,13 +30,7 @@ const linkID, linkKey = "AKIDlinktest00000001", "linkTestSecretKey0123456789abcd
 // STS grant (nil: the samples' upload-only grant).
 func linkServer(t *testing.T, life time.Duration, actions []string) *localcos.Server {
 	t.Helper()
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", STSAddr: "127.0.0.1:0", DataDir: t.TempDir(),
-		SecretID: linkID, SecretKey: linkKey, STSLifetime: life, STSActions: actions})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
+	return localcostest.Start(t, localcos.Config{SecretID: linkID, SecretKey: linkKey, STSLifetime: life, STSActions: actions})
 }
 
 // openProfile saves p (with the permanent key in a memory store) and

@@ -13,6 +13,7 @@ import (
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/profile"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
@@ -60,11 +61,7 @@ func connectProxy(t *testing.T) (addr string, targets func() []string) {
 // client without that CA is refused (no silent InsecureSkipVerify).
 func TestProfileProxyOverTLSToLocalcos(t *testing.T) {
 	const id, key = "AKIDproxytls00001", "proxyTLSSecretKey0123456789abcdef"
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: id, SecretKey: key, TLS: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := localcostest.Start(t, localcos.Config{SecretID: id, SecretKey: key, TLS: true})
 	if !strings.HasPrefix(srv.URL(), "https://") {
 		t.Fatalf("localcos with TLS serves %s", srv.URL())
 	}

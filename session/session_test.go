@@ -12,6 +12,7 @@ import (
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/profile"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
@@ -147,11 +148,7 @@ func TestSandboxOpensTwiceInSameHome(t *testing.T) {
 func profileHome(t *testing.T) (*Opener, *profile.Profiles, profile.Profile) {
 	t.Helper()
 	const id, key = "AKIDsessiontest0001", "sessionTestSecretKey0123456789ab"
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: id, SecretKey: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := localcostest.Start(t, localcos.Config{SecretID: id, SecretKey: key})
 	ps := profile.NewProfiles(filepath.Join(t.TempDir(), "config"))
 	p := profile.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,
 		Mode: profile.ModePermanent, SecretID: id}

@@ -212,20 +212,18 @@ func NoteText(n uploader.Note) string {
 	return strings.TrimSpace(string(n.Code) + " " + strings.Join(keys, " "))
 }
 
-// keyringText words a keyring failure by its cause, plain words first;
-// the cause follows as detail (auth's own text offers a choice the CLI
-// and the window do not have at that point).
+// keyringText words a keyring failure by its kind (auth's one
+// classification), plain words first; the cause follows as detail.
 func keyringText(ke *auth.KeyringError) string {
 	cause := ""
 	if ke.Cause != nil {
 		cause = auth.Redact(ke.Cause.Error())
 	}
-	low := strings.ToLower(cause)
 	var head string
-	switch {
-	case strings.Contains(low, "did not answer") || strings.Contains(low, "deadline"):
+	switch ke.Kind() {
+	case auth.KeyringTimeout:
 		head = T("The system keyring did not answer in time. Unlock it, or log out and in again, then try again.")
-	case strings.Contains(low, "unlock") || strings.Contains(low, "locked"):
+	case auth.KeyringLocked:
 		head = T("The system keyring is locked, so CosDrop cannot read this profile's secret. Unlock it (log in to the desktop or open the keyring app), then try again.")
 	default:
 		head = T("CosDrop cannot use the system keyring, where it keeps this profile's secret. It needs GNOME Keyring or KWallet on Linux, the login keychain on macOS, or Credential Manager on Windows.")

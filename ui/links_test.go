@@ -17,6 +17,7 @@ import (
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/profile"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
@@ -169,13 +170,8 @@ func TestUnverifiedRowGetsNoLink(t *testing.T) {
 // permanent keys did), capped at its temporary key's expiry, which the
 // dialog shows; the copied link opens the object.
 func TestShareDialogSTSProfile(t *testing.T) {
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", STSAddr: "127.0.0.1:0", DataDir: t.TempDir(),
-		SecretID: "AKIDuisharetest00001", SecretKey: "uiShareTestSecretKey0123456789ab", STSLifetime: 15 * time.Minute,
+	srv := localcostest.Start(t, localcos.Config{SecretID: "AKIDuisharetest00001", SecretKey: "uiShareTestSecretKey0123456789ab", STSLifetime: 15 * time.Minute,
 		STSActions: append(append([]string(nil), localcos.BroadActions...), "name/cos:GetObject")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
 	w := newTestWindow(t, nil)
 	w.async = func(f func()) { f() }
 	p := profile.Profile{Name: "team", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,

@@ -10,6 +10,7 @@ import (
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/profile"
+	"cosdrop/localcos/localcostest"
 	cosession "cosdrop/session"
 )
 
@@ -18,11 +19,7 @@ import (
 // process") and the saved settings must apply.
 func TestSaveActiveProfileApplies(t *testing.T) {
 	const id, key = "AKIDuiopentest00001", "uiOpenTestSecretKey0123456789abc"
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: id, SecretKey: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := localcostest.Start(t, localcos.Config{SecretID: id, SecretKey: key})
 	w := newTestWindow(t, nil)
 	w.async = func(f func()) { f() }
 	p := profile.Profile{Name: "office", Endpoint: srv.URL(), Bucket: localcos.DefaultBucket, Region: localcos.DefaultRegion,

@@ -25,7 +25,9 @@ import (
 	"cosdrop/internal/linesim"
 )
 
-// wanCell is one line and one workload of issue 22's table.
+// wanCell is one simulated line (round trip and upstream rate) and one
+// workload (many small files or one large file): a row of the table
+// `make bench-wan` prints, as issue 22 asked for.
 type wanCell struct {
 	rtt   time.Duration
 	rate  int64 // upstream bytes per second
@@ -41,8 +43,10 @@ func (c wanCell) String() string {
 	return fmt.Sprintf("%s-%dMiB/%s", c.rtt, c.rate>>20, w)
 }
 
-// wanCells are issue 22's rows. The big file on the 1 MiB/s line is left
-// out: six runs of it would take six minutes.
+// wanCells are the table's rows: a near and a far line at 12 MiB/s with
+// both workloads, and the far line at 1 MiB/s with small files. The big
+// file on the 1 MiB/s line is left out: six runs of it would take six
+// minutes.
 var wanCells = []wanCell{
 	{40 * time.Millisecond, 12 << 20, 300, 32 << 10},
 	{40 * time.Millisecond, 12 << 20, 1, 64 << 20},

@@ -3,15 +3,12 @@ package uploader
 import (
 	"bytes"
 	"context"
-	"net/http"
-	"net/url"
 	"path/filepath"
 	"testing"
 
-	cos "github.com/tencentyun/cos-go-sdk-v5"
-
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 )
 
 // Issue 11 over real HTTP: the engine against localcos with temporary
@@ -24,15 +21,8 @@ import (
 // the sample grant.
 func newSampleEnv(t *testing.T, actions []string, faults *localcos.Faults) (*env, Config) {
 	t.Helper()
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", STSAddr: "127.0.0.1:0", DataDir: t.TempDir(),
-		SecretID: testID, SecretKey: testKey, STSActions: actions, Faults: faults})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	u, _ := url.Parse(srv.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: testID, SecretKey: testKey}})
-	v := &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), client: c}
+	srv := localcostest.Start(t, localcos.Config{SecretID: testID, SecretKey: testKey, STSActions: actions, Faults: faults})
+	v := &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), client: localcostest.Client(srv, testID, testKey)}
 	sts := auth.NewSTS(srv.STSURL()+"/sts", "", nil)
 	t.Cleanup(func() { sts.Close() })
 	cfg := v.config()

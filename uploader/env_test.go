@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"math/rand/v2"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 )
 
 const (
@@ -34,14 +33,8 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: testID, SecretKey: testKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	u, _ := url.Parse(srv.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: testID, SecretKey: testKey}})
-	return &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), client: c}
+	srv := localcostest.Start(t, localcos.Config{SecretID: testID, SecretKey: testKey})
+	return &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), client: localcostest.Client(srv, testID, testKey)}
 }
 
 func (v *env) config() Config {

@@ -97,6 +97,16 @@ func (s *fakeStore) begin(ctx context.Context, op, key string, part int) (*fault
 	return f, nil
 }
 
+// read begins a call that only reads (a HEAD, a GET, a listing): it has no
+// effect a fault could let through, so a planned fault is only its error.
+func (s *fakeStore) read(ctx context.Context, op, key string) error {
+	f, err := s.begin(ctx, op, key, 0)
+	if err == nil && f != nil {
+		err = f.err
+	}
+	return err
+}
+
 // setFault replaces the fault plan; safe while calls run.
 func (v *fakeEnv) setFault(fn func(op string, n, part int) *fault) {
 	v.store.mu.Lock()
@@ -301,12 +311,8 @@ func (s *fakeStore) peek(ctx context.Context, key string) (objectInfo, error) {
 // describe answers a HEAD or a ranged GET (op) of key: what COS says of
 // the object, or the fault planned for op.
 func (s *fakeStore) describe(ctx context.Context, op, key string) (objectInfo, error) {
-	f, err := s.begin(ctx, op, key, 0)
-	if err != nil {
+	if err := s.read(ctx, op, key); err != nil {
 		return objectInfo{}, err
-	}
-	if f != nil && f.err != nil {
-		return objectInfo{}, f.err
 	}
 	data, ok := s.object(key)
 	if !ok {
@@ -316,12 +322,8 @@ func (s *fakeStore) describe(ctx context.Context, op, key string) (objectInfo, e
 }
 
 func (s *fakeStore) listParts(ctx context.Context, key, uploadID string) (map[int]string, error) {
-	f, err := s.begin(ctx, "listParts", key, 0)
-	if err != nil {
+	if err := s.read(ctx, "listParts", key); err != nil {
 		return nil, err
-	}
-	if f != nil && f.err != nil {
-		return nil, f.err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -337,12 +339,8 @@ func (s *fakeStore) listParts(ctx context.Context, key, uploadID string) (map[in
 }
 
 func (s *fakeStore) listUploads(ctx context.Context, key string) ([]string, error) {
-	f, err := s.begin(ctx, "listUploads", key, 0)
-	if err != nil {
+	if err := s.read(ctx, "listUploads", key); err != nil {
 		return nil, err
-	}
-	if f != nil && f.err != nil {
-		return nil, f.err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -357,12 +355,8 @@ func (s *fakeStore) listUploads(ctx context.Context, key string) ([]string, erro
 }
 
 func (s *fakeStore) listOpen(ctx context.Context, prefix string) ([]Leftover, error) {
-	f, err := s.begin(ctx, "listOpen", prefix, 0)
-	if err != nil {
+	if err := s.read(ctx, "listOpen", prefix); err != nil {
 		return nil, err
-	}
-	if f != nil && f.err != nil {
-		return nil, f.err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -147,11 +147,15 @@ func TestChangeLogCompactionAmortized(t *testing.T) {
 func TestRetryNeverWaitsForAbort(t *testing.T) {
 	v := newFakeEnv(t)
 	release := make(chan struct{})
+	// Part 2's first send hangs, counted by part 2's own sends: n counts
+	// every part, and on a loaded machine part 3 could be sent before part 2,
+	// which then went through and finished the task before Cancel.
+	var part2 atomic.Int32
 	v.store.fault = func(op string, n, part int) *fault {
 		switch {
 		case op == "abort" && n == 1:
 			return &fault{wait: release}
-		case op == "part" && part == 2 && n <= 2:
+		case op == "part" && part == 2 && part2.Add(1) == 1:
 			return &fault{block: true}
 		}
 		return nil

@@ -9,26 +9,23 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	cos "github.com/tencentyun/cos-go-sdk-v5"
-
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/profile"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
 // e2eHeaders HEADs key with the permanent key and returns COS's headers.
 func e2eHeaders(t testing.TB, s *localcos.Server, key string) http.Header {
 	t.Helper()
-	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: e2eID, SecretKey: e2eKey}})
+	c := localcostest.Client(s, e2eID, e2eKey)
 	resp, err := c.Object.Head(context.Background(), key, nil)
 	if err != nil {
 		t.Fatalf("HEAD %q: %v", key, err)

@@ -16,10 +16,9 @@ import (
 	"testing"
 	"time"
 
-	cos "github.com/tencentyun/cos-go-sdk-v5"
-
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
@@ -212,8 +211,7 @@ func TestSignedE2EPostOnlyServer(t *testing.T) {
 // e2eContentType is the Content-Type COS stores for key (permanent key).
 func e2eContentType(t testing.TB, s *localcos.Server, key string) string {
 	t.Helper()
-	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: e2eID, SecretKey: e2eKey}})
+	c := localcostest.Client(s, e2eID, e2eKey)
 	resp, err := c.Object.Head(context.Background(), key, nil)
 	if err != nil {
 		t.Fatalf("HEAD %q: %v", key, err)

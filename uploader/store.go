@@ -193,7 +193,14 @@ func (s cosStore) peek(ctx context.Context, key string) (objectInfo, error) {
 	}
 	h := resp.Header
 	size, ok := rangeTotal(h.Get("Content-Range"))
-	if !ok {
+	switch {
+	case ok:
+	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
+		// Byte 0 is missing only from an empty object. The 416 may carry
+		// no Content-Range (localcos sends none), and its Content-Length
+		// is the error body's, not the object's.
+		size = 0
+	default:
 		size, _ = strconv.ParseInt(h.Get("Content-Length"), 10, 64) // a server that ignored Range
 	}
 	crc, _ := strconv.ParseUint(h.Get("x-cos-hash-crc64ecma"), 10, 64)

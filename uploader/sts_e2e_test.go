@@ -22,34 +22,25 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
-const (
-	e2eID  = "AKIDE2ETEST0000000001"
-	e2eKey = "E2ETestSecretKey0123456789abcdef"
-)
+// e2eID and e2eKey are the permanent key of every e2eServer.
+const e2eID, e2eKey = localcostest.SecretID, localcostest.SecretKey
 
-// e2eServer starts localcos with a credential server; cfg's listener, data
-// and key fields are filled in.
+// e2eServer starts localcos (and its credential server) with localcostest's
+// key pair.
 func e2eServer(t testing.TB, cfg localcos.Config) *localcos.Server {
 	t.Helper()
-	cfg.Addr, cfg.STSAddr = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.DataDir, cfg.SecretID, cfg.SecretKey = t.TempDir(), e2eID, e2eKey
-	s, err := localcos.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return localcostest.Start(t, cfg)
 }
 
 // e2eHead HEADs key with the permanent key (the STS and signing policies do
 // not grant reads) and returns what COS reports.
 func e2eHead(t testing.TB, s *localcos.Server, key string) (size int64, crc uint64) {
 	t.Helper()
-	u, _ := url.Parse(s.URL())
-	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: e2eID, SecretKey: e2eKey}})
+	c := localcostest.Client(s, e2eID, e2eKey)
 	resp, err := c.Object.Head(context.Background(), key, nil)
 	if err != nil {
 		t.Fatalf("HEAD %q: %v", key, err)

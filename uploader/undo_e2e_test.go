@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -37,8 +37,7 @@ func undoUpload(t *testing.T, s *localcos.Server, creds auth.Provider) (*uploade
 
 // e2eClient is an SDK client with the permanent key (it may do anything).
 func e2eClient(s *localcos.Server) *cos.Client {
-	u, _ := url.Parse(s.URL())
-	return cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: e2eID, SecretKey: e2eKey}})
+	return localcostest.Client(s, e2eID, e2eKey)
 }
 
 func e2eExists(t *testing.T, s *localcos.Server, key string) bool {

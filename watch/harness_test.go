@@ -16,6 +16,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
+	"cosdrop/localcos/localcostest"
 	"cosdrop/uploader"
 )
 
@@ -72,11 +73,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: testID, SecretKey: testKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := localcostest.Start(t, localcos.Config{SecretID: testID, SecretKey: testKey})
 	h := &harness{t: t, srv: srv, state: t.TempDir(), dir: filepath.Join(t.TempDir(), "Shots"), clk: &clock{t: time.Unix(1_700_000_000, 0)}}
 	if err := os.MkdirAll(h.dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -3,51 +3,39 @@ package auth
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"hash"
-	"hash/crc64"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-
-	cos "github.com/tencentyun/cos-go-sdk-v5"
 
 	"cosdrop/contenttype"
 )
 
 // MaxSingleUpload is the most COS accepts in one PUT or POST request
-// (5 GB; reference §2.10).
+// (5 GB; https://cloud.tencent.com/document/product/436/14518).
 const MaxSingleUpload int64 = 5 << 30
 
 // ErrTooLarge is matched (errors.Is) when a file is too big for a
 // server-signed upload, which is always a single request.
 var ErrTooLarge = errors.New("file too large for a single upload")
 
-// CheckSingleUpload returns the plain-words refusal (matching ErrTooLarge)
-// when size bytes cannot go up in one request, else nil. The uploader's
-// server-signed mode calls it before asking the signing server for anything,
-// so both server-signed paths refuse with the same words.
+// CheckSingleUpload returns the plain-words refusal with the way out
+// (matching ErrTooLarge) when size bytes cannot go up in one request, else
+// nil. Sign and the uploader's server-signed mode call it before asking the
+// signing server for anything.
 func CheckSingleUpload(size int64) error {
 	if size > MaxSingleUpload {
-		return tooLarge(size)
+		return &Error{Message: msg(CodeFileTooLarge, "GB", fmt.Sprintf("%.2f", float64(size)/(1<<30))), Err: ErrTooLarge}
 	}
 	return nil
 }
 
-// tooLarge is the plain-words refusal, with the way out.
-func tooLarge(size int64) error {
-	return &Error{Message: msg(CodeFileTooLarge, "GB", fmt.Sprintf("%.2f", float64(size)/(1<<30))), Err: ErrTooLarge}
-}
-
-// UploadMethod picks the server-signed flavour.
+// UploadMethod is the server-signed flavour Sign chose.
 type UploadMethod int
 
 // The server-signed flavours: PUT with put-sign, POST form with post-policy.
@@ -55,23 +43,6 @@ const (
 	MethodPut UploadMethod = iota
 	MethodPost
 )
-
-// UploadResult describes an object written by a server-signed upload.
-type UploadResult struct {
-	Key       string // chosen by the signing server
-	Size      int64
-	ETag      string
-	CRC64     uint64 // verified against the bytes sent when COS returns it
-	RequestID string
-}
-
-// Progress receives the number of bytes sent so far. It is called from the
-// uploading goroutine after every read of the body and must be cheap.
-type Progress func(sent int64)
-
-// uploadClient sends the file itself: no overall timeout (a large file on a
-// slow line takes hours); the context cancels it.
-var uploadClient = &http.Client{}
 
 // SignedUpload is one signed upload of one file: a PUT or a POST form,
 // whichever the signing server offers, with the file's Content-Type.
@@ -142,54 +113,6 @@ func (u SignedUpload) NewRequest(ctx context.Context, body io.Reader, size int64
 	return newPutRequest(ctx, u.Put, body, size)
 }
 
-// UploadFile uploads the file at path in one request signed by s. It
-// refuses files over 5 GB before asking the server for anything, and names
-// the object after the extension of the local name (the server picks the
-// rest of the key). method MethodPost forces a POST form; MethodPut lets
-// the server's offer decide (see Sign).
-func (s *SignServer) UploadFile(ctx context.Context, path string, method UploadMethod, progress Progress) (UploadResult, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return UploadResult{}, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return UploadResult{}, err
-	}
-	if !st.Mode().IsRegular() {
-		return UploadResult{}, &Error{Message: msg(CodeNotRegular, "Path", path)}
-	}
-	if method == MethodPost && s.method == SignAuto {
-		s.postOnly.Store(true)
-	}
-	up, err := s.Sign(ctx, path, st.Size())
-	if err != nil {
-		return UploadResult{}, err
-	}
-	cr := newCountingReader(f, progress)
-	req, err := up.NewRequest(ctx, cr, st.Size())
-	if err != nil {
-		return UploadResult{}, err
-	}
-	return s.send(req, up.Key, st.Size(), cr)
-}
-
-// Put sends size bytes of body to sp.Host/sp.Key with the server's
-// signature, reporting progress, and checks the CRC64 COS returns against
-// the bytes sent.
-func (s *SignServer) Put(ctx context.Context, sp SignedPut, body io.Reader, size int64, progress Progress) (UploadResult, error) {
-	if size > MaxSingleUpload {
-		return UploadResult{}, tooLarge(size)
-	}
-	cr := newCountingReader(body, progress)
-	req, err := newPutRequest(ctx, sp, cr, size)
-	if err != nil {
-		return UploadResult{}, err
-	}
-	return s.send(req, sp.Key, size, cr)
-}
-
 // newPutRequest builds the signed PUT of size bytes of body.
 func newPutRequest(ctx context.Context, sp SignedPut, body io.Reader, size int64) (*http.Request, error) {
 	u, err := cosURL(sp.Host, sp.Key)
@@ -220,22 +143,6 @@ func newPutRequest(ctx context.Context, sp SignedPut, body io.Reader, size int64
 		req.Header[k] = vs
 	}
 	return req, nil
-}
-
-// Post sends body as the file field of a POST Object form (reference §1.5):
-// the signature fields first, the file last. filename is the local name
-// (any Unicode); the Content-Length is computed up front, so no chunked
-// encoding is needed.
-func (s *SignServer) Post(ctx context.Context, pp SignedPost, filename string, body io.Reader, size int64, progress Progress) (UploadResult, error) {
-	if size > MaxSingleUpload {
-		return UploadResult{}, tooLarge(size)
-	}
-	cr := newCountingReader(body, progress)
-	req, err := newPostRequest(ctx, pp, filename, cr, size)
-	if err != nil {
-		return UploadResult{}, err
-	}
-	return s.send(req, pp.Key, size, cr)
 }
 
 // newPostRequest builds the POST Object form carrying size bytes of body.
@@ -299,75 +206,4 @@ func newPostRequest(ctx context.Context, pp SignedPost, filename string, body io
 // UTF-8 left as is.
 func quoteFormName(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", "", "\n", "").Replace(s)
-}
-
-// send performs an upload request and turns the answer into a result or a
-// COS error (with the request ID).
-func (s *SignServer) send(req *http.Request, key string, size int64, cr *countingReader) (UploadResult, error) {
-	resp, err := uploadClient.Do(req)
-	if err != nil {
-		return UploadResult{}, fmt.Errorf("upload %s: %s", key, Redact(unwrapURLError(err).Error()))
-	}
-	defer resp.Body.Close()
-	if err := cosError(resp); err != nil {
-		return UploadResult{}, fmt.Errorf("upload %s: %w", key, err)
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	if cr.n != size {
-		return UploadResult{}, fmt.Errorf("upload %s: %w", key, &Error{Message: msg(CodeFileChanged, "Sent", cr.n, "Size", size)})
-	}
-	res := UploadResult{Key: key, Size: size, ETag: resp.Header.Get("ETag"), RequestID: resp.Header.Get("x-cos-request-id"), CRC64: cr.crc.Sum64()}
-	if v := resp.Header.Get("x-cos-hash-crc64ecma"); v != "" {
-		got, err := strconv.ParseUint(v, 10, 64)
-		if err != nil || got != res.CRC64 {
-			return res, fmt.Errorf("upload %s: %w", key, &Error{Message: msg(CodeCRCMismatch, "Got", v, "Want", res.CRC64, "RequestID", res.RequestID)})
-		}
-	}
-	return res, nil
-}
-
-// countingReader reports progress and computes the CRC64 of what was read.
-type countingReader struct {
-	r        io.Reader
-	n        int64
-	crc      hash.Hash64
-	progress Progress
-}
-
-var crcTable = crc64.MakeTable(crc64.ECMA)
-
-func newCountingReader(r io.Reader, p Progress) *countingReader {
-	return &countingReader{r: r, crc: crc64.New(crcTable), progress: p}
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.crc.Write(p[:n])
-		c.n += int64(n)
-		if c.progress != nil {
-			c.progress(c.n)
-		}
-	}
-	return n, err
-}
-
-// cosError returns nil for a 2xx response and otherwise the SDK's own
-// error type filled from the <Error> body, so callers handle server-signed
-// and SDK failures alike (cos.IsCOSError, errors.As).
-func cosError(resp *http.Response) error {
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		return nil
-	}
-	e := &cos.ErrorResponse{Response: resp}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	xml.Unmarshal(b, e)
-	if e.Code == "" {
-		e.Code = strconv.Itoa(resp.StatusCode)
-		e.Message = serverMessage(b)
-	}
-	if e.RequestID == "" {
-		e.RequestID = resp.Header.Get("x-cos-request-id")
-	}
-	return e
 }
