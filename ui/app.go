@@ -4,8 +4,8 @@
 //
 // Threading: engine state reaches the window through one ticker goroutine
 // (10 Hz) that reads Engine.Changes and posts at most one fyne.Do per tick;
-// engine calls go through one control goroutine. Widgets are touched only
-// on the Fyne goroutine.
+// the Fyne goroutine makes the engine's control calls itself, as they are
+// messages that never block. Widgets are touched only on the Fyne goroutine.
 package ui
 
 import (

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -217,4 +217,4 @@ func (w *mainWindow) copyText(s string) {
 // window reads Snapshot.Note: when the engine's note becomes a typed
 // Note{Code, Args}, only this function changes (to the session layer's
 // wording of it).
-func noteText(s uploader.Snapshot) string { return cosession.NoteText(s.Note) }
+func noteText(s uploader.Snapshot) string { return session.NoteText(s.Note) }

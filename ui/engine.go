@@ -13,8 +13,9 @@ import (
 // scripted one, and the UI never holds engine locks or task pointers.
 //
 // Implementations must be safe for concurrent use: the window calls the
-// mutating methods from its control goroutine and Changes/Totals from its
-// ticker goroutine, never from the Fyne goroutine.
+// mutating methods (Add to SetRateLimit) from the Fyne goroutine, so they
+// must not block (the engine's are messages to its loop), and Changes and
+// Totals from its ticker goroutine, never from the Fyne goroutine.
 type Engine interface {
 	Add(paths ...string) uploader.BatchID
 	Pause(ids ...uploader.TaskID)

@@ -17,7 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -174,7 +174,7 @@ func (w *mainWindow) diagnostics() string {
 	fmt.Fprintf(&b, "Data folder: %s\nSpeed limit: %d bytes/s\n", w.opener.dataDir, w.rate.Load())
 	if s := w.sess; s != nil {
 		if s.sandbox {
-			fmt.Fprintf(&b, "Profile: %s (local sandbox at %s)\nBucket: %s\nRegion: %s\n", s.name, s.bucketURL, cosession.SandboxBucket, cosession.SandboxRegion)
+			fmt.Fprintf(&b, "Profile: %s (local sandbox at %s)\nBucket: %s\nRegion: %s\n", s.name, s.bucketURL, session.SandboxBucket, session.SandboxRegion)
 		} else {
 			diagnoseProfile(&b, s.profile)
 		}

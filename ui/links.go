@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -41,9 +41,9 @@ func newLinkButton(a rowActions, act func(func(uploader.TaskID)) func()) *tipBut
 }
 
 // showLinkButton shows the row's link button when s's object may be
-// linked (cosession.Linkable: verified and still on COS).
+// linked (session.Linkable: verified and still on COS).
 func showLinkButton(b *tipButton, s uploader.Snapshot) {
-	if ok, _ := cosession.Linkable(s); ok {
+	if ok, _ := session.Linkable(s); ok {
 		b.Show()
 	} else {
 		b.Hide()
@@ -59,24 +59,24 @@ func (r *taskRow) TappedSecondary(ev *fyne.PointEvent) {
 }
 
 // linker is the current session's linker (its profile's link template).
-func (w *mainWindow) linker() cosession.Linker {
+func (w *mainWindow) linker() session.Linker {
 	switch {
 	case w.sess == nil:
-		return cosession.Linker{}
+		return session.Linker{}
 	case w.sess.s != nil:
 		return w.sess.s.Linker()
 	}
-	return cosession.Linker{BucketURL: strings.TrimRight(w.sess.bucketURL, "/")}
+	return session.Linker{BucketURL: strings.TrimRight(w.sess.bucketURL, "/")}
 }
 
 // linkOf is s's link, or why it has none, in words.
 func (w *mainWindow) linkOf(s uploader.Snapshot) (string, string) {
-	if ok, why := cosession.Linkable(s); !ok {
+	if ok, why := session.Linkable(s); !ok {
 		return "", why
 	}
 	l, err := w.linker().Link(s.Key)
 	if err != nil {
-		return "", cosession.ShareErrText(err)
+		return "", session.ShareErrText(err)
 	}
 	return l, ""
 }
@@ -262,9 +262,9 @@ func shareChoices() []struct {
 }
 
 // sharer is the current session's share-link signer.
-func (w *mainWindow) sharer() cosession.Sharer {
+func (w *mainWindow) sharer() session.Sharer {
 	if w.sess == nil || w.sess.s == nil {
-		return cosession.Sharer{}
+		return session.Sharer{}
 	}
 	return w.sess.s.Sharer()
 }
@@ -311,11 +311,11 @@ func newShareView(w *mainWindow, s uploader.Snapshot) *shareView {
 			fyne.Do(func() {
 				v.copyB.Enable()
 				if err != nil {
-					v.result.SetText(cosession.ShareErrText(err))
+					v.result.SetText(session.ShareErrText(err))
 					return
 				}
 				w.copyText(l.URL)
-				v.result.SetText(T("Copied.") + " " + cosession.ShareText(l))
+				v.result.SetText(T("Copied.") + " " + session.ShareText(l))
 				w.flash(T("Share link copied"))
 			})
 		})
@@ -327,11 +327,11 @@ func newShareView(w *mainWindow, s uploader.Snapshot) *shareView {
 		cancel()
 		fyne.Do(func() {
 			if err != nil {
-				v.limit.SetText(cosession.ShareErrText(err))
+				v.limit.SetText(session.ShareErrText(err))
 				v.copyB.Disable()
 				return
 			}
-			v.limit.SetText(cosession.LimitText(until, c))
+			v.limit.SetText(session.LimitText(until, c))
 		})
 	})
 	v.content = container.NewVBox(widget.NewLabelWithStyle(filepath.Base(s.Key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/auth"
-	cosession "cosdrop/session"
+	"cosdrop/session"
 )
 
 // profileExt names profile files: dropping one on the window imports it.
@@ -305,7 +305,7 @@ func (s testStore) Delete(ctx context.Context, a string) error { return s.next.D
 func (e *profileEditor) probe(ctx context.Context, p auth.Profile, secrets map[string]string) string {
 	// The session's check asks the credential server before COS, so its
 	// failures are never reported as COS being unreachable.
-	_, text := cosession.CheckConnection(ctx, p, testStore{typed: secrets, next: e.secrets})
+	_, text := session.CheckConnection(ctx, p, testStore{typed: secrets, next: e.secrets})
 	return text
 }
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -61,7 +61,7 @@ func TestReceiptsAndDiagnostics(t *testing.T) {
 	})
 	w.tick()
 	d := w.diagnostics()
-	for _, want := range []string{"Recent errors", "NjQ1ZmE2", "InternalError", "Bucket: " + cosession.SandboxBucket, "Region: " + cosession.SandboxRegion, "Speed limit", "failed 1"} {
+	for _, want := range []string{"Recent errors", "NjQ1ZmE2", "InternalError", "Bucket: " + session.SandboxBucket, "Region: " + session.SandboxRegion, "Speed limit", "failed 1"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, d)
 		}

@@ -29,7 +29,6 @@ func (e *rateEngine) SetRateLimit(bps int64) {
 
 func (e *rateEngine) last(t *testing.T, w *mainWindow) int64 {
 	t.Helper()
-	w.ctl.flush()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if len(e.rates) == 0 {

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -85,7 +85,7 @@ func runUndo(w *mainWindow, u undoer, s uploader.Snapshot, parent fyne.Window, d
 		fyne.Do(func() {
 			w.status.setBusy("")
 			if err != nil {
-				dialog.ShowInformation(T("Not deleted"), cosession.UndoText(err), parent)
+				dialog.ShowInformation(T("Not deleted"), session.UndoText(err), parent)
 				return
 			}
 			if done != nil {

@@ -156,7 +156,6 @@ func TestUndoRealEngineSandbox(t *testing.T) {
 	w.async = func(f func()) { f() }
 	f := writeFile(t, t.TempDir(), "undo me.txt", 100)
 	w.add([]string{f})
-	w.ctl.flush()
 	waitFor(t, w, "the upload", func() bool { return w.status.totals.Done == 1 })
 	var s uploader.Snapshot
 	for _, x := range w.model.all() {

@@ -110,7 +110,7 @@ func TestWatchFoldersSavedInProfile(t *testing.T) {
 	if err := w.opener.profiles.Put(p); err != nil {
 		t.Fatal(err)
 	}
-	s := &session{name: "office", profile: p}
+	s := &openedProfile{name: "office", profile: p}
 	dir := filepath.Join(t.TempDir(), "Scans")
 	if err := w.saveWatchFolders(s, []string{dir}); err != nil {
 		t.Fatal(err)

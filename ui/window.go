@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -39,8 +39,7 @@ type mainWindow struct {
 	banner *fyne.Container
 	notice *notice // a message above the list (an error opening a profile, resumed uploads); the user can dismiss it
 
-	ctl      *serial
-	sess     *session
+	sess     *openedProfile
 	asking   bool // a proposed watch folder's question is open (watch.go)
 	cur      atomic.Pointer[engineRef]
 	applying atomic.Bool
@@ -71,7 +70,7 @@ type mainWindow struct {
 }
 
 func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
-	w := &mainWindow{app: a, win: win, opts: opts, model: newQueueModel(), ctl: newSerial(),
+	w := &mainWindow{app: a, win: win, opts: opts, model: newQueueModel(),
 		async: func(f func()) { go f() }, later: later}
 	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
@@ -113,7 +112,7 @@ func (w *mainWindow) switchTo(name string) {
 			w.status.setBusy("")
 			if err != nil {
 				w.showNotice(T("Could not open profile {{.Name}}: {{.Err}}", map[string]any{"Name": name, "Err": errText(err)}))
-				if cosession.IsDamaged(err) {
+				if session.IsDamaged(err) {
 					w.offerSetAside(name)
 				}
 				w.bar.showProfile(w.currentName())
@@ -140,7 +139,7 @@ func (w *mainWindow) currentName() string {
 
 // useSession makes s the window's session and closes the previous one in
 // the background (closing pauses its uploads and persists them).
-func (w *mainWindow) useSession(s *session) {
+func (w *mainWindow) useSession(s *openedProfile) {
 	old := w.sess
 	w.sess = s
 	w.pollMu.Lock()
@@ -170,13 +169,14 @@ func (w *mainWindow) useSession(s *session) {
 	w.checkLeftovers(s) // leftovers.go
 }
 
-// call runs f on the control goroutine with the current engine.
+// call runs f with the current engine, if a session is open. The
+// engine's control calls (Add, Pause, SetRateLimit...) are messages to its
+// loop that never block, so the Fyne goroutine makes them itself, in the
+// order the user acted.
 func (w *mainWindow) call(f func(e Engine)) {
-	ref := w.cur.Load()
-	if ref == nil {
-		return
+	if ref := w.cur.Load(); ref != nil {
+		f(ref.e)
 	}
-	w.ctl.do(func() { f(ref.e) })
 }
 
 // add queues local paths; folders are walked by the engine, not here.
@@ -374,7 +374,6 @@ func (w *mainWindow) quit() {
 		close(w.stopTick)
 	}
 	go func() {
-		w.ctl.flush()
 		w.watches.stop()
 		if sess != nil {
 			_ = sess.close()
