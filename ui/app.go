@@ -63,7 +63,7 @@ func Run(opts Options) error {
 		if err != nil {
 			return err
 		}
-		w.events = f
+		w.feed.events = f
 	}
 	w.opener = &opener{
 		dataDir:   opts.DataDir,

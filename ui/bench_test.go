@@ -31,7 +31,7 @@ func BenchmarkAdd100k(b *testing.B) {
 		w := newBenchWindow(b, e)
 		b.StartTimer()
 		t0 := time.Now()
-		w.poll()
+		w.feed.poll()
 		u := w.model.take()
 		t1 := time.Now()
 		w.apply(u)
@@ -64,7 +64,7 @@ func BenchmarkTick100kQueued8Uploading(b *testing.B) {
 			})
 		}
 		t0 := time.Now()
-		w.poll()
+		w.feed.poll()
 		u := w.model.take()
 		t1 := time.Now()
 		w.apply(u)

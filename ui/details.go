@@ -204,7 +204,7 @@ func joinLines(s []string) string { return strings.Join(s, "\n") }
 func showDetails(w *mainWindow, s uploader.Snapshot) {
 	d := dialog.NewCustom(T("Details"), T("Close"), detailsContent(w, s), w.win)
 	d.Resize(fyne.NewSize(720, 560))
-	w.present(d)
+	w.dialogs.present(d)
 }
 
 // copyText puts plain text on the clipboard. Only values the user can

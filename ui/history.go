@@ -130,8 +130,8 @@ func (w *mainWindow) showHistory() {
 // exportHistory writes the engine's receipt (every finished task with its
 // CRC64, ETag and request IDs) to a file the user picks.
 func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
-	ref := w.cur.Load()
-	if ref == nil {
+	e := w.feed.engine()
+	if e == nil {
 		return
 	}
 	place := w.place()
@@ -145,7 +145,7 @@ func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
 			return
 		}
 		go func() {
-			err := writeReceipt(wc, format, place, ref.e.ExportHistory)
+			err := writeReceipt(wc, format, place, e.ExportHistory)
 			if cerr := wc.Close(); err == nil {
 				err = cerr
 			}

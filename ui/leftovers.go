@@ -77,7 +77,7 @@ func (w *mainWindow) askLeftovers(s *openedProfile, le leftoverEngine, list []up
 		w.cleanLeftovers(s, le)
 	}, w.win)
 	d.Resize(fyne.NewSize(560, 320))
-	w.present(d)
+	w.dialogs.present(d)
 }
 
 // cleanLeftovers runs the cleanup off the Fyne goroutine and says how it

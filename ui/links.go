@@ -343,7 +343,7 @@ func newShareView(w *mainWindow, s uploader.Snapshot) *shareView {
 func (w *mainWindow) showShare(s uploader.Snapshot) {
 	d := dialog.NewCustom(T("Share link"), T("Close"), newShareView(w, s).content, w.win)
 	d.Resize(fyne.NewSize(520, 340))
-	w.present(d)
+	w.dialogs.present(d)
 }
 
 func indexOfString(list []string, s string) int {

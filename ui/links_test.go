@@ -309,7 +309,7 @@ func TestCopyLinkOnPrivateBucketOffersShare(t *testing.T) {
 	if !topDialogOpen(w) {
 		t.Error("no share dialog")
 	}
-	w.closeTopDialog()
+	w.dialogs.closeTop()
 	sess.profile.PublicRead = true
 	w.copyLink(1)
 	if !strings.HasSuffix(clip(w), "/photo.jpg") {

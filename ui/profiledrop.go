@@ -70,5 +70,5 @@ func (w *mainWindow) askProfileOrUpload(path string) {
 	})
 	d.SetButtons([]fyne.CanvasObject{upload, importB})
 	d.Resize(fyne.NewSize(480, 180))
-	w.presentDefault(d, importB.OnTapped)
+	w.dialogs.presentDefault(d, importB.OnTapped)
 }

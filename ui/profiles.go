@@ -394,7 +394,7 @@ func (w *mainWindow) showProfileEditor(p *auth.Profile, saved bool) *profileEdit
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			msg := e.probe(ctx, prof, secrets)
-			w.testEvent("probe", msg)
+			w.feed.testEvent("probe", msg)
 			fyne.Do(func() {
 				e.result.SetText(msg)
 				e.test.Enable()

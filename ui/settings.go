@@ -49,7 +49,7 @@ func (w *mainWindow) showAppSettings() {
 		container.NewHBox(edit))
 	d := dialog.NewCustom(T("Settings"), T("Close"), container.NewVScroll(content), w.win)
 	d.Resize(fyne.NewSize(620, 560))
-	w.present(d)
+	w.dialogs.present(d)
 }
 
 // speedSettings is the speed limit part of Settings: the user's limit or

@@ -181,7 +181,7 @@ func TestCloseWithWatchFoldersAsks(t *testing.T) {
 	}
 	findButton(t, tw.mainWindow, "Keep running in the background")
 	tw.bg.Watching = nil
-	tw.closeTopDialog()
+	tw.dialogs.closeTop()
 	tw.bg.closeRequested()
 	if !tw.quitting {
 		t.Fatal("with nothing left, closing did not quit")
@@ -244,7 +244,7 @@ func TestTrayHostAppearsLater(t *testing.T) {
 			t.Fatal("offered the background while no tray shows the icon")
 		}
 	}
-	tw.closeTopDialog()
+	tw.dialogs.closeTop()
 	tw.hostUp = true
 	tw.bg.closeRequested()
 	test.Tap(findButton(t, tw.mainWindow, "Keep running in the background"))

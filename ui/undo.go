@@ -41,11 +41,11 @@ func canUndo(s uploader.Snapshot) bool {
 // offerUndo adds "Delete from COS…" to the details dialog d of a finished
 // upload shown over parent (the history window).
 func offerUndo(w *mainWindow, d *dialog.CustomDialog, s uploader.Snapshot, parent fyne.Window) {
-	ref := w.cur.Load()
-	if ref == nil || !canUndo(s) {
+	e := w.feed.engine()
+	if e == nil || !canUndo(s) {
 		return
 	}
-	u, ok := ref.e.(undoer)
+	u, ok := e.(undoer)
 	if !ok {
 		return
 	}
@@ -80,7 +80,7 @@ func runUndo(w *mainWindow, u undoer, s uploader.Snapshot, parent fyne.Window, d
 		defer cancel()
 		err := u.DeleteUploaded(ctx, s.ID)
 		if err == nil {
-			w.poll() // the deletion is in the engine's feed now: take it, so History shows it at once
+			w.feed.poll() // the deletion is in the engine's feed now: take it, so History shows it at once
 		}
 		fyne.Do(func() {
 			w.status.setBusy("")

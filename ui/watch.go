@@ -271,7 +271,7 @@ func (w *mainWindow) showWatchFolders() {
 		}
 	}
 	w.later(time.Second, again)
-	w.present(d)
+	w.dialogs.present(d)
 	d.SetOnClosed(func() { open = false }) // Fyne chains it after present's own
 	v.refresh()
 }
@@ -342,7 +342,7 @@ func (v *watchView) refresh() {
 func (v *watchView) addDialog() {
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
-			v.w.showError(err)
+			v.w.dialogs.showError(err)
 			return
 		}
 		if u != nil {
@@ -350,7 +350,7 @@ func (v *watchView) addDialog() {
 		}
 	}, v.w.win)
 	d.Resize(fyne.NewSize(800, 560))
-	v.w.present(d)
+	v.w.dialogs.present(d)
 }
 
 // add adds a folder (once) and saves.
@@ -364,7 +364,7 @@ func (v *watchView) add(dir string) {
 
 func (v *watchView) save(dirs []string) {
 	if err := v.w.saveWatchFolders(v.s, dirs); err != nil {
-		v.w.showError(errors.New(errText(err)))
+		v.w.dialogs.showError(errors.New(errText(err)))
 		return
 	}
 	v.folders, v.selected = dirs, -1

@@ -89,7 +89,7 @@ func TestWatchFoldersInWindow(t *testing.T) {
 	if len(w.dialogs.shown) != 1 {
 		t.Errorf("%d dialogs open, want the watch dialog", len(w.dialogs.shown))
 	}
-	w.closeTopDialog()
+	w.dialogs.closeTop()
 
 	v.selected = 0
 	v.save(nil)

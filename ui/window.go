@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,13 +17,9 @@ import (
 // and cheap for 100,000 tasks.
 const tickEvery = 100 * time.Millisecond
 
-// engineRef lets the ticker goroutine read the current engine without
-// touching the Fyne-owned session.
-type engineRef struct{ e Engine }
-
 // mainWindow wires the queue view, toolbar and status bar to one session.
-// Every field is owned by the Fyne goroutine except cur, the poll* fields
-// (ticker goroutine, under pollMu) and the model (its own lock).
+// Every field is owned by the Fyne goroutine except the feed (the ticker
+// goroutine's, under its own lock) and the model (its own lock).
 type mainWindow struct {
 	app    fyne.App
 	win    fyne.Window
@@ -41,13 +35,7 @@ type mainWindow struct {
 
 	sess     *openedProfile
 	asking   bool // a proposed watch folder's question is open (watch.go)
-	cur      atomic.Pointer[engineRef]
-	applying atomic.Bool
-
-	pollMu  sync.Mutex
-	pollRef *engineRef
-	cursor  uint64
-	events  *os.File // COSDROP_TEST_EVENTS: one line per finished task
+	feed     *feed // the engine's changes into the model (feed.go)
 
 	stopTick chan struct{}
 	watches  watchRunner  // the active profile's watch folders (ui/watch.go)
@@ -56,7 +44,7 @@ type mainWindow struct {
 	bw       bandwidth
 	conflict conflictMemory
 	quitting bool
-	dialogs  dialogStack // open dialogs over the main window, newest last (dialogs.go)
+	dialogs  *dialogs // open dialogs over the main window, newest last (dialogs.go)
 	// historyReload refreshes the open history window (nil when closed)
 	// when the queue's rows or the profile change.
 	historyReload func()
@@ -72,6 +60,8 @@ type mainWindow struct {
 func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	w := &mainWindow{app: a, win: win, opts: opts, model: newQueueModel(),
 		async: func(f func()) { go f() }, later: later}
+	w.feed = &feed{model: w.model}
+	w.dialogs = &dialogs{win: win}
 	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
 	w.queue.list.onKey = w.listKey
@@ -142,13 +132,7 @@ func (w *mainWindow) currentName() string {
 func (w *mainWindow) useSession(s *openedProfile) {
 	old := w.sess
 	w.sess = s
-	w.pollMu.Lock()
-	w.model.reset()
-	w.cursor = 0
-	ref := &engineRef{e: s.engine}
-	w.pollRef = ref
-	w.cur.Store(ref)
-	w.pollMu.Unlock()
+	w.feed.use(s.engine)
 	w.hideNotice()
 	if s.sandbox {
 		w.banner.Show()
@@ -174,8 +158,8 @@ func (w *mainWindow) useSession(s *openedProfile) {
 // loop that never block, so the Fyne goroutine makes them itself, in the
 // order the user acted.
 func (w *mainWindow) call(f func(e Engine)) {
-	if ref := w.cur.Load(); ref != nil {
-		f(ref.e)
+	if e := w.feed.engine(); e != nil {
+		f(e)
 	}
 }
 
@@ -184,7 +168,7 @@ func (w *mainWindow) add(paths []string) {
 	if len(paths) == 0 {
 		return
 	}
-	if w.cur.Load() == nil {
+	if w.feed.engine() == nil {
 		w.pending = append(w.pending, paths...)
 		return
 	}
@@ -216,45 +200,18 @@ func (w *mainWindow) runTicker(stop chan struct{}) {
 			return
 		case <-t.C:
 		}
-		w.poll()
+		w.feed.poll()
 		if text, changed := w.followBandwidth(bandwidthNow(), false); changed {
 			fyne.Do(func() { w.status.setLimit(text) })
 		}
-		if !w.model.hasPending() || !w.applying.CompareAndSwap(false, true) {
-			continue
-		}
-		u := w.model.take()
-		fyne.Do(func() {
-			w.applying.Store(false)
-			w.apply(u)
-		})
-	}
-}
-
-// poll merges the engine's changes since the last poll into the model.
-func (w *mainWindow) poll() {
-	w.pollMu.Lock()
-	defer w.pollMu.Unlock()
-	ref := w.pollRef
-	if ref == nil {
-		return
-	}
-	changed, cur := ref.e.Changes(w.cursor)
-	w.cursor = cur
-	w.model.merge(changed, ref.e.Totals())
-	if w.events != nil {
-		for _, s := range changed {
-			if s.State.Final() {
-				w.writeTaskEvent(s)
-			}
-		}
+		w.feed.post(w.apply)
 	}
 }
 
 // tick is one synchronous poll-and-apply; tests call it from the test
 // goroutine instead of running the ticker.
 func (w *mainWindow) tick() {
-	w.poll()
+	w.feed.poll()
 	w.apply(w.model.take())
 }
 
@@ -288,7 +245,7 @@ func (w *mainWindow) selected() (uploader.Snapshot, bool) {
 // shows, since a filter that hides the selection clears it.
 func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
 	if ev.Name == fyne.KeyEscape {
-		return w.closeTopDialog()
+		return w.dialogs.closeTop()
 	}
 	if w.dialogs.open() {
 		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
@@ -353,7 +310,7 @@ func (w *mainWindow) details(id uploader.TaskID) {
 // showNotice shows a problem above the list until dismissed or replaced.
 func (w *mainWindow) showNotice(msg string) {
 	w.notice.show(msg, widget.DangerImportance)
-	w.testEvent("notice", msg)
+	w.feed.testEvent("notice", msg)
 }
 
 // showInfo shows news (not a problem) above the list until dismissed.
@@ -378,12 +335,7 @@ func (w *mainWindow) quit() {
 		if sess != nil {
 			_ = sess.close()
 		}
-		w.pollMu.Lock() // a poll may still be writing events
-		if w.events != nil {
-			_ = w.events.Close()
-			w.events = nil
-		}
-		w.pollMu.Unlock()
+		w.feed.closeEvents() // after a poll that may still be writing them
 		fyne.Do(w.app.Quit)
 	}()
 }
