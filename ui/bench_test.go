@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
 	"cosdrop/uploader"
 )
 
@@ -77,4 +79,65 @@ func BenchmarkTick100kQueued8Uploading(b *testing.B) {
 	b.ReportMetric(float64(tickerT.Microseconds())/1000/float64(n), "ticker-ms")
 	b.ReportMetric(float64(uiT.Microseconds())/1000/float64(n), "ui-ms")
 	b.ReportMetric(float64(uiMax.Microseconds())/1000, "ui-max-ms")
+}
+
+// BenchmarkDrop2000 measures the first 2,000 rows of a drop arriving in
+// an empty window, then a walk's next batch of 200 (a walk delivers one
+// per tick): the ticker goroutine's merge ("ticker-ms"); on the Fyne
+// goroutine, the first apply ("ui-ms", which makes the visible rows) and
+// the next one ("next-ui-ms"); and the frames drawn after each
+// ("paint-ms", "next-paint-ms": the test driver's software painter, which
+// redraws everything and stands in only roughly for GL, which caches text
+// and icons). The apply figures are what the window spends on our code;
+// a user feels them plus a frame as a window that stops answering.
+func BenchmarkDrop2000(b *testing.B) {
+	var tickerT, uiT, paintT, nextT, nextPaintT time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		e := newScriptEngine()
+		w := newBenchWindow(b, e)
+		w.tick()
+		c := w.win.Canvas().(test.WindowlessCanvas)
+		c.Capture()
+		w.add(benchPaths(0, 2000))
+		b.StartTimer()
+		t0 := time.Now()
+		w.feed.poll()
+		u := w.model.take()
+		t1 := time.Now()
+		w.apply(u)
+		t2 := time.Now()
+		c.Capture()
+		t3 := time.Now()
+		w.add(benchPaths(2000, 200))
+		w.feed.poll()
+		u = w.model.take()
+		t4 := time.Now()
+		w.apply(u)
+		t5 := time.Now()
+		c.Capture()
+		tickerT += t1.Sub(t0)
+		uiT += t2.Sub(t1)
+		paintT += t3.Sub(t2)
+		nextT += t5.Sub(t4)
+		nextPaintT += time.Since(t5)
+		if len(w.queue.view) != 2200 || len(w.queue.rows) == 0 {
+			b.Fatalf("view has %d rows, %d shown", len(w.queue.view), len(w.queue.rows))
+		}
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
+	b.ReportMetric(ms(tickerT), "ticker-ms")
+	b.ReportMetric(ms(uiT), "ui-ms")
+	b.ReportMetric(ms(paintT), "paint-ms")
+	b.ReportMetric(ms(nextT), "next-ui-ms")
+	b.ReportMetric(ms(nextPaintT), "next-paint-ms")
+}
+
+// benchPaths are n photo paths numbered from first.
+func benchPaths(first, n int) []string {
+	paths := make([]string, n)
+	for i := range paths {
+		paths[i] = fmt.Sprintf("/home/staff/Pictures/holiday/IMG_%06d.jpg", first+i)
+	}
+	return paths
 }
