@@ -26,7 +26,7 @@ type receiptPlace struct {
 func (w *mainWindow) receiptWords() map[string][2]string {
 	out := map[string][2]string{}
 	for _, s := range w.model.all() {
-		link, _ := w.linkOf(s)
+		link, _ := w.links.linkOf(s)
 		out[strconv.FormatUint(uint64(s.ID), 10)] = [2]string{session.NoteText(s.Note), link}
 	}
 	return out

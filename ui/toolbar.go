@@ -58,8 +58,8 @@ func newToolbar(w *mainWindow) *toolbar {
 	clearDone := widget.NewButtonWithIcon(T("Clear finished"), theme.DeleteIcon(), func() { w.call(func(e Engine) { e.ClearFinished() }) })
 	clearDone.Importance = widget.LowImportance
 	newProfile := newTipButton(theme.ContentAddIcon(), T("New profile…"), func() { w.showProfileEditor(nil, false) })
-	history := newTipButton(theme.HistoryIcon(), T("History"), w.showHistory)
-	copyLinks := newTipButton(theme.ContentCopyIcon(), T("Copy the links of the finished files shown"), w.copyShownLinks) // links.go
+	history := newTipButton(theme.HistoryIcon(), T("History"), w.history.showHistory)
+	copyLinks := newTipButton(theme.ContentCopyIcon(), T("Copy the links of the finished files shown"), w.links.copyShownLinks) // links.go
 	watchFolders := newTipButton(theme.VisibilityIcon(), T("Watch folders"), w.showWatchFolders)
 	settings := newTipButton(theme.SettingsIcon(), T("Settings (Ctrl+,)"), w.showAppSettings) // settings.go
 

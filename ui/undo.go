@@ -91,9 +91,7 @@ func runUndo(w *mainWindow, u undoer, s uploader.Snapshot, parent fyne.Window, d
 			if done != nil {
 				done()
 			}
-			if w.historyReload != nil {
-				w.historyReload() // the row now reads "Deleted from COS"
-			}
+			w.history.refresh() // the row now reads "Deleted from COS"
 			dialog.ShowInformation(T("Deleted"), T("{{.Key}} was deleted from COS. History keeps the record of the upload and of the deletion.", map[string]any{"Key": s.Key}), parent)
 		})
 	})

@@ -81,7 +81,7 @@ func TestUndoConfirmationCancelKeeps(t *testing.T) {
 func TestUndoConfirmedDeletes(t *testing.T) {
 	w, e := undoWindow(t)
 	reloads := 0
-	w.historyReload = func() {
+	w.history.reload = func() {
 		if s, _ := w.model.get(1); historyState(s) == "Deleted from COS" {
 			reloads++
 		}

@@ -33,9 +33,9 @@ type mainWindow struct {
 	banner *fyne.Container
 	notice *notice // a message above the list (an error opening a profile, resumed uploads); the user can dismiss it
 
-	sess     *openedProfile
-	asking   bool // a proposed watch folder's question is open (watch.go)
-	feed     *feed // the engine's changes into the model (feed.go)
+	sess   *openedProfile
+	asking bool  // a proposed watch folder's question is open (watch.go)
+	feed   *feed // the engine's changes into the model (feed.go)
 
 	stopTick chan struct{}
 	watches  watchRunner  // the active profile's watch folders (ui/watch.go)
@@ -45,9 +45,8 @@ type mainWindow struct {
 	conflict conflictMemory
 	quitting bool
 	dialogs  *dialogs // open dialogs over the main window, newest last (dialogs.go)
-	// historyReload refreshes the open history window (nil when closed)
-	// when the queue's rows or the profile change.
-	historyReload func()
+	links    *links   // copying and sharing links (links.go)
+	history  *history // the history window (history.go)
 	// async runs blocking work (file and keyring I/O, opening profiles)
 	// off the Fyne goroutine; tests make it synchronous.
 	async func(f func())
@@ -62,6 +61,8 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 		async: func(f func()) { go f() }, later: later}
 	w.feed = &feed{model: w.model}
 	w.dialogs = &dialogs{win: win}
+	w.links = &links{w: w}
+	w.history = &history{w: w}
 	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
 	w.queue.list.onKey = w.listKey
@@ -221,9 +222,9 @@ func (w *mainWindow) apply(u update) {
 	w.status.set(u.totals)
 	w.bg.update(u.totals) // tray.go: the tray's status line
 	w.notify(u)
-	w.autoCopyLinks(u.finished)
-	if u.view != nil && w.historyReload != nil {
-		w.historyReload()
+	w.links.autoCopyLinks(u.finished)
+	if u.view != nil {
+		w.history.refresh()
 	}
 	if u.resumed > 0 {
 		w.showInfo(N("CosDrop carries on with {{.Count}} uploads that were unfinished when it last closed. Paused ones stay paused.", u.resumed))
