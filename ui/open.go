@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"cosdrop/auth"
-	"cosdrop/localcos"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )
@@ -32,7 +31,6 @@ type openedProfile struct {
 	engine     Engine
 	bucketURL  string
 	canPresign bool
-	server     *localcos.Server // the Sandbox's server; nil otherwise
 	closers    []func() error
 	s          *session.Session
 }
@@ -105,7 +103,7 @@ func (o *opener) openSandbox() (*openedProfile, error) {
 
 func wrap(s *session.Session) *openedProfile {
 	return &openedProfile{name: s.Name, profile: s.Profile, sandbox: s.Sandbox, engine: s.Engine,
-		bucketURL: s.BucketURL, canPresign: s.CanPresign, server: s.Server, s: s}
+		bucketURL: s.BucketURL, canPresign: s.CanPresign, s: s}
 }
 
 func safeName(s string) string {

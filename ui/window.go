@@ -154,10 +154,10 @@ func (w *mainWindow) useSession(s *openedProfile) {
 	w.checkLeftovers(s) // leftovers.go
 }
 
-// call runs f with the current engine, if a session is open. The
-// engine's control calls (Add, Pause, SetRateLimit...) are messages to its
-// loop that never block, so the Fyne goroutine makes them itself, in the
-// order the user acted.
+// call runs f with the current engine, if a session is open, on the
+// caller's goroutine. The engine's control calls (Add, Pause,
+// SetRateLimit...) never block (Engine), so the Fyne goroutine makes them
+// itself, in the order the user acted.
 func (w *mainWindow) call(f func(e Engine)) {
 	if e := w.feed.engine(); e != nil {
 		f(e)

@@ -56,7 +56,7 @@ func TestDropAddsTasks(t *testing.T) {
 // could let it finish first).
 func TestRowButtonsDriveEngine(t *testing.T) {
 	s := sandboxSession(t)
-	s.server.Faults().Add(localcos.Rule{Kind: localcos.Stall, After: 1 << 20, Delay: time.Hour})
+	s.s.Server.Faults().Add(localcos.Rule{Kind: localcos.Stall, After: 1 << 20, Delay: time.Hour})
 	w := newTestWindow(t, s)
 	p := writeFile(t, t.TempDir(), "big.bin", 4<<20)
 	w.add([]string{p})
