@@ -70,9 +70,9 @@ func Run(opts Options) error {
 		profiles:  auth.NewProfiles(""),
 		secrets:   auth.NewLayered(),
 		ask:       w.askConflict,
-		rateLimit: w.rate.Load,
+		rateLimit: w.bw.rate.Load,
 	}
-	w.refreshSchedule()                        // bandwidth.go: the first engine starts under the user's limit
+	w.bw.refreshSchedule()                     // bandwidth.go: the first engine starts under the user's limit
 	win.SetCloseIntercept(w.bg.closeRequested) // tray.go: keep running in the background or quit
 	win.SetMaster()
 	win.Resize(w.savedWindowSize())

@@ -59,7 +59,7 @@ func newTestWindow(t *testing.T, s *openedProfile) *mainWindow {
 	w.later = func(time.Duration, func()) {}
 	dir := t.TempDir()
 	w.opener = &opener{dataDir: dir, profiles: auth.NewProfiles(filepath.Join(dir, "config")),
-		secrets: auth.NewSessionStore(), ask: w.askConflict, rateLimit: w.rate.Load}
+		secrets: auth.NewSessionStore(), ask: w.askConflict, rateLimit: w.bw.rate.Load}
 	win.Resize(fyne.NewSize(1000, 600))
 	if s != nil {
 		w.useSession(s)

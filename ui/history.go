@@ -188,7 +188,7 @@ func (h *history) diagnostics() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "CosDrop %s\nOS: %s/%s, %s\nLanguage: %s\nTime: %s\n", h.w.opts.Version, runtime.GOOS, runtime.GOARCH, runtime.Version(),
 		lang.SystemLocale().String(), time.Now().Format(time.RFC3339))
-	fmt.Fprintf(&b, "Data folder: %s\nSpeed limit: %d bytes/s\n", h.w.opener.dataDir, h.w.rate.Load())
+	fmt.Fprintf(&b, "Data folder: %s\nSpeed limit: %d bytes/s\n", h.w.opener.dataDir, h.w.bw.rate.Load())
 	if s := h.w.sess; s != nil {
 		if s.sandbox {
 			fmt.Fprintf(&b, "Profile: %s (local sandbox at %s)\nBucket: %s\nRegion: %s\n", s.name, s.bucketURL, session.SandboxBucket, session.SandboxRegion)

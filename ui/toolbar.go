@@ -150,7 +150,7 @@ func (b *toolbar) setProfiles(names []string) {
 // and for the next start; "No speed limit" is a choice too, and wins over
 // the profile's timetable.
 func (w *mainWindow) setRateLimit(bps int64) {
-	_ = w.setUserSchedule(auth.FormatRate(bps)) // a formatted rate always parses
+	_ = w.bw.setUserSchedule(auth.FormatRate(bps)) // a formatted rate always parses
 }
 
 // showSchedule shows the limit in force in the limit choice: the matching

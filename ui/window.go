@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -38,10 +37,9 @@ type mainWindow struct {
 	feed   *feed // the engine's changes into the model (feed.go)
 
 	stopTick chan struct{}
-	watches  watchRunner  // the active profile's watch folders (ui/watch.go)
-	pending  []string     // paths given before the first session opened
-	rate     atomic.Int64 // the speed limit in force (bandwidth.go)
-	bw       bandwidth
+	watches  watchRunner // the active profile's watch folders (ui/watch.go)
+	pending  []string    // paths given before the first session opened
+	bw       *bandwidth  // the speed limit in force and its timetable (bandwidth.go)
 	conflict conflictMemory
 	quitting bool
 	dialogs  *dialogs // open dialogs over the main window, newest last (dialogs.go)
@@ -63,6 +61,7 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	w.dialogs = &dialogs{win: win}
 	w.links = &links{w: w}
 	w.history = &history{w: w}
+	w.bw = &bandwidth{w: w}
 	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
 	w.queue.list.onKey = w.listKey
@@ -146,7 +145,7 @@ func (w *mainWindow) useSession(s *openedProfile) {
 		go func() { w.watches.release(old); _ = old.close() }() // the watch uses the session's credentials
 	}
 	w.followWatch(s)
-	w.refreshSchedule() // bandwidth.go: the profile may carry a timetable
+	w.bw.refreshSchedule() // bandwidth.go: the profile may carry a timetable
 	if len(w.pending) > 0 {
 		w.add(w.pending)
 		w.pending = nil
@@ -202,7 +201,7 @@ func (w *mainWindow) runTicker(stop chan struct{}) {
 		case <-t.C:
 		}
 		w.feed.poll()
-		if text, changed := w.followBandwidth(bandwidthNow(), false); changed {
+		if text, changed := w.bw.followBandwidth(bandwidthNow(), false); changed {
 			fyne.Do(func() { w.status.setLimit(text) })
 		}
 		w.feed.post(w.apply)
