@@ -25,33 +25,34 @@ type mainWindow struct {
 	opts   Options
 	opener *opener
 
-	model  *queueModel
-	queue  *queueView
-	bar    *toolbar
-	status *statusBar
-	banner *fyne.Container
-	notice *notice // a message above the list (an error opening a profile, resumed uploads); the user can dismiss it
+	// The parts a reader looks for, each owning its state.
+	model   *queueModel // the window's copy of the queue (model.go)
+	queue   *queueView  // the list (queueview.go, row.go)
+	feed    *feed       // the engine's changes into the model (feed.go)
+	bar     *toolbar    // toolbar.go
+	status  *statusBar  // statusbar.go
+	banner  *fyne.Container
+	notice  *notice     // a message above the list (an error opening a profile, resumed uploads); the user can dismiss it
+	dialogs *dialogs    // open dialogs over the main window, newest last (dialogs.go)
+	links   *links      // copying and sharing links (links.go)
+	history *history    // the history window (history.go)
+	bw      *bandwidth  // the speed limit in force and its timetable (bandwidth.go)
+	bg      *background // the system tray and background mode (tray.go)
+	watches watchRunner // the active profile's watch folders (watch.go)
 
-	sess   *openedProfile
-	asking bool  // a proposed watch folder's question is open (watch.go)
-	feed   *feed // the engine's changes into the model (feed.go)
-
-	stopTick chan struct{}
-	watches  watchRunner // the active profile's watch folders (ui/watch.go)
-	pending  []string    // paths given before the first session opened
-	bw       *bandwidth  // the speed limit in force and its timetable (bandwidth.go)
+	// The window's own state.
+	sess     *openedProfile
+	asking   bool     // a proposed watch folder's question is open (watch.go)
+	pending  []string // paths given before the first session opened
 	conflict conflictMemory
 	quitting bool
-	dialogs  *dialogs // open dialogs over the main window, newest last (dialogs.go)
-	links    *links   // copying and sharing links (links.go)
-	history  *history // the history window (history.go)
+	stopTick chan struct{}
 	// async runs blocking work (file and keyring I/O, opening profiles)
 	// off the Fyne goroutine; tests make it synchronous.
 	async func(f func())
 	// later runs a function on the Fyne goroutine after a delay; tests
 	// run it when they choose.
 	later func(time.Duration, func())
-	bg    *background // tray.go: the system tray and background mode
 }
 
 func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
