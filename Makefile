@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test tray-test gui-soak gui-soak-short screenshots bench bench-wan soak soak-short test-windows test-windows-short clean
+.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test tray-test gui-soak gui-soak-short screenshots bench bench-wan bench-ui soak soak-short test-windows test-windows-short clean
 
 deps:
 	@.ci/deps.sh build
@@ -150,6 +150,11 @@ bench: deps-test
 ## line (RTT, shared upstream capacity, handshake per connection); prints README's WAN table (~4 min).
 bench-wan:
 	.ci/bench-wan.sh
+
+## bench-ui: what the window's goroutines spend on a drop's first 2,000 rows and the walk's next batch,
+## on 100,000 queued tasks and on a tick while 8 upload (the test driver, no display needed; ~1 min).
+bench-ui:
+	go test -run '^$$' -bench 'Drop2000|Add100k|Tick100k' -benchtime 3x -count 3 ./ui/
 
 ## soak: ~10 minutes (not part of `make test`): `cosdrop upload` of 10,000 small files and 3 x 256 MiB
 ## (SOAK_LARGE_SIZE=1GiB for the full size) to serve-local under faults, SIGKILLed every 15-45 s and

@@ -19,8 +19,8 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
-	"cosdrop/profile"
 	"cosdrop/localcos/localcostest"
+	"cosdrop/profile"
 )
 
 const (

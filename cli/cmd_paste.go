@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"cosdrop/profile"
 	"cosdrop/clipboard"
+	"cosdrop/profile"
 	"cosdrop/session"
 	"cosdrop/uploader"
 )

@@ -17,8 +17,8 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
-	"cosdrop/profile"
 	"cosdrop/localcos/localcostest"
+	"cosdrop/profile"
 )
 
 // fastClock runs a timetable 60 times faster than the wall clock: one

@@ -10,8 +10,8 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
-	"cosdrop/profile"
 	"cosdrop/localcos/localcostest"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 

@@ -4,8 +4,8 @@
 //
 // Threading: engine state reaches the window through one ticker goroutine
 // (10 Hz) that reads Engine.Changes and posts at most one fyne.Do per tick;
-// engine calls go through one control goroutine. Widgets are touched only
-// on the Fyne goroutine.
+// the Fyne goroutine makes the engine's control calls itself, as they are
+// messages that never block. Widgets are touched only on the Fyne goroutine.
 package ui
 
 import (
@@ -64,16 +64,16 @@ func Run(opts Options) error {
 		if err != nil {
 			return err
 		}
-		w.events = f
+		w.feed.events = f
 	}
 	w.opener = &opener{
 		dataDir:   opts.DataDir,
 		profiles:  profile.NewProfiles(""),
 		secrets:   auth.NewLayered(),
 		ask:       w.askConflict,
-		rateLimit: w.rate.Load,
+		rateLimit: w.bw.rate.Load,
 	}
-	w.refreshSchedule()                        // bandwidth.go: the first engine starts under the user's limit
+	w.bw.refreshSchedule()                     // bandwidth.go: the first engine starts under the user's limit
 	win.SetCloseIntercept(w.bg.closeRequested) // tray.go: keep running in the background or quit
 	win.SetMaster()
 	win.Resize(w.savedWindowSize())

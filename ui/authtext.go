@@ -1,7 +1,7 @@
 package ui
 
-import cosession "cosdrop/session"
+import "cosdrop/session"
 
-// errText is err in the user's language, plain words first (cosession.ErrText):
+// errText is err in the user's language, plain words first (session.ErrText):
 // profile problems, credential server failures, busy or damaged journals.
-func errText(err error) string { return cosession.ErrText(err) }
+func errText(err error) string { return session.ErrText(err) }

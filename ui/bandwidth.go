@@ -23,9 +23,14 @@ const prefSchedule = "bandwidth-schedule"
 // bandwidthNow is the window's clock for the timetable; tests fix it.
 var bandwidthNow = time.Now
 
-// bandwidth is the timetable in force. Its fields are atomics: the
-// ticker goroutine reads them, the Fyne goroutine replaces them.
+// bandwidth is the speed limit in force and the timetable it follows. It
+// reads the user's choice from the app's preferences and the profile's
+// timetable from the window's session, and shows the limit in the toolbar
+// and the status bar. Its own fields are atomics: the ticker goroutine
+// reads them, the Fyne goroutine replaces them.
 type bandwidth struct {
+	w           *mainWindow
+	rate        atomic.Int64 // the limit in force, bytes/s; also what the next engine opened starts with
 	sched       atomic.Pointer[profile.BandwidthSchedule]
 	fromProfile atomic.Bool
 	shown       atomic.Pointer[string] // the status text last reported
@@ -33,8 +38,8 @@ type bandwidth struct {
 
 // userSchedule is the user's own limit as schedule text, "" for none: the
 // Settings text, or the number an older version stored.
-func (w *mainWindow) userSchedule() string {
-	p := w.app.Preferences()
+func (b *bandwidth) userSchedule() string {
+	p := b.w.app.Preferences()
 	if s := p.String(prefSchedule); s != "" {
 		return s
 	}
@@ -46,30 +51,30 @@ func (w *mainWindow) userSchedule() string {
 
 // setUserSchedule checks spec, remembers it and puts it in force; "" hands
 // the limit back to the profile. The error is worded (errText).
-func (w *mainWindow) setUserSchedule(spec string) error {
+func (b *bandwidth) setUserSchedule(spec string) error {
 	spec = strings.Join(strings.Fields(spec), " ")
 	if spec != "" {
 		if _, err := profile.ParseBandwidthSchedule(spec); err != nil {
 			return err
 		}
 	}
-	p := w.app.Preferences()
+	p := b.w.app.Preferences()
 	p.SetString(prefSchedule, spec)
 	p.SetInt(prefRate, 0) // the text is the one setting from now on
-	w.refreshSchedule()
+	b.refreshSchedule()
 	return nil
 }
 
 // effectiveSchedule is the user's limit, else the profile's timetable,
 // else none; fromProfile says it is the profile's.
-func (w *mainWindow) effectiveSchedule() (s profile.BandwidthSchedule, fromProfile bool) {
-	if spec := w.userSchedule(); spec != "" {
+func (b *bandwidth) effectiveSchedule() (s profile.BandwidthSchedule, fromProfile bool) {
+	if spec := b.userSchedule(); spec != "" {
 		if s, err := profile.ParseBandwidthSchedule(spec); err == nil {
 			return s, false
 		}
 	}
-	if w.sess != nil && w.sess.profile.BandwidthSchedule != "" {
-		if s, err := profile.ParseBandwidthSchedule(w.sess.profile.BandwidthSchedule); err == nil {
+	if b.w.sess != nil && b.w.sess.profile.BandwidthSchedule != "" {
+		if s, err := profile.ParseBandwidthSchedule(b.w.sess.profile.BandwidthSchedule); err == nil {
 			return s, true
 		}
 	}
@@ -78,34 +83,34 @@ func (w *mainWindow) effectiveSchedule() (s profile.BandwidthSchedule, fromProfi
 
 // refreshSchedule puts the effective limit in force at once and shows it
 // in the toolbar and the status bar (Fyne goroutine).
-func (w *mainWindow) refreshSchedule() {
-	s, fromProfile := w.effectiveSchedule()
-	w.bw.fromProfile.Store(fromProfile)
-	w.bw.sched.Store(&s)
-	w.bar.showSchedule(s)
-	text, _ := w.followBandwidth(bandwidthNow(), true)
-	w.status.setLimit(text)
+func (b *bandwidth) refreshSchedule() {
+	s, fromProfile := b.effectiveSchedule()
+	b.fromProfile.Store(fromProfile)
+	b.sched.Store(&s)
+	b.w.bar.showSchedule(s)
+	text, _ := b.followBandwidth(bandwidthNow(), true)
+	b.w.status.setLimit(text)
 }
 
 // followBandwidth applies the limit in force at now when it differs from
 // the one applied (or always, with force), and reports the status text
 // when it changed. The ticker calls it every tick, so a boundary takes
 // effect within a tick, and a laptop waking after one catches up at once.
-func (w *mainWindow) followBandwidth(now time.Time, force bool) (string, bool) {
-	s := w.bw.sched.Load()
+func (b *bandwidth) followBandwidth(now time.Time, force bool) (string, bool) {
+	s := b.sched.Load()
 	if s == nil {
 		return "", false
 	}
-	if lim := s.LimitAt(now); force || lim != w.rate.Load() {
-		w.rate.Store(lim) // also what the next engine opened starts with
-		w.call(func(e Engine) { e.SetRateLimit(lim) })
-		go w.watches.setRate(lim) // it may be starting, holding its lock: not on the ticker
+	if lim := s.LimitAt(now); force || lim != b.rate.Load() {
+		b.rate.Store(lim) // also what the next engine opened starts with
+		b.w.call(func(e Engine) { e.SetRateLimit(lim) })
+		go b.w.watches.setRate(lim) // it may be starting, holding its lock: not on the ticker
 	}
-	text := limitText(*s, w.bw.fromProfile.Load(), now)
-	if old := w.bw.shown.Load(); !force && old != nil && *old == text {
+	text := limitText(*s, b.fromProfile.Load(), now)
+	if old := b.shown.Load(); !force && old != nil && *old == text {
 		return "", false
 	}
-	w.bw.shown.Store(&text)
+	b.shown.Store(&text)
 	return text, true
 }
 

@@ -74,5 +74,5 @@ func (w *mainWindow) askCancel(id uploader.TaskID) {
 	cancel.Importance = widget.DangerImportance
 	d.SetButtons([]fyne.CanvasObject{keep, pause, cancel})
 	d.Resize(fyne.NewSize(480, 200))
-	w.presentDefault(d, d.Hide)
+	w.dialogs.presentDefault(d, d.Hide)
 }

@@ -68,7 +68,7 @@ func (b *background) newQuestion(title, work, tail string) *closeQuestion {
 func (b *background) showQuestion(q *closeQuestion, onEnter func()) {
 	q.d.Resize(fyne.NewSize(520, 240))
 	b.question = q
-	b.w.presentDefault(q.d, onEnter)
+	b.w.dialogs.presentDefault(q.d, onEnter)
 }
 
 // refreshQuestion brings the open close question up to date with the

@@ -97,5 +97,5 @@ func (w *mainWindow) showConflict(cs []uploader.Conflict, answer chan<- uploader
 			answer <- p
 		}, w.win)
 	d.Resize(fyne.NewSize(520, 380))
-	w.present(d)
+	w.dialogs.present(d)
 }

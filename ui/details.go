@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -204,7 +204,7 @@ func joinLines(s []string) string { return strings.Join(s, "\n") }
 func showDetails(w *mainWindow, s uploader.Snapshot) {
 	d := dialog.NewCustom(T("Details"), T("Close"), detailsContent(w, s), w.win)
 	d.Resize(fyne.NewSize(720, 560))
-	w.present(d)
+	w.dialogs.present(d)
 }
 
 // copyText puts plain text on the clipboard. Only values the user can
@@ -217,4 +217,4 @@ func (w *mainWindow) copyText(s string) {
 // window reads Snapshot.Note: when the engine's note becomes a typed
 // Note{Code, Args}, only this function changes (to the session layer's
 // wording of it).
-func noteText(s uploader.Snapshot) string { return cosession.NoteText(s.Note) }
+func noteText(s uploader.Snapshot) string { return session.NoteText(s.Note) }

@@ -15,19 +15,22 @@ type shownDialog interface {
 	SetOnClosed(func())
 }
 
-// dialogStack is the dialogs open over the main window, newest last, with
-// the answer Enter chooses in each that has one.
-type dialogStack struct {
+// dialogs shows dialogs over the main window and keeps the ones open,
+// newest last, with the answer Enter chooses in each that has one: Fyne
+// 2.7's dialogs ignore Escape and leave Enter unanswered when no button
+// has the focus, so the window's keys (listKey) answer them through here.
+type dialogs struct {
+	win      fyne.Window
 	shown    []shownDialog
 	defaults map[shownDialog]func()
 }
 
 // open reports whether any dialog is open.
-func (s *dialogStack) open() bool { return len(s.shown) > 0 }
+func (s *dialogs) open() bool { return len(s.shown) > 0 }
 
 // push adds d (its default answer onEnter, or nil) and forgets it when it
 // closes.
-func (s *dialogStack) push(d shownDialog, onEnter func()) {
+func (s *dialogs) push(d shownDialog, onEnter func()) {
 	s.shown = append(s.shown, d)
 	if onEnter != nil {
 		if s.defaults == nil {
@@ -44,10 +47,11 @@ func (s *dialogStack) push(d shownDialog, onEnter func()) {
 }
 
 // contains reports whether d is still open.
-func (s *dialogStack) contains(d shownDialog) bool { return slices.Contains(s.shown, d) }
+func (s *dialogs) contains(d shownDialog) bool { return slices.Contains(s.shown, d) }
 
-// closeTop hides the newest dialog; it reports whether there was one.
-func (s *dialogStack) closeTop() bool {
+// closeTop hides the newest open dialog (Escape), as its Cancel or Close
+// button would. It reports whether there was one.
+func (s *dialogs) closeTop() bool {
 	if len(s.shown) == 0 {
 		return false
 	}
@@ -57,7 +61,7 @@ func (s *dialogStack) closeTop() bool {
 
 // chooseDefault answers the newest dialog with its default, if it has one
 // (Fyne 2.7's dialogs leave Enter unanswered when no button has focus).
-func (s *dialogStack) chooseDefault() {
+func (s *dialogs) chooseDefault() {
 	if len(s.shown) == 0 {
 		return
 	}
@@ -67,26 +71,21 @@ func (s *dialogStack) chooseDefault() {
 }
 
 // present shows d over the main window and remembers it, so Escape closes
-// the top one (Fyne 2.7's dialogs ignore Escape), and takes the keyboard
-// focus off the list: Space, Enter and Delete must not act on a row
-// behind a dialog.
-func (w *mainWindow) present(d shownDialog) { w.presentDefault(d, nil) }
+// the top one, and takes the keyboard focus off the list: Space, Enter
+// and Delete must not act on a row behind a dialog.
+func (s *dialogs) present(d shownDialog) { s.presentDefault(d, nil) }
 
 // presentDefault is present for a dialog whose highlighted answer Enter
 // chooses: onEnter runs it (and hides the dialog).
-func (w *mainWindow) presentDefault(d shownDialog, onEnter func()) {
-	w.dialogs.push(d, onEnter)
-	w.win.Canvas().Unfocus()
+func (s *dialogs) presentDefault(d shownDialog, onEnter func()) {
+	s.push(d, onEnter)
+	s.win.Canvas().Unfocus()
 	d.Show()
 }
 
-// closeTopDialog hides the newest open dialog (Escape), as its Cancel or
-// Close button would. It reports whether there was one.
-func (w *mainWindow) closeTopDialog() bool { return w.dialogs.closeTop() }
-
 // showError shows err over the main window.
-func (w *mainWindow) showError(err error) {
-	w.present(dialog.NewError(err, w.win))
+func (s *dialogs) showError(err error) {
+	s.present(dialog.NewError(err, s.win))
 }
 
 // offerSetAside asks whether to move a profile's damaged upload list aside
@@ -111,7 +110,7 @@ func (w *mainWindow) offerSetAside(name string) {
 			})
 		}, w.win)
 	d.SetConfirmText(T("Set aside and continue"))
-	w.present(d)
+	w.dialogs.present(d)
 }
 
 // keyEntry is an Entry that hands Escape to the window (a focused Entry

@@ -13,8 +13,11 @@ import (
 // scripted one, and the UI never holds engine locks or task pointers.
 //
 // Implementations must be safe for concurrent use: the window calls the
-// mutating methods from its control goroutine and Changes/Totals from its
-// ticker goroutine, never from the Fyne goroutine.
+// mutating methods (Add to SetRateLimit) from the Fyne goroutine, and
+// SetRateLimit also from the ticker goroutine at a timetable's boundary,
+// so they must not block (the engine's are messages to its loop, or
+// atomics); it calls Changes and Totals from its ticker goroutine, never
+// from the Fyne goroutine.
 type Engine interface {
 	Add(paths ...string) uploader.BatchID
 	AddFiles(files ...uploader.FileRef) uploader.BatchID

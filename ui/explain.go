@@ -1,7 +1,7 @@
 package ui
 
 import (
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -11,5 +11,5 @@ import (
 var explanations = map[string]string{}
 
 // Explain turns an engine error into plain words in the user's language
-// (cosession.Explain).
-func Explain(e uploader.TaskError) string { return cosession.Explain(e) }
+// (session.Explain).
+func Explain(e uploader.TaskError) string { return session.Explain(e) }

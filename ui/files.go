@@ -39,7 +39,7 @@ func (w *mainWindow) addFilesDialog() {
 func (w *mainWindow) browseFiles(c *fileChecklist) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			w.showError(err)
+			w.dialogs.showError(err)
 			return
 		}
 		if r == nil {
@@ -54,7 +54,7 @@ func (w *mainWindow) browseFiles(c *fileChecklist) {
 		w.pickMore(path)
 	}, w.win)
 	d.Resize(fyne.NewSize(800, 560))
-	w.present(d)
+	w.dialogs.present(d)
 }
 
 // prefLastFolder remembers the folder "Add files" showed last.
@@ -265,7 +265,7 @@ func (w *mainWindow) showFileChecklist(dir string, names []string, picked string
 		w.add(paths)
 	})
 	c.browse.OnTapped = func() { w.browseFiles(c) }
-	c.folder.onEscape = func() { w.closeTopDialog() }
+	c.folder.onEscape = func() { w.dialogs.closeTop() }
 	c.folder.onEnter = func() {
 		typed := strings.TrimSpace(c.folder.Text)
 		if strings.HasPrefix(typed, "~") {
@@ -286,7 +286,7 @@ func (w *mainWindow) showFileChecklist(dir string, names []string, picked string
 	d = dialog.NewCustomWithoutButtons(T("Add files"), c.content, w.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, c.add})
 	d.Resize(fyne.NewSize(600, 500))
-	w.present(d)
+	w.dialogs.present(d)
 	w.win.Canvas().Focus(c.folder)
 }
 
@@ -294,7 +294,7 @@ func (w *mainWindow) showFileChecklist(dir string, names []string, picked string
 func (w *mainWindow) addFolderDialog() {
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
-			w.showError(err)
+			w.dialogs.showError(err)
 			return
 		}
 		if u == nil {
@@ -303,5 +303,5 @@ func (w *mainWindow) addFolderDialog() {
 		w.add([]string{u.Path()})
 	}, w.win)
 	d.Resize(fyne.NewSize(800, 560))
-	w.present(d)
+	w.dialogs.present(d)
 }

@@ -80,7 +80,6 @@ func TestAddFilesOffersTheFolder(t *testing.T) {
 		t.Fatalf("after ticking a.jpg the button says %q", add.Text)
 	}
 	test.Tap(add)
-	w.ctl.flush()
 	if got, want := enginePaths(e), []string{filepath.Join(dir, "a.jpg"), filepath.Join(dir, "b.jpg")}; !slices.Equal(got, want) {
 		t.Fatalf("engine got %v, want %v", got, want)
 	}
@@ -125,7 +124,6 @@ func TestAddFilesSelectAllAndSingleFile(t *testing.T) {
 		t.Fatal("one of three ticked: Select all should be off and the button enabled")
 	}
 	test.Tap(buttons["Cancel"])
-	w.ctl.flush()
 	if len(e.calls) != 0 {
 		t.Fatalf("Cancel added files: %v", e.calls)
 	}
@@ -133,7 +131,6 @@ func TestAddFilesSelectAllAndSingleFile(t *testing.T) {
 	lone := t.TempDir()
 	p := writeFile(t, lone, "only.pdf", 10)
 	w.pickMore(p)
-	w.ctl.flush()
 	if got := enginePaths(e); !slices.Equal(got, []string{p}) {
 		t.Fatalf("single file: engine got %v", got)
 	}

@@ -40,7 +40,6 @@ func newBenchWindow(b *testing.B, e Engine) *mainWindow {
 	win := a.NewWindow("CosDrop")
 	b.Cleanup(win.Close)
 	w := newMainWindow(a, win, Options{})
-	b.Cleanup(w.ctl.close)
 	win.Resize(fyne.NewSize(1000, 600))
 	w.useSession(scriptSession(e))
 	return w
@@ -48,7 +47,7 @@ func newBenchWindow(b *testing.B, e Engine) *mainWindow {
 
 // newTestWindow builds the main window on the test driver with s as its
 // session; the ticker is not started: tests call tick themselves.
-func newTestWindow(t *testing.T, s *session) *mainWindow {
+func newTestWindow(t *testing.T, s *openedProfile) *mainWindow {
 	t.Helper()
 	a := test.NewTempApp(t)
 	win := a.NewWindow("CosDrop")
@@ -61,8 +60,7 @@ func newTestWindow(t *testing.T, s *session) *mainWindow {
 	w.later = func(time.Duration, func()) {}
 	dir := t.TempDir()
 	w.opener = &opener{dataDir: dir, profiles: profile.NewProfiles(filepath.Join(dir, "config")),
-		secrets: auth.NewSessionStore(), ask: w.askConflict, rateLimit: w.rate.Load}
-	t.Cleanup(w.ctl.close)
+		secrets: auth.NewSessionStore(), ask: w.askConflict, rateLimit: w.bw.rate.Load}
 	win.Resize(fyne.NewSize(1000, 600))
 	if s != nil {
 		w.useSession(s)
@@ -71,7 +69,7 @@ func newTestWindow(t *testing.T, s *session) *mainWindow {
 }
 
 // sandboxSession starts the real engine against an in-process localcos.
-func sandboxSession(t *testing.T) *session {
+func sandboxSession(t *testing.T) *openedProfile {
 	t.Helper()
 	o := &opener{dataDir: t.TempDir(), rateLimit: func() int64 { return 0 }}
 	s, err := o.openSandbox()
@@ -107,7 +105,6 @@ func waitFor(t *testing.T, w *mainWindow, what string, cond func() bool) {
 		if cond() {
 			return true
 		}
-		w.ctl.flush()
 		w.tick()
 		return false
 	})
@@ -127,8 +124,8 @@ func writeFile(t *testing.T, dir, name string, n int) string {
 	return p
 }
 
-func scriptSession(e Engine) *session {
-	return &session{name: SandboxName, sandbox: true, engine: e, bucketURL: "http://127.0.0.1:1", canPresign: false}
+func scriptSession(e Engine) *openedProfile {
+	return &openedProfile{name: SandboxName, sandbox: true, engine: e, bucketURL: "http://127.0.0.1:1", canPresign: false}
 }
 
 // stateOf reads a task's state from the engine itself, not the window.

@@ -18,7 +18,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/profile"
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -56,10 +56,27 @@ func historyRows(all []uploader.Snapshot, f int, search string) []uploader.Snaps
 	return out
 }
 
+// history is the history window: the finished tasks of the open profile,
+// with filters, the receipt export and "Copy diagnostics". At most one is
+// refreshed at a time, the one opened last.
+type history struct {
+	w *mainWindow
+	// reload refreshes the open history window (nil when closed) when
+	// the queue's rows or the profile change.
+	reload func()
+}
+
+// refresh reloads the open history window, if any.
+func (h *history) refresh() {
+	if h.reload != nil {
+		h.reload()
+	}
+}
+
 // showHistory opens the history window: finished tasks with filters, the
 // CSV/JSON receipt export and "Copy diagnostics".
-func (w *mainWindow) showHistory() {
-	hw := w.app.NewWindow(T("CosDrop history"))
+func (h *history) showHistory() {
+	hw := h.w.app.NewWindow(T("CosDrop history"))
 	var rows []uploader.Snapshot
 	list := widget.NewList(func() int { return len(rows) },
 		func() fyne.CanvasObject {
@@ -76,7 +93,7 @@ func (w *mainWindow) showHistory() {
 		})
 	list.OnSelected = func(i widget.ListItemID) {
 		if i < len(rows) {
-			showDetailsIn(w, rows[i], hw)
+			showDetailsIn(h.w, rows[i], hw)
 		}
 		list.UnselectAll()
 	}
@@ -84,7 +101,7 @@ func (w *mainWindow) showHistory() {
 	search := widget.NewEntry()
 	search.SetPlaceHolder(T("Search name or key"))
 	reload := func() {
-		rows = historyRows(w.model.all(), max(0, filter.SelectedIndex()), search.Text)
+		rows = historyRows(h.w.model.all(), max(0, filter.SelectedIndex()), search.Text)
 		list.Refresh()
 	}
 	filter.OnChanged = func(string) { reload() }
@@ -92,33 +109,33 @@ func (w *mainWindow) showHistory() {
 	filter.SetSelectedIndex(0)
 	// Each profile keeps its own history: the selector says whose this is
 	// and switches the window (and this list) to another profile's.
-	profile := newSafeSelect(hw, append([]string(nil), w.bar.profile.Options...), nil)
-	profile.SetSelected(profileLabel(w.currentName()))
+	profile := newSafeSelect(hw, append([]string(nil), h.w.bar.profile.Options...), nil)
+	profile.SetSelected(profileLabel(h.w.currentName()))
 	profile.OnChanged = func(string) {
-		if i := profile.SelectedIndex(); i >= 0 && i < len(w.bar.names) && w.bar.names[i] != w.currentName() {
-			w.switchTo(w.bar.names[i])
+		if i := profile.SelectedIndex(); i >= 0 && i < len(h.w.bar.names) && h.w.bar.names[i] != h.w.currentName() {
+			h.w.switchTo(h.w.bar.names[i])
 		}
 	}
-	w.historyReload = func() {
-		profile.OnChanged, profile.Options = nil, append([]string(nil), w.bar.profile.Options...)
-		profile.SetSelected(profileLabel(w.currentName()))
+	h.reload = func() {
+		profile.OnChanged, profile.Options = nil, append([]string(nil), h.w.bar.profile.Options...)
+		profile.SetSelected(profileLabel(h.w.currentName()))
 		profile.OnChanged = func(string) {
-			if i := profile.SelectedIndex(); i >= 0 && i < len(w.bar.names) && w.bar.names[i] != w.currentName() {
-				w.switchTo(w.bar.names[i])
+			if i := profile.SelectedIndex(); i >= 0 && i < len(h.w.bar.names) && h.w.bar.names[i] != h.w.currentName() {
+				h.w.switchTo(h.w.bar.names[i])
 			}
 		}
 		reload()
 	}
-	hw.SetOnClosed(func() { w.historyReload = nil })
+	hw.SetOnClosed(func() { h.reload = nil })
 
 	export := func(format string) func() {
-		return func() { w.exportHistory(hw, format) }
+		return func() { h.exportHistory(hw, format) }
 	}
 	buttons := container.NewHBox(
 		widget.NewButtonWithIcon(T("Export CSV"), theme.DocumentSaveIcon(), export("csv")),
 		widget.NewButtonWithIcon(T("Export JSON"), theme.DocumentSaveIcon(), export("json")),
 		widget.NewButtonWithIcon(T("Copy diagnostics"), theme.ContentCopyIcon(), func() {
-			w.copyText(w.diagnostics())
+			h.w.copyText(h.diagnostics())
 			dialog.ShowInformation(T("Copied"), T("Diagnostics are on the clipboard, without any secret. Paste them into your message to support."), hw)
 		}),
 	)
@@ -130,13 +147,13 @@ func (w *mainWindow) showHistory() {
 
 // exportHistory writes the engine's receipt (every finished task with its
 // CRC64, ETag and request IDs) to a file the user picks.
-func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
-	ref := w.cur.Load()
-	if ref == nil {
+func (h *history) exportHistory(parent fyne.Window, format string) {
+	e := h.w.feed.engine()
+	if e == nil {
 		return
 	}
-	place := w.place()
-	place.Words = w.receiptWords()
+	place := h.w.place()
+	place.Words = h.w.receiptWords()
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, parent)
@@ -146,7 +163,7 @@ func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
 			return
 		}
 		go func() {
-			err := writeReceipt(wc, format, place, ref.e.ExportHistory)
+			err := writeReceipt(wc, format, place, e.ExportHistory)
 			if cerr := wc.Close(); err == nil {
 				err = cerr
 			}
@@ -168,19 +185,19 @@ func (w *mainWindow) exportHistory(parent fyne.Window, format string) {
 // diagnostics is the text support asks for: version, OS, the profile
 // without secrets, totals and the recent errors with request IDs. It goes
 // through auth.Redact as a last line of defence.
-func (w *mainWindow) diagnostics() string {
+func (h *history) diagnostics() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "CosDrop %s\nOS: %s/%s, %s\nLanguage: %s\nTime: %s\n", w.opts.Version, runtime.GOOS, runtime.GOARCH, runtime.Version(),
+	fmt.Fprintf(&b, "CosDrop %s\nOS: %s/%s, %s\nLanguage: %s\nTime: %s\n", h.w.opts.Version, runtime.GOOS, runtime.GOARCH, runtime.Version(),
 		lang.SystemLocale().String(), time.Now().Format(time.RFC3339))
-	fmt.Fprintf(&b, "Data folder: %s\nSpeed limit: %d bytes/s\n", w.opener.dataDir, w.rate.Load())
-	if s := w.sess; s != nil {
+	fmt.Fprintf(&b, "Data folder: %s\nSpeed limit: %d bytes/s\n", h.w.opener.dataDir, h.w.bw.rate.Load())
+	if s := h.w.sess; s != nil {
 		if s.sandbox {
-			fmt.Fprintf(&b, "Profile: %s (local sandbox at %s)\nBucket: %s\nRegion: %s\n", s.name, s.bucketURL, cosession.SandboxBucket, cosession.SandboxRegion)
+			fmt.Fprintf(&b, "Profile: %s (local sandbox at %s)\nBucket: %s\nRegion: %s\n", s.name, s.bucketURL, session.SandboxBucket, session.SandboxRegion)
 		} else {
 			diagnoseProfile(&b, s.profile)
 		}
 	}
-	t := w.status.totals
+	t := h.w.status.totals
 	fmt.Fprintf(&b, "Tasks: %d (queued %d, active %d, paused %d, done %d, failed %d, canceled %d, skipped %d)\n",
 		t.Tasks, t.Queued, t.Active, t.Paused, t.Done, t.Failed, t.Canceled, t.Skipped)
 	type errLine struct {
@@ -188,7 +205,7 @@ func (w *mainWindow) diagnostics() string {
 		line string
 	}
 	var errs []errLine
-	for _, s := range w.model.all() {
+	for _, s := range h.w.model.all() {
 		for _, e := range s.Errors {
 			errs = append(errs, errLine{e.Time, fmt.Sprintf("%s  task %d %s  op=%q code=%s http=%d request-id=%s  %s",
 				e.Time.UTC().Format(time.RFC3339), s.ID, s.Key, e.Op, e.Code, e.HTTPStatus, e.RequestID, e.Message)})

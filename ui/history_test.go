@@ -69,7 +69,7 @@ func TestDiagnosticsAreRedacted(t *testing.T) {
 			Message: "denied: url http://x/a.txt?q-sign-algorithm=sha1&q-signature=0123456789abcdef0123456789abcdef01234567", Time: time.Now()}}
 	})
 	w.tick()
-	d := w.diagnostics()
+	d := w.history.diagnostics()
 	for _, want := range []string{"Team", "team-1250000000", "AccessDenied", "NjQ1ZTk="} {
 		if !strings.Contains(d, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, d)
@@ -89,7 +89,7 @@ func TestHistoryWindowOpens(t *testing.T) {
 	e.Add("/d/a.txt", "/d/b.txt")
 	e.set(1, func(s *uploader.Snapshot) { s.State = uploader.Done })
 	w.tick()
-	w.showHistory()
+	w.history.showHistory()
 	var found bool
 	for _, win := range w.app.Driver().AllWindows() {
 		if win.Title() == "CosDrop history" {

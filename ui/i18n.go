@@ -5,7 +5,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"cosdrop/assets"
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	// Must initialise before Fyne reads the locale; see its package doc.
 	_ "cosdrop/ui/internal/localefix"
 )
@@ -20,7 +20,7 @@ func init() {
 	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
 		fyne.LogError("load translations", err)
 	}
-	cosession.SetTranslator(T, N)
+	session.SetTranslator(T, N)
 }
 
 // T translates a user-visible string (English source text as the key) into

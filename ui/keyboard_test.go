@@ -47,7 +47,6 @@ func TestKeyboardActsOnTheVisibleSelection(t *testing.T) {
 	press(w, fyne.KeyDown)
 	press(w, fyne.KeyDown) // the keyboard moves to c.txt
 	press(w, fyne.KeySpace)
-	w.ctl.flush()
 	if a, c := stateOf(e, 1), stateOf(e, 3); a != uploader.Queued || c != uploader.Paused {
 		t.Fatalf("Space after Down, Down: a.txt %s, c.txt %s; want c.txt paused, a.txt untouched", a, c)
 	}
@@ -59,7 +58,6 @@ func TestKeyboardActsOnTheVisibleSelection(t *testing.T) {
 		t.Fatal("Delete canceled without asking")
 	}
 	press(w, fyne.KeyEscape)
-	w.ctl.flush()
 	if topDialogOpen(w) || stateOf(e, 3) == uploader.Canceled {
 		t.Fatalf("Escape: dialog open %v, c.txt %s; want closed and not canceled", topDialogOpen(w), stateOf(e, 3))
 	}
@@ -69,7 +67,6 @@ func TestKeyboardActsOnTheVisibleSelection(t *testing.T) {
 		t.Fatal("Enter did not open the details")
 	}
 	press(w, fyne.KeySpace)
-	w.ctl.flush()
 	if stateOf(e, 3) != uploader.Paused {
 		t.Fatal("Space behind the details panel resumed the row")
 	}
@@ -82,7 +79,6 @@ func TestKeyboardActsOnTheVisibleSelection(t *testing.T) {
 	press(w, fyne.KeyDelete)
 	confirm := findButton(t, w, "Cancel upload")
 	test.Tap(confirm)
-	w.ctl.flush()
 	if stateOf(e, 3) != uploader.Canceled {
 		t.Fatalf("confirmed Delete: c.txt %s, want canceled", stateOf(e, 3))
 	}
@@ -98,7 +94,6 @@ func TestKeyboardActsOnTheVisibleSelection(t *testing.T) {
 	press(w, fyne.KeyDelete)
 	press(w, fyne.KeySpace)
 	press(w, fyne.KeyReturn)
-	w.ctl.flush()
 	if topDialogOpen(w) || stateOf(e, 1) != uploader.Queued {
 		t.Fatalf("keys acted on a filtered-out row: dialog %v, a.txt %s", topDialogOpen(w), stateOf(e, 1))
 	}
@@ -165,7 +160,6 @@ func TestAddFilesWithKeyboardOnly(t *testing.T) {
 	}
 	c.Focus(add)
 	press(w, fyne.KeySpace)
-	w.ctl.flush()
 	want := []string{filepath.Join(dir, "a.jpg"), filepath.Join(dir, "c.jpg")}
 	if got := enginePaths(e); !slices.Equal(got, want) {
 		t.Fatalf("added %v, want %v", got, want)

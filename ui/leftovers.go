@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -32,7 +32,7 @@ const cleanupTimeout = 2 * time.Minute
 
 // checkLeftovers asks, once per new leftover, whether to remove the
 // uploads a profile's journal lists as left open on COS.
-func (w *mainWindow) checkLeftovers(s *session) {
+func (w *mainWindow) checkLeftovers(s *openedProfile) {
 	le, ok := s.engine.(leftoverEngine)
 	if !ok {
 		return
@@ -53,14 +53,14 @@ func (w *mainWindow) checkLeftovers(s *session) {
 }
 
 // askLeftovers shows the uploads left open and offers to remove them.
-func (w *mainWindow) askLeftovers(s *session, le leftoverEngine, list []uploader.Leftover) {
+func (w *mainWindow) askLeftovers(s *openedProfile, le leftoverEngine, list []uploader.Leftover) {
 	lines := make([]string, 0, 6)
 	for i, l := range list {
 		if i == 5 {
 			lines = append(lines, T("…and {{.Count}} more.", map[string]any{"Count": len(list) - 5}))
 			break
 		}
-		lines = append(lines, "• "+cosession.LeftoverText(l))
+		lines = append(lines, "• "+session.LeftoverText(l))
 	}
 	msg := widget.NewLabel(T("Some uploads CosDrop started are still open on COS, and their parts are billed until they are removed:") +
 		"\n\n" + strings.Join(lines, "\n"))
@@ -77,12 +77,12 @@ func (w *mainWindow) askLeftovers(s *session, le leftoverEngine, list []uploader
 		w.cleanLeftovers(s, le)
 	}, w.win)
 	d.Resize(fyne.NewSize(560, 320))
-	w.present(d)
+	w.dialogs.present(d)
 }
 
 // cleanLeftovers runs the cleanup off the Fyne goroutine and says how it
 // went.
-func (w *mainWindow) cleanLeftovers(s *session, le leftoverEngine) {
+func (w *mainWindow) cleanLeftovers(s *openedProfile, le leftoverEngine) {
 	w.status.setBusy(T("Removing uploads left open on COS…"))
 	w.async(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
@@ -95,7 +95,7 @@ func (w *mainWindow) cleanLeftovers(s *session, le leftoverEngine) {
 				w.showNotice(errText(err))
 			case len(res.Open) > 0:
 				w.showNotice(T("Removed {{.Ended}} uploads left open on COS; {{.Open}} could not be removed: {{.Why}}",
-					map[string]any{"Ended": res.Ended, "Open": len(res.Open), "Why": cosession.LeftoverText(res.Open[0])}))
+					map[string]any{"Ended": res.Ended, "Open": len(res.Open), "Why": session.LeftoverText(res.Open[0])}))
 			default:
 				w.showInfo(T("Removed {{.Ended}} uploads left open on COS.", map[string]any{"Ended": res.Ended}))
 			}

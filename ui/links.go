@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -41,9 +41,9 @@ func newLinkButton(a rowActions, act func(func(uploader.TaskID)) func()) *tipBut
 }
 
 // showLinkButton shows the row's link button when s's object may be
-// linked (cosession.Linkable: verified and still on COS).
+// linked (session.Linkable: verified and still on COS).
 func showLinkButton(b *tipButton, s uploader.Snapshot) {
-	if ok, _ := cosession.Linkable(s); ok {
+	if ok, _ := session.Linkable(s); ok {
 		b.Show()
 	} else {
 		b.Hide()
@@ -58,56 +58,68 @@ func (r *taskRow) TappedSecondary(ev *fyne.PointEvent) {
 	}
 }
 
+// links copies and shares the links of uploaded files: the row's button
+// and menu, every link of a drop when it finishes (when the user asked
+// for that), the links of the rows shown, and the share-link dialog. It
+// reads the window's session, model and list, and speaks through its
+// notices and dialogs.
+type links struct{ w *mainWindow }
+
+// The row asks the window for its link actions (linkActions); they are
+// the links'.
+func (w *mainWindow) copyLink(id uploader.TaskID)                  { w.links.copyLink(id) }
+func (w *mainWindow) rowMenu(id uploader.TaskID, at fyne.Position) { w.links.rowMenu(id, at) }
+
 // linker is the current session's linker (its profile's link template).
-func (w *mainWindow) linker() cosession.Linker {
+func (l *links) linker() session.Linker {
 	switch {
-	case w.sess == nil:
-		return cosession.Linker{}
-	case w.sess.s != nil:
-		return w.sess.s.Linker()
+	case l.w.sess == nil:
+		return session.Linker{}
+	case l.w.sess.s != nil:
+		return l.w.sess.s.Linker()
 	}
-	return cosession.Linker{BucketURL: strings.TrimRight(w.sess.bucketURL, "/")}
+	return session.Linker{BucketURL: strings.TrimRight(l.w.sess.bucketURL, "/")}
 }
 
 // linkOf is s's link, or why it has none, in words.
-func (w *mainWindow) linkOf(s uploader.Snapshot) (string, string) {
-	if ok, why := cosession.Linkable(s); !ok {
+func (l *links) linkOf(s uploader.Snapshot) (string, string) {
+	if ok, why := session.Linkable(s); !ok {
 		return "", why
 	}
-	l, err := w.linker().Link(s.Key)
+	link, err := l.linker().Link(s.Key)
 	if err != nil {
-		return "", cosession.ShareErrText(err)
+		return "", session.ShareErrText(err)
 	}
-	return l, ""
+	return link, ""
 }
 
 // copyLink copies one task's link (the row's button and menu).
-func (w *mainWindow) copyLink(id uploader.TaskID) {
-	s, ok := w.model.get(id)
+func (l *links) copyLink(id uploader.TaskID) {
+	s, ok := l.w.model.get(id)
 	if !ok {
 		return
 	}
-	link, why := w.linkOf(s)
+	link, why := l.linkOf(s)
 	if link == "" {
-		w.showNotice(why)
+		l.w.showNotice(why)
 		return
 	}
-	if !w.plainLinksOpen() {
+	if !l.plainLinksOpen() {
 		// A plain link to a private bucket's object answers AccessDenied
 		// in a browser, and staff cannot tell (issue 21, finding 2).
-		w.showNotice(T("This bucket is private: a plain link would answer \"Access Denied\" in a browser. Share a link that works for a while instead, or ask your administrator to make the files public."))
-		w.showShare(s)
+		l.w.showNotice(T("This bucket is private: a plain link would answer \"Access Denied\" in a browser. Share a link that works for a while instead, or ask your administrator to make the files public."))
+		l.showShare(s)
 		return
 	}
-	w.copyText(link)
-	w.flash(T("Link copied"))
+	l.w.copyText(link)
+	l.w.flash(T("Link copied"))
 }
 
 // plainLinksOpen reports whether a plain link to an object opens for
 // anyone: the Sandbox serves its files, and a profile says whether its
 // bucket does (Files are public).
-func (w *mainWindow) plainLinksOpen() bool {
-	return w.sess != nil && (w.sess.sandbox || w.sess.profile.PublicRead)
+func (l *links) plainLinksOpen() bool {
+	return l.w.sess != nil && (l.w.sess.sandbox || l.w.sess.profile.PublicRead)
 }
 
 // copyLinks copies the links of snaps, one per line, leaving out the
@@ -115,30 +127,30 @@ func (w *mainWindow) plainLinksOpen() bool {
 // verified). Entries that were never uploaded (excluded, not a file,
 // deleted since) are left out without a word: they are not files the
 // user expects a link for.
-func (w *mainWindow) copyLinks(snaps []uploader.Snapshot) {
+func (l *links) copyLinks(snaps []uploader.Snapshot) {
 	var links []string
 	left := 0
 	for _, s := range snaps {
-		if l, _ := w.linkOf(s); l != "" {
+		if l, _ := l.linkOf(s); l != "" {
 			links = append(links, l)
 		} else if unverifiedCopy(s) {
 			left++
 		}
 	}
 	if len(links) == 0 {
-		w.flash(T("No verified uploads to copy links of"))
+		l.w.flash(T("No verified uploads to copy links of"))
 		return
 	}
-	w.copyText(strings.Join(links, "\n"))
-	if !w.plainLinksOpen() {
-		w.flash(N("{{.Count}} links copied", len(links)) + " · " + T("they open only if the bucket's files are public"))
+	l.w.copyText(strings.Join(links, "\n"))
+	if !l.plainLinksOpen() {
+		l.w.flash(N("{{.Count}} links copied", len(links)) + " · " + T("they open only if the bucket's files are public"))
 		return
 	}
 	if left > 0 {
-		w.flash(N("{{.Count}} links copied", len(links)) + " · " + N("{{.Count}} files have no link (not verified)", left))
+		l.w.flash(N("{{.Count}} links copied", len(links)) + " · " + N("{{.Count}} files have no link (not verified)", left))
 		return
 	}
-	w.flash(N("{{.Count}} links copied", len(links)))
+	l.w.flash(N("{{.Count}} links copied", len(links)))
 }
 
 // unverifiedCopy reports whether COS holds s's object but CosDrop could not
@@ -154,9 +166,9 @@ func unverifiedCopy(s uploader.Snapshot) bool {
 }
 
 // batchSnaps is every task of a drop, in order.
-func (w *mainWindow) batchSnaps(b uploader.BatchID) []uploader.Snapshot {
+func (l *links) batchSnaps(b uploader.BatchID) []uploader.Snapshot {
 	var out []uploader.Snapshot
-	for _, s := range w.model.all() {
+	for _, s := range l.w.model.all() {
 		if s.Batch == b {
 			out = append(out, s)
 		}
@@ -166,53 +178,53 @@ func (w *mainWindow) batchSnaps(b uploader.BatchID) []uploader.Snapshot {
 
 // copyShownLinks copies the links of every row the list shows (the
 // filter and search are the selection).
-func (w *mainWindow) copyShownLinks() {
-	snaps := make([]uploader.Snapshot, 0, len(w.queue.view))
-	for _, id := range w.queue.view {
-		if s, ok := w.model.get(id); ok {
+func (l *links) copyShownLinks() {
+	snaps := make([]uploader.Snapshot, 0, len(l.w.queue.view))
+	for _, id := range l.w.queue.view {
+		if s, ok := l.w.model.get(id); ok {
 			snaps = append(snaps, s)
 		}
 	}
-	w.copyLinks(snaps)
+	l.copyLinks(snaps)
 }
 
 // autoCopyLinks copies the links of each drop that just finished, when
 // the user asked for it, and of each paste (paste.go).
-func (w *mainWindow) autoCopyLinks(finished []batchResult) {
-	auto := w.app.Preferences().Bool(prefAutoCopyLinks)
+func (l *links) autoCopyLinks(finished []batchResult) {
+	auto := l.w.app.Preferences().Bool(prefAutoCopyLinks)
 	var snaps []uploader.Snapshot
 	for _, b := range finished {
-		if w.pasted.take(b.Batch) || auto {
-			snaps = append(snaps, w.batchSnaps(b.Batch)...)
+		if l.w.pasted.take(b.Batch) || auto {
+			snaps = append(snaps, l.batchSnaps(b.Batch)...)
 		}
 	}
 	if len(snaps) > 0 {
-		w.copyLinks(snaps)
+		l.copyLinks(snaps)
 	}
 }
 
 // rowMenu is a row's context menu.
-func (w *mainWindow) rowMenu(id uploader.TaskID, at fyne.Position) {
-	s, ok := w.model.get(id)
+func (l *links) rowMenu(id uploader.TaskID, at fyne.Position) {
+	s, ok := l.w.model.get(id)
 	if !ok {
 		return
 	}
-	link, _ := w.linkOf(s)
-	copyOne := fyne.NewMenuItem(T("Copy link"), func() { w.copyLink(id) })
+	link, _ := l.linkOf(s)
+	copyOne := fyne.NewMenuItem(T("Copy link"), func() { l.copyLink(id) })
 	copyOne.Disabled = link == ""
-	share := fyne.NewMenuItem(T("Share link…"), func() { w.showShare(s) })
+	share := fyne.NewMenuItem(T("Share link…"), func() { l.showShare(s) })
 	share.Disabled = link == ""
 	auto := fyne.NewMenuItem(T("Copy links automatically when a drop finishes"), func() {
-		p := w.app.Preferences()
+		p := l.w.app.Preferences()
 		p.SetBool(prefAutoCopyLinks, !p.Bool(prefAutoCopyLinks))
 	})
-	auto.Checked = w.app.Preferences().Bool(prefAutoCopyLinks)
+	auto.Checked = l.w.app.Preferences().Bool(prefAutoCopyLinks)
 	m := fyne.NewMenu("", copyOne, share,
-		fyne.NewMenuItem(T("Copy links of this drop"), func() { w.copyLinks(w.batchSnaps(s.Batch)) }),
-		fyne.NewMenuItem(T("Copy links of all rows shown"), w.copyShownLinks),
+		fyne.NewMenuItem(T("Copy links of this drop"), func() { l.copyLinks(l.batchSnaps(s.Batch)) }),
+		fyne.NewMenuItem(T("Copy links of all rows shown"), l.copyShownLinks),
 		fyne.NewMenuItemSeparator(), auto,
-		fyne.NewMenuItemSeparator(), fyne.NewMenuItem(T("Details"), func() { w.details(id) }))
-	widget.ShowPopUpMenuAtPosition(m, w.win.Canvas(), at)
+		fyne.NewMenuItemSeparator(), fyne.NewMenuItem(T("Details"), func() { l.w.details(id) }))
+	widget.ShowPopUpMenuAtPosition(m, l.w.win.Canvas(), at)
 }
 
 // linkRows adds the details panel's link and share rows for s: the link
@@ -221,7 +233,7 @@ func linkRows(w *mainWindow, form *widget.Form, s uploader.Snapshot) {
 	if s.State != uploader.Done && s.State != uploader.Skipped {
 		return
 	}
-	link, why := w.linkOf(s)
+	link, why := w.links.linkOf(s)
 	if link == "" {
 		l := widget.NewLabel(why)
 		l.Wrapping = fyne.TextWrapWord
@@ -232,7 +244,7 @@ func linkRows(w *mainWindow, form *widget.Form, s uploader.Snapshot) {
 	l.Wrapping = fyne.TextWrapBreak
 	copyB := widget.NewButtonWithIcon(T("Copy link"), theme.ContentCopyIcon(), func() { w.copyText(link); w.flash(T("Link copied")) })
 	form.Append(T("Link"), container.NewBorder(nil, nil, nil, copyB, l))
-	form.Append(T("Share"), container.NewHBox(widget.NewButtonWithIcon(T("Share link…"), theme.MailSendIcon(), func() { w.showShare(s) })))
+	form.Append(T("Share"), container.NewHBox(widget.NewButtonWithIcon(T("Share link…"), theme.MailSendIcon(), func() { w.links.showShare(s) })))
 	if onDefaultDomain(link) {
 		d := widget.NewLabel(T("On COS's default domain, browsers download images and PDFs instead of showing them (buckets created since 2024). A custom domain in the profile's link template fixes this."))
 		d.Wrapping = fyne.TextWrapWord
@@ -264,11 +276,11 @@ func shareChoices() []struct {
 }
 
 // sharer is the current session's share-link signer.
-func (w *mainWindow) sharer() cosession.Sharer {
-	if w.sess == nil || w.sess.s == nil {
-		return cosession.Sharer{}
+func (l *links) sharer() session.Sharer {
+	if l.w.sess == nil || l.w.sess.s == nil {
+		return session.Sharer{}
 	}
-	return w.sess.s.Sharer()
+	return l.w.sess.s.Sharer()
 }
 
 // shareView is the share-link dialog's content: an expiry choice, the
@@ -287,7 +299,7 @@ type shareView struct {
 }
 
 func newShareView(w *mainWindow, s uploader.Snapshot) *shareView {
-	sh := w.sharer()
+	sh := w.links.sharer()
 	choices := shareChoices()
 	labels := make([]string, len(choices))
 	for i, c := range choices {
@@ -313,11 +325,11 @@ func newShareView(w *mainWindow, s uploader.Snapshot) *shareView {
 			fyne.Do(func() {
 				v.copyB.Enable()
 				if err != nil {
-					v.result.SetText(cosession.ShareErrText(err))
+					v.result.SetText(session.ShareErrText(err))
 					return
 				}
 				w.copyText(l.URL)
-				v.result.SetText(T("Copied.") + " " + cosession.ShareText(l))
+				v.result.SetText(T("Copied.") + " " + session.ShareText(l))
 				w.flash(T("Share link copied"))
 			})
 		})
@@ -329,11 +341,11 @@ func newShareView(w *mainWindow, s uploader.Snapshot) *shareView {
 		cancel()
 		fyne.Do(func() {
 			if err != nil {
-				v.limit.SetText(cosession.ShareErrText(err))
+				v.limit.SetText(session.ShareErrText(err))
 				v.copyB.Disable()
 				return
 			}
-			v.limit.SetText(cosession.LimitText(until, c))
+			v.limit.SetText(session.LimitText(until, c))
 		})
 	})
 	v.content = container.NewVBox(widget.NewLabelWithStyle(filepath.Base(s.Key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -342,10 +354,10 @@ func newShareView(w *mainWindow, s uploader.Snapshot) *shareView {
 }
 
 // showShare opens the share-link dialog for s.
-func (w *mainWindow) showShare(s uploader.Snapshot) {
-	d := dialog.NewCustom(T("Share link"), T("Close"), newShareView(w, s).content, w.win)
+func (l *links) showShare(s uploader.Snapshot) {
+	d := dialog.NewCustom(T("Share link"), T("Close"), newShareView(l.w, s).content, l.w.win)
 	d.Resize(fyne.NewSize(520, 340))
-	w.present(d)
+	l.w.dialogs.present(d)
 }
 
 func indexOfString(list []string, s string) int {

@@ -16,8 +16,8 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
-	"cosdrop/profile"
 	"cosdrop/localcos/localcostest"
+	"cosdrop/profile"
 	"cosdrop/uploader"
 )
 
@@ -111,7 +111,7 @@ func TestCopyLinksOfDropAutomatically(t *testing.T) {
 	waitFor(t, w, "the links on the clipboard", func() bool { return strings.Count(clip(w), "\n") == 2 })
 	lines := strings.Split(clip(w), "\n")
 	for i, s := range snaps {
-		if want, _ := w.linkOf(s); lines[i] != want || want == "" {
+		if want, _ := w.links.linkOf(s); lines[i] != want || want == "" {
 			t.Errorf("line %d: %q, want %q", i, lines[i], want)
 		}
 	}
@@ -119,12 +119,12 @@ func TestCopyLinksOfDropAutomatically(t *testing.T) {
 		t.Errorf("b c.jpg: %q", lines[1])
 	}
 	w.app.Clipboard().SetContent("")
-	w.copyShownLinks()
+	w.links.copyShownLinks()
 	if got := clip(w); got != strings.Join(lines, "\n") {
 		t.Errorf("Copy links: %q", got)
 	}
 	w.app.Clipboard().SetContent("")
-	w.copyLinks(w.batchSnaps(snaps[0].Batch))
+	w.links.copyLinks(w.links.batchSnaps(snaps[0].Batch))
 	if got := clip(w); got != strings.Join(lines, "\n") {
 		t.Errorf("Copy links of this drop: %q", got)
 	}
@@ -147,14 +147,14 @@ func TestUnverifiedRowGetsNoLink(t *testing.T) {
 		t.Fatal("an unverified row offers Copy link")
 	}
 	w.app.Clipboard().SetContent("before")
-	w.copyLink(1)
+	w.links.copyLink(1)
 	if clip(w) != "before" {
 		t.Errorf("clipboard %q", clip(w))
 	}
 	if !w.notice.visible() || !strings.Contains(w.notice.text.Text, "could not be checked") {
 		t.Errorf("notice %q", w.notice.text.Text)
 	}
-	w.copyShownLinks()
+	w.links.copyShownLinks()
 	if clip(w) != "before" {
 		t.Errorf("Copy links copied %q", clip(w))
 	}
@@ -264,14 +264,14 @@ func TestNoLinkForExcludedOrDeletedRows(t *testing.T) {
 			t.Fatalf("row %d offers Copy link", id)
 		}
 		s, _ := w.model.get(id)
-		if link, why := w.linkOf(s); link != "" || why == "" {
+		if link, why := w.links.linkOf(s); link != "" || why == "" {
 			t.Errorf("row %d: link %q, reason %q", id, link, why)
 		}
 	}
 	if s, _ := w.model.get(3); taskStateText(s) != "Deleted from COS" {
 		t.Errorf("deleted row says %q", taskStateText(s))
 	}
-	w.copyLinks(w.batchSnaps(1))
+	w.links.copyLinks(w.links.batchSnaps(1))
 	lines := strings.Split(clip(w), "\n")
 	if len(lines) != 1 || !strings.HasSuffix(lines[0], "/kept.jpg") {
 		t.Errorf("links of the drop: %q", lines)
@@ -296,7 +296,7 @@ func TestCopyLinkOnPrivateBucketOffersShare(t *testing.T) {
 	})
 	w.tick()
 	w.app.Clipboard().SetContent("before")
-	w.copyLink(1)
+	w.links.copyLink(1)
 	if clip(w) != "before" {
 		t.Errorf("a private bucket's plain link was copied: %q", clip(w))
 	}
@@ -306,9 +306,9 @@ func TestCopyLinkOnPrivateBucketOffersShare(t *testing.T) {
 	if !topDialogOpen(w) {
 		t.Error("no share dialog")
 	}
-	w.closeTopDialog()
+	w.dialogs.closeTop()
 	sess.profile.PublicRead = true
-	w.copyLink(1)
+	w.links.copyLink(1)
 	if !strings.HasSuffix(clip(w), "/photo.jpg") {
 		t.Errorf("public bucket: clipboard %q", clip(w))
 	}

@@ -8,40 +8,38 @@ import (
 	"fyne.io/fyne/v2"
 
 	"cosdrop/auth"
-	"cosdrop/localcos"
 	"cosdrop/profile"
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
 // SandboxName is the built-in profile that uploads to an in-process local
 // COS server, so the app works before anyone has an account.
-const SandboxName = cosession.SandboxName
+const SandboxName = session.SandboxName
 
 // SandboxFaultsEnv holds a localcos fault plan for the Sandbox server (see
-// cosession.SandboxFaultsEnv).
-const SandboxFaultsEnv = cosession.SandboxFaultsEnv
+// session.SandboxFaultsEnv).
+const SandboxFaultsEnv = session.SandboxFaultsEnv
 
-// session is the window's view of one opened profile. Opening, wording and
+// openedProfile is the window's view of one opened profile. Opening, wording and
 // closing live in package session (Fyne-free, shared with the CLI); this
 // keeps what the widgets read. Tests build it directly around a scripted
 // engine (then s is nil).
-type session struct {
+type openedProfile struct {
 	name       string
 	profile    profile.Profile // zero for the Sandbox
 	sandbox    bool
 	engine     Engine
 	bucketURL  string
 	canPresign bool
-	server     *localcos.Server // the Sandbox's server; nil otherwise
 	closers    []func() error
-	s          *cosession.Session
+	s          *session.Session
 }
 
 // close pauses the engine (it persists unfinished tasks) and stops the
 // Sandbox server. It blocks: call it off the Fyne goroutine. Closing twice
 // is harmless (the opener closes a session it reopens).
-func (s *session) close() error {
+func (s *openedProfile) close() error {
 	if s.s != nil {
 		return s.s.Close()
 	}
@@ -56,14 +54,14 @@ func (s *session) close() error {
 }
 
 // objectURL is the plain (unsigned) URL of key in the session's bucket.
-func (s *session) objectURL(key string) string {
+func (s *openedProfile) objectURL(key string) string {
 	if s.s != nil {
 		return s.s.ObjectURL(key)
 	}
-	return (&cosession.Session{BucketURL: s.bucketURL}).ObjectURL(key)
+	return (&session.Session{BucketURL: s.bucketURL}).ObjectURL(key)
 }
 
-// opener opens sessions by profile name through cosession.Opener, the one
+// opener opens sessions by profile name through session.Opener, the one
 // profile-to-engine path the CLI uses too. It runs on its own goroutine:
 // opening may read the keyring, start a server or open a journal.
 type opener struct {
@@ -74,12 +72,12 @@ type opener struct {
 	rateLimit func() int64
 
 	once  sync.Once
-	inner *cosession.Opener
+	inner *session.Opener
 }
 
-func (o *opener) get() *cosession.Opener {
+func (o *opener) get() *session.Opener {
 	o.once.Do(func() {
-		o.inner = &cosession.Opener{DataDir: o.dataDir, Profiles: o.profiles, Secrets: o.secrets, Ask: o.ask, RateLimit: o.rateLimit}
+		o.inner = &session.Opener{DataDir: o.dataDir, Profiles: o.profiles, Secrets: o.secrets, Ask: o.ask, RateLimit: o.rateLimit}
 	})
 	return o.inner
 }
@@ -87,7 +85,7 @@ func (o *opener) get() *cosession.Opener {
 // open opens the named profile. Opening the profile already open (its
 // settings were saved) closes the old engine first, so the window applies
 // the changes instead of locking itself out of its own journal.
-func (o *opener) open(ctx context.Context, name string) (*session, error) {
+func (o *opener) open(ctx context.Context, name string) (*openedProfile, error) {
 	s, err := o.get().Open(ctx, name)
 	if err != nil {
 		return nil, err
@@ -96,7 +94,7 @@ func (o *opener) open(ctx context.Context, name string) (*session, error) {
 }
 
 // openSandbox opens the built-in Sandbox profile.
-func (o *opener) openSandbox() (*session, error) {
+func (o *opener) openSandbox() (*openedProfile, error) {
 	s, err := o.get().OpenSandbox()
 	if err != nil {
 		return nil, err
@@ -104,9 +102,9 @@ func (o *opener) openSandbox() (*session, error) {
 	return wrap(s), nil
 }
 
-func wrap(s *cosession.Session) *session {
-	return &session{name: s.Name, profile: s.Profile, sandbox: s.Sandbox, engine: s.Engine,
-		bucketURL: s.BucketURL, canPresign: s.CanPresign, server: s.Server, s: s}
+func wrap(s *session.Session) *openedProfile {
+	return &openedProfile{name: s.Name, profile: s.Profile, sandbox: s.Sandbox, engine: s.Engine,
+		bucketURL: s.BucketURL, canPresign: s.CanPresign, s: s}
 }
 
 func safeName(s string) string {
@@ -119,10 +117,10 @@ func safeName(s string) string {
 }
 
 // defaultDataDir is the engine's data directory (journals, Sandbox objects).
-func defaultDataDir() string { return cosession.DefaultDataDir() }
+func defaultDataDir() string { return session.DefaultDataDir() }
 
 // openTimeout bounds opening a profile (keyring and credential server).
-const openTimeout = cosession.OpenTimeout
+const openTimeout = session.OpenTimeout
 
 // setAside moves the named profile's damaged journal aside (closing its
 // session first) and returns what to tell the user; the window then opens
@@ -136,7 +134,7 @@ func (o *opener) setAside(name string) (string, error) { return o.get().SetAside
 // comes to the front. It returns the function that stops listening; when
 // another window already listens, it listens to nothing.
 func (w *mainWindow) acceptHandoffs() (stop func() error) {
-	stop, err := cosession.ListenWindow(w.opener.dataDir, func(paths []string) {
+	stop, err := session.ListenWindow(w.opener.dataDir, func(paths []string) {
 		fyne.Do(func() {
 			w.open(paths)
 			w.bg.showWindow() // tray.go: back from the tray, to the front

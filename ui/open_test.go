@@ -9,9 +9,9 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/localcos"
-	"cosdrop/profile"
 	"cosdrop/localcos/localcostest"
-	cosession "cosdrop/session"
+	"cosdrop/profile"
+	"cosdrop/session"
 )
 
 // Issue 12, finding 3: saving the active profile reopens it; the window's
@@ -59,7 +59,7 @@ func TestHandoffAddsFilesToWindow(t *testing.T) {
 	stop := w.acceptHandoffs()
 	defer stop()
 	f := writeFile(t, t.TempDir(), "handed.txt", 100)
-	if !cosession.HandOff(w.opener.dataDir, []string{f}) {
+	if !session.HandOff(w.opener.dataDir, []string{f}) {
 		t.Fatal("the window did not take the files")
 	}
 	waitFor(t, w, "the handed-over file", func() bool { return w.status.totals.Done == 1 })

@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"cosdrop/clipboard"
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -58,7 +58,7 @@ func pasteAdder(name string) (func(e Engine) uploader.BatchID, error) {
 	}
 	switch c.Kind {
 	case clipboard.Image:
-		ref, err := cosession.PastedImage(c.PNG, name, cosession.PastedDir(), time.Now())
+		ref, err := session.PastedImage(c.PNG, name, session.PastedDir(), time.Now())
 		if err != nil {
 			return nil, err
 		}
@@ -66,18 +66,18 @@ func pasteAdder(name string) (func(e Engine) uploader.BatchID, error) {
 	case clipboard.Files, clipboard.Text:
 		paths := c.Paths
 		if c.Kind == clipboard.Text {
-			if paths, err = cosession.PastedPaths(c.Text); err != nil {
+			if paths, err = session.PastedPaths(c.Text); err != nil {
 				return nil, err
 			}
 		}
 		return func(e Engine) uploader.BatchID { return e.Add(paths...) }, nil
 	}
-	return nil, cosession.ErrPasteNothing
+	return nil, session.ErrPasteNothing
 }
 
 // pasteErrText words a paste that cannot be made.
 func pasteErrText(err error) string {
-	if w := cosession.PasteWords(err); w != "" {
+	if w := session.PasteWords(err); w != "" {
 		return w
 	}
 	return T("The clipboard cannot be read here. Save the image or drop the files instead.")

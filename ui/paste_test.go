@@ -40,7 +40,7 @@ func TestPasteScreenshot(t *testing.T) {
 	if !regexp.MustCompile(`\d{4}-\d\d-\d\d/\d{6}-screenshot\.png$`).MatchString(s.Key) || s.Size != int64(b.Len()) {
 		t.Errorf("pasted image uploaded as %q (%d bytes)", s.Key, s.Size)
 	}
-	want, _ := w.linkOf(s)
+	want, _ := w.links.linkOf(s)
 	waitFor(t, w, "the link on the clipboard", func() bool { return clip(w) == want && want != "" })
 }
 

@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 )
 
 // open adds files and folders to the queue, but imports profile files
@@ -37,7 +37,7 @@ func (w *mainWindow) open(paths []string) {
 	w.async(func() { // reading files never blocks the window
 		var profiles []string
 		for _, p := range maybe {
-			if cosession.IsProfileFile(p) {
+			if session.IsProfileFile(p) {
 				profiles = append(profiles, p)
 			} else {
 				uploads = append(uploads, p)
@@ -70,5 +70,5 @@ func (w *mainWindow) askProfileOrUpload(path string) {
 	})
 	d.SetButtons([]fyne.CanvasObject{upload, importB})
 	d.Resize(fyne.NewSize(480, 180))
-	w.presentDefault(d, importB.OnTapped)
+	w.dialogs.presentDefault(d, importB.OnTapped)
 }

@@ -17,7 +17,7 @@ import (
 
 	"cosdrop/auth"
 	"cosdrop/profile"
-	cosession "cosdrop/session"
+	"cosdrop/session"
 )
 
 // profileExt names profile files: dropping one on the window imports it.
@@ -317,7 +317,7 @@ func (s testStore) Delete(ctx context.Context, a string) error { return s.next.D
 func (e *profileEditor) probe(ctx context.Context, p profile.Profile, secrets map[string]string) string {
 	// The session's check asks the credential server before COS, so its
 	// failures are never reported as COS being unreachable.
-	_, text := cosession.CheckConnection(ctx, p, testStore{typed: secrets, next: e.secrets})
+	_, text := session.CheckConnection(ctx, p, testStore{typed: secrets, next: e.secrets})
 	return text
 }
 
@@ -406,7 +406,7 @@ func (w *mainWindow) showProfileEditor(p *profile.Profile, saved bool) *profileE
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			msg := e.probe(ctx, prof, secrets)
-			w.testEvent("probe", msg)
+			w.feed.testEvent("probe", msg)
 			fyne.Do(func() {
 				e.result.SetText(msg)
 				e.test.Enable()

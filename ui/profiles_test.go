@@ -115,7 +115,6 @@ func TestDroppedProfileFileIsNotUploaded(t *testing.T) {
 	w := newTestWindow(t, scriptSession(e))
 	w.async = func(f func()) { f() }
 	w.onDropped(fyneZero, urisOf(writeProfileFile(t)))
-	w.ctl.flush()
 	if len(e.calls) != 0 {
 		t.Fatalf("engine calls %v for a profile drop", e.calls)
 	}
@@ -140,7 +139,6 @@ func TestDroppedProfileJSONAsks(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.open([]string{profile, data})
-	w.ctl.flush()
 	if got := enginePaths(e); !slices.Equal(got, []string{data}) {
 		t.Fatalf("engine got %v, want only data.json", got)
 	}
@@ -151,7 +149,6 @@ func TestDroppedProfileJSONAsks(t *testing.T) {
 	closeProfileEditor(t, w)
 	w.open([]string{profile})
 	test.Tap(dialogButton(t, w.win, "Upload as a file"))
-	w.ctl.flush()
 	if got := enginePaths(e); !slices.Equal(got, []string{data, profile}) {
 		t.Fatalf("engine got %v after Upload as a file", got)
 	}
@@ -165,7 +162,6 @@ func TestLaunchPathsImportProfileFiles(t *testing.T) {
 	w.async = func(f func()) { f() }
 	photo := filepath.Join(t.TempDir(), "photo.jpg")
 	w.open([]string{writeProfileFile(t), photo})
-	w.ctl.flush()
 	if got := enginePaths(e); !slices.Equal(got, []string{photo}) {
 		t.Fatalf("engine got %v, want only the photo", got)
 	}

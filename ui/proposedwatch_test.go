@@ -21,7 +21,7 @@ func TestProposedWatchFoldersAskedOneByOne(t *testing.T) {
 	if err := w.opener.profiles.Put(p); err != nil {
 		t.Fatal(err)
 	}
-	s := &session{name: "office", profile: p}
+	s := &openedProfile{name: "office", profile: p}
 	if got := w.watchFolders(s); len(got) != 0 {
 		t.Fatalf("proposed folders are watched before anyone confirmed them: %q", got)
 	}

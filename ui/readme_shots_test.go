@@ -52,10 +52,10 @@ func TestREADMEPictures(t *testing.T) {
 			w.win.Canvas().Overlays().Remove(top)
 		}
 	}
-	w.rowMenu(s.ID, fyne.NewPos(420, 130))
+	w.links.rowMenu(s.ID, fyne.NewPos(420, 130))
 	shot("en-links.png")
 	closeTop()
-	w.showShare(s)
+	w.links.showShare(s)
 	shot("en-share.png")
 	closeTop()
 	rules := &profile.Rules{CacheControl: "max-age=86400", ContentDisposition: "inline", StorageClass: "STANDARD",

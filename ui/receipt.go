@@ -8,7 +8,7 @@ import (
 	"io"
 	"strconv"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 )
 
 // receiptPlace says where a receipt's uploads went: a receipt without the
@@ -26,8 +26,8 @@ type receiptPlace struct {
 func (w *mainWindow) receiptWords() map[string][2]string {
 	out := map[string][2]string{}
 	for _, s := range w.model.all() {
-		link, _ := w.linkOf(s)
-		out[strconv.FormatUint(uint64(s.ID), 10)] = [2]string{cosession.NoteText(s.Note), link}
+		link, _ := w.links.linkOf(s)
+		out[strconv.FormatUint(uint64(s.ID), 10)] = [2]string{session.NoteText(s.Note), link}
 	}
 	return out
 }
@@ -39,7 +39,7 @@ func (w *mainWindow) place() receiptPlace {
 	case s == nil:
 		return receiptPlace{}
 	case s.sandbox:
-		return receiptPlace{Profile: SandboxName, Bucket: cosession.SandboxBucket, Region: cosession.SandboxRegion}
+		return receiptPlace{Profile: SandboxName, Bucket: session.SandboxBucket, Region: session.SandboxRegion}
 	}
 	return receiptPlace{Profile: s.name, Bucket: s.profile.Bucket, Region: s.profile.Region}
 }

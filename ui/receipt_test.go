@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -60,8 +60,8 @@ func TestReceiptsAndDiagnostics(t *testing.T) {
 		s.Errors = []uploader.TaskError{{Op: "upload part 2", Code: "InternalError", HTTPStatus: 500, RequestID: "NjQ1ZmE2"}}
 	})
 	w.tick()
-	d := w.diagnostics()
-	for _, want := range []string{"Recent errors", "NjQ1ZmE2", "InternalError", "Bucket: " + cosession.SandboxBucket, "Region: " + cosession.SandboxRegion, "Speed limit", "failed 1"} {
+	d := w.history.diagnostics()
+	for _, want := range []string{"Recent errors", "NjQ1ZmE2", "InternalError", "Bucket: " + session.SandboxBucket, "Region: " + session.SandboxRegion, "Speed limit", "failed 1"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, d)
 		}

@@ -114,7 +114,7 @@ func TestCompactListFitsTwelveRows(t *testing.T) {
 	}
 	e.Add(paths...)
 	w.tick()
-	rowH := newTaskRow(nopActions{}).MinSize().Height
+	rowH := w.queue.rowFor(1).Size().Height
 	listH := w.queue.list.Size().Height
 	fit := int((listH + theme.Padding()) / (rowH + theme.Padding()))
 	if fit < 12 {

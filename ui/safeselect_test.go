@@ -84,7 +84,7 @@ func TestToolbarSelectsSurviveALostCanvas(t *testing.T) {
 		t.Fatal("no fallback menu with the limits")
 	}
 	menu.Items[2].(interface{ Tapped(*fyne.PointEvent) }).Tapped(&fyne.PointEvent{})
-	if got := w.rate.Load(); got != limitChoices()[2].bps {
+	if got := w.bw.rate.Load(); got != limitChoices()[2].bps {
 		t.Errorf("rate %d after picking %q, want %d", got, limitChoices()[2].label, limitChoices()[2].bps)
 	}
 }

@@ -49,7 +49,7 @@ func (w *mainWindow) showAppSettings() {
 		container.NewHBox(edit))
 	d := dialog.NewCustom(T("Settings"), T("Close"), container.NewVScroll(content), w.win)
 	d.Resize(fyne.NewSize(620, 560))
-	w.present(d)
+	w.dialogs.present(d)
 }
 
 // speedSettings is the speed limit part of Settings: the user's limit or
@@ -57,7 +57,7 @@ func (w *mainWindow) showAppSettings() {
 // force now.
 func (w *mainWindow) speedSettings() fyne.CanvasObject {
 	entry := widget.NewEntry()
-	entry.SetText(w.userSchedule())
+	entry.SetText(w.bw.userSchedule())
 	entry.SetPlaceHolder(T("e.g. mon-fri 08:00-19:00 2MiB/s; otherwise unlimited"))
 	help := widget.NewLabel(T("A fixed limit (2MiB/s, 500KB/s) or a timetable: entries separated by \";\", each with optional days (mon-fri, sat-sun, weekdays, weekends), an optional time window (08:00-19:00) and a rate; \"otherwise\" gives the rate at other times. The first entry that fits applies. Empty: the profile's timetable, if it has one, else no limit."))
 	help.Wrapping = fyne.TextWrapWord
@@ -68,7 +68,7 @@ func (w *mainWindow) speedSettings() fyne.CanvasObject {
 	now := widget.NewLabel(w.limitNowText())
 	now.Wrapping = fyne.TextWrapWord
 	apply := func() {
-		if err := w.setUserSchedule(entry.Text); err != nil {
+		if err := w.bw.setUserSchedule(entry.Text); err != nil {
 			problem.SetText(errText(err))
 			problem.Show()
 			return
@@ -91,7 +91,7 @@ func (w *mainWindow) speedSettings() fyne.CanvasObject {
 
 // limitNowText says which limit is in force now, for Settings.
 func (w *mainWindow) limitNowText() string {
-	s, fromProfile := w.effectiveSchedule()
+	s, fromProfile := w.bw.effectiveSchedule()
 	if text := limitText(s, fromProfile, bandwidthNow()); text != "" {
 		return T("Now: {{.Limit}}", map[string]any{"Limit": text})
 	}

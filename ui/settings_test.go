@@ -30,7 +30,6 @@ func (e *rateEngine) SetRateLimit(bps int64) {
 
 func (e *rateEngine) last(t *testing.T, w *mainWindow) int64 {
 	t.Helper()
-	w.ctl.flush()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if len(e.rates) == 0 {
@@ -137,12 +136,12 @@ func TestSettingsSpeedTimetable(t *testing.T) {
 	entry := findInDialog(t, w, func(*widget.Entry) bool { return true })
 	entry.SetText("office 2MiB/s")
 	test.Tap(findButton(t, w, "Apply"))
-	if !strings.Contains(overlayText(w), `"office 2MiB/s"`) || w.userSchedule() != "" {
+	if !strings.Contains(overlayText(w), `"office 2MiB/s"`) || w.bw.userSchedule() != "" {
 		t.Fatalf("a bad timetable was taken:\n%s", overlayText(w))
 	}
 	entry.SetText("mon-fri 08:00-19:00   2MiB/s; otherwise unlimited")
 	entry.OnSubmitted(entry.Text)
-	if got := w.userSchedule(); got != "mon-fri 08:00-19:00 2MiB/s; otherwise unlimited" {
+	if got := w.bw.userSchedule(); got != "mon-fri 08:00-19:00 2MiB/s; otherwise unlimited" {
 		t.Fatalf("stored %q", got)
 	}
 	if got := e.last(t, w); got != 0 {
@@ -164,14 +163,14 @@ func TestSettingsSpeedTimetable(t *testing.T) {
 func TestTimetableBoundaryAppliesLive(t *testing.T) {
 	now := fixClock(t, monday0730)
 	w, e := settingsWindow(t)
-	if err := w.setUserSchedule("mon-fri 08:00-19:00 2MiB/s; otherwise unlimited"); err != nil {
+	if err := w.bw.setUserSchedule("mon-fri 08:00-19:00 2MiB/s; otherwise unlimited"); err != nil {
 		t.Fatal(err)
 	}
-	if _, changed := w.followBandwidth(*now, false); changed {
+	if _, changed := w.bw.followBandwidth(*now, false); changed {
 		t.Error("a tick with nothing new reported a change")
 	}
 	*now = now.Add(30 * time.Minute) // 08:00
-	text, changed := w.followBandwidth(*now, false)
+	text, changed := w.bw.followBandwidth(*now, false)
 	if !changed || text != "Limit 2.0 MiB/s until 19:00" && text != "Limit 2 MiB/s until 19:00" {
 		t.Errorf("at 08:00: %q %v", text, changed)
 	}
@@ -179,7 +178,7 @@ func TestTimetableBoundaryAppliesLive(t *testing.T) {
 		t.Errorf("at 08:00 the engine's limit is %d, want 2MiB/s", got)
 	}
 	*now = time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC) // Friday evening
-	text, _ = w.followBandwidth(*now, false)
+	text, _ = w.bw.followBandwidth(*now, false)
 	if got := e.last(t, w); got != 0 || text != "No limit until Monday 08:00" {
 		t.Errorf("Friday 19:00: limit %d, status %q", got, text)
 	}
@@ -200,13 +199,13 @@ func TestProfileTimetableAndToolbar(t *testing.T) {
 		t.Errorf("status bar %q does not name the profile", got)
 	}
 	w.bar.limit.SetSelectedIndex(2) // Limit: 10 MiB/s
-	if got := e.last(t, w); got != 10<<20 || w.userSchedule() != "10MiB/s" {
-		t.Errorf("toolbar choice: engine %d, stored %q", got, w.userSchedule())
+	if got := e.last(t, w); got != 10<<20 || w.bw.userSchedule() != "10MiB/s" {
+		t.Errorf("toolbar choice: engine %d, stored %q", got, w.bw.userSchedule())
 	}
 	if w.status.limit.Text != "Limit 10 MiB/s" && w.status.limit.Text != "Limit 10.0 MiB/s" {
 		t.Errorf("status bar %q", w.status.limit.Text)
 	}
-	if err := w.setUserSchedule(""); err != nil || e.last(t, w) != 2<<20 {
+	if err := w.bw.setUserSchedule(""); err != nil || e.last(t, w) != 2<<20 {
 		t.Error("clearing the user's limit did not hand it back to the profile")
 	}
 }
@@ -216,7 +215,7 @@ func TestOldRatePreferenceKept(t *testing.T) {
 	fixClock(t, monday0730)
 	w, e := settingsWindow(t)
 	w.app.Preferences().SetInt(prefRate, 5<<20)
-	w.refreshSchedule()
+	w.bw.refreshSchedule()
 	if got := e.last(t, w); got != 5<<20 || w.bar.limit.SelectedIndex() != 3 {
 		t.Errorf("limit %d, toolbar %q", got, w.bar.limit.Selected)
 	}

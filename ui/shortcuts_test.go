@@ -78,7 +78,7 @@ func TestShortcutsWorkWhileSearchHasFocus(t *testing.T) {
 	if !strings.Contains(overlayText(w), "Speed limit") {
 		t.Fatal("Ctrl+, in the search box did not open the settings")
 	}
-	w.closeTopDialog()
+	w.dialogs.closeTop()
 	c.Overlays().Remove(c.Overlays().Top())
 	if n := len(w.windowShortcuts()); n != 4 || w.windowShortcuts()[3].shortcut.ShortcutName() ==
 		w.windowShortcuts()[2].shortcut.ShortcutName() {

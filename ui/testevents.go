@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"cosdrop/uploader"
@@ -18,21 +17,7 @@ func eventWords(s uploader.Snapshot) string {
 	return oneLine(strings.TrimSpace(taskStateText(s) + " " + rowDetail(s)))
 }
 
-// writeTaskEvent records a finished task ("done\tID\tPATH\tKEY\tWORDS").
-// The caller holds pollMu.
-func (w *mainWindow) writeTaskEvent(s uploader.Snapshot) {
-	fmt.Fprintf(w.events, "%s\t%d\t%s\t%s\t%s\n", s.State, s.ID, s.Path, s.Key, eventWords(s))
-}
-
-// testEvent records words the window shows outside the list ("notice",
-// "probe"). Safe from any goroutine.
-func (w *mainWindow) testEvent(kind, text string) {
-	w.pollMu.Lock()
-	defer w.pollMu.Unlock()
-	if w.events != nil {
-		fmt.Fprintf(w.events, "%s\t%s\n", kind, oneLine(text))
-	}
-}
+// The feed writes the lines (feed.go: writeTaskEvent, testEvent).
 
 func oneLine(s string) string {
 	return strings.NewReplacer("\t", " ", "\r", " ", "\n", " ").Replace(s)

@@ -30,7 +30,6 @@ func TestClickUnderTooltipActsOnce(t *testing.T) {
 	}
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(b.Size().Width/2, b.Size().Height/2))
 	test.TapCanvas(w.win.Canvas(), pos)
-	w.ctl.flush()
 	if st := stateOf(e, 1); st != uploader.Paused {
 		t.Fatalf("one click on Pause under its tooltip: task is %s, want paused", st)
 	}

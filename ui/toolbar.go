@@ -58,8 +58,8 @@ func newToolbar(w *mainWindow) *toolbar {
 	clearDone := widget.NewButtonWithIcon(T("Clear finished"), theme.DeleteIcon(), func() { w.call(func(e Engine) { e.ClearFinished() }) })
 	clearDone.Importance = widget.LowImportance
 	newProfile := newTipButton(theme.ContentAddIcon(), T("New profile…"), func() { w.showProfileEditor(nil, false) })
-	history := newTipButton(theme.HistoryIcon(), T("History"), w.showHistory)
-	copyLinks := newTipButton(theme.ContentCopyIcon(), T("Copy the links of the finished files shown"), w.copyShownLinks) // links.go
+	history := newTipButton(theme.HistoryIcon(), T("History"), w.history.showHistory)
+	copyLinks := newTipButton(theme.ContentCopyIcon(), T("Copy the links of the finished files shown"), w.links.copyShownLinks) // links.go
 	watchFolders := newTipButton(theme.VisibilityIcon(), T("Watch folders"), w.showWatchFolders)
 	settings := newTipButton(theme.SettingsIcon(), T("Settings (Ctrl+,)"), w.showAppSettings) // settings.go
 
@@ -150,7 +150,7 @@ func (b *toolbar) setProfiles(names []string) {
 // and for the next start; "No speed limit" is a choice too, and wins over
 // the profile's timetable.
 func (w *mainWindow) setRateLimit(bps int64) {
-	_ = w.setUserSchedule(profile.FormatRate(bps)) // a formatted rate always parses
+	_ = w.bw.setUserSchedule(profile.FormatRate(bps)) // a formatted rate always parses
 }
 
 // showSchedule shows the limit in force in the limit choice: the matching

@@ -357,7 +357,7 @@ func (b *background) setLogin(on bool) {
 			b.loginState = now
 			b.syncLogin()
 			if err != nil {
-				b.w.showError(errors.New(T("Could not change start at login: {{.Err}}", map[string]any{"Err": err.Error()})))
+				b.w.dialogs.showError(errors.New(T("Could not change start at login: {{.Err}}", map[string]any{"Err": err.Error()})))
 			}
 		})
 	})

@@ -126,7 +126,6 @@ func TestTrayStatusAndPauseAll(t *testing.T) {
 		t.Errorf("status %q, want %q", got, "3 uploading, 16%")
 	}
 	tw.tray.item(t, "Pause all").Action()
-	tw.ctl.flush()
 	for id := uploader.TaskID(1); id <= 3; id++ {
 		if st := stateOf(e, id); st != uploader.Paused {
 			t.Errorf("task %d: %s after Pause all", id, st)
@@ -138,7 +137,6 @@ func TestTrayStatusAndPauseAll(t *testing.T) {
 		t.Errorf("status %q after Pause all", got)
 	}
 	tw.tray.item(t, "Resume all").Action()
-	tw.ctl.flush()
 	if st := stateOf(e, 2); st != uploader.Queued {
 		t.Errorf("task 2: %s after Resume all", st)
 	}
@@ -183,7 +181,7 @@ func TestCloseWithWatchFoldersAsks(t *testing.T) {
 	}
 	findButton(t, tw.mainWindow, "Keep running in the background")
 	tw.bg.Watching = nil
-	tw.closeTopDialog()
+	tw.dialogs.closeTop()
 	tw.bg.closeRequested()
 	if !tw.quitting {
 		t.Fatal("with nothing left, closing did not quit")
@@ -246,7 +244,7 @@ func TestTrayHostAppearsLater(t *testing.T) {
 			t.Fatal("offered the background while no tray shows the icon")
 		}
 	}
-	tw.closeTopDialog()
+	tw.dialogs.closeTop()
 	tw.hostUp = true
 	tw.bg.closeRequested()
 	test.Tap(findButton(t, tw.mainWindow, "Keep running in the background"))

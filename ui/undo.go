@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -41,11 +41,11 @@ func canUndo(s uploader.Snapshot) bool {
 // offerUndo adds "Delete from COS…" to the details dialog d of a finished
 // upload shown over parent (the history window).
 func offerUndo(w *mainWindow, d *dialog.CustomDialog, s uploader.Snapshot, parent fyne.Window) {
-	ref := w.cur.Load()
-	if ref == nil || !canUndo(s) {
+	e := w.feed.engine()
+	if e == nil || !canUndo(s) {
 		return
 	}
-	u, ok := ref.e.(undoer)
+	u, ok := e.(undoer)
 	if !ok {
 		return
 	}
@@ -80,20 +80,18 @@ func runUndo(w *mainWindow, u undoer, s uploader.Snapshot, parent fyne.Window, d
 		defer cancel()
 		err := u.DeleteUploaded(ctx, s.ID)
 		if err == nil {
-			w.poll() // the deletion is in the engine's feed now: take it, so History shows it at once
+			w.feed.poll() // the deletion is in the engine's feed now: take it, so History shows it at once
 		}
 		fyne.Do(func() {
 			w.status.setBusy("")
 			if err != nil {
-				dialog.ShowInformation(T("Not deleted"), cosession.UndoText(err), parent)
+				dialog.ShowInformation(T("Not deleted"), session.UndoText(err), parent)
 				return
 			}
 			if done != nil {
 				done()
 			}
-			if w.historyReload != nil {
-				w.historyReload() // the row now reads "Deleted from COS"
-			}
+			w.history.refresh() // the row now reads "Deleted from COS"
 			dialog.ShowInformation(T("Deleted"), T("{{.Key}} was deleted from COS. History keeps the record of the upload and of the deletion.", map[string]any{"Key": s.Key}), parent)
 		})
 	})

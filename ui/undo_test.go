@@ -81,7 +81,7 @@ func TestUndoConfirmationCancelKeeps(t *testing.T) {
 func TestUndoConfirmedDeletes(t *testing.T) {
 	w, e := undoWindow(t)
 	reloads := 0
-	w.historyReload = func() {
+	w.history.reload = func() {
 		if s, _ := w.model.get(1); historyState(s) == "Deleted from COS" {
 			reloads++
 		}
@@ -156,7 +156,6 @@ func TestUndoRealEngineSandbox(t *testing.T) {
 	w.async = func(f func()) { f() }
 	f := writeFile(t, t.TempDir(), "undo me.txt", 100)
 	w.add([]string{f})
-	w.ctl.flush()
 	waitFor(t, w, "the upload", func() bool { return w.status.totals.Done == 1 })
 	var s uploader.Snapshot
 	for _, x := range w.model.all() {

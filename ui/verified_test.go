@@ -65,7 +65,7 @@ func TestRowAndDetailsSayVerifiedOrNot(t *testing.T) {
 			t.Errorf("Details of the unverified, renamed task lack %q:\n%s", want, got)
 		}
 	}
-	w.closeTopDialog()
+	w.dialogs.closeTop()
 
 	w.details(1)
 	got = overlayTexts(t, w)

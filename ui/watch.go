@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 	"cosdrop/watch"
 )
@@ -31,8 +31,8 @@ const prefSandboxWatch = "sandbox-watch-folders"
 // progress.
 type watchRunner struct {
 	mu    sync.Mutex
-	cur   *cosession.Watching
-	owner *session
+	cur   *session.Watching
+	owner *openedProfile
 	err   error // why the watch of the current session is not running
 	// settle overrides the settle window (tests); 0 = watch's default.
 	settle time.Duration
@@ -48,7 +48,7 @@ type watchRunner struct {
 
 // folders returns the watch folders of s: its profile's (read again, so
 // a change saved elsewhere counts), or the Sandbox's preference.
-func (w *mainWindow) watchFolders(s *session) []string {
+func (w *mainWindow) watchFolders(s *openedProfile) []string {
 	if s.sandbox {
 		return w.app.Preferences().StringList(prefSandboxWatch)
 	}
@@ -64,7 +64,7 @@ func (w *mainWindow) watchFolders(s *session) []string {
 
 // followWatch (re)starts the watch for s in the background and says so
 // above the list if it cannot run.
-func (w *mainWindow) followWatch(s *session) {
+func (w *mainWindow) followWatch(s *openedProfile) {
 	w.askProposedWatch(s)
 	folders := w.watchFolders(s)
 	dataDir := ""
@@ -83,7 +83,7 @@ func (w *mainWindow) followWatch(s *session) {
 }
 
 // follow stops the running watch and starts s's, if it has folders.
-func (r *watchRunner) follow(gen uint64, s *session, folders []string, dataDir string) error {
+func (r *watchRunner) follow(gen uint64, s *openedProfile, folders []string, dataDir string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if gen < r.applied {
@@ -96,7 +96,7 @@ func (r *watchRunner) follow(gen uint64, s *session, folders []string, dataDir s
 		return nil
 	}
 	cfg := s.s.Config // the session's bucket, credentials and policy; the watch's own journal
-	cfg.StateDir = filepath.Join(dataDir, cosession.WatchStateName(s.name))
+	cfg.StateDir = filepath.Join(dataDir, session.WatchStateName(s.name))
 	if s.sandbox {
 		// The Sandbox's server may have a new port this launch.
 		if err := uploader.RebindJournal(cfg.StateDir, cfg.BucketURL); err != nil {
@@ -105,7 +105,7 @@ func (r *watchRunner) follow(gen uint64, s *session, folders []string, dataDir s
 		}
 	}
 	// StartWatch applies the engine's exclude rules (the profile's, and the defaults).
-	wt, err := cosession.StartWatch(cosession.Engine{Config: cfg}, folders, cosession.WatchOptions{Settle: r.settle})
+	wt, err := session.StartWatch(session.Engine{Config: cfg}, folders, session.WatchOptions{Settle: r.settle})
 	if err != nil {
 		r.err = err
 		return err
@@ -136,7 +136,7 @@ func (r *watchRunner) setPaused(paused bool) {
 }
 
 // release stops the watch if it belongs to s (s is about to close).
-func (r *watchRunner) release(s *session) {
+func (r *watchRunner) release(s *openedProfile) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.owner == s {
@@ -195,7 +195,7 @@ type watchState struct {
 // otherwise start uploading a folder as soon as it is active. The answer
 // is saved, and saving asks about the next one (saveWatchFolders ->
 // followWatch), so each folder gets its own question.
-func (w *mainWindow) askProposedWatch(s *session) {
+func (w *mainWindow) askProposedWatch(s *openedProfile) {
 	if s.sandbox || w.opener == nil || w.opener.profiles == nil || w.asking {
 		return
 	}
@@ -223,7 +223,7 @@ func (w *mainWindow) askProposedWatch(s *session) {
 
 // saveWatchFolders stores s's watch folders (the profile file, or the
 // Sandbox's preference) and restarts its watch.
-func (w *mainWindow) saveWatchFolders(s *session, dirs []string) error {
+func (w *mainWindow) saveWatchFolders(s *openedProfile, dirs []string) error {
 	if s.sandbox {
 		w.app.Preferences().SetStringList(prefSandboxWatch, dirs)
 	} else {
@@ -271,7 +271,7 @@ func (w *mainWindow) showWatchFolders() {
 		}
 	}
 	w.later(time.Second, again)
-	w.present(d)
+	w.dialogs.present(d)
 	d.SetOnClosed(func() { open = false }) // Fyne chains it after present's own
 	v.refresh()
 }
@@ -279,7 +279,7 @@ func (w *mainWindow) showWatchFolders() {
 // watchView is the dialog's content; Fyne goroutine only.
 type watchView struct {
 	w        *mainWindow
-	s        *session
+	s        *openedProfile
 	folders  []string
 	recent   []watch.Decision
 	list     *widget.List
@@ -289,7 +289,7 @@ type watchView struct {
 	selected int
 }
 
-func newWatchView(w *mainWindow, s *session) *watchView {
+func newWatchView(w *mainWindow, s *openedProfile) *watchView {
 	v := &watchView{w: w, s: s, folders: w.watchFolders(s), selected: -1}
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
@@ -321,7 +321,7 @@ func newWatchView(w *mainWindow, s *session) *watchView {
 
 // decisionLine is one decision in the dialog: time, file, what happened.
 func decisionLine(d watch.Decision) string {
-	return d.Time.Local().Format("15:04:05") + "  " + filepath.Base(d.Path) + "  " + cosession.WatchText(d)
+	return d.Time.Local().Format("15:04:05") + "  " + filepath.Base(d.Path) + "  " + session.WatchText(d)
 }
 
 func (v *watchView) refresh() {
@@ -342,7 +342,7 @@ func (v *watchView) refresh() {
 func (v *watchView) addDialog() {
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
-			v.w.showError(err)
+			v.w.dialogs.showError(err)
 			return
 		}
 		if u != nil {
@@ -350,7 +350,7 @@ func (v *watchView) addDialog() {
 		}
 	}, v.w.win)
 	d.Resize(fyne.NewSize(800, 560))
-	v.w.present(d)
+	v.w.dialogs.present(d)
 }
 
 // add adds a folder (once) and saves.
@@ -364,7 +364,7 @@ func (v *watchView) add(dir string) {
 
 func (v *watchView) save(dirs []string) {
 	if err := v.w.saveWatchFolders(v.s, dirs); err != nil {
-		v.w.showError(errors.New(errText(err)))
+		v.w.dialogs.showError(errors.New(errText(err)))
 		return
 	}
 	v.folders, v.selected = dirs, -1

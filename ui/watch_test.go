@@ -89,7 +89,7 @@ func TestWatchFoldersInWindow(t *testing.T) {
 	if len(w.dialogs.shown) != 1 {
 		t.Errorf("%d dialogs open, want the watch dialog", len(w.dialogs.shown))
 	}
-	w.closeTopDialog()
+	w.dialogs.closeTop()
 
 	v.selected = 0
 	v.save(nil)
@@ -110,7 +110,7 @@ func TestWatchFoldersSavedInProfile(t *testing.T) {
 	if err := w.opener.profiles.Put(p); err != nil {
 		t.Fatal(err)
 	}
-	s := &session{name: "office", profile: p}
+	s := &openedProfile{name: "office", profile: p}
 	dir := filepath.Join(t.TempDir(), "Scans")
 	if err := w.saveWatchFolders(s, []string{dir}); err != nil {
 		t.Fatal(err)

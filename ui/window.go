@@ -2,16 +2,13 @@ package ui
 
 import (
 	"context"
-	"os"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	cosession "cosdrop/session"
+	"cosdrop/session"
 	"cosdrop/uploader"
 )
 
@@ -19,62 +16,55 @@ import (
 // and cheap for 100,000 tasks.
 const tickEvery = 100 * time.Millisecond
 
-// engineRef lets the ticker goroutine read the current engine without
-// touching the Fyne-owned session.
-type engineRef struct{ e Engine }
-
 // mainWindow wires the queue view, toolbar and status bar to one session.
-// Every field is owned by the Fyne goroutine except cur, the poll* fields
-// (ticker goroutine, under pollMu) and the model (its own lock).
+// Every field is owned by the Fyne goroutine except the feed (the ticker
+// goroutine's, under its own lock) and the model (its own lock).
 type mainWindow struct {
 	app    fyne.App
 	win    fyne.Window
 	opts   Options
 	opener *opener
 
-	model  *queueModel
-	queue  *queueView
-	bar    *toolbar
-	status *statusBar
-	banner *fyne.Container
-	notice *notice // a message above the list (an error opening a profile, resumed uploads); the user can dismiss it
+	// The parts a reader looks for, each owning its state.
+	model   *queueModel // the window's copy of the queue (model.go)
+	queue   *queueView  // the list (queueview.go, row.go)
+	feed    *feed       // the engine's changes into the model (feed.go)
+	bar     *toolbar    // toolbar.go
+	status  *statusBar  // statusbar.go
+	banner  *fyne.Container
+	notice  *notice     // a message above the list (an error opening a profile, resumed uploads); the user can dismiss it
+	dialogs *dialogs    // open dialogs over the main window, newest last (dialogs.go)
+	links   *links      // copying and sharing links (links.go)
+	history *history    // the history window (history.go)
+	bw      *bandwidth  // the speed limit in force and its timetable (bandwidth.go)
+	bg      *background // the system tray and background mode (tray.go)
+	watches watchRunner // the active profile's watch folders (watch.go)
 
-	ctl      *serial
-	sess     *session
-	asking   bool // a proposed watch folder's question is open (watch.go)
-	cur      atomic.Pointer[engineRef]
-	applying atomic.Bool
-
-	pollMu  sync.Mutex
-	pollRef *engineRef
-	cursor  uint64
-	events  *os.File // COSDROP_TEST_EVENTS: one line per finished task
-
-	stopTick chan struct{}
-	watches  watchRunner  // the active profile's watch folders (ui/watch.go)
-	pending  []string     // paths given before the first session opened
-	rate     atomic.Int64 // the speed limit in force (bandwidth.go)
-	bw       bandwidth
+	// The window's own state.
+	sess     *openedProfile
+	asking   bool     // a proposed watch folder's question is open (watch.go)
+	pending  []string // paths given before the first session opened
 	conflict conflictMemory
 	quitting bool
-	dialogs  dialogStack // open dialogs over the main window, newest last (dialogs.go)
-	// historyReload refreshes the open history window (nil when closed)
-	// when the queue's rows or the profile change.
-	historyReload func()
+	stopTick chan struct{}
 	// async runs blocking work (file and keyring I/O, opening profiles)
 	// off the Fyne goroutine; tests make it synchronous.
 	async func(f func())
 	// later runs a function on the Fyne goroutine after a delay; tests
 	// run it when they choose.
 	later func(time.Duration, func())
-	bg    *background // tray.go: the system tray and background mode
 	// pasted are the drops a paste made (paste.go): their links are copied.
 	pasted pasteBatches
 }
 
 func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
-	w := &mainWindow{app: a, win: win, opts: opts, model: newQueueModel(), ctl: newSerial(),
+	w := &mainWindow{app: a, win: win, opts: opts, model: newQueueModel(),
 		async: func(f func()) { go f() }, later: later}
+	w.feed = &feed{model: w.model}
+	w.dialogs = &dialogs{win: win}
+	w.links = &links{w: w}
+	w.history = &history{w: w}
+	w.bw = &bandwidth{w: w}
 	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
 	w.queue.list.onKey = w.listKey
@@ -115,7 +105,7 @@ func (w *mainWindow) switchTo(name string) {
 			w.status.setBusy("")
 			if err != nil {
 				w.showNotice(T("Could not open profile {{.Name}}: {{.Err}}", map[string]any{"Name": name, "Err": errText(err)}))
-				if cosession.IsDamaged(err) {
+				if session.IsDamaged(err) {
 					w.offerSetAside(name)
 				}
 				w.bar.showProfile(w.currentName())
@@ -142,16 +132,10 @@ func (w *mainWindow) currentName() string {
 
 // useSession makes s the window's session and closes the previous one in
 // the background (closing pauses its uploads and persists them).
-func (w *mainWindow) useSession(s *session) {
+func (w *mainWindow) useSession(s *openedProfile) {
 	old := w.sess
 	w.sess = s
-	w.pollMu.Lock()
-	w.model.reset()
-	w.cursor = 0
-	ref := &engineRef{e: s.engine}
-	w.pollRef = ref
-	w.cur.Store(ref)
-	w.pollMu.Unlock()
+	w.feed.use(s.engine)
 	w.hideNotice()
 	if s.sandbox {
 		w.banner.Show()
@@ -160,12 +144,12 @@ func (w *mainWindow) useSession(s *session) {
 	}
 	w.bar.showProfile(s.name)
 	w.app.Preferences().SetString(prefProfile, s.name)
-	w.testEvent("session", s.name) // real-window tests wait for the profile to be in use
+	w.feed.testEvent("session", s.name) // real-window tests wait for the profile to be in use
 	if old != nil {
 		go func() { w.watches.release(old); _ = old.close() }() // the watch uses the session's credentials
 	}
 	w.followWatch(s)
-	w.refreshSchedule() // bandwidth.go: the profile may carry a timetable
+	w.bw.refreshSchedule() // bandwidth.go: the profile may carry a timetable
 	if len(w.pending) > 0 {
 		w.add(w.pending)
 		w.pending = nil
@@ -173,13 +157,14 @@ func (w *mainWindow) useSession(s *session) {
 	w.checkLeftovers(s) // leftovers.go
 }
 
-// call runs f on the control goroutine with the current engine.
+// call runs f with the current engine, if a session is open, on the
+// caller's goroutine. The engine's control calls (Add, Pause,
+// SetRateLimit...) never block (Engine), so the Fyne goroutine makes them
+// itself, in the order the user acted.
 func (w *mainWindow) call(f func(e Engine)) {
-	ref := w.cur.Load()
-	if ref == nil {
-		return
+	if e := w.feed.engine(); e != nil {
+		f(e)
 	}
-	w.ctl.do(func() { f(ref.e) })
 }
 
 // add queues local paths; folders are walked by the engine, not here.
@@ -187,7 +172,7 @@ func (w *mainWindow) add(paths []string) {
 	if len(paths) == 0 {
 		return
 	}
-	if w.cur.Load() == nil {
+	if w.feed.engine() == nil {
 		w.pending = append(w.pending, paths...)
 		return
 	}
@@ -219,45 +204,18 @@ func (w *mainWindow) runTicker(stop chan struct{}) {
 			return
 		case <-t.C:
 		}
-		w.poll()
-		if text, changed := w.followBandwidth(bandwidthNow(), false); changed {
+		w.feed.poll()
+		if text, changed := w.bw.followBandwidth(bandwidthNow(), false); changed {
 			fyne.Do(func() { w.status.setLimit(text) })
 		}
-		if !w.model.hasPending() || !w.applying.CompareAndSwap(false, true) {
-			continue
-		}
-		u := w.model.take()
-		fyne.Do(func() {
-			w.applying.Store(false)
-			w.apply(u)
-		})
-	}
-}
-
-// poll merges the engine's changes since the last poll into the model.
-func (w *mainWindow) poll() {
-	w.pollMu.Lock()
-	defer w.pollMu.Unlock()
-	ref := w.pollRef
-	if ref == nil {
-		return
-	}
-	changed, cur := ref.e.Changes(w.cursor)
-	w.cursor = cur
-	w.model.merge(changed, ref.e.Totals())
-	if w.events != nil {
-		for _, s := range changed {
-			if s.State.Final() {
-				w.writeTaskEvent(s)
-			}
-		}
+		w.feed.post(w.apply)
 	}
 }
 
 // tick is one synchronous poll-and-apply; tests call it from the test
 // goroutine instead of running the ticker.
 func (w *mainWindow) tick() {
-	w.poll()
+	w.feed.poll()
 	w.apply(w.model.take())
 }
 
@@ -267,9 +225,9 @@ func (w *mainWindow) apply(u update) {
 	w.status.set(u.totals)
 	w.bg.update(u.totals) // tray.go: the tray's status line
 	w.notify(u)
-	w.autoCopyLinks(u.finished)
-	if u.view != nil && w.historyReload != nil {
-		w.historyReload()
+	w.links.autoCopyLinks(u.finished)
+	if u.view != nil {
+		w.history.refresh()
 	}
 	if u.resumed > 0 {
 		w.showInfo(N("CosDrop carries on with {{.Count}} uploads that were unfinished when it last closed. Paused ones stay paused.", u.resumed))
@@ -291,7 +249,7 @@ func (w *mainWindow) selected() (uploader.Snapshot, bool) {
 // shows, since a filter that hides the selection clears it.
 func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
 	if ev.Name == fyne.KeyEscape {
-		return w.closeTopDialog()
+		return w.dialogs.closeTop()
 	}
 	if w.dialogs.open() {
 		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
@@ -356,7 +314,7 @@ func (w *mainWindow) details(id uploader.TaskID) {
 // showNotice shows a problem above the list until dismissed or replaced.
 func (w *mainWindow) showNotice(msg string) {
 	w.notice.show(msg, widget.DangerImportance)
-	w.testEvent("notice", msg)
+	w.feed.testEvent("notice", msg)
 }
 
 // showInfo shows news (not a problem) above the list until dismissed.
@@ -377,17 +335,11 @@ func (w *mainWindow) quit() {
 		close(w.stopTick)
 	}
 	go func() {
-		w.ctl.flush()
 		w.watches.stop()
 		if sess != nil {
 			_ = sess.close()
 		}
-		w.pollMu.Lock() // a poll may still be writing events
-		if w.events != nil {
-			_ = w.events.Close()
-			w.events = nil
-		}
-		w.pollMu.Unlock()
+		w.feed.closeEvents() // after a poll that may still be writing them
 		fyne.Do(w.app.Quit)
 	}()
 }

@@ -56,7 +56,7 @@ func TestDropAddsTasks(t *testing.T) {
 // could let it finish first).
 func TestRowButtonsDriveEngine(t *testing.T) {
 	s := sandboxSession(t)
-	s.server.Faults().Add(localcos.Rule{Kind: localcos.Stall, After: 1 << 20, Delay: time.Hour})
+	s.s.Server.Faults().Add(localcos.Rule{Kind: localcos.Stall, After: 1 << 20, Delay: time.Hour})
 	w := newTestWindow(t, s)
 	p := writeFile(t, t.TempDir(), "big.bin", 4<<20)
 	w.add([]string{p})
@@ -190,20 +190,17 @@ func TestKeyboardActsOnSelection(t *testing.T) {
 	w.queue.list.Select(1)
 	w.win.Canvas().Focus(w.queue.list)
 	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	w.ctl.flush()
 	if st := stateOf(e, 2); st != uploader.Paused {
 		t.Fatalf("after Space: %s, want paused", st)
 	}
 	w.tick()
 	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	w.ctl.flush()
 	if st := stateOf(e, 2); st != uploader.Queued {
 		t.Fatalf("after second Space: %s, want queued", st)
 	}
 	w.tick()
 	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
 	test.Tap(findButton(t, w, "Cancel upload")) // Delete asks first
-	w.ctl.flush()
 	if st := stateOf(e, 2); st != uploader.Canceled {
 		t.Fatalf("after Delete: %s, want canceled", st)
 	}
@@ -325,13 +322,11 @@ func TestRemoveAndClearFinished(t *testing.T) {
 	e.set(2, func(s *uploader.Snapshot) { s.State = uploader.Failed })
 	w.tick()
 	test.Tap(w.queue.rowFor(2).removeB)
-	w.ctl.flush()
 	w.tick()
 	if len(w.queue.view) != 2 || indexOf(w.queue.view, 2) >= 0 {
 		t.Fatalf("after remove: %v", w.queue.view)
 	}
 	w.call(func(e Engine) { e.ClearFinished() })
-	w.ctl.flush()
 	w.tick()
 	if len(w.queue.view) != 1 || w.queue.view[0] != 3 {
 		t.Fatalf("after clear finished: %v", w.queue.view)
@@ -354,7 +349,6 @@ func TestNewDropScrollsIntoView(t *testing.T) {
 		t.Fatalf("offset %v before the drop", w.queue.list.GetScrollOffset())
 	}
 	w.add([]string{"/new/report.pdf"})
-	w.ctl.flush()
 	w.tick()
 	if w.queue.list.GetScrollOffset() == 0 {
 		t.Error("the new drop's row is out of sight")
