@@ -1,6 +1,7 @@
 // Package workflows checks the public repository's GitHub Actions files
 // (and, in macos_plist_test.go, what the macOS recipe adds to the app's
-// Info.plist), which no machine of ours runs: each must parse, every job must say where
+// Info.plist; in buildsh_test.go, the words of the first build), which no
+// machine of ours runs: each must parse, every job must say where
 // it runs and what it does, and every make target and package directory a
 // step names must exist, so a rename here cannot silently break them.
 package workflows
