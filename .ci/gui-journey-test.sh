@@ -43,11 +43,10 @@
 set -euo pipefail
 bin=$(realpath "$1"); out=$2
 admin_bin=$(realpath "${JOURNEY_ADMIN_BIN:-$1}")
+export LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8   # the CLI's words are read below
 mkdir -p "$out"; out=$(realpath "$out")
 ci=$(cd "$(dirname "$0")" && pwd)
 [ -n "${DISPLAY:-}" ] || exec "$ci/with-xvfb.sh" "$0" "$@"
-py=/usr/bin/python3   # Debian's python3-xlib lives there
-[ -x "$py" ] || py=python3
 # shellcheck source=.ci/gui-lib.sh
 . "$ci/gui-lib.sh"
 srv=""
@@ -55,11 +54,6 @@ stop_server() { if [ -n "$srv" ]; then kill "$srv" 2>/dev/null || true; wait "$s
 trap 'cleanup_gui; stop_server' EXIT
 
 fail() { echo "FAIL ($phase): $*"; [ -n "${applog:-}" ] && tail -30 "$applog"; exit 1; }
-in_home() {
-  local h=$1; shift
-  env HOME="$h" XDG_CONFIG_HOME="$h/.config" XDG_DATA_HOME="$h/.local/share" \
-    XDG_STATE_HOME="$h/.local/state" XDG_CACHE_HOME="$h/.cache" LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 "$@"
-}
 free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # start_server [ACTIONS]: the company's COS and credential server on fixed
@@ -114,6 +108,7 @@ answers() { curl -s -o /dev/null -w '%{http_code}' "$1"; }
 # ---- export: the admin's two profiles -----------------------------------------
 phase=export
 start_server
+# shellcheck disable=SC2086 # each p is two words: a name and a prefix
 for p in "Marketing team/" "Archive archive/"; do
   set -- $p
   in_home "$admin" "$admin_bin" profile add "$1" --mode sts --bucket examplebucket-1250000000 --region ap-guangzhou \
