@@ -41,7 +41,9 @@
 # fails (the file is not in the dialog); with the profile imported by the
 # CLI instead, probe fails (headline "Connection problems:", 1 object and
 # an open upload left, "remove it in the COS console") and drop fails (no
-# question: the profile file was uploaded).
+# question: the profile file was uploaded); with the profile made active
+# by the CLI, links fails (the batch began with the bucket root) and undo
+# fails (the deleted b.txt's row kept its link button).
 # Coordinates are those of the 1000x640 main window, the 640x640 profile
 # editor and the 820x520 history window (docs/screenshots/ shows them).
 # Usage: .ci/gui-journey-test.sh BINARY OUTDIR
