@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test tray-test gui-soak gui-soak-short screenshots bench bench-wan bench-ui soak soak-short test-windows test-windows-short clean
+.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test gui-journey-test tray-test gui-soak gui-soak-short screenshots bench bench-wan bench-ui soak soak-short test-windows test-windows-short clean
 
 deps:
 	@.ci/deps.sh build
@@ -40,7 +40,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet vet-windows vet-darwin staticcheck unit test-windows-short fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test tray-test gui-soak-short soak-short
+test: deps-test fmt-check vet vet-windows vet-darwin staticcheck unit test-windows-short fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test gui-journey-test tray-test gui-soak-short soak-short
 	@echo "make test: all checks passed"
 
 ## check: the inner loop, about a minute warm: gofmt, go vet, and every package's fast tests (the import
@@ -137,6 +137,12 @@ gui-test: debug deps-test
 ## gui-relaunch-test: launch twice in the same HOME and upload both times.
 gui-relaunch-test: debug deps-test
 	.ci/gui-relaunch-test.sh $(BUILD)/cosdrop-debug $(BUILD)/gui-test
+
+## gui-journey-test: the admin-to-staff journey in the real window: a profile exported, imported by the
+## Import dialog and by a drop, Test connection under the sample STS grant (nothing left behind),
+## files dropped, links copied (verified uploads only), one deleted from History, two relaunches.
+gui-journey-test: debug deps-test
+	.ci/gui-journey-test.sh $(BUILD)/cosdrop-debug $(BUILD)/gui-journey
 
 ## screenshots: the PNGs README.md shows (main window, details, profile editor; English and Chinese).
 screenshots: debug deps-test

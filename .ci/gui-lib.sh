@@ -2,6 +2,8 @@
 # gui-relaunch-test.sh). They expect DISPLAY to be an Xvfb of their own.
 
 app=""; win=""
+py=/usr/bin/python3   # Debian's python3-xlib (xdnd_drop.py, xwin.py) lives there
+[ -x "$py" ] || py=python3
 # The HOMEs to remove at exit are listed in a file: new_home runs in a
 # $(...) subshell, where appending to an array would be lost.
 homes_list=$(mktemp)
@@ -11,6 +13,13 @@ cleanup_gui() {
   rm -f "$homes_list" /tmp/gui-*."$$".png
 }
 trap cleanup_gui EXIT
+
+# in_home HOME CMD...: runs a CosDrop command line in the test's HOME.
+in_home() {
+  local h=$1; shift
+  env HOME="$h" XDG_CONFIG_HOME="$h/.config" XDG_DATA_HOME="$h/.local/share" \
+    XDG_STATE_HOME="$h/.local/state" XDG_CACHE_HOME="$h/.cache" "$@"
+}
 
 # new_home: a private HOME with a files/ folder and an events file.
 new_home() {

@@ -22,19 +22,10 @@ bin=$(realpath "$1"); out=$2
 mkdir -p "$out"; out=$(realpath "$out")
 ci=$(cd "$(dirname "$0")" && pwd)
 [ -n "${DISPLAY:-}" ] || exec "$ci/with-xvfb.sh" "$0" "$@"
-py=/usr/bin/python3   # Debian's python3-xlib lives there
-[ -x "$py" ] || py=python3
 # shellcheck source=.ci/gui-lib.sh
 . "$ci/gui-lib.sh"
 srv=""
 trap 'cleanup_gui; if [ -n "$srv" ]; then kill "$srv" 2>/dev/null || true; wait "$srv" 2>/dev/null || true; fi' EXIT
-
-# in_home HOME CMD...: runs a CosDrop command line in the test's HOME.
-in_home() {
-  local h=$1; shift
-  env HOME="$h" XDG_CONFIG_HOME="$h/.config" XDG_DATA_HOME="$h/.local/share" \
-    XDG_STATE_HOME="$h/.local/state" XDG_CACHE_HOME="$h/.cache" "$@"
-}
 
 # make_active HOME NAME: the window opens profile NAME (as after using it).
 make_active() {

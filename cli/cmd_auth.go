@@ -256,11 +256,16 @@ func profileAdd(args []string) int {
 	fs.StringVar(&p.BandwidthSchedule, "bandwidth-schedule", "", tr("upload limit timetable handed out with the profile, e.g. \"mon-fri 08:00-19:00 2MiB/s; otherwise unlimited\""))
 	fs.BoolVar(&p.PublicRead, "public-read", false, tr("the bucket's files are public, so plain links open in a browser (COS buckets are private by default)"))
 	replace := fs.Bool("replace", false, tr("replace an existing profile with the same name"))
+	var extras profileExtras // profile_flags.go: rules and watch folders
+	extras.register(fs)
 	pos, code, ok := positional(fs, args, 1)
 	if !ok {
 		return code
 	}
 	p.Name, p.Mode, p.SignMethod = pos[0], profile.Mode(mode), auth.SignMethod(*signMethod)
+	if err := extras.apply(&p); err != nil {
+		return explain(tr("The profile is not valid"), err)
+	}
 	if err := p.Validate(); err != nil {
 		return explain(tr("The profile is not valid"), err)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"cosdrop/localcos"
@@ -31,6 +32,8 @@ func runServeLocal(args []string) int {
 	stsToken := fs.String("sts-auth-token", "", tr("require \"Authorization: Bearer TOKEN\" on the credential server"))
 	quiet := fs.Bool("quiet", false, tr("do not log one line per request"))
 	useTLS := fs.Bool("tls", false, tr("serve HTTPS with a certificate from a CA generated at start; its certificate is written to the data directory"))
+	publicRead := fs.Bool("public-read", false, tr("make the bucket public-read: anyone may download its objects without a signature, so plain links open"))
+	stsAllow := fs.String("sts-allow", "", tr("COS actions the credential server grants besides the sample servers' upload-only set, comma-separated, e.g. HeadObject,DeleteObject"))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -55,6 +58,7 @@ func runServeLocal(args []string) int {
 	srv, err := localcos.Start(localcos.Config{
 		Addr: *addr, STSAddr: *stsAddr, DataDir: *data, Bucket: *bucket, Region: *region,
 		SecretID: id, SecretKey: key, STSLifetime: *lifetime, STSAuthToken: *stsToken, Faults: plan, Log: log, TLS: *useTLS,
+		PublicRead: *publicRead, STSActions: stsActions(*stsAllow),
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, tr("Cannot start the sandbox server: %v")+"\n", err)
@@ -101,4 +105,22 @@ func randomToken(n int) string {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
 	}
 	return string(b)
+}
+
+// stsActions is the credential server's grant: the sample servers'
+// upload-only set plus the COS API names in allow ("HeadObject,DeleteObject"),
+// so a test or a demo can play an organisation whose staff may also check
+// and delete what they uploaded; nil (localcos's default, the sample set)
+// when allow is empty.
+func stsActions(allow string) []string {
+	var out []string
+	for _, a := range strings.Split(allow, ",") {
+		if a = strings.TrimPrefix(strings.TrimSpace(a), "name/cos:"); a != "" {
+			out = append(out, "name/cos:"+a)
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	return append(append([]string(nil), localcos.SampleActions...), out...)
 }

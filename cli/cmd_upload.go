@@ -417,6 +417,9 @@ func (o *uploadOutput) redraw(tasks map[uploader.TaskID]uploader.Snapshot, t upl
 		}
 		name := safe(filepath.Base(s.Path))
 		line := fmt.Sprintf("  %s %s %s %s/s", bar(s.Acked, s.Size, 20), name, pctCell(s), humanBytes(int64(s.Speed)))
+		if s.Note.Code == uploader.NoteWaitingCredentials { // not a stalled 0 %: say what it waits for
+			line = fmt.Sprintf("  %s %s %s", bar(s.Acked, s.Size, 20), name, session.NoteText(s.Note))
+		}
 		fmt.Fprintln(o.w, truncate(line, width-1))
 		shown++
 	}

@@ -162,6 +162,7 @@ var noteWords = map[uploader.NoteCode]string{
 	uploader.NoteDeleted:              "Deleted from COS from this computer's history at {{.at}} (request {{.request_id}}).",
 	uploader.NoteNotAFile:             "Left out: this is {{.kind}}, not a file, so there is nothing to upload.",
 	uploader.NoteEmptyFolder:          "Nothing to upload: this folder holds no files.",
+	uploader.NoteWaitingCredentials:   "Waiting for the credential server…",
 }
 
 // stoppedDuringComplete words a Complete the next run found done but could

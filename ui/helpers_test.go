@@ -7,12 +7,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"cosdrop/assets"
 	"cosdrop/auth"
 	"cosdrop/profile"
 	"cosdrop/uploader"
@@ -29,7 +27,7 @@ func setLocale(l string) {
 	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
 		os.Setenv(k, l)
 	}
-	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
+	if err := addTranslations(); err != nil {
 		panic(err)
 	}
 }

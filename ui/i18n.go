@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
-	"cosdrop/assets"
 	"cosdrop/session"
 	// Must initialise before Fyne reads the locale; see its package doc.
 	_ "cosdrop/ui/internal/localefix"
@@ -17,7 +16,7 @@ import (
 // never mixes two languages; the CLI uses the session's own go-i18n copy
 // of the same files.
 func init() {
-	if err := lang.AddTranslationsFS(assets.Translations, assets.TranslationsDir); err != nil {
+	if err := addTranslations(); err != nil { // cjkwrap.go
 		fyne.LogError("load translations", err)
 	}
 	session.SetTranslator(T, N)

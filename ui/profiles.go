@@ -413,7 +413,7 @@ func (w *mainWindow) showProfileEditor(p *profile.Profile, saved bool) *profileE
 			})
 		}()
 	})
-	importB := widget.NewButtonWithIcon(T("Import…"), theme.FolderOpenIcon(), func() { w.importProfileDialog(win) })
+	importB := widget.NewButtonWithIcon(T("Import…"), theme.FolderOpenIcon(), func() { w.importProfileDialog(win, p == nil) })
 	exportB := widget.NewButtonWithIcon(T("Export…"), theme.UploadIcon(), func() { w.exportProfileDialog(win, e.profile()) })
 	e.validate()
 	buttons := container.NewHBox(importB, exportB)
@@ -460,8 +460,9 @@ func (w *mainWindow) refreshProfiles() {
 }
 
 // importProfileFile reads a dropped or chosen profile file and opens the
-// editor on it, so the user sees and saves what they import.
-func (w *mainWindow) importProfileFile(path string) {
+// editor on it, so the user sees and saves what they import; then runs
+// once that editor is open.
+func (w *mainWindow) importProfileFile(path string, then ...func()) {
 	w.async(func() {
 		f, err := os.Open(path)
 		var p profile.Profile
@@ -479,18 +480,29 @@ func (w *mainWindow) importProfileFile(path string) {
 				return
 			}
 			w.showProfileEditor(&p, false)
+			for _, f := range then {
+				f()
+			}
 		})
 	})
 }
 
-func (w *mainWindow) importProfileDialog(parent fyne.Window) {
+// importProfileDialog asks for a profile file to import from the editor
+// parent; a parent that was a new, unsaved profile closes once the
+// imported profile's editor is open (staff were left with an empty editor
+// behind the imported one, asking for a name and a bucket).
+func (w *mainWindow) importProfileDialog(parent fyne.Window, blank bool) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
 		}
 		path := r.URI().Path()
 		_ = r.Close()
-		w.importProfileFile(path)
+		if blank {
+			w.importProfileFile(path, parent.Close)
+		} else {
+			w.importProfileFile(path)
+		}
 	}, parent)
 	// No filter: a profile is known by its content, whatever its name (an
 	// admin's marketing.json was invisible behind a *.cosdrop filter).

@@ -232,6 +232,9 @@ func destFolder(key string) string {
 func rowDetail(s uploader.Snapshot) string {
 	switch s.State {
 	case uploader.Uploading:
+		if s.Note.Code == uploader.NoteWaitingCredentials {
+			return noteText(s) // nothing moves until the credential server answers: say so, not "0 %" alone
+		}
 		parts := []string{}
 		if sp := humanSpeed(s.Speed); sp != "" {
 			parts = append(parts, sp)

@@ -47,7 +47,10 @@ func (e *Engine) onReport(p report, st *step) {
 		st.ops = append(st.ops, jop{t, func(w journalWriter) error { return w.savePart(id, part) }})
 		r.Acked = min(r.Acked+part.Size, r.Size)
 		e.persist(t, st)
+	case rWaiting:
+		r.waitingNote(p.waiting)
 	case rEnd:
+		r.waitingNote(false) // a wait that ended the run is told by its error
 		e.runEnded(t, r, p, st)
 	}
 }

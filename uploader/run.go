@@ -22,19 +22,21 @@ const (
 	rUpload                         // a multipart upload was started, or the old one dropped (sync)
 	rPart                           // a part COS acknowledged: journal it, count it
 	rEnd                            // the run ended: result or error
+	rWaiting                        // waiting for credentials, or no longer (credwait.go)
 )
 
 // report is a worker's message to the loop.
 type report struct {
-	rs    *runState
-	kind  reportKind
-	phase State
-	err   error
-	part  partRecord
-	res   *result
-	up    *uploadInfo
-	keep  bool       // rEnd failure: the multipart upload is worth resuming
-	reply chan error // sync reports: the loop answers after its commit
+	rs      *runState
+	kind    reportKind
+	phase   State
+	err     error
+	part    partRecord
+	res     *result
+	up      *uploadInfo
+	keep    bool       // rEnd failure: the multipart upload is worth resuming
+	waiting bool       // rWaiting: still waiting for credentials
+	reply   chan error // sync reports: the loop answers after its commit
 }
 
 // result is what a run found or achieved.
@@ -137,6 +139,7 @@ func (w *worker) process() (*result, error) {
 	resolved := w.e.cfg.OnConflict == Overwrite || w.e.cfg.Signer != nil
 	w.r.Resolved = w.r.Resolved || resolved
 	w.send(report{kind: rBegin, res: &result{size: w.r.Size, mtime: w.r.MTime, fresh: fresh, resolved: resolved}})
+	w.watchCredentials()
 	if changed {
 		if err := w.reuse(fi.Size(), fi.ModTime().UnixNano(), note(NoteRestartedFileChanged)); err != nil {
 			return nil, err

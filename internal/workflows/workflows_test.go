@@ -1,7 +1,10 @@
-// Package workflows checks the public repository's GitHub Actions files,
-// which no machine of ours runs: each must parse, every job must say where
-// it runs and what it does, and every make target and package directory a
-// step names must exist, so a rename here cannot silently break them.
+// Package workflows checks files that build and ship CosDrop but hold no
+// Go code. The public repository's GitHub Actions files, which no machine
+// of ours runs: each must parse, every job must say where it runs and what
+// it does, and every make target and package directory a step names must
+// exist, so a rename here cannot silently break them. What the macOS
+// recipe adds to the app's Info.plist (macos_plist_test.go), which only a
+// Mac runs. And the words of the first build (buildsh_test.go).
 package workflows
 
 import (

@@ -35,6 +35,10 @@ cp FyneApp.toml main.go "$work/fynesrc/" && cp assets/icon.png "$work/fynesrc/as
   --app-version "$PKG_NUMVER" --app-build "$PKG_BUILDNO")
 app=$work/fynesrc/CosDrop.app
 [ -d "$app" ] || { echo "package.sh: fyne did not make $app" >&2; exit 1; }
+# The profile file type (*.cosdrop) and CosDrop as its owner: fyne package
+# writes no document types, so they are merged in before signing.
+/usr/libexec/PlistBuddy -c "Merge packaging/macos/document-types.plist" "$app/Contents/Info.plist"
+plutil -lint "$app/Contents/Info.plist"
 
 if [ -n "${MACOS_SIGN_IDENTITY:-}" ]; then
   # Hardened runtime + secure timestamp: both required for notarisation.
