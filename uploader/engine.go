@@ -44,7 +44,8 @@ type Engine struct {
 	cfg     Config
 	j       *journal
 	store   objectStore
-	adapt   *adaptive // the in-flight limit: found while running, or pinned
+	adapt   *adaptive   // the in-flight limit: found while running, or pinned
+	parts   *partBudget // part bytes in flight, bounded by the measured line (inflight.go)
 	client  *cos.Client
 	base    http.RoundTripper // shared transport, unsigned (server-signed PUTs)
 	gate    *gate
@@ -147,6 +148,8 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.adapt = newAdaptive(cfg.Concurrency, !cfg.autoConcurrency, e.applyConcurrency)
 	e.store = measuredStore{objectStore: e.store, a: e.adapt}
+	e.parts = newPartBudget(!cfg.autoConcurrency, time.Now)
+	e.store = budgetStore{objectStore: e.store, b: e.parts}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	if err := e.load(); err != nil {
 		j.close()
