@@ -79,10 +79,11 @@ type Engine struct {
 	log      changeLog
 	scanning int
 	counts   map[State]int
-	bytes    int64 // sum of sizes
-	acked    int64 // sum of acknowledged bytes
-	pending  int64 // bytes not yet acknowledged of unfinished tasks
-	speedSum float64
+	bytes    int64             // sum of sizes
+	acked    int64             // sum of acknowledged bytes
+	pending  int64             // bytes not yet acknowledged of unfinished tasks
+	speedSum float64           // bytes per second COS acknowledged, from meter
+	meter    ackMeter          // the engine's speed (feed.go)
 	active   map[TaskID]*entry // running tasks, for the sampler
 
 	// Loop-only state.

@@ -50,9 +50,11 @@ type ackSample struct {
 // Tuning of the budget; see partBudget.
 const (
 	// budgetLead is how many seconds of measured goodput may be in flight
-	// as part bodies: at 12 MiB/s, 18 MiB, two 8 MiB parts, which keep the
-	// line busy across one part's end and the next one's start.
-	budgetLead = 1500 * time.Millisecond
+	// as part bodies: at 12 MiB/s, 24 MiB, two 8 MiB parts (a third only
+	// once the goodput reads the whole line), which keep the line busy
+	// across one part's end and the next one's start. At 1.5 s two parts
+	// needed a goodput of 10.7 MiB/s, which such a line reads only just.
+	budgetLead = 2 * time.Second
 	// budgetTau is the goodput's averaging window, in busy time: long
 	// enough to span a few parts, short enough to follow a changed line.
 	budgetTau = 3 * time.Second
@@ -192,6 +194,14 @@ func (b *partBudget) goodput() float64 {
 		at += f * float64(s[1].acked-s[0].acked)
 	}
 	return (float64(b.acked) - at) / budgetTau.Seconds()
+}
+
+// ackedTotal is every byte COS acknowledged so far (puts and parts), for
+// the engine's speed.
+func (b *partBudget) ackedTotal() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.acked
 }
 
 // budgetStore feeds the part budget's goodput: every put and part upload

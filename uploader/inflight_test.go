@@ -28,8 +28,8 @@ func lineOf(c *heldClock, b *partBudget, rate, size int64, n int, d time.Duratio
 }
 
 // The budget is budgetLead of the goodput COS acknowledged, and only that:
-// a 12 MiB/s line allows 18 MiB of parts in flight (two 8 MiB parts, not
-// three), whether one or four requests share the line.
+// a 12 MiB/s line allows 24 MiB of parts in flight, whether one or four
+// requests share the line.
 func TestPartBudgetFollowsGoodput(t *testing.T) {
 	for _, n := range []int{1, 2, 4} {
 		c := &heldClock{t: nowForTest}
@@ -39,8 +39,8 @@ func TestPartBudgetFollowsGoodput(t *testing.T) {
 		}
 		lineOf(c, b, 12<<20, 8<<20, n, 10*time.Second)
 		got, _ := b.Limit()
-		if want := int64(18 << 20); got < want*95/100 || got > want*105/100 {
-			t.Errorf("%d requests sharing a 12 MiB/s line: budget %.1f MiB, want about 18", n, float64(got)/(1<<20))
+		if want := int64(24 << 20); got < want*95/100 || got > want*105/100 {
+			t.Errorf("%d requests sharing a 12 MiB/s line: budget %.1f MiB, want about 24", n, float64(got)/(1<<20))
 		}
 	}
 }

@@ -56,7 +56,8 @@ type Config struct {
 	// CompleteKills is how many kills are aimed at a CompleteMultipartUpload
 	// in flight (issue 20: COS finishes it after the client died): until
 	// that many landed, a run is also killed as soon as `cosdrop status`
-	// shows a task "completing" (the plan stalls Complete so it can be seen).
+	// shows a task "completing" (the plan stalls Complete so it can be seen),
+	// also after KillWindow while fewer than MaxKills landed.
 	CompleteKills int
 	Faults        string // serve-local --faults plan (its seed and skew are added)
 	Logf          func(format string, args ...any)
@@ -293,7 +294,7 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 		timer = time.After(delay)
 	}
 	var completing <-chan struct{}
-	if timer != nil && d.res.CompleteKills < d.cfg.CompleteKills {
+	if d.res.Kills < d.cfg.MaxKills && d.res.CompleteKills < d.cfg.CompleteKills {
 		wctx, stop := context.WithCancel(ctx)
 		defer stop()
 		completing = d.watchComplete(wctx)
