@@ -8,7 +8,7 @@ import (
 )
 
 // partBudget bounds the part bytes in flight by what the line carries, so
-// that a kill (SIGKILL, power loss) costs about a second of the line and
+// that a kill (SIGKILL, power loss) costs a second or two of the line and
 // not the whole request window.
 //
 // Why: the request limit (adaptive) counts requests, and with 8 MiB parts
@@ -20,8 +20,8 @@ import (
 // second while requests were in flight (never bytes taken by socket
 // buffers, which on a capped line read several times the line at first).
 // One part is always admitted when none is in flight, so a slow line or a
-// first request is never starved; small files are not counted (each is at
-// most a part and they are scheduled by the request limit alone).
+// first request is never starved. A single PUT of MinPartSize or more counts
+// as a part; smaller files are scheduled by the request limit alone.
 //
 // A pinned request limit (--concurrency N) switches the budget off: the
 // user chose the window, and the kill cost is then N x part size.
@@ -81,9 +81,31 @@ func (b *partBudget) Limit() (int64, bool) {
 	return b.limit(), !b.off
 }
 
+// gatedBytes runs fn holding n bytes of the part budget (0: none) and a
+// slot of the request gate. The bytes come first, so that a part waiting
+// for the budget holds no slot a small file could use.
+func (w *worker) gatedBytes(ctx context.Context, n int64, fn func() error) error {
+	return w.e.parts.with(ctx, n, func() error { return w.gated(ctx, fn) })
+}
+
+// putBudget is what a single PUT of size bytes takes from the part budget:
+// a file of a part's order (MinPartSize and up) counts as a part would,
+// or a tree of 5 MiB files would keep the whole request window of them in
+// flight; smaller files are left to the request limit alone (a long line
+// wants many of them in flight, and each costs little).
+func putBudget(size int64) int64 {
+	if size < MinPartSize {
+		return 0
+	}
+	return size
+}
+
 // with runs fn once n part bytes fit in the budget (or no part is in
-// flight), and gives them back when fn returns.
+// flight), and gives them back when fn returns. n = 0 runs fn at once.
 func (b *partBudget) with(ctx context.Context, n int64, fn func() error) error {
+	if n <= 0 {
+		return fn()
+	}
 	if err := b.acquire(ctx, n); err != nil {
 		return err
 	}
@@ -234,14 +256,15 @@ func okBytes(size int64, err error) int64 {
 
 // KillBound is the most body bytes the engine claims a kill (SIGKILL,
 // power loss) can cost with the adaptive request limit (no --concurrency)
-// on a line that carries at most lineRate bytes per second upstream: the
-// part bodies in flight plus a full window of single PUTs of at most
-// putMax bytes each. Part bodies in flight are at most the part budget,
-// budgetLead of the goodput, where the goodput read over budgetTau can
-// overread the line by the one part that ended at the window's edge; and
-// one part at least. The soaks (internal/soak) enforce it per kill; with
-// a pinned limit the bound is the limit x the part size.
+// on a line that carries at most lineRate bytes per second upstream, for
+// files of at most putMax bytes sent in one PUT: the part budget plus a
+// full request window of PUTs under MinPartSize. The budget is budgetLead
+// of the goodput, where the goodput read over budgetTau can overread the
+// line by the one part that ended at the window's edge; and one part (or
+// one PUT of MinPartSize and up) at least. The soaks (internal/soak)
+// enforce it per kill; with a pinned limit the bound is the limit x the
+// part size.
 func KillBound(lineRate float64, partSize, putMax int64) int64 {
 	goodput := lineRate + float64(partSize)/budgetTau.Seconds()
-	return max(partSize, int64(goodput*budgetLead.Seconds())) + adaptMaxLimit*putMax
+	return max(partSize, int64(goodput*budgetLead.Seconds())) + adaptMaxLimit*min(putMax, MinPartSize-1)
 }

@@ -375,32 +375,30 @@ func (w *worker) uploadPart(ctx context.Context, f *os.File, n int) (partRecord,
 	off, size := int64(n-1)*r.PartSize, partLen(*r, n)
 	var p partRecord
 	err := retrier{e: w.e, op: op}.do(ctx, func(err error) { w.send(report{kind: rNote, err: err}) }, func(ctx context.Context) error {
-		return w.e.parts.with(ctx, size, func() error {
-			return w.gated(ctx, func() error {
-				if err := checkFile(f, r); err != nil {
-					return err
+		return w.gatedBytes(ctx, size, func() error {
+			if err := checkFile(f, r); err != nil {
+				return err
+			}
+			body := w.e.newPartReader(ctx, w.rs, f, off, size)
+			rep, err := w.e.store.uploadPart(ctx, r.Key, r.UploadID, n, body, size)
+			sent, sum, locErr := body.finish()
+			switch {
+			case locErr != nil:
+				return locErr
+			case err != nil:
+				return err
+			case sent != size:
+				return fileChanged()
+			}
+			if err := checkCRC(rep, sum, op); err != nil {
+				var ce *codedError
+				if errors.As(err, &ce) && ce.code == CodeCRCMismatch {
+					ce.retryable = true // the part is simply sent again, overwriting it
 				}
-				body := w.e.newPartReader(ctx, w.rs, f, off, size)
-				rep, err := w.e.store.uploadPart(ctx, r.Key, r.UploadID, n, body, size)
-				sent, sum, locErr := body.finish()
-				switch {
-				case locErr != nil:
-					return locErr
-				case err != nil:
-					return err
-				case sent != size:
-					return fileChanged()
-				}
-				if err := checkCRC(rep, sum, op); err != nil {
-					var ce *codedError
-					if errors.As(err, &ce) && ce.code == CodeCRCMismatch {
-						ce.retryable = true // the part is simply sent again, overwriting it
-					}
-					return err
-				}
-				p = partRecord{Number: n, Size: size, ETag: rep.ETag, CRC64: sum}
-				return nil
-			})
+				return err
+			}
+			p = partRecord{Number: n, Size: size, ETag: rep.ETag, CRC64: sum}
+			return nil
 		})
 	})
 	if err == nil {
