@@ -3,10 +3,8 @@
 package uploader
 
 import (
-	"bytes"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -72,16 +70,8 @@ func BenchmarkKillCost(b *testing.B) {
 // process once killWhen holds (polled), else it waits for exit 0. It
 // returns how long the process ran.
 func killCostRun(b *testing.B, bin string, args []string, killWhen func() bool) time.Duration {
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "TENCENTCLOUD_SECRET_ID="+testID, "TENCENTCLOUD_SECRET_KEY="+testKey)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	cmd, out, done := startCLI(b, bin, args)
 	if killWhen == nil {
 		if err := <-done; err != nil {
 			b.Fatalf("cosdrop upload: %v\n%s", err, tail(out.String()))

@@ -131,17 +131,15 @@ func (b *partBudget) acquire(ctx context.Context, n int64) error {
 	}
 }
 
-func (b *partBudget) release(n int64) {
-	b.mu.Lock()
-	b.used -= n
-	b.signal()
-	b.mu.Unlock()
-}
+func (b *partBudget) release(n int64) { b.change(func() { b.used -= n }) }
 
 // setOff switches the budget off (a pinned request limit) or on.
-func (b *partBudget) setOff(off bool) {
+func (b *partBudget) setOff(off bool) { b.change(func() { b.off = off }) }
+
+// change applies fn under mu and wakes the waiters.
+func (b *partBudget) change(fn func()) {
 	b.mu.Lock()
-	b.off = off
+	fn()
 	b.signal()
 	b.mu.Unlock()
 }

@@ -45,8 +45,8 @@ func TestPartBudgetFollowsGoodput(t *testing.T) {
 	}
 }
 
-// Parts that end at one instant (several answers in one read) do not read
-// as a burst: the goodput is averaged over busy time.
+// Parts that end at one instant (several answers in one read) move the
+// budget by no more than their bytes spread over the goodput's window.
 func TestPartBudgetBurstOfAnswers(t *testing.T) {
 	c := &heldClock{t: nowForTest}
 	b := newPartBudget(false, c.now)
