@@ -156,7 +156,7 @@ soak: deps-test
 	SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \
 	  go test -tags soak -count=1 -timeout 90m -v -run '^TestSoak(Project)?$$' ./internal/soak/
 
-## soak-short: the defaults in 1-2 minutes (300 small files, 2 x 32 MiB, a 2 MiB/s line, kills every 3-8 s,
+## soak-short: the defaults in about 2 minutes (300 small files, 2 x 48 MiB, a 2 MiB/s line, kills every 3-8 s,
 ## at least 8); part of `make test`.
 soak-short: deps-test
 	go build -o $(BUILD)/soak/cosdrop .
