@@ -20,11 +20,7 @@ import (
 // second while requests were in flight (never bytes taken by socket
 // buffers, which on a capped line read several times the line at first).
 // One part is always admitted when none is in flight, so a slow line or a
-// first request is never starved, and two parts during the first budgetTau
-// of busy time: until then the goodput is that of one request at a time,
-// with the connection's handshake in it (on a 200 ms line the first part
-// reads 7.5 of 12 MiB/s, so a budget of one part would keep the next part
-// alone too, and a 64 MiB file went up at 0.67 of the line, not 0.78). A single PUT of MinPartSize or more counts
+// first request is never starved. A single PUT of MinPartSize or more counts
 // as a part; smaller files are scheduled by the request limit alone.
 //
 // A pinned request limit (--concurrency N) switches the budget off: the
@@ -65,9 +61,6 @@ const (
 	// budgetStep merges request ends closer than this in busy time into
 	// one sample (hundreds of small files a second need not be kept).
 	budgetStep = 50 * time.Millisecond
-	// budgetStartParts is how many parts the budget admits, whatever the
-	// goodput, during the first budgetTau of busy time.
-	budgetStartParts = 2
 )
 
 func newPartBudget(off bool, now func() time.Time) *partBudget {
@@ -123,7 +116,7 @@ func (b *partBudget) with(ctx context.Context, n int64, fn func() error) error {
 func (b *partBudget) acquire(ctx context.Context, n int64) error {
 	for {
 		b.mu.Lock()
-		if b.admits(n) {
+		if b.off || b.used == 0 || b.used+n <= b.limit() {
 			b.used += n
 			b.mu.Unlock()
 			return nil
@@ -136,15 +129,6 @@ func (b *partBudget) acquire(ctx context.Context, n int64) error {
 			return ctx.Err()
 		}
 	}
-}
-
-// admits says whether n more part bytes may go now. The caller holds mu.
-func (b *partBudget) admits(n int64) bool {
-	limit := b.limit()
-	if b.busy < budgetTau {
-		limit = max(limit, budgetStartParts*n)
-	}
-	return b.off || b.used == 0 || b.used+n <= limit
 }
 
 func (b *partBudget) release(n int64) { b.change(func() { b.used -= n }) }
@@ -274,11 +258,11 @@ func okBytes(size int64, err error) int64 {
 // files of at most putMax bytes sent in one PUT: the part budget plus a
 // full request window of PUTs under MinPartSize. The budget is budgetLead
 // of the goodput, where the goodput read over budgetTau can overread the
-// line by the one part that ended at the window's edge; and two parts (or
-// PUTs of MinPartSize and up) at least, as at a run's start. The soaks (internal/soak)
+// line by the one part that ended at the window's edge; and one part (or
+// one PUT of MinPartSize and up) at least. The soaks (internal/soak)
 // enforce it per kill; with a pinned limit the bound is the limit x the
 // part size.
 func KillBound(lineRate float64, partSize, putMax int64) int64 {
 	goodput := lineRate + float64(partSize)/budgetTau.Seconds()
-	return max(budgetStartParts*partSize, int64(goodput*budgetLead.Seconds())) + adaptMaxLimit*min(putMax, MinPartSize-1)
+	return max(partSize, int64(goodput*budgetLead.Seconds())) + adaptMaxLimit*min(putMax, MinPartSize-1)
 }
