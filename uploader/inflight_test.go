@@ -27,6 +27,16 @@ func lineOf(c *heldClock, b *partBudget, rate, size int64, n int, d time.Duratio
 	}
 }
 
+// budgetAfter is a budget that has seen d of a line of rate bytes per
+// second carrying 8 MiB parts, n at a time, and its limit then.
+func budgetAfter(rate int64, n int, d time.Duration) (*heldClock, *partBudget, int64) {
+	c := &heldClock{t: nowForTest}
+	b := newPartBudget(false, c.now)
+	lineOf(c, b, rate, 8<<20, n, d)
+	limit, _ := b.Limit()
+	return c, b, limit
+}
+
 // The budget is budgetLead of the goodput COS acknowledged, and only that:
 // a 12 MiB/s line allows 24 MiB of parts in flight, whether one or four
 // requests share the line.
@@ -48,10 +58,7 @@ func TestPartBudgetFollowsGoodput(t *testing.T) {
 // Parts that end at one instant (several answers in one read) move the
 // budget by no more than their bytes spread over the goodput's window.
 func TestPartBudgetBurstOfAnswers(t *testing.T) {
-	c := &heldClock{t: nowForTest}
-	b := newPartBudget(false, c.now)
-	lineOf(c, b, 4<<20, 8<<20, 1, 10*time.Second)
-	before, _ := b.Limit()
+	_, b, before := budgetAfter(4<<20, 1, 10*time.Second)
 	for range 4 {
 		b.begin()
 	}
@@ -67,10 +74,7 @@ func TestPartBudgetBurstOfAnswers(t *testing.T) {
 // Failed requests acknowledge nothing: a line that fails everything brings
 // the budget down, never up.
 func TestPartBudgetFailuresCountNothing(t *testing.T) {
-	c := &heldClock{t: nowForTest}
-	b := newPartBudget(false, c.now)
-	lineOf(c, b, 12<<20, 8<<20, 2, 5*time.Second)
-	before, _ := b.Limit()
+	c, b, before := budgetAfter(12<<20, 2, 5*time.Second)
 	for range 10 {
 		b.begin()
 		c.advance(time.Second)
