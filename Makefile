@@ -148,7 +148,7 @@ kill-cost:
 ## soak: ~20 minutes (not part of `make test`), two soaks: `cosdrop upload` on its defaults of 10,000 small
 ## files and 3 x 256 MiB (SOAK_LARGE_SIZE=1GiB for the full size), then on the project's own setting (seed
 ## 2718, 3,000 small files, 4 requests x 8 MiB pinned), to serve-local under faults over a 4 MiB/s line
-## (internal/linesim), SIGKILLed every 15-45 s (at least 8 times, 2 during Complete) and rerun until it
+## (internal/linesim), SIGKILLed every 15-45 s (at least 8 times, 2 aimed at Complete) and rerun until it
 ## exits 0; then every object is downloaded and hashed. Prints the README tables. SOAK_SEED, SOAK_SMALL and
 ## SOAK_BANDWIDTH adjust them; a kill that costs more than the bound the engine claims fails them; logs in build/soak/.
 soak: deps-test
