@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test gui-journey-test tray-test gui-soak gui-soak-short screenshots bench bench-wan bench-ui soak soak-short test-windows test-windows-short clean
+.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test gui-journey-test tray-test gui-soak gui-soak-short screenshots bench bench-wan bench-ui kill-cost soak soak-short test-windows test-windows-short clean
 
 deps:
 	@.ci/deps.sh build
@@ -153,7 +153,7 @@ bench: deps-test
 	.ci/bench.sh
 
 ## bench-wan: CosDrop's defaults vs the Go SDK's tuned peer through internal/linesim, a simulated
-## line (RTT, shared upstream capacity, handshake per connection); prints README's WAN table (~4 min).
+## line (RTT, shared upstream capacity, handshake per connection); prints README's WAN table and the kill cost (~7 min).
 bench-wan:
 	.ci/bench-wan.sh
 
@@ -162,16 +162,25 @@ bench-wan:
 bench-ui:
 	go test -run '^$$' -bench 'Drop2000|Add100k|Tick100k' -benchtime 3x -count 3 ./ui/
 
-## soak: ~10 minutes (not part of `make test`): `cosdrop upload` of 10,000 small files and 3 x 256 MiB
-## (SOAK_LARGE_SIZE=1GiB for the full size) to serve-local under faults, SIGKILLed every 15-45 s and
-## rerun until it exits 0; then every object is downloaded and hashed. Prints the README table.
-## SOAK_SEED, SOAK_SMALL and SOAK_BANDWIDTH adjust it; a kill that costs more than the in-flight bound fails it; logs in build/soak/.
+## kill-cost: the cost of a SIGKILL on the wire with the defaults (~3 minutes): the real binary uploads
+## 1 GiB through internal/linesim at 40 ms / 12 MiB/s, is killed at 40 %, and resumes; prints bytes on the
+## line / file size (goal <= 1.02x), MiB lost and the link efficiency. Also run by `make bench-wan`.
+kill-cost:
+	go test -tags clikill -count=1 -run '^$$' -bench '^BenchmarkKillCost$$' -benchtime 1x -timeout 30m ./uploader/
+
+## soak: ~20 minutes (not part of `make test`), two soaks: `cosdrop upload` on its defaults of 10,000 small
+## files and 3 x 256 MiB (SOAK_LARGE_SIZE=1GiB for the full size), then on the project's own setting (seed
+## 2718, 3,000 small files, 4 requests x 8 MiB pinned), to serve-local under faults over a 4 MiB/s line
+## (internal/linesim), SIGKILLed every 15-45 s (at least 8 times, 2 aimed at Complete) and rerun until it
+## exits 0; then every object is downloaded and hashed. Prints the README tables. SOAK_SEED, SOAK_SMALL and
+## SOAK_BANDWIDTH adjust them; a kill that costs more than the bound the engine claims fails them; logs in build/soak/.
 soak: deps-test
 	go build -o $(BUILD)/soak/cosdrop .
 	SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \
-	  go test -tags soak -count=1 -timeout 60m -v -run '^TestSoak$$' ./internal/soak/
+	  go test -tags soak -count=1 -timeout 90m -v -run '^TestSoak(Project)?$$' ./internal/soak/
 
-## soak-short: the same in 1-2 minutes (300 small files, 2 x 32 MiB, kills every 3-8 s); part of `make test`.
+## soak-short: the defaults in about 2 minutes (300 small files, 2 x 48 MiB, a 2 MiB/s line, kills every 3-8 s,
+## at least 8); part of `make test`.
 soak-short: deps-test
 	go build -o $(BUILD)/soak/cosdrop .
 	@SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \

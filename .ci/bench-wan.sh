@@ -4,7 +4,8 @@
 # one) through internal/linesim, a simulated line (TCP proxy: half the round
 # trip each way per chunk, one shared upstream capacity, a round trip per new
 # connection), to localcos. Medians of 3 interleaved runs per cell, as link
-# efficiency = payload bytes / line capacity / wall time. About 3-6 minutes.
+# efficiency = payload bytes / line capacity / wall time; then the kill cost
+# (BenchmarkKillCost). About 6-9 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp)
@@ -37,4 +38,9 @@ for cell in 40ms-12MiB/small 40ms-12MiB/large 200ms-12MiB/small 200ms-12MiB/larg
 	echo "| ${cell%%/*} | $work | $ours ($(range_of cosdrop)) | $peer ($(range_of sdk)) | $ratio | $g |"
 done
 echo
-echo "medians of 3 interleaved runs (min-max in brackets); bench-wan took $(( $(date +%s) - start )) s"
+echo "medians of 3 interleaved runs (min-max in brackets)"
+echo
+# What a kill costs on the wire with the defaults (uploader/bench_killcost_test.go, also `make kill-cost`).
+go test -tags clikill -count=1 -run '^$' -bench '^BenchmarkKillCost$' -benchtime 1x -timeout 30m ./uploader/ |
+	grep -E 'killed at|FAIL|goal' || true
+echo "bench-wan took $(( $(date +%s) - start )) s"

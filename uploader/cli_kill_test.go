@@ -93,16 +93,8 @@ func buildCLI(b testing.TB) string {
 // (VmHWM, sampled from /proc) and wall time.
 func runCLIPeakRSS(b testing.TB, bin string, v *env, paths ...string) (int64, time.Duration) {
 	args := append([]string{"upload", "--endpoint", v.srv.URL(), "--state-dir", filepath.Join(b.TempDir(), "state"), "--json"}, paths...)
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "TENCENTCLOUD_SECRET_ID="+testID, "TENCENTCLOUD_SECRET_KEY="+testKey)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	cmd, out, done := startCLI(b, bin, args)
 	var peak int64
 	tk := time.NewTicker(50 * time.Millisecond)
 	defer tk.Stop()
@@ -125,6 +117,21 @@ func runCLIPeakRSS(b testing.TB, bin string, v *env, paths ...string) (int64, ti
 			}
 		}
 	}
+}
+
+// startCLI starts the binary with args and the test's permanent key; done
+// receives Wait's error, out collects stdout and stderr.
+func startCLI(b testing.TB, bin string, args []string) (*exec.Cmd, *bytes.Buffer, <-chan error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "TENCENTCLOUD_SECRET_ID="+testID, "TENCENTCLOUD_SECRET_KEY="+testKey)
+	out := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	return cmd, out, done
 }
 
 func tail(s string) string {

@@ -44,7 +44,8 @@ type Engine struct {
 	cfg     Config
 	j       *journal
 	store   objectStore
-	adapt   *adaptive // the in-flight limit: found while running, or pinned
+	adapt   *adaptive   // the in-flight limit: found while running, or pinned
+	parts   *partBudget // part bytes in flight, bounded by the measured line (inflight.go)
 	client  *cos.Client
 	base    http.RoundTripper // shared transport, unsigned (server-signed PUTs)
 	gate    *gate
@@ -78,10 +79,11 @@ type Engine struct {
 	log      changeLog
 	scanning int
 	counts   map[State]int
-	bytes    int64 // sum of sizes
-	acked    int64 // sum of acknowledged bytes
-	pending  int64 // bytes not yet acknowledged of unfinished tasks
-	speedSum float64
+	bytes    int64             // sum of sizes
+	acked    int64             // sum of acknowledged bytes
+	pending  int64             // bytes not yet acknowledged of unfinished tasks
+	speedSum float64           // bytes per second COS acknowledged, from meter
+	meter    ackMeter          // the engine's speed (feed.go)
 	active   map[TaskID]*entry // running tasks, for the sampler
 
 	// Loop-only state.
@@ -147,6 +149,8 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.adapt = newAdaptive(cfg.Concurrency, !cfg.autoConcurrency, e.applyConcurrency)
 	e.store = measuredStore{objectStore: e.store, a: e.adapt}
+	e.parts = newPartBudget(!cfg.autoConcurrency, time.Now)
+	e.store = budgetStore{objectStore: e.store, b: e.parts}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	if err := e.load(); err != nil {
 		j.close()

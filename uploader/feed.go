@@ -3,7 +3,6 @@ package uploader
 import (
 	"cmp"
 
-	"math"
 	"slices"
 	"sort"
 	"time"
@@ -163,42 +162,29 @@ const sampleEvery = 250 * time.Millisecond
 // boundaries, short enough to follow a limit change within seconds.
 const speedTau = 3 * time.Second
 
-// minSpeedWindow is the shortest time a speed is measured over.
-const minSpeedWindow = 2 * sampleEvery
-
-// sample updates the speed (EWMA of bytes sent) and versions of running
-// tasks; called by the loop.
+// sample updates the speeds (ackMeter: acknowledged bytes only) of running
+// tasks and of the engine, and the versions of tasks whose speed moved;
+// called by the loop. The engine's speed is read from every byte COS
+// acknowledged (small files included, which start and end between two
+// samples), not summed from the tasks'.
 func (e *Engine) sample(now time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var sum float64
 	for _, t := range e.active {
-		rs := t.run
-		sent := rs.sent.Load()
-		dt := now.Sub(rs.lastTime).Seconds()
-		if dt < minSpeedWindow.Seconds() {
-			// A run that began just before this tick has read at most the
-			// limiter's burst (its bucket fills while nothing is sent, as
-			// after a resume) in a few milliseconds: 256 KiB over 1 ms
-			// read as 250 MiB/s under a 3 MiB/s cap, and the EWMA kept it
-			// for seconds. Measure over a window at least this long.
-			sum += rs.speed
-			continue
-		}
-		inst := max(0, float64(sent-rs.lastSent)/dt)
-		alpha := 1 - math.Exp(-dt/speedTau.Seconds())
-		if rs.speed == 0 {
-			rs.speed = inst
-		} else {
-			rs.speed += alpha * (inst - rs.speed)
-		}
-		rs.lastSent, rs.lastTime = sent, now
-		if inst > 0 || rs.speed > 1 {
+		if t.run.meter.update(now, t.acked) {
 			e.touch(t)
 		}
-		sum += rs.speed
 	}
-	e.speedSum = sum
+	var acked int64
+	if e.parts != nil {
+		acked = e.parts.ackedTotal()
+	}
+	if len(e.active) == 0 {
+		e.meter.reset(now, acked) // idle: the next batch's speed starts from its own first answer
+	} else {
+		e.meter.update(now, acked)
+	}
+	e.speedSum = e.meter.speed
 }
 
 // BatchResult is what became of one batch's tasks.

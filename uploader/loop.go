@@ -304,7 +304,8 @@ func (e *Engine) dispatch(st *step) {
 
 // startRun gives t a worker.
 func (e *Engine) startRun(t *entry, r *record) {
-	rs := &runState{id: r.ID, t: t, large: e.largeOf(t), lastTime: time.Now()}
+	rs := &runState{id: r.ID, t: t, large: e.largeOf(t)}
+	rs.meter.reset(time.Now(), t.acked) // what earlier runs sent is not this run's speed
 	rs.ctx, rs.cancel = context.WithCancelCause(e.ctx)
 	e.mu.Lock()
 	t.run = rs

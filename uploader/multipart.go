@@ -375,7 +375,7 @@ func (w *worker) uploadPart(ctx context.Context, f *os.File, n int) (partRecord,
 	off, size := int64(n-1)*r.PartSize, partLen(*r, n)
 	var p partRecord
 	err := retrier{e: w.e, op: op}.do(ctx, func(err error) { w.send(report{kind: rNote, err: err}) }, func(ctx context.Context) error {
-		return w.gated(ctx, func() error {
+		return w.gatedBytes(ctx, size, func() error {
 			if err := checkFile(f, r); err != nil {
 				return err
 			}

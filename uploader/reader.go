@@ -55,7 +55,6 @@ func (p *partReader) Read(b []byte) (int, error) {
 	if n > 0 {
 		p.n += int64(n)
 		p.crc = crc64.Update(p.crc, crcTable, b[:n])
-		p.rs.sent.Add(int64(n))
 	}
 	if err != nil && err != io.EOF {
 		p.locErr = &localError{code: CodeFileMissing, err: fmt.Errorf("read %s: %w", p.path, err)}
@@ -64,8 +63,8 @@ func (p *partReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// finish stops reading and returns what was sent. The bytes counted only
-// for speed: progress is what COS acknowledged, reported with the part.
+// finish stops reading and returns what was sent. Progress and speed are
+// what COS acknowledged, reported with the part.
 func (p *partReader) finish() (sent int64, crc uint64, locErr error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

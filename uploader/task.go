@@ -49,22 +49,18 @@ const (
 )
 
 // runState is one run of a task by a worker: its context (the cause says
-// why it ended: pause, cancel, remove, shutdown) and the bytes it sent,
-// for the speed the sampler computes. Progress itself (Acked) is only
-// ever what COS acknowledged, in the task's record.
+// why it ended: pause, cancel, remove, shutdown) and its speed, read from
+// the task's acknowledged bytes. Progress itself (Acked) is only ever what
+// COS acknowledged, in the task's record.
 type runState struct {
 	id     TaskID
 	t      *entry      // loop-only: the task this run belongs to
 	simple atomic.Bool // the run sends the file in one request: pausing loses its progress
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	sent   atomic.Int64 // bytes handed to requests (speed only)
-	large  bool         // counted in Engine.runningLarge (set at start, never changed)
+	large  bool // counted in Engine.runningLarge (set at start, never changed)
 
-	// Sampler state, written by the loop under Engine.mu.
-	lastSent int64
-	lastTime time.Time
-	speed    float64
+	meter ackMeter // the sampler's, written by the loop under Engine.mu
 }
 
 // Causes of a task's context ending.
@@ -112,9 +108,9 @@ func snapshotOf(r *record, version uint64, rs *runState) Snapshot {
 		s.LastErr = &le
 	}
 	if rs != nil && !r.State.Final() {
-		s.Speed = rs.speed
-		if rs.speed > 1 {
-			s.ETA = time.Duration(float64(r.Size-s.Acked) / rs.speed * float64(time.Second))
+		s.Speed = rs.meter.speed
+		if s.Speed > 1 {
+			s.ETA = time.Duration(float64(r.Size-s.Acked) / s.Speed * float64(time.Second))
 		}
 	}
 	if s.State == Done {

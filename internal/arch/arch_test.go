@@ -74,7 +74,7 @@ var allowed = map[string]rule{
 	"ui/internal/localefix": {},
 
 	// tools of the tests
-	"internal/soak":      {imports: []string{"localcos", "session"}, tests: []string{"uploader"}},
+	"internal/soak":      {imports: []string{"internal/linesim", "localcos", "session"}, tests: []string{"uploader"}},
 	"internal/sniwatch":  {},
 	"internal/linesim":   {},
 	"internal/arch":      {},

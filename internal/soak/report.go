@@ -58,9 +58,12 @@ func (r *Result) Table() string {
 		row("bytes lost per kill: mean / max", fmt.Sprintf("%s / %s", mib(l.lost/int64(r.Kills)), mib(l.maxLost)))
 		row("of which bodies cut mid-request by the kill (mean)", mib(l.cut/int64(r.Kills)))
 	} else if r.Kills > 0 {
-		row("bytes lost per kill: mean / max (bound: in flight)", fmt.Sprintf("%s / %s (%s = concurrency x part size); %d kills over the bound",
-			mib(l.lost/int64(r.Kills)), mib(l.maxLost), mib(r.InFlightBound), l.over))
+		row("bytes lost per kill: mean / max (bound)", fmt.Sprintf("%s / %s (%s: %s); %d kills over the bound",
+			mib(l.lost/int64(r.Kills)), mib(l.maxLost), mib(r.InFlightBound), r.BoundWhy, l.over))
 		row("of which bodies cut mid-request by the kill (mean)", mib(l.cut/int64(r.Kills)))
+	}
+	if r.Kills > 0 {
+		row("lost per kill, in order (C: during Complete)", strings.Join(l.each, ", "))
 	}
 	row("body bytes reset or refused by the fault plan", mib(l.faultWaste))
 	row("body bytes the client abandoned mid-request, no kill (400 IncompleteBody)", mib(l.abandoned))
@@ -75,7 +78,8 @@ func (r *Result) Table() string {
 // ledger sums what the runs' byte ledgers say.
 type ledger struct {
 	lost, cut, faultWaste, abandoned, otherResent, maxLost int64
-	over                                                   int // kills that cost more than the in-flight window
+	over                                                   int      // kills that cost more than the bound
+	each                                                   []string // each kill's cost, in order
 }
 
 // killLedger charges each kill with the bodies it cut off and with what the
@@ -98,7 +102,12 @@ func (r *Result) killLedger() ledger {
 		l.lost += lost
 		l.cut += run.cut
 		l.maxLost = max(l.maxLost, lost)
-		if lost > r.InFlightBound {
+		c := ""
+		if run.duringComplete {
+			c = " C"
+		}
+		l.each = append(l.each, fmt.Sprintf("%.1f%s", float64(lost)/(1<<20), c))
+		if r.InFlightBound > 0 && lost > r.InFlightBound {
 			l.over++
 		}
 	}

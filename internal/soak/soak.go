@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"cosdrop/internal/linesim"
 	"cosdrop/localcos"
 )
 
@@ -25,16 +26,25 @@ const waitBound = 3 * time.Minute
 
 // Config is one soak's shape.
 type Config struct {
-	Bin                string        // the cosdrop binary
-	Dir                string        // scratch: tree, server data, journal (large)
-	OutDir             string        // logs of every run and of the server
-	Seed               uint64        // drives sizes, contents, kill times and rewrites
-	Small              int           // small files
-	MaxSmall           int64         // largest small file
-	Large              int           // large files
-	LargeSize          int64         // size of each large file
-	PartSize           int64         // --part-size
-	Concurrency        int           // --concurrency
+	Bin         string        // the cosdrop binary
+	Dir         string        // scratch: tree, server data, journal (large)
+	OutDir      string        // logs of every run and of the server
+	Seed        uint64        // drives sizes, contents, kill times and rewrites
+	Small       int           // small files
+	MaxSmall    int64         // largest small file
+	Large       int           // large files
+	LargeSize   int64         // size of each large file
+	PartSize    int64         // the engine's part size (--part-size unless Defaults)
+	Concurrency int           // --concurrency unless Defaults
+	Defaults    bool          // pass neither --part-size nor --concurrency: the engine's defaults
+	LineRTT     time.Duration // the line's round trip (internal/linesim)
+	LineRate    int64         // the line's upstream bytes per second; 0: no line, straight to the server
+	// KillBound is the most bytes a kill may cost, the bound the engine
+	// claims for this setting (BoundWhy says which); a kill over it fails
+	// the soak. 0: no bound (the window soak).
+	KillBound          int64
+	BoundWhy           string
+	MinKills           int           // kills continue past KillWindow until this many landed
 	KillMin, KillMax   time.Duration // kill after a uniform delay in [KillMin, KillMax]
 	KillWindow         time.Duration // no kill is started after this much soak time
 	MaxKills           int           // and no more than this many
@@ -46,7 +56,8 @@ type Config struct {
 	// CompleteKills is how many kills are aimed at a CompleteMultipartUpload
 	// in flight (issue 20: COS finishes it after the client died): until
 	// that many landed, a run is also killed as soon as `cosdrop status`
-	// shows a task "completing" (the plan stalls Complete so it can be seen).
+	// shows a task "completing" (the plan stalls Complete so it can be seen),
+	// also after KillWindow while fewer than MaxKills landed.
 	CompleteKills int
 	Faults        string // serve-local --faults plan (its seed and skew are added)
 	Logf          func(format string, args ...any)
@@ -78,7 +89,8 @@ type Result struct {
 	Needed        int64 // bytes of the tree as it is at the end
 	Files         int
 	Wall          time.Duration
-	InFlightBound int64 // concurrency x part size
+	InFlightBound int64  // the most a kill may cost (Config.KillBound)
+	BoundWhy      string // what the bound is
 	Problems      []string
 	Verified      verifyResult
 }
@@ -92,12 +104,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer st.srv.stop()
+	defer st.stop()
 	c := cli{bin: cfg.Bin, home: filepath.Join(cfg.Dir, "home")}
 	stateDir := filepath.Join(cfg.Dir, "state")
-	args := []string{"--endpoint", st.srv.endpoint, "--sts-url", st.srv.stsURL + "/sts", "--state-dir", stateDir,
-		"--part-size", fmt.Sprint(cfg.PartSize), "--concurrency", fmt.Sprint(cfg.Concurrency), "--json", st.root}
-	res := &Result{InFlightBound: int64(cfg.Concurrency) * cfg.PartSize}
+	args := []string{"--endpoint", st.endpoint, "--sts-url", st.srv.stsURL + "/sts", "--state-dir", stateDir, "--json"}
+	if !cfg.Defaults {
+		args = append(args, "--part-size", fmt.Sprint(cfg.PartSize), "--concurrency", fmt.Sprint(cfg.Concurrency))
+	}
+	args = append(args, st.root)
+	res := &Result{InFlightBound: cfg.KillBound, BoundWhy: cfg.BoundWhy}
 	d, err := st.driver(c, stateDir, res)
 	if err != nil {
 		return nil, err
@@ -121,6 +136,10 @@ type stage struct {
 	id, key string // the server's permanent key
 	dataDir string // the server's objects
 	srv     *server
+	// endpoint is where the uploader sends COS requests: the line before
+	// the server when Config.LineRate is set, else the server itself.
+	endpoint string
+	line     *linesim.Line
 }
 
 // setStage writes the tree and starts the faulty server; the caller stops
@@ -146,6 +165,15 @@ func setStage(ctx context.Context, cfg Config) (*stage, error) {
 		return nil, err
 	}
 	cfg.Logf("serve-local %s (credentials %s) --faults %q", st.srv.endpoint, st.srv.stsURL, plan)
+	st.endpoint = st.srv.endpoint
+	if cfg.LineRate > 0 {
+		if st.line, err = startLine(st.srv.endpoint, cfg.LineRTT, cfg.LineRate); err != nil {
+			st.srv.stop()
+			return nil, err
+		}
+		st.endpoint = st.line.URL()
+		cfg.Logf("line %s: %v round trip, %s/s upstream (internal/linesim)", st.endpoint, cfg.LineRTT, mib(cfg.LineRate))
+	}
 	return st, nil
 }
 
@@ -260,13 +288,13 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 		return rec, err
 	}
 	var timer <-chan time.Time
-	if d.res.Kills < d.cfg.MaxKills && time.Since(d.start) < d.cfg.KillWindow {
+	if d.res.Kills < d.cfg.MaxKills && (time.Since(d.start) < d.cfg.KillWindow || d.res.Kills < d.cfg.MinKills) {
 		span := d.cfg.KillMax - d.cfg.KillMin
 		delay := d.cfg.KillMin + time.Duration(d.rng.Int64N(int64(span)+1))
 		timer = time.After(delay)
 	}
 	var completing <-chan struct{}
-	if timer != nil && d.res.CompleteKills < d.cfg.CompleteKills {
+	if d.res.Kills < d.cfg.MaxKills && d.res.CompleteKills < d.cfg.CompleteKills {
 		wctx, stop := context.WithCancel(ctx)
 		defer stop()
 		completing = d.watchComplete(wctx)
