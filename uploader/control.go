@@ -72,6 +72,7 @@ func (e *Engine) SetRateLimit(bytesPerSec int64) {
 // SetConcurrency pins the global limit of in-flight requests at n; n <= 0
 // hands it back to the adaptive controller.
 func (e *Engine) SetConcurrency(n int) {
+	e.gate.setSmallExtra(n <= 0)
 	e.applyConcurrency(e.adapt.pin(n))
 }
 

@@ -146,6 +146,7 @@ func New(cfg Config) (*Engine, error) {
 		e.store = cosStore{c: e.client}
 	}
 	e.adapt = newAdaptive(cfg.Concurrency, !cfg.autoConcurrency, e.applyConcurrency)
+	e.gate.setSmallExtra(cfg.autoConcurrency)
 	e.store = measuredStore{objectStore: e.store, a: e.adapt}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	if err := e.load(); err != nil {

@@ -1,0 +1,88 @@
+package uploader
+
+import "context"
+
+// Small files on long lines: extra request slots for small PUTs.
+//
+// Why: a small file costs a whole request, and a request at least one round
+// trip (body out, answer back), so the files a line carries per second are
+// at most the requests in flight divided by the round trip, whatever the
+// line's capacity. Filling a 200 ms, 12 MiB/s line with 32 KiB files takes
+// about 75 requests in flight just to cover the round trip; and because
+// connections share the line fairly, requests started together also end
+// together, so each wave of them costs its bytes plus one more round trip
+// (the answer, then the next request's body). Measured with `make bench-wan`
+// (internal/linesim): from the adaptive limit's start of 8, slow start took
+// about two round trips per doubling on such a line, because every slot it
+// added opened a new connection that paid its handshake round trip before
+// its first byte; a batch of 300 x 32 KiB was over (2.5-3 s, 0.27 of the
+// line) before the limit reached what the line needed. Pinning the limit
+// at 128 reached only about 0.45: 128 x 32 KiB is 4 MiB, a third of a
+// second of that line, against the 0.2 s round trip each wave adds.
+//
+// So a small request (body of at most smallRequestMax) that finds the
+// limit's slots taken may take an extra slot, up to smallExtraMax of them
+// holding at most smallExtraBytes: a batch of small files goes out at once,
+// as one wave, with every connection's handshake paid together at its start.
+// The bytes so committed stay small (8 MiB at most, under a second of a
+// 12 MiB/s line), which is why small files, unlike parts, can afford it;
+// s5cmd, a tool built for many small objects, runs 256 workers by default
+// for the same reason (https://github.com/peak/s5cmd#configuring-concurrency).
+// Extra slots never count against the limit, so parts waiting for a slot
+// are not held back by a flood of small files, and the adaptive controller
+// (adapt.go) still sees every request they carry. A pinned limit
+// (--concurrency N) switches them off: the user chose the window.
+type smallSlots struct {
+	off   bool
+	n     int   // extra slots taken
+	bytes int64 // their request bodies
+}
+
+// Tuning of the extra slots; see smallSlots.
+const (
+	smallRequestMax = 256 << 10 // a PUT of at most this many bytes is small
+	smallPerSlot    = 8         // extra small requests per slot of the limit
+	smallExtraMax   = 256       // extra small requests in flight at most
+	smallExtraBytes = 8 << 20   // and their bodies at most this many bytes
+)
+
+// fits reports whether a request of size bytes may take an extra slot
+// while the gate's limit is limit.
+func (s *smallSlots) fits(size int64, limit int) bool {
+	return !s.off && size > 0 && size <= smallRequestMax && s.n < min(smallPerSlot*limit, smallExtraMax) && s.bytes+size <= smallExtraBytes
+}
+
+func (s *smallSlots) take(size int64) { s.n, s.bytes = s.n+1, s.bytes+size }
+func (s *smallSlots) give(size int64) { s.n, s.bytes = s.n-1, s.bytes-size }
+
+// setSmallExtra switches the extra slots on (an adaptive limit) or off (a
+// pinned one); small requests already in extra slots finish there.
+func (g *gate) setSmallExtra(on bool) {
+	g.mu.Lock()
+	g.small.off = !on
+	g.grant()
+	g.mu.Unlock()
+}
+
+// smallHeadroom is how many more tasks than the limit allows the
+// dispatcher may run so that the extra slots can be used: none when they
+// are off.
+func (g *gate) smallHeadroom() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.small.off {
+		return 0
+	}
+	return smallExtraMax
+}
+
+// gatedSized is gated for a request of size body bytes: a small one may
+// take an extra slot.
+func (w *worker) gatedSized(ctx context.Context, size int64, fn func() error) error {
+	extra, err := w.e.gate.acquireSized(ctx, max(size, 1))
+	if err != nil {
+		return err
+	}
+	defer w.e.gate.releaseSized(extra, max(size, 1))
+	return fn()
+}
