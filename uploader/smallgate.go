@@ -16,22 +16,24 @@ import "context"
 // about two round trips per doubling on such a line, because every slot it
 // added opened a new connection that paid its handshake round trip before
 // its first byte; a batch of 300 x 32 KiB was over (2.5-3 s, 0.27 of the
-// line) before the limit reached what the line needed. Pinning the limit
-// at 128 reached only about 0.45: 128 x 32 KiB is 4 MiB, a third of a
-// second of that line, against the 0.2 s round trip each wave adds.
+// line) before the limit reached what the line needed.
 //
 // So a small request (body of at most smallRequestMax) that finds the
-// limit's slots taken may take an extra slot, up to smallExtraMax of them
-// holding at most smallExtraBytes: a batch of small files goes out at once,
-// as one wave, with every connection's handshake paid together at its start.
-// The bytes so committed stay small (8 MiB at most, under a second of a
-// 12 MiB/s line), which is why small files, unlike parts, can afford it;
-// s5cmd, a tool built for many small objects, runs 256 workers by default
-// for the same reason (https://github.com/peak/s5cmd#configuring-concurrency).
-// Extra slots never count against the limit, so parts waiting for a slot
-// are not held back by a flood of small files, and the adaptive controller
-// (adapt.go) still sees every request they carry. A pinned limit
-// (--concurrency N) switches them off: the user chose the window.
+// limit's slots taken may take an extra slot: smallPerSlot of them per slot
+// of the current limit (64 at the adaptive start of 8, as many connections
+// as a tuned script would open), at most smallExtraMax, holding at most
+// smallExtraBytes. A batch of small files thus starts as one wide wave with
+// every connection's handshake paid together, and the extra slots follow
+// the adaptive limit (adapt.go) up as its slow start grows and down when
+// COS says SlowDown. The bytes so committed stay small (8 MiB at most,
+// under a second of a 12 MiB/s line), which is why small files, unlike
+// parts, can afford it; s5cmd, a tool built for many small objects, runs
+// 256 workers by default (defaultWorkerCount in
+// https://github.com/peak/s5cmd/blob/master/command/app.go). Extra slots never
+// count against the limit, so parts waiting for a slot are not held back
+// by a flood of small files, and the controller still sees every request
+// they carry. A pinned limit (--concurrency N) switches them off: the user
+// chose the window.
 type smallSlots struct {
 	off   bool
 	n     int   // extra slots taken
