@@ -29,19 +29,30 @@ type env struct {
 	srv    *localcos.Server
 	data   string // local files
 	state  string // journal dir
+	srvDir string // the server's storage
 	client *cos.Client
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), SecretID: testID, SecretKey: testKey})
+	srvDir := t.TempDir()
+	srv, err := localcos.Start(localcos.Config{Addr: "127.0.0.1:0", DataDir: srvDir, SecretID: testID, SecretKey: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
 	u, _ := url.Parse(srv.URL())
 	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: testID, SecretKey: testKey}})
-	return &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), client: c}
+	return &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), srvDir: srvDir, client: c}
+}
+
+// discard stops the server and frees the disk it and the env used now,
+// not at the end of the test (benchmarks run many envs, of gigabytes each).
+func (v *env) discard() {
+	v.srv.Close()
+	for _, d := range []string{v.srvDir, v.data, v.state} {
+		os.RemoveAll(d)
+	}
 }
 
 func (v *env) config() Config {
