@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // try acquires a slot without waiting: a canceled context returns at once
@@ -114,5 +115,27 @@ func TestSmallFilesManyInFlight(t *testing.T) {
 		if s.State != Done {
 			t.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
 		}
+	}
+}
+
+// TestGateSmallExtraOnlyOnALongLine: once small requests are seen to be
+// quick (a short line), the extra slots close; they open again when the
+// shortest request of the last two windows shows a long line.
+func TestGateSmallExtraOnlyOnALongLine(t *testing.T) {
+	g := newGate(2)
+	try(g, 0)
+	try(g, 0)
+	now := time.Unix(1e9, 0)
+	g.noteSmall(now, 2*time.Millisecond)
+	if _, ok := try(g, 32<<10); ok {
+		t.Fatal("an extra slot after a 2 ms small request")
+	}
+	g.noteSmall(now.Add(smallTripWindow+time.Second), 80*time.Millisecond)
+	if _, ok := try(g, 32<<10); ok {
+		t.Fatal("an extra slot while the previous window's shortest request took 2 ms")
+	}
+	g.noteSmall(now.Add(2*smallTripWindow+2*time.Second), 80*time.Millisecond)
+	if extra, ok := try(g, 32<<10); !ok || !extra {
+		t.Fatalf("no extra slot when the shortest request of two windows took 80 ms: ok %v, extra %v", ok, extra)
 	}
 }
