@@ -34,10 +34,6 @@ func benchSize() int64 {
 	return 1 << 30
 }
 
-func reportMBps(b *testing.B, bytes int64, d time.Duration) {
-	b.ReportMetric(float64(bytes)/d.Seconds()/1e6, "MB/s")
-}
-
 // sdkClient is cos-go-sdk-v5 as a user would set it up: its default HTTP
 // client (http.DefaultTransport, 2 idle connections per host).
 func sdkClient(v *env) *cos.Client {

@@ -134,6 +134,10 @@ func tail(s string) string {
 	return s
 }
 
+func reportMBps(b *testing.B, bytes int64, d time.Duration) {
+	b.ReportMetric(float64(bytes)/d.Seconds()/1e6, "MB/s")
+}
+
 func init() {
 	cliContender = func(b *testing.B) contender {
 		bin := buildCLI(b)
