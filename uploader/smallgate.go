@@ -108,11 +108,12 @@ func (g *gate) setSmallExtra(on bool) {
 
 // smallHeadroom is how many more tasks than the limit allows the
 // dispatcher may run so that the extra slots can be used: none when they
-// are off.
+// are off or the line is short (each running task holds its open file
+// and record).
 func (g *gate) smallHeadroom() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.small.off {
+	if g.small.off || !g.small.far() {
 		return 0
 	}
 	return smallExtraMax

@@ -127,8 +127,8 @@ func TestGateSmallExtraOnlyOnALongLine(t *testing.T) {
 	try(g, 0)
 	now := time.Unix(1e9, 0)
 	g.noteSmall(now, 2*time.Millisecond)
-	if _, ok := try(g, 32<<10); ok {
-		t.Fatal("an extra slot after a 2 ms small request")
+	if _, ok := try(g, 32<<10); ok || g.smallHeadroom() != 0 {
+		t.Fatalf("after a 2 ms small request: an extra slot %v, running headroom %d", ok, g.smallHeadroom())
 	}
 	g.noteSmall(now.Add(smallTripWindow+time.Second), 80*time.Millisecond)
 	if _, ok := try(g, 32<<10); ok {
@@ -137,5 +137,8 @@ func TestGateSmallExtraOnlyOnALongLine(t *testing.T) {
 	g.noteSmall(now.Add(2*smallTripWindow+2*time.Second), 80*time.Millisecond)
 	if extra, ok := try(g, 32<<10); !ok || !extra {
 		t.Fatalf("no extra slot when the shortest request of two windows took 80 ms: ok %v, extra %v", ok, extra)
+	}
+	if g.smallHeadroom() != smallExtraMax {
+		t.Fatalf("running headroom %d on a long line, want %d", g.smallHeadroom(), smallExtraMax)
 	}
 }
