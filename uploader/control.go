@@ -73,6 +73,7 @@ func (e *Engine) SetRateLimit(bytesPerSec int64) {
 // hands it back to the adaptive controller.
 func (e *Engine) SetConcurrency(n int) {
 	e.parts.setOff(n > 0)
+	e.gate.setSmallExtra(n <= 0)
 	e.applyConcurrency(e.adapt.pin(n))
 }
 

@@ -148,6 +148,7 @@ func New(cfg Config) (*Engine, error) {
 		e.store = cosStore{c: e.client}
 	}
 	e.adapt = newAdaptive(cfg.Concurrency, !cfg.autoConcurrency, e.applyConcurrency)
+	e.gate.setSmallExtra(cfg.autoConcurrency)
 	e.store = measuredStore{objectStore: e.store, a: e.adapt}
 	e.parts = newPartBudget(!cfg.autoConcurrency, time.Now)
 	e.store = budgetStore{objectStore: e.store, b: e.parts}

@@ -28,13 +28,24 @@ type env struct {
 	srv    *localcos.Server
 	data   string // local files
 	state  string // journal dir
+	srvDir string // the server's storage
 	client *cos.Client
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	srv := localcostest.Start(t, localcos.Config{SecretID: testID, SecretKey: testKey})
-	return &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), client: localcostest.Client(srv, testID, testKey)}
+	srvDir := t.TempDir()
+	srv := localcostest.Start(t, localcos.Config{DataDir: srvDir, SecretID: testID, SecretKey: testKey})
+	return &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), srvDir: srvDir, client: localcostest.Client(srv, testID, testKey)}
+}
+
+// discard stops the server and frees the disk it and the env used now,
+// not at the end of the test (benchmarks run many envs, of gigabytes each).
+func (v *env) discard() {
+	v.srv.Close()
+	for _, d := range []string{v.srvDir, v.data, v.state} {
+		os.RemoveAll(d)
+	}
 }
 
 func (v *env) config() Config {

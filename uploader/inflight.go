@@ -88,6 +88,13 @@ func (w *worker) gatedBytes(ctx context.Context, n int64, fn func() error) error
 	return w.e.parts.with(ctx, n, func() error { return w.gated(ctx, fn) })
 }
 
+// gatedPut runs a single PUT of size bytes: it takes its share of the part
+// budget (putBudget) and then a request slot, an extra one if it is small
+// (smallgate.go).
+func (w *worker) gatedPut(ctx context.Context, size int64, fn func() error) error {
+	return w.e.parts.with(ctx, putBudget(size), func() error { return w.gatedSized(ctx, size, fn) })
+}
+
 // putBudget is what a single PUT of size bytes takes from the part budget:
 // a file of a part's order (MinPartSize and up) counts as a part would,
 // or a tree of 5 MiB files would keep the whole request window of them in

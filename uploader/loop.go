@@ -283,6 +283,8 @@ const smallRunFactor = 4
 // And the headroom of running small files over the limit is fixed (three
 // times the default), not a multiple of the limit, so a limit the
 // controller raised to 128 does not hold 512 files open at once.
+// The gate's extra slots for small requests (smallgate.go) add their number
+// of running tasks, or they could never be used.
 // Each task then takes a slot of the global gate per request.
 func (e *Engine) dispatch(st *step) {
 	for len(e.queue) > 0 {
@@ -291,7 +293,7 @@ func (e *Engine) dispatch(st *step) {
 			e.queue = e.queue[1:]
 			continue
 		}
-		if e.running >= e.concurrency+(smallRunFactor-1)*DefaultConcurrency || e.largeOf(t) && e.runningLarge >= min(e.concurrency, DefaultConcurrency) {
+		if e.running >= e.concurrency+(smallRunFactor-1)*DefaultConcurrency+e.gate.smallHeadroom() || e.largeOf(t) && e.runningLarge >= min(e.concurrency, DefaultConcurrency) {
 			break
 		}
 		e.queue = e.queue[1:]

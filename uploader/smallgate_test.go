@@ -1,0 +1,144 @@
+package uploader
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// try acquires a slot without waiting: a canceled context returns at once
+// unless a slot is free.
+func try(g *gate, size int64) (extra bool, ok bool) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	extra, err := g.acquireSized(ctx, size)
+	return extra, err == nil
+}
+
+func TestGateSmallExtraSlots(t *testing.T) {
+	g := newGate(2)
+	for range 2 {
+		if extra, ok := try(g, 0); !ok || extra {
+			t.Fatalf("a part on a free gate: ok %v, extra %v", ok, extra)
+		}
+	}
+	if _, ok := try(g, 0); ok {
+		t.Fatal("a third part passed a gate of 2")
+	}
+	if _, ok := try(g, smallRequestMax+1); ok {
+		t.Fatal("a request over smallRequestMax took an extra slot")
+	}
+	// Small requests take up to smallPerSlot extra slots per slot of the limit.
+	for i := range smallPerSlot * 2 {
+		if extra, ok := try(g, 32<<10); !ok || !extra {
+			t.Fatalf("small request %d on a full gate of 2: ok %v, extra %v", i, ok, extra)
+		}
+	}
+	if _, ok := try(g, 32<<10); ok {
+		t.Fatalf("more than %d extra slots for a limit of 2", smallPerSlot*2)
+	}
+	// A part waits for a slot of the limit; an extra slot freed goes to a
+	// small request, never to the part, and does not let the part jump.
+	part := make(chan error, 1)
+	go func() { part <- g.acquire(context.Background()) }()
+	waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.waiters) == 1 })
+	g.releaseSized(true, 32<<10)
+	if extra, ok := try(g, 32<<10); !ok || !extra {
+		t.Fatalf("a freed extra slot: ok %v, extra %v", ok, extra)
+	}
+	select {
+	case err := <-part:
+		t.Fatalf("a part got an extra slot (err %v)", err)
+	default:
+	}
+	g.release()
+	if err := <-part; err != nil {
+		t.Fatal(err)
+	}
+	// A pinned limit has no extra slots.
+	g.setSmallExtra(false)
+	g.releaseSized(true, 32<<10)
+	if _, ok := try(g, 32<<10); ok {
+		t.Fatal("an extra slot with the extra slots off")
+	}
+	if got, want := g.inUse(), 2+smallPerSlot*2-1; got != want {
+		t.Fatalf("in use %d, want %d", got, want)
+	}
+}
+
+func TestGateSmallExtraBytes(t *testing.T) {
+	g := newGate(adaptMaxLimit)
+	for range adaptMaxLimit {
+		try(g, 0)
+	}
+	n := 0
+	for {
+		if _, ok := try(g, smallRequestMax); !ok {
+			break
+		}
+		n++
+	}
+	if want := smallExtraBytes / smallRequestMax; n != want {
+		t.Fatalf("%d extra slots for requests of %d bytes, want %d (smallExtraBytes)", n, smallRequestMax, want)
+	}
+}
+
+// TestSmallFilesManyInFlight: with the default (adaptive) concurrency, a
+// batch of small files has many more PUTs in flight than the starting
+// limit, so a long line sees them in one wave (smallgate.go). Before the
+// extra slots, at most DefaultConcurrency were.
+func TestSmallFilesManyInFlight(t *testing.T) {
+	v := newFakeEnv(t)
+	const n = 4 * DefaultConcurrency
+	for i := range n {
+		v.file(fmt.Sprintf("s%02d.bin", i), 32<<10, uint64(i+1))
+	}
+	release := make(chan struct{})
+	var puts atomic.Int32
+	v.setFault(func(op string, _, _ int) *fault {
+		if op != "put" {
+			return nil
+		}
+		puts.Add(1)
+		return &fault{wait: release}
+	})
+	cfg := v.config()
+	cfg.Concurrency = 0
+	e := v.engine(cfg)
+	defer e.Close()
+	batch := e.Add(v.data)
+	waitFor(t, func() bool { return puts.Load() == n })
+	close(release)
+	for _, s := range waitBatch(t, e, batch) {
+		if s.State != Done {
+			t.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
+		}
+	}
+}
+
+// TestGateSmallExtraOnlyOnALongLine: once small requests are seen to be
+// quick (a short line), the extra slots close; they open again when the
+// shortest request of the last two windows shows a long line.
+func TestGateSmallExtraOnlyOnALongLine(t *testing.T) {
+	g := newGate(2)
+	try(g, 0)
+	try(g, 0)
+	now := time.Unix(1e9, 0)
+	g.noteSmall(now, 2*time.Millisecond)
+	if _, ok := try(g, 32<<10); ok || g.smallHeadroom() != 0 {
+		t.Fatalf("after a 2 ms small request: an extra slot %v, running headroom %d", ok, g.smallHeadroom())
+	}
+	g.noteSmall(now.Add(smallTripWindow+time.Second), 80*time.Millisecond)
+	if _, ok := try(g, 32<<10); ok {
+		t.Fatal("an extra slot while the previous window's shortest request took 2 ms")
+	}
+	g.noteSmall(now.Add(2*smallTripWindow+2*time.Second), 80*time.Millisecond)
+	if extra, ok := try(g, 32<<10); !ok || !extra {
+		t.Fatalf("no extra slot when the shortest request of two windows took 80 ms: ok %v, extra %v", ok, extra)
+	}
+	if g.smallHeadroom() != smallExtraMax {
+		t.Fatalf("running headroom %d on a long line, want %d", g.smallHeadroom(), smallExtraMax)
+	}
+}
