@@ -38,6 +38,7 @@ var explanations = map[string]string{
 
 	uploader.CodeFileChanged:  "The file changed while it was being uploaded. Try again to upload the new version.",
 	uploader.CodeFileMissing:  "The file can no longer be read: it was moved, deleted or is not readable. Put it back or remove it from the list.",
+	uploader.CodeFileInUse:    "The file is open in another program that does not let others read it (Office does this while a document is open), so CosDrop waited and tried again. Close the file there, then choose Try again.",
 	uploader.CodeInvalidKey:   "The destination name is not allowed by COS. Rename the file or change the key prefix.",
 	uploader.CodeDuplicateKey: "Another file in the same upload goes to the same destination name. Rename one of them.",
 	uploader.CodeCRCMismatch:  "The copy in COS does not match the file on this computer (CRC64 checksum differs). Try again.",
@@ -129,7 +130,7 @@ func partyOf(e uploader.TaskError) uploader.Party {
 		return e.Party
 	}
 	switch e.Code {
-	case uploader.CodeFileChanged, uploader.CodeFileMissing:
+	case uploader.CodeFileChanged, uploader.CodeFileMissing, uploader.CodeFileInUse:
 		return uploader.PartyFile
 	case "JournalError":
 		return uploader.PartyJournal

@@ -58,7 +58,7 @@ func (p *partReader) Read(b []byte) (int, error) {
 		p.rs.sent.Add(int64(n))
 	}
 	if err != nil && err != io.EOF {
-		p.locErr = &localError{code: CodeFileMissing, err: fmt.Errorf("read %s: %w", p.path, err)}
+		p.locErr = &localError{code: readCode(err), err: fmt.Errorf("read %s: %w", p.path, err)}
 		return n, p.locErr
 	}
 	return n, err
