@@ -26,6 +26,7 @@ func TestExplainNamesTheParty(t *testing.T) {
 		{uploader.TaskError{Code: uploader.CodeNetwork, Message: `Put "http://cos/a": dial tcp 10.0.0.1:443: connection refused`}, "network connection to COS", ""},
 		{uploader.TaskError{Code: uploader.CodeFileChanged}, "changed while it was being uploaded", ""},
 		{uploader.TaskError{Code: uploader.CodeFileInUse}, "open in another program", "moved, deleted"},
+		{uploader.TaskError{Code: uploader.CodeAlternateStream}, "alternate data stream", ""},
 		{uploader.TaskError{Code: "WeirdNew", HTTPStatus: 502}, "HTTP 502", ""},
 		{uploader.TaskError{Code: "WeirdNew", HTTPStatus: 409}, "COS reported a problem", ""},
 		{uploader.TaskError{Op: "read file", Message: "disk on fire"}, "disk on fire", ""},
