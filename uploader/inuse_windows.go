@@ -14,3 +14,7 @@ import (
 func fileInUse(err error) bool {
 	return errors.Is(err, windows.ERROR_SHARING_VIOLATION) || errors.Is(err, windows.ERROR_LOCK_VIOLATION)
 }
+
+// accessDenied reports ERROR_ACCESS_DENIED, which a rename gets while
+// another program has the file open without FILE_SHARE_DELETE.
+func accessDenied(err error) bool { return errors.Is(err, windows.ERROR_ACCESS_DENIED) }
