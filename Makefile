@@ -14,7 +14,7 @@ export CGO_ENABLED := 1
 # Installers (make package, package-linux, package-windows, test-package).
 include packaging.mk
 
-.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test gui-journey-test tray-test gui-soak gui-soak-short screenshots bench bench-wan bench-ui kill-cost soak soak-short test-windows test-windows-short clean
+.PHONY: run build cli debug deps deps-test test check fmt-check vet vet-windows vet-darwin staticcheck unit fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test gui-journey-test tray-test gui-soak gui-soak-short screenshots bench bench-wan bench-ui kill-cost soak soak-short test-windows test-windows-short test-windows-gui screenshots-windows clean
 
 deps:
 	@.ci/deps.sh build
@@ -40,7 +40,7 @@ run: build
 	$(BUILD)/cosdrop
 
 ## test: every check CI runs.
-test: deps-test fmt-check vet vet-windows vet-darwin staticcheck unit test-windows-short fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test gui-journey-test tray-test gui-soak-short soak-short
+test: deps-test fmt-check vet vet-windows vet-darwin staticcheck unit test-windows-short test-windows-gui fuzz kill-test keyring-test gui-smoke gui-drop-test gui-paste-test gui-test gui-relaunch-test gui-journey-test tray-test gui-soak-short soak-short
 	@echo "make test: all checks passed"
 
 ## check: the inner loop, about a minute warm: gofmt, go vet, and every package's fast tests (the import
@@ -80,6 +80,15 @@ test-windows:
 
 test-windows-short:
 	.ci/wine-test.sh short
+
+## test-windows-gui: the Windows GUI exe under Wine and Xvfb: its window, an X11 drag of two files
+## (one 30 MB, in parts) taken as a Windows drop and uploaded to the Sandbox, close, relaunch, a third drop.
+test-windows-gui: deps-test
+	.ci/wine-gui-test.sh $(BUILD)/_wingui
+
+## screenshots-windows: README's picture of the Windows build under Wine (the same run as test-windows-gui).
+screenshots-windows: deps-test
+	.ci/wine-gui-test.sh $(BUILD)/_wingui docs/screenshots/windows-wine.png
 
 staticcheck:
 	go run $(STATICCHECK) ./...

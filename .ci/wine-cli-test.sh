@@ -54,9 +54,50 @@ appdata() { # no COSDROP_DATA_DIR: the journal and the Sandbox go to %LOCALAPPDA
     [ -n "$(find "$local_dir/cosdrop" -name 'journal.db' -print -quit)" ]
 }
 
+# A 40 MB file sent slowly (--limit) by a copy named for this test, so
+# taskkill's /IM picks it and nothing else.
+head -c $((40 << 20)) /dev/urandom >"$work/in/slow 40MB.bin"
+cp "$exe" "$out/cosdrop-kill.exe"
+slow=(upload --profile Sandbox --json "$(winpath "$work/in/slow 40MB.bin")")
+poll() { # SECONDS CMD...: bounded poll (x WAIT_SCALE, as .ci/gui-lib.sh)
+  local end=$((SECONDS + $1 * ${WAIT_SCALE:-6})); shift
+  until "$@" 2>/dev/null; do [ "$SECONDS" -ge "$end" ] && return 1; sleep 0.1; done
+}
+second_then_terminate() { # a second process on the busy journal, then TerminateProcess mid-upload, then resume
+  "$WINE" "$out/cosdrop-kill.exe" "${slow[@]}" --limit 2MiB >"$work/slow1.json" 2>&1 &
+  local a=$!
+  poll 60 grep -q '"Acked":[1-9]' "$work/slow1.json" || { echo "no progress"; cat "$work/slow1.json"; kill $a; return 1; }
+  local rc=0
+  run upload --profile Sandbox "$(winpath "$work/in/folder/f1.txt")" >"$work/second.txt" 2>&1 || rc=$?
+  [ "$rc" -ne 0 ] && grep -q "Another CosDrop" "$work/second.txt" || { echo "second process: exit $rc"; cat "$work/second.txt"; kill $a; return 1; }
+  "$WINE" taskkill /F /IM cosdrop-kill.exe >"$work/taskkill.txt" 2>&1 || { cat "$work/taskkill.txt"; kill $a; return 1; }
+  wait $a || true
+  ! grep -q '"event":"summary"' "$work/slow1.json" || { echo "the killed run ended by itself"; return 1; }
+  run "${slow[@]}" >"$work/slow2.json" && grep -q '"event":"done".*"verified":true' "$work/slow2.json"
+}
+ctrl_c() { # Ctrl+C in a console (Wine's conhost on a pty): exit 130, the task paused and saved, a rerun finishes
+  head -c $((40 << 20)) /dev/urandom >"$work/in/ctrlc 40MB.bin"
+  local rc=0 f; f=$(winpath "$work/in/ctrlc 40MB.bin")
+  "$py" .ci/wine_console.py --timeout $((120 * ${WAIT_SCALE:-6})) --ctrl-c-after '[1-9][0-9]*\.[0-9]%' -- \
+    "$WINE" "$exe" upload --profile Sandbox --limit 4MiB "$f" >"$work/ctrlc.txt" 2>&1 || rc=$?
+  [ "$rc" -eq 130 ] && grep -q "Interrupted: pausing and saving" "$work/ctrlc.txt" ||
+    { echo "Ctrl+C: exit $rc"; tail -c 600 "$work/ctrlc.txt"; return 1; }
+  run status --json >"$work/ctrlc-status.json" && grep -q '"state":"paused"' "$work/ctrlc-status.json" ||
+    { echo "status after Ctrl+C:"; head -c 800 "$work/ctrlc-status.json"; return 1; }
+  run upload --profile Sandbox --json "$f" >"$work/ctrlc2.json" && grep -q '"event":"done".*"verified":true' "$work/ctrlc2.json"
+}
+console_chinese() { # the Chinese name as cmd.exe shows it: through the console (WriteConsoleW), read back as UTF-8
+  "$py" .ci/wine_console.py --timeout $((60 * ${WAIT_SCALE:-6})) -- "$WINE" "$exe" status >"$work/console.txt" 2>&1 &&
+    grep -qF '报告 2026.txt' "$work/console.txt"
+}
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+
 check "cosdrop.exe version" run version
 check "upload a 100 MB file in parts and $((nfiles + 1)) small files (one Chinese name) to the Sandbox, all verified" up1
 check "rerun of the same upload sends nothing" up2
 check "cosdrop.exe status lists the uploads" status
+check "a second cosdrop.exe on the busy journal is refused in plain words; TerminateProcess mid-upload, then the rerun finishes verified" second_then_terminate
+check "Ctrl+C in the console ends with exit 130, the upload paused in the journal; the rerun finishes verified" ctrl_c
+check "the console (WriteConsoleW under Wine's conhost) prints the Chinese file name" console_chinese
 check "without COSDROP_DATA_DIR the journal is under %LOCALAPPDATA%\\cosdrop" appdata
 echo "cli $pass $fail"

@@ -36,17 +36,19 @@ var explanations = map[string]string{
 	uploader.CodeBadResponse: "COS (or something between this computer and COS, such as a proxy) answered with something that is not a valid COS response. CosDrop tried again; if this persists, check the endpoint and any proxy in the profile.",
 	uploader.CodeUnverified:  "COS finished the upload, but CosDrop could not check the stored copy against the file: the credentials do not allow reading the object's details (HeadObject). Ask your administrator to allow HeadObject to have uploads verified.",
 
-	uploader.CodeFileChanged:  "The file changed while it was being uploaded. Try again to upload the new version.",
-	uploader.CodeFileMissing:  "The file can no longer be read: it was moved, deleted or is not readable. Put it back or remove it from the list.",
-	uploader.CodeInvalidKey:   "The destination name is not allowed by COS. Rename the file or change the key prefix.",
-	uploader.CodeDuplicateKey: "Another file in the same upload goes to the same destination name. Rename one of them.",
-	uploader.CodeCRCMismatch:  "The copy in COS does not match the file on this computer (CRC64 checksum differs). Try again.",
-	uploader.CodeNoCRC:        "COS did not return a checksum, so the upload could not be verified.",
-	uploader.CodeAbortDenied:  "The upload was canceled, but COS did not allow removing the parts already sent. They stay in the bucket until a lifecycle rule removes them.",
-	uploader.CodeNetwork:      "The network connection to COS failed. Check the internet connection; CosDrop tries again on its own.",
-	uploader.CodeConflict:     "A file with this name already exists, and you chose not to upload over it.",
-	uploader.CodeJournalGone:  "CosDrop's upload list on this computer was deleted or replaced while uploading, so progress can no longer be saved and the upload stopped. Run it again to finish (files already sent may be sent once more).",
-	uploader.CodeSizeUnknown:  "This file says it is empty but has content (files in /proc and /sys do this), so CosDrop cannot know its real size and did not upload it. Copy it to a normal file and upload the copy.",
+	uploader.CodeFileChanged:     "The file changed while it was being uploaded. Try again to upload the new version.",
+	uploader.CodeFileMissing:     "The file can no longer be read: it was moved, deleted or is not readable. Put it back or remove it from the list.",
+	uploader.CodeFileInUse:       "The file is open in another program that does not let others read it (Office does this while a document is open), so CosDrop waited and tried again. Close the file there, then choose Try again.",
+	uploader.CodeAlternateStream: "This names a hidden alternate data stream of a file (the part after the colon in \"report.txt:name\"), not a file. CosDrop uploads only files themselves: add the file without the colon part.",
+	uploader.CodeInvalidKey:      "The destination name is not allowed by COS. Rename the file or change the key prefix.",
+	uploader.CodeDuplicateKey:    "Another file in the same upload goes to the same destination name. Rename one of them.",
+	uploader.CodeCRCMismatch:     "The copy in COS does not match the file on this computer (CRC64 checksum differs). Try again.",
+	uploader.CodeNoCRC:           "COS did not return a checksum, so the upload could not be verified.",
+	uploader.CodeAbortDenied:     "The upload was canceled, but COS did not allow removing the parts already sent. They stay in the bucket until a lifecycle rule removes them.",
+	uploader.CodeNetwork:         "The network connection to COS failed. Check the internet connection; CosDrop tries again on its own.",
+	uploader.CodeConflict:        "A file with this name already exists, and you chose not to upload over it.",
+	uploader.CodeJournalGone:     "CosDrop's upload list on this computer was deleted or replaced while uploading, so progress can no longer be saved and the upload stopped. Run it again to finish (files already sent may be sent once more).",
+	uploader.CodeSizeUnknown:     "This file says it is empty but has content (files in /proc and /sys do this), so CosDrop cannot know its real size and did not upload it. Copy it to a normal file and upload the copy.",
 }
 
 // partyWords is the fallback sentence for an error whose code has no
@@ -129,7 +131,7 @@ func partyOf(e uploader.TaskError) uploader.Party {
 		return e.Party
 	}
 	switch e.Code {
-	case uploader.CodeFileChanged, uploader.CodeFileMissing:
+	case uploader.CodeFileChanged, uploader.CodeFileMissing, uploader.CodeFileInUse, uploader.CodeAlternateStream:
 		return uploader.PartyFile
 	case "JournalError":
 		return uploader.PartyJournal

@@ -25,6 +25,8 @@ func TestExplainNamesTheParty(t *testing.T) {
 		{uploader.TaskError{Code: uploader.CodeNetwork, Message: "upload: signing server's put-sign answer is missing url"}, "signing server did not provide", "network connection to COS"},
 		{uploader.TaskError{Code: uploader.CodeNetwork, Message: `Put "http://cos/a": dial tcp 10.0.0.1:443: connection refused`}, "network connection to COS", ""},
 		{uploader.TaskError{Code: uploader.CodeFileChanged}, "changed while it was being uploaded", ""},
+		{uploader.TaskError{Code: uploader.CodeFileInUse}, "open in another program", "moved, deleted"},
+		{uploader.TaskError{Code: uploader.CodeAlternateStream}, "alternate data stream", ""},
 		{uploader.TaskError{Code: "WeirdNew", HTTPStatus: 502}, "HTTP 502", ""},
 		{uploader.TaskError{Code: "WeirdNew", HTTPStatus: 409}, "COS reported a problem", ""},
 		{uploader.TaskError{Op: "read file", Message: "disk on fire"}, "disk on fire", ""},

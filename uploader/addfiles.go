@@ -46,6 +46,9 @@ func (w *walker) addRefs(files []FileRef) {
 		if err != nil {
 			abs = f.Path
 		}
+		if w.refuseStream(abs) {
+			continue
+		}
 		fi, err := statLocal(abs)
 		switch {
 		case err != nil:

@@ -213,7 +213,7 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 		return res, &NoJournalError{Dir: dir}
 	}
 	res.Moved = p + ".damaged-" + time.Now().UTC().Format("20060102T150405Z")
-	if err := os.Rename(p, res.Moved); err != nil {
+	if err := retryRename(os.Rename, p, res.Moved); err != nil {
 		return res, fmt.Errorf("set the damaged journal aside: %w", err)
 	}
 	// Read from a copy: a failed open in this process may still hold a

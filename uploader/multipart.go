@@ -19,9 +19,9 @@ import (
 // journaled upload after checking it), send the missing parts in parallel
 // under the global gate, then complete and verify the whole-object CRC64.
 func (w *worker) multipart() (*result, error) {
-	f, err := openLocal(w.r.Path)
+	f, err := w.openRetrying()
 	if err != nil {
-		return nil, fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
+		return nil, err
 	}
 	defer f.Close()
 	parts := map[int]partRecord{}
@@ -95,9 +95,12 @@ func (w *worker) resume(f *os.File) (map[int]partRecord, *result, error) {
 			delete(parts, n)
 			continue
 		}
-		crc, err := rangeCRC(f, int64(n-1)*w.r.PartSize, p.Size)
-		if err != nil {
-			return nil, nil, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
+		var crc uint64
+		if err := w.readRetrying("read file", func() (err error) {
+			crc, err = rangeCRC(f, int64(n-1)*w.r.PartSize, p.Size)
+			return err
+		}); err != nil {
+			return nil, nil, err
 		}
 		if crc != p.CRC64 {
 			return map[int]partRecord{}, nil, w.reuse(w.r.Size, w.r.MTime, note(NoteRestartedFileChanged))
@@ -145,9 +148,13 @@ func (w *worker) adoptListed(f *os.File, parts map[int]partRecord, listed map[in
 			continue
 		}
 		size := partLen(w.r, n)
-		sum, crc, err := rangeMD5CRC(f, int64(n-1)*w.r.PartSize, size)
-		if err != nil {
-			return fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
+		var sum string
+		var crc uint64
+		if err := w.readRetrying("read file", func() (err error) {
+			sum, crc, err = rangeMD5CRC(f, int64(n-1)*w.r.PartSize, size)
+			return err
+		}); err != nil {
+			return err
 		}
 		if strings.Trim(etag, `"`) != sum {
 			continue // other bytes (or an ETag that is not an MD5): sent again

@@ -5,6 +5,14 @@ import (
 	"strings"
 )
 
+// isStream reports a path naming an alternate data stream of an NTFS file
+// ("report.txt:hidden", "report.txt::$DATA"): a colon after the volume
+// name, which no Windows file or folder name may hold.
+// https://learn.microsoft.com/en-us/windows/win32/fileio/file-streams
+func isStream(path string) bool {
+	return strings.Contains(path[len(filepath.VolumeName(path)):], ":")
+}
+
 // osPath is the name to open or stat a local file by. On Windows an
 // absolute path gets the \\?\ form (\\?\UNC\server\share\... for a network
 // share), which hands the name to the file system as it is: without it

@@ -57,7 +57,7 @@ func (p *partReader) Read(b []byte) (int, error) {
 		p.crc = crc64.Update(p.crc, crcTable, b[:n])
 	}
 	if err != nil && err != io.EOF {
-		p.locErr = &localError{code: CodeFileMissing, err: fmt.Errorf("read %s: %w", p.path, err)}
+		p.locErr = &localError{code: readCode(err), err: fmt.Errorf("read %s: %w", p.path, err)}
 		return n, p.locErr
 	}
 	return n, err

@@ -26,7 +26,8 @@ const (
 	refresh                // refresh credentials, then try again at once (free)
 )
 
-// localError marks a failure of the local file, never retried.
+// localError marks a failure of the local file, never retried except
+// FileInUse (another program holds the file locked for a while).
 type localError struct {
 	code string
 	err  error
@@ -112,7 +113,11 @@ func classifyErr(err error) failure {
 		if le.code == CodeJournal {
 			party = PartyJournal
 		}
-		return failure{verdict: fatal, code: le.code, party: party, message: err.Error()}
+		v := fatal
+		if le.code == CodeFileInUse {
+			v = retry
+		}
+		return failure{verdict: v, code: le.code, party: party, message: err.Error()}
 	case errors.As(err, &ce):
 		v := fatal
 		if ce.retryable {

@@ -182,9 +182,9 @@ func (w *worker) sendFile() (*result, error) {
 // putObject sends a small file in one PUT and verifies its CRC64.
 func (w *worker) putObject() (*result, error) {
 	r := &w.r
-	f, err := openLocal(r.Path)
+	f, err := w.openRetrying()
 	if err != nil {
-		return nil, fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
+		return nil, err
 	}
 	defer f.Close()
 	var rep reply

@@ -2,7 +2,6 @@ package uploader
 
 import (
 	"context"
-	"fmt"
 )
 
 // A Complete can take effect on COS after the client that sent it died: COS
@@ -64,7 +63,7 @@ func (w *worker) wholeCRC(parts map[int]partRecord) (uint64, error) {
 		if !ok || p.Size != partLen(w.r, n) {
 			crc, err := fileCRC(w.r.Path)
 			if err != nil {
-				return 0, fmt.Errorf("read file: %w", &localError{code: CodeFileMissing, err: err})
+				return 0, readError("read file", err)
 			}
 			return crc, nil
 		}

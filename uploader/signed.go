@@ -27,9 +27,9 @@ type PutSigner interface {
 // port: the request carries the signing server's signature, not ours.
 func (w *worker) signedPut() (*result, error) {
 	r := &w.r
-	f, err := openLocal(r.Path)
+	f, err := w.openRetrying()
 	if err != nil {
-		return nil, fmt.Errorf("open file: %w", &localError{code: CodeFileMissing, err: err})
+		return nil, err
 	}
 	defer f.Close()
 	// One request per file, and COS takes at most 5 GB in one: refuse a

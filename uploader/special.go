@@ -1,6 +1,7 @@
 package uploader
 
 import (
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,21 @@ const (
 // CodeSizeUnknown: the system says the file is empty but reading it gives
 // bytes (files in /proc and /sys), so its size cannot be trusted.
 const CodeSizeUnknown = "SizeUnknown"
+
+// CodeAlternateStream: the path names an alternate data stream of a
+// Windows file ("report.txt:hidden"), never uploaded: a stream is hidden
+// data attached to a file, not a file the user can see.
+const CodeAlternateStream = "AlternateStream"
+
+// refuseStream fails path when it names an alternate data stream; it
+// reports whether it did.
+func (w *walker) refuseStream(path string) bool {
+	if !isStream(path) {
+		return false
+	}
+	w.failed(path, "read file", CodeAlternateStream, fmt.Sprintf("%s names an alternate data stream of a file, not a file", path))
+	return true
+}
 
 // Kinds of left-out entries (NoteNotAFile's "kind").
 const (

@@ -73,6 +73,9 @@ func (w *walker) addPath(p string) {
 	if err != nil {
 		abs = p
 	}
+	if w.refuseStream(abs) {
+		return
+	}
 	fi, err := statLocal(abs)
 	if err != nil {
 		w.failed(abs, "read file", CodeFileMissing, fmt.Sprintf("cannot read %s: %v", abs, err))
