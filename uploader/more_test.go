@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"cosdrop/auth"
 )
@@ -207,5 +208,33 @@ func TestExpiredCredentialsRefreshWithoutCountingAFailure(t *testing.T) {
 	})
 	if err != nil || calls != 3 || prov.refreshed.Load() != 2 {
 		t.Errorf("err %v, %d calls, %d refreshes; want success after 2 free refreshes with MaxAttempts 1", err, calls, prov.refreshed.Load())
+	}
+}
+
+// TestTokenExpiringAgainIsRetriedNotFatal: a token that keeps expiring
+// before the request is accepted (a slow machine on a short-lived STS
+// token: CI saw ExpiredToken fail a task under load) gets three free
+// refreshes, then refreshes under the retry policy's attempts and backoff;
+// only when the attempts run out does the task fail.
+func TestTokenExpiringAgainIsRetriedNotFatal(t *testing.T) {
+	prov := &refreshingProvider{Static: *auth.NewStatic(auth.Credentials{SecretID: "a", SecretKey: "b"})}
+	e := &Engine{cfg: Config{MaxAttempts: 3, RetryBase: time.Millisecond, RetryMax: time.Millisecond, Credentials: prov}}
+	calls := 0
+	err := retrier{e: e, op: "x"}.do(context.Background(), nil, func(context.Context) error {
+		if calls++; calls <= 5 {
+			return cosErr(403, "ExpiredToken", "")
+		}
+		return nil
+	})
+	if err != nil || calls != 6 || prov.refreshed.Load() != 5 {
+		t.Errorf("err %v, %d calls, %d refreshes; want success after 3 free refreshes and 2 counted ones", err, calls, prov.refreshed.Load())
+	}
+	calls = 0
+	err = retrier{e: e, op: "x"}.do(context.Background(), nil, func(context.Context) error {
+		calls++
+		return cosErr(403, "ExpiredToken", "")
+	})
+	if err == nil || calls != 3+3 {
+		t.Errorf("a token that never works: err %v after %d calls, want failure after 3 free refreshes and 3 attempts", err, calls)
 	}
 }

@@ -257,14 +257,19 @@ func (r retrier) do(ctx context.Context, note func(error), fn func(ctx context.C
 		}
 		switch classify(err) {
 		case refresh:
-			if refreshes < 3 && cfg.Credentials != nil {
+			if cfg.Credentials == nil {
+				return fmt.Errorf("%s: %w", r.op, err)
+			}
+			if _, rerr := cfg.Credentials.Refresh(ctx); rerr != nil {
+				return fmt.Errorf("%s: refresh credentials: %w", r.op, rerr)
+			}
+			if refreshes < 3 {
 				refreshes++
-				if _, rerr := cfg.Credentials.Refresh(ctx); rerr != nil {
-					return fmt.Errorf("%s: refresh credentials: %w", r.op, rerr)
-				}
 				continue
 			}
-			return fmt.Errorf("%s: %w", r.op, err)
+			// Expired again after three fresh tokens: a short-lived token
+			// on a slow machine or line (it failed a CI run). Go on under
+			// the attempts and backoff below, so it ends, but not at once.
 		case fatal:
 			return fmt.Errorf("%s: %w", r.op, err)
 		}
