@@ -199,7 +199,7 @@ func TestCancelAsksBeforeThrowingWorkAway(t *testing.T) {
 	if !topDialogOpen(w) {
 		t.Fatal("the ✕ canceled 72 MiB of a 300 MiB upload without asking")
 	}
-	w.listKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if topDialogOpen(w) || stateOf(e, 2) != uploader.Uploading {
 		t.Fatalf("Enter: dialog open %v, big.bin %s; want closed and still uploading", topDialogOpen(w), stateOf(e, 2))
 	}

@@ -67,7 +67,7 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	w.bw = &bandwidth{w: w}
 	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
-	w.queue.list.onKey = w.listKey
+	w.queue.list.onKey = w.typedKey
 	w.bar = newToolbar(w)
 	w.status = newStatusBar(w)
 	w.notice = newNotice()
@@ -242,21 +242,12 @@ func (w *mainWindow) selected() (uploader.Snapshot, bool) {
 	return w.model.get(w.queue.selected)
 }
 
-// listKey handles the queue's keys. Escape closes the top dialog. With no
-// dialog open, Up/Down/Home/End/Page keys move the selection, and Space
-// (pause/resume), Delete (cancel, after asking; remove a finished task)
-// and Enter (details) act on the selected row: always a row the list
-// shows, since a filter that hides the selection clears it.
+// listKey handles the queue's keys (the open dialogs have had them
+// first: typedKey). Up/Down/Home/End/Page keys move the selection, and
+// Space (pause/resume), Delete (cancel, after asking; remove a finished
+// task) and Enter (details) act on the selected row: always a row the
+// list shows, since a filter that hides the selection clears it.
 func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
-	if ev.Name == fyne.KeyEscape {
-		return w.dialogs.closeTop()
-	}
-	if w.dialogs.open() {
-		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
-			w.dialogs.chooseDefault() // Enter picks the highlighted answer
-		}
-		return true // keys meant for a dialog never act on a row behind it
-	}
 	if w.queue.moveSelection(ev.Name) {
 		w.win.Canvas().Focus(w.queue.list)
 		return true
