@@ -40,7 +40,7 @@ func (w *mainWindow) addShortcuts() {
 // typedKey is the window's keys, from the canvas and from the focused
 // list: the open dialogs take them first, then the list.
 func (w *mainWindow) typedKey(ev *fyne.KeyEvent) bool {
-	return w.dialogs.typedKey(ev) || w.listKey(ev)
+	return w.dialogs.typedKey(ev) || w.list.typedKey(ev)
 }
 
 // runShortcut runs the window shortcut matching s, reporting whether
