@@ -35,8 +35,8 @@ func BenchmarkAdd100k(b *testing.B) {
 		tt, ut := timedTick(w)
 		tickerT += tt
 		uiT += ut
-		if len(w.queue.view) != 100_000 {
-			b.Fatalf("view has %d rows", len(w.queue.view))
+		if len(w.list.queue.view) != 100_000 {
+			b.Fatalf("view has %d rows", len(w.list.queue.view))
 		}
 	}
 	b.ReportMetric(float64(tickerT.Microseconds())/1000/float64(b.N), "ticker-ms")
@@ -103,8 +103,8 @@ func BenchmarkDrop2000(b *testing.B) {
 		c.Capture()
 		nextPaintT += time.Since(t0)
 		nextT += ut
-		if len(w.queue.view) != 2200 || len(w.queue.rows) == 0 {
-			b.Fatalf("view has %d rows, %d shown", len(w.queue.view), len(w.queue.rows))
+		if len(w.list.queue.view) != 2200 || len(w.list.queue.rows) == 0 {
+			b.Fatalf("view has %d rows, %d shown", len(w.list.queue.view), len(w.list.queue.rows))
 		}
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }

@@ -31,28 +31,28 @@ func worthAsking(s uploader.Snapshot) bool {
 	return s.Acked >= max(int64(s.Speed*cancelAskAfter.Seconds()), cancelAskFloor)
 }
 
-// requestCancel is the row's ✕: it cancels at once an upload that has
-// sent little, and asks first when cancelling would throw work away.
-func (w *mainWindow) requestCancel(id uploader.TaskID) {
-	s, ok := w.model.get(id)
+// cancel is the row's ✕: it cancels at once an upload that has sent
+// little, and asks first when cancelling would throw work away.
+func (l *list) cancel(id uploader.TaskID) {
+	s, ok := l.w.model.get(id)
 	if !ok || s.State.Final() {
 		return
 	}
 	if !worthAsking(s) {
-		w.cancelNow(id)
+		l.cancelNow(id)
 		return
 	}
-	w.askCancel(id)
+	l.askCancel(id)
 }
 
 // cancelNow cancels the upload without asking.
-func (w *mainWindow) cancelNow(id uploader.TaskID) { w.call(func(e Engine) { e.Cancel(id) }) }
+func (l *list) cancelNow(id uploader.TaskID) { l.w.call(func(e Engine) { e.Cancel(id) }) }
 
 // askCancel asks before cancelling an upload (Delete always asks: a key
 // pressed by mistake must not throw away a long upload). Its answers:
 // keep uploading (the default, Enter), pause, or cancel.
-func (w *mainWindow) askCancel(id uploader.TaskID) {
-	s, ok := w.model.get(id)
+func (l *list) askCancel(id uploader.TaskID) {
+	s, ok := l.w.model.get(id)
 	if !ok || s.State.Final() {
 		return
 	}
@@ -60,19 +60,19 @@ func (w *mainWindow) askCancel(id uploader.TaskID) {
 		"\n\n" + T("{{.Sent}} of {{.Size}} are already in the bucket. Pause keeps them, to continue later.",
 		map[string]any{"Sent": humanBytes(s.Acked), "Size": humanBytes(s.Size)}))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomWithoutButtons(T("Cancel this upload?"), msg, w.win)
+	d := dialog.NewCustomWithoutButtons(T("Cancel this upload?"), msg, l.w.win)
 	keep := widget.NewButton(T("Keep uploading"), d.Hide)
 	keep.Importance = widget.HighImportance
 	pause := widget.NewButtonWithIcon(T("Pause"), theme.MediaPauseIcon(), func() {
 		d.Hide()
-		w.call(func(e Engine) { e.Pause(id) })
+		l.w.call(func(e Engine) { e.Pause(id) })
 	})
 	cancel := widget.NewButtonWithIcon(T("Cancel upload"), theme.CancelIcon(), func() {
 		d.Hide()
-		w.cancelNow(id)
+		l.cancelNow(id)
 	})
 	cancel.Importance = widget.DangerImportance
 	d.SetButtons([]fyne.CanvasObject{keep, pause, cancel})
 	d.Resize(fyne.NewSize(480, 200))
-	w.dialogs.presentDefault(d, d.Hide)
+	l.w.dialogs.presentDefault(d, d.Hide)
 }

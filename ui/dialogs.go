@@ -18,7 +18,7 @@ type shownDialog interface {
 // dialogs shows dialogs over the main window and keeps the ones open,
 // newest last, with the answer Enter chooses in each that has one: Fyne
 // 2.7's dialogs ignore Escape and leave Enter unanswered when no button
-// has the focus, so the window's keys (listKey) answer them through here.
+// has the focus, so the window's keys (typedKey) answer them through here.
 type dialogs struct {
 	win      fyne.Window
 	shown    []shownDialog
@@ -68,6 +68,23 @@ func (s *dialogs) chooseDefault() {
 	if f := s.defaults[s.shown[len(s.shown)-1]]; f != nil {
 		f()
 	}
+}
+
+// typedKey takes the window's keys while a dialog is open: Escape closes
+// the top dialog, Enter picks its highlighted answer, and every other key
+// is swallowed, since keys meant for a dialog must never act on a row
+// behind it. It reports whether it took the key.
+func (s *dialogs) typedKey(ev *fyne.KeyEvent) bool {
+	if ev.Name == fyne.KeyEscape {
+		return s.closeTop()
+	}
+	if !s.open() {
+		return false
+	}
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		s.chooseDefault()
+	}
+	return true
 }
 
 // present shows d over the main window and remembers it, so Escape closes

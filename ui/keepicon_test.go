@@ -32,6 +32,6 @@ func TestKeepUploadingWearsNoCross(t *testing.T) {
 	}
 	tw.bg.closeRequested()
 	check("the close question")
-	tw.cancel(1)
+	tw.list.cancel(1)
 	check("the cancel question")
 }

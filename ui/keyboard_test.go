@@ -43,7 +43,7 @@ func TestKeyboardActsOnTheVisibleSelection(t *testing.T) {
 	w := newTestWindow(t, scriptSession(e))
 	e.Add("/d/a.txt", "/d/b.txt", "/d/c.txt")
 	w.tick()
-	test.Tap(w.queue.rowFor(1)) // the mouse picks a.txt
+	test.Tap(w.list.queue.rowFor(1)) // the mouse picks a.txt
 	press(w, fyne.KeyDown)
 	press(w, fyne.KeyDown) // the keyboard moves to c.txt
 	press(w, fyne.KeySpace)
@@ -75,7 +75,7 @@ func TestKeyboardActsOnTheVisibleSelection(t *testing.T) {
 		t.Fatal("Escape did not close the details")
 	}
 	// Delete, then confirm.
-	w.win.Canvas().Focus(w.queue.list)
+	w.win.Canvas().Focus(w.list.queue.list)
 	press(w, fyne.KeyDelete)
 	confirm := findButton(t, w, "Cancel upload")
 	test.Tap(confirm)
@@ -87,10 +87,10 @@ func TestKeyboardActsOnTheVisibleSelection(t *testing.T) {
 	// A filter that hides the selection clears it: the keys do nothing.
 	e.set(2, func(s *uploader.Snapshot) { s.State = uploader.Done })
 	w.tick()
-	w.choose(1)
+	w.list.choose(1)
 	w.bar.setFilter(FilterDone)
 	w.tick()
-	w.win.Canvas().Focus(w.queue.list)
+	w.win.Canvas().Focus(w.list.queue.list)
 	press(w, fyne.KeyDelete)
 	press(w, fyne.KeySpace)
 	press(w, fyne.KeyReturn)
@@ -190,20 +190,20 @@ func TestCancelAsksBeforeThrowingWorkAway(t *testing.T) {
 		s.State, s.Size, s.Acked, s.Speed = uploader.Uploading, 300<<20, 72<<20, 2<<20
 	})
 	w.tick()
-	w.cancel(1)
+	w.list.cancel(1)
 	waitFor(t, w, "small.bin canceled", func() bool { return stateOf(e, 1) == uploader.Canceled })
 	if topDialogOpen(w) {
 		t.Fatal("a question for an upload that had sent 100 bytes")
 	}
-	w.cancel(2)
+	w.list.cancel(2)
 	if !topDialogOpen(w) {
 		t.Fatal("the ✕ canceled 72 MiB of a 300 MiB upload without asking")
 	}
-	w.listKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if topDialogOpen(w) || stateOf(e, 2) != uploader.Uploading {
 		t.Fatalf("Enter: dialog open %v, big.bin %s; want closed and still uploading", topDialogOpen(w), stateOf(e, 2))
 	}
-	w.cancel(2)
+	w.list.cancel(2)
 	test.Tap(findButton(t, w, "Pause"))
 	waitFor(t, w, "big.bin paused", func() bool { return stateOf(e, 2) == uploader.Paused })
 }

@@ -21,7 +21,7 @@ import (
 // a drop finishes".
 const prefAutoCopyLinks = "auto-copy-links"
 
-// linkActions are the row's link actions; the window has them. The row
+// linkActions are the row's link actions; the list has them. The row
 // asks for them by type assertion, so rowActions stays as it was.
 type linkActions interface {
 	copyLink(id uploader.TaskID)
@@ -64,11 +64,6 @@ func (r *taskRow) TappedSecondary(ev *fyne.PointEvent) {
 // reads the window's session, model and list, and speaks through its
 // notices and dialogs.
 type links struct{ w *mainWindow }
-
-// The row asks the window for its link actions (linkActions); they are
-// the links'.
-func (w *mainWindow) copyLink(id uploader.TaskID)                  { w.links.copyLink(id) }
-func (w *mainWindow) rowMenu(id uploader.TaskID, at fyne.Position) { w.links.rowMenu(id, at) }
 
 // linker is the current session's linker (its profile's link template).
 func (l *links) linker() session.Linker {
@@ -179,8 +174,8 @@ func (l *links) batchSnaps(b uploader.BatchID) []uploader.Snapshot {
 // copyShownLinks copies the links of every row the list shows (the
 // filter and search are the selection).
 func (l *links) copyShownLinks() {
-	snaps := make([]uploader.Snapshot, 0, len(l.w.queue.view))
-	for _, id := range l.w.queue.view {
+	snaps := make([]uploader.Snapshot, 0, len(l.w.list.queue.view))
+	for _, id := range l.w.list.queue.view {
 		if s, ok := l.w.model.get(id); ok {
 			snaps = append(snaps, s)
 		}
@@ -223,7 +218,7 @@ func (l *links) rowMenu(id uploader.TaskID, at fyne.Position) {
 		fyne.NewMenuItem(T("Copy links of this drop"), func() { l.copyLinks(l.batchSnaps(s.Batch)) }),
 		fyne.NewMenuItem(T("Copy links of all rows shown"), l.copyShownLinks),
 		fyne.NewMenuItemSeparator(), auto,
-		fyne.NewMenuItemSeparator(), fyne.NewMenuItem(T("Details"), func() { l.w.details(id) }))
+		fyne.NewMenuItemSeparator(), fyne.NewMenuItem(T("Details"), func() { l.w.list.details(id) }))
 	widget.ShowPopUpMenuAtPosition(m, l.w.win.Canvas(), at)
 }
 

@@ -27,10 +27,10 @@ func doneRows(t *testing.T, w *mainWindow, n int) []uploader.Snapshot {
 	var out []uploader.Snapshot
 	waitFor(t, w, "verified rows", func() bool {
 		out = out[:0]
-		if len(w.queue.view) != n {
+		if len(w.list.queue.view) != n {
 			return false
 		}
-		for _, id := range w.queue.view {
+		for _, id := range w.list.queue.view {
 			s, _ := w.model.get(id)
 			if s.State != uploader.Done || !s.Verified {
 				return false
@@ -51,7 +51,7 @@ func TestCopyLinkOnVerifiedRow(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "报告 a+b.txt", 1000)
 	w.add([]string{p})
 	s := doneRows(t, w, 1)[0]
-	row := w.queue.rowFor(s.ID)
+	row := w.list.queue.rowFor(s.ID)
 	if row == nil || !row.linkB.Visible() {
 		t.Fatal("no Copy link button on a verified done row")
 	}
@@ -142,7 +142,7 @@ func TestUnverifiedRowGetsNoLink(t *testing.T) {
 	})
 	w.tick()
 	w.tick()
-	row := w.queue.rowFor(1)
+	row := w.list.queue.rowFor(1)
 	if row == nil || row.linkB.Visible() {
 		t.Fatal("an unverified row offers Copy link")
 	}
@@ -259,7 +259,7 @@ func TestNoLinkForExcludedOrDeletedRows(t *testing.T) {
 	w.tick()
 	w.tick()
 	for _, id := range []uploader.TaskID{2, 3} {
-		row := w.queue.rowFor(id)
+		row := w.list.queue.rowFor(id)
 		if row == nil || row.linkB.Visible() {
 			t.Fatalf("row %d offers Copy link", id)
 		}

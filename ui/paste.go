@@ -44,7 +44,7 @@ func (w *mainWindow) pasteClipboard() {
 				w.showNotice(pasteErrText(err))
 				return
 			}
-			w.queue.expectDrop()
+			w.list.queue.expectDrop()
 			w.call(func(e Engine) { w.pasted.add(add(e)) })
 		})
 	})

@@ -51,7 +51,7 @@ func TestPasteTextThatIsNoPath(t *testing.T) {
 	setClipboard(t, clipboard.Content{Kind: clipboard.Text, Text: "hello there"})
 	w.pasteClipboard()
 	waitFor(t, w, "the notice", func() bool { return w.notice.visible() && strings.Contains(w.notice.text.Text, "hello there") })
-	if len(w.queue.view) != 0 {
-		t.Errorf("%d rows after a refused paste", len(w.queue.view))
+	if len(w.list.queue.view) != 0 {
+		t.Errorf("%d rows after a refused paste", len(w.list.queue.view))
 	}
 }

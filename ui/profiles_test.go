@@ -145,7 +145,7 @@ func TestDroppedProfileJSONAsks(t *testing.T) {
 	if !topDialogOpen(w) {
 		t.Fatal("no question for the profile file")
 	}
-	w.listKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter: Import
+	w.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter: Import
 	closeProfileEditor(t, w)
 	w.open([]string{profile})
 	test.Tap(dialogButton(t, w.win, "Upload as a file"))

@@ -114,8 +114,8 @@ func TestCompactListFitsTwelveRows(t *testing.T) {
 	}
 	e.Add(paths...)
 	w.tick()
-	rowH := w.queue.rowFor(1).Size().Height
-	listH := w.queue.list.Size().Height
+	rowH := w.list.queue.rowFor(1).Size().Height
+	listH := w.list.queue.list.Size().Height
 	fit := int((listH + theme.Padding()) / (rowH + theme.Padding()))
 	if fit < 12 {
 		t.Fatalf("%d rows of %.0f px fit in the %.0f px list; want 12 or more", fit, rowH, listH)

@@ -11,7 +11,7 @@ import (
 // boundRowNames returns the names the list's visible rows show.
 func boundRowNames(w *mainWindow) []string {
 	var out []string
-	for id, r := range w.queue.rows {
+	for id, r := range w.list.queue.rows {
 		if r.id == id && r.Visible() && r.name.Text != "" {
 			out = append(out, r.name.Text)
 		}
@@ -32,16 +32,16 @@ func TestListShowsRowsAfterClearingSearch(t *testing.T) {
 	e.Add(paths...)
 	w.tick()
 	for _, query := range []string{"nothing-matches", "file7", "a-"} {
-		w.queue.list.ScrollToBottom()
+		w.list.queue.list.ScrollToBottom()
 		test.Type(w.bar.search, query)
 		w.tick()
 		w.bar.search.SetText("")
 		w.tick()
-		if len(w.queue.view) != 80 {
-			t.Fatalf("%q cleared: view has %d rows", query, len(w.queue.view))
+		if len(w.list.queue.view) != 80 {
+			t.Fatalf("%q cleared: view has %d rows", query, len(w.list.queue.view))
 		}
 		off := listScrollOffset(t, w)
-		if lo := w.queue.list.GetScrollOffset(); lo != off {
+		if lo := w.list.queue.list.GetScrollOffset(); lo != off {
 			t.Fatalf("%q cleared: the list lays its rows out for offset %.0f, but its scroller shows offset %.0f: the rows are off screen (blank list)", query, lo, off)
 		}
 		if off != 0 {
@@ -50,7 +50,7 @@ func TestListShowsRowsAfterClearingSearch(t *testing.T) {
 		if got := boundRowNames(w); len(got) < 5 {
 			t.Fatalf("%q cleared: the list shows %d rows %v; want a screenful", query, len(got), got)
 		}
-		if w.queue.hint.Visible() {
+		if w.list.queue.hint.Visible() {
 			t.Fatalf("%q cleared: the empty-list hint still covers the list", query)
 		}
 	}
@@ -60,7 +60,7 @@ func TestListShowsRowsAfterClearingSearch(t *testing.T) {
 // the scroller is internal to Fyne, so a test reads it by reflection).
 func listScrollOffset(t *testing.T, w *mainWindow) float32 {
 	t.Helper()
-	for _, o := range test.WidgetRenderer(w.queue.list).Objects() {
+	for _, o := range test.WidgetRenderer(w.list.queue.list).Objects() {
 		v := reflect.ValueOf(o)
 		if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
 			if f := v.Elem().FieldByName("Offset"); f.IsValid() {

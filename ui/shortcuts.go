@@ -34,7 +34,13 @@ func (w *mainWindow) addShortcuts() {
 		run := s.run
 		c.AddShortcut(s.shortcut, func(fyne.Shortcut) { run() })
 	}
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { w.listKey(ev) })
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { w.typedKey(ev) })
+}
+
+// typedKey is the window's keys, from the canvas and from the focused
+// list: the open dialogs take them first, then the list.
+func (w *mainWindow) typedKey(ev *fyne.KeyEvent) bool {
+	return w.dialogs.typedKey(ev) || w.list.typedKey(ev)
 }
 
 // runShortcut runs the window shortcut matching s, reporting whether

@@ -18,7 +18,7 @@ func TestClickUnderTooltipActsOnce(t *testing.T) {
 	w := newTestWindow(t, scriptSession(e))
 	e.Add("/d/a.txt")
 	w.tick()
-	row := w.queue.rowFor(1)
+	row := w.list.queue.rowFor(1)
 	b := row.toggleB
 	b.hovered = true // what MouseIn does, without its timer goroutine
 	b.showTip()      // what the 0.6 s timer does

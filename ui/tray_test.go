@@ -331,7 +331,7 @@ func TestCloseQuestionFollowsTheUploads(t *testing.T) {
 	if q == nil || !strings.HasPrefix(q.label.Text, "2 uploads are still running.") {
 		t.Fatalf("question %+v", q)
 	}
-	tw.listKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	tw.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if topDialogOpen(tw.mainWindow) || tw.quitting {
 		t.Fatal("Enter did not choose Keep uploading")
 	}

@@ -43,7 +43,7 @@ func TestRowAndDetailsSayVerifiedOrNot(t *testing.T) {
 	})
 	w.tick()
 
-	ok, bad := w.queue.rowFor(1), w.queue.rowFor(2)
+	ok, bad := w.list.queue.rowFor(1), w.list.queue.rowFor(2)
 	if ok == nil || bad == nil {
 		t.Fatal("rows not shown")
 	}
@@ -57,7 +57,7 @@ func TestRowAndDetailsSayVerifiedOrNot(t *testing.T) {
 		t.Errorf("unverified renamed row detail %q", bad.speed.Text)
 	}
 
-	w.details(2)
+	w.list.details(2)
 	got := overlayTexts(t, w)
 	for _, want := range []string{"NOT verified", "Done, NOT verified: COS said the upload finished",
 		"uploads/big_A.bin (that name was taken", "uploads/big_A (3).bin", "Uploaded but NOT verified"} {
@@ -67,7 +67,7 @@ func TestRowAndDetailsSayVerifiedOrNot(t *testing.T) {
 	}
 	w.dialogs.closeTop()
 
-	w.details(1)
+	w.list.details(1)
 	got = overlayTexts(t, w)
 	if !strings.Contains(got, "Verified: COS's copy was checked against your file") || strings.Contains(got, "NOT verified") ||
 		strings.Contains(got, "that name was taken") {

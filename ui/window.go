@@ -9,14 +9,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/session"
-	"cosdrop/uploader"
 )
 
 // tickEvery is the UI's refresh period: 10 Hz is smooth for progress bars
 // and cheap for 100,000 tasks.
 const tickEvery = 100 * time.Millisecond
 
-// mainWindow wires the queue view, toolbar and status bar to one session.
+// mainWindow wires the list, toolbar and status bar to one session.
 // Every field is owned by the Fyne goroutine except the feed (the ticker
 // goroutine's, under its own lock) and the model (its own lock).
 type mainWindow struct {
@@ -27,7 +26,7 @@ type mainWindow struct {
 
 	// The parts a reader looks for, each owning its state.
 	model   *queueModel // the window's copy of the queue (model.go)
-	queue   *queueView  // the list (queueview.go, row.go)
+	list    *list       // the queue's rows, selection and row actions (list.go, queueview.go, row.go)
 	feed    *feed       // the engine's changes into the model (feed.go)
 	bar     *toolbar    // toolbar.go
 	status  *statusBar  // statusbar.go
@@ -66,15 +65,15 @@ func newMainWindow(a fyne.App, win fyne.Window, opts Options) *mainWindow {
 	w.history = &history{w: w}
 	w.bw = &bandwidth{w: w}
 	hint := widget.NewLabelWithStyle(T("Drop files or folders here to upload them"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
-	w.queue = newQueueView(w.model, w, container.NewCenter(hint))
-	w.queue.list.onKey = w.listKey
+	w.list = newList(w, container.NewCenter(hint))
+	w.list.queue.list.onKey = w.typedKey
 	w.bar = newToolbar(w)
 	w.status = newStatusBar(w)
 	w.notice = newNotice()
 	w.banner = sandboxBanner(w)
 	w.banner.Hide()
 	top := container.NewVBox(w.banner, w.bar.content, w.notice.content)
-	win.SetContent(withTips(win, container.NewBorder(top, w.status.content, nil, nil, w.queue.content)))
+	win.SetContent(withTips(win, container.NewBorder(top, w.status.content, nil, nil, w.list.queue.content)))
 	win.SetOnDropped(w.onDropped)
 	w.addShortcuts()
 	w.bg = newBackground(w)          // tray.go
@@ -177,7 +176,7 @@ func (w *mainWindow) add(paths []string) {
 		return
 	}
 	paths = append([]string(nil), paths...)
-	w.queue.expectDrop()
+	w.list.queue.expectDrop()
 	w.call(func(e Engine) { e.Add(paths...) })
 }
 
@@ -221,7 +220,7 @@ func (w *mainWindow) tick() {
 
 // apply runs on the Fyne goroutine.
 func (w *mainWindow) apply(u update) {
-	w.queue.apply(u)
+	w.list.queue.apply(u)
 	w.status.set(u.totals)
 	w.bg.update(u.totals) // tray.go: the tray's status line
 	w.notify(u)
@@ -231,83 +230,6 @@ func (w *mainWindow) apply(u update) {
 	}
 	if u.resumed > 0 {
 		w.showInfo(N("CosDrop carries on with {{.Count}} uploads that were unfinished when it last closed. Paused ones stay paused.", u.resumed))
-	}
-}
-
-// selected returns the selected task, if any.
-func (w *mainWindow) selected() (uploader.Snapshot, bool) {
-	if w.queue.selected == 0 {
-		return uploader.Snapshot{}, false
-	}
-	return w.model.get(w.queue.selected)
-}
-
-// listKey handles the queue's keys. Escape closes the top dialog. With no
-// dialog open, Up/Down/Home/End/Page keys move the selection, and Space
-// (pause/resume), Delete (cancel, after asking; remove a finished task)
-// and Enter (details) act on the selected row: always a row the list
-// shows, since a filter that hides the selection clears it.
-func (w *mainWindow) listKey(ev *fyne.KeyEvent) bool {
-	if ev.Name == fyne.KeyEscape {
-		return w.dialogs.closeTop()
-	}
-	if w.dialogs.open() {
-		if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
-			w.dialogs.chooseDefault() // Enter picks the highlighted answer
-		}
-		return true // keys meant for a dialog never act on a row behind it
-	}
-	if w.queue.moveSelection(ev.Name) {
-		w.win.Canvas().Focus(w.queue.list)
-		return true
-	}
-	s, ok := w.selected()
-	if !ok || indexOf(w.queue.view, s.ID) < 0 {
-		return false
-	}
-	switch ev.Name {
-	case fyne.KeySpace:
-		w.toggle(s.ID)
-		return true
-	case fyne.KeyDelete:
-		if s.State.Final() {
-			w.remove(s.ID)
-		} else {
-			w.askCancel(s.ID)
-		}
-		return true
-	case fyne.KeyReturn, fyne.KeyEnter:
-		w.details(s.ID)
-		return true
-	}
-	return false
-}
-
-// Row actions (rowActions).
-
-func (w *mainWindow) toggle(id uploader.TaskID) {
-	s, ok := w.model.get(id)
-	if !ok {
-		return
-	}
-	if s.State == uploader.Paused {
-		w.call(func(e Engine) { e.Resume(id) })
-	} else if !s.State.Final() {
-		w.call(func(e Engine) { e.Pause(id) })
-	}
-}
-func (w *mainWindow) cancel(id uploader.TaskID) { w.requestCancel(id) } // cancelask.go
-func (w *mainWindow) retry(id uploader.TaskID)  { w.call(func(e Engine) { e.Retry(id) }) }
-func (w *mainWindow) remove(id uploader.TaskID) { w.call(func(e Engine) { e.Remove(id) }) }
-func (w *mainWindow) choose(id uploader.TaskID) {
-	if i := indexOf(w.queue.view, id); i >= 0 {
-		w.queue.list.Select(i)
-		w.win.Canvas().Focus(w.queue.list)
-	}
-}
-func (w *mainWindow) details(id uploader.TaskID) {
-	if s, ok := w.model.get(id); ok && w.sess != nil {
-		showDetails(w, s)
 	}
 }
 

@@ -27,10 +27,10 @@ func TestDropAddsTasks(t *testing.T) {
 	// Both rows done in the model itself: the status bar's totals can count
 	// them a tick before the rows' snapshots arrive.
 	waitFor(t, w, "two finished rows", func() bool {
-		if len(w.queue.view) != 2 || w.status.totals.Done != 2 {
+		if len(w.list.queue.view) != 2 || w.status.totals.Done != 2 {
 			return false
 		}
-		for _, id := range w.queue.view {
+		for _, id := range w.list.queue.view {
 			if snap, _ := w.model.get(id); snap.State != uploader.Done {
 				return false
 			}
@@ -38,12 +38,12 @@ func TestDropAddsTasks(t *testing.T) {
 		return true
 	})
 	for i, want := range []string{"photo.jpg", "报告 2024.txt"} {
-		snap, _ := w.model.get(w.queue.view[i])
+		snap, _ := w.model.get(w.list.queue.view[i])
 		if snap.Key != want || snap.State != uploader.Done {
 			t.Errorf("row %d: key %q state %s, want %q done", i, snap.Key, snap.State, want)
 		}
 	}
-	if got := w.queue.list.Length(); got != 2 {
+	if got := w.list.queue.list.Length(); got != 2 {
 		t.Errorf("list length %d, want 2", got)
 	}
 }
@@ -62,19 +62,19 @@ func TestRowButtonsDriveEngine(t *testing.T) {
 	w.add([]string{p})
 	var id uploader.TaskID
 	waitFor(t, w, "the upload to start", func() bool {
-		if len(w.queue.view) != 1 {
+		if len(w.list.queue.view) != 1 {
 			return false
 		}
-		id = w.queue.view[0]
-		return stateOf(s.engine, id) == uploader.Uploading && w.queue.rowFor(id) != nil
+		id = w.list.queue.view[0]
+		return stateOf(s.engine, id) == uploader.Uploading && w.list.queue.rowFor(id) != nil
 	})
-	row := w.queue.rowFor(id)
+	row := w.list.queue.rowFor(id)
 	if !row.toggleB.Visible() || row.toggleB.tip != "Pause" {
 		t.Fatalf("uploading row: toggle visible=%v tip %q", row.toggleB.Visible(), row.toggleB.tip)
 	}
 	test.Tap(row.toggleB)
 	waitFor(t, w, "paused", func() bool { return stateOf(s.engine, id) == uploader.Paused })
-	waitFor(t, w, "the row to show paused", func() bool { return w.queue.rowFor(id).state == uploader.Paused })
+	waitFor(t, w, "the row to show paused", func() bool { return w.list.queue.rowFor(id).state == uploader.Paused })
 	if row.toggleB.tip != "Resume" {
 		t.Errorf("paused row's toggle says %q, want Resume", row.toggleB.tip)
 	}
@@ -83,11 +83,11 @@ func TestRowButtonsDriveEngine(t *testing.T) {
 		st := stateOf(s.engine, id)
 		return st == uploader.Queued || st == uploader.Uploading
 	})
-	waitFor(t, w, "the row to show it", func() bool { return w.queue.rowFor(id).state != uploader.Paused })
-	test.Tap(w.queue.rowFor(id).cancelB)
+	waitFor(t, w, "the row to show it", func() bool { return w.list.queue.rowFor(id).state != uploader.Paused })
+	test.Tap(w.list.queue.rowFor(id).cancelB)
 	waitFor(t, w, "canceled", func() bool { return stateOf(s.engine, id) == uploader.Canceled })
 	waitFor(t, w, "the row to offer retry", func() bool {
-		r := w.queue.rowFor(id)
+		r := w.list.queue.rowFor(id)
 		return r.state == uploader.Canceled && r.retryB.Visible() && !r.cancelB.Visible()
 	})
 }
@@ -103,31 +103,31 @@ func TestTickRefreshesOnlyChangedRows(t *testing.T) {
 	}
 	e.Add(paths...)
 	w.tick()
-	if len(w.queue.view) != 50 {
-		t.Fatalf("view has %d rows, want 50", len(w.queue.view))
+	if len(w.list.queue.view) != 50 {
+		t.Fatalf("view has %d rows, want 50", len(w.list.queue.view))
 	}
-	visible := len(w.queue.rows)
+	visible := len(w.list.queue.rows)
 	if visible == 0 || visible >= 50 {
 		t.Fatalf("%d rows bound; want some but not all 50 (the list is virtual)", visible)
 	}
-	updates, sets := w.queue.updateItems, w.queue.rowSets
+	updates, sets := w.list.queue.updateItems, w.list.queue.rowSets
 	e.set(2, func(s *uploader.Snapshot) { s.State = uploader.Uploading; s.Acked = 500; s.Speed = 1e6 })
 	e.set(3, func(s *uploader.Snapshot) { s.State = uploader.Uploading; s.Acked = 100 })
 	e.set(45, func(s *uploader.Snapshot) { s.State = uploader.Uploading; s.Acked = 10 }) // not on screen
 	w.tick()
-	if got := w.queue.updateItems - updates; got != 0 {
+	if got := w.list.queue.updateItems - updates; got != 0 {
 		t.Errorf("tick ran UpdateItem %d times; want 0 (no list refresh)", got)
 	}
-	if got := w.queue.rowSets - sets; got != 2 {
+	if got := w.list.queue.rowSets - sets; got != 2 {
 		t.Errorf("tick refreshed %d rows; want 2 (the visible changed ones)", got)
 	}
-	if r := w.queue.rowFor(2); r == nil || r.bar.Value != 0.5 {
+	if r := w.list.queue.rowFor(2); r == nil || r.bar.Value != 0.5 {
 		t.Errorf("row 2 progress not shown")
 	}
 	// A tick with no change touches nothing.
-	updates, sets = w.queue.updateItems, w.queue.rowSets
+	updates, sets = w.list.queue.updateItems, w.list.queue.rowSets
 	w.tick()
-	if w.queue.updateItems != updates || w.queue.rowSets != sets {
+	if w.list.queue.updateItems != updates || w.list.queue.rowSets != sets {
 		t.Errorf("an idle tick refreshed rows")
 	}
 }
@@ -147,7 +147,7 @@ func TestFilterAndSearch(t *testing.T) {
 	w.tick()
 	names := func() []string {
 		var out []string
-		for _, id := range w.queue.view {
+		for _, id := range w.list.queue.view {
 			s, _ := w.model.get(id)
 			out = append(out, s.Key)
 		}
@@ -187,19 +187,19 @@ func TestKeyboardActsOnSelection(t *testing.T) {
 	w := newTestWindow(t, scriptSession(e))
 	e.Add("/d/a.txt", "/d/b.txt")
 	w.tick()
-	w.queue.list.Select(1)
-	w.win.Canvas().Focus(w.queue.list)
-	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	w.list.queue.list.Select(1)
+	w.win.Canvas().Focus(w.list.queue.list)
+	w.list.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
 	if st := stateOf(e, 2); st != uploader.Paused {
 		t.Fatalf("after Space: %s, want paused", st)
 	}
 	w.tick()
-	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	w.list.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
 	if st := stateOf(e, 2); st != uploader.Queued {
 		t.Fatalf("after second Space: %s, want queued", st)
 	}
 	w.tick()
-	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
+	w.list.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDelete})
 	test.Tap(findButton(t, w, "Cancel upload")) // Delete asks first
 	if st := stateOf(e, 2); st != uploader.Canceled {
 		t.Fatalf("after Delete: %s, want canceled", st)
@@ -261,12 +261,12 @@ func TestRowClickSelectsAndDoubleClickOpensDetails(t *testing.T) {
 	w := newTestWindow(t, scriptSession(e))
 	e.Add("/d/a.txt", "/d/b.txt")
 	w.tick()
-	r := w.queue.rowFor(2)
+	r := w.list.queue.rowFor(2)
 	test.Tap(r)
-	if w.queue.selected != 2 || w.win.Canvas().Focused() != w.queue.list {
-		t.Fatalf("tap selected %d, focus %T", w.queue.selected, w.win.Canvas().Focused())
+	if w.list.queue.selected != 2 || w.win.Canvas().Focused() != w.list.queue.list {
+		t.Fatalf("tap selected %d, focus %T", w.list.queue.selected, w.win.Canvas().Focused())
 	}
-	w.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.list.queue.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if w.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("Enter did not open the details panel")
 	}
@@ -321,15 +321,15 @@ func TestRemoveAndClearFinished(t *testing.T) {
 	e.set(1, func(s *uploader.Snapshot) { s.State = uploader.Done })
 	e.set(2, func(s *uploader.Snapshot) { s.State = uploader.Failed })
 	w.tick()
-	test.Tap(w.queue.rowFor(2).removeB)
+	test.Tap(w.list.queue.rowFor(2).removeB)
 	w.tick()
-	if len(w.queue.view) != 2 || indexOf(w.queue.view, 2) >= 0 {
-		t.Fatalf("after remove: %v", w.queue.view)
+	if len(w.list.queue.view) != 2 || indexOf(w.list.queue.view, 2) >= 0 {
+		t.Fatalf("after remove: %v", w.list.queue.view)
 	}
 	w.call(func(e Engine) { e.ClearFinished() })
 	w.tick()
-	if len(w.queue.view) != 1 || w.queue.view[0] != 3 {
-		t.Fatalf("after clear finished: %v", w.queue.view)
+	if len(w.list.queue.view) != 1 || w.list.queue.view[0] != 3 {
+		t.Fatalf("after clear finished: %v", w.list.queue.view)
 	}
 	if w.status.totals.Tasks != 1 {
 		t.Errorf("status counts %d tasks", w.status.totals.Tasks)
@@ -345,12 +345,12 @@ func TestNewDropScrollsIntoView(t *testing.T) {
 		e.Add(fmt.Sprintf("/old/%d.txt", i))
 	}
 	w.tick()
-	if w.queue.list.GetScrollOffset() != 0 {
-		t.Fatalf("offset %v before the drop", w.queue.list.GetScrollOffset())
+	if w.list.queue.list.GetScrollOffset() != 0 {
+		t.Fatalf("offset %v before the drop", w.list.queue.list.GetScrollOffset())
 	}
 	w.add([]string{"/new/report.pdf"})
 	w.tick()
-	if w.queue.list.GetScrollOffset() == 0 {
+	if w.list.queue.list.GetScrollOffset() == 0 {
 		t.Error("the new drop's row is out of sight")
 	}
 }
