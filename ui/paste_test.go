@@ -27,6 +27,7 @@ func setClipboard(t *testing.T, c clipboard.Content) {
 func TestPasteScreenshot(t *testing.T) {
 	t.Setenv("COSDROP_DATA_DIR", t.TempDir())
 	w := newTestWindow(t, sandboxSession(t))
+	w.async = func(f func()) { f() }
 	w.tick()
 	var b bytes.Buffer
 	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
@@ -47,10 +48,13 @@ func TestPasteScreenshot(t *testing.T) {
 // Text that names no file uploads nothing and says why above the list.
 func TestPasteTextThatIsNoPath(t *testing.T) {
 	w := newTestWindow(t, sandboxSession(t))
+	w.async = func(f func()) { f() } // the notice is shown on this goroutine
 	w.tick()
 	setClipboard(t, clipboard.Content{Kind: clipboard.Text, Text: "hello there"})
 	w.pasteClipboard()
-	waitFor(t, w, "the notice", func() bool { return w.notice.visible() && strings.Contains(w.notice.text.Text, "hello there") })
+	if !w.notice.visible() || !strings.Contains(w.notice.text.Text, "hello there") {
+		t.Errorf("notice %q (shown %v), want the line that names no file", w.notice.text.Text, w.notice.visible())
+	}
 	if len(w.list.queue.view) != 0 {
 		t.Errorf("%d rows after a refused paste", len(w.list.queue.view))
 	}
