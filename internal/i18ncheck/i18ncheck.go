@@ -193,3 +193,19 @@ func sortedPlaceholders(s string) []string {
 	slices.Sort(p)
 	return slices.Compact(p)
 }
+
+// Check reads the English and Chinese catalogues of the translations
+// folder dir (assets/translations, as seen from the caller) and returns
+// the Problems of msgs: the one call every package's translation test
+// makes.
+func Check(dir string, msgs []Message) ([]string, error) {
+	en, err := Catalogue(filepath.Join(dir, "*.en.json"))
+	if err != nil {
+		return nil, err
+	}
+	zh, err := Catalogue(filepath.Join(dir, "*.zh_Hans.json"))
+	if err != nil {
+		return nil, err
+	}
+	return Problems(msgs, en, zh), nil
+}
