@@ -45,7 +45,7 @@ func withStdin(t *testing.T, input string, fn func()) {
 // the state dir, the test's home, any output of the runs, or localcos's log.
 func TestRealKeyringCLILoginUploadLogout(t *testing.T) {
 	configDir := isolate(t)
-	const profile = "kr-e2e"
+	const name = "kr-e2e"
 	s, cosLog := startCOS(t, localcos.Config{})
 	tap := startTap(t, strings.TrimPrefix(s.URL(), "http://"))
 	stateDir := filepath.Join(t.TempDir(), "state")
@@ -62,24 +62,24 @@ func TestRealKeyringCLILoginUploadLogout(t *testing.T) {
 	}
 	// A permanent profile must name a SecretId when added (auth's rule); an
 	// admin's placeholder is replaced by the user's own at login.
-	if r := cli("profile", "add", profile, "--bucket", cliBucket, "--region", cliRegion,
+	if r := cli("profile", "add", name, "--bucket", cliBucket, "--region", cliRegion,
 		"--endpoint", tap.URL(), "--mode", "permanent", "--prefix", "kr/", "--secret-id", "AKIDPLACEHOLDER00001"); r.code != 0 {
 		t.Fatalf("profile add: exit %d", r.code)
 	}
 	var r cliResult
-	withStdin(t, cliKey+"\n", func() { r = cli("login", "--profile", profile, "--secret-id", cliID) })
+	withStdin(t, cliKey+"\n", func() { r = cli("login", "--profile", name, "--secret-id", cliID) })
 	if r.code != 0 {
 		t.Fatalf("login: exit %d", r.code)
 	}
-	if p, err := profile.NewProfiles("").Get(profile); err != nil || p.SecretID != cliID {
+	if p, err := profile.NewProfiles("").Get(name); err != nil || p.SecretID != cliID {
 		t.Fatalf("after login --secret-id the profile has SecretId %q (err %v), want %q", p.SecretID, err, cliID)
 	}
 	ctx := context.Background()
-	if got, err := auth.NewKeyring().Get(ctx, auth.SecretKeyAccount(profile)); err != nil || got != cliKey {
+	if got, err := auth.NewKeyring().Get(ctx, auth.SecretKeyAccount(name)); err != nil || got != cliKey {
 		t.Fatalf("after login the keyring holds %d bytes, err %v; want the SecretKey", len(got), err)
 	}
 
-	if r = cli("upload", "--profile", profile, "--state-dir", stateDir, "--json", f1, f2); r.code != 0 {
+	if r = cli("upload", "--profile", name, "--state-dir", stateDir, "--json", f1, f2); r.code != 0 {
 		t.Fatalf("upload --profile: exit %d", r.code)
 	}
 	for key, crc := range map[string]uint64{"kr/第一.txt": c1, "kr/second.bin": c2} {
@@ -88,7 +88,7 @@ func TestRealKeyringCLILoginUploadLogout(t *testing.T) {
 		}
 	}
 
-	checkAfterLogout(t, s, cli, profile, stateDir, f3)
+	checkAfterLogout(t, s, cli, name, stateDir, f3)
 
 	arts = append(arts, dirArtifacts(t, configDir)...)
 	arts = append(arts, dirArtifacts(t, stateDir)...)
@@ -110,21 +110,21 @@ func TestRealKeyringCLILoginUploadLogout(t *testing.T) {
 
 // checkAfterLogout: logout empties the keyring, and an upload then fails
 // in plain words naming the login command, without sending a request.
-func checkAfterLogout(t *testing.T, s *localcos.Server, cli func(...string) cliResult, profile, stateDir, file string) {
+func checkAfterLogout(t *testing.T, s *localcos.Server, cli func(...string) cliResult, name, stateDir, file string) {
 	t.Helper()
 	ctx := context.Background()
-	if r := cli("logout", "--profile", profile); r.code != 0 {
+	if r := cli("logout", "--profile", name); r.code != 0 {
 		t.Fatalf("logout: exit %d", r.code)
 	}
-	if _, err := auth.NewKeyring().Get(ctx, auth.SecretKeyAccount(profile)); !errors.Is(err, auth.ErrNotFound) {
+	if _, err := auth.NewKeyring().Get(ctx, auth.SecretKeyAccount(name)); !errors.Is(err, auth.ErrNotFound) {
 		t.Fatalf("after logout the keyring read gives %v; want ErrNotFound", err)
 	}
 	before := s.Stats().Count("PutObject")
-	r := cli("upload", "--profile", profile, "--state-dir", stateDir, file)
+	r := cli("upload", "--profile", name, "--state-dir", stateDir, file)
 	if r.code == 0 {
 		t.Fatal("upload after logout succeeded")
 	}
-	if !strings.Contains(r.stderr, "no SecretKey stored") || !strings.Contains(r.stderr, "cosdrop login --profile "+profile) {
+	if !strings.Contains(r.stderr, "no SecretKey stored") || !strings.Contains(r.stderr, "cosdrop login --profile "+name) {
 		t.Errorf("upload after logout: stderr %q; want a plain message naming the missing SecretKey and the login command", r.stderr)
 	}
 	if s.Stats().Count("PutObject") != before {
