@@ -37,74 +37,14 @@ func badSTS(kind ServerErrorKind, format string, args ...any) error {
 // (RFC 3339). now is the time to judge the expiry against; a set already
 // expired is refused.
 func ParseSTS(body []byte, now time.Time) (Credentials, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if kind := bodyKind(body, ""); kind != "" {
-		return Credentials{}, badSTS(kind, "")
-	}
-	if err := dec.Decode(&v); err != nil {
-		return Credentials{}, badSTS(KindNotJSON, "")
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return Credentials{}, badSTS(KindNotJSON, "not a JSON object")
-	}
-	// Unwrap envelopes, checking each level for an error report.
-	for range 3 {
-		if err := envelopeError(m); err != nil {
-			return Credentials{}, err
-		}
-		if field(m, "credentials") != nil || field(m, "tmpsecretid") != nil {
-			break
-		}
-		if inner, ok := field(m, "response").(map[string]any); ok {
-			m = inner
-			continue
-		}
-		if inner, ok := field(m, "data").(map[string]any); ok {
-			m = inner
-			continue
-		}
-		break
-	}
-	credObj := m
-	if c, ok := field(m, "credentials").(map[string]any); ok {
-		credObj = c
-	} else if field(m, "credentials") != nil {
-		return Credentials{}, badSTS(KindIncomplete, "credentials is not an object")
-	}
-
-	var c Credentials
-	var missing []string
-	var err error
-	if c.SecretID, err = str(credObj, "tmpsecretid"); err != nil {
+	m, credObj, err := stsObjects(body)
+	if err != nil {
 		return Credentials{}, err
 	}
-	if c.SecretKey, err = str(credObj, "tmpsecretkey"); err != nil {
+	c, missing, err := stsKeys(credObj)
+	if err != nil {
 		return Credentials{}, err
 	}
-	// Known before any check can fail, so no later error can show it.
-	AddSecret(c.SecretKey)
-	for _, name := range []string{"sessiontoken", "token", "securitytoken", "xcossecuritytoken"} {
-		if c.SessionToken, err = str(credObj, name); err != nil {
-			return Credentials{}, err
-		}
-		if c.SessionToken != "" {
-			AddSecret(c.SessionToken)
-			break
-		}
-	}
-	if c.SecretID == "" {
-		missing = append(missing, "tmpSecretId")
-	}
-	if c.SecretKey == "" {
-		missing = append(missing, "tmpSecretKey")
-	}
-	if c.SessionToken == "" {
-		missing = append(missing, "sessionToken (or Token)")
-	}
-
 	exp, haveExp, err := expiry(m, credObj)
 	if err != nil {
 		return Credentials{}, err
@@ -130,6 +70,81 @@ func ParseSTS(body []byte, now time.Time) (Credentials, error) {
 	}
 	c.Expiration = exp
 	return c, nil
+}
+
+// stsObjects decodes body and unwraps its envelopes, checking each level
+// for an error report: m is the innermost object, credObj the one that
+// holds the keys (m itself, or its "Credentials").
+func stsObjects(body []byte) (m, credObj map[string]any, err error) {
+	if kind := bodyKind(body, ""); kind != "" {
+		return nil, nil, badSTS(kind, "")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, nil, badSTS(KindNotJSON, "")
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, nil, badSTS(KindNotJSON, "not a JSON object")
+	}
+	for range 3 {
+		if err := envelopeError(m); err != nil {
+			return nil, nil, err
+		}
+		if field(m, "credentials") != nil || field(m, "tmpsecretid") != nil {
+			break
+		}
+		if inner, ok := field(m, "response").(map[string]any); ok {
+			m = inner
+			continue
+		}
+		if inner, ok := field(m, "data").(map[string]any); ok {
+			m = inner
+			continue
+		}
+		break
+	}
+	credObj = m
+	if c, ok := field(m, "credentials").(map[string]any); ok {
+		credObj = c
+	} else if field(m, "credentials") != nil {
+		return nil, nil, badSTS(KindIncomplete, "credentials is not an object")
+	}
+	return m, credObj, nil
+}
+
+// stsKeys reads the temporary key and token from credObj, registering each
+// secret for redaction as soon as it is known (so no later error can show
+// it), and names the ones missing.
+func stsKeys(credObj map[string]any) (c Credentials, missing []string, err error) {
+	if c.SecretID, err = str(credObj, "tmpsecretid"); err != nil {
+		return Credentials{}, nil, err
+	}
+	if c.SecretKey, err = str(credObj, "tmpsecretkey"); err != nil {
+		return Credentials{}, nil, err
+	}
+	AddSecret(c.SecretKey)
+	for _, name := range []string{"sessiontoken", "token", "securitytoken", "xcossecuritytoken"} {
+		if c.SessionToken, err = str(credObj, name); err != nil {
+			return Credentials{}, nil, err
+		}
+		if c.SessionToken != "" {
+			AddSecret(c.SessionToken)
+			break
+		}
+	}
+	if c.SecretID == "" {
+		missing = append(missing, "tmpSecretId")
+	}
+	if c.SecretKey == "" {
+		missing = append(missing, "tmpSecretKey")
+	}
+	if c.SessionToken == "" {
+		missing = append(missing, "sessionToken (or Token)")
+	}
+	return c, missing, nil
 }
 
 // envelopeError reports an error the server put in a JSON envelope:

@@ -364,31 +364,7 @@ func (s *Server) completeUpload(q *request, body *bodyReader, act faultAction) e
 	for _, p := range use {
 		m.Size += p.Size
 	}
-	h := q.w.Header()
-	h.Set("Content-Type", "application/xml")
-	h.Set("x-cos-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
-	h.Del("Content-Length")
-	q.w.WriteHeader(http.StatusOK)
-	q.w.Write([]byte(" "))
-	http.NewResponseController(q.w).Flush()
-
-	if afterCompleteHeader != nil {
-		afterCompleteHeader(u.Key)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.assemble(u.UploadID, use, m, noOverwrite) }()
-	tick := time.NewTicker(completeKeepAlive)
-	defer tick.Stop()
-	for {
-		select {
-		case err = <-done:
-		case <-tick.C:
-			q.w.Write([]byte(" "))
-			http.NewResponseController(q.w).Flush()
-			continue
-		}
-		break
-	}
+	err = s.assembleAnswering(q, u, use, m, noOverwrite)
 	if err != nil {
 		var ae *apiError
 		if !errors.As(err, &ae) {
@@ -407,6 +383,36 @@ func (s *Server) completeUpload(q *request, body *bodyReader, act faultAction) e
 	out, _ := xml.Marshal(res)
 	q.w.Write(append([]byte(xml.Header), quoteEntities(out)...))
 	return nil
+}
+
+// assembleAnswering commits the Complete's answer to 200 with a first
+// space, then joins the parts while sending a space every
+// completeKeepAlive, as COS does while it merges; it returns the join's
+// error, which can then only travel in the 200 body.
+func (s *Server) assembleAnswering(q *request, u uploadInfo, use []partInfo, m objectMeta, noOverwrite bool) error {
+	h := q.w.Header()
+	h.Set("Content-Type", "application/xml")
+	h.Set("x-cos-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
+	h.Del("Content-Length")
+	q.w.WriteHeader(http.StatusOK)
+	q.w.Write([]byte(" "))
+	http.NewResponseController(q.w).Flush()
+	if afterCompleteHeader != nil {
+		afterCompleteHeader(u.Key)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.assemble(u.UploadID, use, m, noOverwrite) }()
+	tick := time.NewTicker(completeKeepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			q.w.Write([]byte(" "))
+			http.NewResponseController(q.w).Flush()
+		}
+	}
 }
 
 // checkCompleteParts matches a Complete's part list with the stored parts

@@ -120,21 +120,28 @@ func (s *Server) postFile(q *request, body *bodyReader, form postForm, filename 
 	if err := s.store.commitObject(rc, m, noOverwrite); err != nil {
 		return err
 	}
+	postAnswer(q, form, key, m.ETag, m.CRC64)
+	return nil
+}
+
+// postAnswer answers a stored POST upload as the form asks: a redirect
+// (success_action_redirect), 200, 201 with a PostResponse, or 204.
+func postAnswer(q *request, form postForm, key, etag string, crc uint64) {
 	location := q.scheme() + "://" + q.r.Host + "/" + escapePath(key)
 	hdr := q.w.Header()
-	hdr.Set("ETag", m.ETag)
+	hdr.Set("ETag", etag)
 	hdr.Set("Location", location)
-	hdr.Set("x-cos-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
+	hdr.Set("x-cos-hash-crc64ecma", strconv.FormatUint(crc, 10))
 	if redirect := form["success_action_redirect"]; redirect != "" {
 		if u, err := url.Parse(redirect); err == nil {
 			v := u.Query()
 			v.Set("bucket", q.bucket)
 			v.Set("key", key)
-			v.Set("etag", m.ETag)
+			v.Set("etag", etag)
 			u.RawQuery = v.Encode()
 			hdr.Set("Location", u.String())
 			q.w.WriteHeader(http.StatusSeeOther)
-			return nil
+			return
 		}
 	}
 	switch form["success_action_status"] {
@@ -147,14 +154,13 @@ func (s *Server) postFile(q *request, body *bodyReader, form postForm, filename 
 			Bucket   string   `xml:"Bucket"`
 			Key      string   `xml:"Key"`
 			ETag     string   `xml:"ETag"`
-		}{Location: location, Bucket: q.bucket, Key: key, ETag: m.ETag})
+		}{Location: location, Bucket: q.bucket, Key: key, ETag: etag})
 		hdr.Set("Content-Type", "application/xml")
 		q.w.WriteHeader(http.StatusCreated)
 		q.w.Write(append([]byte(xml.Header), quoteEntities(out)...))
 	default:
 		q.w.WriteHeader(http.StatusNoContent)
 	}
-	return nil
 }
 
 func escapePath(key string) string { return strings.ReplaceAll(safeURLEncode(key), "%2F", "/") }

@@ -188,22 +188,8 @@ func (g *guiDriver) oneLaunch(ctx context.Context, n int) (runRecord, error) {
 	if err != nil {
 		return rec, err
 	}
-	if g.dropped < len(g.folders) {
-		// Every folder is dropped within the first four launches, several
-		// at once (one drag) when there are more.
-		per := (len(g.folders) + 3) / 4
-		batch := g.folders[g.dropped:min(len(g.folders), g.dropped+per)]
-		want := 0
-		names := make([]string, len(batch))
-		for i, f := range batch {
-			want += g.countUnder(f)
-			names[i] = filepath.Base(f)
-		}
-		if err := g.drop(ctx, app, win, batch, want); err != nil {
-			return rec, err
-		}
-		g.dropped += len(batch)
-		g.cfg.Logf("launch %d: dropped %s (%d files)", n, strings.Join(names, ", "), want)
+	if err := g.dropNext(ctx, app, win, n); err != nil {
+		return rec, err
 	}
 	var timer <-chan time.Time
 	killsDue := g.res.Kills < g.cfg.MaxKills && time.Since(g.start) < g.cfg.KillWindow
@@ -258,6 +244,29 @@ func (g *guiDriver) oneLaunch(ctx context.Context, n int) (runRecord, error) {
 		n, map[bool]string{true: "killed", false: "all tasks ended"}[rec.killed], rec.dur.Round(time.Millisecond),
 		mib(rec.received), mib(rec.progress), mib(rec.cut), mib(rec.resent))
 	return rec, nil
+}
+
+// dropNext drops the next folders, if any are left: every folder is
+// dropped within the first four launches, several at once (one drag) when
+// there are more.
+func (g *guiDriver) dropNext(ctx context.Context, app *guiApp, win string, n int) error {
+	if g.dropped >= len(g.folders) {
+		return nil
+	}
+	per := (len(g.folders) + 3) / 4
+	batch := g.folders[g.dropped:min(len(g.folders), g.dropped+per)]
+	want := 0
+	names := make([]string, len(batch))
+	for i, f := range batch {
+		want += g.countUnder(f)
+		names[i] = filepath.Base(f)
+	}
+	if err := g.drop(ctx, app, win, batch, want); err != nil {
+		return err
+	}
+	g.dropped += len(batch)
+	g.cfg.Logf("launch %d: dropped %s (%d files)", n, strings.Join(names, ", "), want)
+	return nil
 }
 
 // guiApp is one launch of the window.

@@ -48,12 +48,32 @@ func verify(ctx context.Context, endpoint, id, key, parent string, files []treeF
 		return v, err
 	}
 	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: &cos.AuthorizationTransport{SecretID: id, SecretKey: key}})
+	objects, err := v.listObjects(ctx, c)
+	if err != nil {
+		return v, err
+	}
+	jobs, sums, err := v.matchFiles(parent, files, objects)
+	if err != nil {
+		return v, err
+	}
+	if err := v.downloadAll(ctx, c, jobs); err != nil {
+		return v, err
+	}
+	if err := v.countOpenUploads(ctx, c); err != nil {
+		return v, err
+	}
+	v.checkJournal(parent, files, tasks, sums)
+	return v, nil
+}
 
+// listObjects lists the bucket (each key's size), counting a key listed
+// twice as a duplicate.
+func (v *verifyResult) listObjects(ctx context.Context, c *cos.Client) (map[string]int64, error) {
 	objects := map[string]int64{}
 	for marker := ""; ; {
 		res, _, err := c.Bucket.Get(ctx, &cos.BucketGetOptions{Marker: marker, MaxKeys: 1000})
 		if err != nil {
-			return v, fmt.Errorf("list objects: %w", err)
+			return nil, fmt.Errorf("list objects: %w", err)
 		}
 		for _, o := range res.Contents {
 			if _, dup := objects[o.Key]; dup {
@@ -71,21 +91,29 @@ func verify(ctx context.Context, endpoint, id, key, parent string, files []treeF
 		}
 	}
 	v.objects = len(objects)
+	return objects, nil
+}
 
+// downloadJob is one object to download and compare with its file.
+type downloadJob struct {
+	f    treeFile
+	sha  string
+	size int64
+}
+
+// matchFiles hashes every file, counts the files without an object and
+// the objects without a file, and returns the objects to download and
+// each file's CRC-64 (by path).
+func (v *verifyResult) matchFiles(parent string, files []treeFile, objects map[string]int64) ([]downloadJob, map[string]uint64, error) {
 	want := map[string]bool{}
-	type job struct {
-		f    treeFile
-		sha  string
-		size int64
-	}
-	var jobs []job
+	var jobs []downloadJob
 	sums := map[string]uint64{}
 	for _, f := range files {
 		k := filepath.ToSlash(f.rel)
 		want[k] = true
 		size, sha, crc, err := fileSums(filepath.Join(parent, f.rel))
 		if err != nil {
-			return v, err
+			return nil, nil, err
 		}
 		v.needed += size
 		sums[filepath.Join(parent, f.rel)] = crc
@@ -94,7 +122,7 @@ func verify(ctx context.Context, endpoint, id, key, parent string, files []treeF
 			v.problem("lost: %s has no object", k)
 			continue
 		}
-		jobs = append(jobs, job{f, sha, size})
+		jobs = append(jobs, downloadJob{f, sha, size})
 	}
 	var extras []string
 	for k := range objects {
@@ -107,11 +135,15 @@ func verify(ctx context.Context, endpoint, id, key, parent string, files []treeF
 		v.extra++
 		v.problem("duplicated or stray: object %q matches no file", k)
 	}
+	return jobs, sums, nil
+}
 
-	// Download and hash, 8 at a time.
+// downloadAll downloads and hashes the objects, 8 at a time, counting
+// those whose bytes differ from their file's.
+func (v *verifyResult) downloadAll(ctx context.Context, c *cos.Client, jobs []downloadJob) error {
 	var mu sync.Mutex
 	var firstErr error
-	ch := make(chan job)
+	ch := make(chan downloadJob)
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
@@ -139,27 +171,25 @@ func verify(ctx context.Context, endpoint, id, key, parent string, files []treeF
 	}
 	close(ch)
 	wg.Wait()
-	if firstErr != nil {
-		return v, firstErr
-	}
+	return firstErr
+}
 
+// countOpenUploads counts the multipart uploads COS still holds open.
+func (v *verifyResult) countOpenUploads(ctx context.Context, c *cos.Client) error {
 	for km, um := "", ""; ; {
 		res, _, err := c.Bucket.ListMultipartUploads(ctx, &cos.ListMultipartUploadsOptions{MaxUploads: 1000, KeyMarker: km, UploadIDMarker: um})
 		if err != nil {
-			return v, fmt.Errorf("list multipart uploads: %w", err)
+			return fmt.Errorf("list multipart uploads: %w", err)
 		}
 		for _, up := range res.Uploads {
 			v.openUploads++
 			v.problem("open multipart upload: %s (upload ID %s, initiated %s)", up.Key, up.UploadID, up.Initiated)
 		}
 		if !res.IsTruncated {
-			break
+			return nil
 		}
 		km, um = res.NextKeyMarker, res.NextUploadIDMarker
 	}
-
-	v.checkJournal(parent, files, tasks, sums)
-	return v, nil
 }
 
 func download(ctx context.Context, c *cos.Client, key string) (int64, string, error) {
