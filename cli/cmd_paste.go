@@ -21,31 +21,18 @@ var readClipboard = clipboard.Read
 var writeClipboard = clipboard.WriteText
 
 // clipboardAdd reads the clipboard for `upload --clipboard` and returns
-// what adds its content to the engine: a pasted image saved under the
-// profile's paste name (session.PastedImage), files copied in a file
-// manager, or text naming files, each added as if dropped.
+// what adds its content to the engine (session.PasteFrom), the image named
+// by the profile's paste name.
 func clipboardAdd(f uploadFlags) (func(e *uploader.Engine) uploader.BatchID, error) {
 	c, err := readClipboard()
 	if err != nil {
 		return nil, err
 	}
-	switch c.Kind {
-	case clipboard.Image:
-		ref, err := session.PastedImage(c.PNG, pasteName(f), session.PastedDir(), time.Now())
-		if err != nil {
-			return nil, err
-		}
-		return func(e *uploader.Engine) uploader.BatchID { return e.AddFiles(ref) }, nil
-	case clipboard.Files, clipboard.Text:
-		paths := c.Paths
-		if c.Kind == clipboard.Text {
-			if paths, err = session.PastedPaths(c.Text); err != nil {
-				return nil, err
-			}
-		}
-		return func(e *uploader.Engine) uploader.BatchID { return e.Add(paths...) }, nil
+	add, err := session.PasteFrom(c, pasteName(f), session.PastedDir(), time.Now())
+	if err != nil {
+		return nil, err
 	}
-	return nil, session.ErrPasteNothing
+	return func(e *uploader.Engine) uploader.BatchID { return add(e) }, nil
 }
 
 // pasteName is the paste name template of the --profile (the default

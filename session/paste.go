@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"cosdrop/clipboard"
 	"cosdrop/profile"
 	"cosdrop/uploader"
 )
@@ -168,4 +169,36 @@ func pathOf(line string) (string, bool) {
 		return "", false
 	}
 	return filepath.Clean(line), true
+}
+
+// PasteAdder is what a paste is added to: the engine, or the window's
+// view of it.
+type PasteAdder interface {
+	Add(paths ...string) uploader.BatchID
+	AddFiles(files ...uploader.FileRef) uploader.BatchID
+}
+
+// PasteFrom turns what the clipboard holds into what adds it, for the
+// window's Ctrl+V and `upload --clipboard` alike: an image saved under dir
+// by the paste name template at now (PastedImage), files copied in a file
+// manager, or text naming files (PastedPaths), each added as if dropped.
+func PasteFrom(c clipboard.Content, template, dir string, now time.Time) (func(PasteAdder) uploader.BatchID, error) {
+	switch c.Kind {
+	case clipboard.Image:
+		ref, err := PastedImage(c.PNG, template, dir, now)
+		if err != nil {
+			return nil, err
+		}
+		return func(e PasteAdder) uploader.BatchID { return e.AddFiles(ref) }, nil
+	case clipboard.Files, clipboard.Text:
+		paths := c.Paths
+		if c.Kind == clipboard.Text {
+			var err error
+			if paths, err = PastedPaths(c.Text); err != nil {
+				return nil, err
+			}
+		}
+		return func(e PasteAdder) uploader.BatchID { return e.Add(paths...) }, nil
+	}
+	return nil, ErrPasteNothing
 }

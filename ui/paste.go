@@ -50,29 +50,14 @@ func (w *mainWindow) pasteClipboard() {
 	})
 }
 
-// pasteAdder reads the clipboard and returns what adds its content.
-func pasteAdder(name string) (func(e Engine) uploader.BatchID, error) {
+// pasteAdder reads the clipboard and returns what adds its content
+// (session.PasteFrom).
+func pasteAdder(name string) (func(session.PasteAdder) uploader.BatchID, error) {
 	c, err := readClipboard()
 	if err != nil {
 		return nil, err
 	}
-	switch c.Kind {
-	case clipboard.Image:
-		ref, err := session.PastedImage(c.PNG, name, session.PastedDir(), time.Now())
-		if err != nil {
-			return nil, err
-		}
-		return func(e Engine) uploader.BatchID { return e.AddFiles(ref) }, nil
-	case clipboard.Files, clipboard.Text:
-		paths := c.Paths
-		if c.Kind == clipboard.Text {
-			if paths, err = session.PastedPaths(c.Text); err != nil {
-				return nil, err
-			}
-		}
-		return func(e Engine) uploader.BatchID { return e.Add(paths...) }, nil
-	}
-	return nil, session.ErrPasteNothing
+	return session.PasteFrom(c, name, session.PastedDir(), time.Now())
 }
 
 // pasteErrText words a paste that cannot be made.

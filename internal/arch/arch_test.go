@@ -48,7 +48,7 @@ var allowed = map[string]rule{
 	"ui":  {imports: []string{"session", "profile", "assets", "autostart", "clipboard", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
 
 	// one mapping from profile or flags to a running engine, and the words
-	"session": {imports: []string{"uploader", "watch", "profile", "auth", "localcos", "assets"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
+	"session": {imports: []string{"uploader", "watch", "profile", "auth", "localcos", "assets", "clipboard"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
 
 	// the engine, and the watcher that uploads through it
 	// The engine learns a profile's rules as func values (Config.Exclude,
