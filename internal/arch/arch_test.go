@@ -44,24 +44,24 @@ var allowed = map[string]rule{
 	// front ends
 	// Both read and edit the profile document (profile), whose mode and
 	// policy tables give their choices, flags and words.
-	"cli": {imports: []string{"session", "profile", "localcos", "clipboard"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
-	"ui":  {imports: []string{"session", "profile", "assets", "autostart", "clipboard", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
+	"cli": {imports: []string{"session", "profile", "localcos", "clipboard", "receipt"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
+	"ui":  {imports: []string{"session", "profile", "assets", "autostart", "clipboard", "receipt", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
 
 	// one mapping from profile or flags to a running engine, and the words
-	"session": {imports: []string{"uploader", "watch", "profile", "auth", "localcos", "assets", "clipboard"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
+	"session": {imports: []string{"uploader", "watch", "profile", "auth", "localcos", "assets", "clipboard", "receipt"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
 
 	// the engine, and the watcher that uploads through it
 	// The engine learns a profile's rules as func values (Config.Exclude,
 	// Config.Headers), never from profile; its rule tests build a
 	// profile's rules to check them end to end.
-	"uploader": {imports: []string{"auth", "contenttype"}, tests: []string{"internal/linesim", "profile"}}, // linesim: `make bench-wan`
+	"uploader": {imports: []string{"auth", "contenttype", "receipt"}, tests: []string{"internal/linesim", "profile"}}, // linesim: `make bench-wan`
 	"watch":    {imports: []string{"uploader"}, tests: []string{"auth"}},
 
 	// The document an admin hands out, with its mode and policy tables.
 	// It imports auth (how each mode signs, the keyring accounts, the
 	// message codes); auth never imports it, except in the probe's tests
 	// against localcos, which probe a profile.
-	"profile": {imports: []string{"auth"}, tests: []string{"assets", "internal/i18ncheck"}},
+	"profile": {imports: []string{"auth", "receipt"}, tests: []string{"assets", "internal/i18ncheck"}},
 
 	// leaves
 	"auth":                  {imports: []string{"contenttype"}, tests: []string{"assets", "profile"}},
@@ -71,6 +71,7 @@ var allowed = map[string]rule{
 	"assets":                {},
 	"autostart":             {},
 	"clipboard":             {}, // the system clipboard (paste to upload)
+	"receipt":               {}, // the receipt document written into the bucket
 	"ui/internal/localefix": {},
 
 	// tools of the tests
