@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"cosdrop/receipt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -68,6 +69,16 @@ type Profile struct {
 	// COS buckets are private by default: there a plain link answers
 	// AccessDenied, and the window offers a share link instead.
 	PublicRead bool `json:"public_read,omitempty"`
+	// ReceiptsPrefix is where each drop's receipt is written in the
+	// bucket (package receipt), e.g. ".cosdrop/receipts/"; "" writes none.
+	// A support profile reads receipts from the same prefix.
+	ReceiptsPrefix string `json:"receipts_prefix,omitempty"`
+	// ReceiptsWho is the sender's label in receipts (the admin sets it per
+	// person or team); the OS user and machine name are always recorded.
+	ReceiptsWho string `json:"receipts_who,omitempty"`
+	// ReceiptsPaths says how much of a local path a receipt carries: full,
+	// names or none; "" is names.
+	ReceiptsPaths receipt.Paths `json:"receipts_paths,omitempty"`
 }
 
 // SignConfig is where p's signing server answers.
