@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -108,8 +109,13 @@ func TestIPCKeyHandshake(t *testing.T) {
 }
 
 // An endpoint file names a loopback address and a 256-bit key, or it is
-// refused.
+// refused; what a listener writes reads back as it was.
 func TestParseEndpointInfo(t *testing.T) {
+	info, key := newEndpointInfo(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 4000})
+	b, _ := json.Marshal(info)
+	if ap, got, err := parseEndpointInfo(b); err != nil || ap.String() != "127.0.0.1:4000" || !bytes.Equal(got, key) || len(key) != keyLen {
+		t.Errorf("round trip of %s: %v %x %v", b, ap, got, err)
+	}
 	good := strings.Repeat("ab", keyLen)
 	for _, c := range []struct {
 		in string
