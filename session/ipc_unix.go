@@ -87,9 +87,8 @@ func checkSocketDir(path string, create bool) error {
 
 // privateDirProblem words why fi (from Lstat) is not a private folder of
 // the user uid: a link, not a folder, another owner, or permission bits
-// in forbidden set; "" when it is private. Where the system has no owner
-// and mode bits (Windows: the per-user temp folder's ACL protects it),
-// only the link and folder checks apply.
+// in forbidden set; "" when it is private. Where FileInfo carries no
+// owner, only the link and folder checks apply.
 func privateDirProblem(fi fs.FileInfo, uid int, forbidden fs.FileMode) string {
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:

@@ -16,6 +16,10 @@ import (
 	"golang.org/x/sys/windows"
 )
 
+// wineFile is Wine 8's file security code, which the Wine-only skips
+// below quote.
+const wineFile = "https://gitlab.winehq.org/wine/wine/-/blob/wine-8.0/server/file.c"
+
 // underWine: the Windows lane runs the test binaries under Wine with
 // WINEPREFIX set (.ci/wine-test.sh); real Windows has no such variable.
 func underWine() bool { return os.Getenv("WINEPREFIX") != "" }
@@ -63,8 +67,8 @@ func aces(t *testing.T, sd *windows.SECURITY_DESCRIPTOR) map[string]windows.ACCE
 // the user, readable and writable by the user, by no one else. Windows
 // keeps the protected one-entry DACL CosDrop sets. Wine 8 keeps no DACL:
 // it derives one from the Unix mode bits on every read, always listing
-// LocalSystem with full access and never the protected flag (server/file.c,
-// mode_to_sd), so under Wine the test checks what remains: the owner, the
+// LocalSystem with full access and never the protected flag (mode_to_sd in
+// wineFile), so under Wine the test checks what remains: the owner, the
 // user's rights, and no entry for anyone but the user and LocalSystem.
 // The running window also holds its file against deletion (its single-
 // instance lock).
@@ -126,7 +130,7 @@ func grant(t *testing.T, path, sddl string) {
 // is refused: no hand-off, no status, nothing sent. Everyone (WD) is kept
 // by Wine (as the file's "other" mode bits); an entry for one other user
 // or a group is dropped by Wine 8, which stores a DACL only as Unix mode
-// bits for the owner and everyone (server/file.c, sd_to_mode): those
+// bits for the owner and everyone (sd_to_mode in wineFile): those
 // cases check, after reading the DACL back, that the entry is really
 // there, and skip under Wine saying so. (Under Wine the "Everyone read"
 // case is also what SetNamedSecurityInfo leaves in a 0755 folder whatever
@@ -156,7 +160,7 @@ func TestEndpointFileGrantingOthersRefused(t *testing.T) {
 			}
 			if _, kept := aces(t, sd)[sid.String()]; !kept {
 				if underWine() {
-					t.Skipf("under Wine: the entry for %s was dropped (read back: %s); Wine 8 keeps a file's DACL only as Unix mode bits for the owner and Everyone (server/file.c sd_to_mode), so no other SID can be granted here (its SetNamedSecurityInfo also ignores PROTECTED_DACL and adds the folder's inheritable entries: Everyone read from a 0755 folder); real Windows runs this case", c.sid, sd)
+					t.Skipf("under Wine: the entry for %s was dropped (read back: %s); Wine 8 keeps a file's DACL only as Unix mode bits for the owner and Everyone (sd_to_mode in "+wineFile+"), so no other SID can be granted here (its SetNamedSecurityInfo also ignores PROTECTED_DACL and adds the folder's inheritable entries: Everyone read from a 0755 folder); real Windows runs this case", c.sid, sd)
 				}
 				t.Fatalf("the DACL set was not kept: %s", sd)
 			}
@@ -177,7 +181,7 @@ func TestEndpointFileGrantingOthersRefused(t *testing.T) {
 
 // An endpoint file owned by someone else is refused. Under Wine the owner
 // cannot be changed: SetNamedSecurityInfo succeeds and the owner read back
-// is still the user (server/file.c file_set_sd: "FIXME: get Unix uid and
+// is still the user (file_set_sd in wineFile: "FIXME: get Unix uid and
 // call fchown"; Wine derives the owner from the Unix uid). On Windows, an
 // elevated test (CI's runner) may make the Administrators group the owner;
 // without that right the test skips saying so. TestEndpointSDChecks checks
@@ -200,7 +204,7 @@ func TestEndpointFileOtherOwnerRefused(t *testing.T) {
 	owner, _, _ := readSD(t, path).Owner()
 	if !owner.Equals(admins) {
 		if underWine() {
-			t.Skipf("under Wine: the new owner was not kept (read back %s); Wine 8 derives a file's owner from its Unix uid and ignores a new one (server/file.c file_set_sd)", owner)
+			t.Skipf("under Wine: the new owner was not kept (read back %s); Wine 8 derives a file's owner from its Unix uid and ignores a new one (file_set_sd in "+wineFile+")", owner)
 		}
 		t.Fatalf("owner read back %s, want %s", owner, admins)
 	}
