@@ -74,11 +74,7 @@ func aces(t *testing.T, sd *windows.SECURITY_DESCRIPTOR) map[string]windows.ACCE
 // instance lock).
 func TestEndpointFilesOwnerOnly(t *testing.T) {
 	data, state := t.TempDir(), t.TempDir()
-	stopW, err := ListenWindow(data, func([]string) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stopW()
+	windowForTest(t, data)
 	stopS, err := ServeStatus(state, noTasks{})
 	if err != nil {
 		t.Fatal(err)
@@ -145,12 +141,7 @@ func TestEndpointFileGrantingOthersRefused(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := t.TempDir()
-			handed := make(chan []string, 1)
-			stop, err := ListenWindow(data, func(p []string) { handed <- p })
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer stop()
+			handed := windowForTest(t, data)
 			path := WindowSocket(data)
 			grant(t, path, "D:P(A;;FA;;;"+u+")(A;;"+c.rights+";;;"+c.sid+")")
 			sd := readSD(t, path)
@@ -188,11 +179,7 @@ func TestEndpointFileGrantingOthersRefused(t *testing.T) {
 // the owner rule on descriptors built from SDDL, under Wine too.
 func TestEndpointFileOtherOwnerRefused(t *testing.T) {
 	data := t.TempDir()
-	stop, err := ListenWindow(data, func([]string) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	windowForTest(t, data)
 	path := WindowSocket(data)
 	admins, err := windows.CreateWellKnownSid(windows.WinBuiltinAdministratorsSid)
 	if err != nil {
@@ -296,12 +283,7 @@ func TestStaleEndpointFileReplaced(t *testing.T) {
 	if _, ok := LiveStatus(data); ok {
 		t.Error("a stale status endpoint answered")
 	}
-	got := make(chan []string, 1)
-	stop, err := ListenWindow(data, func(p []string) { got <- p })
-	if err != nil {
-		t.Fatalf("the next window cannot replace a stale file: %v", err)
-	}
-	defer stop()
+	got := windowForTest(t, data) // over the stale file
 	if !HandOff(data, []string{`C:\b`}) || len(<-got) != 1 {
 		t.Error("hand-off to the window that replaced the stale file failed")
 	}
@@ -320,12 +302,7 @@ func TestStaleEndpointFileReplaced(t *testing.T) {
 // HandOff fails and the window receives nothing.
 func TestEndpointWrongKeyRefused(t *testing.T) {
 	data := t.TempDir()
-	handed := make(chan []string, 1)
-	stop, err := ListenWindow(data, func(p []string) { handed <- p })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	handed := windowForTest(t, data)
 	addr, _, err := readEndpointFile(WindowSocket(data))
 	if err != nil {
 		t.Fatal(err)

@@ -105,15 +105,23 @@ func TestKilledWindowLeavesNoEndpoint(t *testing.T) {
 	if WindowRunning(data) || HandOff(data, []string{"/a"}) {
 		t.Error("a killed window still seems to run")
 	}
-	got := make(chan []string, 1)
-	stop, err := ListenWindow(data, func(p []string) { got <- p })
-	if err != nil {
-		t.Fatalf("the next window cannot listen: %v", err)
-	}
-	defer stop()
+	got := windowForTest(t, data) // the next window
 	if !HandOff(data, []string{"/b"}) || len(<-got) != 1 {
 		t.Error("hand-off to the next window failed")
 	}
+}
+
+// windowForTest listens as a window on data until the test ends; the
+// paths handed to it arrive on the channel.
+func windowForTest(t *testing.T, data string) chan []string {
+	t.Helper()
+	handed := make(chan []string, 4)
+	stop, err := ListenWindow(data, func(p []string) { handed <- p })
+	if err != nil {
+		t.Fatalf("listen as the window on %s: %v", data, err)
+	}
+	t.Cleanup(func() { stop() })
+	return handed
 }
 
 // pollFor waits, at most waitBound, until cond holds.
