@@ -15,8 +15,8 @@ import (
 
 // The Windows transport. AF_UNIX exists on Windows 10 1803 and later, but
 // not under Wine, and named pipes through go-winio hung in Accept under
-// Wine; loopback TCP works on both. The endpoint listens on 127.0.0.1 (a
-// loopback listener raises no Windows Firewall prompt) and writes its
+// Wine; loopback TCP works on both. The endpoint listens on 127.0.0.1
+// only, never on a network interface, and writes its
 // address and key (ipcauth.go) to an endpoint file next to the journal or
 // in the data directory (%LOCALAPPDATA%\cosdrop). The file is created with
 // a protected DACL granting only the user's SID (ownerOnlyAttributes) and
@@ -26,7 +26,10 @@ import (
 // Windows removes it when the process ends, even when killed, and while it
 // runs no second window can delete it, which makes it the single-instance
 // lock too. A client trusts the file only when the user owns it and no one
-// else may read or change it (endpointFileProblem).
+// else may read or change it (endpointFileProblem). A --state-dir on a
+// volume that keeps no ACLs (FAT or exFAT) cannot give that proof, so
+// `cosdrop status` there gets no live answer (untested: no such volume
+// here).
 const statusName, windowName = "status.ipc", "window.ipc"
 
 // maxEndpointFile bounds what a client reads of an endpoint file.
