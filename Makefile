@@ -85,7 +85,8 @@ test-windows-short:
 	.ci/wine-test.sh short
 
 ## test-windows-gui: the Windows GUI exe under Wine and Xvfb: its window, an X11 drag of two files
-## (one 30 MB, in parts) taken as a Windows drop and uploaded to the Sandbox, close, relaunch, a third drop.
+## (one 30 MB, in parts) taken as a Windows drop and uploaded to the Sandbox, close, relaunch, a third drop;
+## while it runs, `cosdrop.exe status` answers from it and a second launch hands it a fourth file.
 test-windows-gui: deps-test
 	.ci/wine-gui-test.sh $(BUILD)/_wingui
 

@@ -4,7 +4,8 @@
 # (localcos in the process, journal and objects in the Windows profile's
 # data dir): a 100 MB file in parts and a folder of N small files (and one
 # with a Chinese name), every one
-# verified (CRC64); a rerun sends nothing; `status` reads the journal.
+# verified (CRC64); a rerun sends nothing; `status` reads the journal, and
+# answers from a running upload over its status endpoint.
 # Called by .ci/wine-test.sh with the prefix set up; prints "cli PASS FAIL".
 #   .ci/wine-cli-test.sh OUTDIR NFILES
 set -euo pipefail
@@ -67,12 +68,21 @@ second_then_terminate() { # a second process on the busy journal, then Terminate
   "$WINE" "$out/cosdrop-kill.exe" "${slow[@]}" --limit 2MiB >"$work/slow1.json" 2>&1 &
   local a=$!
   poll 60 grep -q '"Acked":[1-9]' "$work/slow1.json" || { echo "no progress"; cat "$work/slow1.json"; kill $a; return 1; }
+  # status while it runs: the journal is locked, so the answer comes from the running upload's
+  # status endpoint (session/ipc_windows.go); the endpoint file exists while it runs.
+  local ipc; ipc=$(find "$work/data" -name status.ipc -print -quit)
+  [ -n "$ipc" ] || { echo "no status.ipc while the upload runs"; kill $a; return 1; }
+  run status --json >"$work/live-status.json" 2>&1 &&
+    grep -q '"path":"[^"]*slow 40MB.bin".*"state":"uploading"' "$work/live-status.json" ||
+    { echo "live status:"; head -c 800 "$work/live-status.json"; kill $a; return 1; }
   local rc=0
   run upload --profile Sandbox "$(winpath "$work/in/folder/f1.txt")" >"$work/second.txt" 2>&1 || rc=$?
   [ "$rc" -ne 0 ] && grep -q "Another CosDrop" "$work/second.txt" || { echo "second process: exit $rc"; cat "$work/second.txt"; kill $a; return 1; }
   "$WINE" taskkill /F /IM cosdrop-kill.exe >"$work/taskkill.txt" 2>&1 || { cat "$work/taskkill.txt"; kill $a; return 1; }
   wait $a || true
   ! grep -q '"event":"summary"' "$work/slow1.json" || { echo "the killed run ended by itself"; return 1; }
+  # The endpoint file goes with the killed process (FILE_FLAG_DELETE_ON_CLOSE).
+  poll 30 test ! -e "$ipc" || { echo "$ipc left by the killed upload"; return 1; }
   run "${slow[@]}" >"$work/slow2.json" && grep -q '"event":"done".*"verified":true' "$work/slow2.json"
 }
 ctrl_c() { # Ctrl+C in a console (Wine's conhost on a pty): exit 130, the task paused and saved, a rerun finishes
@@ -96,7 +106,7 @@ check "cosdrop.exe version" run version
 check "upload a 100 MB file in parts and $((nfiles + 1)) small files (one Chinese name) to the Sandbox, all verified" up1
 check "rerun of the same upload sends nothing" up2
 check "cosdrop.exe status lists the uploads" status
-check "a second cosdrop.exe on the busy journal is refused in plain words; TerminateProcess mid-upload, then the rerun finishes verified" second_then_terminate
+check "while an upload runs, cosdrop.exe status answers from it (loopback endpoint) and a second cosdrop.exe on the busy journal is refused in plain words; TerminateProcess mid-upload removes its endpoint file, then the rerun finishes verified" second_then_terminate
 check "Ctrl+C in the console ends with exit 130, the upload paused in the journal; the rerun finishes verified" ctrl_c
 check "the console (WriteConsoleW under Wine's conhost) prints the Chinese file name" console_chinese
 check "without COSDROP_DATA_DIR the journal is under %LOCALAPPDATA%\\cosdrop" appdata

@@ -6,8 +6,10 @@
 # up in parts) becomes a Windows drop (Wine's XDND bridge); both upload and
 # verify; the close button (WM_DELETE_WINDOW, which Wine turns into
 # WM_CLOSE) quits it; a relaunch in the same profile opens the journal it
-# left, takes a third drop and uploads it; `cosdrop.exe status` then shows
-# all three done. Every wait is a bounded poll (gui-lib.sh).
+# left, takes a third drop and uploads it; while it runs, `cosdrop.exe
+# status` answers from it and a second launch `cosdrop.exe FILE` hands it a
+# fourth file, which it uploads; `cosdrop.exe status` then shows all four
+# done. Every wait is a bounded poll (gui-lib.sh).
 #   .ci/wine-gui-test.sh OUTDIR [SCREENSHOT.png]
 # SCREENSHOT: where to copy the window after the first drop (README's
 # Windows picture: `make screenshots-windows`).
@@ -45,6 +47,7 @@ mkdir -p "$work/files" "$work/data"
 printf '季度报告\n' >"$work/files/报告 2026.txt"
 head -c $((30 << 20)) /dev/urandom >"$work/files/video 30MB.bin"
 printf 'after the relaunch\n' >"$work/files/second.txt"
+printf 'handed over by a second launch\n' >"$work/files/handed.txt"
 events=$work/events; : >"$events"
 export COSDROP_DATA_DIR COSDROP_TEST_EVENTS
 COSDROP_DATA_DIR=$(winpath "$work/data") COSDROP_TEST_EVENTS=$(winpath "$events")
@@ -95,13 +98,25 @@ alive_and_clean "$out/wine-gui-2.log" "relaunch"
 # journal) and the new one: wait for the third row to be painted.
 wait_until 10 "the third row" region_not_blank 300x20+0+191
 import -window "$win" "$out/wine-gui-relaunch.png"
+# While the window runs (its journal locked): `cosdrop.exe status` answers
+# from the window's engine over the status endpoint, and a second launch
+# `cosdrop.exe FILE` hands the file to the window (session/ipc_windows.go:
+# loopback TCP, an owner-only endpoint file, the key handshake), exits 0,
+# and the window uploads it.
+state=$(winpath "$work/data/$(cd "$work/data" && ls -d gui-* | head -n1)")
+"$WINE" "$exe" status --state-dir "$state" >"$out/wine-gui-live-status.txt" 2>&1 &&
+  grep -F "second.txt" "$out/wine-gui-live-status.txt" | grep -qi done ||
+  { echo "FAIL: status while the window runs:"; cat "$out/wine-gui-live-status.txt"; exit 1; }
+"$WINE" "$exe" "$(winpath "$work/files/handed.txt")" >"$out/wine-gui-handoff.txt" 2>&1 ||
+  { echo "FAIL: the second launch exited $?:"; cat "$out/wine-gui-handoff.txt"; exit 1; }
+wait_until 60 "the file handed to the running window to upload" grep -q '^done	.*handed\.txt' "$events"
+alive_and_clean "$out/wine-gui-2.log" "hand-off"
 close_and_wait
 
 # The journal the window left, read by the same exe as a CLI.
-state=$(winpath "$work/data/$(cd "$work/data" && ls -d gui-* | head -n1)")
 "$WINE" "$exe" status --state-dir "$state" >"$out/wine-gui-status.txt" 2>&1 || true
-for f in "报告 2026.txt" "video 30MB.bin" "second.txt"; do
+for f in "报告 2026.txt" "video 30MB.bin" "second.txt" "handed.txt"; do
   grep -F "$f" "$out/wine-gui-status.txt" | grep -qi done ||
     { echo "FAIL: the journal does not show $f as done:"; cat "$out/wine-gui-status.txt"; exit 1; }
 done
-echo "wine-gui-test: the Windows exe under Wine showed its window, took 2 dropped files (30 MB in parts) then one more after a close and relaunch; all three done in the journal"
+echo "wine-gui-test: the Windows exe under Wine showed its window, took 2 dropped files (30 MB in parts) then one more after a close and relaunch, answered status while running and took a file from a second launch; all four done in the journal"

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"net"
 	"os"
-	"time"
 
 	"cosdrop/session"
 )
@@ -41,13 +39,6 @@ func registerBackground(name string) {
 	})
 }
 
-// windowRunning reports whether a CosDrop window answers on this user's
-// window socket (without handing it anything, so it stays in the tray).
-func windowRunning() bool {
-	c, err := net.DialTimeout("unix", session.WindowSocket(session.DefaultDataDir()), time.Second)
-	if err != nil {
-		return false
-	}
-	_ = c.Close()
-	return true
-}
+// windowRunning reports whether a CosDrop window answers for this user
+// (without handing it anything, so it stays in the tray).
+func windowRunning() bool { return session.WindowRunning(session.DefaultDataDir()) }

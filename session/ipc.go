@@ -2,14 +2,9 @@ package session
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io/fs"
 	"net"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -18,13 +13,16 @@ import (
 )
 
 // A running CosDrop (the window or `cosdrop upload`) answers on a local
-// socket next to its journal, so `cosdrop status` gets live snapshots in
+// endpoint next to its journal, so `cosdrop status` gets live snapshots in
 // well under a second instead of waiting for a journal it cannot open
-// (bbolt allows one process at a time). The window also listens on a
-// socket in the data directory and takes files from a second launch
-// (single instance). Sockets are themselves 0600, and a socket whose path
-// is too long lives in the user's private folder (fallbackDir); Go's "unix" network works on Linux,
-// macOS and Windows 10+.
+// (bbolt allows one process at a time). The window also listens on an
+// endpoint in the data directory and takes files from a second launch
+// (single instance). The requests and answers below are the same on every
+// system; only the transport differs. On Linux and macOS it is a unix
+// socket, 0600, in a folder only the user may use (ipc_unix.go). On Windows
+// it is loopback TCP, found through an endpoint file only the user may read,
+// with a key both ends prove they know before any request
+// (ipc_windows.go, ipcauth.go).
 
 // ipcTimeout bounds a whole request on a local socket.
 const ipcTimeout = 2 * time.Second
@@ -101,133 +99,34 @@ func fromWire(in []wireTask) []uploader.Snapshot {
 	return out
 }
 
-// StatusSocket is the socket path of the process running on the journal in
-// stateDir: in the state directory itself, or, when that path is too long
-// for a unix socket (~100 bytes), in the user's private fallback folder
-// (fallbackDir) named by a hash of stateDir.
-func StatusSocket(stateDir string) string { return socketPath(stateDir, "status.sock") }
+// StatusSocket is where the process running on the journal in stateDir
+// answers status: a unix socket in the state directory (or, when that path
+// is too long for one, in the user's private fallback folder), and on
+// Windows the endpoint file there (ipc_windows.go).
+func StatusSocket(stateDir string) string { return socketPath(stateDir, statusName) }
 
-// WindowSocket is the socket path of the window running on dataDir.
-func WindowSocket(dataDir string) string { return socketPath(dataDir, "window.sock") }
+// WindowSocket is where the window running on dataDir takes files.
+func WindowSocket(dataDir string) string { return socketPath(dataDir, windowName) }
 
-func socketPath(dir, name string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		abs = dir
-	}
-	p := filepath.Join(abs, name)
-	if len(p) <= 100 {
-		return p
-	}
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(fallbackDir(), hex.EncodeToString(sum[:8])+"-"+name)
-}
-
-// fallbackDir holds the sockets whose own path is too long. Its name is
-// predictable, so another local user could create it first and listen
-// there (issue 20, finding 6): $XDG_RUNTIME_DIR, the user's own runtime
-// folder (https://specifications.freedesktop.org/basedir-spec/latest/),
-// is used where it exists; otherwise a folder in the shared temp dir that
-// checkPrivateDir must find to be the user's own, 0700, and no link.
-func fallbackDir() string {
-	if run := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(run) {
-		if fi, err := os.Lstat(run); err == nil && privateDirProblem(fi, os.Getuid(), 0o022) == "" {
-			return filepath.Join(run, "cosdrop")
-		}
-	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("cosdrop-%d", os.Getuid()))
-}
-
-// UnsafeSocketDirError: the folder for a local socket is not this user's
-// private folder, so CosDrop neither listens nor connects there.
-type UnsafeSocketDirError struct {
-	Dir    string
-	Reason string // privateDirProblem's words
-}
-
-func (e *UnsafeSocketDirError) Error() string {
-	return T("CosDrop does not use the folder {{.Dir}} for its local socket: {{.Reason}}. Another user of this computer could take over its messages. Remove that folder, or set XDG_RUNTIME_DIR to your own private folder.",
-		map[string]any{"Dir": e.Dir, "Reason": e.Reason})
-}
-
-// checkSocketDir makes sure the folder of socket path may be used: the
-// fallback folder must be the user's own (create: make it first when
-// missing); a socket next to the journal or in the data directory lives
-// in a folder the user chose, and is itself 0600.
-func checkSocketDir(path string, create bool) error {
-	dir := filepath.Dir(path)
-	if dir != fallbackDir() {
-		if create {
-			return os.MkdirAll(dir, 0o700)
-		}
-		return nil
-	}
-	fi, err := os.Lstat(dir)
-	if errors.Is(err, fs.ErrNotExist) && create {
-		if err = os.Mkdir(dir, 0o700); err == nil || errors.Is(err, fs.ErrExist) {
-			fi, err = os.Lstat(dir) // whoever made it, it is checked as it is now
-		}
-	}
-	if err != nil {
-		return err
-	}
-	if why := privateDirProblem(fi, os.Getuid(), 0o077); why != "" {
-		return &UnsafeSocketDirError{Dir: dir, Reason: why}
-	}
-	return nil
-}
-
-// privateDirProblem words why fi (from Lstat) is not a private folder of
-// the user uid: a link, not a folder, another owner, or permission bits
-// in forbidden set; "" when it is private. Where the system has no owner
-// and mode bits (Windows: the per-user temp folder's ACL protects it),
-// only the link and folder checks apply.
-func privateDirProblem(fi fs.FileInfo, uid int, forbidden fs.FileMode) string {
-	switch {
-	case fi.Mode()&fs.ModeSymlink != 0:
-		return T("it is a link")
-	case !fi.IsDir():
-		return T("it is not a folder")
-	}
-	owner, ok := fileOwner(fi)
-	if !ok {
-		return ""
-	}
-	if owner != uid {
-		return T("it belongs to another user")
-	}
-	if perm := fi.Mode().Perm(); perm&forbidden != 0 {
-		return T("others may use it (mode {{.Mode}}, not 0700)", map[string]any{"Mode": fmt.Sprintf("%04o", perm)})
-	}
-	return ""
-}
-
-// listener serves one socket until closed.
+// listener serves one endpoint until closed. openEndpoint (ipc_unix.go,
+// ipc_windows.go) makes it: the transport's listener, its check of a new
+// connection before any request is read, and what tells clients where it
+// listens, removed on Close.
 type listener struct {
-	l    net.Listener
-	path string
-	wg   sync.WaitGroup
-	once sync.Once
+	l      net.Listener
+	admit  func(net.Conn) bool
+	remove func()
+	wg     sync.WaitGroup
+	once   sync.Once
 }
 
-// listen opens a unix socket at path, owner-only. A socket file left by a
-// process that died is removed; one that answers belongs to a live
-// process, and listen fails.
+// listen opens the endpoint at path. One left by a process that died is
+// replaced; one that answers belongs to a live process, and listen fails.
 func listen(path string, handle func(request) reply) (*listener, error) {
-	if err := checkSocketDir(path, true); err != nil {
-		return nil, err
-	}
-	if c, err := net.DialTimeout("unix", path, 200*time.Millisecond); err == nil {
-		c.Close()
-		return nil, fmt.Errorf("another CosDrop already listens on %s", path)
-	}
-	_ = os.Remove(path)
-	l, err := net.Listen("unix", path)
+	s, err := openEndpoint(path)
 	if err != nil {
 		return nil, err
 	}
-	_ = os.Chmod(path, 0o600)
-	s := &listener{l: l, path: path}
 	s.wg.Add(1)
 	go s.serve(handle)
 	return s, nil
@@ -245,6 +144,9 @@ func (s *listener) serve(handle func(request) reply) {
 			defer s.wg.Done()
 			defer c.Close()
 			_ = c.SetDeadline(time.Now().Add(ipcTimeout))
+			if !s.admit(c) {
+				return
+			}
 			var req request
 			if err := json.NewDecoder(bufio.NewReader(c)).Decode(&req); err != nil {
 				return
@@ -255,23 +157,20 @@ func (s *listener) serve(handle func(request) reply) {
 }
 
 // Close stops accepting, waits for requests in flight and removes the
-// socket file.
+// endpoint.
 func (s *listener) Close() error {
 	var err error
 	s.once.Do(func() {
 		err = s.l.Close()
 		s.wg.Wait()
-		_ = os.Remove(s.path)
+		s.remove()
 	})
 	return err
 }
 
-// call sends one request to the socket at path and reads the reply.
+// call sends one request to the endpoint at path and reads the reply.
 func call(path string, req request) (reply, error) {
-	if err := checkSocketDir(path, false); err != nil {
-		return reply{}, err
-	}
-	c, err := net.DialTimeout("unix", path, 500*time.Millisecond)
+	c, err := dialEndpoint(path, 500*time.Millisecond)
 	if err != nil {
 		return reply{}, err
 	}
@@ -344,6 +243,17 @@ func ListenWindow(dataDir string, paths func([]string)) (func() error, error) {
 		return nil, err
 	}
 	return l.Close, nil
+}
+
+// WindowRunning reports whether a CosDrop window answers on dataDir,
+// handing it nothing (start at login leaves a running window in the tray).
+func WindowRunning(dataDir string) bool {
+	c, err := dialEndpoint(WindowSocket(dataDir), time.Second)
+	if err != nil {
+		return false
+	}
+	_ = c.Close()
+	return true
 }
 
 // HandOff gives paths (made absolute) to the window running on dataDir;

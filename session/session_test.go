@@ -247,7 +247,6 @@ func TestDamagedJournalSetAsideInSession(t *testing.T) {
 // journal file is locked (ReadJournal cannot open it), yet Status answers
 // from the running engine over its socket.
 func TestStatusWhileSessionRuns(t *testing.T) {
-	needUnixSockets(t)
 	o := &Opener{DataDir: t.TempDir()}
 	s, err := o.OpenSandbox()
 	if err != nil {
@@ -271,32 +270,6 @@ func TestStatusWhileSessionRuns(t *testing.T) {
 	tasks, err = statusList(t, s.StateDir())
 	if err != nil || len(tasks) != 1 {
 		t.Fatalf("status from the file: %d tasks, %v", len(tasks), err)
-	}
-}
-
-// A socket file left by a process that died does not stop the next one.
-func TestStaleSocketIsReplaced(t *testing.T) {
-	needUnixSockets(t)
-	dir := t.TempDir()
-	l, err := net.Listen("unix", StatusSocket(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.(*net.UnixListener).SetUnlinkOnClose(false)
-	l.Close() // the file stays, nobody answers
-	stop, err := ServeStatus(dir, fakeSnaps{})
-	if err != nil {
-		t.Fatalf("serve over a stale socket: %v", err)
-	}
-	defer stop()
-	if fi, err := os.Stat(StatusSocket(dir)); err != nil || fi.Mode().Perm()&0o077 != 0 {
-		t.Errorf("socket mode: %v %v", fi.Mode(), err)
-	}
-	if tasks, ok := LiveStatus(dir); !ok || len(tasks) != 1 {
-		t.Errorf("live status over the replaced socket: %v %v", tasks, ok)
-	}
-	if l, err := Leftovers(dir); err != nil || len(l) != 1 || l[0].Code != uploader.CodeAbortDenied {
-		t.Errorf("leftovers over the socket: %+v %v", l, err)
 	}
 }
 
