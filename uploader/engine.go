@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"cosdrop/auth"
+	"cosdrop/receipt"
 )
 
 // Engine uploads tasks to one bucket and journals them.
@@ -70,6 +71,11 @@ type Engine struct {
 	// failCommit, when set (tests), makes journal commits fail with its error.
 	failCommit atomic.Pointer[error]
 	nextBatch  atomic.Uint64
+	// Receipts (receipts.go): the writer, this journal's machine tag and
+	// who sends.
+	rw         *receiptWriter
+	receiptTag string
+	sender     receipt.Who
 	commits    atomic.Int64 // journal transactions written (tests)
 
 	// Published state: written only by the loop, under mu.
@@ -157,7 +163,14 @@ func New(cfg Config) (*Engine, error) {
 		j.close()
 		return nil, err
 	}
+	if cfg.Receipts.Prefix != "" {
+		// A journal that cannot keep the tag writes no receipts; its
+		// uploads go on.
+		e.receiptTag, _ = j.receiptTag(newReceiptTag)
+		e.sender = sender(cfg.Receipts.Label)
+	}
 	go e.loop()
+	e.startReceipts()
 	e.inbox.put(kickMsg{})
 	return e, nil
 }
@@ -265,6 +278,7 @@ func (e *Engine) shutdown() {
 	<-q.done
 	e.cancel()
 	e.wg.Wait()
+	e.stopReceipts() // its last pass's results reach the journal before the loop stops
 	e.inbox.put(stopMsg{})
 	<-e.loopDone
 	e.events.close()
