@@ -77,9 +77,11 @@ func (e *Engine) writeReceipts(w *receiptWriter) {
 		}
 		select {
 		case <-w.stop:
-			ctx, cancel := context.WithTimeout(context.Background(), receiptFlushTimeout)
-			e.receiptPass(ctx)
-			cancel()
+			if !e.crashed.Load() { // a kill writes nothing more
+				ctx, cancel := context.WithTimeout(context.Background(), receiptFlushTimeout)
+				e.receiptPass(ctx)
+				cancel()
+			}
 			return
 		default:
 		}
