@@ -26,9 +26,10 @@ func receiptsFor(p profile.Profile, o Overrides) uploader.Receipts {
 }
 
 // CheckReceiptFlags checks --receipts-prefix and --who as a profile's
-// receipts_prefix and receipts_who are checked.
-func CheckReceiptFlags(prefix, who string) error {
-	if who != "" && prefix == "" {
+// receipts_prefix and receipts_who are checked. Without a profile (whose
+// receipts_prefix --who may label), --who needs --receipts-prefix.
+func CheckReceiptFlags(prefix, who string, withProfile bool) error {
+	if who != "" && prefix == "" && !withProfile {
 		return errors.New(T("--who labels receipts: give --receipts-prefix too"))
 	}
 	return profile.Profile{ReceiptsPrefix: prefix, ReceiptsWho: who}.CheckReceipts()
