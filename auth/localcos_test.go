@@ -316,3 +316,39 @@ func TestLocalcosProbeVersioning(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalcosProbeReceipts: with receipts_prefix set, Test connection
+// checks a PUT there too. Under Tencent's sample grant for team/*, a
+// prefix inside it is allowed and one outside is denied, in words naming
+// the receipts prefix; either way nothing is left behind.
+func TestLocalcosProbeReceipts(t *testing.T) {
+	s := startLocal(t, localcos.Config{})
+	sts := auth.NewSTS(s.STSURL()+"/sts?prefix=team/", "", nil)
+	defer sts.Close()
+	for prefix, want := range map[string]auth.ProbeStatus{"team/.cosdrop/receipts/": auth.Allowed, ".cosdrop/receipts/": auth.Denied} {
+		prof := profile.Profile{Name: "sample", Mode: profile.ModeSTS, Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
+			CredentialURL: s.STSURL() + "/sts", Prefix: "team/", ReceiptsPrefix: strings.TrimSuffix(prefix, "/")}
+		rep := auth.Probe(context.Background(), prof.ProbeTarget(), sts, nil, nil)
+		var got *auth.ProbeResult
+		for i, r := range rep.Results {
+			if r.Action == auth.ReceiptsAction {
+				got = &rep.Results[i]
+			}
+		}
+		if got == nil || got.Status != want || !strings.Contains(got.Plain, "receipts prefix") {
+			t.Errorf("%s: receipts result %+v, want status %v", prefix, got, want)
+		}
+		if want == auth.Denied && (rep.OK() || !rep.UploadsWork()) {
+			t.Errorf("%s: OK %v, uploads work %v", prefix, rep.OK(), rep.UploadsWork())
+		}
+	}
+	c, _ := cosClient(t, s, permanent())
+	list, _, err := c.Bucket.Get(context.Background(), &cos.BucketGetOptions{})
+	if err != nil || len(list.Contents) != 0 {
+		t.Fatalf("probe left objects behind: %+v, %v", list, err)
+	}
+	ups, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
+	if err != nil || len(ups.Uploads) != 0 {
+		t.Fatalf("probe left multipart uploads behind: %+v, %v", ups, err)
+	}
+}
