@@ -3,6 +3,7 @@ package uploader
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -144,4 +145,24 @@ func ReadPendingReceipts(stateDir string) (int, error) {
 		return err
 	})
 	return n, err
+}
+
+// salvageReceipts reads the receipts waiting in the damaged journal file
+// p, when bbolt can still open it, so setting a journal aside does not
+// lose them: each whole and named after its key.
+func salvageReceipts(p string) (out [][2][]byte) {
+	j, err := safeOpen(p, true, time.Second, false)
+	if err != nil {
+		return nil
+	}
+	defer j.close()
+	_ = guard(p, func() error {
+		return j.scanBucket(bucketReceipts, func(k, v []byte) {
+			var pr pendingReceipt
+			if json.Unmarshal(v, &pr) == nil && pr.Key == string(k) {
+				out = append(out, [2][]byte{[]byte(pr.Key), append([]byte(nil), v...)})
+			}
+		})
+	})
+	return out
 }
