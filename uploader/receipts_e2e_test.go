@@ -227,3 +227,26 @@ func TestReceiptSampleSTSRefusedThenWritten(t *testing.T) {
 		t.Errorf("left behind: %d open uploads, %d objects (want the file and the receipt)", v.openUploads(), v.objectCount())
 	}
 }
+
+// TestReceiptRetriedOnBackoff: a receipt COS fails to take (500, one
+// attempt per pass) is tried again on the writer's backoff within the
+// same run, and written once COS takes it; the multipart upload it
+// describes is untouched by the failures.
+func TestReceiptRetriedOnBackoff(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t)
+	p := filepath.Join(v.data, "big.bin")
+	writeFile(t, p, 2*MinPartSize+5, 3) // multipart: the receipt is the only PutObject
+	v.srv.Faults().Add(localcos.Rule{Kind: localcos.Fail500, API: "PutObject", Share: 1, Times: 3})
+	cfg := v.config()
+	cfg.PartSize, cfg.MaxAttempts, cfg.Receipts = MinPartSize, 1, receiptsConfig("receipts/")
+	e := v.engine(cfg)
+	defer e.Close()
+	if s := waitBatch(t, e, e.Add(p)); s[0].State != Done || s[0].Attempts > 1 {
+		t.Fatalf("upload: %+v", s[0])
+	}
+	v.waitReceipts(e, "receipts/", 1)
+	if n := v.srv.Stats().Requests["PutObject"][500]; n != 3 {
+		t.Errorf("%d refused receipt PUTs, want 3 before the one that worked", n)
+	}
+}
