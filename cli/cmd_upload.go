@@ -40,7 +40,7 @@ type uploadFlags struct {
 	linkTemplate                                      string    // --link-template: overrides the profile's
 	exclude                                           multiFlag // cmd_dryrun.go
 	noDefaultExcludes, dryRun                         bool
-	clipboard                                         bool // --clipboard: upload what the clipboard holds (cmd_paste.go)
+	clipboard                                         bool   // --clipboard: upload what the clipboard holds (cmd_paste.go)
 	receiptsPrefix, who                               string // --receipts-prefix, --who: each drop's receipt in the bucket
 }
 

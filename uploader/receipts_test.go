@@ -15,7 +15,9 @@ func TestReceiptSetAsideKeepsPending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = j.commit(func(w journalWriter) error { return w.saveReceipt(pendingReceipt{Key: "r/2026/12/04/1.json", Body: []byte("{}")}) })
+	err = j.commit(func(w journalWriter) error {
+		return w.saveReceipt(pendingReceipt{Key: "r/2026/12/04/1.json", Body: []byte("{}")})
+	})
 	j.close()
 	if err != nil {
 		t.Fatal(err)
