@@ -252,15 +252,7 @@ func TestLocalcosProbeSampleGrant(t *testing.T) {
 	if want := []string{"skip-identical", "lost-complete", "cancel-cleanup", "share-links"}; !slices.Equal(ids, want) {
 		t.Errorf("lost features %v, want %v", ids, want)
 	}
-	c, _ := cosClient(t, s, permanent())
-	list, _, err := c.Bucket.Get(context.Background(), &cos.BucketGetOptions{})
-	if err != nil || len(list.Contents) != 0 {
-		t.Fatalf("probe left objects behind: %+v, %v", list, err)
-	}
-	ups, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
-	if err != nil || len(ups.Uploads) != 0 {
-		t.Fatalf("probe left multipart uploads behind: %+v, %v", ups, err)
-	}
+	assertProbeLeftNothing(t, s)
 }
 
 // Issue 21, finding 2: Test connection learns whether plain links open (an
@@ -342,6 +334,13 @@ func TestLocalcosProbeReceipts(t *testing.T) {
 			t.Errorf("%s: OK %v, uploads work %v", prefix, rep.OK(), rep.UploadsWork())
 		}
 	}
+	assertProbeLeftNothing(t, s)
+}
+
+// assertProbeLeftNothing fails unless s holds no object and no open
+// multipart upload: the probe creates nothing.
+func assertProbeLeftNothing(t *testing.T, s *localcos.Server) {
+	t.Helper()
 	c, _ := cosClient(t, s, permanent())
 	list, _, err := c.Bucket.Get(context.Background(), &cos.BucketGetOptions{})
 	if err != nil || len(list.Contents) != 0 {

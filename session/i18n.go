@@ -56,18 +56,7 @@ func T(s string, data ...any) string {
 		return o(s, data...)
 	}
 	catalogueOnce.Do(loadCatalogue)
-	var d any
-	if len(data) > 0 {
-		d = data[0]
-	}
-	out, err := localizer.Localize(&i18n.LocalizeConfig{
-		DefaultMessage: &i18n.Message{ID: s, Other: s},
-		TemplateData:   d,
-	})
-	if err != nil {
-		return s
-	}
-	return out
+	return localize(localizer, s, data)
 }
 
 // English renders s in English whatever the user's language, its
@@ -75,11 +64,17 @@ func T(s string, data ...any) string {
 // read (a receipt in the bucket), not for the user in front of it.
 func English(s string, data ...any) string {
 	catalogueOnce.Do(loadCatalogue)
+	return localize(english, s, data)
+}
+
+// localize renders s through l, its placeholders filled from data[0]; s
+// itself when l has no such message.
+func localize(l *i18n.Localizer, s string, data []any) string {
 	var d any
 	if len(data) > 0 {
 		d = data[0]
 	}
-	out, err := english.Localize(&i18n.LocalizeConfig{
+	out, err := l.Localize(&i18n.LocalizeConfig{
 		DefaultMessage: &i18n.Message{ID: s, Other: s},
 		TemplateData:   d,
 	})

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"runtime"
 	"strings"
 	"testing"
 
@@ -16,13 +15,7 @@ import (
 // NoteText still follow the user's, and the window's translator override
 // does not reach them.
 func TestReceiptWordsEnglish(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("LANG chooses the language on Linux and macOS only")
-	}
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
-		t.Setenv(k, "zh_CN.UTF-8")
-	}
-	reloadForTest()
+	inLocale(t, "zh_CN.UTF-8")
 	defer reloadForTest()
 	te := uploaderTaskError("NoSuchBucket")
 	if got := ExplainEnglish(te); !strings.Contains(got, "bucket does not exist") {

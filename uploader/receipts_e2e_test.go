@@ -163,26 +163,26 @@ func TestReceiptDoneFailedSkipped(t *testing.T) {
 	})
 }
 
-// stsReceiptEnv is localcos with Tencent's sample grant narrowed to in/.
-func stsReceiptEnv(t *testing.T) (*env, Config) {
+// stsReceiptEnv is localcos with Tencent's sample grant narrowed to in/,
+// a 3000-byte file to drop, and a config writing receipts under prefix.
+func stsReceiptEnv(t *testing.T, prefix string) (v *env, cfg Config, file string) {
 	t.Helper()
 	srv := localcostest.Start(t, localcos.Config{SecretID: testID, SecretKey: testKey})
-	v := &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), client: localcostest.Client(srv, testID, testKey)}
+	v = &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), client: localcostest.Client(srv, testID, testKey)}
 	sts := auth.NewSTS(srv.STSURL()+"/sts?prefix=in/", "", nil)
 	t.Cleanup(func() { sts.Close() })
-	cfg := v.config()
-	cfg.Credentials, cfg.Prefix = sts, "in/{relpath}"
-	return v, cfg
+	cfg = v.config()
+	cfg.Credentials, cfg.Prefix, cfg.Receipts = sts, "in/{relpath}", receiptsConfig(prefix)
+	file = filepath.Join(v.data, "a.bin")
+	writeFile(t, file, 3000, 1)
+	return v, cfg, file
 }
 
 // TestReceiptSampleSTSAllowed: under the sample grant for in/*, a receipt
 // prefix inside it is written like any upload.
 func TestReceiptSampleSTSAllowed(t *testing.T) {
 	t.Parallel()
-	v, cfg := stsReceiptEnv(t)
-	cfg.Receipts = receiptsConfig("in/.cosdrop/receipts/")
-	p := filepath.Join(v.data, "a.bin")
-	writeFile(t, p, 3000, 1)
+	v, cfg, p := stsReceiptEnv(t, "in/.cosdrop/receipts/")
 	e := v.engine(cfg)
 	defer e.Close()
 	waitBatch(t, e, e.Add(p))
@@ -196,10 +196,7 @@ func TestReceiptSampleSTSAllowed(t *testing.T) {
 // object but the file and the receipt.
 func TestReceiptSampleSTSRefusedThenWritten(t *testing.T) {
 	t.Parallel()
-	v, cfg := stsReceiptEnv(t)
-	cfg.Receipts = receiptsConfig(".cosdrop/receipts/")
-	p := filepath.Join(v.data, "a.bin")
-	writeFile(t, p, 3000, 1)
+	v, cfg, p := stsReceiptEnv(t, ".cosdrop/receipts/")
 	e := v.engine(cfg)
 	if s := waitBatch(t, e, e.Add(p)); s[0].State != Done {
 		t.Fatalf("the upload did not finish: %+v", s[0])
