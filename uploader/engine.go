@@ -169,8 +169,8 @@ func New(cfg Config) (*Engine, error) {
 		e.receiptTag, _ = j.receiptTag(newReceiptTag)
 		e.sender = sender(cfg.Receipts.Label)
 	}
+	e.startReceipts() // before the loop, which pokes it
 	go e.loop()
-	e.startReceipts()
 	e.inbox.put(kickMsg{})
 	return e, nil
 }
