@@ -73,10 +73,11 @@ type Engine struct {
 	nextBatch  atomic.Uint64
 	// Receipts (receipts.go): the writer, this journal's machine tag and
 	// who sends.
-	rw         *receiptWriter
-	receiptTag string
-	sender     receipt.Who
-	commits    atomic.Int64 // journal transactions written (tests)
+	rw              *receiptWriter
+	receiptTag      string
+	sender          receipt.Who
+	receiptsWaiting atomic.Int64 // for Totals, recounted after each receipt write to the journal
+	commits         atomic.Int64 // journal transactions written (tests)
 
 	// Published state: written only by the loop, under mu.
 	mu       sync.RWMutex
@@ -169,6 +170,7 @@ func New(cfg Config) (*Engine, error) {
 		e.receiptTag, _ = j.receiptTag(newReceiptTag)
 		e.sender = sender(cfg.Receipts.Label)
 	}
+	e.countReceipts()
 	e.startReceipts() // before the loop, which pokes it
 	go e.loop()
 	e.inbox.put(kickMsg{})

@@ -70,6 +70,7 @@ type step struct {
 	dropped []*entry
 	batches []BatchID // batches to check for completion
 	ended   []BatchID // batches that ended in this step (receipts.go)
+	written bool      // a receipt's write was confirmed in this step
 	durable bool      // the commit wrote the dirty records
 	acks    []chan struct{}
 }
@@ -106,6 +107,9 @@ func (e *Engine) loop() {
 			e.dispatch(st)
 		}
 		e.commit(st)
+		if st.written {
+			e.countReceipts()
+		}
 		e.publish(st)
 		if len(st.ended) > 0 {
 			e.endBatches(st.ended)
@@ -135,6 +139,7 @@ func (e *Engine) handle(m any, st *step) {
 	case receiptDoneMsg:
 		key := m.key
 		st.ops = append(st.ops, jop{nil, func(w journalWriter) error { return w.endReceipt(key) }})
+		st.written = true
 	case askMsg:
 		e.onAsk(m)
 	case askDoneMsg:

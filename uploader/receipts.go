@@ -57,6 +57,13 @@ func (e *Engine) receiptsOn() bool {
 	return e.cfg.Receipts.Prefix != "" && e.cfg.Signer == nil && e.receiptTag != ""
 }
 
+// countReceipts recounts the receipts waiting in the journal, for Totals.
+func (e *Engine) countReceipts() {
+	if n, err := e.j.receiptCount(); err == nil {
+		e.receiptsWaiting.Store(int64(n))
+	}
+}
+
 // newReceiptTag is a random tag naming this journal's machine in receipt
 // IDs: a host name alone is not unique across an organisation.
 func newReceiptTag() string {
@@ -102,6 +109,7 @@ func (e *Engine) endBatches(ids []BatchID) {
 			return nil
 		})
 		if err == nil {
+			e.countReceipts()
 			e.rw.poke()
 		}
 	}

@@ -202,8 +202,8 @@ func TestReceiptSampleSTSRefusedThenWritten(t *testing.T) {
 		t.Fatalf("the upload did not finish: %+v", s[0])
 	}
 	waitFor(t, func() bool { return v.srv.Stats().Requests["PutObject"][403] > 0 })
-	if n, _ := e.PendingReceipts(); n != 1 {
-		t.Fatalf("pending receipts after a refusal: %d", n)
+	if n, _ := e.PendingReceipts(); n != 1 || e.Totals().Receipts != 1 {
+		t.Fatalf("pending receipts after a refusal: %d (totals %d)", n, e.Totals().Receipts)
 	}
 	e.crash() // kill -9: the receipt must already be in the journal
 	if n, err := ReadPendingReceipts(v.state); err != nil || n != 1 {
@@ -217,6 +217,7 @@ func TestReceiptSampleSTSRefusedThenWritten(t *testing.T) {
 	e = v.engine(cfg)
 	defer e.Close()
 	keys := v.waitReceipts(e, ".cosdrop/receipts/", 1)
+	waitFor(t, func() bool { return e.Totals().Receipts == 0 })
 	if r, _ := v.readReceipt(keys[0]); r.Counts.Done != 1 {
 		t.Errorf("receipt: %+v", r)
 	}
