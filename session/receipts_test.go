@@ -1,8 +1,16 @@
 package session
 
 import (
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	cos "github.com/tencentyun/cos-go-sdk-v5"
 
 	"cosdrop/auth"
 	"cosdrop/profile"
@@ -70,4 +78,61 @@ func TestReceiptsFor(t *testing.T) {
 			t.Errorf("bucketOfURL(%s) = %q, want %q", url, got, want)
 		}
 	}
+}
+
+// TestWindowSessionWritesReceipts: a profile's receipts_prefix reaches
+// the engine the window opens (Opener.Open): a drop leaves its receipt
+// under the prefix, labelled by receipts_who, and `cosdrop status` asks the
+// running engine how many wait (none, once written).
+func TestWindowSessionWritesReceipts(t *testing.T) {
+	o, ps, p := profileHome(t)
+	p.ReceiptsPrefix, p.ReceiptsWho = ".cosdrop/receipts", "Front desk"
+	if err := ps.Put(p); err != nil {
+		t.Fatal(err)
+	}
+	s, err := o.Open(context.Background(), p.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f := filepath.Join(t.TempDir(), "a.txt")
+	if err := os.WriteFile(f, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if sn := uploadOne(t, s, f); sn.State != uploader.Done {
+		t.Fatalf("upload: %+v", sn)
+	}
+	u, _ := url.Parse(p.Endpoint)
+	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, &http.Client{Transport: auth.NewTransport(auth.NewStatic(auth.Credentials{
+		SecretID: p.SecretID, SecretKey: mustSecret(t, o, p)}), nil)})
+	c.DisableURLCheck()
+	var keys []string
+	for deadline := time.Now().Add(waitBound); ; time.Sleep(5 * time.Millisecond) { // poll, bounded by waitBound
+		res, _, err := c.Bucket.Get(context.Background(), &cos.BucketGetOptions{Prefix: ".cosdrop/receipts/"})
+		keys = nil
+		if err == nil {
+			for _, o := range res.Contents {
+				keys = append(keys, o.Key)
+			}
+		}
+		if n, nerr := PendingReceipts(s.StateDir()); len(keys) == 1 && nerr == nil && n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no receipt written within %v: %v", waitBound, keys)
+		}
+	}
+	if !strings.Contains(keys[0], "_front-desk_") {
+		t.Errorf("receipt key %s does not name the label", keys[0])
+	}
+}
+
+// mustSecret is the profile's SecretKey from the opener's store.
+func mustSecret(t *testing.T, o *Opener, p profile.Profile) string {
+	t.Helper()
+	key, err := o.Secrets.Get(context.Background(), auth.SecretKeyAccount(p.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
 }
