@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"cosdrop/auth"
 	"cosdrop/receipt"
 )
 
@@ -109,3 +110,27 @@ func checkReceiptsPrefix(t string) error {
 func unprintable(r rune) bool {
 	return UnsafeLinkRune(r) || unicode.Is(unicode.Cf, r) && r != 0x200d // ZWJ joins emoji and some scripts
 }
+
+// Receipts field validation codes (Error.Code).
+const (
+	CodeReceiptsPrefixSlash   auth.Code = "receipts-prefix-slash"
+	CodeReceiptsPrefixSegment auth.Code = "receipts-prefix-segment"
+	CodeReceiptsPrefixChars   auth.Code = "receipts-prefix-chars"
+	CodeReceiptsPrefixTooLong auth.Code = "receipts-prefix-too-long"
+	CodeReceiptsWhoTooLong    auth.Code = "receipts-who-too-long"
+	CodeReceiptsWhoChars      auth.Code = "receipts-who-chars"
+	CodeReceiptsPathsUnknown  auth.Code = "receipts-paths-unknown"
+)
+
+// receiptTemplates holds the English text of the receipts codes.
+var receiptTemplates = map[auth.Code]string{
+	CodeReceiptsPrefixSlash:   "receipts prefix {{.Value}} must not start with /",
+	CodeReceiptsPrefixSegment: "receipts prefix {{.Value}} has an empty, \".\" or \"..\" folder",
+	CodeReceiptsPrefixChars:   "receipts prefix {{.Value}} holds a control, bidi or other invisible character, a backslash or a brace",
+	CodeReceiptsPrefixTooLong: "receipts prefix is longer than {{.Max}} bytes",
+	CodeReceiptsWhoTooLong:    "receipts label is longer than {{.Max}} characters",
+	CodeReceiptsWhoChars:      "receipts label {{.Value}} holds a control, bidi or other invisible character",
+	CodeReceiptsPathsUnknown:  "receipts paths {{.Value}} is unknown: choose {{.Choices}}",
+}
+
+func init() { auth.RegisterTemplates(receiptTemplates) }
