@@ -10,6 +10,7 @@ import (
 
 	"cosdrop/localcos"
 	"cosdrop/localcos/localcostest"
+	"cosdrop/profile"
 	"cosdrop/receipt"
 )
 
@@ -88,5 +89,30 @@ func TestCLIReceiptsPrefixWho(t *testing.T) {
 	}
 	if r := runCLI(t, "upload", "--endpoint", s.URL(), "--state-dir", stateDir, "--receipts-prefix", "../x", a); r.code != 2 || !strings.Contains(r.stderr, "receipts prefix") {
 		t.Errorf("a receipts prefix with .. was not refused: exit %d", r.code)
+	}
+}
+
+// `profile add --receipts-prefix --receipts-who --receipts-paths` sets the
+// receipts fields (the prefix ending in "/"), and a bad value is refused.
+func TestCLIProfileAddReceiptsFlags(t *testing.T) {
+	isolate(t)
+	base := []string{"profile", "add", "Desk", "--mode", "sts", "--bucket", "mkt-1250000000", "--region", "ap-guangzhou",
+		"--credential-url", "https://sts.example.com/cosdrop"}
+	r := runCLI(t, append(base, "--receipts-prefix", "in/.cosdrop/receipts", "--receipts-who", "Front desk", "--receipts-paths", "none")...)
+	if r.code != 0 {
+		t.Fatalf("profile add: exit %d", r.code)
+	}
+	p, err := profile.NewProfiles("").Get("Desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ReceiptsPrefix != "in/.cosdrop/receipts/" || p.ReceiptsWho != "Front desk" || p.ReceiptsPaths != receipt.PathsNone {
+		t.Fatalf("profile %+v", p)
+	}
+	for _, bad := range [][]string{{"--receipts-prefix", "/root"}, {"--receipts-paths", "some"}, {"--receipts-who", "a\u202eb"}} {
+		args := append([]string{"profile", "add", "Bad"}, append(base[3:], bad...)...)
+		if r := runCLI(t, args...); r.code == 0 || !strings.Contains(r.stderr, "receipts") {
+			t.Errorf("%v: exit %d, stderr %q; want a refusal naming receipts", bad, r.code, r.stderr)
+		}
 	}
 }
