@@ -252,15 +252,7 @@ func TestLocalcosProbeSampleGrant(t *testing.T) {
 	if want := []string{"skip-identical", "lost-complete", "cancel-cleanup", "share-links"}; !slices.Equal(ids, want) {
 		t.Errorf("lost features %v, want %v", ids, want)
 	}
-	c, _ := cosClient(t, s, permanent())
-	list, _, err := c.Bucket.Get(context.Background(), &cos.BucketGetOptions{})
-	if err != nil || len(list.Contents) != 0 {
-		t.Fatalf("probe left objects behind: %+v, %v", list, err)
-	}
-	ups, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
-	if err != nil || len(ups.Uploads) != 0 {
-		t.Fatalf("probe left multipart uploads behind: %+v, %v", ups, err)
-	}
+	assertProbeLeftNothing(t, s)
 }
 
 // Issue 21, finding 2: Test connection learns whether plain links open (an
@@ -314,5 +306,48 @@ func TestLocalcosProbeVersioning(t *testing.T) {
 		if versioned && !strings.Contains(rep.Notes[len(rep.Notes)-1].String(), "x-cos-forbid-overwrite") {
 			t.Errorf("note does not name the header: %q", rep.Notes[len(rep.Notes)-1].String())
 		}
+	}
+}
+
+// TestLocalcosProbeReceipts: with receipts_prefix set, Test connection
+// checks a PUT there too. Under Tencent's sample grant for team/*, a
+// prefix inside it is allowed and one outside is denied, in words naming
+// the receipts prefix; either way nothing is left behind.
+func TestLocalcosProbeReceipts(t *testing.T) {
+	s := startLocal(t, localcos.Config{})
+	sts := auth.NewSTS(s.STSURL()+"/sts?prefix=team/", "", nil)
+	defer sts.Close()
+	for prefix, want := range map[string]auth.ProbeStatus{"team/.cosdrop/receipts/": auth.Allowed, ".cosdrop/receipts/": auth.Denied} {
+		prof := profile.Profile{Name: "sample", Mode: profile.ModeSTS, Bucket: s.Bucket(), Region: s.Region(), Endpoint: s.URL(),
+			CredentialURL: s.STSURL() + "/sts", Prefix: "team/", ReceiptsPrefix: strings.TrimSuffix(prefix, "/")}
+		rep := auth.Probe(context.Background(), prof.ProbeTarget(), sts, nil, nil)
+		var got *auth.ProbeResult
+		for i, r := range rep.Results {
+			if r.Action == auth.ReceiptsAction {
+				got = &rep.Results[i]
+			}
+		}
+		if got == nil || got.Status != want || !strings.Contains(got.Plain, "receipts prefix") {
+			t.Errorf("%s: receipts result %+v, want status %v", prefix, got, want)
+		}
+		if want == auth.Denied && (rep.OK() || !rep.UploadsWork()) {
+			t.Errorf("%s: OK %v, uploads work %v", prefix, rep.OK(), rep.UploadsWork())
+		}
+	}
+	assertProbeLeftNothing(t, s)
+}
+
+// assertProbeLeftNothing fails unless s holds no object and no open
+// multipart upload: the probe creates nothing.
+func assertProbeLeftNothing(t *testing.T, s *localcos.Server) {
+	t.Helper()
+	c, _ := cosClient(t, s, permanent())
+	list, _, err := c.Bucket.Get(context.Background(), &cos.BucketGetOptions{})
+	if err != nil || len(list.Contents) != 0 {
+		t.Fatalf("probe left objects behind: %+v, %v", list, err)
+	}
+	ups, _, err := c.Bucket.ListMultipartUploads(context.Background(), nil)
+	if err != nil || len(ups.Uploads) != 0 {
+		t.Fatalf("probe left multipart uploads behind: %+v, %v", ups, err)
 	}
 }

@@ -129,7 +129,13 @@ var probeWords = map[string][2]string{ // action -> {works, missing}
 	"CompleteMultipartUpload": {"can finish large uploads", "cannot finish large uploads (CompleteMultipartUpload is missing): files over the part size will fail"},
 	"put-sign":                {"the signing server signs PUT uploads", "the signing server refused to sign a PUT upload"},
 	"post-policy":             {"the signing server signs form (POST) uploads", "the signing server refused to sign a form (POST) upload"},
+	// ReceiptsAction: PutObject under the profile's receipts_prefix.
+	ReceiptsAction: {"can write each drop's receipt under the receipts prefix", "cannot write receipts: PutObject is not allowed under the receipts prefix, so each drop's receipt waits on this computer and support cannot read it. Ask your administrator to allow PutObject there, or set receipts_prefix inside the folder uploads go to"},
 }
+
+// ReceiptsAction is the probe's name for PutObject under the receipts
+// prefix (ProbeTarget.ReceiptsPrefix), reported apart from uploads.
+const ReceiptsAction = "PutObject-receipts"
 
 func result(action string, err error) ProbeResult {
 	r := ProbeResult{Action: action, Status: Failed, Err: err}
@@ -284,6 +290,9 @@ type ProbeTarget struct {
 	PublicRead bool
 	// ServerSigned asks the signing server for signatures instead.
 	ServerSigned bool
+	// ReceiptsPrefix, when set, is where the profile writes receipts: the
+	// probe checks a PUT there too (ReceiptsAction).
+	ReceiptsPrefix string
 }
 
 // Key is the one key Test connection names, under the profile's prefix:
@@ -313,8 +322,7 @@ func Probe(ctx context.Context, p ProbeTarget, prov Provider, sign *SignServer, 
 		return rep
 	}
 	key := p.Key()
-	_, putErr := c.Object.Put(ctx, key, strings.NewReader("CosDrop permission probe"),
-		&cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentMD5: wrongMD5}})
+	putErr := probePut(ctx, c, key, &rep.Notes)
 	rep.Results = append(rep.Results, result("PutObject", refusedAfterAuth(putErr)))
 	var ce *cos.ErrorResponse
 	if putErr != nil && !errors.As(putErr, &ce) {
@@ -323,10 +331,9 @@ func Probe(ctx context.Context, p ProbeTarget, prov Provider, sign *SignServer, 
 		rep.Notes = append(rep.Notes, msg(CodeProbeNoteUnreachable))
 		return rep
 	}
-	if putErr == nil { // COS took the body despite its digest: remove it
-		if _, err := c.Object.Delete(ctx, key); err != nil {
-			rep.Notes = append(rep.Notes, msg(CodeProbeNoteDeleteFailed, "Key", key, "Reason", Redact(err.Error())))
-		}
+	if p.ReceiptsPrefix != "" {
+		err := probePut(ctx, c, p.ReceiptsPrefix+".cosdrop-probe", &rep.Notes)
+		rep.Results = append(rep.Results, result(ReceiptsAction, refusedAfterAuth(err)))
 	}
 	_, err = c.Object.Head(ctx, key, nil)
 	rep.Results = append(rep.Results, result("HeadObject", allowedIfMissing(err)))
@@ -396,6 +403,20 @@ func probePublic(ctx context.Context, rep *ProbeReport, p ProbeTarget, key strin
 	case !public && p.PublicRead:
 		rep.Notes = append(rep.Notes, msg(CodeProbeNotePrivateBucket))
 	}
+}
+
+// probePut sends the probe's PUT of key, whose Content-MD5 does not match
+// its body so COS authorizes it and then refuses it; should COS take it
+// anyway, the object is deleted, or the notes say where it was left.
+func probePut(ctx context.Context, c *cos.Client, key string, notes *[]Message) error {
+	_, err := c.Object.Put(ctx, key, strings.NewReader("CosDrop permission probe"),
+		&cos.ObjectPutOptions{ObjectPutHeaderOptions: &cos.ObjectPutHeaderOptions{ContentMD5: wrongMD5}})
+	if err == nil { // COS took the body despite its digest: remove it
+		if _, derr := c.Object.Delete(ctx, key); derr != nil {
+			*notes = append(*notes, msg(CodeProbeNoteDeleteFailed, "Key", key, "Reason", Redact(derr.Error())))
+		}
+	}
+	return err
 }
 
 // allowedIfMissing: a 404 for the probe key (never written) means the

@@ -85,6 +85,7 @@ func statusOf(out *bufio.Writer, dir string, asJSON bool) bool {
 		if !asJSON {
 			printLeftovers(dir)
 		}
+		printPendingReceipts(out, enc, dir, asJSON)
 	}
 	out.Flush()
 	if err != nil { // a damaged journal: what could be read is above
@@ -164,4 +165,19 @@ func runRepair(args []string) int {
 		}
 	}
 	return code
+}
+
+// printPendingReceipts says how many receipts of the journal in dir wait
+// to be written to the bucket (nothing when none waits).
+func printPendingReceipts(out *bufio.Writer, enc *json.Encoder, dir string, asJSON bool) {
+	n, err := session.PendingReceipts(dir)
+	if err != nil || n == 0 {
+		return
+	}
+	if asJSON {
+		enc.Encode(map[string]any{"event": "receipts", "waiting": n})
+	} else {
+		fmt.Fprintln(out, "  "+session.PendingReceiptsText(n))
+	}
+	out.Flush()
 }

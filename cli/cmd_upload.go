@@ -28,7 +28,7 @@ func init() {
 }
 
 var uploadSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--prefix T] [--sts-url U] " +
-	"[--concurrency N] [--part-size SIZE] [--limit RATE | --bwlimit SPEC] [--on-conflict " + strings.Join(profile.PolicyNames(true), "|") + "] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] PATH... | --clipboard"
+	"[--concurrency N] [--part-size SIZE] [--limit RATE | --bwlimit SPEC] [--on-conflict " + strings.Join(profile.PolicyNames(true), "|") + "] [--state-dir DIR] [--json] [--links] [--link-template T] [--set-aside-damaged] [--exclude PATTERN]... [--no-default-excludes] [--dry-run] [--receipts-prefix PREFIX [--who LABEL]] PATH... | --clipboard"
 
 type uploadFlags struct {
 	profile, endpoint, bucket, region, prefix, stsURL string
@@ -40,7 +40,8 @@ type uploadFlags struct {
 	linkTemplate                                      string    // --link-template: overrides the profile's
 	exclude                                           multiFlag // cmd_dryrun.go
 	noDefaultExcludes, dryRun                         bool
-	clipboard                                         bool // --clipboard: upload what the clipboard holds (cmd_paste.go)
+	clipboard                                         bool   // --clipboard: upload what the clipboard holds (cmd_paste.go)
+	receiptsPrefix, who                               string // --receipts-prefix, --who: each drop's receipt in the bucket
 }
 
 // destFlags registers the flags that say where and with what credentials
@@ -67,6 +68,8 @@ func (f *uploadFlags) register(fs *flag.FlagSet, profileHelp string) {
 	fs.StringVar(&f.onConflict, "on-conflict", "", trChoices("when the object exists: {{.Choices}}", profile.PolicyNames(true)))
 	fs.BoolVar(&f.json, "json", false, tr("print one JSON event per line instead of progress"))
 	fs.BoolVar(&f.setAside, "set-aside-damaged", false, tr("if the journal is damaged, move it aside, keep the tasks that can be read, and carry on"))
+	fs.StringVar(&f.receiptsPrefix, "receipts-prefix", "", tr("write a receipt of each drop under this folder of the bucket, e.g. .cosdrop/receipts/ (default: the profile's receipts_prefix, else none)"))
+	fs.StringVar(&f.who, "who", "", tr("the sender's label in receipts (default: the profile's receipts_who)"))
 }
 
 func runUpload(args []string) int {
@@ -145,7 +148,13 @@ func runUpload(args []string) int {
 // --sts-url. Its flags override the profile's settings.
 func uploadConfig(f uploadFlags) (session.Engine, error) {
 	o := session.Overrides{Prefix: f.prefix, OnConflict: f.onConflict, Concurrency: f.concurrency,
-		StateDir: f.stateDir, ResumeExisting: true, Exclude: f.exclude, NoDefaultExcludes: f.noDefaultExcludes}
+		StateDir: f.stateDir, ResumeExisting: true, Exclude: f.exclude, NoDefaultExcludes: f.noDefaultExcludes,
+		ReceiptsPrefix: f.receiptsPrefix, Who: f.who}
+	if f.receiptsPrefix != "" || f.who != "" {
+		if err := session.CheckReceiptFlags(f.receiptsPrefix, f.who, f.profile != ""); err != nil {
+			return session.Engine{}, err
+		}
+	}
 	if f.partSize != "" {
 		n, err := parseSize(f.partSize)
 		if err != nil || n < uploader.MinPartSize {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"cosdrop/profile"
+	"cosdrop/receipt"
 )
 
 // profileExtras are the `profile add` flags for what an admin otherwise
@@ -24,6 +25,9 @@ type profileExtras struct {
 	contentDisposition string
 	storageClass       string
 	watch              multiFlag
+	receiptsPrefix     string
+	receiptsWho        string
+	receiptsPaths      string
 }
 
 func (x *profileExtras) register(fs *flag.FlagSet) {
@@ -35,6 +39,9 @@ func (x *profileExtras) register(fs *flag.FlagSet) {
 	fs.StringVar(&x.storageClass, "storage-class", "", tr("COS storage class of uploaded objects, e.g. STANDARD_IA; empty keeps the bucket's default"))
 	fs.Var(&x.meta, "meta", tr("x-cos-meta-NAME header of every object, as NAME=VALUE (repeatable)"))
 	fs.Var(&x.watch, "watch", tr("folder whose new and changed files are uploaded (repeatable)"))
+	fs.StringVar(&x.receiptsPrefix, "receipts-prefix", "", tr("write a receipt of each drop under this folder of the bucket, e.g. .cosdrop/receipts/ (default: none)"))
+	fs.StringVar(&x.receiptsWho, "receipts-who", "", tr("the sender's label in receipts, e.g. a person's or team's name"))
+	fs.StringVar(&x.receiptsPaths, "receipts-paths", "", trChoices("how much of each local path a receipt holds: {{.Choices}}", profile.ReceiptsPathNames()))
 }
 
 // apply puts the flags into p; p.Validate checks the result as it checks
@@ -78,5 +85,8 @@ func (x *profileExtras) apply(p *profile.Profile) error {
 		}
 		p.WatchFolders = append(p.WatchFolders, abs)
 	}
+	p.ReceiptsPrefix = cmp.Or(profile.NormalReceiptsPrefix(x.receiptsPrefix), p.ReceiptsPrefix)
+	p.ReceiptsWho = cmp.Or(x.receiptsWho, p.ReceiptsWho)
+	p.ReceiptsPaths = cmp.Or(receipt.Paths(x.receiptsPaths), p.ReceiptsPaths)
 	return nil
 }

@@ -259,7 +259,8 @@ func assertNoSecrets(t testing.TB, secrets []string, arts []artifact) {
 // refreshes). No SecretKey, session token, login token, Authorization
 // header or q-signature that was used may appear in the CLI's output, in
 // `status`, in the exported history (CSV and JSON), in any file of the
-// state or config directory, or in localcos's request log.
+// state or config directory, in the receipts written to the bucket, or in
+// localcos's request log.
 func TestSecretsLeakSTSWithFaults(t *testing.T) {
 	skipIfShort(t)
 	configDir := isolate(t)
@@ -281,7 +282,7 @@ func TestSecretsLeakSTSWithFaults(t *testing.T) {
 	var arts []artifact
 	upload := func(mode string, files ...string) cliResult {
 		args := []string{"upload", "--endpoint", tap.URL(), "--sts-url", sts.srv.URL + "/sts",
-			"--part-size", "1MiB", "--concurrency", "4", "--state-dir", stateDir}
+			"--part-size", "1MiB", "--concurrency", "4", "--state-dir", stateDir, "--receipts-prefix", ".cosdrop/receipts/", "--who", "Leak Tester"}
 		if mode == "json" {
 			args = append(args, "--json")
 		}
@@ -343,6 +344,15 @@ func TestSecretsLeakSTSWithFaults(t *testing.T) {
 	arts = append(arts, dirArtifacts(t, stateDir)...)
 	arts = append(arts, dirArtifacts(t, configDir)...)
 	arts = append(arts, artifact{"localcos log", cosLog.String()})
+	// Each run's receipt in the bucket, the failing run's included.
+	rcpts := receiptsAt(t, s, ".cosdrop/receipts/")
+	for _, r := range rcpts {
+		b, _ := json.Marshal(r)
+		arts = append(arts, artifact{"receipt " + r.ID, string(b)})
+	}
+	if len(rcpts) != 3 {
+		t.Errorf("%d receipts in the bucket, want one per run (3)", len(rcpts))
+	}
 
 	// The run must really have gone through failures, retries and
 	// refreshes, or finding nothing proves little.

@@ -11,7 +11,7 @@ import (
 func (p Profile) ProbeTarget() auth.ProbeTarget {
 	u, err := p.BucketURL()
 	return auth.ProbeTarget{BucketURL: u, BucketErr: err, Prefix: p.StaticPrefix(), PublicRead: p.PublicRead,
-		ServerSigned: p.Spec().Signs == SignsByServer}
+		ServerSigned: p.Spec().Signs == SignsByServer, ReceiptsPrefix: NormalReceiptsPrefix(p.ReceiptsPrefix)}
 }
 
 // Probe runs auth's permission probe for p with the credentials Open

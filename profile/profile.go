@@ -148,6 +148,9 @@ func (p Profile) Validate() error {
 	if err := checkPasteName(p.PasteName); err != nil {
 		return err
 	}
+	if err := p.CheckReceipts(); err != nil {
+		return err
+	}
 	if p.OnConflict != "" && !isPolicyName(p.OnConflict) {
 		return profileErr("on-conflict", CodeConflictUnknown, "Value", quote(p.OnConflict), "Choices", strings.Join(PolicyNames(true), ", "))
 	}

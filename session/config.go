@@ -45,6 +45,9 @@ type Overrides struct {
 	Rules             *profile.Rules
 	Exclude           []string
 	NoDefaultExcludes bool
+	// ReceiptsPrefix and Who are the receipts' folder and sender label
+	// (--receipts-prefix, --who); "" keeps the profile's.
+	ReceiptsPrefix, Who string
 }
 
 // Engine is what Start needs besides the configuration: whatever must
@@ -142,6 +145,7 @@ func ProfileEngine(ctx context.Context, p profile.Profile, store auth.SecretStor
 		closeAll(closers)
 		return Engine{}, err
 	}
+	cfg.Receipts = receiptsFor(p, o)
 	return Engine{Config: cfg, Closers: closers, Schedule: o.Schedule}, nil
 }
 
@@ -192,6 +196,11 @@ func FlagsEngine(f Flags, o Overrides) (Engine, error) {
 	if cfg.StateDir == "" {
 		cfg.StateDir = filepath.Join(uploader.DefaultStateDir(), EndpointStateName(cfg.BucketURL))
 	}
+	p := profile.Profile{Bucket: f.Bucket, Region: f.Region}
+	if p.Bucket == "" {
+		p.Bucket = bucketOfURL(cfg.BucketURL)
+	}
+	cfg.Receipts = receiptsFor(p, o)
 	return Engine{Config: cfg, Closers: closers, Schedule: o.Schedule}, nil
 }
 

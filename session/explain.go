@@ -67,50 +67,57 @@ var partyWords = map[uploader.Party]string{
 // It is the one place where COS error codes become sentences, for the CLI
 // and the window alike. The sentence names the party at fault; a failure
 // of the credential server is never blamed on COS or its network.
-func Explain(e uploader.TaskError) string {
+func Explain(e uploader.TaskError) string { return explainIn(T, e) }
+
+// ExplainEnglish is Explain in English, whatever the user's language: the
+// words of a receipt, which support teams anywhere read.
+func ExplainEnglish(e uploader.TaskError) string { return explainIn(English, e) }
+
+// explainIn is Explain through translator t.
+func explainIn(t Translator, e uploader.TaskError) string {
 	msg := strings.TrimSpace(e.Message)
 	if e.Code == uploader.CodeCredentialServer {
 		// The engine's typed form of an auth.ServerError: its kind and
 		// status are in Args, so the words need no message parsing.
 		status, _ := strconv.Atoi(e.Args["status"])
-		return ServerErrorText(&auth.ServerError{Server: e.Args["server"], Kind: auth.ServerErrorKind(e.Args["kind"]), Status: status, Detail: msg,
+		return serverErrorTextIn(t, &auth.ServerError{Server: e.Args["server"], Kind: auth.ServerErrorKind(e.Args["kind"]), Status: status, Detail: msg,
 			PolicyType: e.Args["policy_type"], PolicyPrefix: e.Args["policy_prefix"] == "true", FileType: e.Args["file_type"]})
 	}
-	if text, ok := credentialFailure(msg); ok {
+	if text, ok := credentialFailure(t, msg); ok {
 		return text // journals written before errors carried a party
 	}
 	if e.Code == uploader.CodeUnauthorized {
-		return T("The credential server did not accept CosDrop's sign-in. Sign in again in the profile, or ask your administrator. The server said: {{.Message}}",
+		return t("The credential server did not accept CosDrop's sign-in. Sign in again in the profile, or ask your administrator. The server said: {{.Message}}",
 			map[string]any{"Message": msg})
 	}
 	if e.Code == "AccessDenied" && strings.Contains(strings.ToLower(msg), "expired") {
-		return T("The upload's signature expired before COS received it. CosDrop signs again and retries; if this persists, check the computer's clock.")
+		return t("The upload's signature expired before COS received it. CosDrop signs again and retries; if this persists, check the computer's clock.")
 	}
 	if e.Code == "AccessDenied" && multipartStep(e.Op) {
-		return T("COS allowed this large file's upload to start but refused a later step ({{.Op}}). Large files go in parts, and the parts and the final step do not carry the file's type, so a credential policy that requires a file type (a cos:content-type condition such as string_like image/*) blocks multipart uploads. Ask your administrator to write that condition as string_like_if_exist and to allow application/xml, or to put it only on PutObject, PostObject and InitiateMultipartUpload; if the policy has no such condition, the credentials lack this step's permission.",
+		return t("COS allowed this large file's upload to start but refused a later step ({{.Op}}). Large files go in parts, and the parts and the final step do not carry the file's type, so a credential policy that requires a file type (a cos:content-type condition such as string_like image/*) blocks multipart uploads. Ask your administrator to write that condition as string_like_if_exist and to allow application/xml, or to put it only on PutObject, PostObject and InitiateMultipartUpload; if the policy has no such condition, the credentials lack this step's permission.",
 			map[string]any{"Op": e.Op})
 	}
 	if text, ok := keyRuleWords[e.Args["reason"]]; ok && e.Code == uploader.CodeInvalidKey {
-		return T(text, map[string]any{"Key": Printable(e.Args["key"])})
+		return t(text, map[string]any{"Key": Printable(e.Args["key"])})
 	}
 	if text, ok := explanations[e.Code]; ok {
-		return T(text)
+		return t(text)
 	}
 	switch {
 	case e.HTTPStatus >= 500:
-		return T("COS had a problem (HTTP {{.Status}}). Try again in a few minutes.", map[string]any{"Status": e.HTTPStatus})
+		return t("COS had a problem (HTTP {{.Status}}). Try again in a few minutes.", map[string]any{"Status": e.HTTPStatus})
 	case e.HTTPStatus == 403:
-		return T("COS refused the request (HTTP 403). Check the profile's permissions.")
+		return t("COS refused the request (HTTP 403). Check the profile's permissions.")
 	case e.HTTPStatus == 404:
-		return T("COS could not find the bucket or object (HTTP 404). Check the bucket and region.")
+		return t("COS could not find the bucket or object (HTTP 404). Check the bucket and region.")
 	}
 	if text, ok := partyWords[partyOf(e)]; ok {
-		return T(text)
+		return t(text)
 	}
 	if msg == "" {
-		return T("Something went wrong ({{.Code}}).", map[string]any{"Code": firstNonEmpty(e.Code, e.Op)})
+		return t("Something went wrong ({{.Code}}).", map[string]any{"Code": firstNonEmpty(e.Code, e.Op)})
 	}
-	return T("Something went wrong: {{.Message}}", map[string]any{"Message": msg})
+	return t("Something went wrong: {{.Message}}", map[string]any{"Message": msg})
 }
 
 // multipartStep reports the engine's operations that follow a granted
@@ -157,16 +164,16 @@ func partyOf(e uploader.TaskError) uploader.Party {
 var credentialMarkers = []string{"refresh credentials: ", "sts server: ", "sign server: ", "credential URL ", "signing server", "cannot reach "}
 
 // credentialFailure words a task error caused by the credential server.
-func credentialFailure(msg string) (string, bool) {
+func credentialFailure(t Translator, msg string) (string, bool) {
 	for _, m := range credentialMarkers {
 		i := strings.Index(msg, m)
 		if i < 0 {
 			continue
 		}
 		if m == "refresh credentials: " {
-			return credentialReason(strings.TrimSpace(msg[i+len(m):]), true), true
+			return credentialReason(t, strings.TrimSpace(msg[i+len(m):]), true), true
 		}
-		return credentialReason(strings.TrimSpace(msg[i:]), false), true
+		return credentialReason(t, strings.TrimSpace(msg[i:]), false), true
 	}
 	return "", false
 }
@@ -174,23 +181,23 @@ func credentialFailure(msg string) (string, bool) {
 // credentialReason words the credential server's failure, plain words
 // first and the server's or network's detail after. refresh says the
 // failure came while renewing temporary credentials mid-upload.
-func credentialReason(reason string, refresh bool) string {
+func credentialReason(t Translator, reason string, refresh bool) string {
 	low := strings.ToLower(reason)
 	var head string
 	switch {
 	case strings.Contains(low, "cannot reach") || strings.Contains(low, "unreachable") ||
 		strings.Contains(low, "connection refused") || strings.Contains(low, "no such host") || strings.Contains(low, "dial tcp"):
-		head = T("CosDrop could not reach the credential server, so it has no credentials to upload with. The server may be down, or this computer cannot connect to it; ask your administrator. COS was not contacted.")
+		head = t("CosDrop could not reach the credential server, so it has no credentials to upload with. The server may be down, or this computer cannot connect to it; ask your administrator. COS was not contacted.")
 	case strings.Contains(low, "timeout") || strings.Contains(low, "deadline exceeded"):
-		head = T("The credential server did not answer in time. It may be overloaded or down; try again later or ask your administrator. COS was not contacted.")
+		head = t("The credential server did not answer in time. It may be overloaded or down; try again later or ask your administrator. COS was not contacted.")
 	case refresh:
-		return T("The temporary credentials expired and could not be renewed: {{.Reason}}", map[string]any{"Reason": reason})
+		return t("The temporary credentials expired and could not be renewed: {{.Reason}}", map[string]any{"Reason": reason})
 	case strings.Contains(low, "signing server") || strings.Contains(low, "sign server"):
-		head = T("The signing server did not provide what CosDrop needs to upload. Ask your administrator to check it; COS was not at fault.")
+		head = t("The signing server did not provide what CosDrop needs to upload. Ask your administrator to check it; COS was not at fault.")
 	default:
-		head = T(partyWords[uploader.PartyCredentials])
+		head = t(partyWords[uploader.PartyCredentials])
 	}
-	return head + " " + T("Details: {{.Detail}}", map[string]any{"Detail": reason})
+	return head + " " + t("Details: {{.Detail}}", map[string]any{"Detail": reason})
 }
 
 func firstNonEmpty(s ...string) string {

@@ -30,6 +30,7 @@ var (
 	catalogueOnce sync.Once
 	bundle        *i18n.Bundle
 	localizer     *i18n.Localizer
+	english       *i18n.Localizer // English, for English
 )
 
 // SetTranslator makes T and TN use tr and n instead of the session's own
@@ -55,11 +56,25 @@ func T(s string, data ...any) string {
 		return o(s, data...)
 	}
 	catalogueOnce.Do(loadCatalogue)
+	return localize(localizer, s, data)
+}
+
+// English renders s in English whatever the user's language, its
+// placeholders filled from data: for what CosDrop writes for everyone to
+// read (a receipt in the bucket), not for the user in front of it.
+func English(s string, data ...any) string {
+	catalogueOnce.Do(loadCatalogue)
+	return localize(english, s, data)
+}
+
+// localize renders s through l, its placeholders filled from data[0]; s
+// itself when l has no such message.
+func localize(l *i18n.Localizer, s string, data []any) string {
 	var d any
 	if len(data) > 0 {
 		d = data[0]
 	}
-	out, err := localizer.Localize(&i18n.LocalizeConfig{
+	out, err := l.Localize(&i18n.LocalizeConfig{
 		DefaultMessage: &i18n.Message{ID: s, Other: s},
 		TemplateData:   d,
 	})
@@ -115,6 +130,7 @@ func loadCatalogue() {
 		tags = append(tags, mf.Tag)
 	}
 	localizer = i18n.NewLocalizer(bundle, matchLanguage(tags, userLocales()))
+	english = i18n.NewLocalizer(bundle, "en")
 }
 
 // userLocales are the OS's preferred languages. C and POSIX (and their

@@ -57,15 +57,23 @@ func TestEverySessionStringTranslated(t *testing.T) {
 	}
 }
 
-// The CLI's own catalogue follows LANG, as the window's does.
-func TestChineseCatalogue(t *testing.T) {
+// inLocale sets every locale variable to loc and reloads the catalogue;
+// it skips the test on Windows, where LANG chooses nothing: go-locale asks
+// Windows for the user's display language, as Fyne does.
+func inLocale(t *testing.T, loc string) {
+	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("LANG chooses the language on Linux and macOS only: on Windows go-locale asks Windows for the user's display language, as Fyne does")
 	}
 	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"} {
-		t.Setenv(k, "zh_CN.UTF-8")
+		t.Setenv(k, loc)
 	}
 	reloadForTest()
+}
+
+// The CLI's own catalogue follows LANG, as the window's does.
+func TestChineseCatalogue(t *testing.T) {
+	inLocale(t, "zh_CN.UTF-8")
 	defer reloadForTest()
 	got := Explain(uploaderTaskError("NoSuchBucket"))
 	if !strings.Contains(got, "存储桶") {

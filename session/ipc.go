@@ -29,7 +29,7 @@ const ipcTimeout = 2 * time.Second
 
 // request is one line a client sends.
 type request struct {
-	Op    string   `json:"op"` // "status", "leftovers" or "add"
+	Op    string   `json:"op"` // "status", "leftovers", "receipts" or "add"
 	Paths []string `json:"paths,omitempty"`
 }
 
@@ -37,6 +37,7 @@ type request struct {
 type reply struct {
 	Tasks     []wireTask          `json:"tasks,omitempty"`
 	Leftovers []uploader.Leftover `json:"leftovers,omitempty"`
+	Receipts  int                 `json:"receipts,omitempty"` // receipts waiting to be written
 	OK        bool                `json:"ok"`
 	Error     string              `json:"error,omitempty"`
 }
@@ -195,6 +196,10 @@ type snapshotter interface {
 	Leftovers() ([]uploader.Leftover, error)
 }
 
+// receiptCounter is the engine's count of receipts waiting to be
+// written (an engine, not every test's fake, has one).
+type receiptCounter interface{ PendingReceipts() (int, error) }
+
 // ServeStatus answers status requests for the engine running on stateDir
 // until the returned closer runs. Start calls it for every engine.
 func ServeStatus(stateDir string, e snapshotter) (func() error, error) {
@@ -209,6 +214,16 @@ func ServeStatus(stateDir string, e snapshotter) (func() error, error) {
 				return reply{Error: err.Error()}
 			}
 			return reply{OK: true, Leftovers: l}
+		case "receipts":
+			rc, ok := e.(receiptCounter)
+			if !ok {
+				return reply{OK: true}
+			}
+			n, err := rc.PendingReceipts()
+			if err != nil {
+				return reply{Error: err.Error()}
+			}
+			return reply{OK: true, Receipts: n}
 		}
 		return reply{Error: "unknown request " + req.Op}
 	})

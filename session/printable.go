@@ -70,18 +70,21 @@ func unsafeRune(r rune) bool {
 }
 
 // KindText words a left-out entry's kind (NoteNotAFile's "kind").
-func KindText(kind string) string {
+func KindText(kind string) string { return kindTextIn(T, kind) }
+
+// kindTextIn is KindText through translator t.
+func kindTextIn(t Translator, kind string) string {
 	switch kind {
 	case uploader.KindSymlinkedFolder:
-		return T("a link to a folder")
+		return t("a link to a folder")
 	case uploader.KindFIFO:
-		return T("a named pipe (FIFO)")
+		return t("a named pipe (FIFO)")
 	case uploader.KindDevice:
-		return T("a device")
+		return t("a device")
 	case uploader.KindSocket:
-		return T("a socket")
+		return t("a socket")
 	}
-	return T("not a regular file")
+	return t("not a regular file")
 }
 
 // journalAccessText words a journal that cannot be opened for writing.

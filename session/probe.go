@@ -61,7 +61,7 @@ func credentialText(err error) string {
 	if se, ok := auth.AsServerError(err); ok {
 		return ServerErrorText(se)
 	}
-	return credentialReason(auth.Redact(err.Error()), false)
+	return credentialReason(T, auth.Redact(err.Error()), false)
 }
 
 // ProbeText words a permission probe report: one line per action, then
@@ -111,5 +111,5 @@ func credentialFailureErr(err error) (string, bool) {
 	if se, ok := auth.AsServerError(err); ok {
 		return ServerErrorText(se), true
 	}
-	return credentialFailure(auth.Redact(err.Error()))
+	return credentialFailure(T, auth.Redact(err.Error()))
 }

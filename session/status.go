@@ -45,3 +45,21 @@ func Leftovers(dir string) ([]uploader.Leftover, error) {
 	}
 	return uploader.ReadLeftovers(dir)
 }
+
+// PendingReceipts is how many receipts wait in the journal in dir to be
+// written to the bucket (offline, or refused): from the running CosDrop
+// when one answers, else from the file.
+func PendingReceipts(dir string) (int, error) {
+	if rep, err := call(StatusSocket(dir), request{Op: "receipts"}); err == nil && rep.OK {
+		return rep.Receipts, nil
+	}
+	return uploader.ReadPendingReceipts(dir)
+}
+
+// PendingReceiptsText words n receipts waiting to be written; "" for none.
+func PendingReceiptsText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return TN("{{.Count}} receipts wait to be written to the bucket", n)
+}

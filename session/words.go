@@ -66,7 +66,7 @@ func ErrText(err error) string {
 		// looked like a token to Redact and read "[REDACTED]").
 		msg = bj.Error()
 	}
-	if text, ok := credentialFailure(msg); ok {
+	if text, ok := credentialFailure(T, msg); ok {
 		return text
 	}
 	if errors.Is(err, uploader.ErrJournalBusy) || strings.Contains(msg, "in use by another CosDrop process") {
@@ -97,21 +97,24 @@ var serverWords = map[auth.ServerErrorKind]string{
 // ServerErrorText words a credential or signing server failure: whose
 // fault in plain words first, the redacted detail after. It never blames
 // COS or the network to COS.
-func ServerErrorText(se *auth.ServerError) string {
-	server := T("credential server")
+func ServerErrorText(se *auth.ServerError) string { return serverErrorTextIn(T, se) }
+
+// serverErrorTextIn is ServerErrorText through translator t.
+func serverErrorTextIn(t Translator, se *auth.ServerError) string {
+	server := t("credential server")
 	if se.Server == "sign" {
-		server = T("signing server")
+		server = t("signing server")
 	}
 	if se.Kind == auth.KindTypeRefused && se.PolicyType != "" {
-		return typeRefusedText(server, se)
+		return typeRefusedText(t, server, se)
 	}
 	tmpl, ok := serverWords[se.Kind]
 	if !ok {
 		tmpl = "The {{.Server}} failed. Ask your administrator to check it."
 	}
-	out := T(tmpl, map[string]any{"Server": server, "Status": se.Status})
+	out := t(tmpl, map[string]any{"Server": server, "Status": se.Status})
 	if d := strings.TrimSpace(se.Detail); d != "" {
-		out += " " + T("Details: {{.Detail}}", map[string]any{"Detail": auth.Redact(d)})
+		out += " " + t("Details: {{.Detail}}", map[string]any{"Detail": auth.Redact(d)})
 	}
 	return out
 }
@@ -122,20 +125,20 @@ func ServerErrorText(se *auth.ServerError) string {
 // starts-with value is literal in COS's POST policy (POST Object document,
 // https://cloud.tencent.com/document/product/436/14690, defines no
 // wildcard), so the administrator is told how to write the prefix.
-func typeRefusedText(server string, se *auth.ServerError) string {
+func typeRefusedText(t Translator, server string, se *auth.ServerError) string {
 	args := map[string]any{"Server": server, "Policy": se.PolicyType, "Type": se.FileType}
 	if se.FileType == "" {
-		args["Type"] = T("of no declared type")
+		args["Type"] = t("of no declared type")
 	}
 	var out string
 	if se.PolicyPrefix {
-		out = T("The {{.Server}}'s policy accepts only files whose type starts with \"{{.Policy}}\"; this file is {{.Type}}. Ask your administrator which file types may be uploaded.", args)
+		out = t("The {{.Server}}'s policy accepts only files whose type starts with \"{{.Policy}}\"; this file is {{.Type}}. Ask your administrator which file types may be uploaded.", args)
 	} else {
-		out = T("The {{.Server}}'s policy accepts only files of type {{.Policy}}; this file is {{.Type}}. Ask your administrator which file types may be uploaded.", args)
+		out = t("The {{.Server}}'s policy accepts only files of type {{.Policy}}; this file is {{.Type}}. Ask your administrator which file types may be uploaded.", args)
 	}
 	if se.PolicyPrefix && strings.Contains(se.PolicyType, "*") {
 		fixed := strings.TrimRight(se.PolicyType, "*")
-		out += " " + T("COS reads \"*\" in a POST policy literally, not as a wildcard, so this condition admits almost nothing; the administrator should write \"{{.Fixed}}\" instead.", map[string]any{"Fixed": fixed})
+		out += " " + t("COS reads \"*\" in a POST policy literally, not as a wildcard, so this condition admits almost nothing; the administrator should write \"{{.Fixed}}\" instead.", map[string]any{"Fixed": fixed})
 	}
 	return out
 }
@@ -181,7 +184,13 @@ const stateFolderWords = "Left out: this is CosDrop's own state folder (its uplo
 // NoteText words an engine note in the user's language; "" for no note.
 // An unknown code (a newer CosDrop wrote the journal) shows the code and
 // its parameters rather than nothing.
-func NoteText(n uploader.Note) string {
+func NoteText(n uploader.Note) string { return noteTextIn(T, n) }
+
+// NoteEnglish is NoteText in English (a receipt's words).
+func NoteEnglish(n uploader.Note) string { return noteTextIn(English, n) }
+
+// noteTextIn is NoteText through translator t.
+func noteTextIn(t Translator, n uploader.Note) string {
 	if n.IsZero() {
 		return ""
 	}
@@ -190,20 +199,20 @@ func NoteText(n uploader.Note) string {
 		args[k] = v
 	}
 	if n.Code == uploader.NoteNotAFile && n.Args["kind"] == uploader.KindLinkOutside {
-		return T(linkOutsideWords, args)
+		return t(linkOutsideWords, args)
 	}
 	if n.Code == uploader.NoteNotAFile && n.Args["kind"] == uploader.KindStateFolder {
-		return T(stateFolderWords)
+		return t(stateFolderWords)
 	}
 	if n.Code == uploader.NoteNotAFile {
-		args["kind"] = KindText(n.Args["kind"])
+		args["kind"] = kindTextIn(t, n.Args["kind"])
 	}
 	tmpl, ok := noteWords[n.Code]
 	if n.Code == uploader.NoteCompletedUnverified && n.Args["reason"] == uploader.ReasonStoppedDuringComplete {
 		tmpl = stoppedDuringComplete
 	}
 	if ok {
-		return T(tmpl, args)
+		return t(tmpl, args)
 	}
 	keys := make([]string, 0, len(n.Args))
 	for k, v := range n.Args {

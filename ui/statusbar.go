@@ -33,8 +33,18 @@ func newStatusBar(w *mainWindow) *statusBar {
 	return s
 }
 
-// summaryText is the status line for t.
+// summaryText is the status line for t, and how many receipts wait to be
+// written to the bucket, if any.
 func summaryText(t uploader.Totals) string {
+	text := queueText(t)
+	if t.Receipts > 0 {
+		text += " · " + N("{{.Count}} receipts wait to be written to the bucket", t.Receipts)
+	}
+	return text
+}
+
+// queueText is the status line's account of the queue.
+func queueText(t uploader.Totals) string {
 	if t.Tasks == 0 && t.Scanning == 0 {
 		return T("Nothing to upload yet")
 	}

@@ -94,4 +94,5 @@ type Totals struct {
 	Speed                                                          float64
 	ETA                                                            time.Duration
 	Scanning                                                       int // folders still being walked
+	Receipts                                                       int // receipts waiting to be written to the bucket (receipts.go)
 }

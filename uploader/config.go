@@ -130,6 +130,9 @@ type Config struct {
 	// ((*profile.Rules).HeadersFor), by rel as for Exclude (a file dropped
 	// on its own: its name). nil adds none.
 	Headers func(rel string) auth.ObjectHeaders
+	// Receipts configures the receipt each drop leaves in the bucket
+	// (receipts.go); the zero value writes none.
+	Receipts Receipts
 
 	store objectStore // tests: a fake object store instead of COS
 	// autoConcurrency is set by setDefaults when Concurrency was 0.

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"cosdrop/auth"
+	"cosdrop/receipt"
 )
 
 // Engine uploads tasks to one bucket and journals them.
@@ -70,7 +71,13 @@ type Engine struct {
 	// failCommit, when set (tests), makes journal commits fail with its error.
 	failCommit atomic.Pointer[error]
 	nextBatch  atomic.Uint64
-	commits    atomic.Int64 // journal transactions written (tests)
+	// Receipts (receipts.go): the writer, this journal's machine tag and
+	// who sends.
+	rw              *receiptWriter
+	receiptTag      string
+	sender          receipt.Who
+	receiptsWaiting atomic.Int64 // for Totals, recounted after each receipt write to the journal
+	commits         atomic.Int64 // journal transactions written (tests)
 
 	// Published state: written only by the loop, under mu.
 	mu       sync.RWMutex
@@ -157,6 +164,14 @@ func New(cfg Config) (*Engine, error) {
 		j.close()
 		return nil, err
 	}
+	if cfg.Receipts.Prefix != "" {
+		// A journal that cannot keep the tag writes no receipts; its
+		// uploads go on.
+		e.receiptTag, _ = j.receiptTag(newReceiptTag)
+		e.sender = sender(cfg.Receipts.Label)
+	}
+	e.countReceipts()
+	e.startReceipts() // before the loop, which pokes it
 	go e.loop()
 	e.inbox.put(kickMsg{})
 	return e, nil
@@ -265,6 +280,7 @@ func (e *Engine) shutdown() {
 	<-q.done
 	e.cancel()
 	e.wg.Wait()
+	e.stopReceipts() // its last pass's results reach the journal before the loop stops
 	e.inbox.put(stopMsg{})
 	<-e.loopDone
 	e.events.close()

@@ -147,6 +147,7 @@ func (e *Engine) Totals() Totals {
 		Paused: e.counts[Paused], Done: e.counts[Done], Failed: e.counts[Failed],
 		Canceled: e.counts[Canceled], Skipped: e.counts[Skipped],
 		Bytes: e.bytes, Acked: e.acked, Scanning: e.scanning, Speed: e.speedSum,
+		Receipts: int(e.receiptsWaiting.Load()),
 	}
 	if t.Speed > 1 && e.pending > 0 {
 		t.ETA = time.Duration(float64(e.pending) / t.Speed * float64(time.Second))

@@ -21,14 +21,17 @@ import (
 // and leftovers, and opening, checking and salvaging a file are methods
 // here. Layout: bucket "tasks" holds each record under its big-endian ID,
 // "parts" each acknowledged part under ID and part number, "meta" the
-// bucket URL, "leftovers" each open upload under its ID.
+// bucket URL, "leftovers" each open upload under its ID, "receipts" each receipt
+// waiting to be written under its key in the bucket.
 
 var (
 	bucketTasks     = []byte("tasks")
 	bucketParts     = []byte("parts")
 	bucketMeta      = []byte("meta")
 	bucketLeftovers = []byte("leftovers")
+	bucketReceipts  = []byte("receipts")
 	metaBucket      = []byte("bucket_url")
+	metaReceiptTag  = []byte("receipt_tag")
 )
 
 // journal is the engine's journal file. Only the engine loop writes it,
@@ -54,6 +57,8 @@ type journalWriter interface {
 	leftover(uploadID string) (Leftover, bool)
 	saveLeftover(l Leftover) error
 	endLeftover(uploadID string) error
+	saveReceipt(p pendingReceipt) error
+	endReceipt(key string) error
 }
 
 // boltTx is a bbolt transaction speaking journal operations.
@@ -392,4 +397,73 @@ func (j *journal) restore(buckets map[string][][2][]byte) error {
 		}
 		return nil
 	})
+}
+
+func (b boltTx) saveReceipt(p pendingReceipt) error {
+	rb, err := b.tx.CreateBucketIfNotExists(bucketReceipts)
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return rb.Put([]byte(p.Key), v)
+}
+
+func (b boltTx) endReceipt(key string) error {
+	if rb := b.tx.Bucket(bucketReceipts); rb != nil {
+		return rb.Delete([]byte(key))
+	}
+	return nil
+}
+
+// pendingReceipts lists the receipts waiting to be written, by key. A
+// record that does not decode is skipped: it can never be written, and a
+// damaged journal is the journal's own check's to report.
+func (j *journal) pendingReceipts() ([]pendingReceipt, error) {
+	var out []pendingReceipt
+	err := j.db.View(func(tx *bolt.Tx) error {
+		rb := tx.Bucket(bucketReceipts)
+		if rb == nil {
+			return nil
+		}
+		return rb.ForEach(func(k, v []byte) error {
+			var p pendingReceipt
+			if json.Unmarshal(v, &p) == nil && p.Key == string(k) {
+				out = append(out, p)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// receiptCount is the number of receipts waiting to be written.
+func (j *journal) receiptCount() (n int, err error) {
+	err = j.db.View(func(tx *bolt.Tx) error {
+		if rb := tx.Bucket(bucketReceipts); rb != nil {
+			n = rb.Stats().KeyN
+		}
+		return nil
+	})
+	return n, err
+}
+
+// receiptTag is the journal's random machine tag for receipt IDs, made
+// once by newTag and kept in the meta bucket.
+func (j *journal) receiptTag(newTag func() string) (tag string, err error) {
+	err = j.db.Update(func(tx *bolt.Tx) error {
+		m, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		if v := m.Get(metaReceiptTag); len(v) > 0 {
+			tag = string(v)
+			return nil
+		}
+		tag = newTag()
+		return m.Put(metaReceiptTag, []byte(tag))
+	})
+	return tag, err
 }

@@ -230,7 +230,8 @@ func SetAsideJournal(dir string) (SetAsideResult, error) {
 		return res, fmt.Errorf("start a fresh journal: %w", err)
 	}
 	defer j.close()
-	err = j.restore(map[string][][2][]byte{string(bucketTasks): tasks, string(bucketParts): parts, string(bucketMeta): meta, string(bucketLeftovers): left})
+	err = j.restore(map[string][][2][]byte{string(bucketTasks): tasks, string(bucketParts): parts, string(bucketMeta): meta, string(bucketLeftovers): left,
+		string(bucketReceipts): salvageReceipts(tmp)})
 	res.Tasks, res.Parts = len(tasks), len(parts)
 	return res, err
 }

@@ -69,6 +69,8 @@ type step struct {
 	replies []stepReply
 	dropped []*entry
 	batches []BatchID // batches to check for completion
+	ended   []BatchID // batches that ended in this step (receipts.go)
+	written bool      // a receipt's write was confirmed in this step
 	durable bool      // the commit wrote the dirty records
 	acks    []chan struct{}
 }
@@ -105,7 +107,13 @@ func (e *Engine) loop() {
 			e.dispatch(st)
 		}
 		e.commit(st)
+		if st.written {
+			e.countReceipts()
+		}
 		e.publish(st)
+		if len(st.ended) > 0 {
+			e.endBatches(st.ended)
+		}
 		aborting = e.aborts > 0
 		if e.stopping && !aborting {
 			return
@@ -128,6 +136,10 @@ func (e *Engine) handle(m any, st *step) {
 		e.noteLeftover(m, st)
 	case deletedMsg:
 		e.onDeleted(m, st) // undo.go
+	case receiptDoneMsg:
+		key := m.key
+		st.ops = append(st.ops, jop{nil, func(w journalWriter) error { return w.endReceipt(key) }})
+		st.written = true
 	case askMsg:
 		e.onAsk(m)
 	case askDoneMsg:
@@ -455,7 +467,7 @@ func (e *Engine) publish(st *step) {
 		e.forget(t, st)
 	}
 	for _, b := range st.batches {
-		e.checkBatch(b)
+		e.checkBatch(b, st)
 	}
 	for _, a := range st.acks {
 		close(a)
@@ -505,8 +517,9 @@ func (e *Engine) account(t *entry, sign int) {
 	}
 }
 
-// checkBatch announces a batch once all its tasks are final.
-func (e *Engine) checkBatch(id BatchID) {
+// checkBatch notes a batch that ended (all its tasks final) in st, for
+// endBatches to announce once the step is published.
+func (e *Engine) checkBatch(id BatchID, st *step) {
 	b := e.batches[id]
 	if b == nil {
 		return
@@ -517,7 +530,7 @@ func (e *Engine) checkBatch(id BatchID) {
 	}
 	if !b.announced {
 		b.announced = true
-		e.events.push(Event{Kind: EventBatchDone, Batch: id, Time: time.Now()})
+		st.ended = append(st.ended, id)
 	}
 }
 
