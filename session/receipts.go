@@ -162,7 +162,7 @@ func (r *Receipts) Next(ctx context.Context, n int) ([]ReceiptItem, error) {
 }
 
 // listDay lists one day's folder, page by page, and keeps the names the
-// query matches, oldest first.
+// query matches, oldest first (by name, or a foreign object's time).
 func (r *Receipts) listDay(ctx context.Context, day time.Time) ([]ReceiptItem, error) {
 	prefix := receipt.DayPrefix(r.q.Prefix, day)
 	var items []ReceiptItem
@@ -177,6 +177,8 @@ func (r *Receipts) listDay(ctx context.Context, day time.Time) ([]ReceiptItem, e
 			}
 		}
 		if page.Next == "" {
+			// By time, not name: a foreign object's name says nothing of it.
+			slices.SortStableFunc(items, func(a, b ReceiptItem) int { return a.When().Compare(b.When()) })
 			return items, nil
 		}
 		marker = page.Next

@@ -82,18 +82,18 @@ func ReceiptWhoText(w receipt.Who) string {
 	return strings.TrimSpace(label + " " + user + " " + machine)
 }
 
-// ReceiptCountsText sums a drop's files in words: "3 files arrived, 1
+// ReceiptCountsText sums a drop's files in words: "3 files arrived, 1 file
 // failed" (the states with none left out).
 func ReceiptCountsText(c receipt.Counts) string {
 	parts := []string{TN("{{.Count}} files arrived", c.Done)}
 	if c.Failed > 0 {
-		parts = append(parts, TN("{{.Count}} failed", c.Failed))
+		parts = append(parts, TN("{{.Count}} files failed", c.Failed))
 	}
 	if c.Skipped > 0 {
-		parts = append(parts, TN("{{.Count}} skipped", c.Skipped))
+		parts = append(parts, TN("{{.Count}} files skipped", c.Skipped))
 	}
 	if c.Canceled > 0 {
-		parts = append(parts, TN("{{.Count}} canceled", c.Canceled))
+		parts = append(parts, TN("{{.Count}} files canceled", c.Canceled))
 	}
 	return strings.Join(parts, T(", "))
 }
