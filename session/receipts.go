@@ -315,3 +315,29 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("%q is not a number of days (7d), a duration (24h) or a date (2026-12-01)", s)
 }
+
+// SandboxReceiptsPrefix is the Sandbox's receipts folder: it has no
+// profile to name one.
+const SandboxReceiptsPrefix = ".cosdrop/receipts"
+
+// ErrNoReceiptsPrefix is ReceiptsReader's refusal for a profile that
+// names no receipts folder.
+var ErrNoReceiptsPrefix = errors.New("the profile names no receipts folder (receipts_prefix)")
+
+// ReceiptsReader returns a reader of the session's bucket with its own
+// credentials (the engine's client, signing and refresh) and the
+// profile's receipts folder.
+func (s *Session) ReceiptsReader() (ReceiptSource, string, error) {
+	prefix := s.Profile.ReceiptsPrefix
+	if s.Sandbox {
+		prefix = SandboxReceiptsPrefix
+	}
+	if strings.Trim(prefix, "/") == "" {
+		return nil, "", ErrNoReceiptsPrefix
+	}
+	b, err := uploader.OpenBucket(s.Config)
+	if err != nil {
+		return nil, prefix, err
+	}
+	return b, prefix, nil
+}

@@ -16,6 +16,9 @@ import (
 // ReceiptsErrText words a failure to read the receipts at all: the
 // profile cannot list, COS refused the listing, the network failed.
 func ReceiptsErrText(err error, prefix string) string {
+	if errors.Is(err, ErrNoReceiptsPrefix) {
+		return T("This profile names no receipts folder (receipts_prefix), so there are no receipts to read. Ask your administrator to add one to the profile.")
+	}
 	if errors.Is(err, uploader.ErrNoReadCredentials) {
 		return T("This profile's uploads are signed by your organisation's signing server, which signs uploads only, so CosDrop cannot list the bucket with it. Read receipts with a profile whose credentials may list and read {{.Prefix}}.",
 			map[string]any{"Prefix": Printable(prefix)})
