@@ -59,7 +59,7 @@ func newToolbar(w *mainWindow) *toolbar {
 	clearDone.Importance = widget.LowImportance
 	newProfile := newTipButton(theme.ContentAddIcon(), T("New profile…"), func() { w.showProfileEditor(nil, false) })
 	history := newTipButton(theme.HistoryIcon(), T("History"), w.history.showHistory)
-	receipts := newTipButton(theme.ListIcon(), T("Receipts: the drops of every machine"), w.showReceipts) // receiptsview.go
+	receipts := newTipButton(theme.ListIcon(), T("Receipts: the drops of every machine"), w.showReceipts)                       // receiptsview.go
 	copyLinks := newTipButton(theme.ContentCopyIcon(), T("Copy the links of the finished files shown"), w.links.copyShownLinks) // links.go
 	watchFolders := newTipButton(theme.VisibilityIcon(), T("Watch folders"), w.showWatchFolders)
 	settings := newTipButton(theme.SettingsIcon(), T("Settings (Ctrl+,)"), w.showAppSettings) // settings.go
