@@ -197,7 +197,7 @@ func (r *Receipts) named(o uploader.ListedObject) (ReceiptItem, bool) {
 	if !ok {
 		// Not a name CosDrop writes: no person to match, so only an
 		// unfiltered listing shows it.
-		it.Status, it.Problem = ReceiptForeign, T("not a CosDrop receipt (CosDrop does not write names like this)")
+		it.Status, it.Problem = ReceiptForeign, T("CosDrop does not write names like this")
 		return it, r.q.Who == "" && !r.q.Failed && !o.Modified.Before(r.q.Since)
 	}
 	it.Name = e
@@ -260,9 +260,9 @@ func readReceipt(ctx context.Context, src ReceiptSource, it ReceiptItem) Receipt
 	case err == nil:
 		it.Status, it.Receipt = ReceiptOK, &rc
 	case errors.Is(err, receipt.ErrForeign):
-		it.Status, it.Problem = ReceiptForeign, T("not a CosDrop receipt (its content is something else)")
+		it.Status, it.Problem = ReceiptForeign, T("its content is something else")
 	case errors.As(err, &de):
-		it.Status, it.Problem = ReceiptDamaged, T("a damaged CosDrop receipt: {{.Why}}", map[string]any{"Why": de.Why})
+		it.Status, it.Problem = ReceiptDamaged, de.Why
 	default:
 		it.Status, it.Err, it.Problem = ReceiptUnreadable, err, ReceiptReadErrText(err)
 	}

@@ -129,6 +129,16 @@ func ReceiptReasonText(f receipt.File) string {
 	return Printable(Explain(uploader.TaskError{Code: f.Code, Args: f.Args, Party: uploader.Party(f.Party), Message: f.Reason}))
 }
 
+// ReceiptNameText is who and where an object's name says it is from
+// ("carol on pc-c", in the name's slugs), or its key when the name is not
+// one CosDrop writes.
+func ReceiptNameText(it ReceiptItem) string {
+	if it.Name.Ended.IsZero() {
+		return Printable(it.Key)
+	}
+	return T("{{.Who}} on {{.Machine}}", map[string]any{"Who": Printable(it.Name.Who), "Machine": Printable(it.Name.Machine)})
+}
+
 // ReceiptStatusText is a listed object's status when it is not a readable
 // receipt: foreign, damaged or unreadable, with why.
 func ReceiptStatusText(it ReceiptItem) string {
@@ -136,7 +146,7 @@ func ReceiptStatusText(it ReceiptItem) string {
 	case ReceiptForeign:
 		return T("Not a receipt: {{.Why}}", map[string]any{"Why": it.Problem})
 	case ReceiptDamaged:
-		return T("Damaged: {{.Why}}", map[string]any{"Why": Printable(it.Problem)})
+		return T("Damaged: {{.Why}}", map[string]any{"Why": Printable(it.Problem)}) // the parser's English detail
 	case ReceiptUnreadable:
 		return T("Could not be read: {{.Why}}", map[string]any{"Why": it.Problem})
 	}

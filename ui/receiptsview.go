@@ -188,7 +188,7 @@ func newReceiptRow() fyne.CanvasObject {
 func setReceiptRow(o fyne.CanvasObject, it session.ReceiptItem) {
 	c := o.(*fyne.Container)
 	when := it.When().Local().Format("2006-01-02 15:04")
-	icon, text := theme.WarningIcon(), when+"  "+session.Printable(it.Key)+"  ·  "+session.ReceiptStatusText(it)
+	icon, text := theme.WarningIcon(), when+"  "+session.ReceiptNameText(it)+"  ·  "+session.ReceiptStatusText(it)
 	if r := it.Receipt; r != nil {
 		icon = theme.ConfirmIcon()
 		if r.Failed() {
