@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/url"
@@ -26,11 +25,7 @@ func receiptsCOS(t *testing.T, cfg ...localcos.Config) (*localcos.Server, receip
 	s, _ := startCOS(t, append(cfg, localcos.Config{})[0])
 	t.Setenv("TENCENTCLOUD_SECRET_ID", cliID)
 	t.Setenv("TENCENTCLOUD_SECRET_KEY", cliKey)
-	c := localcostest.Client(s, cliID, cliKey)
-	put := func(key string, body []byte) error {
-		_, err := c.Object.Put(context.Background(), key, bytes.NewReader(body), nil)
-		return err
-	}
+	put := receipttest.PutVia(localcostest.Client(s, cliID, cliKey))
 	sc, err := receipttest.Seed(put, cliReceipts, time.Now())
 	if err != nil {
 		t.Fatal(err)

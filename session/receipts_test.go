@@ -1,7 +1,6 @@
 package session
 
 import (
-	"bytes"
 	"context"
 	"net/url"
 	"slices"
@@ -24,11 +23,7 @@ const testReceiptsPrefix = ".cosdrop/receipts"
 func receiptBucket(t *testing.T) (*localcos.Server, *uploader.Bucket, receipttest.Scenario, receipttest.Put) {
 	t.Helper()
 	s := localcostest.Start(t, localcos.Config{})
-	c := localcostest.Client(s, localcostest.SecretID, localcostest.SecretKey)
-	put := func(key string, body []byte) error {
-		_, err := c.Object.Put(context.Background(), key, bytes.NewReader(body), nil)
-		return err
-	}
+	put := receipttest.PutVia(localcostest.Client(s, localcostest.SecretID, localcostest.SecretKey))
 	sc, err := receipttest.Seed(put, testReceiptsPrefix, time.Now())
 	if err != nil {
 		t.Fatal(err)

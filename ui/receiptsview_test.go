@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -24,11 +23,7 @@ const uiReceipts = ".cosdrop/receipts"
 func seededReceipts(t *testing.T) (*localcos.Server, session.ReceiptSource, receipttest.Scenario, receipttest.Put) {
 	t.Helper()
 	s := localcostest.Start(t, localcos.Config{})
-	c := localcostest.Client(s, localcostest.SecretID, localcostest.SecretKey)
-	put := func(key string, body []byte) error {
-		_, err := c.Object.Put(context.Background(), key, bytes.NewReader(body), nil)
-		return err
-	}
+	put := receipttest.PutVia(localcostest.Client(s, localcostest.SecretID, localcostest.SecretKey))
 	sc, err := receipttest.Seed(put, uiReceipts, time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,8 @@
 package receipttest
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"hash/crc64"
 	"maps"
@@ -12,11 +14,21 @@ import (
 	"strconv"
 	"time"
 
+	cos "github.com/tencentyun/cos-go-sdk-v5"
+
 	"cosdrop/receipt"
 )
 
 // Put writes body at key (a test's SDK client against localcos).
 type Put func(key string, body []byte) error
+
+// PutVia is a Put through an SDK client (localcostest.Client).
+func PutVia(c *cos.Client) Put {
+	return func(key string, body []byte) error {
+		_, err := c.Object.Put(context.Background(), key, bytes.NewReader(body), nil)
+		return err
+	}
+}
 
 // Scenario is what Seed wrote.
 type Scenario struct {
