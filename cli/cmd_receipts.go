@@ -19,8 +19,9 @@ func init() {
 
 const receiptsSynopsis = "[--profile P | --endpoint URL --bucket B --region R] [--sts-url U] [--receipts-prefix PREFIX] [--since 7d] [--who NAME] [--failed] [--check] [--id ID] [--json]"
 
-// receiptsFlags are `cosdrop receipts`'s flags beyond the destination.
-type receiptsFlags struct {
+// receiptsRun is one `cosdrop receipts`: its flags, then what it opened
+// and found.
+type receiptsRun struct {
 	dest                   uploadFlags
 	prefix, since, who, id string
 	failed, check, asJSON  bool
@@ -36,11 +37,11 @@ type receiptsFlags struct {
 
 // runReceipts lists the receipts under the profile's receipts prefix,
 // newest first, from every machine: who sent what, when, and what became
-// of it. Exit 0 when listed; 1 when the listing failed, --id found
-// nothing, or --check found a file changed, gone or not checkable; 2 for
-// a bad command line.
+// of it. Exit 0 when listed; 1 when the profile cannot read the bucket,
+// the listing failed, --id found nothing, or --check found a file
+// changed, gone or not checkable; 2 for a bad command line.
 func runReceipts(args []string) int {
-	var f receiptsFlags
+	var f receiptsRun
 	fs := newFlagSet("receipts", receiptsSynopsis)
 	fs.StringVar(&f.dest.profile, "profile", "", tr("profile whose receipts to read (see 'cosdrop profile')"))
 	fs.StringVar(&f.dest.endpoint, "endpoint", "", tr("COS endpoint URL (instead of a profile), e.g. http://127.0.0.1:9000"))
@@ -78,7 +79,7 @@ func runReceipts(args []string) int {
 
 // open reads the flags into a query and opens the bucket: false with the
 // exit code when it cannot.
-func (f *receiptsFlags) open() (int, bool) {
+func (f *receiptsRun) open() (int, bool) {
 	now := time.Now()
 	since, err := session.ParseSince(f.since, now)
 	if err != nil {
@@ -100,7 +101,7 @@ func (f *receiptsFlags) open() (int, bool) {
 	if err != nil {
 		closeAll(f.closers)
 		fmt.Fprintln(os.Stderr, tr("Error:"), safe(session.ReceiptsErrText(err, prefix)))
-		return 2, false
+		return 1, false // the profile cannot read the bucket: not a usage error
 	}
 	f.src, f.showFiles = b, f.failed || f.check || f.id != ""
 	f.query = session.ReceiptQuery{Prefix: prefix, Since: since, Now: now, Who: f.who, Failed: f.failed, PageSize: f.pageSize}
@@ -108,7 +109,7 @@ func (f *receiptsFlags) open() (int, bool) {
 }
 
 // receiptsPrefix is --receipts-prefix, else the profile's.
-func (f *receiptsFlags) receiptsPrefix() (string, error) {
+func (f *receiptsRun) receiptsPrefix() (string, error) {
 	prefix := f.prefix
 	if prefix == "" && f.dest.profile != "" {
 		p, err := profile.NewProfiles(profile.ConfigDir()).Get(f.dest.profile)
@@ -124,7 +125,7 @@ func (f *receiptsFlags) receiptsPrefix() (string, error) {
 }
 
 // list prints the query's receipts a page at a time.
-func (f *receiptsFlags) list() int {
+func (f *receiptsRun) list() int {
 	r := session.NewReceipts(f.src, f.query)
 	shown := 0
 	for r.More() {
@@ -145,7 +146,7 @@ func (f *receiptsFlags) list() int {
 }
 
 // one prints the receipt --id names, with every file.
-func (f *receiptsFlags) one() int {
+func (f *receiptsRun) one() int {
 	it, found, err := session.FindReceipt(f.ctx, f.src, f.query, f.id)
 	if err != nil {
 		f.out.failure(session.ReceiptsErrText(err, f.query.Prefix))
@@ -161,7 +162,7 @@ func (f *receiptsFlags) one() int {
 }
 
 // print shows one item, checking its files first when asked.
-func (f *receiptsFlags) print(it session.ReceiptItem) {
+func (f *receiptsRun) print(it session.ReceiptItem) {
 	var checks []session.FileCheck
 	if f.check && it.Receipt != nil {
 		checks = session.CheckReceipt(f.ctx, f.src, *it.Receipt)
@@ -171,7 +172,7 @@ func (f *receiptsFlags) print(it session.ReceiptItem) {
 }
 
 // code is the exit code once everything is printed.
-func (f *receiptsFlags) code() int {
+func (f *receiptsRun) code() int {
 	if f.anyBad {
 		return 1
 	}
