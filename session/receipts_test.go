@@ -72,7 +72,7 @@ func TestReceiptsListFilterAndShowForeignAndDamaged(t *testing.T) {
 	all := ids(readAll(t, b, q, 2))
 	// The foreign object was written last (its time is its upload's),
 	// then the drops newest first; the ten-day-old one is outside the week.
-	if want := []string{"foreign", "b1", "a1", "damaged", "a0"}; !slices.Equal(all, want) {
+	if want := []string{"foreign", "b1", "a1", "foreign", "damaged", "a0"}; !slices.Equal(all, want) {
 		t.Fatalf("listing %v, want %v", all, want)
 	}
 	for _, c := range []struct {
@@ -92,8 +92,12 @@ func TestReceiptsListFilterAndShowForeignAndDamaged(t *testing.T) {
 		}
 	}
 	items := readAll(t, b, q, 10)
-	if !strings.Contains(ReceiptStatusText(items[0]), "Not a receipt") || !strings.Contains(ReceiptStatusText(items[3]), "Damaged") {
-		t.Errorf("words %q / %q", ReceiptStatusText(items[0]), ReceiptStatusText(items[3]))
+	if !strings.Contains(ReceiptStatusText(items[0]), "names like this") || !strings.Contains(ReceiptStatusText(items[3]), "its content is something else") ||
+		!strings.Contains(ReceiptStatusText(items[4]), "Damaged: not valid JSON") {
+		t.Errorf("words %q / %q / %q", ReceiptStatusText(items[0]), ReceiptStatusText(items[3]), ReceiptStatusText(items[4]))
+	}
+	if got := ReceiptNameText(items[3]); got != "dave on pc-d" {
+		t.Errorf("a foreign receipt name reads %q", got)
 	}
 	bob := items[1].Receipt
 	if got := ReceiptCountsText(bob.Counts); got != "1 file arrived, 1 file failed" {

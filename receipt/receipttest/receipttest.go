@@ -39,9 +39,10 @@ type Scenario struct {
 	// that failed; AliceOld is three days older; Ancient is ten days old
 	// (outside the default week).
 	Alice, Bob, AliceOld, Ancient receipt.Receipt
-	// Foreign is a key in today's folder that is no receipt; Damaged is a
-	// receipt's name with a cut-short body.
-	Foreign, Damaged string
+	// Foreign is a key in today's folder that is no receipt's name;
+	// ForeignJSON has a receipt's name (half an hour after Damaged) and
+	// other JSON in it; Damaged is a receipt's name with a cut-short body.
+	Foreign, ForeignJSON, Damaged string
 }
 
 // CRC64 is COS's x-cos-hash-crc64ecma of b, as COS writes it.
@@ -76,6 +77,10 @@ func Seed(put Put, prefix string, now time.Time) (Scenario, error) {
 	}
 	sc.Foreign = receipt.DayPrefix(prefix, day) + "notes.txt"
 	if err = put(sc.Foreign, []byte("not a receipt")); err != nil {
+		return sc, err
+	}
+	sc.ForeignJSON = receipt.DayPrefix(prefix, day) + day.Add(30*time.Minute).UTC().Format("150405") + "_dave_pc-d_d1.json"
+	if err = put(sc.ForeignJSON, []byte(`{"hello": "world"}`)); err != nil {
 		return sc, err
 	}
 	sc.Damaged = receipt.DayPrefix(prefix, day) + day.UTC().Format("150405") + "_carol_pc-c_c1.json"
