@@ -114,7 +114,9 @@ func NewReceipts(src ReceiptSource, q ReceiptQuery) *Receipts {
 		q.PageSize = 1000
 	}
 	q.Prefix = strings.Trim(q.Prefix, "/")
-	return &Receipts{src: src, q: q, day: utcDay(q.Now), firstDay: utcDay(q.Since)}
+	// From tomorrow's folder: a sender whose clock runs ahead may have
+	// written there already (one listing more, usually empty).
+	return &Receipts{src: src, q: q, day: utcDay(q.Now).AddDate(0, 0, 1), firstDay: utcDay(q.Since)}
 }
 
 func utcDay(t time.Time) time.Time {

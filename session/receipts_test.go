@@ -12,6 +12,7 @@ import (
 	"cosdrop/auth"
 	"cosdrop/localcos"
 	"cosdrop/localcos/localcostest"
+	"cosdrop/receipt"
 	"cosdrop/receipt/receipttest"
 	"cosdrop/uploader"
 )
@@ -260,6 +261,19 @@ func TestReceiptCheckFallsBackToRangedGet(t *testing.T) {
 		if c.Result != CheckUnchanged || !c.ByGet {
 			t.Fatalf("check without HeadObject: %+v", c)
 		}
+	}
+}
+
+// A sender whose clock runs a day ahead wrote into tomorrow's folder: it
+// is listed all the same.
+func TestReceiptsFromAClockAhead(t *testing.T) {
+	_, b, _, put := receiptBucket(t)
+	ahead := receipt.Receipt{ID: "f1", Who: receipt.Who{Label: "Fast"}, Ended: time.Now().Add(24 * time.Hour)}
+	if err := receipttest.PutReceipt(put, testReceiptsPrefix, ahead); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(readAll(t, b, ReceiptQuery{Prefix: testReceiptsPrefix, Who: "fast"}, 10)); !slices.Equal(got, []string{"f1"}) {
+		t.Fatalf("a receipt from a clock ahead: %v", got)
 	}
 }
 
