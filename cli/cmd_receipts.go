@@ -50,7 +50,7 @@ func runReceipts(args []string) int {
 	fs.StringVar(&f.dest.stsURL, "sts-url", "", tr("credential server URL for temporary credentials"))
 	fs.StringVar(&f.prefix, "receipts-prefix", "", tr("folder of the receipts in the bucket (default: the profile's receipts_prefix)"))
 	fs.StringVar(&f.since, "since", "7d", tr("show drops since then: days (7d), hours (24h) or a date (2026-12-01)"))
-	fs.StringVar(&f.who, "who", "", tr("show only this person's drops (the label the admin set, or the user name)"))
+	fs.StringVar(&f.who, "who", "", tr("show only this person's drops (the label the admin set; the user name where there is none)"))
 	fs.BoolVar(&f.failed, "failed", false, tr("show only drops with a failed file, and their failures"))
 	fs.BoolVar(&f.check, "check", false, tr("check that each file is still in COS, unchanged (size and CRC64)"))
 	fs.StringVar(&f.id, "id", "", tr("show one receipt, by its id or object key, with every file"))
