@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -190,4 +191,37 @@ func TestReceiptsToolbarEntry(t *testing.T) {
 		}
 	}
 	t.Fatal("no Receipts window")
+}
+
+// A support profile's grant lists and reads the receipts folder only:
+// the window lists the drops, and Check now says, per file, that COS
+// would not let it look, instead of calling them gone.
+func TestReceiptsViewUnderListAndReadGrant(t *testing.T) {
+	s, _, sc, _ := seededReceipts(t)
+	pol := localcos.UploadPolicy(s.Region(), s.Bucket(), uiReceipts+"/", []string{"name/cos:GetBucket", "name/cos:GetObject"})
+	sts := auth.NewSTS(s.STSURL()+"/sts?policy="+url.QueryEscape(pol.JSON()), "", nil)
+	defer sts.Close()
+	src, err := uploader.OpenBucket(uploader.Config{BucketURL: s.URL(), Credentials: sts, RetryBase: time.Millisecond, RetryMax: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, nil)
+	q := &jobQueue{}
+	w.async = q.async
+	v := openReceiptsView(w, src, uiReceipts, "Support", 10)
+	defer v.win.Close()
+	v.who.SetText("bob")
+	v.who.OnSubmitted("bob")
+	q.runAll()
+	if got := shownIDs(v); got != sc.Bob.ID {
+		t.Fatalf("support listing %q, note %q", got, v.note.Text)
+	}
+	d := openReceiptDetail(v, v.items[0])
+	defer d.win.Close()
+	test.Tap(d.check)
+	q.runAll()
+	if d.checks[1].Result != session.CheckUnchecked || !strings.Contains(d.note.Text, "1 could not be checked") ||
+		!strings.Contains(test.RenderToMarkup(d.win.Canvas()), "could not be checked") {
+		t.Fatalf("check under the support grant: %+v, %q", d.checks, d.note.Text)
+	}
 }
