@@ -53,6 +53,17 @@ func (q *jobQueue) runAll() {
 	}
 }
 
+// openTestReceipts opens the Receipts window over src in a test window
+// whose background work waits in the returned queue.
+func openTestReceipts(t *testing.T, src session.ReceiptSource, pageSize int) (*receiptsView, *jobQueue) {
+	w := newTestWindow(t, nil)
+	q := &jobQueue{}
+	w.async = q.async
+	v := openReceiptsView(w, src, uiReceipts, "Support", pageSize)
+	t.Cleanup(v.win.Close)
+	return v, q
+}
+
 func shownIDs(v *receiptsView) string {
 	var ids []string
 	for _, it := range v.items {
@@ -67,11 +78,7 @@ func shownIDs(v *receiptsView) string {
 
 func TestReceiptsViewPagesFiltersAndDropsStaleResults(t *testing.T) {
 	_, src, _, _ := seededReceipts(t)
-	w := newTestWindow(t, nil)
-	q := &jobQueue{}
-	w.async = q.async
-	v := openReceiptsView(w, src, uiReceipts, "Support", 2)
-	defer v.win.Close()
+	v, q := openTestReceipts(t, src, 2)
 	q.runAll()
 	if got := shownIDs(v); got != "foreign b1" || v.more.Disabled() {
 		t.Fatalf("first page %q (Load more disabled: %v)", got, v.more.Disabled())
@@ -117,11 +124,7 @@ func TestReceiptsViewPagesFiltersAndDropsStaleResults(t *testing.T) {
 
 func TestReceiptDetailCheckNowNoticesChanges(t *testing.T) {
 	s, src, sc, put := seededReceipts(t)
-	w := newTestWindow(t, nil)
-	q := &jobQueue{}
-	w.async = q.async
-	v := openReceiptsView(w, src, uiReceipts, "Support", 10)
-	defer v.win.Close()
+	v, q := openTestReceipts(t, src, 10)
 	q.runAll()
 	var alice, foreign session.ReceiptItem
 	for _, it := range v.items {
@@ -205,11 +208,7 @@ func TestReceiptsViewUnderListAndReadGrant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newTestWindow(t, nil)
-	q := &jobQueue{}
-	w.async = q.async
-	v := openReceiptsView(w, src, uiReceipts, "Support", 10)
-	defer v.win.Close()
+	v, q := openTestReceipts(t, src, 10)
 	v.who.SetText("bob")
 	v.who.OnSubmitted("bob")
 	q.runAll()
