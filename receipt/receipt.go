@@ -99,8 +99,7 @@ type File struct {
 	Code   string            `json:"code,omitempty"`
 	Args   map[string]string `json:"args,omitempty"`
 	// Party is who was at fault, as the engine names it (uploader.Party):
-	// cos, credential_server, network, file, journal,
-	// user, keyring.
+	// cos, credential_server, network, file, journal, user, keyring.
 	Party      string   `json:"party,omitempty"`
 	RequestIDs []string `json:"request_ids,omitempty"`
 }
