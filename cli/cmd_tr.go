@@ -32,3 +32,6 @@ func closeAll(cs []func() error) error {
 	}
 	return errors.Join(errs...)
 }
+
+// trWith translates a CLI string with named parameters ({{.Name}}).
+func trWith(s string, args map[string]any) string { return session.T(s, args) }

@@ -11,7 +11,7 @@ import (
 // every command summary (translated when usage is printed), is in the
 // English and Chinese catalogues with the same placeholders.
 func TestEveryCLIStringTranslated(t *testing.T) {
-	msgs, err := i18ncheck.Literals(".", i18ncheck.Funcs{"tr": {Arg: 0}, "trN": {Arg: 0, Plural: true}, "trChoices": {Arg: 0}, "register": {Arg: 1}, "notYet": {Arg: 1}})
+	msgs, err := i18ncheck.Literals(".", i18ncheck.Funcs{"tr": {Arg: 0}, "trN": {Arg: 0, Plural: true}, "trChoices": {Arg: 0}, "register": {Arg: 1}, "notYet": {Arg: 1}, "trWith": {Arg: 0}})
 	if err != nil {
 		t.Fatal(err)
 	}

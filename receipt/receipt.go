@@ -98,8 +98,8 @@ type File struct {
 	Reason string            `json:"reason,omitempty"`
 	Code   string            `json:"code,omitempty"`
 	Args   map[string]string `json:"args,omitempty"`
-	// Party is who was at fault: cos, credential_server, network, file, journal,
-	// user, keyring.
+	// Party is who was at fault, as the engine names it (uploader.Party):
+	// cos, credential_server, network, file, journal, user, keyring.
 	Party      string   `json:"party,omitempty"`
 	RequestIDs []string `json:"request_ids,omitempty"`
 }

@@ -259,6 +259,9 @@ func (o *Opener) SandboxEngine(ov Overrides) (Engine, *localcos.Server, error) {
 		return Engine{}, nil, err
 	}
 	c := uploader.Config{BucketURL: srv.URL(), Credentials: auth.NewStatic(auth.Credentials{SecretID: "AKIDsandbox" + id, SecretKey: key})}
+	// The Sandbox writes receipts where its Receipts view reads them, so a
+	// new user sees what a support team would.
+	c.Receipts = receiptsFor(profile.Profile{Name: SandboxName, Bucket: SandboxBucket, Region: SandboxRegion, ReceiptsPrefix: SandboxReceiptsPrefix}, ov)
 	if err := applyOverrides(&c, ov, dir); err != nil {
 		_ = srv.Close()
 		return Engine{}, nil, err

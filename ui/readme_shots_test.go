@@ -28,9 +28,9 @@ func TestREADMEPictures(t *testing.T) {
 	// The share view signs off the Fyne goroutine; under the test driver
 	// fyne.Do runs where it is called, so run that work here.
 	w.async = func(f func()) { f() }
-	shot := func(name string) {
+	shotOf := func(name string, c fyne.Canvas) {
 		t.Helper()
-		img := w.win.Canvas().Capture()
+		img := c.Capture()
 		if img == nil || img.Bounds().Dx() < 500 {
 			t.Fatalf("%s: nothing rendered", name)
 		}
@@ -47,6 +47,7 @@ func TestREADMEPictures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	shot := func(name string) { t.Helper(); shotOf(name, w.win.Canvas()) }
 	closeTop := func() {
 		for top := w.win.Canvas().Overlays().Top(); top != nil; top = w.win.Canvas().Overlays().Top() {
 			w.win.Canvas().Overlays().Remove(top)
@@ -71,4 +72,28 @@ func TestREADMEPictures(t *testing.T) {
 	w.bg.askBackground(3, 2)
 	shot("en-background.png")
 	closeTop()
+	receiptsPicture(t, w, shotOf)
+}
+
+// receiptsPicture shows the Receipts window over two machines' drops (one
+// with a failure), a foreign and a damaged object, and one receipt
+// opened and checked after a file was changed behind CosDrop's back.
+func receiptsPicture(t *testing.T, w *mainWindow, shotOf func(string, fyne.Canvas)) {
+	_, src, _, put := seededReceipts(t)
+	v := openReceiptsView(w, src, uiReceipts, "Support", receiptsPage)
+	defer v.win.Close()
+	v.win.Resize(fyne.NewSize(900, 380))
+	shotOf("en-receipts.png", v.win.Canvas())
+	if err := put("uploads/alice/two.txt", []byte("SECOND FILE, LONGER")); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range v.items {
+		if it.Receipt != nil && it.Receipt.ID == "a1" {
+			d := openReceiptDetail(v, it)
+			defer d.win.Close()
+			d.win.Resize(fyne.NewSize(900, 340))
+			d.runCheck()
+			shotOf("en-receipt-check.png", d.win.Canvas())
+		}
+	}
 }

@@ -59,6 +59,7 @@ func newToolbar(w *mainWindow) *toolbar {
 	clearDone.Importance = widget.LowImportance
 	newProfile := newTipButton(theme.ContentAddIcon(), T("New profile…"), func() { w.showProfileEditor(nil, false) })
 	history := newTipButton(theme.HistoryIcon(), T("History"), w.history.showHistory)
+	receipts := newTipButton(theme.ListIcon(), T("Receipts: the drops of every machine"), w.showReceipts)                       // receiptsview.go
 	copyLinks := newTipButton(theme.ContentCopyIcon(), T("Copy the links of the finished files shown"), w.links.copyShownLinks) // links.go
 	watchFolders := newTipButton(theme.VisibilityIcon(), T("Watch folders"), w.showWatchFolders)
 	settings := newTipButton(theme.SettingsIcon(), T("Settings (Ctrl+,)"), w.showAppSettings) // settings.go
@@ -106,7 +107,7 @@ func newToolbar(w *mainWindow) *toolbar {
 
 	row1 := container.NewBorder(nil, nil,
 		container.NewHBox(addFiles, addFolder, widget.NewSeparator(), pauseAll, resumeAll, retry, clearDone),
-		container.NewHBox(widget.NewLabel(T("Profile:")), fixedWidth(200, b.profile), newProfile, copyLinks, history, watchFolders, settings))
+		container.NewHBox(widget.NewLabel(T("Profile:")), fixedWidth(200, b.profile), newProfile, copyLinks, history, receipts, watchFolders, settings))
 	row2 := container.NewBorder(nil, nil, fixedWidth(150, b.filter), fixedWidth(190, b.limit), b.search)
 	b.content = container.NewVBox(row1, row2)
 	return b

@@ -206,17 +206,28 @@ func (e *Engine) load() error {
 	})
 }
 
-// newClient builds the SDK client over one shared transport with enough
-// idle connections for the concurrency (Go's default of 2 per host would
-// reconnect constantly), signing each attempt through auth.Transport.
+// newClient builds the engine's SDK client (newCOSClient) and keeps its
+// unsigned transport for server-signed PUTs.
 func (e *Engine) newClient() *cos.Client {
+	c, base := newCOSClient(e.cfg)
+	e.base = base
+	return c
+}
+
+// newCOSClient builds the SDK client over one shared transport with enough
+// idle connections for the concurrency (Go's default of 2 per host would
+// reconnect constantly), signing each attempt through auth.Transport. It
+// returns the unsigned transport too. The engine and Bucket share it, so
+// a reader signs, refreshes credentials and goes through the profile's
+// proxy exactly as an upload does.
+func newCOSClient(cfg Config) (*cos.Client, http.RoundTripper) {
 	var base http.RoundTripper
-	if e.cfg.HTTPClient != nil && e.cfg.HTTPClient.Transport != nil {
-		base = e.cfg.HTTPClient.Transport
+	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
+		base = cfg.HTTPClient.Transport
 	} else {
 		base = &http.Transport{
-			Proxy:                 e.proxy(),
-			TLSClientConfig:       &tls.Config{RootCAs: e.cfg.RootCAs, MinVersion: tls.VersionTLS12},
+			Proxy:                 proxyOf(cfg),
+			TLSClientConfig:       &tls.Config{RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12},
 			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			MaxIdleConns:          512,
 			MaxIdleConnsPerHost:   256,
@@ -231,24 +242,23 @@ func (e *Engine) newClient() *cos.Client {
 			ReadBufferSize:  64 << 10,
 		}
 	}
-	e.base = base
 	rt := base
-	if e.cfg.Credentials != nil {
-		rt = auth.NewTransport(e.cfg.Credentials, base)
+	if cfg.Credentials != nil {
+		rt = auth.NewTransport(cfg.Credentials, base)
 	}
 	hc := &http.Client{Transport: rt}
-	u, _ := url.Parse(e.cfg.BucketURL)
+	u, _ := url.Parse(cfg.BucketURL)
 	c := cos.NewClient(&cos.BaseURL{BucketURL: u}, hc)
 	c.Conf.EnableCRC = false                     // the engine checks CRC64 itself, with its own error codes
 	c.Conf.RetryOpt = cos.RetryOptions{Count: 1} // the engine retries, with backoff and a budget
 	c.Conf.RequestBodyClose = false
-	return c
+	return c, base
 }
 
-// proxy is the configured proxy chooser, or the environment's.
-func (e *Engine) proxy() func(*http.Request) (*url.URL, error) {
-	if e.cfg.Proxy != nil {
-		return e.cfg.Proxy
+// proxyOf is the configured proxy chooser, or the environment's.
+func proxyOf(cfg Config) func(*http.Request) (*url.URL, error) {
+	if cfg.Proxy != nil {
+		return cfg.Proxy
 	}
 	return http.ProxyFromEnvironment
 }

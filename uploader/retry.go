@@ -240,12 +240,18 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 type retrier struct {
 	e  *Engine
 	op string
+	// cfg is the configuration of a retrier without an engine (Bucket);
+	// nil means e's.
+	cfg *Config
 }
 
 // do calls fn until it succeeds, fails for good, or ctx ends. Each failure
 // that will be retried is passed to note (the task's error list).
 func (r retrier) do(ctx context.Context, note func(error), fn func(ctx context.Context) error) error {
-	cfg := &r.e.cfg
+	cfg := r.cfg
+	if cfg == nil {
+		cfg = &r.e.cfg
+	}
 	refreshes := 0
 	for attempt := 1; ; {
 		err := fn(ctx)

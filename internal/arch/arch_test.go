@@ -44,11 +44,11 @@ var allowed = map[string]rule{
 	// front ends
 	// Both read and edit the profile document (profile), whose mode and
 	// policy tables give their choices, flags and words.
-	"cli": {imports: []string{"session", "profile", "localcos", "clipboard", "receipt"}, tests: []string{"autostart", "internal/i18ncheck"}}, // localcos: serve-local runs it
-	"ui":  {imports: []string{"session", "profile", "assets", "autostart", "clipboard", "receipt", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck"}},
+	"cli": {imports: []string{"session", "profile", "localcos", "clipboard", "receipt"}, tests: []string{"autostart", "internal/i18ncheck", "receipt/receipttest"}}, // localcos: serve-local runs it
+	"ui":  {imports: []string{"session", "profile", "assets", "autostart", "clipboard", "receipt", "ui/internal/localefix", fyne}, tests: []string{"internal/i18ncheck", "receipt/receipttest"}},
 
 	// one mapping from profile or flags to a running engine, and the words
-	"session": {imports: []string{"uploader", "watch", "profile", "auth", "localcos", "assets", "clipboard", "receipt"}, tests: []string{"internal/i18ncheck"}}, // localcos: the Sandbox
+	"session": {imports: []string{"uploader", "watch", "profile", "auth", "localcos", "assets", "clipboard", "receipt"}, tests: []string{"internal/i18ncheck", "receipt/receipttest"}}, // localcos: the Sandbox
 
 	// the engine, and the watcher that uploads through it
 	// The engine learns a profile's rules as func values (Config.Exclude,
@@ -70,8 +70,9 @@ var allowed = map[string]rule{
 	"localcos/localcostest": {imports: []string{"localcos"}}, // tests' one way to start localcos
 	"assets":                {},
 	"autostart":             {},
-	"clipboard":             {}, // the system clipboard (paste to upload)
-	"receipt":               {}, // the receipt document written into the bucket
+	"clipboard":             {},                             // the system clipboard (paste to upload)
+	"receipt":               {},                             // the receipt document written into the bucket
+	"receipt/receipttest":   {imports: []string{"receipt"}}, // readers' tests: receipts put into localcos
 	"ui/internal/localefix": {},
 
 	// tools of the tests
