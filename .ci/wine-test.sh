@@ -24,7 +24,7 @@ export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=
 WINE=$(.ci/wine-bin.sh)
 
 pkgs=()
-for p in ${WINE_PKGS:-contenttype autostart auth session watch localcos uploader clipboard}; do
+for p in ${WINE_PKGS:-contenttype autostart auth profile receipt session watch localcos uploader clipboard}; do
   [ "$p" = cli ] || pkgs+=("$p")
 done
 out=$root/build/_wintest   # the underscore keeps the generated .go files out of ./...
