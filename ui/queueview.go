@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/uploader"
@@ -149,11 +150,32 @@ func (q *queueView) reveal() {
 	}
 	for i, id := range q.view {
 		if id >= q.revealAfter {
-			q.list.ScrollTo(i)
+			if !q.inView(i) {
+				q.list.ScrollTo(i)
+			}
 			q.revealAfter = 0
 			return
 		}
 	}
+}
+
+// inView reports whether row i is wholly on screen. List.ScrollTo
+// refreshes the whole list, binding every row on screen again, even when
+// it does not move (Fyne 2.7.1); a drop into a short list is already in
+// view. Rows are all as tall as the list's template row, with the theme's
+// padding between them, as List.scrollTo places them.
+func (q *queueView) inView(i int) bool {
+	var h float32
+	for _, r := range q.rows {
+		h = r.Size().Height
+		break
+	}
+	if h == 0 {
+		return false
+	}
+	y := float32(i) * (h + q.list.Theme().Size(theme.SizeNamePadding))
+	top := q.list.GetScrollOffset()
+	return y >= top && y+h <= top+q.list.Size().Height
 }
 
 // rowFor returns the row currently showing id (tests and details).
