@@ -22,8 +22,8 @@ func (c *countingTheme) Font(s fyne.TextStyle) fyne.Resource {
 	return c.Theme.Font(s)
 }
 
-// dropCost is what the first frame after a drop cost the window, in
-// counts that do not depend on the machine.
+// dropCost is what the window built for a drop, in counts that do not
+// depend on the machine.
 type dropCost struct {
 	rowsMade    int   // rows the list built (CreateItem)
 	updateItems int   // rows bound to a task (UpdateItem)
@@ -31,25 +31,35 @@ type dropCost struct {
 	rowsShown   int   // rows on screen
 }
 
-// measureDrop adds n tasks to an empty window, applies the tick that
-// brings them and draws the frame after it, counting what that cost.
-func measureDrop(w *mainWindow, n int) dropCost {
-	th := &countingTheme{Theme: w.app.Settings().Theme()}
-	w.app.Settings().SetTheme(th)
-	q := w.list.queue
-	made := 0
-	create := q.list.CreateItem
-	q.list.CreateItem = func() fyne.CanvasObject { made++; return create() }
-	defer func() { q.list.CreateItem = create }()
-	c := w.win.Canvas().(test.WindowlessCanvas)
-	w.tick()
-	c.Capture()
-	made, th.fonts, q.updateItems = 0, atomic.Int64{}, 0
-	w.add(benchPaths(0, n))
-	w.tick()
-	c.Capture()
-	return dropCost{rowsMade: made, updateItems: q.updateItems, fontLoads: th.fonts.Load(), rowsShown: len(q.rows)}
+// dropProbe counts what w's list builds: it puts a countingTheme in as the
+// app's theme and counts the list's CreateItem calls.
+type dropProbe struct {
+	w    *mainWindow
+	th   *countingTheme
+	made int
 }
+
+func probeDrop(w *mainWindow) *dropProbe {
+	p := &dropProbe{w: w, th: &countingTheme{Theme: w.app.Settings().Theme()}}
+	w.app.Settings().SetTheme(p.th)
+	create := w.list.queue.list.CreateItem
+	w.list.queue.list.CreateItem = func() fyne.CanvasObject { p.made++; return create() }
+	return p
+}
+
+// reset starts counting again.
+func (p *dropProbe) reset() {
+	p.made, p.w.list.queue.updateItems = 0, 0
+	p.th.fonts.Store(0)
+}
+
+func (p *dropProbe) cost() dropCost {
+	q := p.w.list.queue
+	return dropCost{rowsMade: p.made, updateItems: q.updateItems, fontLoads: p.th.fonts.Load(), rowsShown: len(q.rows)}
+}
+
+// frame draws w's window as the test driver paints it.
+func frame(w *mainWindow) { w.win.Canvas().(test.WindowlessCanvas).Capture() }
 
 // The first frame of a 2,000-row drop builds about one screenful of rows
 // and parses no font per row: each row in its own theme scope (a
@@ -57,10 +67,15 @@ func measureDrop(w *mainWindow, n int) dropCost {
 // again for every row and cleared the app's icon and text-size caches,
 // 0.6-2.1 s of a stalled window under load (make bench-ui times it).
 func TestDropFirstFrameCost(t *testing.T) {
-	e := newScriptEngine()
-	w := newTestWindow(t, scriptSession(e))
-	got := measureDrop(w, 2000)
-	t.Logf("%+v", got)
+	w := newTestWindow(t, scriptSession(newScriptEngine()))
+	p := probeDrop(w)
+	w.tick()
+	frame(w)
+	p.reset()
+	w.add(benchPaths(0, 2000))
+	w.tick()
+	frame(w)
+	got := p.cost()
 	if got.rowsShown < 10 {
 		t.Fatalf("%d rows shown, want a screenful", got.rowsShown)
 	}
