@@ -28,7 +28,7 @@ type dropCost struct {
 	rowsMade    int   // rows the list built (CreateItem)
 	updateItems int   // rows bound to a task (UpdateItem)
 	fontLoads   int64 // fonts parsed (countingTheme)
-	rowsShown   int   // rows on screen
+	rowsShown   int   // rows bound to a task: on screen, after the first drop
 }
 
 // dropProbe counts what w's list builds: it puts a countingTheme in as the
@@ -90,5 +90,18 @@ func TestDropFirstFrameCost(t *testing.T) {
 	// One parse per text style in use, however many rows.
 	if got.fontLoads > 2 {
 		t.Errorf("%d font look-ups for %d rows, want one per text style", got.fontLoads, got.rowsShown)
+	}
+
+	// A second drop scrolls to its first row: the list builds and binds
+	// the page it jumps to (Fyne's List builds new rows before it frees
+	// the old ones), once.
+	p.reset()
+	w.add(benchPaths(2000, 200))
+	w.tick()
+	frame(w)
+	next, page := p.cost(), got.rowsShown
+	if next.rowsMade > page+1 || next.updateItems > 2*page || next.fontLoads > 0 {
+		t.Errorf("a drop that scrolls built %d rows, bound %d and parsed %d fonts for a page of %d",
+			next.rowsMade, next.updateItems, next.fontLoads, page)
 	}
 }

@@ -150,32 +150,38 @@ func (q *queueView) reveal() {
 	}
 	for i, id := range q.view {
 		if id >= q.revealAfter {
-			if !q.inView(i) {
-				q.list.ScrollTo(i)
-			}
+			q.scrollIntoView(i)
 			q.revealAfter = 0
 			return
 		}
 	}
 }
 
-// inView reports whether row i is wholly on screen. List.ScrollTo
-// refreshes the whole list, binding every row on screen again, even when
-// it does not move (Fyne 2.7.1); a drop into a short list is already in
-// view. Rows are all as tall as the list's template row, with the theme's
-// padding between them, as List.scrollTo places them.
-func (q *queueView) inView(i int) bool {
+// scrollIntoView scrolls the least that shows row i whole, as
+// List.ScrollTo does, but without the refresh of the whole list that
+// ScrollTo ends with (Fyne 2.7.1): it would build a row to measure, bind
+// every row on screen again and drop the rows the list keeps for reuse,
+// just after apply refreshed the list. Rows are as tall as the list's
+// template row, with the theme's padding between them, as List.scrollTo
+// places them.
+func (q *queueView) scrollIntoView(i int) {
 	var h float32
 	for _, r := range q.rows {
 		h = r.Size().Height
 		break
 	}
-	if h == 0 {
-		return false
+	if h == 0 { // no row on screen to measure
+		q.list.ScrollTo(i)
+		return
 	}
 	y := float32(i) * (h + q.list.Theme().Size(theme.SizeNamePadding))
-	top := q.list.GetScrollOffset()
-	return y >= top && y+h <= top+q.list.Size().Height
+	top, height := q.list.GetScrollOffset(), q.list.Size().Height
+	switch {
+	case y < top:
+		q.list.ScrollToOffset(y)
+	case y+h > top+height:
+		q.list.ScrollToOffset(y + h - height)
+	}
 }
 
 // rowFor returns the row currently showing id (tests and details).

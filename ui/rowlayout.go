@@ -69,12 +69,16 @@ func (l *rowRenderer) sizes() rowSizes {
 	return rowSizes{icon: icon, reach: inner - rowInset, button: icon + 2*rowInset, slots: colButton * (icon + 2*inner)}
 }
 
+// fixed is the width of every column but the name's, and the gaps.
+func (z rowSizes) fixed() float32 {
+	return z.icon + colDest + colState + colBar + colSpeed + colSize + z.slots + 6*rowGap
+}
+
 // Layout places the row's widgets in their columns.
 func (l *rowRenderer) Layout(size fyne.Size) {
 	r, z := l.row, l.sizes()
 	h := size.Height
-	fixed := z.icon + colDest + colState + colBar + colSpeed + colSize + z.slots + 6*rowGap
-	nameW := max(0, size.Width-fixed)
+	nameW := max(0, size.Width-z.fixed())
 	x := float32(0)
 	cell := func(w float32) float32 { at := x; x += w + rowGap; return at }
 	place(r.icon, cell(z.icon), 0, z.icon, h)
@@ -147,8 +151,7 @@ func (l *rowRenderer) MinSize() fyne.Size {
 	if r.visibleButtons() != 0 {
 		h = max(h, z.button)
 	}
-	w := z.icon + 60 + colDest + colState + colBar + colSpeed + colSize + z.slots + 6*rowGap
-	return fyne.NewSize(w, h)
+	return fyne.NewSize(z.fixed()+60, h)
 }
 
 // Refresh lays the row out again (a theme change) and repaints it.
