@@ -175,8 +175,10 @@ bench: deps-test
 bench-wan:
 	.ci/bench-wan.sh
 
-## bench-ui: what the window's goroutines spend on a drop's first 2,000 rows and the walk's next batch,
-## on 100,000 queued tasks and on a tick while 8 upload (the test driver, no display needed; ~1 min).
+## bench-ui: what the window's goroutines spend on a drop's first 2,000 rows (the first screenful: apply
+## and frame, screen-ms; a progress tick after it; a second drop), with the rows built and fonts parsed
+## for the first screenful, on 100,000 queued tasks and on a tick while 8 upload (the test driver, no
+## display needed; ~1 min).
 bench-ui:
 	go test -run '^$$' -bench 'Drop2000|Add100k|Tick100k' -benchtime 3x -count 3 ./ui/
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"cosdrop/uploader"
@@ -149,10 +150,37 @@ func (q *queueView) reveal() {
 	}
 	for i, id := range q.view {
 		if id >= q.revealAfter {
-			q.list.ScrollTo(i)
+			q.scrollIntoView(i)
 			q.revealAfter = 0
 			return
 		}
+	}
+}
+
+// scrollIntoView scrolls the least that shows row i whole, as
+// List.ScrollTo does, but without the refresh of the whole list that
+// ScrollTo ends with (Fyne 2.7.1): it would build a row to measure, bind
+// every row on screen again and drop the rows the list keeps for reuse,
+// just after apply refreshed the list. Rows are as tall as the list's
+// template row, with the theme's padding between them, as List.scrollTo
+// places them.
+func (q *queueView) scrollIntoView(i int) {
+	var h float32
+	for _, r := range q.rows {
+		h = r.Size().Height
+		break
+	}
+	if h == 0 { // no row on screen to measure
+		q.list.ScrollTo(i)
+		return
+	}
+	y := float32(i) * (h + q.list.Theme().Size(theme.SizeNamePadding))
+	top, height := q.list.GetScrollOffset(), q.list.Size().Height
+	switch {
+	case y < top:
+		q.list.ScrollToOffset(y)
+	case y+h > top+height:
+		q.list.ScrollToOffset(y + h - height)
 	}
 }
 

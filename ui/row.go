@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -48,22 +47,23 @@ type taskRow struct {
 	state   uploader.State
 	actions rowActions
 
-	icon     *widget.Icon
-	name     *widget.Label
-	dest     *widget.Label // the destination folder: the key's file name can change on a rename, its folder does not
-	size     *widget.Label
-	bar      *widget.ProgressBar
-	speed    *widget.Label
-	note     *widget.Label // the failure's reason and advice, in place of bar and speed
-	speedBox *fyne.Container
-	progress *fyne.Container // bar and speed, or the failure note
-	status   *widget.Label
-	toggleB  *tipButton
-	cancelB  *tipButton
-	retryB   *tipButton
-	removeB  *tipButton
-	detailB  *tipButton
-	linkB    *tipButton // "Copy link", on a verified done row (links.go)
+	icon    *widget.Icon
+	name    *widget.Label
+	dest    *widget.Label // the destination folder: the key's file name can change on a rename, its folder does not
+	size    *widget.Label
+	bar     *widget.ProgressBar
+	speed   *widget.Label
+	note    *widget.Label // the failure's reason and advice, in place of bar and speed
+	status  *widget.Label
+	toggleB *tipButton
+	cancelB *tipButton
+	retryB  *tipButton
+	removeB *tipButton
+	detailB *tipButton
+	linkB   *tipButton   // "Copy link", on a verified done row (links.go)
+	buttons []*tipButton // the ones above, left to right
+
+	look *rowRenderer // nil until the row is first drawn or measured
 }
 
 func newTaskRow(a rowActions) *taskRow {
@@ -86,7 +86,6 @@ func newTaskRow(a rowActions) *taskRow {
 	r.note.Hide()
 	r.bar = widget.NewProgressBar()
 	r.bar.TextFormatter = func() string { return "" } // the percentage is in the speed column's words
-	r.speedBox = container.NewStack(r.speed)
 	act := func(f func(uploader.TaskID)) func() {
 		return func() {
 			if r.id != 0 {
@@ -100,23 +99,16 @@ func newTaskRow(a rowActions) *taskRow {
 	r.removeB = newTipButton(theme.DeleteIcon(), T("Remove from list"), act(a.remove))
 	r.detailB = newTipButton(theme.InfoIcon(), T("Details"), act(a.details))
 	r.linkB = newLinkButton(a, act)
+	r.buttons = []*tipButton{r.toggleB, r.cancelB, r.retryB, r.linkB, r.removeB, r.detailB}
 	r.ExtendBaseWidget(r)
 	return r
 }
 
-// CreateRenderer lays the row out on one line of fixed columns: icon,
-// name (takes the slack), destination, state, progress and speed (or the
-// failure), size, actions. Fixed boxes need no relayout when a label's
-// text changes on a tick. Paddings are tighter than Fyne's default so a
-// 640-pixel window shows a dozen rows or more.
+// CreateRenderer lays the row out on one line of fixed columns
+// (rowlayout.go).
 func (r *taskRow) CreateRenderer() fyne.WidgetRenderer {
-	bar := container.New(&columns{widths: []float32{colBar, colSpeed}}, container.NewCenter(fixedBar(r.bar)), r.speedBox)
-	r.progress = container.NewStack(bar, r.note)
-	buttons := container.NewHBox(r.toggleB, r.cancelB, r.retryB, r.linkB, r.removeB, r.detailB)
-	btnW := float32(colButton) * (r.detailB.MinSize().Width)
-	line := container.New(&columns{widths: []float32{r.icon.MinSize().Width, -1, colDest, colState, colBar + colSpeed, colSize, btnW}},
-		r.icon, r.name, r.dest, r.status, r.progress, r.size, container.NewHBox(layoutSpacer(), buttons))
-	return widget.NewSimpleRenderer(container.NewThemeOverride(line, compactTheme{}))
+	r.look = newRowRenderer(r)
+	return r.look
 }
 
 // Tapped selects the row.
@@ -138,10 +130,12 @@ func (r *taskRow) DoubleTapped(*fyne.PointEvent) {
 func (r *taskRow) set(s uploader.Snapshot) {
 	r.id = s.ID
 	name := filepath.Base(s.Path)
+	icon := fileIcon(name)
 	if isFolderEntry(s) {
-		r.icon.SetResource(theme.FolderIcon())
-	} else {
-		r.icon.SetResource(fileIcon(name))
+		icon = theme.FolderIcon()
+	}
+	if r.icon.Resource != icon {
+		r.icon.SetResource(icon)
 	}
 	setText(r.name, name)
 	setText(r.dest, destFolder(s.Key))
@@ -168,25 +162,28 @@ func (r *taskRow) set(s uploader.Snapshot) {
 		setText(r.speed, "")
 		r.note.Show()
 		r.bar.Hide()
-		r.speedBox.Hide()
+		r.speed.Hide()
 	case leftOut(s):
 		// Nothing was sent: a full bar read as an upload (issue 21,
 		// finding 8).
 		setText(r.speed, detail)
 		r.note.Hide()
 		r.bar.Hide()
-		r.speedBox.Show()
+		r.speed.Show()
 	default:
 		setText(r.speed, detail)
 		r.note.Hide()
 		r.bar.Show()
-		r.speedBox.Show()
+		r.speed.Show()
 	}
 	if s.State != r.state {
 		r.state = s.State
 		r.showButtons(s.State)
 	}
 	showLinkButton(r.linkB, s)
+	if r.look != nil {
+		r.look.buttonsChanged()
+	}
 }
 
 // leftOut reports whether s is an entry of a drop that was never uploaded

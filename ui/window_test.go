@@ -350,7 +350,15 @@ func TestNewDropScrollsIntoView(t *testing.T) {
 	}
 	w.add([]string{"/new/report.pdf"})
 	w.tick()
-	if w.list.queue.list.GetScrollOffset() == 0 {
-		t.Error("the new drop's row is out of sight")
+	l := w.list.queue.list
+	at := l.GetScrollOffset()
+	if at == 0 || w.list.queue.rowFor(501) == nil {
+		t.Fatalf("the new drop's row is out of sight (offset %v)", at)
+	}
+	// Where List.ScrollTo puts it from the top.
+	l.ScrollToOffset(0)
+	l.ScrollTo(500)
+	if l.GetScrollOffset() != at {
+		t.Errorf("offset %v, List.ScrollTo puts the row at %v", at, l.GetScrollOffset())
 	}
 }
