@@ -80,13 +80,7 @@ func TestFakeKillAfterInitiateLeavesNothingOpen(t *testing.T) {
 			}
 			inits := v.store.count("initiate")
 
-			cfg.AutoResume = true
-			e2 := v.engine(cfg)
-			defer e2.Close()
-			s := final(t, e2, id)
-			if s.State != Done {
-				t.Fatalf("rerun: %s note %+v err %+v", s.State, s.Note, s.LastErr)
-			}
+			resumedDone(t, v, cfg, id)
 			v.verified("big.bin", p)
 			if n := v.store.count("initiate") - inits; n != c.wantInits {
 				t.Errorf("the rerun started %d uploads, want %d", n, c.wantInits)
@@ -154,4 +148,19 @@ func TestCodecInitiatingMark(t *testing.T) {
 	if err := decodeRecord(pb, &old); err != nil || old.Initiating != nil {
 		t.Errorf("an unmarked record reads with mark %+v (%v)", old.Initiating, err)
 	}
+}
+
+// resumedDone reruns the state directory as a restart does (unfinished
+// tasks queued again) and returns task id once it is done; the engine is
+// closed when the test ends.
+func resumedDone(t *testing.T, v *fakeEnv, cfg Config, id TaskID) Snapshot {
+	t.Helper()
+	cfg.AutoResume = true
+	e := v.engine(cfg)
+	t.Cleanup(func() { e.Close() })
+	s := final(t, e, id)
+	if s.State != Done {
+		t.Fatalf("rerun after the kill: %s note %+v err %+v", s.State, s.Note, s.LastErr)
+	}
+	return s
 }
