@@ -183,6 +183,7 @@ func decodeRecord(v []byte, r *record) error {
 			return errBadRecord
 		}
 	}
+	r.Initiating = nil
 	if flag&flagInitiating != 0 {
 		r.Initiating = d.initMark()
 	}
