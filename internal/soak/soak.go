@@ -326,6 +326,11 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 		run.kill()
 		return rec, ctx.Err()
 	}
+	if kill && aimed == nil && d.initiating(ctx) {
+		// The timer won the race with the watcher's next look: the kill
+		// lands during Initiate all the same.
+		aimed, what = &rec.duringInitiate, "Initiate"
+	}
 	if kill {
 		killAt = time.Now()
 		if err := run.kill(); err != nil {
@@ -370,13 +375,20 @@ func (d *driver) aims(ctx context.Context) (completing, initiating <-chan struct
 	return completing, initiating
 }
 
+// initiating reports whether the server is handling an
+// InitiateMultipartUpload now (the plan's stall holds it there).
+func (d *driver) initiating(ctx context.Context) bool {
+	st, err := d.srv.stats(ctx)
+	return err == nil && st.InFlight["InitiateMultipartUpload"] > 0
+}
+
 // watchInitiate polls the server's counters and signals once an
-// InitiateMultipartUpload is in flight (the plan's stall holds it there).
+// InitiateMultipartUpload is in flight.
 func (d *driver) watchInitiate(ctx context.Context) <-chan struct{} {
 	ch := make(chan struct{})
 	go func() {
 		for ctx.Err() == nil {
-			if st, err := d.srv.stats(ctx); err == nil && st.InFlight["InitiateMultipartUpload"] > 0 {
+			if d.initiating(ctx) {
 				close(ch)
 				return
 			}
