@@ -191,7 +191,7 @@ kill-cost:
 ## soak: ~20 minutes (not part of `make test`), two soaks: `cosdrop upload` on its defaults of 10,000 small
 ## files and 3 x 256 MiB (SOAK_LARGE_SIZE=1GiB for the full size), then on the project's own setting (seed
 ## 2718, 3,000 small files, 4 requests x 8 MiB pinned), to serve-local under faults over a 4 MiB/s line
-## (internal/linesim), SIGKILLed every 15-45 s (at least 8 times, 2 aimed at Complete) and rerun until it
+## (internal/linesim), SIGKILLed every 15-45 s (at least 8 times, 2 aimed at Complete, 1 at Initiate) and rerun until it
 ## exits 0; then every object is downloaded and hashed. Prints the README tables. SOAK_SEED, SOAK_SMALL and
 ## SOAK_BANDWIDTH adjust them; a kill that costs more than the bound the engine claims fails them; logs in build/soak/.
 soak: deps-test
@@ -200,7 +200,7 @@ soak: deps-test
 	  go test -tags soak -count=1 -timeout 90m -v -run '^TestSoak(Project)?$$' ./internal/soak/
 
 ## soak-short: the defaults in about 2 minutes (300 small files, 2 x 48 MiB, a 2 MiB/s line, kills every 3-8 s,
-## at least 8); part of `make test`.
+## at least 8, 2 aimed at Complete, 1 at Initiate); part of `make test`.
 soak-short: deps-test
 	go build -o $(BUILD)/soak/cosdrop .
 	@SOAK_BIN=$(CURDIR)/$(BUILD)/soak/cosdrop SOAK_OUT=$(CURDIR)/$(BUILD)/soak \

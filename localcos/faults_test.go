@@ -2,6 +2,7 @@ package localcos
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -218,5 +219,51 @@ func TestStatsEndpoint(t *testing.T) {
 	}
 	if st.CountStatus("PutObject", 200) != 1 || st.CountStatus("HeadObject", 404) != 1 || st.BytesReceived != 5 {
 		t.Fatalf("stats: %+v", st)
+	}
+}
+
+// waitBound ends a wait for something the test can observe; it is meant to
+// end a stuck test, not to time a slow one.
+const waitBound = 2 * time.Minute
+
+// until polls cond until it holds, failing the test after waitBound.
+func until(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitBound)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, waitBound)
+		}
+		time.Sleep(5 * time.Millisecond) // poll interval, bounded by the deadline
+	}
+}
+
+// TestStatsInFlight: a request a stall holds shows in Stats.InFlight, and
+// an InitiateMultipartUpload whose client went away during the stall still
+// makes its upload, as COS does with a request it received (the soak kills
+// the uploader there: the upload it leaves is known only to the server).
+func TestStatsInFlight(t *testing.T) {
+	s := startServer(t, nil)
+	s.Faults().Add(Rule{Kind: Stall, API: "InitiateMultipartUpload", Delay: time.Minute, Times: 1})
+	c := permClient(t, s)
+	c.Conf.RetryOpt.Count = 1
+	ctx, cancel := context.WithCancel(bg)
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := c.Object.InitiateMultipartUpload(ctx, "big.bin", nil)
+		done <- err
+	}()
+	until(t, "the Initiate in flight", func() bool { return s.Stats().InFlight["InitiateMultipartUpload"] == 1 })
+	cancel() // the client is killed while the stall holds its request
+	if err := <-done; err == nil {
+		t.Fatal("the stalled Initiate answered")
+	}
+	until(t, "the Initiate handled", func() bool { return len(s.Stats().InFlight) == 0 })
+	res, _, err := c.Bucket.ListMultipartUploads(bg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Uploads) != 1 || res.Uploads[0].Key != "big.bin" {
+		t.Fatalf("open uploads %+v, want the one the cut-off Initiate made", res.Uploads)
 	}
 }

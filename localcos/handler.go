@@ -74,7 +74,9 @@ func (s *Server) serveCOS(rw http.ResponseWriter, r *http.Request) {
 	if aerr := s.route(q); aerr != nil {
 		err = aerr
 	} else {
+		done := s.stats.handling(q.api)
 		err = s.dispatch(q)
+		done()
 	}
 	if err != nil && !q.reset {
 		q.writeError(err)

@@ -18,6 +18,11 @@ type Stats struct {
 	BytesSent int64 `json:"bytesSent"`
 	// Faults counts injected faults by kind.
 	Faults map[FaultKind]int64 `json:"faults"`
+	// InFlight counts the COS requests being handled now by API name (a
+	// request a stall holds included), so a test can act while one is
+	// in flight: the soak kills the uploader while its
+	// InitiateMultipartUpload is held.
+	InFlight map[string]int64 `json:"inFlight,omitempty"`
 }
 
 // Count is the number of requests to api with any status.
@@ -36,9 +41,27 @@ type statsCounter struct {
 	mu       sync.Mutex
 	requests map[string]map[int]int64
 	in, out  int64
+	inFlight map[string]int64
 }
 
-func newStatsCounter() *statsCounter { return &statsCounter{requests: map[string]map[int]int64{}} }
+func newStatsCounter() *statsCounter {
+	return &statsCounter{requests: map[string]map[int]int64{}, inFlight: map[string]int64{}}
+}
+
+// handling counts a request to api as in flight until the returned func
+// is called.
+func (c *statsCounter) handling(api string) func() {
+	c.mu.Lock()
+	c.inFlight[api]++
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.inFlight[api]--; c.inFlight[api] == 0 {
+			delete(c.inFlight, api)
+		}
+	}
+}
 
 func (c *statsCounter) request(api string, status int, in, out int64) {
 	if api == "" {
@@ -66,6 +89,12 @@ func (c *statsCounter) snapshot(f *Faults) Stats {
 			cp[k] = v
 		}
 		s.Requests[api] = cp
+	}
+	if len(c.inFlight) > 0 {
+		s.InFlight = make(map[string]int64, len(c.inFlight))
+		for api, n := range c.inFlight {
+			s.InFlight[api] = n
+		}
 	}
 	return s
 }

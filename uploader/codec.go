@@ -25,6 +25,12 @@ import (
 // held an English sentence there, mapped by legacyNote when read.
 // Version 3 adds the requested key (after the errors; "" when it is the
 // key) and the Unverified bit in the flag byte.
+//
+// A record marked Initiating (intent.go) has flagInitiating set and the
+// mark after RelAt: its key, then the count and IDs of the uploads open
+// before. Readers before the mark ignore both the bit and the tail (they
+// read nothing after RelAt), so such a record stays version 4 and a
+// journal stays readable by them.
 const (
 	recordV1 = 1
 	recordV2 = 2
@@ -40,6 +46,8 @@ const (
 	// flagCompleteSent: Complete was sent for the record's UploadID
 	// (record.CompleteSent); older versions ignore the bit.
 	flagCompleteSent = 4
+	// flagInitiating: the record carries an initMark after RelAt.
+	flagInitiating = 8
 )
 
 var errBadRecord = errors.New("truncated or unknown record")
@@ -80,6 +88,9 @@ func encodeRecord(r *record) ([]byte, error) {
 	if r.CompleteSent != "" && r.CompleteSent == r.UploadID {
 		flag |= flagCompleteSent
 	}
+	if r.Initiating != nil {
+		flag |= flagInitiating
+	}
 	b = append(b, flag)
 	b = binary.AppendVarint(b, int64(r.Created))
 	b = binary.AppendVarint(b, int64(r.Started))
@@ -98,7 +109,15 @@ func encodeRecord(r *record) ([]byte, error) {
 	}
 	b = appendString(b, string(errs))
 	b = appendString(b, r.Requested)
-	return binary.AppendUvarint(b, uint64(r.RelAt)), nil
+	b = binary.AppendUvarint(b, uint64(r.RelAt))
+	if m := r.Initiating; m != nil {
+		b = appendString(b, m.Key)
+		b = binary.AppendUvarint(b, uint64(len(m.Before)))
+		for _, id := range m.Before {
+			b = appendString(b, id)
+		}
+	}
+	return b, nil
 }
 
 func decodeRecord(v []byte, r *record) error {
@@ -164,6 +183,10 @@ func decodeRecord(v []byte, r *record) error {
 			return errBadRecord
 		}
 	}
+	r.Initiating = nil
+	if flag&flagInitiating != 0 {
+		r.Initiating = d.initMark()
+	}
 	if d.bad {
 		return errBadRecord
 	}
@@ -178,6 +201,20 @@ func decodeRecord(v []byte, r *record) error {
 		r.LastErr, r.Errors = x.Last, x.List
 	}
 	return nil
+}
+
+// initMark reads the tail of a record marked Initiating.
+func (d *decoder) initMark() *initMark {
+	m := &initMark{Key: d.string()}
+	if n := d.uvarint(); n > 0 && n <= uint64(len(d.b)) {
+		m.Before = make([]string, n)
+		for i := range m.Before {
+			m.Before[i] = d.string()
+		}
+	} else if n > 0 {
+		d.bad = true
+	}
+	return m
 }
 
 // appendNote writes a Note: its code, the number of parameters, then

@@ -81,13 +81,7 @@ func TestFakeKillDuringCompleteResendsNothing(t *testing.T) {
 			parts, inits := v.store.counts["part"], v.store.counts["initiate"]
 			v.store.mu.Unlock()
 
-			cfg.AutoResume = true
-			e2 := v.engine(cfg)
-			defer e2.Close()
-			s := final(t, e2, id)
-			if s.State != Done {
-				t.Fatalf("rerun after a kill during Complete: %s note %+v err %+v", s.State, s.Note, s.LastErr)
-			}
+			s := resumedDone(t, v, cfg, id)
 			if n := v.store.count("part") - parts; n != 0 {
 				t.Errorf("%d parts sent again after the kill, want 0", n)
 			}

@@ -141,6 +141,10 @@ func FuzzRecordCodec(f *testing.F) {
 	}
 	f.Add(good)
 	f.Add(good[:len(good)/2])
+	r.UploadID, r.Initiating = "", &initMark{Key: r.Key, Before: []string{"up-0"}}
+	if marked, err := encodeRecord(&r); err == nil {
+		f.Add(marked)
+	}
 	f.Add([]byte(`{"id":1,"path":"/a","key":"a","state":"done","created":"2024-01-01T00:00:00Z"}`))
 	f.Add([]byte{recordV1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Add([]byte{recordV3, 1, 1, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})

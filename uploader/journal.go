@@ -38,6 +38,9 @@ type record struct {
 	// anything again (settle.go). It names the upload, so a new upload
 	// never inherits the mark.
 	CompleteSent string `json:"complete_sent,omitempty"`
+	// Initiating marks an InitiateMultipartUpload sent (journaled before
+	// it is) whose upload ID is not journaled yet (intent.go).
+	Initiating *initMark `json:"initiating,omitempty"`
 	// RelAt is where, in Path, the file's path relative to the dropped
 	// folder starts (rel, what upload rules match); 0 in records written
 	// before rules existed, read as the file's name.

@@ -228,6 +228,11 @@ func (w *worker) initiate(mayAdopt bool) (adopted bool, err error) {
 			return true, w.journalUpload(id, "")
 		}
 	}
+	if berr == nil { // else nothing could tell our upload from another's later
+		if err := w.markInitiate(key, before); err != nil {
+			return false, err
+		}
+	}
 	var uid, reqID string
 	attempt := 0
 	err = w.retry("start upload", func(ctx context.Context) error {

@@ -60,6 +60,9 @@ func (e *Engine) uploadChanged(t *entry, r *record, up *uploadInfo, st *step) {
 	if up.completing {
 		r.CompleteSent = r.UploadID
 	}
+	if up.mark != nil || up.unmark {
+		r.Initiating = up.mark
+	}
 	if up.reuse {
 		r.CompleteSent = ""
 		r.Size, r.MTime, r.PartSize, r.Acked = up.size, up.mtime, up.partSize, 0
@@ -75,7 +78,7 @@ func (e *Engine) uploadChanged(t *entry, r *record, up *uploadInfo, st *step) {
 		r.Note = up.note
 	}
 	if up.id != "" {
-		r.UploadID, r.PartSize, r.Acked = up.id, up.partSize, 0
+		r.UploadID, r.PartSize, r.Acked, r.Initiating = up.id, up.partSize, 0, nil
 		r.RequestIDs = r.RequestIDs[:0]
 		if up.reqID != "" { // "" for an adopted upload (orphans.go)
 			r.RequestIDs = append(r.RequestIDs, up.reqID)
@@ -89,6 +92,7 @@ func (e *Engine) runEnded(t *entry, r *record, p report, st *step) {
 	if p.err == nil {
 		res := p.res
 		r.Key, r.ETag, r.CRC64, r.LastErr, r.Unverified = res.key, res.etag, res.crc, nil, res.unverified
+		r.Initiating = nil // a later run (the file changed) must not take newer uploads for its own
 		if res.reqID != "" {
 			r.RequestIDs = append(r.RequestIDs, res.reqID)
 		}

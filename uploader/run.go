@@ -63,6 +63,10 @@ type uploadInfo struct {
 	size, mtime int64
 	note        Note
 	completing  bool // Complete is about to be sent (record.CompleteSent)
+	// mark: Initiate is about to be sent (record.Initiating); unmark
+	// clears that mark without an upload (intent.go).
+	mark   *initMark
+	unmark bool
 }
 
 // worker is one run of one task.
@@ -171,6 +175,13 @@ func (w *worker) process() (*result, error) {
 
 // sendFile uploads the file to w.r.Key, in one PUT or in parts.
 func (w *worker) sendFile() (*result, error) {
+	if w.r.UploadID == "" && w.r.Initiating != nil {
+		// An earlier run's Initiate may have made an upload it never
+		// journaled: finish the file in it (intent.go).
+		if err := w.settleMark(); err != nil {
+			return nil, err
+		}
+	}
 	if w.r.UploadID == "" && w.r.Size <= choosePartSize(w.r.Size, w.e.cfg.PartSize) {
 		w.rs.simple.Store(true)
 		return w.putObject()

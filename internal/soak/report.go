@@ -19,7 +19,7 @@ func (r *Result) Table() string {
 	b.WriteString("| measure | value |\n|---|---|\n")
 	row("files", fmt.Sprintf("%d (%s)", r.Files, mib(r.Needed)))
 	row("wall time", r.Wall.Round(time.Second).String())
-	row("runs / SIGKILLs (during Complete) / exits on its own", fmt.Sprintf("%d / %d (%d) / %d", len(r.Runs), r.Kills, r.CompleteKills, r.FailedRuns))
+	row("runs / SIGKILLs (during Complete, during Initiate) / exits on its own", fmt.Sprintf("%d / %d (%d, %d) / %d", len(r.Runs), r.Kills, r.CompleteKills, r.InitiateKills, r.FailedRuns))
 	var kinds []string
 	for k := range r.Stats.Faults {
 		kinds = append(kinds, string(k))
@@ -63,7 +63,7 @@ func (r *Result) Table() string {
 		row("of which bodies cut mid-request by the kill (mean)", mib(l.cut/int64(r.Kills)))
 	}
 	if r.Kills > 0 {
-		row("lost per kill, in order (C: during Complete)", strings.Join(l.each, ", "))
+		row("lost per kill, in order (C: during Complete, I: during Initiate)", strings.Join(l.each, ", "))
 	}
 	row("body bytes reset or refused by the fault plan", mib(l.faultWaste))
 	row("body bytes the client abandoned mid-request, no kill (400 IncompleteBody)", mib(l.abandoned))
@@ -105,6 +105,9 @@ func (r *Result) killLedger() ledger {
 		c := ""
 		if run.duringComplete {
 			c = " C"
+		}
+		if run.duringInitiate {
+			c = " I"
 		}
 		l.each = append(l.each, fmt.Sprintf("%.1f%s", float64(lost)/(1<<20), c))
 		if r.InFlightBound > 0 && lost > r.InFlightBound {

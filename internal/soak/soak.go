@@ -59,6 +59,13 @@ type Config struct {
 	// shows a task "completing" (the plan stalls Complete so it can be seen),
 	// also after KillWindow while fewer than MaxKills landed.
 	CompleteKills int
+	// InitiateKills is how many kills are aimed at an
+	// InitiateMultipartUpload in flight: until that many landed, a run is
+	// also killed as soon as the server shows one in flight (the plan
+	// stalls Initiate so it can be seen; the server makes the upload after
+	// the client died, and only the journal's record of the Initiate can
+	// tell the rerun that upload is its own).
+	InitiateKills int
 	Faults        string // serve-local --faults plan (its seed and skew are added)
 	Logf          func(format string, args ...any)
 }
@@ -68,6 +75,7 @@ type runRecord struct {
 	n                   int
 	killed              bool
 	duringComplete      bool // killed while a task was completing
+	duringInitiate      bool // killed while an Initiate was in flight
 	exit                int
 	dur                 time.Duration
 	received            int64 // PutObject/UploadPart body bytes the server read during the run and its settling
@@ -84,6 +92,7 @@ type Result struct {
 	Runs          []runRecord
 	Kills         int
 	CompleteKills int // kills that landed while Complete was in flight
+	InitiateKills int // kills that landed while an Initiate was in flight
 	FailedRuns    int // runs that exited non-zero on their own
 	Stats         localcos.Stats
 	Needed        int64 // bytes of the tree as it is at the end
@@ -253,6 +262,9 @@ func (d *driver) loop(ctx context.Context) error {
 			if rec.duringComplete {
 				d.res.CompleteKills++
 			}
+			if rec.duringInitiate {
+				d.res.InitiateKills++
+			}
 			if err := d.maybeRewrite(ctx, &d.res.Runs[len(d.res.Runs)-1]); err != nil {
 				return err
 			}
@@ -293,36 +305,42 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 		delay := d.cfg.KillMin + time.Duration(d.rng.Int64N(int64(span)+1))
 		timer = time.After(delay)
 	}
-	var completing <-chan struct{}
-	if d.res.Kills < d.cfg.MaxKills && d.res.CompleteKills < d.cfg.CompleteKills {
-		wctx, stop := context.WithCancel(ctx)
-		defer stop()
-		completing = d.watchComplete(wctx)
-	}
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	completing, initiating := d.aims(wctx)
 	hard := time.After(time.Until(d.start.Add(d.cfg.Deadline)) + time.Second)
 	var killAt time.Time
+	kill, aimed, what := true, (*bool)(nil), "" // aimed: the kill landed while what was in flight
 	select {
 	case err := <-run.exit:
-		rec.exit = exitCode(err)
+		rec.exit, kill = exitCode(err), false
 	case <-timer:
-		killAt = time.Now()
-		if err := run.kill(); err != nil {
-			return rec, err
-		}
-		rec.killed, rec.exit = true, 137
 	case <-completing:
-		killAt = time.Now()
-		if err := run.kill(); err != nil {
-			return rec, err
-		}
-		rec.killed, rec.exit, rec.duringComplete = true, 137, true
-		d.cfg.Logf("run %d: killed while Complete was in flight", n)
+		aimed, what = &rec.duringComplete, "Complete"
+	case <-initiating:
+		aimed, what = &rec.duringInitiate, "Initiate"
 	case <-hard:
 		run.kill()
 		return rec, fmt.Errorf("run %d still going at the soak's deadline", n)
 	case <-ctx.Done():
 		run.kill()
 		return rec, ctx.Err()
+	}
+	if kill && aimed == nil && d.initiating(ctx) {
+		// The timer won the race with the watcher's next look: the kill
+		// lands during Initiate all the same.
+		aimed, what = &rec.duringInitiate, "Initiate"
+	}
+	if kill {
+		killAt = time.Now()
+		if err := run.kill(); err != nil {
+			return rec, err
+		}
+		rec.killed, rec.exit = true, 137
+		if aimed != nil {
+			*aimed = true
+			d.cfg.Logf("run %d: killed while %s was in flight", n, what)
+		}
 	}
 	end := time.Now()
 	rec.dur = end.Sub(run.start)
@@ -340,6 +358,47 @@ func (d *driver) oneRun(ctx context.Context, n int) (runRecord, error) {
 		n, map[bool]string{true: "killed", false: "exited " + itoa(rec.exit)}[rec.killed], rec.dur.Round(time.Millisecond),
 		mib(rec.received), mib(stAfter.BytesReceived-stBefore.BytesReceived), mib(rec.progress), mib(rec.faultWaste), mib(rec.abandoned), mib(rec.cut), mib(rec.resent), stAfter.Faults)
 	return rec, nil
+}
+
+// aims returns, while kills aimed at them are still due, channels that
+// signal a Complete in flight and an Initiate in flight (nil otherwise).
+func (d *driver) aims(ctx context.Context) (completing, initiating <-chan struct{}) {
+	if d.res.Kills >= d.cfg.MaxKills {
+		return nil, nil
+	}
+	if d.res.CompleteKills < d.cfg.CompleteKills {
+		completing = d.watchComplete(ctx)
+	}
+	if d.res.InitiateKills < d.cfg.InitiateKills {
+		initiating = d.watchInitiate(ctx)
+	}
+	return completing, initiating
+}
+
+// initiating reports whether the server is handling an
+// InitiateMultipartUpload now (the plan's stall holds it there).
+func (d *driver) initiating(ctx context.Context) bool {
+	st, err := d.srv.stats(ctx)
+	return err == nil && st.InFlight["InitiateMultipartUpload"] > 0
+}
+
+// watchInitiate polls the server's counters and signals once an
+// InitiateMultipartUpload is in flight.
+func (d *driver) watchInitiate(ctx context.Context) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		for ctx.Err() == nil {
+			if d.initiating(ctx) {
+				close(ch)
+				return
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond): // polling interval, well inside the plan's stall
+			}
+		}
+	}()
+	return ch
 }
 
 // watchComplete polls the journal (`cosdrop status`, which reads it while

@@ -23,14 +23,16 @@ import (
 // faultPlan is every fault the soak injects: resets inside part and PUT
 // bodies, 503 SlowDown, 5 s stalls, every Complete held 4 s before COS
 // joins the parts (as a large upload's is on COS; the soak aims kills at
-// it, and the server completes it after the client died), Complete results
+// it, and the server completes it after the client died), every Initiate
+// held 2 s (the soak aims a kill at it too: the server makes the upload
+// after the client died, and the rerun must not leave it open), Complete results
 // lost after COS completed (complete-drop: surely the second Complete, then
 // 30% of them), tokens dead after 20 s, and the server's clock 20 minutes
 // behind (the engine corrects it from Date). The bandwidth cap is the
 // line's (Config.LineRate), not the server's.
 const faultPlan = "token-life=20s;reset:api=UploadPart,share=0.03,after=512KiB;" +
 	"reset:api=PutObject,share=0.005,after=256;503:share=0.01;stall:share=0.002,delay=5s;" +
-	"stall:api=CompleteMultipartUpload,delay=4s;" +
+	"stall:api=CompleteMultipartUpload,delay=4s;stall:api=InitiateMultipartUpload,delay=2s;" +
 	"complete-drop:nth=2,times=1;complete-drop:share=0.3"
 
 // soakRTT is the soaks' line round trip: a line in the same region.
@@ -49,7 +51,7 @@ func TestSoak(t *testing.T) {
 		// least 8 kills, two of them while Complete is in flight.
 		KillMin: 15 * time.Second, KillMax: 45 * time.Second, KillWindow: 8 * time.Minute, MinKills: 8, MaxKills: 30,
 		Deadline: 30 * time.Minute, MaxFailedRuns: 5, SmallRewriteEvery: 3, LargeRewriteAtKill: 3,
-		Skew: -20 * time.Minute, Faults: faultPlan, CompleteKills: 2,
+		Skew: -20 * time.Minute, Faults: faultPlan, CompleteKills: 2, InitiateKills: 1,
 	}
 	onDefaults(&cfg, rate)
 	runSoak(t, cfg)
@@ -65,7 +67,7 @@ func TestSoakProject(t *testing.T) {
 		Large: 3, LargeSize: envSize(t, "SOAK_LARGE_SIZE", 256<<20), PartSize: 8 << 20, Concurrency: 4,
 		KillMin: 15 * time.Second, KillMax: 45 * time.Second, KillWindow: 8 * time.Minute, MinKills: 8, MaxKills: 30,
 		Deadline: 30 * time.Minute, MaxFailedRuns: 5, SmallRewriteEvery: 3, LargeRewriteAtKill: 3,
-		Skew: -20 * time.Minute, Faults: faultPlan, CompleteKills: 2,
+		Skew: -20 * time.Minute, Faults: faultPlan, CompleteKills: 2, InitiateKills: 1,
 		LineRTT: soakRTT, LineRate: rate, KillBound: 4 * 8 << 20, BoundWhy: "pinned: 4 requests x 8 MiB parts",
 	}
 	runSoak(t, cfg)
@@ -84,7 +86,7 @@ func TestSoakShort(t *testing.T) {
 		// Deadline: 1-2 minutes alone, far more beside other work (make test
 		// on a shared machine); the bound ends a soak that is stuck.
 		Deadline: 10 * time.Minute, MaxFailedRuns: 3, SmallRewriteEvery: 3, LargeRewriteAtKill: 2,
-		Skew: -20 * time.Minute, Faults: faultPlan, CompleteKills: 2,
+		Skew: -20 * time.Minute, Faults: faultPlan, CompleteKills: 2, InitiateKills: 1,
 	}
 	onDefaults(&cfg, 2<<20)
 	runSoak(t, cfg)
@@ -129,6 +131,9 @@ func runSoak(t *testing.T, cfg Config) {
 	}
 	if res.CompleteKills == 0 && cfg.CompleteKills > 0 {
 		t.Errorf("no kill landed while Complete was in flight (%d kills): the soak did not test it", res.Kills)
+	}
+	if res.InitiateKills == 0 && cfg.InitiateKills > 0 {
+		t.Errorf("no kill landed while Initiate was in flight (%d kills): the soak did not test it", res.Kills)
 	}
 }
 
