@@ -121,6 +121,18 @@ func (g *gate) smallHeadroom() int {
 	return smallExtraMax
 }
 
+// smallWindow is how many requests may be in flight with limit slots and
+// the extra small ones, and whether the extra slots are open (on and the
+// line not judged short).
+func (g *gate) smallWindow(limit int) (int, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.small.off || !g.small.far() {
+		return 0, false
+	}
+	return limit + min(smallPerSlot*limit, smallExtraMax), true
+}
+
 // noteSmall records a small request's time to first byte (see
 // smallSlots.far).
 func (g *gate) noteSmall(now time.Time, took time.Duration) {
