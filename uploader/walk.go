@@ -240,9 +240,9 @@ func (w *walker) leftOut(path string, n Note) {
 func (w *walker) push(r *record) {
 	w.found++
 	if r.State == Queued && r.Size <= smallRequestMax && w.small < warmMax {
-		// The first wave's handshakes run beside the walk (warm.go).
+		// The first two waves' handshakes run beside the walk (warm.go).
 		w.small++
-		w.e.warmFor(w.e.gate.size(), 1, w.small)
+		w.e.warmFor(w.e.gate.size(), 2, w.small)
 	}
 	w.pending = append(w.pending, r)
 	if len(w.pending) >= walkFlush && !w.plan {

@@ -19,11 +19,12 @@ import (
 // and at every doubling: measured with `make bench-wan` at 200 ms, the line
 // sat nearly idle for a round trip after the first wave of 72 files while
 // the next 72 connections shook hands. So the engine dials ahead: when a
-// batch starts (while the walk, the journal and the first files' opening
-// run, 50-120 ms on the 2-core CI machine) as many connections as the first
-// wave of small requests can use, and, while the line is judged long, as
-// many more as the small window's next doubling will use whenever the
-// window grows. A connection dialled ahead and not taken within warmKeep is
+// batch's small files are walked (while the walk, the journal and the first
+// files' opening run, 50-120 ms on the 2-core CI machine), as many
+// connections as the first two waves of small requests can use, and, while
+// the line is judged long, twice the small window whenever it grows, so that
+// each doubling finds its connections open. Never more than the small files
+// walked or the requests in flight and waiting. A connection dialled ahead and not taken within warmKeep is
 // closed (a server may drop a silent connection, and the transport would
 // then fail a request on it). Dials ahead stop once the line is judged
 // short (small answers within smallFarTrip), where a connection costs
@@ -181,8 +182,8 @@ func warmTarget(bucketURL string, proxy func(*http.Request) (*url.URL, error)) s
 	return net.JoinHostPort(u.Hostname(), port)
 }
 
-// warmFor dials ahead for ahead small windows (limit plus extra slots:
-// 1 for the first wave, 2 for the next doubling of slow start), but never
+// warmFor dials ahead for ahead small windows (limit plus extra slots;
+// 2: this one and the next doubling of slow start), but never
 // more than demand requests (small files walked, or requests in flight and
 // waiting), when it helps: an adaptive limit, the default transport, no
 // proxy, and a line not judged short.
