@@ -38,7 +38,10 @@ import (
 // count against the limit, so parts waiting for a slot are not held back
 // by a flood of small files, and the controller still sees every request
 // they carry. A pinned limit (--concurrency N) switches them off: the user
-// chose the window.
+// chose the window. They also close on a short line (loopback, a LAN),
+// judged by the small requests' time to first byte (firstByte), where the
+// limit's own slots fill the line and every extra connection only costs
+// memory; while they are open, warm.go dials their connections ahead.
 type smallSlots struct {
 	off   bool
 	n     int   // extra slots taken
