@@ -239,7 +239,7 @@ func (w *walker) leftOut(path string, n Note) {
 
 func (w *walker) push(r *record) {
 	w.found++
-	if r.State == Queued && r.Size <= smallRequestMax && w.small < warmMax {
+	if !w.plan && r.State == Queued && r.Size <= smallRequestMax && w.small < warmMax {
 		// The first two waves' handshakes run beside the walk (warm.go).
 		w.small++
 		w.e.warmFor(w.e.gate.size(), 2, w.small)
