@@ -81,7 +81,6 @@ func (e *Engine) SetConcurrency(n int) {
 // dispatcher's running tasks (the controller calls it on every change).
 func (e *Engine) applyConcurrency(n int) {
 	e.gate.setLimit(n)
-	e.warmFor(n, 2, e.gate.demand()) // the next doubling's handshakes, a round trip ahead
 	e.inbox.put(concMsg{n: n})
 	e.inbox.put(kickMsg{})
 }

@@ -41,23 +41,18 @@ import (
 // journal when asked for. Every exported method is safe for concurrent use
 // from any goroutine.
 type Engine struct {
-	cfg    Config
-	j      *journal
-	store  objectStore
-	adapt  *adaptive   // the in-flight limit: found while running, or pinned
-	parts  *partBudget // part bytes in flight, bounded by the measured line (inflight.go)
-	client *cos.Client
-	base   http.RoundTripper // shared transport, unsigned (server-signed PUTs)
-	// warm dials connections ahead for small files on a long line (warm.go);
-	// nil with a caller's HTTP client. warmAddr is the bucket's host:port,
-	// "" when a proxy is in the way.
-	warm     *warmDialer
-	warmAddr string
-	gate     *gate
-	limiter  *rate.Limiter
-	limited  atomic.Bool // a rate limit is set (skip the limiter otherwise)
-	events   eventQueue
-	inbox    inbox
+	cfg     Config
+	j       *journal
+	store   objectStore
+	adapt   *adaptive   // the in-flight limit: found while running, or pinned
+	parts   *partBudget // part bytes in flight, bounded by the measured line (inflight.go)
+	client  *cos.Client
+	base    http.RoundTripper // shared transport, unsigned (server-signed PUTs)
+	gate    *gate
+	limiter *rate.Limiter
+	limited atomic.Bool // a rate limit is set (skip the limiter otherwise)
+	events  eventQueue
+	inbox   inbox
 
 	ctx      context.Context // ends at Close: stops walkers, workers and questions
 	cancel   context.CancelFunc
@@ -204,12 +199,10 @@ func (e *Engine) newClient() *cos.Client {
 	if e.cfg.HTTPClient != nil && e.cfg.HTTPClient.Transport != nil {
 		base = e.cfg.HTTPClient.Transport
 	} else {
-		e.warm = newWarmDialer((&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext, time.Now)
-		e.warmAddr = warmTarget(e.cfg.BucketURL, e.proxy())
 		base = &http.Transport{
 			Proxy:                 e.proxy(),
 			TLSClientConfig:       &tls.Config{RootCAs: e.cfg.RootCAs, MinVersion: tls.VersionTLS12},
-			DialContext:           e.warm.DialContext,
+			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			MaxIdleConns:          512,
 			MaxIdleConnsPerHost:   256,
 			IdleConnTimeout:       90 * time.Second,
@@ -259,9 +252,6 @@ func (e *Engine) Close() error {
 		return nil
 	}
 	e.shutdown()
-	if e.warm != nil {
-		e.warm.closeAll()
-	}
 	return e.j.close()
 }
 

@@ -146,14 +146,6 @@ func (g *gate) smallWaiting() bool {
 	return false
 }
 
-// demand is the requests in flight and waiting: the most connections
-// that could be used now.
-func (g *gate) demand() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.used + g.small.n + len(g.waiters)
-}
-
 // size is the current limit.
 func (g *gate) size() int {
 	g.mu.Lock()

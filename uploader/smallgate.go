@@ -41,7 +41,7 @@ import (
 // chose the window. They also close on a short line (loopback, a LAN),
 // judged by the small requests' time to first byte (firstByte), where the
 // limit's own slots fill the line and every extra connection only costs
-// memory; while they are open, warm.go dials their connections ahead.
+// memory.
 type smallSlots struct {
 	off   bool
 	n     int   // extra slots taken
@@ -122,18 +122,6 @@ func (g *gate) smallHeadroom() int {
 		return 0
 	}
 	return smallExtraMax
-}
-
-// smallWindow is how many requests may be in flight with limit slots and
-// the extra small ones, and whether the extra slots are open (on and the
-// line not judged short).
-func (g *gate) smallWindow(limit int) (int, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.small.off || !g.small.far() {
-		return 0, false
-	}
-	return limit + min(smallPerSlot*limit, smallExtraMax), true
 }
 
 // noteSmall records a small request's time to first byte (see

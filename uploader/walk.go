@@ -51,7 +51,6 @@ type walker struct {
 	seen    map[string]string // key -> first local path, to report duplicates
 	found   int               // records pushed (to notice an empty folder)
 	pending []*record
-	small   int // small files queued so far, counted up to warmMax
 	// plan keeps every record in pending and sends none (Plan).
 	plan bool
 	// stateDir is the engine's state folder, once looked up.
@@ -239,11 +238,6 @@ func (w *walker) leftOut(path string, n Note) {
 
 func (w *walker) push(r *record) {
 	w.found++
-	if !w.plan && r.State == Queued && r.Size <= smallRequestMax && w.small < warmMax {
-		// The first two waves' handshakes run beside the walk (warm.go).
-		w.small++
-		w.e.warmFor(w.e.gate.size(), 2, w.small)
-	}
 	w.pending = append(w.pending, r)
 	if len(w.pending) >= walkFlush && !w.plan {
 		w.flush()
