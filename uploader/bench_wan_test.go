@@ -7,6 +7,10 @@ package uploader
 // Each cell runs CosDrop's defaults and the Go SDK's tuned peer three times,
 // interleaved, and reports the medians of their link efficiency: payload
 // bytes / line capacity / wall time. `make bench-wan` prints the table.
+// COSDROP_WAN_DEBUG=1 also logs each run's line counters and a timeline
+// (when each share of the payload crossed the line; every 50 ms, the
+// payload in 32 KiB units delivered / requests in the gate), and
+// COSDROP_WAN_ONLY=cosdrop (or sdk) runs one contender, to compare builds.
 
 import (
 	"context"
@@ -17,6 +21,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,6 +70,9 @@ func BenchmarkWAN(b *testing.B) {
 				effs := map[string][]float64{}
 				for range wanRounds { // interleaved, so that load hits both alike
 					for _, ct := range wanContenders {
+						if only := os.Getenv("COSDROP_WAN_ONLY"); only != "" && only != ct.name {
+							continue
+						}
 						effs[ct.name] = append(effs[ct.name], runWAN(b, c, ct.run))
 					}
 				}
@@ -95,11 +103,15 @@ func runWAN(b *testing.B, c wanCell, run func(b *testing.B, v *env, line *linesi
 	}
 	b.StartTimer()
 	start := time.Now()
+	var tl *timeline
+	if os.Getenv("COSDROP_WAN_DEBUG") != "" {
+		tl = watchLine(line, start)
+	}
 	run(b, v, line, dir, c)
 	d := time.Since(start)
 	b.StopTimer()
-	if os.Getenv("COSDROP_WAN_DEBUG") != "" {
-		b.Logf("%s: %v, %+v", c, d, line.Stats())
+	if tl != nil {
+		b.Logf("%s: %v, %+v, %s", c, d, line.Stats(), tl.stop())
 	}
 	line.Close()
 	v.srv.Close()
@@ -117,10 +129,15 @@ var wanContenders = []struct {
 		cfg.BucketURL = line.URL()
 		e := v.engine(cfg)
 		defer e.Close()
+		wanGate.Store(e.gate)
+		defer wanGate.Store(nil)
 		for _, s := range benchWait(b, e, dir) {
 			if s.State != Done {
 				b.Fatalf("%s: %s %+v", s.Path, s.State, s.LastErr)
 			}
+		}
+		if os.Getenv("COSDROP_WAN_DEBUG") != "" {
+			b.Logf("peak in flight %d, limit %d, commits %d", e.gate.peak, e.gate.size(), e.commits.Load())
 		}
 	}},
 	{"sdk", func(b *testing.B, v *env, line *linesim.Line, dir string, c wanCell) {
@@ -176,3 +193,56 @@ func sdkTunedUpload(b *testing.B, bucketURL, dir string, c wanCell) {
 		b.Fatal(firstErr)
 	}
 }
+
+// timeline samples the line's upstream bytes (and the engine's requests in
+// flight, when wanGate is set) while a run goes on, for COSDROP_WAN_DEBUG.
+// wanGate is the running engine's gate, for the timeline.
+var wanGate atomic.Pointer[gate]
+
+type timeline struct {
+	done chan struct{}
+	out  chan string
+}
+
+func watchLine(line *linesim.Line, start time.Time) *timeline {
+	tl := &timeline{done: make(chan struct{}), out: make(chan string)}
+	go func() {
+		var marks []time.Duration
+		var ups []int64
+		var flight []int
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tl.done:
+				total := line.Stats().Up
+				s := ""
+				for _, f := range []float64{0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99} {
+					for i, u := range ups {
+						if float64(u) > f*float64(total) {
+							s += fmt.Sprintf(" %.0f%%@%dms", f*100, marks[i].Milliseconds())
+							break
+						}
+					}
+				}
+				s += "\n"
+				for i := 0; i < len(ups); i += 25 {
+					s += fmt.Sprintf(" %d:%d/%d", marks[i].Milliseconds(), ups[i]>>15, flight[i])
+				}
+				tl.out <- s
+				return
+			case <-tick.C:
+				marks = append(marks, time.Since(start))
+				ups = append(ups, line.Stats().Up)
+				n := 0
+				if g := wanGate.Load(); g != nil {
+					n = g.inUse()
+				}
+				flight = append(flight, n)
+			}
+		}
+	}()
+	return tl
+}
+
+func (tl *timeline) stop() string { close(tl.done); return <-tl.out }

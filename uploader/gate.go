@@ -3,6 +3,7 @@ package uploader
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // gate is the engine's one limit of in-flight requests, shared by every file
@@ -17,6 +18,7 @@ type gate struct {
 	peak    int // the most requests ever in flight at once, extra slots included (tests)
 	waiters []*waiter
 	small   smallSlots
+	clock   func() time.Time // time.Now; tests set their own
 }
 
 // waiter is one request waiting for a slot; size > 0 marks a small request
@@ -27,7 +29,7 @@ type waiter struct {
 	extra bool
 }
 
-func newGate(n int) *gate { return &gate{limit: n} }
+func newGate(n int) *gate { return &gate{limit: n, clock: time.Now} }
 
 // acquire blocks until a slot is free or ctx ends.
 func (g *gate) acquire(ctx context.Context) error {

@@ -91,7 +91,7 @@ func (w *worker) gatedBytes(ctx context.Context, n int64, fn func() error) error
 // gatedPut runs a single PUT of size bytes: it takes its share of the part
 // budget (putBudget) and then a request slot, an extra one if it is small
 // (smallgate.go).
-func (w *worker) gatedPut(ctx context.Context, size int64, fn func() error) error {
+func (w *worker) gatedPut(ctx context.Context, size int64, fn func(context.Context) error) error {
 	return w.e.parts.with(ctx, putBudget(size), func() error { return w.gatedSized(ctx, size, fn) })
 }
 

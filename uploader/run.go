@@ -203,7 +203,7 @@ func (w *worker) putObject() (*result, error) {
 	attempts := 0 // after the first, an earlier PUT may have reached COS (its answer lost)
 	err = w.retry("upload", func(ctx context.Context) error {
 		attempts++
-		return w.gatedPut(ctx, r.Size, func() error {
+		return w.gatedPut(ctx, r.Size, func(ctx context.Context) error {
 			if err := checkFile(f, r); err != nil {
 				return err
 			}

@@ -44,7 +44,7 @@ func (w *worker) signedPut() (*result, error) {
 	var crc uint64
 	var notSent []string
 	err = w.retry("upload", func(ctx context.Context) error {
-		return w.gatedSized(ctx, r.Size, func() error {
+		return w.gatedSized(ctx, r.Size, func(ctx context.Context) error {
 			if err := checkFile(f, r); err != nil {
 				return err
 			}

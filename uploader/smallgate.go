@@ -2,6 +2,8 @@ package uploader
 
 import (
 	"context"
+	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 )
 
@@ -36,16 +38,20 @@ import (
 // count against the limit, so parts waiting for a slot are not held back
 // by a flood of small files, and the controller still sees every request
 // they carry. A pinned limit (--concurrency N) switches them off: the user
-// chose the window.
+// chose the window. They also close on a short line (loopback, a LAN),
+// judged by the small requests' time to first byte (firstByte), where the
+// limit's own slots fill the line and every extra connection only costs
+// memory.
 type smallSlots struct {
 	off   bool
 	n     int   // extra slots taken
 	bytes int64 // their request bodies
 
-	// The shortest small request seen lately, as BBR keeps the minimum
-	// round trip: the line's own delay, without the queueing that many
-	// requests in flight add. Two windows of smallTripWindow, so a change of
-	// network is seen within that time.
+	// The shortest time to first byte of a small request seen lately
+	// (firstByte), as BBR keeps the minimum round trip: the line's own
+	// delay, without the queueing that many requests in flight add. Two
+	// windows of smallTripWindow, so a change of network is seen within
+	// that time.
 	tripCur, tripPrev time.Duration // 0: none in that window
 	windowStart       time.Time
 }
@@ -56,7 +62,7 @@ const (
 	smallPerSlot    = 8         // extra small requests per slot of the limit
 	smallExtraMax   = 256       // extra small requests in flight at most
 	smallExtraBytes = 8 << 20   // and their bodies at most this many bytes
-	// smallFarTrip is the shortest small request that shows a long line:
+	// smallFarTrip is the shortest time to first byte that shows a long line:
 	// at 30 ms and 12 MiB/s, the limit's own slots already cover the round
 	// trip (a bandwidth-delay product of 12 files of 32 KiB).
 	smallFarTrip    = 30 * time.Millisecond
@@ -84,7 +90,7 @@ func (s *smallSlots) far() bool {
 	return trip == 0 || trip >= smallFarTrip
 }
 
-// sample records how long one small request took.
+// sample records one small request's time to first byte.
 func (s *smallSlots) sample(now time.Time, took time.Duration) {
 	if now.Sub(s.windowStart) > smallTripWindow {
 		s.tripPrev, s.tripCur, s.windowStart = s.tripCur, 0, now
@@ -119,7 +125,8 @@ func (g *gate) smallHeadroom() int {
 	return smallExtraMax
 }
 
-// noteSmall records a small request's time (see smallSlots.far).
+// noteSmall records a small request's time to first byte (see
+// smallSlots.far).
 func (g *gate) noteSmall(now time.Time, took time.Duration) {
 	g.mu.Lock()
 	g.small.sample(now, took)
@@ -127,19 +134,58 @@ func (g *gate) noteSmall(now time.Time, took time.Duration) {
 }
 
 // gatedSized is gated for a request of size body bytes: a small one may
-// take an extra slot, and its time, when it succeeds, tells whether the
-// line is long.
-func (w *worker) gatedSized(ctx context.Context, size int64, fn func() error) error {
-	extra, err := w.e.gate.acquireSized(ctx, max(size, 1))
+// take an extra slot, and its time to first byte, when it succeeds, tells
+// whether the line is long. fn must send its request with the context it
+// is given (the measurement rides on it).
+func (w *worker) gatedSized(ctx context.Context, size int64, fn func(context.Context) error) error {
+	g := w.e.gate
+	extra, err := g.acquireSized(ctx, max(size, 1))
 	if err != nil {
 		return err
 	}
-	defer w.e.gate.releaseSized(extra, max(size, 1))
-	start := time.Now()
-	err = fn()
-	if err == nil && size <= smallRequestMax {
-		now := time.Now()
-		w.e.gate.noteSmall(now, now.Sub(start))
+	defer g.releaseSized(extra, max(size, 1))
+	if size > smallRequestMax {
+		return fn(ctx)
 	}
-	return err
+	var tf firstByte
+	if err := fn(tf.trace(ctx, g.clock)); err != nil {
+		return err
+	}
+	if took, ok := tf.took(); ok {
+		g.noteSmall(g.clock(), took)
+	}
+	return nil
+}
+
+// firstByte measures a request's time to first byte: from its last byte
+// written (into the socket) to the first byte of the answer. That is the
+// line's round trip and the server's own time, and nothing of the client's:
+// opening and reading the file, hashing it, signing, waiting for a
+// connection, all of which a loaded CPU stretches. Timing the whole
+// request, as this gate did first, could take a loaded machine on loopback
+// for a long line and keep 256 extra requests and their connections open
+// there: `make bench`'s 100,000-file CLI run peaked at 135-146 MiB with it
+// and at 111-116 MiB with this (and the transport's smaller read buffer).
+// When fn makes several requests (a signing server's, then the upload),
+// the last one counts.
+type firstByte struct {
+	wrote atomic.Int64 // unix nanoseconds of the last request written; 0: none
+	first atomic.Int64 // nanoseconds; 0: no answer yet
+}
+
+func (f *firstByte) trace(ctx context.Context, now func() time.Time) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { f.wrote.Store(now().UnixNano()) },
+		GotFirstResponseByte: func() {
+			if w := f.wrote.Load(); w != 0 {
+				f.first.Store(max(now().UnixNano()-w, 1))
+			}
+		},
+	})
+}
+
+// took is the last time to first byte measured, if any.
+func (f *firstByte) took() (time.Duration, bool) {
+	d := f.first.Load()
+	return time.Duration(d), d > 0
 }

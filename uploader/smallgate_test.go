@@ -3,6 +3,7 @@ package uploader
 import (
 	"context"
 	"fmt"
+	"net/http/httptrace"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -140,5 +141,45 @@ func TestGateSmallExtraOnlyOnALongLine(t *testing.T) {
 	}
 	if g.smallHeadroom() != smallExtraMax {
 		t.Fatalf("running headroom %d on a long line, want %d", g.smallHeadroom(), smallExtraMax)
+	}
+}
+
+// TestGateSmallJudgesTheLineByFirstByte: a small request whose client-side
+// work is slow (a loaded CPU: opening, hashing, waiting for a connection)
+// but whose answer follows its last byte at once is a short line, and one
+// whose answer takes 80 ms after its last byte is a long one. Timing the
+// whole request took the first for a long line.
+func TestGateSmallJudgesTheLineByFirstByte(t *testing.T) {
+	now := time.Unix(1e9, 0)
+	e := &Engine{gate: newGate(2)}
+	e.gate.clock = func() time.Time { return now }
+	w := &worker{e: e}
+	send := func(local, answer time.Duration) {
+		t.Helper()
+		err := w.gatedSized(context.Background(), 32<<10, func(ctx context.Context) error {
+			tr := httptrace.ContextClientTrace(ctx)
+			if tr == nil {
+				t.Fatal("no client trace on the request's context")
+			}
+			now = now.Add(local) // open, hash, sign, dial
+			tr.WroteRequest(httptrace.WroteRequestInfo{})
+			now = now.Add(answer)
+			tr.GotFirstResponseByte()
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(500*time.Millisecond, 2*time.Millisecond)
+	if e.gate.small.far() {
+		t.Fatal("a request answered 2 ms after its last byte (500 ms of local work before it) was taken for a long line")
+	}
+	for range 2 { // the shortest of two windows counts
+		now = now.Add(smallTripWindow + time.Second)
+		send(0, 80*time.Millisecond)
+	}
+	if !e.gate.small.far() {
+		t.Fatal("requests answered 80 ms after their last byte were taken for a short line")
 	}
 }
