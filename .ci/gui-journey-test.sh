@@ -98,9 +98,12 @@ gone() { ! xdotool search --onlyvisible --name "^$1\$" >/dev/null 2>&1; }
 clipboard() { "$py" "$ci/xwin.py" clipboard; }
 clipboard_is() { [ "$(clipboard)" = "$1" ]; }
 # copy_links WANT: the toolbar's "Copy links" (of the finished files
-# shown) puts exactly WANT on the clipboard, as a paste reads it.
+# shown) puts exactly WANT on the clipboard, as a paste reads it. The
+# toolbar's buttons right of the profile box, at y 22 without the Sandbox
+# banner: + 783, Copy links 818, History 858, Receipts 898, Watch folders
+# 938, Settings 978 (a button added there moves the ones left of it).
 copy_links() {
-  click_in "$win" 858 22
+  click_in "$win" 818 22
   poll_for 5 clipboard_is "$1" || fail "Copy links gave [$(clipboard 2>&1)], not the verified uploads' links [$1]"
 }
 # in_window W CMD...: runs a gui-lib.sh check (mark, changed_gt,
@@ -220,7 +223,7 @@ stop_server
 start_server HeadObject,GetObject,DeleteObject
 start_app "$staff" "$out/journey-2.log" LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 --
 wait_until 10 "the rows of the last launch" has_link_button 2
-click_in "$win" 898 22                          # History
+click_in "$win" 858 22                          # History
 wait_window "CosDrop history"; hist=$found
 click_in "$hist" 630 22                         # its search box
 xdotool type --window "$hist" --delay 5 "b.txt"
