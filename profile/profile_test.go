@@ -344,3 +344,18 @@ func TestExportImportSigningAndProxy(t *testing.T) {
 		}
 	}
 }
+
+// exportImport is p exported as an admin would hand it out and imported
+// back.
+func exportImport(t *testing.T, p Profile) Profile {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := ExportProfile(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseProfileExport(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}

@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"bytes"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -37,14 +36,7 @@ func TestWatchFoldersValidate(t *testing.T) {
 		}
 	}
 	p.WatchFolders = []string{abs}
-	var buf bytes.Buffer
-	if err := ExportProfile(&buf, p); err != nil {
-		t.Fatal(err)
-	}
-	back, err := ParseProfileExport(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := exportImport(t, p)
 	// An import proposes its watch folders (issue 20, finding 5).
 	if !slices.Equal(back.ProposedWatchFolders, p.WatchFolders) || len(back.WatchFolders) != 0 {
 		t.Errorf("export/import: watch folders %q, proposed %q; want %q proposed", back.WatchFolders, back.ProposedWatchFolders, p.WatchFolders)

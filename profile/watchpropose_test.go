@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"bytes"
 	"runtime"
 	"slices"
 	"testing"
@@ -18,14 +17,7 @@ func TestImportedWatchFoldersAreProposed(t *testing.T) {
 	}
 	p := permProfile()
 	p.WatchFolders = []string{scans, inbox}
-	var buf bytes.Buffer
-	if err := ExportProfile(&buf, p); err != nil {
-		t.Fatal(err)
-	}
-	got, err := ParseProfileExport(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := exportImport(t, p)
 	if len(got.WatchFolders) != 0 || !slices.Equal(got.ProposedWatchFolders, p.WatchFolders) {
 		t.Fatalf("imported: watch %q, proposed %q; want none watched, both proposed", got.WatchFolders, got.ProposedWatchFolders)
 	}
