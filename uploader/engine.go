@@ -158,6 +158,8 @@ func New(cfg Config) (*Engine, error) {
 	e.gate.setSmallExtra(cfg.autoConcurrency)
 	e.store = measuredStore{objectStore: e.store, a: e.adapt}
 	e.parts = newPartBudget(!cfg.autoConcurrency, time.Now)
+	e.gate.small.line = func() int64 { n, _ := e.parts.Limit(); return n } // smallgate.go
+	e.gate.kick = func() { e.inbox.put(kickMsg{}) }
 	e.store = budgetStore{objectStore: e.store, b: e.parts}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	if err := e.load(); err != nil {

@@ -18,7 +18,9 @@ type gate struct {
 	peak    int // the most requests ever in flight at once, extra slots included (tests)
 	waiters []*waiter
 	small   smallSlots
-	clock   func() time.Time // time.Now; tests set their own
+	clock   func() time.Time            // time.Now; tests set their own
+	after   func(time.Duration, func()) // time.AfterFunc; tests set their own
+	kick    func()                      // wakes the engine's dispatcher (smallgate.go); nil in tests
 }
 
 // waiter is one request waiting for a slot; size > 0 marks a small request
@@ -29,7 +31,9 @@ type waiter struct {
 	extra bool
 }
 
-func newGate(n int) *gate { return &gate{limit: n, clock: time.Now} }
+func newGate(n int) *gate {
+	return &gate{limit: n, clock: time.Now, after: func(d time.Duration, f func()) { time.AfterFunc(d, f) }}
+}
 
 // acquire blocks until a slot is free or ctx ends.
 func (g *gate) acquire(ctx context.Context) error {
@@ -42,13 +46,14 @@ func (g *gate) acquire(ctx context.Context) error {
 // back with releaseSized.
 func (g *gate) acquireSized(ctx context.Context, size int64) (bool, error) {
 	g.mu.Lock()
+	g.askSmall(size)
 	if g.used < g.limit && len(g.waiters) == 0 {
 		g.used++
 		g.note()
 		g.mu.Unlock()
 		return false, nil
 	}
-	if g.small.fits(size, g.limit) && !g.smallWaiting() {
+	if g.small.fits(g.clock(), size, g.limit) && !g.smallWaiting() {
 		g.small.take(size)
 		g.note()
 		g.mu.Unlock()
@@ -121,8 +126,9 @@ func (g *gate) grant() {
 		close(w.ch)
 	}
 	kept := g.waiters[:0]
+	now := g.clock()
 	for _, w := range g.waiters {
-		if g.small.fits(w.size, g.limit) {
+		if g.small.fits(now, w.size, g.limit) {
 			g.small.take(w.size)
 			g.note()
 			w.extra = true

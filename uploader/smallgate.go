@@ -25,23 +25,43 @@ import (
 //
 // So a small request (body of at most smallRequestMax) that finds the
 // limit's slots taken may take an extra slot: smallPerSlot of them per slot
-// of the current limit (64 at the adaptive start of 8, as many connections
-// as a tuned script would open), at most smallExtraMax, holding at most
-// smallExtraBytes. A batch of small files thus starts as one wide wave with
-// every connection's handshake paid together, and the extra slots follow
-// the adaptive limit (adapt.go) up as its slow start grows and down when
-// COS says SlowDown. The bytes so committed stay small (8 MiB at most,
-// under a second of a 12 MiB/s line), which is why small files, unlike
-// parts, can afford it; s5cmd, a tool built for many small objects, runs
-// 256 workers by default (defaultWorkerCount in
-// https://github.com/peak/s5cmd/blob/master/command/app.go). Extra slots never
-// count against the limit, so parts waiting for a slot are not held back
-// by a flood of small files, and the controller still sees every request
-// they carry. A pinned limit (--concurrency N) switches them off: the user
-// chose the window. They also close on a short line (loopback, a LAN),
-// judged by the small requests' time to first byte (firstByte), where the
-// limit's own slots fill the line and every extra connection only costs
-// memory.
+// of the current limit (all smallExtraMax at the adaptive start of 8), at
+// most smallExtraMax, holding at most smallExtraBytes, or budgetLead of the
+// goodput COS acknowledged once that is measured (the part budget's,
+// inflight.go), whichever is less. A batch of small files thus goes out as
+// one wide wave with every connection's handshake paid together.
+//
+// Why the first wave is this wide: connections share a line fairly, so
+// requests started together also end together, and the line then idles a
+// round trip (the answers come back, the next requests go out) before the
+// next wave; and no answer comes back to tell the line's capacity before
+// the first wave ends. `make bench-wan` (COSDROP_WAN_DEBUG=1) showed it: a
+// first wave of 72 (8 per slot) was through a 200 ms, 12 MiB/s line by
+// 530 ms and the line idled until 730 ms; 136 (16 per slot) idled 160 ms
+// after its end at 720 ms; 300 x 32 KiB in one wave (64 per slot) kept the
+// line busy from its first byte at 330 ms to the last at 1.15 s, 0.64 of
+// the line against 0.51-0.55 (the best a client can do there is about
+// 0.66: a handshake and a round trip on top of 0.78 s of payload). The
+// cost is bounded: 16 MiB is about a second of a 16 MiB/s uplink, and once
+// the goodput is known a slow line keeps only budgetLead of it in flight,
+// as parts do. s5cmd, a tool built for many small objects, runs 256 workers
+// by default (defaultWorkerCount in
+// https://github.com/peak/s5cmd/blob/master/command/app.go).
+//
+// Extra slots never count against the limit, so parts waiting for a slot
+// are not held back by a flood of small files, and the controller still
+// sees every request they carry; they follow the adaptive limit (adapt.go)
+// down when COS says SlowDown. A pinned limit (--concurrency N) switches
+// them off: the user chose the window. They stay closed on a short line
+// (loopback, a LAN), judged by the small requests' time to first byte
+// (firstByte), where the limit's own slots fill the line and every extra
+// connection only costs memory. Before the first answer, the line is taken
+// for a long one only once a small request has waited smallFarTrip without
+// one (smallUnsure extra slots until then): on loopback the first answer
+// comes first, and no wave of hundreds of connections is opened there for
+// nothing (`make bench`'s 100,000-file upload, with the whole wave opened
+// before any answer, peaked at 142.7 MiB in one run against 120.1-129.8
+// MiB for the gate before it).
 type smallSlots struct {
 	off   bool
 	n     int   // extra slots taken
@@ -54,14 +74,27 @@ type smallSlots struct {
 	// that time.
 	tripCur, tripPrev time.Duration // 0: none in that window
 	windowStart       time.Time
+
+	// asked is when the first small request took a slot while no time to
+	// first byte was known; zero before. See far.
+	asked time.Time
+	// line is budgetLead of the measured goodput in bytes, 0 while unknown
+	// (the part budget's limit, inflight.go); nil: not wired (tests).
+	line func() int64
 }
 
 // Tuning of the extra slots; see smallSlots.
 const (
 	smallRequestMax = 256 << 10 // a PUT of at most this many bytes is small
-	smallPerSlot    = 8         // extra small requests per slot of the limit
-	smallExtraMax   = 256       // extra small requests in flight at most
-	smallExtraBytes = 8 << 20   // and their bodies at most this many bytes
+	smallPerSlot    = 64        // extra small requests per slot of the limit
+	smallExtraMax   = 512       // extra small requests in flight at most
+	smallExtraBytes = 16 << 20  // and their bodies at most this many bytes
+	// smallUnsure is the extra slots before the line has told whether it
+	// is long (see far), so that a long line's first wave does not wait
+	// smallFarTrip: 64, what this gate opened before any answer until the
+	// wide first wave came, whose cost on loopback was measured (`make
+	// bench`'s 100,000-file run, 111-116 MiB peak RSS).
+	smallUnsure = 64
 	// smallFarTrip is the shortest time to first byte that shows a long line:
 	// at 30 ms and 12 MiB/s, the limit's own slots already cover the round
 	// trip (a bandwidth-delay product of 12 files of 32 KiB).
@@ -69,24 +102,65 @@ const (
 	smallTripWindow = 10 * time.Second
 )
 
-// fits reports whether a request of size bytes may take an extra slot
-// while the gate's limit is limit: only on a long line, or before the first
-// small request has told (the first wave must not wait for it).
-func (s *smallSlots) fits(size int64, limit int) bool {
-	return !s.off && s.far() && size > 0 && size <= smallRequestMax &&
-		s.n < min(smallPerSlot*limit, smallExtraMax) && s.bytes+size <= smallExtraBytes
+// fits reports whether a request of size bytes may take an extra slot at
+// now while the gate's limit is limit.
+func (s *smallSlots) fits(now time.Time, size int64, limit int) bool {
+	return size > 0 && size <= smallRequestMax && s.n < s.room(now, limit) && s.bytes+size <= s.byteCap()
 }
 
-// far reports whether the line is long enough for extra slots to pay. On
-// a short one (loopback, a LAN, a near region) the limit's slots fill it,
-// and each extra slot would only hold another connection and its buffers
-// (128 KiB) for nothing: `make bench`'s 100,000-file run measured 47 MiB
-// more peak RSS with them.
-func (s *smallSlots) far() bool {
+// room is how many extra slots there are: on a long line (far)
+// smallPerSlot per slot of the limit, at most smallExtraMax; none on a
+// short one; and smallUnsure while the line has not told yet, so that a
+// first wave as wide as a tuned script's goes at once everywhere.
+func (s *smallSlots) room(now time.Time, limit int) int {
+	switch {
+	case s.off || !s.mayBeFar():
+		return 0
+	case !s.far(now):
+		return smallUnsure
+	}
+	return min(smallPerSlot*limit, smallExtraMax)
+}
+
+// byteCap is the most the extra slots' bodies may hold: smallExtraBytes,
+// or budgetLead of the measured goodput when that is less.
+func (s *smallSlots) byteCap() int64 {
+	if s.line != nil {
+		if b := s.line(); b > 0 {
+			return min(max(b, smallRequestMax), smallExtraBytes)
+		}
+	}
+	return smallExtraBytes
+}
+
+// trip is the shortest time to first byte of the last two windows; 0 while
+// none is known.
+func (s *smallSlots) trip() time.Duration {
 	trip := s.tripCur
 	if s.tripPrev > 0 && (trip == 0 || s.tripPrev < trip) {
 		trip = s.tripPrev
 	}
+	return trip
+}
+
+// far reports whether the line is long enough for extra slots to pay: the
+// shortest time to first byte is smallFarTrip or more, or, before any is
+// known, a small request has waited that long without an answer. On a
+// short line (loopback, a LAN, a near region) the limit's slots fill it,
+// and each extra slot would only hold another connection and its buffers
+// (128 KiB) for nothing: `make bench`'s 100,000-file run measured 47 MiB
+// more peak RSS with them.
+func (s *smallSlots) far(now time.Time) bool {
+	if trip := s.trip(); trip > 0 {
+		return trip >= smallFarTrip
+	}
+	return !s.asked.IsZero() && now.Sub(s.asked) >= smallFarTrip
+}
+
+// mayBeFar is far before the line has told: the dispatcher runs enough
+// tasks for the extra slots while they may still open.
+func (s *smallSlots) mayBeFar() bool {
+	trip := s.trip()
 	return trip == 0 || trip >= smallFarTrip
 }
 
@@ -112,17 +186,35 @@ func (g *gate) setSmallExtra(on bool) {
 	g.mu.Unlock()
 }
 
+// askSmall notes the first small request while the line is unknown and
+// wakes the gate (and the dispatcher, through kick) smallFarTrip later: if no answer has come by then, the
+// line is long and the waiting small requests may take extra slots (see
+// smallSlots.far). The caller holds mu.
+func (g *gate) askSmall(size int64) {
+	s := &g.small
+	if size <= 0 || size > smallRequestMax || s.off || s.trip() > 0 || !s.asked.IsZero() {
+		return
+	}
+	s.asked = g.clock()
+	g.after(smallFarTrip, func() {
+		g.mu.Lock()
+		g.grant()
+		kick := g.kick
+		g.mu.Unlock()
+		if kick != nil {
+			kick() // the dispatcher may now run tasks for the extra slots
+		}
+	})
+}
+
 // smallHeadroom is how many more tasks than the limit allows the
-// dispatcher may run so that the extra slots can be used: none when they
-// are off or the line is short (each running task holds its open file
-// and record).
+// dispatcher may run so that the extra slots can be used: as many as
+// there may be extra slots, none when they are off or the line is short
+// (each running task holds its open file and record).
 func (g *gate) smallHeadroom() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.small.off || !g.small.far() {
-		return 0
-	}
-	return smallExtraMax
+	return g.small.room(g.clock(), adaptMaxLimit)
 }
 
 // noteSmall records a small request's time to first byte (see

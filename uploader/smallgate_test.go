@@ -18,8 +18,13 @@ func try(g *gate, size int64) (extra bool, ok bool) {
 	return extra, err == nil
 }
 
+// farLine tells g that the line is long, as a small request answered
+// 80 ms after its last byte would.
+func farLine(g *gate) { g.noteSmall(g.clock(), 80*time.Millisecond) }
+
 func TestGateSmallExtraSlots(t *testing.T) {
 	g := newGate(2)
+	farLine(g)
 	for range 2 {
 		if extra, ok := try(g, 0); !ok || extra {
 			t.Fatalf("a part on a free gate: ok %v, extra %v", ok, extra)
@@ -71,6 +76,7 @@ func TestGateSmallExtraSlots(t *testing.T) {
 
 func TestGateSmallExtraBytes(t *testing.T) {
 	g := newGate(adaptMaxLimit)
+	farLine(g)
 	for range adaptMaxLimit {
 		try(g, 0)
 	}
@@ -83,6 +89,79 @@ func TestGateSmallExtraBytes(t *testing.T) {
 	}
 	if want := smallExtraBytes / smallRequestMax; n != want {
 		t.Fatalf("%d extra slots for requests of %d bytes, want %d (smallExtraBytes)", n, smallRequestMax, want)
+	}
+	// Once the goodput is known, two seconds of it bound the extra bodies
+	// (here 1 MiB: a line of 512 KiB/s).
+	g = newGate(adaptMaxLimit)
+	farLine(g)
+	g.small.line = func() int64 { return 1 << 20 }
+	try(g, 0) // a part in a slot of the limit, so that the small ones need extra slots
+	for range adaptMaxLimit - 1 {
+		try(g, 0)
+	}
+	n = 0
+	for {
+		if _, ok := try(g, 32<<10); !ok {
+			break
+		}
+		n++
+	}
+	if n != 32 {
+		t.Fatalf("%d extra slots of 32 KiB with 1 MiB of measured line, want 32", n)
+	}
+}
+
+// TestGateSmallWaitsForTheLineToTell: before any small request has been
+// answered, smallUnsure extra slots go at once, and the rest open only
+// once a small request has waited smallFarTrip without an answer (a long
+// line), never when an answer came sooner (loopback, a LAN), so a short
+// line is not flooded with connections.
+func TestGateSmallWaitsForTheLineToTell(t *testing.T) {
+	for _, answered := range []bool{false, true} {
+		now := time.Unix(1e9, 0)
+		var timers []func()
+		g := newGate(2) // after the wait, 2 x smallPerSlot extra slots: more than smallUnsure
+		g.clock = func() time.Time { return now }
+		g.after = func(d time.Duration, f func()) {
+			if d != smallFarTrip {
+				t.Fatalf("woken after %v, want %v", d, smallFarTrip)
+			}
+			timers = append(timers, f)
+		}
+		for range 2 {
+			if extra, ok := try(g, 32<<10); !ok || extra {
+				t.Fatalf("a small request on a free gate: ok %v, extra %v", ok, extra)
+			}
+		}
+		for i := range smallUnsure {
+			if extra, ok := try(g, 32<<10); !ok || !extra {
+				t.Fatalf("small request %d before the line told: ok %v, extra %v", i, ok, extra)
+			}
+		}
+		got := make(chan bool, 1)
+		go func() {
+			extra, err := g.acquireSized(context.Background(), 32<<10)
+			got <- err == nil && extra
+		}()
+		waitFor(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.waiters) == 1 })
+		if len(timers) != 1 {
+			t.Fatalf("%d wake-ups scheduled, want 1", len(timers))
+		}
+		now = now.Add(smallFarTrip)
+		if answered {
+			g.noteSmall(now, 2*time.Millisecond)
+		}
+		timers[0]()
+		if answered {
+			g.release()
+			if extra := <-got; extra {
+				t.Fatal("an extra slot after a small request was answered in 2 ms")
+			}
+			continue
+		}
+		if extra := <-got; !extra {
+			t.Fatal("no extra slot after a small request waited smallFarTrip without an answer")
+		}
 	}
 }
 
@@ -172,14 +251,14 @@ func TestGateSmallJudgesTheLineByFirstByte(t *testing.T) {
 		}
 	}
 	send(500*time.Millisecond, 2*time.Millisecond)
-	if e.gate.small.far() {
+	if e.gate.small.far(now) {
 		t.Fatal("a request answered 2 ms after its last byte (500 ms of local work before it) was taken for a long line")
 	}
 	for range 2 { // the shortest of two windows counts
 		now = now.Add(smallTripWindow + time.Second)
 		send(0, 80*time.Millisecond)
 	}
-	if !e.gate.small.far() {
+	if !e.gate.small.far(now) {
 		t.Fatal("requests answered 80 ms after their last byte were taken for a short line")
 	}
 }
