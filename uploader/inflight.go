@@ -28,9 +28,11 @@ import (
 type partBudget struct {
 	mu   sync.Mutex
 	off  bool
-	used int64         // part bytes admitted and not yet finished
-	wake chan struct{} // closed (and replaced) when used falls or the rate grows
-	now  func() time.Time
+	used int64 // part bytes admitted and not yet finished
+	// admitted is when the last part was admitted (see admit).
+	admitted time.Time
+	wake     chan struct{} // closed (and replaced) when used falls or the rate grows
+	now      func() time.Time
 
 	// Goodput, measured over the time at least one request was in flight.
 	inFlight int       // puts and parts in flight
@@ -50,11 +52,16 @@ type ackSample struct {
 // Tuning of the budget; see partBudget.
 const (
 	// budgetLead is how many seconds of measured goodput may be in flight
-	// as part bodies: at 12 MiB/s, 24 MiB, two 8 MiB parts (a third only
-	// once the goodput reads the whole line), which keep the line busy
-	// across one part's end and the next one's start. At 1.5 s two parts
-	// needed a goodput of 10.7 MiB/s, which such a line reads only just.
-	budgetLead = 2 * time.Second
+	// as part bodies: at 12 MiB/s, 21 MiB, two 8 MiB parts, which keep the
+	// line busy across one part's end and the next one's start (admit
+	// staggers them). Two parts need a goodput of 9.1 MiB/s (0.76 of such
+	// a line), and a third would need 13.7 MiB/s, more than the line: so a
+	// kill there costs at most two parts, 16 MiB. At 2 s a third part went
+	// whenever the goodput read the whole line, and a kill at 40 % of 1 GiB
+	// then cost 24.1 MiB, 1.0235x the file on the wire (`make kill-cost`,
+	// over issue 22's 1.02x); at 1.5 s two parts needed 10.7 MiB/s, which
+	// such a line reads only just.
+	budgetLead = 1750 * time.Millisecond
 	// budgetTau is the goodput's averaging window, in busy time: long
 	// enough to span a few parts, short enough to follow a changed line.
 	budgetTau = 3 * time.Second
@@ -123,19 +130,74 @@ func (b *partBudget) with(ctx context.Context, n int64, fn func() error) error {
 func (b *partBudget) acquire(ctx context.Context, n int64) error {
 	for {
 		b.mu.Lock()
-		if b.off || b.used == 0 || b.used+n <= b.limit() {
+		wait, ok := b.admit(n)
+		if ok {
 			b.used += n
+			b.admitted = b.now()
 			b.mu.Unlock()
 			return nil
 		}
 		wake := b.wake
 		b.mu.Unlock()
-		select {
-		case <-wake:
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := sleepOrWake(ctx, wake, wait); err != nil {
+			return err
 		}
 	}
+}
+
+// sleepOrWake waits for wake, for d when d > 0, or for ctx's end.
+func sleepOrWake(ctx context.Context, wake <-chan struct{}, d time.Duration) error {
+	var again <-chan time.Time
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		again = t.C
+	}
+	select {
+	case <-wake:
+	case <-again:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+
+// admit reports whether n more part bytes may go now; if not, wait > 0 is
+// when to look again without being woken (a stagger that runs out).
+//
+// Staggered: while parts are in flight, a new one waits until spacing
+// has passed since the last one went. Why: the line shares itself fairly
+// between connections, so parts started at one instant also end at one
+// instant, and the line then idles a round trip (the answers back, the
+// next bodies out) before the next pair; the budget admits two or three
+// parts at once when the first goodput is measured, and they stayed in
+// step from then on. `make bench-wan`'s 64 MiB cell at 200 ms read 0.75 of
+// the line that way against 0.79 for the Go SDK's defaults. Parts that
+// start apart end apart, and then the part still sending keeps the line
+// busy over the gap. The caller holds mu.
+func (b *partBudget) admit(n int64) (wait time.Duration, ok bool) {
+	if b.off || b.used == 0 {
+		return 0, true
+	}
+	limit := b.limit()
+	if b.used+n > limit {
+		return 0, false
+	}
+	if wait = b.admitted.Add(spacing(n, b.rate, limit)).Sub(b.now()); wait > 0 {
+		return wait, false
+	}
+	return 0, true
+}
+
+// spacing spreads the parts the budget holds evenly over one part's time
+// on the measured line: half of it when the budget holds two parts, a
+// fraction of a millisecond on loopback, where it holds dozens.
+func spacing(n int64, rate float64, limit int64) time.Duration {
+	if rate <= 0 || limit <= 0 {
+		return 0
+	}
+	part := float64(n) / rate // seconds on the line
+	return time.Duration(part * float64(n) / float64(limit) * float64(time.Second))
 }
 
 func (b *partBudget) release(n int64) { b.change(func() { b.used -= n }) }
@@ -261,15 +323,23 @@ func okBytes(size int64, err error) int64 {
 
 // KillBound is the most body bytes the engine claims a kill (SIGKILL,
 // power loss) can cost with the adaptive request limit (no --concurrency)
-// on a line that carries at most lineRate bytes per second upstream, for
-// files of at most putMax bytes sent in one PUT: the part budget plus a
-// full request window of PUTs under MinPartSize. The budget is budgetLead
-// of the goodput, where the goodput read over budgetTau can overread the
-// line by the one part that ended at the window's edge; and one part (or
-// one PUT of MinPartSize and up) at least. The soaks (internal/soak)
-// enforce it per kill; with a pinned limit the bound is the limit x the
-// part size.
-func KillBound(lineRate float64, partSize, putMax int64) int64 {
+// on a line that carries at most lineRate bytes per second upstream with
+// a round trip of rtt, for files of at most putMax bytes sent in one PUT:
+// the part budget, a full request window of PUTs under MinPartSize, and
+// the small files' extra slots (smallgate.go: on a long line their first
+// wave holds up to smallExtraBytes before the line is measured; on a short
+// one only smallUnsure of them go, before the first answer). The budget
+// is budgetLead of the goodput, where the goodput read over budgetTau can
+// overread the line by the one part that ended at the window's edge; and
+// one part (or one PUT of MinPartSize and up) at least. The soaks (internal/soak) enforce it per kill; with a
+// pinned limit the bound is the limit x the part size.
+func KillBound(lineRate float64, rtt time.Duration, partSize, putMax int64) int64 {
 	goodput := lineRate + float64(partSize)/budgetTau.Seconds()
-	return max(partSize, int64(goodput*budgetLead.Seconds())) + adaptMaxLimit*min(putMax, MinPartSize-1)
+	parts := max(partSize, int64(goodput*budgetLead.Seconds()))
+	window := adaptMaxLimit * min(putMax, MinPartSize-1)
+	extra := min(smallExtraBytes, smallExtraMax*min(putMax, smallRequestMax))
+	if rtt < smallFarTrip {
+		extra = min(smallExtraBytes, smallUnsure*min(putMax, smallRequestMax))
+	}
+	return parts + window + extra
 }

@@ -38,8 +38,8 @@ func budgetAfter(rate int64, n int, d time.Duration) (*heldClock, *partBudget, i
 }
 
 // The budget is budgetLead of the goodput COS acknowledged, and only that:
-// a 12 MiB/s line allows 24 MiB of parts in flight, whether one or four
-// requests share the line.
+// a 12 MiB/s line allows 21 MiB of parts in flight (two 8 MiB parts),
+// whether one or four requests share the line.
 func TestPartBudgetFollowsGoodput(t *testing.T) {
 	for _, n := range []int{1, 2, 4} {
 		c := &heldClock{t: nowForTest}
@@ -49,8 +49,11 @@ func TestPartBudgetFollowsGoodput(t *testing.T) {
 		}
 		lineOf(c, b, 12<<20, 8<<20, n, 10*time.Second)
 		got, _ := b.Limit()
-		if want := int64(24 << 20); got < want*95/100 || got > want*105/100 {
-			t.Errorf("%d requests sharing a 12 MiB/s line: budget %.1f MiB, want about 24", n, float64(got)/(1<<20))
+		if want := int64(12 << 20 * budgetLead.Seconds()); got < want*95/100 || got > want*105/100 {
+			t.Errorf("%d requests sharing a 12 MiB/s line: budget %.1f MiB, want about %.1f", n, float64(got)/(1<<20), float64(want)/(1<<20))
+		}
+		if parts := got / (8 << 20); parts != 2 {
+			t.Errorf("%d requests sharing a 12 MiB/s line: %d parts of 8 MiB fit, want 2 (a kill costs at most two)", n, parts)
 		}
 	}
 }
@@ -111,5 +114,36 @@ func TestPartBudgetAdmission(t *testing.T) {
 		if err := b.acquire(ctx, 8<<20); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// Staggered admission: with a part in flight, the next one that fits waits
+// until the parts the budget holds are spread over one part's time on the
+// line (half of it for two parts), so that they do not end together; on
+// loopback, where the budget holds dozens of parts, the spacing is tiny.
+func TestPartBudgetStaggers(t *testing.T) {
+	c, b, limit := budgetAfter(12<<20, 2, 10*time.Second)
+	ok := func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		_, ok := b.admit(8 << 20)
+		return ok
+	}
+	if err := b.acquire(context.Background(), 8<<20); err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	wait, _ := b.admit(8 << 20)
+	b.mu.Unlock()
+	part := 2 * time.Second / 3 // 8 MiB at 12 MiB/s
+	if want := part * (8 << 20) / time.Duration(limit); wait < want*9/10 || wait > want*11/10 || ok() {
+		t.Fatalf("a second part right after the first: wait %v (admitted %v), want about %v", wait, ok(), want)
+	}
+	c.advance(wait)
+	if !ok() {
+		t.Fatal("the second part was not admitted once the spacing had passed")
+	}
+	if d := spacing(8<<20, 300e6, 525e6); d > time.Millisecond {
+		t.Fatalf("spacing on a 300 MB/s line: %v, want under a millisecond", d)
 	}
 }
