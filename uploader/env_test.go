@@ -34,7 +34,12 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	srvDir := t.TempDir()
+	return newEnvAt(t, t.TempDir())
+}
+
+// newEnvAt is newEnv with the server's storage in srvDir.
+func newEnvAt(t testing.TB, srvDir string) *env {
+	t.Helper()
 	srv := localcostest.Start(t, localcos.Config{DataDir: srvDir, SecretID: testID, SecretKey: testKey})
 	return &env{t: t, srv: srv, data: t.TempDir(), state: t.TempDir(), srvDir: srvDir, client: localcostest.Client(srv, testID, testKey)}
 }
