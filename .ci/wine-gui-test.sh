@@ -73,7 +73,12 @@ close_and_wait() {
   "$py" "$ci/wm_close.py" "$win"
   local end=$((SECONDS + 30 * WAIT_SCALE))
   while kill -0 "$app" 2>/dev/null; do
-    [ "$SECONDS" -ge "$end" ] && { echo "FAIL: the window did not quit on close"; tail -20 "$applog"; exit 1; }
+    if [ "$SECONDS" -ge "$end" ]; then
+      # What the window shows tells a close that never arrived (the list
+      # as it was) from one that asked a question or hung while pausing.
+      import -window "$win" "$out/wine-gui-close-fail.png" 2>/dev/null || true
+      echo "FAIL: the window did not quit on close (its picture: $out/wine-gui-close-fail.png)"; tail -20 "$applog"; exit 1
+    fi
     sleep 0.1
   done
   wait "$app" || { echo "FAIL: the exe exited with status $? on close"; tail -20 "$applog"; exit 1; }
