@@ -77,7 +77,8 @@ close_and_wait() {
       # What the window shows tells a close that never arrived (the list
       # as it was) from one that asked a question or hung while pausing.
       import -window "$win" "$out/wine-gui-close-fail.png" 2>/dev/null || true
-      echo "FAIL: the window did not quit on close (its picture: $out/wine-gui-close-fail.png)"; tail -20 "$applog"; exit 1
+      # After 25 s the app writes its goroutines' stacks (ui/quitwatch.go).
+      echo "FAIL: the window did not quit on close (its picture: $out/wine-gui-close-fail.png)"; tail -400 "$applog"; exit 1
     fi
     sleep 0.1
   done

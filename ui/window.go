@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -250,6 +251,7 @@ func (w *mainWindow) quit() {
 		return
 	}
 	w.quitting = true
+	watchQuit(os.Stderr, quitStuck) // quitwatch.go
 	w.status.setBusy(T("Pausing uploads…"))
 	w.saveWindowSize()
 	sess := w.sess
