@@ -323,23 +323,22 @@ func okBytes(size int64, err error) int64 {
 
 // KillBound is the most body bytes the engine claims a kill (SIGKILL,
 // power loss) can cost with the adaptive request limit (no --concurrency)
-// on a line that carries at most lineRate bytes per second upstream with
-// a round trip of rtt, for files of at most putMax bytes sent in one PUT:
-// the part budget, a full request window of PUTs under MinPartSize, and
-// the small files' extra slots (smallgate.go: on a long line their first
-// wave holds up to smallExtraBytes before the line is measured; on a short
-// one only smallUnsure of them go, before the first answer). The budget
+// on a line that carries at most lineRate bytes per second upstream, for
+// files of at most putMax bytes sent in one PUT: the part budget, a full
+// request window of PUTs under MinPartSize, and the small files' extra
+// slots (smallgate.go: their first wave holds up to smallExtraBytes before
+// the line is measured). The extra slots count whatever the line's round
+// trip: on a capped line a small PUT's time to first byte includes its
+// wait behind the others, which opens them on a short line too. The budget
 // is budgetLead of the goodput, where the goodput read over budgetTau can
 // overread the line by the one part that ended at the window's edge; and
-// one part (or one PUT of MinPartSize and up) at least. The soaks (internal/soak) enforce it per kill; with a
-// pinned limit the bound is the limit x the part size.
-func KillBound(lineRate float64, rtt time.Duration, partSize, putMax int64) int64 {
+// one part (or one PUT of MinPartSize and up) at least. The soaks
+// (internal/soak) enforce it per kill; with a pinned limit the bound is
+// the limit x the part size.
+func KillBound(lineRate float64, partSize, putMax int64) int64 {
 	goodput := lineRate + float64(partSize)/budgetTau.Seconds()
 	parts := max(partSize, int64(goodput*budgetLead.Seconds()))
 	window := adaptMaxLimit * min(putMax, MinPartSize-1)
 	extra := min(smallExtraBytes, smallExtraMax*min(putMax, smallRequestMax))
-	if rtt < smallFarTrip {
-		extra = min(smallExtraBytes, smallUnsure*min(putMax, smallRequestMax))
-	}
 	return parts + window + extra
 }

@@ -97,7 +97,7 @@ func TestSoakShort(t *testing.T) {
 func onDefaults(cfg *Config, rate int64) {
 	cfg.Defaults, cfg.PartSize = true, uploader.DefaultPartSize
 	cfg.LineRTT, cfg.LineRate = soakRTT, rate
-	cfg.KillBound = uploader.KillBound(float64(rate), soakRTT, cfg.PartSize, cfg.MaxSmall)
+	cfg.KillBound = uploader.KillBound(float64(rate), cfg.PartSize, cfg.MaxSmall)
 	cfg.BoundWhy = fmt.Sprintf("defaults on a %s/s line: part budget + a request window of small files and their extra slots (uploader.KillBound)", mib(rate))
 }
 
