@@ -1,44 +1,27 @@
 package ui
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
-// lockedBuffer is a bytes.Buffer safe for the watch's goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// chanWriter hands each write to the test.
+type chanWriter chan string
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+func (c chanWriter) Write(p []byte) (int, error) { c <- string(p); return len(p), nil }
 
 // A quit that takes too long leaves every goroutine's stack, this test's
 // among them, on the app's standard error.
 func TestWatchQuitWritesStacks(t *testing.T) {
-	var out lockedBuffer
-	watchQuit(&out, time.Millisecond)
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "TestWatchQuitWritesStacks") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no stacks within 30 s; wrote %q", out.String())
+	out := make(chanWriter, 1)
+	watchQuit(out, time.Millisecond)
+	select {
+	case s := <-out:
+		if !strings.Contains(s, "quitting has taken") || !strings.Contains(s, "TestWatchQuitWritesStacks") {
+			t.Fatalf("want a heading and this test's stack, got %.300q", s)
 		}
-		time.Sleep(5 * time.Millisecond) // polling interval, bounded above
-	}
-	if !strings.Contains(out.String(), "quitting has taken") {
-		t.Fatalf("no heading: %q", out.String()[:200])
+	case <-time.After(30 * time.Second): // a bound, not a wait: the watch fires after 1 ms
+		t.Fatal("no stacks within 30 s")
 	}
 }
