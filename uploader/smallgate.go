@@ -157,8 +157,8 @@ func (s *smallSlots) far(now time.Time) bool {
 	return !s.asked.IsZero() && now.Sub(s.asked) >= smallFarTrip
 }
 
-// mayBeFar is far before the line has told: the dispatcher runs enough
-// tasks for the extra slots while they may still open.
+// mayBeFar reports whether the line may be long: no time to first byte is
+// known yet, or the shortest known shows a long line.
 func (s *smallSlots) mayBeFar() bool {
 	trip := s.trip()
 	return trip == 0 || trip >= smallFarTrip
@@ -187,9 +187,9 @@ func (g *gate) setSmallExtra(on bool) {
 }
 
 // askSmall notes the first small request while the line is unknown and
-// wakes the gate (and the dispatcher, through kick) smallFarTrip later: if no answer has come by then, the
-// line is long and the waiting small requests may take extra slots (see
-// smallSlots.far). The caller holds mu.
+// wakes the gate (and the dispatcher, through kick) smallFarTrip later: if
+// no answer has come by then, the line is long and the waiting small
+// requests may take extra slots (see smallSlots.far). The caller holds mu.
 func (g *gate) askSmall(size int64) {
 	s := &g.small
 	if size <= 0 || size > smallRequestMax || s.off || s.trip() > 0 || !s.asked.IsZero() {
